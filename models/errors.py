@@ -1,0 +1,25 @@
+"""Input errors that name the file or field path and the offending value."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class InputError(ValueError):
+    """Bad input. ``str(err)`` reads ``<where>: <value>: <problem>``.
+
+    ``where`` is a file name and/or a field path such as
+    ``school.yaml: teachers[3].unavailable[1]``; the CLI prints it and exits 2.
+    """
+
+    def __init__(self, where: str, value: Any, problem: str) -> None:
+        self.where = where
+        self.value = value
+        self.problem = problem
+        super().__init__(f"{where}: {value!r}: {problem}" if value != "" else f"{where}: {problem}")
+
+    def in_file(self, filename: str) -> "InputError":
+        """Return the same error with ``filename`` prefixed to its location."""
+        if self.where.startswith(filename):
+            return self
+        return InputError(f"{filename}: {self.where}", self.value, self.problem)

@@ -1,0 +1,384 @@
+"""Policy profiles: every rule number jianfu enforces, as data, with its source.
+
+A :class:`Policy` is frozen. Each field carries ``metadata`` with a Chinese and an
+English description and the source row of ``shared/reference/policy.md`` it comes
+from, so ``jianfu policy show`` can print every value with its source.
+
+Per-grade values are tuples of nine numbers, grade 1 first. Per-stage values are
+``(primary, junior)`` pairs. Profiles are built-in (``national``, ``panjin``,
+``zhongxian``, ``chengnan``, ``beijing-2024``, ``guangdong-2025``) or a YAML/JSON file
+that ``extends`` another and overrides single fields.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from .errors import InputError
+
+GRADES = tuple(range(1, 10))
+STAGES = ("primary", "junior")
+
+
+def stage_of(grade: int) -> str:
+    """Return ``"primary"`` for grades 1–6 and ``"junior"`` for grades 7–9."""
+    return "primary" if grade <= 6 else "junior"
+
+
+def _f(default: Any, zh: str, en: str, source: str) -> Any:
+    return field(default=default, metadata={"zh": zh, "en": en, "source": source})
+
+
+@dataclass(frozen=True, slots=True)
+class EveningRule:
+    """At most ``max_subjects`` homework subjects a night, at most one from each group.
+
+    Seed 003 (城南小学): grades 3–5 at most two subjects a night, one of 语文/数学 and one
+    of 道德与法治/科学/外语.
+    """
+
+    grades: tuple[int, ...]
+    max_subjects: int
+    groups: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SoftWeights:
+    """Weights of the soft timetable rules (penalty per unit) and of the homework objective."""
+
+    main_morning: int = 3
+    subject_once_daily: int = 10
+    pe_placement: int = 2
+    teacher_gaps: int = 1
+    teacher_consecutive: int = 3
+    parallel_step: int = 1
+    spread: int = 2
+    moved_lesson: int = 20
+    homework_alpha: float = 1.0
+    homework_beta: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """One policy profile. Every number is a named field citing its source."""
+
+    name: str = "national"
+    description: str = "国家默认 National defaults (义务教育课程方案2022, 双减, 体质管理通知2021)"
+    # --- timetable (policy.md §1) -------------------------------------------------
+    weekly_periods: tuple[int, ...] = _f(
+        (26, 26, 30, 30, 30, 30, 34, 34, 34),
+        "各年级周课时", "weekly periods per grade (g1..g9)", "义务教育课程方案（2022年版）")
+    period_minutes: tuple[int, int] = _f(
+        (40, 45), "每节课时长（小学, 初中）", "period length in minutes (primary, junior)",
+        "义务教育课程方案（2022年版）; seeds 000, 003")
+    long_break_minutes: int = _f(
+        30, "大课间时长", "long break (大课间) minutes per day",
+        "2021 体质管理通知; seed 001 (每天统一安排30分钟的大课间体育活动)")
+    long_breaks_per_day: int = _f(
+        1, "每天大课间次数", "long breaks per day", "2021 体质管理通知; Beijing 2024: two")
+    min_short_break_minutes: int = _f(
+        10, "课间休息最少分钟", "minimum break between consecutive periods",
+        "common practice (10 min); Beijing 2024: 15 min")
+    min_daily_break_minutes: tuple[int, int] = _f(
+        (0, 0), "每天课间总时长下限（小学, 初中）",
+        "minimum total daily break minutes (primary, junior)",
+        "Beijing 2024: 90 primary / 105 junior; none nationally")
+    daily_activity_minutes: int = _f(
+        60, "校内每天体育活动时间下限", "minimum daily physical activity in school (minutes)",
+        "2021 体质管理通知 (校内、校外各1小时); seeds 001, 003, 004")
+    pe_per_week: tuple[int, ...] = _f(
+        (4, 4, 3, 3, 3, 3, 3, 3, 3), "每周体育课时", "PE lessons per week per grade",
+        "2021 体质管理通知; seed 001 (初中每周3课时)")
+    daily_pe: bool = _f(
+        False, "每天一节体育课", "one PE lesson every school day",
+        "Guangdong 2025 / Beijing: daily PE; not national")
+    extra_pe_taken_from: tuple[str, ...] = _f(
+        ("地方与校本课程", "综合实践活动"), "增加的体育课时来源",
+        "subjects that give up periods when PE periods are added, in order",
+        "policy.md §1 (daily-PE profiles)")
+    study_cap_hours: tuple[float, float] = _f(
+        (6.0, 6.0), "在校集中学习时间上限（小时，小学, 初中）",
+        "in-school concentrated study time cap per day, hours (primary, junior)",
+        "seed 004 (小学生每天在校集中学习时间不得超过6小时); seed 003; design brief: 6")
+    earliest_start: tuple[str, str] = _f(
+        ("08:20", "08:00"), "上午上课时间不早于（小学, 初中）",
+        "earliest first lesson (primary, junior)",
+        "教基厅函〔2021〕11号; seed 001 (上午上课时间一般不早于8:00)")
+    teacher_max_consecutive: int = _f(
+        3, "教师连续上课节数上限（软）", "teacher periods in a row before a penalty (soft)",
+        "policy.md §1 common local quality rules")
+    # --- homework (policy.md §2) --------------------------------------------------
+    homework_cap_weekday: tuple[int, ...] = _f(
+        (0, 0, 60, 60, 60, 60, 90, 90, 90), "书面作业每日上限（分钟）",
+        "written homework cap per school day, minutes per grade",
+        "双减 item 5; 教基厅函〔2021〕13号; seeds 001, 003, 004")
+    homework_cap_weekend: tuple[int, ...] = _f(
+        (0, 0, 60, 60, 60, 60, 90, 90, 90), "双休日书面作业上限（分钟）",
+        "written homework cap for the weekend bucket, minutes per grade",
+        "13号 notice; seeds 003, 004 (双休日及节假日不得加大作业量)")
+    weekend_controlled: bool = _f(
+        False, "统筹双休日作业", "plan a weekend homework bucket", "13号 notice (控制总量)")
+    subject_homework_caps: tuple[tuple[str, int], ...] = _f(
+        (), "分学科每日作业上限", "per-subject daily homework caps (subject, minutes)",
+        "none national; a boarding-school rule: 语数英 ≤ 30, others ≤ 20")
+    evening_rule: EveningRule | None = _f(
+        None, "每晚作业学科数规则", "subjects-per-evening rule", "seed 003 (城南小学)")
+    lower_grades_max_oral_subjects: int | None = _f(
+        None, "一二年级口头/实践作业学科数上限",
+        "grades 1–2: at most this many subjects set oral/practical work",
+        "seed 003 (只能一科布置口头或实践作业)")
+    no_noon_homework: bool = _f(
+        False, "中午不布置作业", "no homework set at noon", "seed 003")
+    # --- soft rules ---------------------------------------------------------------
+    weights: SoftWeights = _f(
+        SoftWeights(), "软规则权重", "soft-rule weights", "jianfu defaults (policy.md §1 quality rules)")
+
+    # --- derived lookups ------------------------------------------------------------
+    def periods_for(self, grade: int) -> int:
+        return self.weekly_periods[grade - 1]
+
+    def pe_for(self, grade: int) -> int:
+        return self.pe_per_week[grade - 1]
+
+    def period_minutes_for(self, grade: int) -> int:
+        return self.period_minutes[STAGES.index(stage_of(grade))]
+
+    def study_cap_minutes(self, grade: int) -> int:
+        return round(self.study_cap_hours[STAGES.index(stage_of(grade))] * 60)
+
+    def earliest_start_minutes(self, grade: int) -> int:
+        return parse_clock(self.earliest_start[STAGES.index(stage_of(grade))])
+
+    def min_daily_break_for(self, grade: int) -> int:
+        return self.min_daily_break_minutes[STAGES.index(stage_of(grade))]
+
+    def homework_cap(self, grade: int, weekend: bool = False) -> int:
+        caps = self.homework_cap_weekend if weekend else self.homework_cap_weekday
+        return caps[grade - 1]
+
+    def subject_cap(self, subject: str) -> int | None:
+        return dict(self.subject_homework_caps).get(subject)
+
+
+def parse_clock(text: str) -> int:
+    """Parse ``"HH:MM"`` into minutes after midnight; raise ``ValueError`` when malformed."""
+    hours, sep, minutes = str(text).partition(":")
+    if not sep or not hours.strip().isdigit() or not minutes.strip().isdigit():
+        raise ValueError(f"not a HH:MM time: {text!r}")
+    h, m = int(hours), int(minutes)
+    if not (0 <= h < 24 and 0 <= m < 60):
+        raise ValueError(f"not a HH:MM time: {text!r}")
+    return h * 60 + m
+
+
+def format_clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+NATIONAL = Policy()
+
+PROFILES: dict[str, Policy] = {
+    "national": NATIONAL,
+    "panjin": dataclasses.replace(
+        NATIONAL, name="panjin",
+        description="盘锦 Panjin (seed 000): 小学三至六年级 ≤ 45 分钟, 初中 ≤ 60 分钟",
+        homework_cap_weekday=(0, 0, 45, 45, 45, 45, 60, 60, 60),
+        homework_cap_weekend=(0, 0, 45, 45, 45, 45, 60, 60, 60)),
+    "zhongxian": dataclasses.replace(
+        NATIONAL, name="zhongxian",
+        description="忠县 Zhongxian (seed 003): 七八年级 ≤ 90 分钟, 九年级 ≤ 120 分钟",
+        homework_cap_weekday=(0, 0, 60, 60, 60, 60, 90, 90, 120),
+        homework_cap_weekend=(0, 0, 60, 60, 60, 60, 90, 90, 120)),
+    "chengnan": dataclasses.replace(
+        NATIONAL, name="chengnan",
+        description="城南小学 Chengnan primary (seed 003): 三至五年级每晚至多两科作业; 中午不布置作业",
+        evening_rule=EveningRule(
+            grades=(3, 4, 5), max_subjects=2,
+            groups=(("语文", "数学"), ("道德与法治", "科学", "外语"))),
+        no_noon_homework=True,
+        lower_grades_max_oral_subjects=1),
+    "beijing-2024": dataclasses.replace(
+        NATIONAL, name="beijing-2024",
+        description="北京 2024: 课间15分钟, 上下午各一次30分钟大课间, 每天课间总时长 ≥ 90/105 分钟",
+        min_short_break_minutes=15, long_breaks_per_day=2,
+        min_daily_break_minutes=(90, 105)),
+    "guangdong-2025": dataclasses.replace(
+        NATIONAL, name="guangdong-2025",
+        description="广东 2025: 每天一节体育课, 校内每天综合体育活动 120 分钟",
+        daily_pe=True, daily_activity_minutes=120,
+        pe_per_week=(5, 5, 5, 5, 5, 5, 5, 5, 5)),
+}
+
+
+def field_info(name: str) -> Mapping[str, str]:
+    """Return the ``zh``/``en``/``source`` metadata of a policy field."""
+    for f in dataclasses.fields(Policy):
+        if f.name == name:
+            return f.metadata
+    raise KeyError(name)
+
+
+def _coerce(name: str, value: Any, current: Any, where: str) -> Any:
+    """Turn a YAML/JSON value into the field's type, or raise InputError naming it."""
+    path = f"{where}.{name}"
+    try:
+        if name == "weights":
+            if not isinstance(value, Mapping):
+                raise TypeError("a mapping of weight names to numbers")
+            known = {f.name for f in dataclasses.fields(SoftWeights)}
+            bad = sorted(set(value) - known)
+            if bad:
+                raise TypeError(f"unknown weight {bad[0]!r}; known: {', '.join(sorted(known))}")
+            for key, number in value.items():
+                if isinstance(number, bool) or not isinstance(number, (int, float)) or number < 0:
+                    raise TypeError(f"weight {key!r} must be a non-negative number, got {number!r}")
+            return dataclasses.replace(current, **dict(value))
+        if name == "evening_rule":
+            if value is None:
+                return None
+            return EveningRule(grades=tuple(int(g) for g in value["grades"]),
+                               max_subjects=int(value["max_subjects"]),
+                               groups=tuple(tuple(str(s) for s in grp) for grp in value["groups"]))
+        if name == "subject_homework_caps":
+            if not isinstance(value, Mapping):
+                raise TypeError("a mapping of subject to minutes")
+            return tuple((str(k), _nonneg_int(v)) for k, v in value.items())
+        if isinstance(current, bool):
+            if not isinstance(value, bool):
+                raise TypeError("true or false")
+            return value
+        if name in ("name", "description"):
+            return str(value)
+        if isinstance(current, tuple) and len(current) == 9:
+            return _per_grade(value)
+        if isinstance(current, tuple) and len(current) == 2:
+            return _per_stage(value, type(current[0]))
+        if isinstance(current, tuple):
+            return tuple(str(v) for v in value)
+        if current is None or isinstance(current, int):
+            if value is None:
+                return None
+            return _nonneg_int(value)
+    except (TypeError, ValueError, KeyError) as exc:
+        raise InputError(path, value, str(exc)) from None
+    raise InputError(path, value, "cannot be overridden")
+
+
+def _nonneg_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise TypeError(f"a whole number ≥ 0, got {value!r}")
+    return value
+
+
+def _per_grade(value: Any) -> tuple[int, ...]:
+    if isinstance(value, Mapping):
+        out = [None] * 9
+        for key, number in value.items():
+            grade = int(key)
+            if grade not in GRADES:
+                raise ValueError(f"grade {key!r} is not 1..9")
+            out[grade - 1] = _nonneg_int(number)
+        if None in out:
+            missing = [g for g in GRADES if out[g - 1] is None]
+            raise ValueError(f"grades {missing} missing")
+        return tuple(out)  # type: ignore[arg-type]
+    if isinstance(value, (list, tuple)) and len(value) == 9:
+        return tuple(_nonneg_int(v) for v in value)
+    raise TypeError("nine numbers (grades 1..9) as a list or a mapping grade: number")
+
+
+def _per_stage(value: Any, kind: type) -> tuple[Any, Any]:
+    if isinstance(value, Mapping):
+        bad = sorted(set(value) - set(STAGES))
+        if bad:
+            raise ValueError(f"unknown stage {bad[0]!r}; use primary, junior")
+        value = [value["primary"], value["junior"]]
+    if isinstance(value, (list, tuple)) and len(value) == 2:
+        if kind is str:
+            for v in value:
+                parse_clock(v)
+            return (str(value[0]), str(value[1]))
+        if kind is float:
+            return (float(value[0]), float(value[1]))
+        return (_nonneg_int(value[0]), _nonneg_int(value[1]))
+    raise TypeError("two values (primary, junior) as a list or a mapping")
+
+
+def override(policy: Policy, changes: Mapping[str, Any], where: str = "policy") -> Policy:
+    """Return ``policy`` with single fields replaced; errors name ``where.field``."""
+    names = {f.name for f in dataclasses.fields(Policy)}
+    updates: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key not in names:
+            raise InputError(f"{where}.{key}", value,
+                             "unknown policy field; see `jianfu policy show`")
+        updates[key] = _coerce(key, value, getattr(policy, key), where)
+    return dataclasses.replace(policy, **updates)
+
+
+def load_policy(name_or_path: str | Path | None = None,
+                overrides: Mapping[str, Any] | None = None,
+                _seen: tuple[str, ...] = ()) -> Policy:
+    """Load a built-in profile by name, or a profile file that ``extends`` another.
+
+    A profile file (YAML or JSON) has ``extends: <profile name or file>`` (default
+    ``national``), optional ``name``/``description`` and any policy field to override.
+    """
+    key = "national" if name_or_path is None else str(name_or_path)
+    if key in PROFILES:
+        policy = PROFILES[key]
+    else:
+        path = Path(key)
+        if not path.is_file():
+            raise InputError("policy", key,
+                             f"not a built-in profile ({', '.join(PROFILES)}) nor a file")
+        if str(path.resolve()) in _seen:
+            raise InputError(str(path), key, "profile extends itself (cycle)")
+        data = _read_mapping(path)
+        base = data.pop("extends", "national")
+        if base not in PROFILES and not Path(base).is_absolute():
+            candidate = path.parent / str(base)
+            base = str(candidate) if candidate.is_file() else base
+        parent = load_policy(base, None, _seen + (str(path.resolve()),))
+        data.setdefault("name", path.stem)
+        policy = override(parent, data, where=str(path))
+    if overrides:
+        policy = override(policy, overrides)
+    return policy
+
+
+def _read_mapping(path: Path) -> dict[str, Any]:
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+        raise InputError(str(path), "", f"cannot read: {exc}") from None
+    if not isinstance(data, dict):
+        raise InputError(str(path), type(data).__name__, "a profile file must be a mapping")
+    return data
+
+
+def policy_rows(policy: Policy) -> list[tuple[str, str, str, str]]:
+    """Rows ``(field, value, description, source)`` for ``jianfu policy show``."""
+    rows = []
+    for f in dataclasses.fields(Policy):
+        if f.name in ("name", "description"):
+            continue
+        value = getattr(policy, f.name)
+        if isinstance(value, SoftWeights):
+            shown = ", ".join(f"{k}={getattr(value, k)}" for k in SoftWeights.__slots__)
+        elif isinstance(value, EveningRule):
+            shown = (f"grades {list(value.grades)}: ≤{value.max_subjects} subjects, one of each "
+                     + " | ".join("/".join(g) for g in value.groups))
+        elif isinstance(value, tuple) and len(value) == 9 and all(isinstance(v, int) for v in value):
+            shown = " ".join(f"g{g}:{v}" for g, v in zip(GRADES, value))
+        else:
+            shown = str(value)
+        rows.append((f.name, shown, f"{f.metadata['zh']} — {f.metadata['en']}", f.metadata["source"]))
+    return rows

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any, Iterable, Mapping
 
 from .errors import InputError
-from .policy import format_clock, stage_of
+from .policy import Policy, format_clock, load_policy, stage_of
 
 
 class SegmentKind(StrEnum):
@@ -353,6 +353,10 @@ class School:
 
     def classes_of_grade(self, grade: int) -> tuple[int, ...]:
         return tuple(i for i, c in enumerate(self.classes) if c.grade == grade)
+
+    def policy(self, profile: str | None = None) -> "Policy":
+        """The school's policy: its profile (or ``profile``) with its single-field overrides."""
+        return load_policy(profile or self.profile, dict(self.policy_overrides) or None)
 
     @property
     def grades(self) -> tuple[int, ...]:

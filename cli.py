@@ -1,0 +1,303 @@
+"""The ``jianfu`` command: parse arguments, call the library, print, write files.
+
+No logic lives only here. Exit codes: 0 success (a compliant timetable / no hard
+violation), 1 the checker found hard violations (``check``, ``homework audit``),
+2 bad input, 3 proven infeasible, 4 no timetable within the time limit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Sequence
+
+if not __package__:  # `python cli.py`: make the repository importable as `jianfu`
+    import importlib.util
+
+    _root = Path(__file__).resolve().parent
+    _spec = importlib.util.spec_from_file_location(
+        "jianfu", _root / "__init__.py", submodule_search_locations=[str(_root)])
+    assert _spec is not None and _spec.loader is not None
+    _module = importlib.util.module_from_spec(_spec)
+    sys.modules["jianfu"] = _module
+    _spec.loader.exec_module(_module)
+    __package__ = "jianfu"
+
+from .models.errors import InputError  # noqa: E402
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION = 0, 1, 2, 3, 4
+
+
+# --- shared helpers -------------------------------------------------------------------
+
+def _load_school(path: str):
+    from .instances.schoolfile import read_school
+
+    if not Path(path).is_file():
+        raise InputError(path, "", "school file not found")
+    return read_school(path)
+
+
+def _policy(school, name: str | None):
+    """The school's profile (or ``--policy``), with the school's overrides."""
+    return school.policy(name)
+
+
+def _table(rows: list[list[str]], header: list[str]) -> str:
+    def width(text: str) -> int:  # CJK characters take two columns in a terminal
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+    cols = [max(width(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    lines = []
+    for row in [header, ["-" * c for c in cols], *rows]:
+        cells = [str(v) + " " * (cols[i] - width(str(v))) for i, v in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+# --- policy ---------------------------------------------------------------------------
+
+def cmd_policy_list(args: argparse.Namespace) -> int:
+    from .models.policy import PROFILES
+
+    print(_table([[name, p.description] for name, p in PROFILES.items()], ["profile", "description"]))
+    return EXIT_OK
+
+
+def cmd_policy_show(args: argparse.Namespace) -> int:
+    from .models.policy import load_policy, policy_rows
+
+    if args.school:
+        policy = _policy(_load_school(args.school), args.name)
+    else:
+        policy = load_policy(args.name)
+    print(f"{policy.name}: {policy.description}\n")
+    for name, value, doc, source in policy_rows(policy):
+        print(f"{name} = {value}\n    {doc}\n    来源 source: {source}")
+    return EXIT_OK
+
+
+# --- generate -------------------------------------------------------------------------
+
+def cmd_generate_school(args: argparse.Namespace) -> int:
+    from .instances.generator import generate_school
+    from .instances.schoolfile import write_school
+    from .models.policy import load_policy
+
+    policy = load_policy(args.policy)
+    school = generate_school(args.preset, args.classes_per_grade, args.seed, policy, name=args.name)
+    write_school(school, args.output)
+    lessons = sum(r.periods for r in school.requirements)
+    print(f"wrote {args.output}: {school.name} — {len(school.classes)} classes, "
+          f"{len(school.teachers)} teachers, {lessons} lessons a week, profile {policy.name}")
+    return EXIT_OK
+
+
+# --- check ----------------------------------------------------------------------------
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .instances.timetable_io import read_timetable
+    from .models.checker import check, format_violations, summarize, violations_to_json
+
+    school = _load_school(args.school)
+    policy = _policy(school, args.policy)
+    if not Path(args.timetable).is_file():
+        raise InputError(args.timetable, "", "timetable file not found")
+    timetable = read_timetable(args.timetable, school)
+    violations = check(school, policy, timetable)
+    summary = summarize(violations, policy)
+    if args.json:
+        print(json.dumps(violations_to_json(violations, summary), ensure_ascii=False, indent=2))
+    else:
+        print(format_violations(violations, summary))
+    return EXIT_OK if summary.compliant else EXIT_VIOLATIONS
+
+
+# --- solve ----------------------------------------------------------------------------
+
+class _Progress:
+    """One self-overwriting status line while the solver searches (CLI only)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.start = time.monotonic()
+
+    def __call__(self, elapsed: float, objective: float, bound: float) -> None:
+        if self.enabled:
+            print(f"\r  searching… {elapsed:6.1f}s  objective {objective:g}  bound {bound:g}   ",
+                  end="", file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        if self.enabled:
+            print(file=sys.stderr)
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    from .instances.files import write_atomic
+    from .instances.timetable_io import read_timetable, write_timetable
+    from .models.checker import check, format_violations, summarize
+    from .solver import solve
+    from .solver.result import format_result
+
+    school = _load_school(args.school)
+    policy = _policy(school, args.policy)
+    keep = None
+    if args.keep:
+        if not Path(args.keep).is_file():
+            raise InputError(args.keep, "", "timetable file not found")
+        keep = read_timetable(args.keep, school)
+    out = Path(args.output)
+    print(f"solving {school.name}: {len(school.classes)} classes, {len(school.teachers)} teachers, "
+          f"profile {policy.name}, time limit {args.time_limit:g}s, {args.workers} workers")
+    progress = _Progress(sys.stderr.isatty())
+    result = solve(school, policy, time_limit=args.time_limit, workers=args.workers,
+                   seed=args.seed, keep=keep, log=args.log, progress=progress)
+    progress.done()
+    summary = None
+    verdict = ""
+    if result.timetable is not None:
+        violations = check(school, policy, result.timetable)
+        summary = summarize(violations, policy)
+        verdict = format_violations(violations, summary)
+        if not summary.compliant:
+            # The checker is the specification: a timetable that fails it is a bug, never output.
+            print(verdict, file=sys.stderr)
+            print("internal error: the solver's timetable fails the checker; nothing written",
+                  file=sys.stderr)
+            return 70
+    report = format_result(result, school, policy, summary)
+    if verdict:
+        report += "\n\n== 检查结果 Checker verdict ==\n" + verdict
+    out.mkdir(parents=True, exist_ok=True)
+    if result.timetable is not None:
+        meta = {"status": str(result.status), "objective": result.objective, "bound": result.bound,
+                "profile": policy.name}
+        write_timetable(result.timetable, school, out / "timetable.json", meta=meta)
+    write_atomic(out / "report.txt", report + "\n")
+    print(report)
+    print(f"\nwrote {out / 'report.txt'}" + (f" and {out / 'timetable.json'}" if result.timetable else ""))
+    status = str(result.status)
+    if result.timetable is not None:
+        return EXIT_OK
+    if status == "INFEASIBLE":
+        return EXIT_INFEASIBLE
+    return EXIT_NO_SOLUTION
+
+
+# --- homework -------------------------------------------------------------------------
+
+def cmd_homework_plan(args: argparse.Namespace) -> int:
+    from .instances.homework_io import read_requests, write_quotas
+    from .instances.timetable_io import read_timetable
+    from .solver.homework import format_plan, plan_homework
+
+    school = _load_school(args.school)
+    policy = _policy(school, args.policy)
+    if not Path(args.timetable).is_file():
+        raise InputError(args.timetable, "", "timetable file not found")
+    timetable = read_timetable(args.timetable, school)
+    requests = read_requests(args.requests, school) if args.requests else None
+    plan = plan_homework(school, policy, timetable, requests)
+    write_quotas(plan, school, args.output)
+    print(format_plan(plan, school))
+    print(f"\nwrote {args.output}")
+    return EXIT_OK
+
+
+def cmd_homework_audit(args: argparse.Namespace) -> int:
+    from .instances.homework_io import read_log
+    from .solver.homework import audit_log, format_audit
+
+    school = _load_school(args.school)
+    policy = _policy(school, args.policy)
+    if not Path(args.log).is_file():
+        raise InputError(args.log, "", "homework log not found")
+    result = audit_log(school, policy, read_log(args.log, school))
+    print(format_audit(result, school))
+    return EXIT_VIOLATIONS if result.over_cap else EXIT_OK
+
+
+# --- parser ---------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jianfu", description="减负 jianfu — 课表与作业统筹 compliant timetables and homework quotas")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    policy = sub.add_parser("policy", help="政策参数 policy profiles").add_subparsers(dest="action", required=True)
+    p = policy.add_parser("list", help="list built-in profiles")
+    p.set_defaults(func=cmd_policy_list)
+    p = policy.add_parser("show", help="print a profile with each value's source")
+    p.add_argument("name", nargs="?", default=None, help="profile name or profile file (default: national)")
+    p.add_argument("--school", help="show the profile a school file uses, with its overrides")
+    p.set_defaults(func=cmd_policy_show)
+
+    gen = sub.add_parser("generate", help="生成示例 generate instances").add_subparsers(dest="what", required=True)
+    p = gen.add_parser("school", help="a realistic school, feasible by construction")
+    p.add_argument("--preset", choices=["primary", "junior", "nine-year"], default="nine-year")
+    p.add_argument("--classes-per-grade", type=int, default=2)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--policy", default="national", help="profile name or file")
+    p.add_argument("--name", default=None, help="school name")
+    p.add_argument("-o", "--output", required=True, help="school file to write (.yaml or .json)")
+    p.set_defaults(func=cmd_generate_school)
+
+    p = sub.add_parser("check", help="检查课表 check a timetable against every rule")
+    p.add_argument("school")
+    p.add_argument("timetable")
+    p.add_argument("--policy", default=None, help="profile name or file (default: the school's)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("solve", help="排课 build a compliant weekly timetable")
+    p.add_argument("school")
+    p.add_argument("--policy", default=None, help="profile name or file (default: the school's)")
+    p.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--keep", help="previous timetable.json: change as few lessons as possible")
+    p.add_argument("--log", action="store_true", help="log the CP-SAT search")
+    p.add_argument("-o", "--output", required=True, help="output directory")
+    p.set_defaults(func=cmd_solve)
+
+    hw = sub.add_parser("homework", help="作业统筹 homework quotas").add_subparsers(dest="action", required=True)
+    p = hw.add_parser("plan", help="daily homework minutes per class and subject")
+    p.add_argument("school")
+    p.add_argument("--timetable", required=True)
+    p.add_argument("--requests", help="CSV of teachers' weekly requests (class, subject, weekly_minutes)")
+    p.add_argument("--policy", default=None)
+    p.add_argument("-o", "--output", required=True, help="quotas CSV to write")
+    p.set_defaults(func=cmd_homework_plan)
+    p = hw.add_parser("audit", help="check a homework log for over-quota days")
+    p.add_argument("log")
+    p.add_argument("--school", required=True)
+    p.add_argument("--policy", default=None)
+    p.set_defaults(func=cmd_homework_audit)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except InputError as err:
+        print(f"错误 error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:  # output piped into `head` and closed early
+        sys.stderr.close()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print("interrupted; files already written are complete", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

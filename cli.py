@@ -35,10 +35,15 @@ EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION = 0,
 # --- shared helpers -------------------------------------------------------------------
 
 def _load_school(path: str):
-    from .instances.schoolfile import read_school
-
+    """Read a school file: YAML/JSON (docs/format.md) or the Excel template."""
     if not Path(path).is_file():
         raise InputError(path, "", "school file not found")
+    if Path(path).suffix.lower() == ".xlsx":
+        from .instances.excel import read_school_xlsx
+
+        return read_school_xlsx(path)
+    from .instances.schoolfile import read_school
+
     return read_school(path)
 
 
@@ -137,13 +142,13 @@ class _Progress:
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
+    school = _load_school(args.school)
     from .instances.files import write_atomic
     from .instances.timetable_io import read_timetable, write_timetable
     from .models.checker import check, format_violations, summarize
     from .solver import solve
     from .solver.result import format_result
 
-    school = _load_school(args.school)
     policy = _policy(school, args.policy)
     keep = None
     if args.keep:

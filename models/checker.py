@@ -1,0 +1,1048 @@
+"""The independent timetable checker: the specification of a compliant timetable.
+
+Every rule of ``docs/rules.md`` is one ``check_<rule_id>(school, policy, timetable)``
+function returning :class:`~jianfu.models.violation.Violation` records; the tables
+:data:`HARD_RULES` and :data:`SOFT_RULES` list them in order. :func:`check` runs them
+all, :func:`summarize` recomputes the soft objective (penalty units × the profile's
+weight per rule) that the CP-SAT engine minimises, and :func:`format_violations` /
+:func:`violations_to_json` report the result.
+
+The checker imports no solver. It recomputes everything from the school, the policy
+and the timetable; per-entity indexes are built once per (school, timetable) pair.
+
+Lessons whose period does not exist in the class's bell schedule that day are reported
+by ``lesson_outside_periods`` and ignored by every rule that needs a lesson's position
+or clock time; only ``coverage``, ``teacher_assignment``, ``venue_need``,
+``class_clash`` and ``teacher_daily_max`` count them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence
+
+from .errors import InputError
+from .policy import Policy, format_clock
+from .school import Category, School, SegmentKind
+from .timetable import Lesson, Session, Timetable
+from .violation import Violation
+
+__all__ = [
+    "CheckSummary", "Term", "HARD_RULES", "SOFT_RULES", "RULE_NAMES", "check", "summarize",
+    "format_violations", "violations_to_json",
+]
+
+RuleFunction = Callable[[School, Policy, Timetable], list[Violation]]
+
+_EN_DAYS = {
+    "周一": "Mon", "周二": "Tue", "周三": "Wed", "周四": "Thu", "周五": "Fri", "周六": "Sat",
+    "周日": "Sun", "周天": "Sun", "星期一": "Mon", "星期二": "Tue", "星期三": "Wed",
+    "星期四": "Thu", "星期五": "Fri", "星期六": "Sat", "星期日": "Sun", "星期天": "Sun",
+}
+
+
+# --------------------------------------------------------------------------------------
+# Indexes, built once per (school, timetable)
+# --------------------------------------------------------------------------------------
+class _Facts:
+    """Per-entity lookups over a timetable, built once and shared by every rule."""
+
+    def __init__(self, school: School, timetable: Timetable) -> None:
+        self.school = school
+        self.timetable = timetable
+        nd, nc = len(school.days), len(school.classes)
+        ns, nt, nv = len(school.subjects), len(school.teachers), len(school.venues)
+        self.lessons: tuple[Lesson, ...] = timetable.lessons
+        for i, lesson in enumerate(self.lessons):
+            where = f"timetable.lessons[{i}]"
+            _check_index(f"{where}.class", lesson.cls, nc)
+            _check_index(f"{where}.day", lesson.day, nd)
+            _check_index(f"{where}.subject", lesson.subject, ns)
+            _check_index(f"{where}.teacher", lesson.teacher, nt)
+            if lesson.venue is not None:
+                _check_index(f"{where}.venue", lesson.venue, nv)
+            if not isinstance(lesson.period, int) or lesson.period < 0:
+                raise InputError(f"{where}.period", lesson.period, "a period index ≥ 0")
+        for i, session in enumerate(timetable.sessions):
+            where = f"timetable.sessions[{i}]"
+            _check_index(f"{where}.class", session.cls, nc)
+            _check_index(f"{where}.day", session.day, nd)
+            if session.venue is not None:
+                _check_index(f"{where}.venue", session.venue, nv)
+
+        # clock time of each lesson; None when the period is not in the schedule that day
+        self.time: list[tuple[int, int] | None] = []
+        for lesson in self.lessons:
+            periods = school.day_of(lesson.cls, lesson.day).periods
+            if lesson.period < len(periods):
+                seg = periods[lesson.period]
+                self.time.append((seg.start, seg.end))
+            else:
+                self.time.append(None)
+        self.placed = [i for i, t in enumerate(self.time) if t is not None]
+
+        self.req_of: dict[tuple[int, int], int] = {
+            (r.cls, r.subject): i for i, r in enumerate(school.requirements)}
+        by_cd: dict[tuple[int, int], list[int]] = defaultdict(list)
+        by_td: dict[tuple[int, int], list[int]] = defaultdict(list)
+        by_cs: dict[tuple[int, int], list[int]] = defaultdict(list)
+        by_csd: dict[tuple[int, int, int], list[int]] = defaultdict(list)
+        for i in self.placed:
+            lesson = self.lessons[i]
+            by_cd[(lesson.cls, lesson.day)].append(i)
+            by_td[(lesson.teacher, lesson.day)].append(i)
+            by_csd[(lesson.cls, lesson.subject, lesson.day)].append(i)
+        for i, lesson in enumerate(self.lessons):
+            by_cs[(lesson.cls, lesson.subject)].append(i)
+        self.placed_by_class_day = dict(by_cd)
+        self.placed_by_teacher_day = dict(by_td)
+        self.placed_by_class_subject_day = dict(by_csd)
+        self.all_by_class_subject = dict(by_cs)
+        # days on which a class has periods (its day shape allows at least one lesson)
+        self.class_days: tuple[tuple[int, ...], ...] = tuple(
+            tuple(d for d in range(nd) if school.usable_periods(c, d) > 0) for c in range(nc))
+        self.schedules_in_use = sorted({c.schedule for c in school.classes})
+
+    def lesson_minutes(self, i: int) -> int:
+        start, end = self.time[i]  # type: ignore[misc]
+        return end - start
+
+
+def _check_index(path: str, value: object, size: int) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < size:
+        raise InputError(path, value, f"refers to nothing (valid: 0..{size - 1})")
+
+
+_CACHE: list[tuple[School, Timetable, _Facts]] = []
+
+
+def _facts(school: School, timetable: Timetable) -> _Facts:
+    """The shared index for this (school, timetable); both are frozen, so identity suffices."""
+    if _CACHE and _CACHE[0][0] is school and _CACHE[0][1] is timetable:
+        return _CACHE[0][2]
+    facts = _Facts(school, timetable)
+    _CACHE[:] = [(school, timetable, facts)]
+    return facts
+
+
+# --------------------------------------------------------------------------------------
+# Message helpers: Chinese first, English alongside, 1-based periods and clock times
+# --------------------------------------------------------------------------------------
+def _day_en(school: School, day: int) -> str:
+    name = school.days[day]
+    return _EN_DAYS.get(name, name)
+
+
+def _span(start: int, end: int) -> str:
+    return f"{format_clock(start)}–{format_clock(end)}"
+
+
+def _slot_zh(school: School, cls: int, day: int, period: int) -> str:
+    periods = school.day_of(cls, day).periods
+    clock = f"（{_span(periods[period].start, periods[period].end)}）" if period < len(periods) else ""
+    return f"{school.days[day]}第{period + 1}节{clock}"
+
+
+def _slot_en(school: School, cls: int, day: int, period: int) -> str:
+    periods = school.day_of(cls, day).periods
+    clock = f" ({_span(periods[period].start, periods[period].end)})" if period < len(periods) else ""
+    return f"{_day_en(school, day)} period {period + 1}{clock}"
+
+
+def _hard(rule: str, message: str, amount: float = 1, **entities: object) -> Violation:
+    return Violation(rule=rule, hard=True, message=message, amount=amount, weight=0,
+                     **entities)  # type: ignore[arg-type]
+
+
+def _soft(rule: str, policy: Policy, message: str, amount: float = 1,
+          **entities: object) -> Violation:
+    weight = getattr(policy.weights, rule)
+    return Violation(rule=rule, hard=False, message=message, amount=amount, weight=weight,
+                     **entities)  # type: ignore[arg-type]
+
+
+def _lesson_entities(school: School, lesson: Lesson) -> dict[str, object]:
+    return dict(cls=school.classes[lesson.cls].name, teacher=school.teachers[lesson.teacher].name,
+                subject=school.subjects[lesson.subject].name, day=school.days[lesson.day],
+                period=lesson.period + 1,
+                venue=None if lesson.venue is None else school.venues[lesson.venue].name)
+
+
+def _grade_zh(grade: int) -> str:
+    return "一二三四五六七八九"[grade - 1] + "年级"
+
+
+# --------------------------------------------------------------------------------------
+# Hard rules
+# --------------------------------------------------------------------------------------
+def check_coverage(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
+    """开齐开足: every requirement's class has exactly ``P(r)`` lessons of its subject."""
+    facts = _facts(school, timetable)
+    out = []
+    keys = set(facts.req_of) | set(facts.all_by_class_subject)
+    for c, s in sorted(keys):
+        n = len(facts.all_by_class_subject.get((c, s), ()))
+        r = facts.req_of.get((c, s))
+        want = school.requirements[r].periods if r is not None else 0
+        if n == want:
+            continue
+        cname, sname = school.classes[c].name, school.subjects[s].name
+        if r is None:
+            msg = (f"{cname} 排了 {n} 节 {sname}，但课程计划中没有该科 — class {cname} has {n} "
+                   f"lesson(s) of {sname}, which is not in its curriculum")
+        elif n < want:
+            msg = (f"{cname} {sname} 每周应上 {want} 节，课表只排了 {n} 节，少 {want - n} 节 — "
+                   f"class {cname} needs {want} periods of {sname} a week, timetable has {n}")
+        else:
+            msg = (f"{cname} {sname} 每周应上 {want} 节，课表排了 {n} 节，多 {n - want} 节 — "
+                   f"class {cname} needs {want} periods of {sname} a week, timetable has {n}")
+        out.append(_hard("coverage", msg, abs(n - want), cls=cname, subject=sname))
+    return out
+
+
+def check_weekly_total(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
+    """周课时总量: a class's requirements add up to the profile's weekly periods."""
+    out = []
+    for c, cls in enumerate(school.classes):
+        total = sum(school.requirements[r].periods for r in school.requirements_of_class[c])
+        want = policy.periods_for(cls.grade)
+        if total != want:
+            out.append(_hard(
+                "weekly_total",
+                f"{cls.name} 课程计划每周共 {total} 节，{_grade_zh(cls.grade)}应为 {want} 节（不得增减课时）"
+                f" — class {cls.name} has {total} periods a week, grade {cls.grade} must have {want}",
+                abs(total - want), cls=cls.name))
+    return out
+
+
+def check_pe_periods(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
+    """体育课时: a class's planned PE periods ≥ the profile's PE lessons per week."""
+    out = []
+    for c, cls in enumerate(school.classes):
+        pe = sum(school.requirements[r].periods for r in school.requirements_of_class[c]
+                 if school.subjects[school.requirements[r].subject].is_pe)
+        want = policy.pe_for(cls.grade)
+        if pe < want:
+            out.append(_hard(
+                "pe_periods",
+                f"{cls.name} 每周体育课 {pe} 节，少于规定的 {want} 节 — class {cls.name} has "
+                f"{pe} PE periods a week, the profile requires at least {want}",
+                want - pe, cls=cls.name))
+    return out
+
+
+def check_teacher_assignment(school: School, policy: Policy,
+                             timetable: Timetable) -> list[Violation]:
+    """任课教师: a lesson's teacher is the requirement's teacher for its class and subject."""
+    facts = _facts(school, timetable)
+    out = []
+    for lesson in facts.lessons:
+        r = facts.req_of.get((lesson.cls, lesson.subject))
+        if r is None:
+            continue  # no requirement: the lesson is extra, reported by coverage
+        want = school.requirements[r].teacher
+        if lesson.teacher != want:
+            e = _lesson_entities(school, lesson)
+            out.append(_hard(
+                "teacher_assignment",
+                f"{e['cls']} {_slot_zh(school, lesson.cls, lesson.day, lesson.period)} "
+                f"{e['subject']} 由 {e['teacher']} 上，任课教师应为 {school.teachers[want].name} — "
+                f"class {e['cls']} {_slot_en(school, lesson.cls, lesson.day, lesson.period)}: "
+                f"{e['subject']} taught by {e['teacher']}, assigned teacher is "
+                f"{school.teachers[want].name}", **e))
+    return out
+
+
+def check_class_clash(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
+    """班级冲突: a class has at most one lesson per (day, period)."""
+    out = []
+    for (c, d, p), lessons in sorted(timetable.by_class_slot.items()):
+        if len(lessons) < 2:
+            continue
+        cname = school.classes[c].name
+        subjects = "、".join(school.subjects[x.subject].name for x in lessons)
+        out.append(_hard(
+            "class_clash",
+            f"{cname} {_slot_zh(school, c, d, p)} 同时排了 {len(lessons)} 节课（{subjects}） — "
+            f"class {cname} has {len(lessons)} lessons at {_slot_en(school, c, d, p)}",
+            len(lessons) - 1, cls=cname, day=school.days[d], period=p + 1))
+    return out
+
+
+def check_teacher_clash(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
+    """教师冲突: a teacher's lessons never overlap in clock time, across bell schedules.
+
+    Per teacher and day, lessons in order of start time (ties by class index); each
+    lesson that overlaps an earlier one counts 1.
+    """
+    facts = _facts(school, timetable)
+    out = []
+    for (t, d), idx in sorted(facts.placed_by_teacher_day.items()):
+        if len(idx) < 2:
+            continue
+        order = sorted(idx, key=lambda i: (facts.time[i], facts.lessons[i].cls, facts.lessons[i]))
+        longest = order[0]   # earlier lesson reaching furthest into the day
+        for i in order[1:]:
+            start, _ = facts.time[i]  # type: ignore[misc]
+            if start < facts.time[longest][1]:  # type: ignore[index]
+                a, b = facts.lessons[longest], facts.lessons[i]
+                tname = school.teachers[t].name
+                ca, cb = school.classes[a.cls].name, school.classes[b.cls].name
+                same = a.period == b.period and facts.time[longest] == facts.time[i]
+                other_zh = "" if same else f"（{_slot_zh(school, a.cls, d, a.period)}）"
+                other_en = "" if same else f" ({_slot_en(school, a.cls, d, a.period)})"
+                out.append(_hard(
+                    "teacher_clash",
+                    f"{tname} {_slot_zh(school, b.cls, d, b.period)} 同时在 {ca}{other_zh} 和 "
+                    f"{cb} 上课 — teacher {tname} has two lessons at "
+                    f"{_slot_en(school, b.cls, d, b.period)}: {ca}{other_en} and {cb}",
+                    **_lesson_entities(school, b)))
+            if facts.time[i][1] > facts.time[longest][1]:  # type: ignore[index]
+                longest = i
+    return out
+
+
+def _venue_uses(school: School, timetable: Timetable
+                ) -> dict[tuple[int, int], list[tuple[int, int, str]]]:
+    """(venue, day) → uses as (start, end, who): placed lessons and timed sessions."""
+    facts = _facts(school, timetable)
+    uses: dict[tuple[int, int], list[tuple[int, int, str]]] = defaultdict(list)
+    for i in facts.placed:
+        lesson = facts.lessons[i]
+        if lesson.venue is not None:
+            start, end = facts.time[i]  # type: ignore[misc]
+            who = f"{school.classes[lesson.cls].name} {school.subjects[lesson.subject].name}"
+            uses[(lesson.venue, lesson.day)].append((start, end, who))
+    for session in timetable.sessions:
+        seg = school.day_of(session.cls, session.day).activity
+        if session.venue is not None and seg is not None:
+            who = f"{school.classes[session.cls].name} 课外活动"
+            uses[(session.venue, session.day)].append((seg.start, seg.end, who))
+    return uses
+
+
+def check_venue_clash(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
+    """场地超员: at every instant, the uses of a venue ≤ its capacity.
+
+    At each distinct start time of a use, the uses in progress beyond the capacity count.
+    """
+    out = []
+    for (v, d), uses in sorted(_venue_uses(school, timetable).items()):
+        venue = school.venues[v]
+        if len(uses) <= venue.capacity:
+            continue
+        for t in sorted({u[0] for u in uses}):
+            live = [u for u in uses if u[0] <= t < u[1]]
+            excess = len(live) - venue.capacity
+            if excess > 0:
+                who = "、".join(sorted(u[2] for u in live))
+                out.append(_hard(
+                    "venue_clash",
+                    f"{venue.name} {school.days[d]} {format_clock(t)} 有 {len(live)} 个班同时使用"
+                    f"（{who}），容量 {venue.capacity} — venue {venue.name} holds {len(live)} "
+                    f"classes at {_day_en(school, d)} {format_clock(t)}, capacity {venue.capacity}",
+                    excess, venue=venue.name, day=school.days[d]))
+    return out
+
+
+def check_venue_need(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
+    """专用教室: a lesson needing a venue kind is in a venue of that kind."""
+    facts = _facts(school, timetable)
+    out = []
+    for lesson in facts.lessons:
+        r = facts.req_of.get((lesson.cls, lesson.subject))
+        need = (school.venue_kind(school.requirements[r]) if r is not None
+                else school.subjects[lesson.subject].venue_kind)
+        if need is None:
+            continue
+        if lesson.venue is not None and school.venues[lesson.venue].kind == need:
+            continue
+        e = _lesson_entities(school, lesson)
+        where = "未指定场地" if lesson.venue is None else f"安排在 {e['venue']}"
+        where_en = "has no venue" if lesson.venue is None else f"is in {e['venue']}"
+        out.append(_hard(
+            "venue_need",
+            f"{e['cls']} {_slot_zh(school, lesson.cls, lesson.day, lesson.period)} {e['subject']} "
+            f"需要 {need} 类场地，却{where} — class {e['cls']} "
+            f"{_slot_en(school, lesson.cls, lesson.day, lesson.period)}: {e['subject']} needs a "
+            f"'{need}' venue but {where_en}", **e))
+    return out
+
+
+def check_lesson_outside_periods(school: School, policy: Policy,
+                                 timetable: Timetable) -> list[Violation]:
+    """课表越界: a lesson's period exists that day and is within the class's day shape."""
+    facts = _facts(school, timetable)
+    out = []
+    for i, lesson in enumerate(facts.lessons):
+        usable = school.usable_periods(lesson.cls, lesson.day)
+        if lesson.period < usable:
+            continue
+        e = _lesson_entities(school, lesson)
+        out.append(_hard(
+            "lesson_outside_periods",
+            f"{e['cls']} {school.days[lesson.day]}只有 {usable} 节课，{e['subject']} 却排在第"
+            f"{lesson.period + 1}节 — class {e['cls']} has {usable} periods on "
+            f"{_day_en(school, lesson.day)}, but {e['subject']} is in period {lesson.period + 1}",
+            **e))
+    return out
+
+
+def check_long_break(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
+    """大课间: every school day of every schedule in use has enough long breaks."""
+    facts = _facts(school, timetable)
+    out = []
+    for si in facts.schedules_in_use:
+        sched = school.schedules[si]
+        for d, day in enumerate(sched.days):
+            if not day.periods:
+                continue
+            have = sum(1 for s in day.of_kind(SegmentKind.LONG_BREAK)
+                       if s.minutes >= policy.long_break_minutes)
+            missing = policy.long_breaks_per_day - have
+            if missing > 0:
+                out.append(_hard(
+                    "long_break",
+                    f"作息表 {sched.name} {school.days[d]} 只有 {have} 个不少于 "
+                    f"{policy.long_break_minutes} 分钟的大课间，应有 {policy.long_breaks_per_day} 个 — "
+                    f"bell schedule {sched.name} has {have} long break(s) of ≥ "
+                    f"{policy.long_break_minutes} min on {_day_en(school, d)}, needs "
+                    f"{policy.long_breaks_per_day}", missing, day=school.days[d]))
+    return out
+
+
+def check_short_break(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
+    """课间时长: ≥ ``min_short_break_minutes`` between two consecutive periods."""
+    facts = _facts(school, timetable)
+    out = []
+    for si in facts.schedules_in_use:
+        sched = school.schedules[si]
+        for d, day in enumerate(sched.days):
+            for p, (a, b) in enumerate(zip(day.periods, day.periods[1:])):
+                gap = b.start - a.end
+                if gap < policy.min_short_break_minutes:
+                    out.append(_hard(
+                        "short_break",
+                        f"作息表 {sched.name} {school.days[d]}第{p + 1}节与第{p + 2}节之间只休息 "
+                        f"{gap} 分钟，至少 {policy.min_short_break_minutes} 分钟 — bell schedule "
+                        f"{sched.name} {_day_en(school, d)}: {gap} min between periods {p + 1} "
+                        f"and {p + 2}, needs {policy.min_short_break_minutes}",
+                        1, day=school.days[d], period=p + 1))
+    return out
+
+
+_BREAK_KINDS = (SegmentKind.BREAK, SegmentKind.EYE, SegmentKind.LONG_BREAK)
+
+
+def check_daily_breaks(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
+    """每天课间总时长: per day, break + eye-exercise + long-break minutes ≥ the stage's minimum."""
+    facts = _facts(school, timetable)
+    out = []
+    stages_of: dict[int, set[int]] = defaultdict(set)
+    for cls in school.classes:
+        # one representative grade per stage: the minimum is per stage
+        stages_of[cls.schedule].add(1 if cls.grade <= 6 else 7)
+    for si in facts.schedules_in_use:
+        sched = school.schedules[si]
+        for grade in sorted(stages_of[si]):
+            need = policy.min_daily_break_for(grade)
+            if need <= 0:
+                continue
+            stage_zh, stage_en = ("小学", "primary") if grade <= 6 else ("初中", "junior")
+            for d, day in enumerate(sched.days):
+                if not day.periods:
+                    continue
+                have = sum(s.minutes for s in day.segments if s.kind in _BREAK_KINDS)
+                if have < need:
+                    out.append(_hard(
+                        "daily_breaks",
+                        f"作息表 {sched.name} {school.days[d]} 课间总时长 {have} 分钟，{stage_zh}"
+                        f"至少 {need} 分钟 — bell schedule {sched.name} {_day_en(school, d)}: "
+                        f"{have} min of breaks, {stage_en} needs {need}",
+                        need - have, day=school.days[d]))
+    return out
+
+
+def _sessions_by_class_day(timetable: Timetable) -> dict[tuple[int, int], list[Session]]:
+    out: dict[tuple[int, int], list[Session]] = defaultdict(list)
+    for s in timetable.sessions:
+        out[(s.cls, s.day)].append(s)
+    return out
+
+
+def check_daily_activity(school: School, policy: Policy,
+                         timetable: Timetable) -> list[Violation]:
+    """每天校内体育活动: long breaks + PE lessons + activity session ≥ the daily minutes."""
+    facts = _facts(school, timetable)
+    sessions = _sessions_by_class_day(timetable)
+    need = policy.daily_activity_minutes
+    out = []
+    for c, cls in enumerate(school.classes):
+        for d in facts.class_days[c]:
+            day = school.day_of(c, d)
+            long_breaks = sum(s.minutes for s in day.of_kind(SegmentKind.LONG_BREAK))
+            pe = sum(facts.lesson_minutes(i) for i in facts.placed_by_class_day.get((c, d), ())
+                     if school.subjects[facts.lessons[i].subject].is_pe)
+            act = day.activity
+            activity = act.minutes if act is not None and (c, d) in sessions else 0
+            have = long_breaks + pe + activity
+            if have < need:
+                out.append(_hard(
+                    "daily_activity",
+                    f"{cls.name} {school.days[d]} 校内体育活动 {have} 分钟（大课间 {long_breaks}、"
+                    f"体育课 {pe}、课外活动 {activity}），不足 {need} 分钟 — class {cls.name} has "
+                    f"{have} min of physical activity on {_day_en(school, d)}, needs {need}",
+                    need - have, cls=cls.name, day=school.days[d]))
+    return out
+
+
+def check_daily_pe(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
+    """每天体育课: with ``daily_pe``, every class has a PE lesson every school day."""
+    if not policy.daily_pe:
+        return []
+    facts = _facts(school, timetable)
+    out = []
+    for c, cls in enumerate(school.classes):
+        for d in facts.class_days[c]:
+            if not any(school.subjects[facts.lessons[i].subject].is_pe
+                       for i in facts.placed_by_class_day.get((c, d), ())):
+                out.append(_hard(
+                    "daily_pe",
+                    f"{cls.name} {school.days[d]} 没有体育课（每天一节体育课） — class {cls.name} "
+                    f"has no PE lesson on {_day_en(school, d)} (daily PE)",
+                    cls=cls.name, day=school.days[d]))
+    return out
+
+
+def check_session_slot(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
+    """课外活动时段: a session is on a day with an activity segment, one per class and day."""
+    out = []
+    seen: set[tuple[int, int]] = set()
+    for s in timetable.sessions:
+        cname = school.classes[s.cls].name
+        if school.day_of(s.cls, s.day).activity is None:
+            out.append(_hard(
+                "session_slot",
+                f"{cname} {school.days[s.day]} 的作息表没有课外体育活动时段，不能安排活动 — class "
+                f"{cname}'s schedule has no activity slot on {_day_en(school, s.day)}",
+                cls=cname, day=school.days[s.day]))
+        elif (s.cls, s.day) in seen:
+            out.append(_hard(
+                "session_slot",
+                f"{cname} {school.days[s.day]} 安排了多于一次课外体育活动 — class {cname} has "
+                f"more than one activity session on {_day_en(school, s.day)}",
+                cls=cname, day=school.days[s.day]))
+        seen.add((s.cls, s.day))
+    return out
+
+
+def check_study_cap(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
+    """在校集中学习时间: lessons + self-study minutes per class and day ≤ the stage's cap."""
+    facts = _facts(school, timetable)
+    out = []
+    for c, cls in enumerate(school.classes):
+        cap = policy.study_cap_minutes(cls.grade)
+        for d in range(len(school.days)):
+            day = school.day_of(c, d)
+            periods = {facts.lessons[i].period for i in facts.placed_by_class_day.get((c, d), ())}
+            lessons = sum(day.periods[p].minutes for p in periods)
+            study = sum(s.minutes for s in day.of_kind(SegmentKind.SELF_STUDY))
+            total = lessons + study
+            if total > cap:
+                out.append(_hard(
+                    "study_cap",
+                    f"{cls.name} {school.days[d]} 集中学习 {total} 分钟（上课 {lessons}、自习 "
+                    f"{study}），超过 {cap} 分钟 {total - cap} 分钟 — class {cls.name} studies "
+                    f"{total} min on {_day_en(school, d)}, cap {cap}",
+                    total - cap, cls=cls.name, day=school.days[d]))
+    return out
+
+
+def check_morning_start(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
+    """上午上课时间: a class's first lesson or self-study starts no earlier than allowed."""
+    facts = _facts(school, timetable)
+    out = []
+    for c, cls in enumerate(school.classes):
+        earliest = policy.earliest_start_minutes(cls.grade)
+        for d in range(len(school.days)):
+            day = school.day_of(c, d)
+            starts = [facts.time[i][0] for i in facts.placed_by_class_day.get((c, d), ())]  # type: ignore[index]
+            starts += [s.start for s in day.of_kind(SegmentKind.SELF_STUDY)]
+            if not starts:
+                continue
+            first = min(starts)
+            if first < earliest:
+                out.append(_hard(
+                    "morning_start",
+                    f"{cls.name} {school.days[d]} {format_clock(first)} 开始上课（或自习），早于 "
+                    f"{format_clock(earliest)} — class {cls.name} starts at {format_clock(first)} "
+                    f"on {_day_en(school, d)}, earliest allowed {format_clock(earliest)}",
+                    earliest - first, cls=cls.name, day=school.days[d]))
+    return out
+
+
+def check_teacher_unavailable(school: School, policy: Policy,
+                              timetable: Timetable) -> list[Violation]:
+    """教师不可用: no lesson overlaps its teacher's unavailable stretches."""
+    facts = _facts(school, timetable)
+    out = []
+    for i in facts.placed:
+        lesson = facts.lessons[i]
+        start, end = facts.time[i]  # type: ignore[misc]
+        teacher = school.teachers[lesson.teacher]
+        hit = next((u for u in teacher.unavailable if u.overlaps(lesson.day, start, end)), None)
+        if hit is None:
+            continue
+        e = _lesson_entities(school, lesson)
+        out.append(_hard(
+            "teacher_unavailable",
+            f"{teacher.name} {school.days[lesson.day]} {_span(hit.start, hit.end)} 不能上课，却排了 "
+            f"{e['cls']} {_slot_zh(school, lesson.cls, lesson.day, lesson.period)} {e['subject']} — "
+            f"teacher {teacher.name} is unavailable {_day_en(school, lesson.day)} "
+            f"{_span(hit.start, hit.end)} but teaches {e['cls']} "
+            f"{_slot_en(school, lesson.cls, lesson.day, lesson.period)}", **e))
+    return out
+
+
+def check_teacher_daily_max(school: School, policy: Policy,
+                            timetable: Timetable) -> list[Violation]:
+    """教师每日节数: a teacher's lessons per day ≤ ``max_periods_per_day``."""
+    count: dict[tuple[int, int], int] = defaultdict(int)
+    for lesson in timetable.lessons:
+        count[(lesson.teacher, lesson.day)] += 1
+    out = []
+    for (t, d), n in sorted(count.items()):
+        teacher = school.teachers[t]
+        most = teacher.max_periods_per_day
+        if most is not None and n > most:
+            out.append(_hard(
+                "teacher_daily_max",
+                f"{teacher.name} {school.days[d]} 上 {n} 节课，每天至多 {most} 节 — teacher "
+                f"{teacher.name} has {n} lessons on {_day_en(school, d)}, at most {most}",
+                n - most, teacher=teacher.name, day=school.days[d]))
+    return out
+
+
+def _double_blocks(school: School, facts: _Facts, cls: int, subject: int) -> int:
+    blocks = 0
+    for d in range(len(school.days)):
+        idx = facts.placed_by_class_subject_day.get((cls, subject, d), ())
+        periods = sorted({facts.lessons[i].period for i in idx})
+        joined = school.day_of(cls, d).joined
+        taken = set(periods)
+        p_skip = -1
+        for p in periods:
+            if p == p_skip:
+                continue
+            if p + 1 in taken and joined[p]:
+                blocks += 1
+                p_skip = p + 1
+    return blocks
+
+
+def check_double_period(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
+    """连堂: a requirement with ``doubles = k`` has ≥ k double blocks."""
+    facts = _facts(school, timetable)
+    out = []
+    for r in school.requirements:
+        if r.doubles <= 0:
+            continue
+        blocks = _double_blocks(school, facts, r.cls, r.subject)
+        if blocks < r.doubles:
+            cname, sname = school.classes[r.cls].name, school.subjects[r.subject].name
+            out.append(_hard(
+                "double_period",
+                f"{cname} {sname} 应有 {r.doubles} 次连堂，课表只有 {blocks} 次 — class {cname} "
+                f"needs {r.doubles} double period(s) of {sname}, timetable has {blocks}",
+                r.doubles - blocks, cls=cname, subject=sname))
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Soft rules
+# --------------------------------------------------------------------------------------
+def check_main_morning(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
+    """主科上午: each main-subject lesson in an afternoon period costs one unit."""
+    facts = _facts(school, timetable)
+    out = []
+    for i in facts.placed:
+        lesson = facts.lessons[i]
+        if not school.subjects[lesson.subject].is_main:
+            continue
+        if school.day_of(lesson.cls, lesson.day).afternoon[lesson.period]:
+            e = _lesson_entities(school, lesson)
+            out.append(_soft(
+                "main_morning", policy,
+                f"{e['cls']} 主科 {e['subject']} 排在下午 "
+                f"{_slot_zh(school, lesson.cls, lesson.day, lesson.period)} — main subject "
+                f"{e['subject']} of {e['cls']} is in the afternoon, "
+                f"{_slot_en(school, lesson.cls, lesson.day, lesson.period)}", **e))
+    return out
+
+
+def _once_daily_limit(school: School, facts: _Facts, r_index: int) -> int:
+    r = school.requirements[r_index]
+    days = max(1, len(facts.class_days[r.cls]))
+    return max(1, math.ceil(r.periods / days)) + (1 if r.doubles > 0 else 0)
+
+
+def check_subject_once_daily(school: School, policy: Policy,
+                             timetable: Timetable) -> list[Violation]:
+    """同科每天一次: per requirement and day, lessons beyond ``m`` cost one unit each."""
+    facts = _facts(school, timetable)
+    out = []
+    for ri, r in enumerate(school.requirements):
+        m = _once_daily_limit(school, facts, ri)
+        for d in range(len(school.days)):
+            n = len(facts.placed_by_class_subject_day.get((r.cls, r.subject, d), ()))
+            if n > m:
+                cname, sname = school.classes[r.cls].name, school.subjects[r.subject].name
+                out.append(_soft(
+                    "subject_once_daily", policy,
+                    f"{cname} {school.days[d]} 排了 {n} 节 {sname}，每天宜不超过 {m} 节 — class "
+                    f"{cname} has {n} lessons of {sname} on {_day_en(school, d)}, at most {m} wanted",
+                    n - m, cls=cname, subject=sname, day=school.days[d]))
+    return out
+
+
+def check_pe_placement(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
+    """体育课位置: a PE lesson in the day's first period or first period after lunch."""
+    facts = _facts(school, timetable)
+    out = []
+    for i in facts.placed:
+        lesson = facts.lessons[i]
+        if not school.subjects[lesson.subject].is_pe:
+            continue
+        day = school.day_of(lesson.cls, lesson.day)
+        if lesson.period == 0 or day.after_lunch[lesson.period]:
+            e = _lesson_entities(school, lesson)
+            which, which_en = (("第一节", "the first period") if lesson.period == 0
+                               else ("午饭后第一节", "the first period after lunch"))
+            out.append(_soft(
+                "pe_placement", policy,
+                f"{e['cls']} 体育课排在{which}（{_slot_zh(school, lesson.cls, lesson.day, lesson.period)}）"
+                f" — PE of {e['cls']} is in {which_en}, "
+                f"{_slot_en(school, lesson.cls, lesson.day, lesson.period)}", **e))
+    return out
+
+
+def _teacher_periods(facts: _Facts) -> dict[tuple[int, int], dict[int, bool]]:
+    """(teacher, day) → {period index: in an afternoon period of any of its lessons}."""
+    school = facts.school
+    out: dict[tuple[int, int], dict[int, bool]] = {}
+    for key, idx in facts.placed_by_teacher_day.items():
+        periods: dict[int, bool] = {}
+        for i in idx:
+            lesson = facts.lessons[i]
+            pm = school.day_of(lesson.cls, lesson.day).afternoon[lesson.period]
+            periods[lesson.period] = periods.get(lesson.period, False) or pm
+        out[key] = periods
+    return out
+
+
+def check_teacher_gaps(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
+    """教师空堂: per teacher and day, (last − first + 1) − distinct periods taught."""
+    facts = _facts(school, timetable)
+    out = []
+    for (t, d), periods in sorted(_teacher_periods(facts).items()):
+        gaps = max(periods) - min(periods) + 1 - len(periods)
+        if gaps > 0:
+            name = school.teachers[t].name
+            out.append(_soft(
+                "teacher_gaps", policy,
+                f"{name} {school.days[d]} 第{min(periods) + 1}–{max(periods) + 1}节之间有 {gaps} "
+                f"节空堂 — teacher {name} has {gaps} idle period(s) on {_day_en(school, d)}",
+                gaps, teacher=name, day=school.days[d]))
+    return out
+
+
+def check_teacher_consecutive(school: School, policy: Policy,
+                              timetable: Timetable) -> list[Violation]:
+    """教师连续上课: a run of L > ``teacher_max_consecutive`` periods costs L − max."""
+    facts = _facts(school, timetable)
+    most = policy.teacher_max_consecutive
+    out = []
+    for (t, d), periods in sorted(_teacher_periods(facts).items()):
+        order = sorted(periods)
+        runs: list[tuple[int, int]] = []   # (first period, length)
+        for p in order:
+            if runs and p == runs[-1][0] + runs[-1][1] and not (periods[p] and not periods[p - 1]):
+                runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+            else:
+                runs.append((p, 1))
+        for first, length in runs:
+            if length > most:
+                name = school.teachers[t].name
+                out.append(_soft(
+                    "teacher_consecutive", policy,
+                    f"{name} {school.days[d]} 第{first + 1}–{first + length}节连续上 {length} 节课，"
+                    f"超过 {most} 节 — teacher {name} teaches {length} periods in a row on "
+                    f"{_day_en(school, d)} (periods {first + 1}–{first + length}), more than {most}",
+                    length - most, teacher=name, day=school.days[d], period=first + 1))
+    return out
+
+
+def check_parallel_step(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
+    """平行班同步: per grade, subject and day, min(k, N − k) of the N parallel classes."""
+    facts = _facts(school, timetable)
+    taught: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for r in school.requirements:
+        taught[(school.classes[r.cls].grade, r.subject)].append(r.cls)
+    out = []
+    for (grade, s), classes in sorted(taught.items()):
+        n = len(classes)
+        if n < 2:
+            continue
+        for d in range(len(school.days)):
+            having = [c for c in classes if (c, s, d) in facts.placed_by_class_subject_day]
+            units = min(len(having), n - len(having))
+            if units > 0:
+                sname = school.subjects[s].name
+                names = "、".join(school.classes[c].name for c in having)
+                out.append(_soft(
+                    "parallel_step", policy,
+                    f"{_grade_zh(grade)} {sname} {school.days[d]} 只有 {len(having)}/{n} 个班上课"
+                    f"（{names}），平行班进度不同步 — grade {grade} {sname}: {len(having)} of {n} "
+                    f"parallel classes have it on {_day_en(school, d)}",
+                    units, subject=sname, day=school.days[d]))
+    return out
+
+
+def check_spread(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
+    """分散安排: a subject on two adjacent school days, when it could be spread out."""
+    facts = _facts(school, timetable)
+    out = []
+    for r in school.requirements:
+        days = len(facts.class_days[r.cls])
+        if not 2 <= r.periods - r.doubles < days:
+            continue
+        has = [(r.cls, r.subject, d) in facts.placed_by_class_subject_day
+               for d in range(len(school.days))]
+        for d in range(len(school.days) - 1):
+            if has[d] and has[d + 1]:
+                cname, sname = school.classes[r.cls].name, school.subjects[r.subject].name
+                out.append(_soft(
+                    "spread", policy,
+                    f"{cname} {sname} 排在相邻两天 {school.days[d]} 和 {school.days[d + 1]}，宜分散 — "
+                    f"class {cname} has {sname} on consecutive days {_day_en(school, d)} and "
+                    f"{_day_en(school, d + 1)}", cls=cname, subject=sname, day=school.days[d]))
+    return out
+
+
+def check_moved_lesson(school: School, policy: Policy, timetable: Timetable,
+                       kept: Timetable | None = None) -> list[Violation]:
+    """调整节数: each lesson of the kept timetable whose slot and subject changed."""
+    if kept is None:
+        return []
+    now = {(x.cls, x.day, x.period, x.subject) for x in timetable.lessons}
+    out = []
+    for lesson in kept.lessons:
+        if (lesson.cls, lesson.day, lesson.period, lesson.subject) in now:
+            continue
+        cname, sname = school.classes[lesson.cls].name, school.subjects[lesson.subject].name
+        out.append(_soft(
+            "moved_lesson", policy,
+            f"{cname} 原 {school.days[lesson.day]}第{lesson.period + 1}节 {sname} 已调整 — "
+            f"class {cname}: {sname} at {_day_en(school, lesson.day)} period {lesson.period + 1} "
+            f"was moved", cls=cname, subject=sname, day=school.days[lesson.day],
+            period=lesson.period + 1))
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Tables of contents
+# --------------------------------------------------------------------------------------
+HARD_RULES: tuple[tuple[str, str, str, RuleFunction], ...] = (
+    ("coverage", "开齐开足", "Curriculum coverage", check_coverage),
+    ("weekly_total", "周课时总量", "Weekly period total", check_weekly_total),
+    ("pe_periods", "体育课时", "PE periods per week", check_pe_periods),
+    ("teacher_assignment", "任课教师", "Assigned teacher", check_teacher_assignment),
+    ("class_clash", "班级冲突", "Class clash", check_class_clash),
+    ("teacher_clash", "教师冲突", "Teacher clash", check_teacher_clash),
+    ("venue_clash", "场地超员", "Venue over capacity", check_venue_clash),
+    ("venue_need", "专用教室", "Special venue needed", check_venue_need),
+    ("lesson_outside_periods", "课表越界", "Lesson outside the day's periods",
+     check_lesson_outside_periods),
+    ("long_break", "大课间", "Daily long break", check_long_break),
+    ("short_break", "课间时长", "Break between periods", check_short_break),
+    ("daily_breaks", "每天课间总时长", "Daily break total", check_daily_breaks),
+    ("daily_activity", "每天校内体育活动", "Daily physical activity", check_daily_activity),
+    ("daily_pe", "每天体育课", "Daily PE lesson", check_daily_pe),
+    ("session_slot", "课外活动时段", "Activity session slot", check_session_slot),
+    ("study_cap", "在校集中学习时间", "Daily study-time cap", check_study_cap),
+    ("morning_start", "上午上课时间", "Morning start time", check_morning_start),
+    ("teacher_unavailable", "教师不可用", "Teacher unavailable", check_teacher_unavailable),
+    ("teacher_daily_max", "教师每日节数", "Teacher periods per day", check_teacher_daily_max),
+    ("double_period", "连堂", "Double periods", check_double_period),
+)
+
+SOFT_RULES: tuple[tuple[str, str, str, RuleFunction], ...] = (
+    ("main_morning", "主科上午", "Main subjects in the morning", check_main_morning),
+    ("subject_once_daily", "同科每天一次", "Subject once a day", check_subject_once_daily),
+    ("pe_placement", "体育课位置", "PE placement", check_pe_placement),
+    ("teacher_gaps", "教师空堂", "Teacher idle periods", check_teacher_gaps),
+    ("teacher_consecutive", "教师连续上课", "Teacher periods in a row",
+     check_teacher_consecutive),
+    ("parallel_step", "平行班同步", "Parallel classes in step", check_parallel_step),
+    ("spread", "分散安排", "Spread over the week", check_spread),
+    ("moved_lesson", "调整节数", "Lessons moved", check_moved_lesson),  # type: ignore[list-item]
+)
+
+RULE_NAMES: dict[str, tuple[str, str]] = {
+    rule: (zh, en) for rule, zh, en, _ in HARD_RULES + SOFT_RULES}
+
+
+def check(school: School, policy: Policy, timetable: Timetable,
+          kept: Timetable | None = None) -> list[Violation]:
+    """Check ``timetable`` against every hard and soft rule of ``docs/rules.md``.
+
+    Parameters
+    ----------
+    school, policy, timetable
+        The problem, the profile's numbers and the answer.
+    kept
+        The timetable kept with ``--keep``; ``moved_lesson`` counts its lessons that moved.
+
+    Returns
+    -------
+    list of Violation
+        Hard violations (weight 0) then soft ones (weight from ``policy.weights``), in
+        the order of :data:`HARD_RULES` and :data:`SOFT_RULES`.
+
+    Raises
+    ------
+    InputError
+        When a lesson or session refers to a class, day, subject, teacher or venue that
+        the school does not have.
+    """
+    out: list[Violation] = []
+    try:
+        for _, _, _, fn in HARD_RULES:
+            out.extend(fn(school, policy, timetable))
+        for rule, _, _, fn in SOFT_RULES:
+            if rule == "moved_lesson":
+                out.extend(check_moved_lesson(school, policy, timetable, kept))
+            else:
+                out.extend(fn(school, policy, timetable))
+    finally:
+        _CACHE.clear()   # do not keep a large school alive between checks
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Summary and reports
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One soft term: penalty ``units`` × ``weight`` = ``cost``."""
+
+    units: float
+    weight: float
+    cost: float
+
+
+@dataclass(frozen=True)
+class CheckSummary:
+    """The verdict: hard violation counts, soft terms and their total (the objective)."""
+
+    hard: int
+    hard_by_rule: dict[str, int]
+    terms: dict[str, Term]
+    objective: float
+    compliant: bool
+
+
+def summarize(violations: Iterable[Violation], policy: Policy) -> CheckSummary:
+    """Count hard violations per rule and add up every soft term (zero terms included).
+
+    ``hard`` is the number of hard violation records; a soft term's ``units`` is the sum
+    of its records' amounts and its weight the profile's, so ``objective`` equals the
+    engine's objective for the same timetable.
+    """
+    hard_by_rule = {rule: 0 for rule, *_ in HARD_RULES}
+    units = {rule: 0.0 for rule, *_ in SOFT_RULES}
+    for v in violations:
+        if v.hard:
+            hard_by_rule[v.rule] = hard_by_rule.get(v.rule, 0) + 1
+        else:
+            units[v.rule] = units.get(v.rule, 0.0) + v.amount
+    terms = {}
+    for rule, n in units.items():
+        weight = getattr(policy.weights, rule)
+        terms[rule] = Term(units=_tidy(n), weight=weight, cost=_tidy(n * weight))
+    hard = sum(hard_by_rule.values())
+    objective = _tidy(sum(t.cost for t in terms.values()))
+    return CheckSummary(hard=hard, hard_by_rule=hard_by_rule, terms=terms,
+                        objective=objective, compliant=hard == 0)
+
+
+def _tidy(x: float) -> float:
+    """Whole numbers as int (printed without '.0'), others as float."""
+    return int(x) if float(x).is_integer() else float(x)
+
+
+def _num(x: float) -> str:
+    return str(_tidy(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def summary_line(summary: CheckSummary) -> str:
+    """The one-line verdict, e.g. ``合规 COMPLIANT — 0 hard violations; soft penalty 12``."""
+    penalty = _num(summary.objective)
+    if summary.compliant:
+        return f"合规 COMPLIANT — 0 hard violations; soft penalty {penalty}"
+    rules = sum(1 for n in summary.hard_by_rule.values() if n)
+    return (f"不合规 NOT COMPLIANT — {summary.hard} hard violation"
+            f"{'s' if summary.hard != 1 else ''} in {rules} rule{'s' if rules != 1 else ''}; "
+            f"soft penalty {penalty}")
+
+
+def format_violations(violations: Sequence[Violation], summary: CheckSummary, *,
+                      limit_per_rule: int = 20) -> str:
+    """Human report: violations grouped by rule, the soft-term table, the verdict line."""
+    grouped: dict[str, list[Violation]] = defaultdict(list)
+    for v in violations:
+        grouped[v.rule].append(v)
+    lines: list[str] = []
+    order = [r for r, *_ in HARD_RULES] + [r for r, *_ in SOFT_RULES]
+    order += sorted(set(grouped) - set(order))
+    for rule in order:
+        found = grouped.get(rule)
+        if not found:
+            continue
+        zh, en = RULE_NAMES.get(rule, (rule, rule))
+        kind = "硬 hard" if found[0].hard else "软 soft"
+        lines.append(f"[{rule}] {zh} {en} ({kind}) — {len(found)}")
+        for v in found[:limit_per_rule]:
+            lines.append(f"  - {v.message}")
+        if len(found) > limit_per_rule:
+            lines.append(f"  … 另有 {len(found) - limit_per_rule} 条 — "
+                         f"{len(found) - limit_per_rule} more")
+    if lines:
+        lines.append("")
+    lines.append("软规则 Soft rules")
+    width = max(len(r) for r in summary.terms) if summary.terms else 4
+    lines.append(f"  {'rule':<{width}}  {'units':>7}  {'weight':>6}  {'cost':>8}")
+    for rule, term in summary.terms.items():
+        zh, _ = RULE_NAMES.get(rule, (rule, rule))
+        lines.append(f"  {rule:<{width}}  {_num(term.units):>7} × {_num(term.weight):>6} = "
+                     f"{_num(term.cost):>8}  {zh}")
+    lines.append(f"  {'total':<{width}}  {'':>7}   {'':>6}   {_num(summary.objective):>8}")
+    lines.append("")
+    lines.append(summary_line(summary))
+    return "\n".join(lines)
+
+
+def violations_to_json(violations: Sequence[Violation], summary: CheckSummary) -> dict:
+    """A JSON-ready dict for ``jianfu check --json``."""
+    return {
+        "compliant": summary.compliant,
+        "hard": summary.hard,
+        "hard_by_rule": dict(summary.hard_by_rule),
+        "objective": summary.objective,
+        "terms": {rule: {"units": t.units, "weight": t.weight, "cost": t.cost}
+                  for rule, t in summary.terms.items()},
+        "violations": [v.as_dict() for v in violations],
+        "summary": summary_line(summary),
+    }

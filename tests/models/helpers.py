@@ -1,0 +1,158 @@
+"""A tiny builder for hand-made mini schools and timetables (names in, indices out).
+
+The default school day (``make_day()``), 40-minute periods::
+
+    P1 08:30–09:10  break  P2 09:20–10:00  大课间 10:00–10:30  P3 10:30–11:10  break
+    P4 11:20–12:00  lunch 12:00–14:00  P5 14:00–14:40  break  P6 14:50–15:30
+    break  课外活动 15:40–16:40
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Iterable, Sequence
+
+from jianfu.models.policy import NATIONAL, Policy, parse_clock
+from jianfu.models.school import (
+    BellSchedule, Category, DaySchedule, Requirement, School, SchoolClass, Segment, SegmentKind,
+    Subject, Teacher, Unavailable, Venue,
+)
+from jianfu.models.timetable import Lesson, Session, Timetable
+
+K = SegmentKind
+DAYS = ("周一", "周二", "周三", "周四", "周五")
+
+SUBJECTS = (
+    Subject("语文", "Chinese", Category.MAIN),
+    Subject("数学", "Mathematics", Category.MAIN),
+    Subject("体育", "PE", Category.PE, venue_kind="ground"),
+    Subject("音乐", "Music", Category.ARTS, venue_kind="music"),
+    Subject("美术", "Art", Category.ARTS),
+    Subject("科学", "Science", Category.SCIENCE),
+)
+
+
+def make_day(periods: int = 6, *, start: str = "08:30", length: int = 40, gap: int = 10,
+             long_break_after: int | None = 2, long_minutes: int = 30,
+             lunch_after: int | None = 4, lunch_minutes: int = 120,
+             activity_minutes: int | None = 60,
+             self_study: tuple[str, str] | None = None) -> DaySchedule:
+    """A day of ``periods`` lessons with a long break, lunch and an activity slot."""
+    segs: list[Segment] = []
+    if self_study is not None:
+        segs.append(Segment(K.SELF_STUDY, parse_clock(self_study[0]), parse_clock(self_study[1])))
+    t = parse_clock(start)
+    for p in range(1, periods + 1):
+        segs.append(Segment(K.LESSON, t, t + length))
+        t += length
+        if p == periods:
+            break
+        if p == long_break_after:
+            segs.append(Segment(K.LONG_BREAK, t, t + long_minutes))
+            t += long_minutes
+        elif p == lunch_after:
+            segs.append(Segment(K.LUNCH, t, t + lunch_minutes))
+            t += lunch_minutes
+        elif gap > 0:
+            segs.append(Segment(K.BREAK, t, t + gap))
+            t += gap
+    if activity_minutes:
+        t += 10
+        segs.append(Segment(K.ACTIVITY, t, t + activity_minutes))
+    return DaySchedule(tuple(segs))
+
+
+def make_schedule(name: str = "作息", days: int = 2, **day_kwargs) -> BellSchedule:
+    return BellSchedule(name, tuple(make_day(**day_kwargs) for _ in range(days)))
+
+
+def mini_school(classes: Sequence[tuple], requirements: Sequence[tuple], *,
+                days: int = 2, schedules: Sequence[BellSchedule] | None = None,
+                teachers: Sequence[Teacher | str] = (),
+                venues: Sequence[Venue] = (Venue("操场", "ground", 2), Venue("音乐教室", "music")),
+                subjects: Sequence[Subject] = SUBJECTS) -> School:
+    """Build a school from names.
+
+    ``classes``: ``(name, grade)`` or ``(name, grade, schedule index[, periods_per_day])``.
+    ``requirements``: ``(class, subject, teacher, periods[, doubles[, venue_kind]])``;
+    teachers named there are created unless given in ``teachers``.
+    """
+    day_names = DAYS[:days]
+    scheds = tuple(schedules) if schedules else (make_schedule(days=days),)
+    given = {t.name if isinstance(t, Teacher) else t: t for t in teachers}
+    for r in requirements:
+        given.setdefault(r[2], r[2])
+    teacher_list = tuple(t if isinstance(t, Teacher) else Teacher(t) for t in given.values())
+    cls_list = tuple(SchoolClass(c[0], c[1], c[2] if len(c) > 2 else 0,
+                                 tuple(c[3]) if len(c) > 3 else None) for c in classes)
+    cidx = {c.name: i for i, c in enumerate(cls_list)}
+    sidx = {s.name: i for i, s in enumerate(subjects)}
+    tidx = {t.name: i for i, t in enumerate(teacher_list)}
+    reqs = tuple(Requirement(cidx[r[0]], sidx[r[1]], tidx[r[2]], r[3],
+                             r[4] if len(r) > 4 else 0, r[5] if len(r) > 5 else None)
+                 for r in requirements)
+    return School("测试学校", day_names, scheds, tuple(subjects), cls_list, teacher_list,
+                  tuple(venues), reqs)
+
+
+def fit_policy(school: School, base: Policy = NATIONAL, **changes) -> Policy:
+    """A policy whose weekly totals and PE minimum match the school's plan.
+
+    Per grade: weekly periods = the first class's requirement total, PE minimum = the
+    first class's planned PE; daily activity minimum 30 (the long break alone) unless
+    changed. Other numbers are ``base``'s.
+    """
+    weekly, pe = list(base.weekly_periods), list(base.pe_per_week)
+    for g in school.grades:
+        c = school.classes_of_grade(g)[0]
+        reqs = [school.requirements[r] for r in school.requirements_of_class[c]]
+        weekly[g - 1] = sum(r.periods for r in reqs)
+        pe[g - 1] = sum(r.periods for r in reqs if school.subjects[r.subject].is_pe)
+    values = dict(weekly_periods=tuple(weekly), pe_per_week=tuple(pe), daily_activity_minutes=30)
+    values.update(changes)
+    return dataclasses.replace(base, **values)
+
+
+AUTO = object()
+
+
+def lesson(school: School, cls: str, day: int | str, period: int, subject: str,
+           teacher: str | None = None, venue: str | None | object = AUTO) -> Lesson:
+    """A lesson by names; ``period`` is 1-based, ``day`` a name or 0-based index.
+
+    The teacher defaults to the requirement's; the venue to the first venue of the kind
+    the subject needs (``None`` when it needs none).
+    """
+    c, s = school.class_index[cls], school.subject_index[subject]
+    d = school.days.index(day) if isinstance(day, str) else day
+    if teacher is None:
+        r = next(r for r in school.requirements if r.cls == c and r.subject == s)
+        t = r.teacher
+        need = school.venue_kind(r)
+    else:
+        t = school.teacher_index[teacher]
+        need = school.subjects[s].venue_kind
+    if venue is AUTO:
+        v = school.venues_of_kind(need)[0] if need else None
+    else:
+        v = None if venue is None else school.venue_index[venue]  # type: ignore[index]
+    return Lesson(c, d, period - 1, s, t, v)
+
+
+def timetable(school: School, rows: Iterable[tuple], sessions: Iterable[tuple] = ()) -> Timetable:
+    """``rows``: ``(class, day, period, subject[, teacher[, venue]])``; sessions ``(class, day[, venue])``."""
+    lessons = [lesson(school, *row) for row in rows]
+    sess = []
+    for s in sessions:
+        d = school.days.index(s[1]) if isinstance(s[1], str) else s[1]
+        v = school.venue_index[s[2]] if len(s) > 2 and s[2] is not None else None
+        sess.append(Session(school.class_index[s[0]], d, v))
+    return Timetable(tuple(lessons), tuple(sess))
+
+
+def rules_of(violations, rule: str) -> list:
+    return [v for v in violations if v.rule == rule]
+
+
+def units(violations, rule: str) -> float:
+    return sum(v.amount for v in violations if v.rule == rule)

@@ -1,0 +1,841 @@
+"""Excel in and out for the 教务处.
+
+In: :func:`write_template` writes a blank, documented workbook (说明, 学校, 作息时间,
+班级, 学科, 教师, 任课, 场地); :func:`read_school_xlsx` reads a filled one into the
+same mapping the YAML school file gives (``docs/format.md``) and validates it with
+:func:`jianfu.instances.schoolfile.school_from_dict`, so both formats share every
+rule; its errors name the sheet, the row and the column
+(``school.xlsx: 教师!D5 (max_periods_per_day): 'abc': 应为整数 expected a whole number``).
+Rows whose first column says ``示例`` are examples and are skipped.
+
+Out: :func:`write_workbook` writes the timetable: a summary sheet with the checker's
+verdict, one sheet per class, teacher and venue (days across, periods down with their
+times, the long break and lunch as merged rows) and one homework sheet per class; it
+prints on A4, fitted to the width. :func:`read_timetable_xlsx` reads the class sheets
+back, so a clerk may move lessons in Excel and check the result.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..models.errors import InputError
+from ..models.policy import Policy
+from ..models.school import Category, School, SegmentKind
+from ..models.timetable import Lesson, Session, Timetable
+from .export import (VENUE_MARK, Grid, class_grid, example_school, hard_rows, summary_rows,
+                     summary_verdict, teacher_grid, venue_grid, write_atomic)
+
+__all__ = [
+    "write_template", "write_filled", "read_school_xlsx", "school_rows",
+    "write_workbook", "read_timetable_xlsx", "sheet_names", "EXAMPLE_MARK",
+]
+
+EXAMPLE_MARK = "示例"
+FONT_NAME = "宋体"          # present in every Chinese Office/WPS install; prints well
+_GB2312 = 134               # font charset so Excel picks the Chinese face
+
+_THIN = Side(style="thin", color="808080")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+FILL = {
+    "header": PatternFill("solid", fgColor="DDE7F3"),
+    "example": PatternFill("solid", fgColor="F2F2F2"),
+    "closed": PatternFill("solid", fgColor="D9D9D9"),
+    SegmentKind.LONG_BREAK.value: PatternFill("solid", fgColor="E2F0D9"),
+    SegmentKind.LUNCH.value: PatternFill("solid", fgColor="FFF2CC"),
+    SegmentKind.ACTIVITY.value: PatternFill("solid", fgColor="E2F0D9"),
+    SegmentKind.SELF_STUDY.value: PatternFill("solid", fgColor="EDEDED"),
+    SegmentKind.AFTER_SCHOOL.value: PatternFill("solid", fgColor="EDEDED"),
+}
+
+
+def _font(size: float = 10.5, bold: bool = False, color: str | None = None,
+          italic: bool = False) -> Font:
+    return Font(name=FONT_NAME, size=size, bold=bold, italic=italic, charset=_GB2312,
+                color=color)
+
+
+def _save(wb: Workbook, path: Path | str) -> Path:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return write_atomic(path, buffer.getvalue())
+
+
+# =========================================================================================
+# The school workbook (in)
+# =========================================================================================
+
+# (field, 中文 header, English note) per table sheet; the field names are the school
+# file's keys (docs/format.md).
+COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "作息时间": (
+        ("schedule", "作息表", "schedule: bell-schedule name; classes refer to it"),
+        ("day", "日期", "day: 每天 (every day) or one school day such as 周五 (that day differs)"),
+        ("kind", "类型", "kind: " + ", ".join(f"{k.zh} ({k.value})" for k in SegmentKind)),
+        ("start", "开始", "start: HH:MM"),
+        ("end", "结束", "end: HH:MM"),
+        ("label", "名称", "label: optional text shown on timetables"),
+    ),
+    "班级": (
+        ("name", "班级", "name: class name, e.g. 三(1)班"),
+        ("grade", "年级", "grade: 1-9"),
+        ("schedule", "作息表", "schedule: bell-schedule name (blank if the school has one)"),
+        ("periods_per_day", "每天节数", "periods_per_day: optional, one number per day, "
+                                        "e.g. 6、6、6、6、5"),
+    ),
+    "学科": (
+        ("name", "学科", "name: subject; built-in subjects need a row only to change them"),
+        ("english", "英文名", "english: optional"),
+        ("category", "类别", "category: " + ", ".join(c.value for c in Category)),
+        ("homework", "书面作业", "homework: 是/否 (sets written homework)"),
+        ("venue_kind", "场地类型", "venue_kind: optional, e.g. lab, computer, music, ground"),
+        ("part_of", "所属科目", "part_of: optional, e.g. 艺术"),
+    ),
+    "教师": (
+        ("name", "姓名", "name: teacher's name (unique)"),
+        ("subjects", "任教学科", "subjects: 语文、数学 (separate with 、 or ,)"),
+        ("max_periods_per_day", "每日最多节数", "max_periods_per_day: whole number; blank = no limit"),
+        ("unavailable", "不可用时间", "unavailable: 周一上午、周三下午、周五 14:00-16:00"),
+        ("schools", "走教学校", "schools: itinerant teacher's schools, optional"),
+    ),
+    "任课": (
+        ("class", "班级", "class: class name"),
+        ("subject", "学科", "subject: subject name"),
+        ("teacher", "教师", "teacher: teacher name"),
+        ("periods", "周课时", "periods: lessons a week; blank = the curriculum for the grade"),
+        ("doubles", "连堂", "doubles: how many double periods (连堂) a week; blank = 0"),
+        ("venue", "场地类型", "venue: optional venue kind or venue name (e.g. lab)"),
+    ),
+    "场地": (
+        ("name", "场地", "name: venue name"),
+        ("kind", "类型", "kind: ground, lab, computer, music…"),
+        ("capacity", "容量", "capacity: classes at once (sports ground: several); blank = 1"),
+    ),
+}
+
+# The 学校 sheet is key/value: (key, 中文, English note, example value).
+SCHOOL_KEYS: tuple[tuple[str, str, str, str], ...] = (
+    ("school", "学校名称", "school: the school's name", "示范小学"),
+    ("profile", "政策配置", "profile: national, panjin, zhongxian, chengnan, beijing-2024, "
+                           "guangdong-2025 or a profile file", "national"),
+    ("days", "上课日", "days: school days in order, separated by 、", "周一、周二、周三、周四、周五"),
+    ("builtin_subjects", "使用内置学科", "builtin_subjects: 是 = start from the national "
+                                        "curriculum's subjects; 否 = only the 学科 sheet", "是"),
+)
+_SCHOOL_ALIASES = {zh: key for key, zh, _, _ in SCHOOL_KEYS} | {k: k for k, *_ in SCHOOL_KEYS}
+
+HELP = (
+    "减负 jianfu 学校信息表 — 填写说明 How to fill in this workbook",
+    "",
+    "1. 每个工作表第1行是中文表头，第2行是英文字段名与说明（请勿修改这两行）。",
+    "   Row 1 holds the Chinese headers, row 2 the field names and notes: keep both rows.",
+    "2. 第一列写“示例”的行是示例，读取时忽略；可以删除，也可以保留。",
+    "   Rows whose first column says 示例 are examples and are ignored.",
+    "3. 学校：学校名称、政策配置、上课日；其他行的“项目”写政策字段名（如 homework_cap_weekday），"
+    "“值”写新数值（列表写成 [0, 0, 45, 45, 45, 45, 60, 60, 60]）。",
+    "   学校: name, profile, days; any other row overrides one policy field "
+    "(see `jianfu policy show`).",
+    "4. 作息时间：每行一个时段，按时间顺序；“日期”写“每天”，某天不同则另写该天全部时段。",
+    "   作息时间: one row per segment in time order; 每天 = every day, or give all of one day's rows.",
+    "5. 班级、教师、场地：每行一个。教师不可用时间写“周一上午”“周三下午”“周五 14:00-16:00”。",
+    "   班级/教师/场地: one row each. Unavailable times read 周一上午, 周三下午, 周五 14:00-16:00.",
+    "6. 任课：每个班每门学科一行；周课时留空则按国家课程方案。",
+    "   任课: one row per class and subject; blank periods = the national curriculum.",
+    "7. 时间请写成 08:20 这样的文字。 Write times as text such as 08:20.",
+    "",
+    "保存后运行 Then run:  jianfu solve school.xlsx -o out/",
+)
+
+
+def _header(ws: Worksheet, title_zh: Sequence[str], notes: Sequence[str], mark: str) -> None:
+    ws.append([mark, *title_zh])
+    ws.append(["note", *notes])
+    for col in range(1, len(title_zh) + 2):
+        top, note = ws.cell(1, col), ws.cell(2, col)
+        top.font, top.fill, top.border, top.alignment = _font(bold=True), FILL["header"], BORDER, CENTER
+        note.font, note.alignment = _font(9, italic=True, color="666666"), LEFT
+        ws.column_dimensions[get_column_letter(col)].width = 8 if col == 1 else 18
+    ws.freeze_panes = "B3"
+
+
+def _text_cell(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(v) for v in value)
+    return value
+
+
+def _append(ws: Worksheet, values: Sequence[Any], example: bool = False) -> None:
+    ws.append([EXAMPLE_MARK if example else None, *(_text_cell(v) for v in values)])
+    row = ws.max_row
+    for col in range(1, len(values) + 2):
+        cell = ws.cell(row, col)
+        cell.font = _font(color="808080" if example else None)
+        cell.border = BORDER
+        cell.alignment = LEFT
+        cell.number_format = "@"   # text: keeps 08:20 from becoming a time value
+        if example:
+            cell.fill = FILL["example"]
+
+
+def _yes_no(value: Any) -> Any:
+    return "是" if value is True else "否" if value is False else value
+
+
+def _policy_text(value: Any) -> Any:
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def school_rows(school: School) -> dict[str, list[list[Any]]]:
+    """The rows of each sheet for ``school`` (学校 rows are ``[key, value]``)."""
+    from .schoolfile import school_to_dict
+
+    data = school_to_dict(school)
+    rows: dict[str, list[list[Any]]] = {name: [] for name in ("学校", *COLUMNS)}
+    rows["学校"] = [["学校名称", data["school"]], ["政策配置", data["profile"]],
+                  ["上课日", list(data["days"])],
+                  ["使用内置学科", _yes_no(data.get("builtin_subjects", True))]]
+    rows["学校"] += [[key, _policy_text(value)] for key, value in (data.get("policy") or {}).items()]
+    for sname, body in data["schedules"].items():
+        for key, segments in body.items():
+            for seg in segments:
+                kind = SegmentKind(seg["kind"]).zh
+                rows["作息时间"].append([sname, "每天" if key == "default" else key, kind,
+                                     seg["start"], seg["end"], seg.get("label")])
+    for c in school.classes:
+        rows["班级"].append([c.name, c.grade, school.schedules[c.schedule].name,
+                           list(c.periods_per_day) if c.periods_per_day is not None else None])
+    for s in data.get("subjects") or []:
+        rows["学科"].append([s["name"], s.get("english"), s.get("category"),
+                           _yes_no(s.get("homework")), s.get("venue_kind"), s.get("part_of")])
+    for t in data["teachers"]:
+        rows["教师"].append([t["name"], t.get("subjects") or None, t.get("max_periods_per_day"),
+                           t.get("unavailable") or None, t.get("schools") or None])
+    for q in school.requirements:
+        rows["任课"].append([school.classes[q.cls].name, school.subjects[q.subject].name,
+                           school.teachers[q.teacher].name, q.periods, q.doubles or None,
+                           q.venue_kind])
+    for v in data["venues"]:
+        rows["场地"].append([v["name"], v["kind"], v.get("capacity", 1)])
+    return rows
+
+
+def _school_workbook(data: Mapping[str, list[list[Any]]] | None,
+                     examples: Mapping[str, list[list[Any]]]) -> Workbook:
+    wb = Workbook()
+    help_ws = wb.active
+    help_ws.title = "说明"
+    for line in HELP:
+        help_ws.append([line])
+        help_ws.cell(help_ws.max_row, 1).font = _font(bold=help_ws.max_row == 1)
+    help_ws.column_dimensions["A"].width = 110
+
+    ws = wb.create_sheet("学校")
+    _header(ws, ["项目", "值", "说明 note"], ["key", "value", "English note"], "标记")
+    ws.column_dimensions["B"].width, ws.column_dimensions["C"].width = 16, 40
+    ws.column_dimensions["D"].width = 70
+    given = {row[0]: row[1] for row in (data or {}).get("学校", [])}
+    for key, zh, note, example in SCHOOL_KEYS:
+        _append(ws, [zh, given.pop(zh, None), f"{note} — 示例 e.g. {example}"])
+    for key, value in given.items():
+        _append(ws, [key, value, "policy override 政策覆盖"])
+    _append(ws, ["homework_cap_weekday", "[0, 0, 45, 45, 45, 45, 60, 60, 60]",
+                 "policy override, e.g. 书面作业每日上限 per grade"], example=True)
+
+    for name, columns in COLUMNS.items():
+        ws = wb.create_sheet(name)
+        _header(ws, [zh for _, zh, _ in columns], [f"{key} — {note.split(': ', 1)[-1]}"
+                                                     for key, _, note in columns], "标记")
+        for row in examples.get(name, []):
+            _append(ws, row, example=True)
+        for row in (data or {}).get(name, []):
+            _append(ws, row)
+        if name == "作息时间":
+            dv = DataValidation(type="list", allow_blank=True,
+                                formula1='"' + ",".join(k.zh for k in SegmentKind) + '"')
+            ws.add_data_validation(dv)
+            dv.add("D3:D2000")
+    return wb
+
+
+def _examples() -> dict[str, list[list[Any]]]:
+    rows = school_rows(example_school())
+    pick = {"作息时间": rows["作息时间"][:4], "班级": rows["班级"][:1],
+            "学科": [["书法", "Calligraphy", "arts", "否", None, "艺术"]],
+            "教师": rows["教师"][:2], "任课": rows["任课"][:2], "场地": rows["场地"][:1]}
+    return pick
+
+
+def write_template(path: Path | str) -> Path:
+    """Write a blank, documented school workbook with example rows (marked 示例)."""
+    return _save(_school_workbook(None, _examples()), path)
+
+
+def write_filled(path: Path | str, school: School) -> Path:
+    """Write ``school`` into the template's sheets: ``read_school_xlsx`` gives it back."""
+    return _save(_school_workbook(school_rows(school), _examples()), path)
+
+
+# --- reading the school workbook ----------------------------------------------------------
+
+_SPLIT = re.compile(r"[、,，;；\n]+")
+_TRUE = {"是", "true", "yes", "y", "1", "✓", "√", "对"}
+_FALSE = {"否", "false", "no", "n", "0", "×", "不"}
+
+
+def _plain(value: Any) -> Any:
+    """A cell value as the YAML reader would see it: text, whole numbers, HH:MM times."""
+    if isinstance(value, _dt.datetime):
+        return f"{value.hour:02d}:{value.minute:02d}"
+    if isinstance(value, _dt.time):
+        return f"{value.hour:02d}:{value.minute:02d}"
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"[+-]?\d+", text):
+            return int(text)
+        return text if text else None
+    return value
+
+
+def _clock_cell(value: Any) -> Any:
+    if isinstance(value, float) and 0 <= value < 1:   # an Excel time serial
+        minutes = round(value * 24 * 60)
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    value = _plain(value)
+    if isinstance(value, str) and re.fullmatch(r"\d:\d\d", value):
+        return "0" + value
+    return value
+
+
+def _bool_cell(value: Any) -> Any:
+    value = _plain(value)
+    key = str(value).strip().lower()
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    return value
+
+
+def _list_cell(value: Any) -> list[Any]:
+    value = _plain(value)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [_plain(v) for v in _SPLIT.split(value) if v.strip()]
+    return [value]
+
+
+def _policy_value(value: Any) -> Any:
+    value = _plain(value)
+    if isinstance(value, str):
+        if value[:1] in "[{":
+            from .schoolfile import load_yaml
+
+            try:
+                return load_yaml(value)
+            except Exception:  # noqa: BLE001 - kept as text; load_policy names the problem
+                return value
+        if value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
+
+
+class _Places:
+    """Where each field path of the school mapping came from: sheet, row, column."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.cells: dict[str, tuple[str, int, int | None, str]] = {}
+
+    def add(self, path: str, sheet: str, row: int, col: int | None, field: str) -> None:
+        self.cells.setdefault(path, (sheet, row, col, field))
+
+    def locate(self, path: str) -> str:
+        probe = path
+        while probe:
+            if probe in self.cells:
+                sheet, row, col, field = self.cells[probe]
+                if col is None:
+                    return f"{self.source}: {sheet}!{row}行 row {row}"
+                return f"{self.source}: {sheet}!{get_column_letter(col)}{row} ({field})"
+            shorter = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", probe)
+            if shorter == probe:
+                break
+            probe = shorter
+        return f"{self.source}: {path}"
+
+    def error(self, path: str, value: Any, problem: str) -> InputError:
+        return InputError(self.locate(path), value, problem)
+
+
+def _columns(ws: Worksheet, sheet: str) -> dict[str, int]:
+    """Column of each field, found by the field names of row 2 (or the headers of row 1)."""
+    known = {key: zh for key, zh, _ in COLUMNS[sheet]}
+    by_zh = {zh: key for key, zh in known.items()}
+    found: dict[str, int] = {}
+    for col in range(2, ws.max_column + 1):
+        note = ws.cell(2, col).value
+        key = str(note).split()[0] if note else ""
+        if key not in known:
+            key = by_zh.get(str(ws.cell(1, col).value or "").strip(), "")
+        if key in known and key not in found:
+            found[key] = col
+    missing = [k for k in known if k not in found]
+    if "name" in missing or ("class" in missing and sheet == "任课"):
+        raise InputError(f"{sheet}!1", "", f"表头缺少列 missing header column {missing[0]} "
+                                          f"({known[missing[0]]}); keep rows 1 and 2 of the template")
+    return found
+
+
+def _data_rows(ws: Worksheet, cols: Mapping[str, int]) -> Iterable[tuple[int, dict[str, Any]]]:
+    for row in range(3, ws.max_row + 1):
+        if str(ws.cell(row, 1).value or "").strip() == EXAMPLE_MARK:
+            continue
+        values = {key: ws.cell(row, col).value for key, col in cols.items()}
+        if all(_plain(v) is None for v in values.values()):
+            continue
+        yield row, values
+
+
+def _sheet(wb: Any, name: str, source: str) -> Worksheet | None:
+    return wb[name] if name in wb.sheetnames else None
+
+
+def school_mapping(path: Path | str) -> tuple[dict[str, Any], _Places]:
+    """Read the workbook into the school file's mapping and where each field came from."""
+    file = Path(path)
+    source = file.name
+    try:
+        wb = load_workbook(file, data_only=True)
+    except FileNotFoundError:
+        raise InputError(str(file), "", "文件不存在 file not found") from None
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+        raise InputError(str(file), "", f"无法读取 Excel 文件 cannot read the workbook: {exc}") from None
+    places = _Places(source)
+    data: dict[str, Any] = {}
+
+    ws = _sheet(wb, "学校", source)
+    if ws is None:
+        raise InputError(source, "学校", "缺少工作表 missing sheet 学校 (use `jianfu excel template`)")
+    policy: dict[str, Any] = {}
+    for row in range(3, ws.max_row + 1):
+        if str(ws.cell(row, 1).value or "").strip() == EXAMPLE_MARK:
+            continue
+        key = _plain(ws.cell(row, 2).value)
+        value = ws.cell(row, 3).value
+        if key is None:
+            continue
+        key = str(key)
+        field = _SCHOOL_ALIASES.get(key)
+        if field is None:                       # any other key overrides a policy field
+            if _plain(value) is None:
+                continue
+            policy[key] = _policy_value(value)
+            places.add(f"policy.{key}", "学校", row, 3, key)
+            continue
+        places.add(field, "学校", row, 3, field)
+        if _plain(value) is None:
+            continue
+        if field == "days":
+            data["days"] = _list_cell(value)
+        elif field == "builtin_subjects":
+            data[field] = _bool_cell(value)
+        else:
+            data[field] = _plain(value)
+    if policy:
+        data["policy"] = policy
+        places.add("policy", "学校", 3, 3, "policy")
+
+    ws = _sheet(wb, "作息时间", source)
+    schedules: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    if ws is not None:
+        cols = _columns(ws, "作息时间")
+        for row, v in _data_rows(ws, cols):
+            name = _plain(v.get("schedule")) or "默认作息"
+            day = _plain(v.get("day")) or "每天"
+            key = "default" if day in ("每天", "default", "daily") else str(day)
+            segs = schedules.setdefault(str(name), {}).setdefault(key, [])
+            base = f"schedules.{name}.{key}[{len(segs)}]"
+            places.add(f"schedules.{name}", "作息时间", row, cols.get("schedule"), "schedule")
+            places.add(f"schedules.{name}.{key}", "作息时间", row, cols.get("day"), "day")
+            places.add(base, "作息时间", row, None, "")
+            seg: dict[str, Any] = {}
+            for field in ("kind", "start", "end", "label"):
+                if field in cols:
+                    places.add(f"{base}.{field}", "作息时间", row, cols[field], field)
+                raw = v.get(field)
+                cell = _clock_cell(raw) if field in ("start", "end") else _plain(raw)
+                if cell is not None:
+                    seg[field] = str(cell) if field == "label" else cell
+            segs.append(seg)
+    data["schedules"] = schedules
+    places.add("schedules", "作息时间", 3, None, "")
+
+    def table(sheet: str, key: str, convert: Mapping[str, Any]) -> None:
+        ws = _sheet(wb, sheet, source)
+        if ws is None:
+            return
+        cols = _columns(ws, sheet)
+        items = []
+        for row, v in _data_rows(ws, cols):
+            i = len(items)
+            places.add(f"{key}[{i}]", sheet, row, cols.get("name", cols.get("class")), "")
+            item: dict[str, Any] = {}
+            for field, col in cols.items():
+                places.add(f"{key}[{i}].{field}", sheet, row, col, field)
+                value = convert.get(field, _plain)(v[field])
+                if value is not None and value != []:
+                    item[field] = value
+            items.append(item)
+        data[key] = items
+        places.add(key, sheet, 3, None, "")
+
+    table("班级", "classes", {"periods_per_day": lambda x: _list_cell(x) or None})
+    table("学科", "subjects", {"homework": lambda x: None if _plain(x) is None else _bool_cell(x)})
+    table("教师", "teachers", {"subjects": _list_cell, "unavailable": _list_cell,
+                             "schools": _list_cell})
+    table("任课", "requirements", {})
+    table("场地", "venues", {})
+    # schoolfile translates subject errors to names: point those at the 学科 rows too
+    for i, s in enumerate(data.get("subjects", [])):
+        if "name" in s:
+            sheet, row, col, _ = places.cells[f"subjects[{i}]"]
+            places.add(f"subjects.{s['name']}", sheet, row, col, "name")
+    return data, places
+
+
+def read_school_xlsx(path: Path | str) -> School:
+    """Read a filled school workbook; errors name the sheet, row and column.
+
+    Raises
+    ------
+    InputError
+        ``school.xlsx: 教师!D5 (max_periods_per_day): 'abc': 应为整数 expected a whole number``.
+    """
+    from .schoolfile import school_from_dict
+
+    file = Path(path)
+    data, places = school_mapping(file)
+    marker = "\x00xlsx"
+    try:
+        return school_from_dict(data, marker, base_dir=file.parent)
+    except InputError as exc:
+        where = exc.where
+        if where.startswith(marker):
+            where = where[len(marker):].lstrip(": ")
+        raise places.error(where, exc.value, exc.problem) from None
+
+
+# =========================================================================================
+# The timetable workbook (out)
+# =========================================================================================
+
+_BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
+_PREFIX = {"class": "班级", "teacher": "教师", "venue": "场地", "homework": "作业"}
+
+
+def sheet_names(school: School) -> dict[tuple[str, int], str]:
+    """The sheet name of each (kind, index); kinds: class, teacher, venue, homework."""
+    used = {"汇总"}
+    out: dict[tuple[str, int], str] = {}
+    groups = (("class", school.classes), ("teacher", school.teachers), ("venue", school.venues),
+              ("homework", school.classes))
+    for kind, items in groups:
+        for i, item in enumerate(items):
+            base = _BAD_SHEET.sub("_", f"{_PREFIX[kind]}-{item.name}")[:31].strip("'")
+            name, n = base, 2
+            while name in used:
+                suffix = f"~{n}"
+                name = base[:31 - len(suffix)] + suffix
+                n += 1
+            used.add(name)
+            out[(kind, i)] = name
+    return out
+
+
+def _page_setup(ws: Worksheet, title_rows: str, landscape: bool = False) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = title_rows
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+
+
+def _title(ws: Worksheet, title: str, subtitle: str, width: int) -> None:
+    ws.cell(1, 1, title).font = _font(16, bold=True)
+    ws.cell(2, 1, subtitle).font = _font(10, color="555555")
+    for row in (1, 2):
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        ws.cell(row, 1).alignment = CENTER
+    ws.row_dimensions[1].height = 26
+
+
+def _grid_sheet(ws: Worksheet, grid: Grid) -> None:
+    ndays = len(grid.days)
+    width = 2 + ndays
+    _title(ws, grid.title, grid.subtitle, width)
+    for col, text in enumerate(["节次", "时间", *grid.days], start=1):
+        cell = ws.cell(3, col, text)
+        cell.font, cell.fill, cell.border, cell.alignment = _font(bold=True), FILL["header"], BORDER, CENTER
+    ws.column_dimensions["A"].width = 9
+    ws.column_dimensions["B"].width = 13
+    for d in range(ndays):
+        ws.column_dimensions[get_column_letter(3 + d)].width = 16
+    row = 4
+    for grid_row in grid.rows:
+        ws.cell(row, 1, grid_row.label)
+        ws.cell(row, 2, grid_row.time)
+        fill = None if grid_row.is_period else FILL.get(grid_row.kind)
+        for d in range(ndays):
+            text = grid_row.cell_text(d)
+            ws.cell(row, 3 + d, text or None)
+        for col in range(1, width + 1):
+            cell = ws.cell(row, col)
+            cell.border, cell.alignment = BORDER, CENTER
+            cell.font = _font(bold=col == 1)
+            if fill is not None:
+                cell.fill = fill
+            elif col > 2 and grid_row.closed and grid_row.closed[col - 3]:
+                cell.fill = FILL["closed"]
+        if grid_row.merged:
+            ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=width)
+        lines = max([1] + [grid_row.cell_text(d).count("\n") + 1 for d in range(ndays)])
+        ws.row_dimensions[row].height = max(20, 15 * lines) if grid_row.is_period else 20
+        row += 1
+    ws.freeze_panes = "C4"
+    _page_setup(ws, "1:3")
+
+
+def _summary_sheet(ws: Worksheet, school: School, policy: Policy, timetable: Timetable,
+                   summary: Any, violations: Sequence[Any] | None,
+                   names: Mapping[tuple[str, int], str]) -> None:
+    _title(ws, f"{school.name} 课表汇总", f"政策配置 profile {policy.name} · "
+           f"{len(school.classes)} 个班 classes · {len(school.teachers)} 位教师 teachers · "
+           f"{len(timetable.lessons)} 节课 lessons a week", 5)
+    ws.column_dimensions["A"].width = 24
+    for col in "BCDE":
+        ws.column_dimensions[col].width = 16
+    row = 4
+    verdict = ws.cell(row, 1, "检查结果 Verdict")
+    verdict.font = _font(bold=True)
+    ws.cell(row, 2, summary_verdict(summary)).font = _font(
+        bold=True, color="006100" if summary is not None and summary.compliant else "9C0006")
+    ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
+    row += 2
+
+    def table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        nonlocal row
+        for col, text in enumerate(header, start=1):
+            cell = ws.cell(row, col, text)
+            cell.font, cell.fill, cell.border, cell.alignment = _font(bold=True), FILL["header"], BORDER, CENTER
+        row += 1
+        for values in rows:
+            for col, value in enumerate(values, start=1):
+                cell = ws.cell(row, col, value)
+                cell.font, cell.border, cell.alignment = _font(), BORDER, LEFT if col <= 2 else CENTER
+            row += 1
+        row += 1
+
+    hard = hard_rows(summary)
+    if hard:
+        table(["硬性规则 Hard rule", "中文", "违规数 count"], hard)
+    if violations:
+        table(["硬性违规 Hard violations", "", "", "", ""],
+              [[v.message] for v in violations if v.hard][:200])
+    soft = summary_rows(summary)
+    if soft:
+        table(["软规则 Soft rule", "中文", "单位 units", "权重 weight", "代价 cost"],
+              [[r, zh, u, w, c] for r, zh, u, w, c in soft] +
+              [["合计 total", "", "", "", summary.objective]])
+    ws.cell(row, 1, "工作表 Sheets").font = _font(bold=True)
+    row += 1
+    for (kind, i), name in names.items():
+        if kind == "homework" and name not in ws.parent.sheetnames:
+            continue
+        cell = ws.cell(row, 1, name)
+        cell.hyperlink = f"#'{name}'!A1"
+        cell.font = _font(color="0563C1")
+        row += 1
+    _page_setup(ws, "1:2")
+
+
+def write_workbook(path: Path | str, school: School, policy: Policy, timetable: Timetable,
+                   plan: Any = None, summary: Any = None, *,
+                   violations: Sequence[Any] | None = None) -> Path:
+    """Write the timetable workbook (课表.xlsx); return its path.
+
+    Sheets: 汇总 (the checker's verdict and soft-rule table, links to every sheet), one
+    per class (班级-…), teacher (教师-…) and venue (场地-…), and with ``plan`` one
+    homework sheet per class (作业-…).
+    """
+    names = sheet_names(school)
+    wb = Workbook()
+    summary_ws = wb.active
+    summary_ws.title = "汇总"
+    for c in range(len(school.classes)):
+        _grid_sheet(wb.create_sheet(names[("class", c)]), class_grid(school, timetable, c))
+    for t in range(len(school.teachers)):
+        _grid_sheet(wb.create_sheet(names[("teacher", t)]), teacher_grid(school, timetable, t))
+    for v in range(len(school.venues)):
+        _grid_sheet(wb.create_sheet(names[("venue", v)]), venue_grid(school, timetable, v))
+    if plan is not None:
+        from .export import homework_tables
+
+        for c, table in enumerate(homework_tables(school, policy, timetable, plan)):
+            _homework_sheet(wb.create_sheet(names[("homework", c)]), table)
+    _summary_sheet(summary_ws, school, policy, timetable, summary, violations, names)
+    return _save(wb, path)
+
+
+def _homework_sheet(ws: Worksheet, table: Any) -> None:
+    """Subjects down, days across, minutes in the cells, the day's total and cap below."""
+    ndays = len(table.days)
+    width = 1 + ndays
+    _title(ws, table.title, table.subtitle, width)
+    for col, text in enumerate(["学科", *table.days], start=1):
+        cell = ws.cell(3, col, text)
+        cell.font, cell.fill, cell.border, cell.alignment = _font(bold=True), FILL["header"], BORDER, CENTER
+    ws.column_dimensions["A"].width = 16
+    for d in range(ndays):
+        ws.column_dimensions[get_column_letter(2 + d)].width = 12
+    row = 4
+    for label, values, bold in table.rows:
+        ws.cell(row, 1, label)
+        for d, value in enumerate(values):
+            ws.cell(row, 2 + d, value)
+        for col in range(1, width + 1):
+            cell = ws.cell(row, col)
+            cell.border, cell.alignment, cell.font = BORDER, CENTER, _font(bold=bold)
+        row += 1
+    for note in table.notes:
+        ws.cell(row + 1, 1, note).font = _font(9, color="555555")
+        row += 1
+    _page_setup(ws, "1:3")
+
+
+# --- reading the timetable back ------------------------------------------------------------
+
+_PERIOD = re.compile(r"^第\s*(\d+)\s*节$")
+_TIME_LINE = re.compile(r"^\(\d{1,2}:\d{2}[–-]\d{1,2}:\d{2}\)$")
+
+
+def _merged_values(ws: Worksheet) -> dict[tuple[int, int], Any]:
+    out: dict[tuple[int, int], Any] = {}
+    for rng in ws.merged_cells.ranges:
+        value = ws.cell(rng.min_row, rng.min_col).value
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                out[(r, c)] = value
+    return out
+
+
+def read_timetable_xlsx(path: Path | str, school: School) -> Timetable:
+    """Read the class sheets of a timetable workbook back into a :class:`Timetable`.
+
+    Each lesson cell reads ``subject`` / ``teacher`` / ``@venue`` on separate lines (two
+    lessons in one cell: separated by a blank line); a missing teacher line means the
+    requirement's teacher. The activity row gives the after-class sessions.
+
+    Raises
+    ------
+    InputError
+        Naming the sheet and cell of a name that is not in the school.
+    """
+    file = Path(path)
+    try:
+        wb = load_workbook(file, data_only=True)
+    except FileNotFoundError:
+        raise InputError(str(file), "", "文件不存在 file not found") from None
+    names = sheet_names(school)
+    teacher_of = {(q.cls, q.subject): q.teacher for q in school.requirements}
+    lessons: list[Lesson] = []
+    sessions: list[Session] = []
+    for c, cls in enumerate(school.classes):
+        sheet = names[("class", c)]
+        if sheet not in wb.sheetnames:
+            raise InputError(file.name, sheet, f"缺少班级工作表 missing the sheet of class {cls.name}")
+        ws = wb[sheet]
+        merged = _merged_values(ws)
+        header = next((r for r in range(1, min(ws.max_row, 10) + 1)
+                       if str(ws.cell(r, 1).value or "").strip() == "节次"), None)
+        if header is None:
+            raise InputError(f"{file.name}: {sheet}!A", "", "找不到表头“节次” no header row 节次")
+        day_col: dict[int, int] = {}
+        for col in range(3, ws.max_column + 1):
+            day = str(ws.cell(header, col).value or "").strip()
+            if day in school.days:
+                day_col[school.days.index(day)] = col
+        activity = {seg.label or seg.kind.zh for d in school.schedule_of(c).days
+                    for seg in d.of_kind(SegmentKind.ACTIVITY)}
+        for row in range(header + 1, ws.max_row + 1):
+            label = str(ws.cell(row, 1).value or "").strip()
+            match = _PERIOD.match(label)
+            for d, col in day_col.items():
+                value = merged.get((row, col), ws.cell(row, col).value)
+                text = str(value).strip() if value is not None else ""
+                if not text:
+                    continue
+                where = f"{file.name}: {sheet}!{get_column_letter(col)}{row}"
+                if match:
+                    period = int(match.group(1)) - 1
+                    for block in re.split(r"\n\s*\n", text):
+                        lessons.append(_parse_lesson(school, c, d, period, block, where, teacher_of))
+                elif label in activity:
+                    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+                    venue = _venue_line(school, lines, where)
+                    sessions.append(Session(c, d, venue))
+    return Timetable(tuple(lessons), tuple(sessions))
+
+
+def _venue_line(school: School, lines: Sequence[str], where: str) -> int | None:
+    for line in lines:
+        if line.startswith(VENUE_MARK):
+            name = line[len(VENUE_MARK):].strip()
+            if name not in school.venue_index:
+                raise InputError(where, name, "未定义的场地 unknown venue")
+            return school.venue_index[name]
+    return None
+
+
+def _parse_lesson(school: School, cls: int, day: int, period: int, block: str, where: str,
+                  teacher_of: Mapping[tuple[int, int], int]) -> Lesson:
+    lines = [ln.strip() for ln in block.splitlines() if ln.strip() and not _TIME_LINE.match(ln.strip())]
+    subject_name = lines[0]
+    if subject_name not in school.subject_index:
+        raise InputError(where, subject_name, "未定义的学科 unknown subject")
+    subject = school.subject_index[subject_name]
+    rest = [ln for ln in lines[1:] if not ln.startswith(VENUE_MARK)]
+    if rest:
+        if rest[0] not in school.teacher_index:
+            raise InputError(where, rest[0], "未定义的教师 unknown teacher")
+        teacher = school.teacher_index[rest[0]]
+    elif (cls, subject) in teacher_of:
+        teacher = teacher_of[(cls, subject)]
+    else:
+        raise InputError(where, subject_name, "缺少教师 no teacher line and no 任课 for this subject")
+    return Lesson(cls, day, period, subject, teacher, _venue_line(school, lines, where))

@@ -1,0 +1,495 @@
+"""People-facing outputs: one dispatcher and the timetable grids every format shares.
+
+A *grid* is a timetable as people read it (晒课表): school days across, the day's
+periods down with their clock times, the long break (大课间), lunch and the
+after-class activity as rows of their own. :func:`class_grid`, :func:`teacher_grid`
+and :func:`venue_grid` build one; the Excel workbook and the HTML site render the same
+grids, so a lesson sits in the same cell in both.
+
+:func:`export` is what the CLI calls: ``fmt`` is ``xlsx``, ``html``, ``ics``, ``csv``
+or ``all``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+from ..models.errors import InputError
+from ..models.policy import Policy, format_clock
+from ..models.school import (BellSchedule, DaySchedule, Requirement, School, SchoolClass,
+                             Segment, SegmentKind, Teacher, Unavailable, Venue)
+from ..models.timetable import Lesson, Session, Timetable
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("xlsx", "html", "ics", "csv")
+
+# Segments shown as rows of their own in a grid (breaks and eye exercises are not).
+SHOWN_SEGMENTS = (SegmentKind.SELF_STUDY, SegmentKind.LONG_BREAK, SegmentKind.LUNCH,
+                  SegmentKind.ACTIVITY, SegmentKind.AFTER_SCHOOL)
+
+VENUE_MARK = "@"   # a cell line "@实验室1" names the lesson's venue
+
+
+# --- files ------------------------------------------------------------------------------
+
+def write_atomic(path: Path | str, data: str | bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (temp file in the same folder, then rename).
+
+    Uses :func:`jianfu.instances.files.write_atomic` when the project has it, so every
+    writer in jianfu behaves the same; falls back to the same recipe here.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        from .files import write_atomic as shared
+    except ImportError:
+        shared = None
+    if shared is not None:
+        shared(path, data)
+        return path
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+# --- grids ------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One lesson (or activity session) as a cell shows it: lines of text, top to bottom."""
+
+    lines: tuple[str, ...]
+    lesson: Lesson | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@dataclass(frozen=True, slots=True)
+class GridRow:
+    """A row of a grid: a lesson period (``period`` 0-based) or a segment such as 大课间."""
+
+    kind: str                                  # "period" or a SegmentKind value
+    label: str                                 # 第1节 / 大课间 / 午餐午休
+    time: str                                  # clock times on the reference day
+    cells: tuple[tuple[Entry, ...], ...]       # per school day
+    period: int | None = None
+    closed: tuple[bool, ...] = ()              # per day: no such period/segment that day
+
+    @property
+    def is_period(self) -> bool:
+        return self.kind == "period"
+
+    def cell_text(self, day: int) -> str:
+        return "\n\n".join(e.text for e in self.cells[day])
+
+    @property
+    def merged(self) -> bool:
+        """A segment row whose text is the same every day: drawn as one merged cell."""
+        if self.is_period:
+            return False
+        texts = {self.cell_text(d) for d in range(len(self.cells))}
+        return len(texts) == 1 and not any(self.closed)
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """A weekly timetable of one class, teacher or venue, ready to render."""
+
+    kind: str          # "class", "teacher", "venue"
+    index: int
+    name: str
+    title: str         # 三(1)班 课程表
+    subtitle: str      # 年级, 作息, 班主任… one line
+    days: tuple[str, ...]
+    rows: tuple[GridRow, ...]
+
+    def lessons(self) -> int:
+        return sum(1 for r in self.rows if r.is_period for c in r.cells for e in c if e.lesson)
+
+
+def _reference_day(schedule: BellSchedule) -> int:
+    counts = [len(d.periods) for d in schedule.days]
+    return counts.index(max(counts)) if counts else 0
+
+
+def _span(seg: Segment) -> str:
+    return f"{format_clock(seg.start)}–{format_clock(seg.end)}"
+
+
+def _build_grid(school: School, schedule: BellSchedule,
+                entries: dict[tuple[int, int], list[Entry]],
+                segment_cells: Callable[[SegmentKind, int, int, Segment], list[Entry]],
+                open_period: Callable[[int, int], bool],
+                *, kind: str, index: int, name: str, title: str, subtitle: str) -> Grid:
+    """Lay ``entries`` keyed (day, period) on the rows of ``schedule``'s longest day."""
+    ref = schedule.days[_reference_day(schedule)]
+    ndays = len(school.days)
+    rows: list[GridRow] = []
+    seen: Counter[SegmentKind] = Counter()
+    period = 0
+    for seg in ref.segments:
+        if seg.kind is SegmentKind.LESSON:
+            p = period
+            period += 1
+            cells, closed = [], []
+            for d in range(ndays):
+                day = schedule.days[d]
+                exists = p < len(day.periods) and open_period(d, p)
+                closed.append(not exists and not entries.get((d, p)))
+                cell = list(entries.get((d, p), ()))
+                if exists and p < len(day.periods) and _span(day.periods[p]) != _span(seg):
+                    # this day's bell differs from the row's time: say so in the cell
+                    cell = [Entry(e.lines + (f"({_span(day.periods[p])})",), e.lesson) for e in cell]
+                cells.append(tuple(cell))
+            rows.append(GridRow("period", f"第{p + 1}节", _span(seg), tuple(cells), p,
+                                tuple(closed)))
+        elif seg.kind in SHOWN_SEGMENTS:
+            nth = seen[seg.kind]
+            seen[seg.kind] += 1
+            cells, closed = [], []
+            for d in range(ndays):
+                same = schedule.days[d].of_kind(seg.kind)
+                if nth < len(same):
+                    cells.append(tuple(segment_cells(seg.kind, nth, d, same[nth])))
+                    closed.append(False)
+                else:
+                    cells.append(())
+                    closed.append(True)
+            if seg.kind is SegmentKind.ACTIVITY and not any(cells):
+                continue  # nobody here has an activity session: no row to show
+            rows.append(GridRow(seg.kind.value, seg.label or seg.kind.zh, _span(seg),
+                                tuple(cells), None, tuple(closed)))
+    return Grid(kind, index, name, title, subtitle, tuple(school.days), tuple(rows))
+
+
+def _segment_label(seg: Segment) -> str:
+    return seg.label or seg.kind.zh
+
+
+def _lesson_lines(school: School, lesson: Lesson, view: str) -> tuple[str, ...]:
+    subject = school.subjects[lesson.subject].name
+    teacher = school.teachers[lesson.teacher].name
+    cls = school.classes[lesson.cls].name
+    lines = {"class": (subject, teacher), "teacher": (cls, subject),
+             "venue": (cls, subject, teacher)}[view]
+    if lesson.venue is not None and view != "venue":
+        lines += (VENUE_MARK + school.venues[lesson.venue].name,)
+    return lines
+
+
+def class_grid(school: School, timetable: Timetable, cls: int) -> Grid:
+    """The weekly grid of class ``cls``: subject and teacher (and venue) per period."""
+    c = school.classes[cls]
+    schedule = school.schedules[c.schedule]
+    entries: dict[tuple[int, int], list[Entry]] = {}
+    for lesson in timetable.lessons:
+        if lesson.cls == cls:
+            entries.setdefault((lesson.day, lesson.period), []).append(
+                Entry(_lesson_lines(school, lesson, "class"), lesson))
+    sessions = {s.day: s for s in timetable.sessions if s.cls == cls}
+
+    def seg_cells(kind: SegmentKind, nth: int, day: int, seg: Segment) -> list[Entry]:
+        if kind is SegmentKind.ACTIVITY:
+            s = sessions.get(day)
+            if s is None:
+                return []
+            where = (VENUE_MARK + school.venues[s.venue].name,) if s.venue is not None else ()
+            return [Entry((_segment_label(seg),) + where)]
+        return [Entry((_segment_label(seg),))]
+
+    def open_period(day: int, p: int) -> bool:
+        return p < school.usable_periods(cls, day)
+
+    n = sum(1 for lesson in timetable.lessons if lesson.cls == cls)
+    return _build_grid(school, schedule, entries, seg_cells, open_period, kind="class",
+                       index=cls, name=c.name, title=f"{c.name} 课程表",
+                       subtitle=f"{school.name} · {c.grade}年级 · 作息 {schedule.name} · 每周 {n} 节",
+                       )
+
+
+def _main_schedule(school: School, lessons: Iterable[Lesson]) -> BellSchedule:
+    counts = Counter(school.classes[lesson.cls].schedule for lesson in lessons)
+    if not counts:
+        return school.schedules[0]
+    best = min(counts, key=lambda s: (-counts[s], s))
+    return school.schedules[best]
+
+
+def _entity_grid(school: School, timetable: Timetable, kind: str, index: int) -> Grid:
+    if kind == "teacher":
+        mine = [lesson for lesson in timetable.lessons if lesson.teacher == index]
+        name = school.teachers[index].name
+        subs = sorted({school.subjects[lesson.subject].name for lesson in mine})
+        subtitle = f"{school.name} · {'、'.join(subs) or '—'} · 每周 {len(mine)} 节"
+        title = f"{name} 课程表"
+        my_sessions: list[Session] = []
+    else:
+        mine = [lesson for lesson in timetable.lessons if lesson.venue == index]
+        v = school.venues[index]
+        name = v.name
+        my_sessions = [s for s in timetable.sessions if s.venue == index]
+        subtitle = f"{school.name} · {v.kind} · 容量 {v.capacity} 个班 · 每周 {len(mine)} 节"
+        title = f"{name} 使用表"
+    schedule = _main_schedule(school, mine)
+    ref_index = school.schedules.index(schedule)
+    entries: dict[tuple[int, int], list[Entry]] = {}
+    for lesson in mine:
+        lines = _lesson_lines(school, lesson, kind)
+        c = school.classes[lesson.cls]
+        periods = school.schedules[c.schedule].periods(lesson.day)
+        if c.schedule != ref_index and lesson.period < len(periods):
+            # another bell schedule: period p is at another time, show it
+            lines += (f"({_span(periods[lesson.period])})",)
+        entries.setdefault((lesson.day, lesson.period), []).append(Entry(lines, lesson))
+
+    def seg_cells(seg_kind: SegmentKind, nth: int, day: int, seg: Segment) -> list[Entry]:
+        if seg_kind is SegmentKind.ACTIVITY and kind == "venue":
+            names = [school.classes[s.cls].name for s in my_sessions if s.day == day]
+            return [Entry((_segment_label(seg),) + tuple(names))] if names else []
+        if seg_kind is SegmentKind.ACTIVITY:
+            return []
+        return [Entry((_segment_label(seg),))]
+
+    return _build_grid(school, schedule, entries, seg_cells, lambda d, p: True, kind=kind,
+                       index=index, name=name, title=title, subtitle=subtitle)
+
+
+def teacher_grid(school: School, timetable: Timetable, teacher: int) -> Grid:
+    """The weekly grid of ``teacher``: class and subject per period."""
+    return _entity_grid(school, timetable, "teacher", teacher)
+
+
+def venue_grid(school: School, timetable: Timetable, venue: int) -> Grid:
+    """The weekly grid of ``venue``: which class uses it when, and for what."""
+    return _entity_grid(school, timetable, "venue", venue)
+
+
+def lesson_times(school: School, lesson: Lesson) -> tuple[int, int] | None:
+    """Start and end (minutes after midnight) of ``lesson``, or ``None`` if no such period."""
+    periods = school.day_of(lesson.cls, lesson.day).periods
+    if not 0 <= lesson.period < len(periods):
+        return None
+    return periods[lesson.period].start, periods[lesson.period].end
+
+
+# --- checker summary ----------------------------------------------------------------------
+
+def rule_zh(rule: str) -> str:
+    """The Chinese name of a rule id (docs/rules.md)."""
+    from ..models.checker import RULE_NAMES
+
+    return RULE_NAMES.get(rule, (rule, rule))[0]
+
+
+def summary_rows(summary: Any) -> list[tuple[str, str, float, float, float]]:
+    """Rows ``(rule, 中文, units, weight, cost)`` of a checker summary's soft-rule terms."""
+    if summary is None:
+        return []
+    return [(rule, rule_zh(rule), float(term.units), float(term.weight), float(term.cost))
+            for rule, term in summary.terms.items()]
+
+
+def hard_rows(summary: Any) -> list[tuple[str, str, int]]:
+    """Rows ``(rule, 中文, count)`` of the hard rules the timetable breaks."""
+    if summary is None:
+        return []
+    return [(rule, rule_zh(rule), n) for rule, n in summary.hard_by_rule.items() if n]
+
+
+def summary_verdict(summary: Any) -> str:
+    """One line: compliant or not, with the number of hard violations."""
+    if summary is None:
+        return "未检查 not checked"
+    if summary.compliant:
+        return f"合规 compliant: 无硬性违规 no hard violation · 软规则代价 objective {summary.objective:g}"
+    return f"不合规 NOT compliant: {summary.hard} 处硬性违规 hard violation(s)"
+
+
+def check_summary(school: School, policy: Policy, timetable: Timetable) -> tuple[Any, list[Any]]:
+    """The checker's summary of ``timetable`` and its violations."""
+    from ..models.checker import check, summarize
+
+    violations = check(school, policy, timetable)
+    return summarize(violations, policy), violations
+
+
+# --- the dispatcher -------------------------------------------------------------------------
+
+def export(out_dir: Path | str, school: School, policy: Policy, timetable: Timetable,
+           plan: Any = None, *, fmt: str, term_start: date | None = None,
+           term_end: date | None = None, dest: Path | str | None = None) -> list[Path]:
+    """Write ``timetable`` (and the homework ``plan``) for people; return the files written.
+
+    Parameters
+    ----------
+    out_dir
+        Folder for the outputs (created).
+    fmt
+        ``xlsx`` (课表.xlsx), ``html`` (a static site under ``out_dir/site``), ``ics``
+        (calendars under ``out_dir/calendars``, needs ``term_start``/``term_end``),
+        ``csv`` (tidy ``lessons.csv``/``homework.csv``) or ``all``.
+    dest
+        For ``xlsx``: the workbook path (default ``out_dir/timetable.xlsx``); for
+        ``html``/``ics``: the folder (default as above). Ignored with ``all``.
+    """
+    out = Path(out_dir)
+    formats = FORMATS if fmt == "all" else (fmt,)
+    bad = [f for f in formats if f not in FORMATS]
+    if bad:
+        raise InputError("--format", fmt, f"one of {', '.join(FORMATS)}, all")
+    if "ics" in formats and (term_start is None or term_end is None):
+        if fmt == "all":
+            formats = tuple(f for f in formats if f != "ics")
+            log.info("no term dates: calendars skipped")
+        else:
+            raise InputError("--term-start/--term-end", "", "calendars need the term's first and last day")
+    own = None if fmt == "all" else dest
+    summary, violations = (check_summary(school, policy, timetable)
+                           if {"xlsx", "html"} & set(formats) else (None, None))
+    written: list[Path] = []
+    for f in formats:
+        if f == "xlsx":
+            from .excel import write_workbook
+
+            path = Path(own) if own else out / "timetable.xlsx"
+            written.append(write_workbook(path, school, policy, timetable, plan, summary,
+                                          violations=violations))
+        elif f == "html":
+            from .html_site import write_site
+
+            site = Path(own) if own else out / "site"
+            index = write_site(site, school, policy, timetable, plan, summary,
+                               violations=violations)
+            written.extend(sorted(p for p in index.parent.rglob("*.html")))
+        elif f == "ics":
+            from .calendar_ics import write_calendars
+
+            assert term_start is not None and term_end is not None
+            folder = Path(own) if own else out / "calendars"
+            written.extend(write_calendars(folder, school, timetable, term_start, term_end))
+        else:
+            from .tidy_csv import write_tidy
+
+            written.extend(write_tidy(Path(own) if own else out, school, timetable, plan))
+    return written
+
+
+# --- a small example school ----------------------------------------------------------------
+
+def _clock(text: str) -> int:
+    h, m = text.split(":")
+    return int(h) * 60 + int(m)
+
+
+def example_day() -> DaySchedule:
+    """A typical primary school day: six periods, the long break, lunch, the activity."""
+    L, B, E = SegmentKind.LESSON, SegmentKind.BREAK, SegmentKind.EYE
+    spans = [
+        (L, "08:20", "09:00"), (B, "09:00", "09:10"), (L, "09:10", "09:50"),
+        (SegmentKind.LONG_BREAK, "09:50", "10:20"), (L, "10:20", "11:00"), (E, "11:00", "11:10"),
+        (L, "11:10", "11:50"), (SegmentKind.LUNCH, "11:50", "14:00"), (L, "14:00", "14:40"),
+        (B, "14:40", "14:50"), (L, "14:50", "15:30"), (SegmentKind.ACTIVITY, "15:40", "16:40"),
+    ]
+    return DaySchedule(tuple(Segment(k, _clock(a), _clock(b), "") for k, a, b in spans))
+
+
+def example_school(name: str = "示范小学") -> School:
+    """A small valid primary school (two grade-3 classes) for templates, examples and tests.
+
+    Six periods a day, five days: 30 periods a week, the grade-3 curriculum shape
+    reduced to the subjects a small fixture needs.
+    """
+    from .curriculum import SUBJECT_BY_NAME
+
+    days = ("周一", "周二", "周三", "周四", "周五")
+    day = example_day()
+    schedule = BellSchedule("小学作息", tuple(day for _ in days))
+    subjects = tuple(SUBJECT_BY_NAME[s] for s in
+                     ("语文", "数学", "外语", "科学", "体育与健康", "音乐", "美术", "道德与法治"))
+    s = {x.name: i for i, x in enumerate(subjects)}
+    teachers = (
+        Teacher("王芳", (s["语文"],), max_periods_per_day=4),
+        Teacher("李强", (s["数学"],), (Unavailable(2, _clock("14:00"), _clock("16:40")),)),
+        Teacher("张丽 <Zhang>", (s["外语"], s["道德与法治"])),
+        Teacher("赵敏", (s["科学"],)),
+        Teacher("陈刚", (s["体育与健康"],)),
+        Teacher("刘洋", (s["音乐"], s["美术"])),
+        Teacher("孙悦", (s["语文"],)),
+    )
+    venues = (Venue("操场", "ground", 3), Venue("音乐教室", "music", 1))
+    classes = (SchoolClass("三(1)班", 3), SchoolClass("三(2)班", 3))
+    weekly = {"语文": 8, "数学": 5, "外语": 3, "科学": 2, "体育与健康": 4, "音乐": 2,
+              "美术": 2, "道德与法治": 4}
+    teacher_of = {"语文": (0, 6), "数学": (1, 1), "外语": (2, 2), "科学": (3, 3),
+                  "体育与健康": (4, 4), "音乐": (5, 5), "美术": (5, 5), "道德与法治": (2, 2)}
+    reqs = []
+    for c in range(len(classes)):
+        for subj, n in weekly.items():
+            reqs.append(Requirement(c, s[subj], teacher_of[subj][c], n,
+                                    doubles=1 if subj == "美术" else 0))
+    return School(name=name, days=days, schedules=(schedule,), subjects=subjects,
+                  classes=classes, teachers=teachers, venues=venues,
+                  requirements=tuple(reqs), profile="national",
+                  policy_overrides=(("teacher_max_consecutive", 3),))
+
+
+def example_timetable(school: School) -> Timetable:
+    """A deterministic placement of every requirement into free class slots.
+
+    Used for examples and tests of the writers: it fills each class's week in order
+    (round robin over subjects) and puts lessons needing a venue in the first venue of
+    that kind. It does not look at teachers or any rule: check it before relying on it.
+    """
+    lessons: list[Lesson] = []
+    for cls in range(len(school.classes)):
+        slots = [(d, p) for p in range(school.schedule_of(cls).max_periods)
+                 for d in range(len(school.days)) if p < school.usable_periods(cls, d)]
+        # shift parallel classes so the same subject is not everywhere at once
+        shift = (cls * 5) % max(1, len(slots))
+        slots = slots[shift:] + slots[:shift]
+        todo = [[school.requirements[r], school.requirements[r].periods]
+                for r in school.requirements_of_class[cls]]
+        i = 0
+        while any(n for _, n in todo):
+            for item in todo:
+                req, n = item
+                if n and i < len(slots):
+                    d, p = slots[i]
+                    kind = school.venue_kind(req)
+                    venue = school.venues_of_kind(kind)[0] if kind else None
+                    lessons.append(Lesson(cls, d, p, req.subject, req.teacher, venue))
+                    item[1] -= 1
+                    i += 1
+            if i >= len(slots):
+                break
+    grounds = school.venues_of_kind("ground")
+    sessions = tuple(Session(c, d, grounds[0] if grounds else None)
+                     for c in range(len(school.classes)) for d in range(len(school.days))
+                     if school.day_of(c, d).activity is not None)
+    return Timetable(tuple(lessons), sessions)
+
+
+__all__ = [
+    "Entry", "Grid", "GridRow", "class_grid", "teacher_grid", "venue_grid", "export",
+    "example_school", "example_timetable", "lesson_times", "write_atomic", "summary_rows",
+    "summary_verdict", "check_summary", "hard_rows", "rule_zh", "FORMATS",
+]

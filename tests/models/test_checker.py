@@ -1,0 +1,596 @@
+"""The checker against hand-made mini timetables: each rule holds, then breaks exactly N times."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from jianfu.models.checker import (
+    HARD_RULES, SOFT_RULES, CheckSummary, Term, check, check_class_clash, check_coverage,
+    check_daily_activity, check_daily_breaks, check_daily_pe, check_double_period,
+    check_lesson_outside_periods, check_long_break, check_main_morning, check_morning_start,
+    check_moved_lesson, check_parallel_step, check_pe_periods, check_pe_placement,
+    check_session_slot, check_short_break, check_spread, check_study_cap,
+    check_subject_once_daily, check_teacher_assignment, check_teacher_clash,
+    check_teacher_consecutive, check_teacher_daily_max, check_teacher_gaps,
+    check_teacher_unavailable, check_venue_clash, check_venue_need, check_weekly_total,
+    format_violations, summarize, violations_to_json,
+)
+from jianfu.models.errors import InputError
+from jianfu.models.policy import NATIONAL, SoftWeights
+from jianfu.models.school import Teacher, Unavailable, Venue
+from jianfu.models.timetable import Lesson, Session, Timetable
+from jianfu.models.violation import Violation
+
+from .helpers import (
+    fit_policy, make_day, make_schedule, mini_school, rules_of, timetable, units,
+)
+
+C1, C2, C3 = "七年级1班", "七年级2班", "七年级3班"
+MON, TUE, WED, THU = "周一", "周二", "周三", "周四"
+
+# Two grade-7 classes over two days. Clean: no hard violation and zero soft penalty.
+REQS = [
+    (C1, "语文", "王芳", 2), (C1, "数学", "刘洋", 2), (C1, "体育", "李强", 2), (C1, "音乐", "陈静", 1),
+    (C2, "语文", "赵丽", 2), (C2, "数学", "刘洋", 2), (C2, "体育", "李强", 2), (C2, "音乐", "陈静", 1),
+]
+CLEAN = [
+    (C1, MON, 1, "语文"), (C1, MON, 2, "数学"), (C1, MON, 3, "体育"), (C1, MON, 4, "音乐"),
+    (C1, TUE, 1, "语文"), (C1, TUE, 2, "数学"), (C1, TUE, 3, "体育"),
+    (C2, MON, 1, "数学"), (C2, MON, 2, "语文"), (C2, MON, 3, "音乐"), (C2, MON, 4, "体育"),
+    (C2, TUE, 1, "数学"), (C2, TUE, 2, "语文"), (C2, TUE, 4, "体育"),
+]
+
+
+def base(**school_kwargs):
+    school = mini_school([(C1, 7), (C2, 7)], REQS, **school_kwargs)
+    return school, fit_policy(school)
+
+
+def without(rows, *drop):
+    return [r for r in rows if r[:4] not in drop]
+
+
+def moved(rows, old, new):
+    return [new if r[:4] == old else r for r in rows]
+
+
+def run(fn, school, policy, rows, sessions=()):
+    return fn(school, policy, timetable(school, rows, sessions))
+
+
+# --------------------------------------------------------------------------- whole check
+def test_clean_timetable_has_no_violations_at_all():
+    school, policy = base()
+    found = check(school, policy, timetable(school, CLEAN))
+    assert found == []
+    summary = summarize(found, policy)
+    assert summary.compliant and summary.hard == 0 and summary.objective == 0
+    assert set(summary.terms) == {rule for rule, *_ in SOFT_RULES}
+
+
+def test_rule_tables_name_each_function_after_its_rule():
+    ids = [rule for rule, *_ in HARD_RULES + SOFT_RULES]
+    assert len(ids) == len(set(ids)) == 28
+    for rule, zh, en, fn in HARD_RULES + SOFT_RULES:
+        assert fn.__name__ == f"check_{rule}" and zh and en
+        assert hasattr(SoftWeights, rule) or (rule, zh, en, fn) in HARD_RULES
+
+
+def test_hard_violations_weigh_nothing_and_soft_ones_carry_profile_weight():
+    school, policy = base()
+    policy = dataclasses.replace(policy, weights=SoftWeights(main_morning=7))
+    rows = moved(CLEAN, (C1, MON, 1, "语文"), (C1, MON, 5, "语文"))
+    rows.append((C1, TUE, 3, "音乐"))   # class clash with PE + coverage
+    found = check(school, policy, timetable(school, rows))
+    assert all(v.weight == 0 for v in found if v.hard)
+    soft = rules_of(found, "main_morning")
+    assert len(soft) == 1 and soft[0].weight == 7 and soft[0].cost == 7
+
+
+def test_bad_index_is_input_error_naming_field_and_value():
+    school, policy = base()
+    bad = Timetable((Lesson(0, 0, 0, 0, 99),))
+    with pytest.raises(InputError) as err:
+        check(school, policy, bad)
+    assert "timetable.lessons[0].teacher" in str(err.value) and "99" in str(err.value)
+    with pytest.raises(InputError, match=r"sessions\[0\]\.day"):
+        check(school, policy, Timetable((), (Session(0, 7),)))
+
+
+# --------------------------------------------------------------------------- hard rules
+def test_coverage():
+    school, policy = base()
+    assert run(check_coverage, school, policy, CLEAN) == []
+    rows = without(CLEAN, (C1, MON, 2, "数学"), (C1, TUE, 2, "数学"))   # 2 short
+    rows += [(C2, TUE, 5, "美术", "陈静"), (C2, TUE, 3, "语文")]          # 1 extra subject, 1 over
+    found = run(check_coverage, school, policy, rows)
+    assert sorted((v.cls, v.subject, v.amount) for v in found) == [
+        (C1, "数学", 2), (C2, "美术", 1), (C2, "语文", 1)]
+    assert all("coverage" == v.rule and v.hard for v in found)
+
+
+def test_weekly_total():
+    school, policy = base()
+    assert check_weekly_total(school, policy, timetable(school, CLEAN)) == []
+    weekly = list(policy.weekly_periods)
+    weekly[6] = 9
+    found = check_weekly_total(school, dataclasses.replace(policy, weekly_periods=tuple(weekly)),
+                               timetable(school, CLEAN))
+    assert [(v.cls, v.amount) for v in found] == [(C1, 2), (C2, 2)]
+    assert "不得增减课时" in found[0].message
+
+
+def test_pe_periods():
+    school, policy = base()
+    assert check_pe_periods(school, policy, timetable(school, CLEAN)) == []
+    pe = list(policy.pe_per_week)
+    pe[6] = 5
+    found = check_pe_periods(school, dataclasses.replace(policy, pe_per_week=tuple(pe)),
+                             timetable(school, CLEAN))
+    assert [(v.cls, v.amount) for v in found] == [(C1, 3), (C2, 3)]
+
+
+def test_teacher_assignment():
+    school, policy = base()
+    assert run(check_teacher_assignment, school, policy, CLEAN) == []
+    rows = moved(CLEAN, (C1, MON, 1, "语文"), (C1, MON, 1, "语文", "赵丽"))
+    rows = moved(rows, (C2, TUE, 2, "语文"), (C2, TUE, 2, "语文", "王芳"))
+    found = run(check_teacher_assignment, school, policy, rows)
+    assert [(v.cls, v.teacher) for v in found] == [(C1, "赵丽"), (C2, "王芳")]
+    assert "任课教师应为 王芳" in found[0].message
+
+
+def test_class_clash():
+    school, policy = base()
+    assert run(check_class_clash, school, policy, CLEAN) == []
+    rows = CLEAN + [(C1, MON, 1, "美术", "陈静"), (C1, MON, 1, "科学", "陈静"),
+                    (C2, TUE, 2, "美术", "陈静")]
+    found = run(check_class_clash, school, policy, rows)
+    assert [(v.cls, v.day, v.period, v.amount) for v in found] == [
+        (C1, MON, 1, 2), (C2, TUE, 2, 1)]
+
+
+def test_teacher_clash_same_schedule():
+    school, policy = base()
+    assert run(check_teacher_clash, school, policy, CLEAN) == []
+    rows = moved(CLEAN, (C2, MON, 4, "体育"), (C2, MON, 3, "体育"))     # 李强 twice at Mon 3
+    rows = moved(rows, (C2, MON, 3, "音乐"), (C2, MON, 5, "音乐"))
+    rows = moved(rows, (C2, TUE, 1, "数学"), (C2, TUE, 2, "数学"))      # 刘洋 twice at Tue 2
+    rows = moved(rows, (C2, TUE, 2, "语文"), (C2, TUE, 1, "语文"))
+    found = run(check_teacher_clash, school, policy, rows)
+    # teachers in index order (王芳, 刘洋, 李强, …)
+    assert [(v.teacher, v.day, v.period) for v in found] == [("刘洋", TUE, 2), ("李强", MON, 3)]
+    assert "同时在" in found[0].message and "two lessons" in found[0].message
+
+
+def test_teacher_clash_three_lessons_count_two():
+    school, policy = base()
+    school = mini_school([(C1, 7), (C2, 7), (C3, 7)],
+                         [(c, "数学", "刘洋", 1) for c in (C1, C2, C3)])
+    rows = [(c, MON, 1, "数学") for c in (C1, C2, C3)]
+    assert units(run(check_teacher_clash, school, policy, rows), "teacher_clash") == 2
+
+
+def test_teacher_clash_across_bell_schedules_by_clock_time():
+    primary = make_schedule("小学部", length=40)                       # P1 08:30–09:10, P2 09:20–10:00
+    junior = make_schedule("初中部", length=45, start="09:10")         # P1 09:10–09:55
+    school = mini_school([("五年级1班", 5, 0), (C1, 7, 1)],
+                         [("五年级1班", "数学", "刘洋", 2), (C1, "数学", "刘洋", 2)],
+                         schedules=[primary, junior])
+    policy = fit_policy(school)
+    # P1 08:30–09:10 and P1 09:10–09:55 touch but do not overlap: same index, no clash
+    touching = [("五年级1班", MON, 1, "数学"), (C1, MON, 1, "数学")]
+    assert run(check_teacher_clash, school, policy, touching) == []
+    # P2 09:20–10:00 overlaps P1 09:10–09:55: different indices, a clash
+    found = run(check_teacher_clash, school, policy,
+                [("五年级1班", TUE, 2, "数学"), (C1, TUE, 1, "数学")])
+    assert len(found) == 1 and found[0].cls == "五年级1班" and found[0].period == 2
+
+
+def test_venue_clash_lessons():
+    school, policy = base()
+    assert run(check_venue_clash, school, policy, CLEAN) == []
+    school = mini_school([(C1, 7), (C2, 7), (C3, 7)],
+                         [(c, "音乐", t, 2) for c, t in ((C1, "陈静"), (C2, "孙敏"), (C3, "周杰"))])
+    policy = fit_policy(school)
+    rows = [(c, MON, 4, "音乐") for c in (C1, C2, C3)] + [(C1, TUE, 1, "音乐"), (C2, TUE, 1, "音乐")]
+    rows += [(C3, TUE, 2, "音乐"), (C1, MON, 2, "音乐"), (C2, TUE, 3, "音乐")]
+    found = run(check_venue_clash, school, policy, rows)
+    assert [(v.venue, v.day, v.amount) for v in found] == [("音乐教室", MON, 2), ("音乐教室", TUE, 1)]
+    assert "容量 1" in found[0].message
+
+
+def test_venue_clash_sessions_overlap_pe_of_another_bell_schedule():
+    # 初中部 (45 min from 09:10): P5 15:00–15:45, P6 15:55–16:40; 小学部 activity 15:40–16:40
+    primary = make_schedule("小学部", length=40)
+    junior = make_schedule("初中部", length=45, start="09:10")
+    assert (junior.days[0].periods[4].start, junior.days[0].periods[5].start) == (900, 955)
+    assert primary.days[0].activity.start == 940
+    school = mini_school(
+        [("五年级1班", 5, 0), (C1, 7, 1), (C2, 7, 1)],
+        [("五年级1班", "体育", "李强", 1), (C1, "体育", "张伟", 1), (C2, "体育", "何军", 1)],
+        schedules=[primary, junior], venues=[Venue("操场", "ground", 1)])
+    policy = fit_policy(school)
+    rows = [(C1, MON, 6, "体育"), (C2, MON, 5, "体育")]
+    assert run(check_venue_clash, school, policy, rows) == []
+    # the session (15:40) overlaps C2's P5 and C1's P6 (15:55): two starts over capacity
+    found = run(check_venue_clash, school, policy, rows, sessions=[("五年级1班", MON, "操场")])
+    assert [(v.venue, v.amount) for v in found] == [("操场", 1), ("操场", 1)]
+    assert "15:40" in found[0].message and "15:55" in found[1].message
+    # a session with no venue uses none
+    assert run(check_venue_clash, school, policy, rows, sessions=[("五年级1班", MON)]) == []
+    # back to back (小学部 P1 ends 09:10 when 初中部 P1 starts) is no clash
+    school = mini_school([("五年级1班", 5, 0), (C1, 7, 1)],
+                         [("五年级1班", "音乐", "陈静", 1), (C1, "音乐", "孙敏", 1)],
+                         schedules=[primary, junior])
+    back_to_back = [("五年级1班", MON, 1, "音乐"), (C1, MON, 1, "音乐")]
+    assert run(check_venue_clash, school, policy, back_to_back) == []
+    overlapping = [("五年级1班", MON, 2, "音乐"), (C1, MON, 1, "音乐")]
+    assert len(run(check_venue_clash, school, policy, overlapping)) == 1
+
+
+def test_venue_need():
+    school, policy = base()
+    assert run(check_venue_need, school, policy, CLEAN) == []
+    rows = moved(CLEAN, (C1, MON, 3, "体育"), (C1, MON, 3, "体育", None, None))
+    rows = moved(rows, (C2, MON, 3, "音乐"), (C2, MON, 3, "音乐", None, "操场"))
+    found = run(check_venue_need, school, policy, rows)
+    assert [(v.cls, v.subject, v.venue) for v in found] == [(C1, "体育", None), (C2, "音乐", "操场")]
+
+
+def test_venue_need_follows_the_requirement_override():
+    school = mini_school([(C1, 7)], [(C1, "美术", "陈静", 2, 0, "music")])
+    policy = fit_policy(school)
+    rows = [(C1, MON, 1, "美术", None, "音乐教室"), (C1, TUE, 1, "美术", None, None)]
+    found = run(check_venue_need, school, policy, rows)
+    assert [(v.day, v.period) for v in found] == [(TUE, 1)]
+
+
+def test_lesson_outside_periods():
+    school, policy = base()
+    assert run(check_lesson_outside_periods, school, policy, CLEAN) == []
+    rows = moved(CLEAN, (C1, TUE, 3, "体育"), (C1, TUE, 7, "体育"))   # no period 7
+    found = run(check_lesson_outside_periods, school, policy, rows)
+    assert [(v.cls, v.period) for v in found] == [(C1, 7)]
+    shaped = mini_school([(C1, 7, 0, (4, 3)), (C2, 7)], REQS)
+    rows = moved(rows, (C2, TUE, 4, "体育"), (C2, TUE, 6, "体育"))    # inside C2's shape
+    rows = moved(rows, (C1, MON, 4, "音乐"), (C1, MON, 4, "音乐"))    # 4 ≤ 4: fine
+    rows = moved(rows, (C1, TUE, 2, "数学"), (C1, TUE, 4, "数学"))    # C1 has 3 on Tue
+    found = run(check_lesson_outside_periods, shaped, policy, rows)
+    assert [(v.cls, v.day, v.period) for v in found] == [(C1, TUE, 4), (C1, TUE, 7)]
+    # the period-7 lesson has no clock time: time-based rules skip it without error
+    assert check(shaped, policy, timetable(shaped, rows)) is not None
+
+
+def test_long_break():
+    school, policy = base()
+    assert run(check_long_break, school, policy, CLEAN) == []
+    found = run(check_long_break, school, dataclasses.replace(policy, long_breaks_per_day=2), CLEAN)
+    assert [(v.day, v.amount) for v in found] == [(MON, 1), (TUE, 1)]
+    short, _ = base(schedules=[make_schedule(long_minutes=20)])
+    found = run(check_long_break, short, policy, CLEAN)
+    assert [(v.day, v.amount) for v in found] == [(MON, 1), (TUE, 1)]
+    assert "大课间" in found[0].message
+
+
+def test_short_break():
+    school, policy = base()
+    assert run(check_short_break, school, policy, CLEAN) == []
+    tight, _ = base(schedules=[make_schedule(gap=5)])
+    found = run(check_short_break, tight, policy, CLEAN)
+    # gaps P1–P2, P3–P4, P5–P6 on each of two days (long break and lunch are long)
+    assert [(v.day, v.period) for v in found] == [(MON, 1), (MON, 3), (MON, 5),
+                                                  (TUE, 1), (TUE, 3), (TUE, 5)]
+    assert all(v.amount == 1 for v in found)
+    assert run(check_short_break, school, dataclasses.replace(policy, min_short_break_minutes=11),
+               CLEAN) != []
+
+
+def test_daily_breaks():
+    school, policy = base()
+    assert run(check_daily_breaks, school, policy, CLEAN) == []   # national: no minimum
+    # breaks 3 × 10 + long break 30 = 60 minutes a day
+    ok = dataclasses.replace(policy, min_daily_break_minutes=(90, 60))
+    assert run(check_daily_breaks, school, ok, CLEAN) == []
+    strict = dataclasses.replace(policy, min_daily_break_minutes=(90, 105))
+    found = run(check_daily_breaks, school, strict, CLEAN)
+    assert [(v.day, v.amount) for v in found] == [(MON, 45), (TUE, 45)]
+
+
+def test_daily_activity():
+    school, policy = base()
+    # PE 40 + long break 30 = 70 on every class-day
+    assert run(check_daily_activity, school,
+               dataclasses.replace(policy, daily_activity_minutes=70), CLEAN) == []
+    strict = dataclasses.replace(policy, daily_activity_minutes=90)
+    found = run(check_daily_activity, school, strict, CLEAN)
+    assert [(v.cls, v.day, v.amount) for v in found] == [
+        (C1, MON, 20), (C1, TUE, 20), (C2, MON, 20), (C2, TUE, 20)]
+    # a 60-minute activity session covers the day
+    found = run(check_daily_activity, school, strict, CLEAN,
+                sessions=[(C1, MON, "操场"), (C2, TUE)])
+    assert [(v.cls, v.day) for v in found] == [(C1, TUE), (C2, MON)]
+
+
+def test_daily_pe():
+    school, policy = base()
+    daily = dataclasses.replace(policy, daily_pe=True)
+    assert run(check_daily_pe, school, daily, CLEAN) == []
+    rows = without(CLEAN, (C1, TUE, 3, "体育"), (C2, MON, 4, "体育"))
+    assert run(check_daily_pe, school, policy, rows) == []        # off nationally
+    found = run(check_daily_pe, school, daily, rows)
+    assert [(v.cls, v.day) for v in found] == [(C1, TUE), (C2, MON)]
+
+
+def test_session_slot():
+    school, policy = base()
+    ok = [(C1, MON), (C2, MON), (C1, TUE)]
+    assert run(check_session_slot, school, policy, CLEAN, sessions=ok) == []
+    found = run(check_session_slot, school, policy, CLEAN, sessions=ok + [(C1, MON), (C2, MON)])
+    assert [(v.cls, v.day) for v in found] == [(C1, MON), (C2, MON)]
+    none, _ = base(schedules=[make_schedule(activity_minutes=None)])
+    found = run(check_session_slot, none, policy, CLEAN, sessions=[(C1, MON), (C2, TUE)])
+    assert len(found) == 2 and "没有课外体育活动时段" in found[0].message
+
+
+def test_study_cap():
+    school, policy = base()
+    assert run(check_study_cap, school, policy, CLEAN) == []
+    capped = dataclasses.replace(policy, study_cap_hours=(6.0, 2.0))   # junior: 120 min
+    found = run(check_study_cap, school, capped, CLEAN)
+    assert [(v.cls, v.day, v.amount) for v in found] == [(C1, MON, 40), (C2, MON, 40)]
+    # self-study counts; a double-booked period counts once
+    study, _ = base(schedules=[make_schedule(self_study=("07:50", "08:20"))])
+    rows = CLEAN + [(C1, TUE, 3, "美术", "陈静")]
+    found = run(check_study_cap, study, capped, rows)
+    assert [(v.cls, v.day, v.amount) for v in found] == [
+        (C1, MON, 70), (C1, TUE, 30), (C2, MON, 70), (C2, TUE, 30)]
+
+
+def test_morning_start():
+    school, policy = base()
+    assert run(check_morning_start, school, policy, CLEAN) == []
+    early, _ = base(schedules=[make_schedule(start="07:50")])
+    found = run(check_morning_start, early, policy, CLEAN)
+    assert [(v.cls, v.day, v.amount) for v in found] == [
+        (C1, MON, 10), (C1, TUE, 10), (C2, MON, 10), (C2, TUE, 10)]
+    # a class without a first-period lesson starts later
+    rows = without(CLEAN, (C2, TUE, 1, "数学"))
+    assert len(run(check_morning_start, early, policy, rows)) == 3
+    # self-study counts as the start of the day
+    study, _ = base(schedules=[make_schedule(self_study=("07:30", "08:00"))])
+    assert [v.amount for v in run(check_morning_start, study, policy, CLEAN)] == [30] * 4
+    # primary starts at 08:20 nationally
+    primary = mini_school([("一年级1班", 1)], [("一年级1班", "语文", "王芳", 1)],
+                          schedules=[make_schedule(start="08:10")])
+    found = run(check_morning_start, primary, fit_policy(primary), [("一年级1班", MON, 1, "语文")])
+    assert [v.amount for v in found] == [10]
+
+
+def test_teacher_unavailable():
+    school, policy = base()
+    assert run(check_teacher_unavailable, school, policy, CLEAN) == []
+    liu = Teacher("刘洋", unavailable=(Unavailable(0, 480, 600),      # Mon 08:00–10:00
+                                        Unavailable(1, 550, 560)))    # Tue 09:10–09:20 (a break)
+    school, _ = base(teachers=[liu])
+    found = run(check_teacher_unavailable, school, policy, CLEAN)
+    assert [(v.cls, v.day, v.period) for v in found] == [(C1, MON, 2), (C2, MON, 1)]
+    assert "不能上课" in found[0].message
+
+
+def test_teacher_daily_max():
+    school, policy = base()
+    assert run(check_teacher_daily_max, school, policy, CLEAN) == []
+    school, _ = base(teachers=[Teacher("李强", max_periods_per_day=1),
+                               Teacher("刘洋", max_periods_per_day=2)])
+    found = run(check_teacher_daily_max, school, policy, CLEAN)
+    assert [(v.teacher, v.day, v.amount) for v in found] == [("李强", MON, 1), ("李强", TUE, 1)]
+
+
+def _doubles_school(doubles=2, **day):
+    school = mini_school([(C1, 7)], [(C1, "语文", "王芳", 6, doubles)], days=3,
+                         schedules=[make_schedule(days=3, **day)])
+    return school, fit_policy(school)
+
+
+def test_double_period():
+    school, policy = _doubles_school()
+    good = [(C1, MON, 1, "语文"), (C1, MON, 2, "语文"), (C1, TUE, 5, "语文"), (C1, TUE, 6, "语文"),
+            (C1, WED, 1, "语文"), (C1, WED, 3, "语文")]
+    assert run(check_double_period, school, policy, good) == []
+    # P2|long break|P3 and P4|lunch|P5 are not joined: one block of two
+    rows = [(C1, MON, 1, "语文"), (C1, MON, 2, "语文"), (C1, TUE, 2, "语文"), (C1, TUE, 3, "语文"),
+            (C1, WED, 4, "语文"), (C1, WED, 5, "语文")]
+    found = run(check_double_period, school, policy, rows)
+    assert [(v.cls, v.subject, v.amount) for v in found] == [(C1, "语文", 1)]
+    # no block at all: two missing
+    rows = [(C1, d, p, "语文") for d in (MON, TUE, WED) for p in (1, 3)]
+    assert [v.amount for v in run(check_double_period, school, policy, rows)] == [2]
+
+
+def test_double_period_scan_skips_the_second_period():
+    school, policy = _doubles_school(doubles=3, long_break_after=None, lunch_after=None)
+    three = [(C1, MON, p, "语文") for p in (1, 2, 3)] + [(C1, TUE, p, "语文") for p in (1, 2, 3)]
+    assert [v.amount for v in run(check_double_period, school, policy, three)] == [1]  # 2 blocks
+    four = [(C1, MON, p, "语文") for p in (1, 2, 3, 4)] + [(C1, TUE, p, "语文") for p in (1, 2)]
+    assert run(check_double_period, school, policy, four) == []                      # 3 blocks
+
+
+# --------------------------------------------------------------------------- soft rules
+def test_main_morning():
+    school, policy = base()
+    assert run(check_main_morning, school, policy, CLEAN) == []
+    rows = moved(CLEAN, (C1, MON, 1, "语文"), (C1, MON, 5, "语文"))
+    rows = moved(rows, (C2, TUE, 1, "数学"), (C2, TUE, 6, "数学"))
+    rows = moved(rows, (C2, MON, 1, "数学"), (C2, MON, 4, "数学"))     # 11:20: still morning
+    found = run(check_main_morning, school, policy, rows)
+    assert [(v.cls, v.day, v.period, v.weight) for v in found] == [(C1, MON, 5, 3), (C2, TUE, 6, 3)]
+    assert units(found, "main_morning") == 2
+
+
+def test_subject_once_daily():
+    school, policy = base()
+    assert run(check_subject_once_daily, school, policy, CLEAN) == []
+    rows = moved(CLEAN, (C1, TUE, 1, "语文"), (C1, MON, 5, "语文"))     # P=2, D=2: m=1
+    rows = moved(rows, (C2, TUE, 2, "语文"), (C2, MON, 5, "语文"))
+    found = run(check_subject_once_daily, school, policy, rows)
+    assert [(v.cls, v.day, v.amount, v.weight) for v in found] == [(C1, MON, 1, 10), (C2, MON, 1, 10)]
+    # with a double period, two a day are expected (m = 2)
+    doubled = mini_school([(C1, 7)], [(C1, "语文", "王芳", 2, 1)])
+    assert run(check_subject_once_daily, doubled, policy,
+               [(C1, MON, 1, "语文"), (C1, MON, 2, "语文")]) == []
+    # P=5 over 2 days: m = 3; four on Monday is one too many
+    five = mini_school([(C1, 7)], [(C1, "语文", "王芳", 5)])
+    rows = [(C1, MON, p, "语文") for p in (1, 2, 3, 4)] + [(C1, TUE, 1, "语文")]
+    assert [v.amount for v in run(check_subject_once_daily, five, policy, rows)] == [1]
+
+
+def test_pe_placement():
+    school, policy = base()
+    assert run(check_pe_placement, school, policy, CLEAN) == []
+    rows = moved(CLEAN, (C1, MON, 3, "体育"), (C1, MON, 5, "体育"))     # first after lunch
+    rows = moved(rows, (C2, TUE, 4, "体育"), (C2, TUE, 3, "体育"))
+    rows = moved(rows, (C2, TUE, 1, "数学"), (C2, TUE, 4, "数学"))
+    rows = moved(rows, (C2, TUE, 3, "体育"), (C2, TUE, 1, "体育"))      # first period
+    rows = moved(rows, (C1, TUE, 3, "体育"), (C1, TUE, 6, "体育"))      # P6: fine
+    found = run(check_pe_placement, school, policy, rows)
+    assert [(v.cls, v.day, v.period) for v in found] == [(C1, MON, 5), (C2, TUE, 1)]
+
+
+def test_teacher_gaps():
+    school, policy = base()
+    assert run(check_teacher_gaps, school, policy, CLEAN) == []
+    rows = moved(CLEAN, (C1, MON, 2, "数学"), (C1, MON, 6, "数学"))    # 刘洋 Mon P1, P6
+    rows = moved(rows, (C1, TUE, 2, "数学"), (C1, TUE, 4, "数学"))     # 刘洋 Tue P1, P4
+    found = run(check_teacher_gaps, school, policy, rows)
+    assert [(v.teacher, v.day, v.amount) for v in found] == [("刘洋", MON, 4), ("刘洋", TUE, 2)]
+    assert units(found, "teacher_gaps") == 6
+
+
+def test_teacher_consecutive():
+    school = mini_school([(C1, 7), (C2, 7)], [(C1, "语文", "王芳", 4), (C2, "语文", "王芳", 4)])
+    policy = fit_policy(school)
+    # P2 P3 P4 | lunch | P5: the run breaks at lunch, so 3 + 1, not 4
+    split = [(C1, MON, 2, "语文"), (C2, MON, 3, "语文"), (C1, MON, 4, "语文"), (C2, MON, 5, "语文")]
+    assert run(check_teacher_consecutive, school, policy, split) == []
+    rows = [(C1, MON, p, "语文") for p in (1, 3)] + [(C2, MON, p, "语文") for p in (2, 4)]
+    rows += [(C1, TUE, p, "语文") for p in (5, 6)] + [(C2, TUE, p, "语文") for p in (1, 2)]
+    found = run(check_teacher_consecutive, school, policy, rows)
+    assert [(v.teacher, v.day, v.period, v.amount) for v in found] == [("王芳", MON, 1, 1)]
+    strict = dataclasses.replace(policy, teacher_max_consecutive=1)
+    found = run(check_teacher_consecutive, school, strict, rows)
+    # Mon run of 4 → 3; Tue runs P1–P2 and P5–P6 → 1 each
+    assert [(v.day, v.amount) for v in found] == [(MON, 3), (TUE, 1), (TUE, 1)]
+
+
+def test_parallel_step():
+    school, policy = base()
+    assert run(check_parallel_step, school, policy, CLEAN) == []
+    school = mini_school([(C1, 7), (C2, 7), (C3, 7)],
+                         [(c, "美术", "陈静", 1) for c in (C1, C2, C3)])
+    policy = fit_policy(school)
+    rows = [(C1, MON, 1, "美术"), (C2, TUE, 1, "美术"), (C3, TUE, 2, "美术")]
+    found = run(check_parallel_step, school, policy, rows)
+    assert [(v.subject, v.day, v.amount) for v in found] == [("美术", MON, 1), ("美术", TUE, 1)]
+    in_step = [(C1, MON, 1, "美术"), (C2, MON, 2, "美术"), (C3, MON, 3, "美术")]
+    assert run(check_parallel_step, school, policy, in_step) == []
+
+
+def test_spread():
+    school = mini_school([(C1, 7)], [(C1, "科学", "周杰", 3), (C1, "语文", "王芳", 2, 1)], days=4,
+                         schedules=[make_schedule(days=4)])
+    policy = fit_policy(school)
+    apart = [(C1, MON, 1, "科学"), (C1, WED, 1, "科学"), (C1, WED, 2, "科学"),
+             (C1, TUE, 1, "语文"), (C1, WED, 3, "语文")]  # 语文: P − doubles = 1, exempt
+    assert run(check_spread, school, policy, apart) == []
+    rows = [(C1, MON, 1, "科学"), (C1, TUE, 1, "科学"), (C1, WED, 1, "科学"),
+            (C1, TUE, 2, "语文"), (C1, WED, 2, "语文")]
+    found = run(check_spread, school, policy, rows)
+    assert [(v.subject, v.day) for v in found] == [("科学", MON), ("科学", TUE)]
+
+
+def test_moved_lesson():
+    school, policy = base()
+    kept = timetable(school, CLEAN)
+    assert check_moved_lesson(school, policy, kept, kept) == []
+    assert check_moved_lesson(school, policy, kept) == []            # no --keep
+    rows = moved(CLEAN, (C1, MON, 1, "语文"), (C1, MON, 2, "语文"))
+    rows = moved(rows, (C1, MON, 2, "数学"), (C1, MON, 1, "数学"))
+    new = timetable(school, rows)
+    found = check_moved_lesson(school, policy, new, kept)
+    assert [(v.subject, v.period, v.weight) for v in found] == [("语文", 1, 20), ("数学", 2, 20)]
+    everything = check(school, policy, new, kept=kept)
+    assert summarize(everything, policy).terms["moved_lesson"] == Term(2, 20, 40)
+
+
+# --------------------------------------------------------------------------- summary, reports
+def _violations_for_summary():
+    return [
+        Violation("teacher_clash", True, "a"), Violation("teacher_clash", True, "b"),
+        Violation("coverage", True, "c", amount=3),
+        Violation("main_morning", False, "d", amount=1, weight=3),
+        Violation("main_morning", False, "e", amount=1, weight=3),
+        Violation("teacher_gaps", False, "f", amount=4, weight=1),
+    ]
+
+
+def test_summary_arithmetic():
+    policy = dataclasses.replace(NATIONAL, weights=SoftWeights(main_morning=5, teacher_gaps=2))
+    s = summarize(_violations_for_summary(), policy)
+    assert isinstance(s, CheckSummary)
+    assert s.hard == 3 and not s.compliant
+    assert s.hard_by_rule["teacher_clash"] == 2 and s.hard_by_rule["coverage"] == 1
+    assert s.hard_by_rule["venue_clash"] == 0
+    assert s.terms["main_morning"] == Term(2, 5, 10)     # weight from the policy
+    assert s.terms["teacher_gaps"] == Term(4, 2, 8)
+    assert s.terms["spread"] == Term(0, 2, 0)
+    assert s.objective == 18 == sum(t.cost for t in s.terms.values())
+
+
+def test_objective_of_a_real_check_is_units_times_weights():
+    school, policy = base()
+    rows = moved(CLEAN, (C1, MON, 1, "语文"), (C1, MON, 5, "语文"))     # main_morning, pe? no
+    rows = moved(rows, (C1, TUE, 1, "语文"), (C1, MON, 6, "语文"))      # once-daily + gaps
+    found = check(school, policy, timetable(school, rows))
+    s = summarize(found, policy)
+    w = policy.weights
+    assert s.terms["main_morning"].units == 2
+    assert s.terms["subject_once_daily"].units == 1
+    expected = sum(units(found, r) * getattr(w, r) for r, *_ in SOFT_RULES)
+    assert s.objective == expected > 0 and s.compliant
+
+
+def test_format_violations():
+    policy = NATIONAL
+    found = _violations_for_summary()
+    s = summarize(found, policy)
+    text = format_violations(found, s, limit_per_rule=1)
+    assert "[teacher_clash] 教师冲突 Teacher clash" in text and "— 2" in text
+    assert "[coverage] 开齐开足" in text and "[teacher_gaps]" in text
+    assert "1 more" in text                    # second teacher_clash message cut
+    assert "main_morning" in text and "2 ×      3 =        6" in text
+    assert text.splitlines()[-1] == ("不合规 NOT COMPLIANT — 3 hard violations in 2 rules; "
+                                     "soft penalty 10")
+    clean = format_violations([], summarize([], policy))
+    assert clean.splitlines()[-1] == "合规 COMPLIANT — 0 hard violations; soft penalty 0"
+
+
+def test_violations_to_json_round_trips():
+    found = _violations_for_summary()
+    s = summarize(found, NATIONAL)
+    data = json.loads(json.dumps(violations_to_json(found, s), ensure_ascii=False))
+    assert data["compliant"] is False and data["hard"] == 3 and data["objective"] == 10
+    assert data["terms"]["main_morning"] == {"units": 2, "weight": 3, "cost": 6}
+    assert len(data["violations"]) == 6 and data["violations"][0]["rule"] == "teacher_clash"
+
+
+def test_messages_name_entities_in_chinese_and_english():
+    school, policy = base()
+    rows = moved(CLEAN, (C2, MON, 4, "体育"), (C2, MON, 3, "体育"))
+    rows = moved(rows, (C2, MON, 3, "音乐"), (C2, MON, 5, "音乐"))
+    [v] = run(check_teacher_clash, school, policy, rows)
+    assert v.message.startswith("李强 周一第3节（10:30–11:10） 同时在 七年级1班 和 七年级2班 上课 — ")
+    assert "teacher 李强 has two lessons at Mon period 3 (10:30–11:10)" in v.message

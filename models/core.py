@@ -1,0 +1,337 @@
+"""The generic timetabling core that a school compiles into.
+
+A :class:`Problem` is a weekly grid of :class:`Slot` s, the resources that use them
+(student :class:`Group` s, :class:`TeacherResource` s, :class:`VenuePool` s), the
+:class:`Activity` records to place (one per class, subject and teacher, with a weekly
+count) and :class:`Constraint` records naming the rule families that apply, hard or
+soft, with weights and parameters.
+
+A Chinese school compiles into it with :func:`compile_school`; FET files and whole
+districts (several schools sharing itinerant teachers) are meant to compile into the
+same shape later, which is why nothing here refers to grades or Chinese subjects
+beyond the optional ``cohort`` and activity flags.
+
+Everything is a frozen dataclass; derived lookups are built once in
+``Problem.__post_init__``. This module imports no solver.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Iterable, Mapping
+
+from .errors import InputError
+from .policy import Policy
+from .school import GROUND, School, SegmentKind
+
+
+class SlotKind(StrEnum):
+    """What a slot holds: a lesson period or an after-class activity segment."""
+
+    LESSON = "lesson"
+    ACTIVITY = "activity"
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One stretch of one day of one bell schedule.
+
+    ``period`` is the 0-based lesson period index within the schedule's day (``-1`` for
+    activity slots); ``joined_next`` says the period and the next one form a valid
+    double period (连堂); ``afternoon`` the period starts after lunch; ``after_lunch``
+    it is the first period after lunch.
+    """
+
+    day: int
+    period: int
+    schedule: int
+    start: int
+    end: int
+    kind: SlotKind = SlotKind.LESSON
+    joined_next: bool = False
+    afternoon: bool = False
+    after_lunch: bool = False
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start < self.end <= 24 * 60:
+            raise InputError("slot.end", self.end, f"must be after start {self.start}")
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+    def overlaps(self, other: "Slot") -> bool:
+        return self.day == other.day and self.start < other.end and other.start < self.end
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A student group (班级): the slots it may use and its daily activity/study facts.
+
+    ``slots``: lesson slots inside its day shape; ``early``: those of them that start
+    before its earliest start (forbidden for lessons); ``activity_slots``: at most one
+    after-class activity slot per day; ``fixed_activity_minutes[d]``: long-break minutes
+    counted as physical activity; ``fixed_study_minutes[d]``: self-study minutes
+    counted as study time; ``study_cap``: minutes per day or ``None``; ``cohort``:
+    groups with equal non-empty cohort are parallel classes (平行班).
+    """
+
+    name: str
+    slots: tuple[int, ...]
+    early: tuple[int, ...] = ()
+    activity_slots: tuple[int, ...] = ()
+    fixed_activity_minutes: tuple[int, ...] = ()
+    fixed_study_minutes: tuple[int, ...] = ()
+    study_cap: int | None = None
+    cohort: str = ""
+    school_days: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TeacherResource:
+    """A teacher: lesson slots it cannot use and an optional daily maximum."""
+
+    name: str
+    unavailable: tuple[int, ...] = ()
+    max_per_day: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VenuePool:
+    """Venues of one kind used interchangeably; ``capacity`` is the pool's total."""
+
+    kind: str
+    venues: tuple[int, ...]
+    capacities: tuple[int, ...]
+
+    @property
+    def capacity(self) -> int:
+        return sum(self.capacities)
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """``count`` lessons a week of one subject for one group with one teacher.
+
+    ``slots`` are the allowed lesson slots (day shape, morning start and teacher
+    unavailability already applied); ``doubles`` of the lessons come as double
+    periods; ``pool`` is the venue pool needed or ``None``; ``main`` and ``pe`` flag
+    main subjects and lessons counted as physical activity; ``source`` is the index
+    of the requirement it came from.
+    """
+
+    name: str
+    group: int
+    teacher: int
+    subject: int
+    count: int
+    slots: tuple[int, ...]
+    doubles: int = 0
+    pool: int | None = None
+    main: bool = False
+    pe: bool = False
+    source: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Constraint:
+    """A rule family that applies: hard or soft (with ``weight``) and parameters."""
+
+    family: str
+    hard: bool
+    weight: float = 0
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def param(self, name: str, default: Any = None) -> Any:
+        return dict(self.params).get(name, default)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """The compiled timetabling problem. Derived lookups are built once."""
+
+    name: str
+    days: tuple[str, ...]
+    slots: tuple[Slot, ...]
+    groups: tuple[Group, ...]
+    teachers: tuple[TeacherResource, ...]
+    pools: tuple[VenuePool, ...]
+    activities: tuple[Activity, ...]
+    constraints: tuple[Constraint, ...]
+    session_pool: int | None = None   # pool used by after-class activity sessions
+    # derived lookups
+    activities_of_group: tuple[tuple[int, ...], ...] = field(init=False, repr=False, compare=False)
+    activities_of_teacher: tuple[tuple[int, ...], ...] = field(init=False, repr=False, compare=False)
+    activities_of_pool: tuple[tuple[int, ...], ...] = field(init=False, repr=False, compare=False)
+    next_slot: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    families: Mapping[str, Constraint] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        n = len(self.slots)
+        for i, g in enumerate(self.groups):
+            for s in g.slots + g.activity_slots:
+                if not 0 <= s < n:
+                    raise InputError(f"groups[{i}].slots", s, f"refers to nothing (0..{n - 1})")
+        for i, a in enumerate(self.activities):
+            if not 0 <= a.group < len(self.groups):
+                raise InputError(f"activities[{i}].group", a.group, "refers to nothing")
+            if not 0 <= a.teacher < len(self.teachers):
+                raise InputError(f"activities[{i}].teacher", a.teacher, "refers to nothing")
+            if a.pool is not None and not 0 <= a.pool < len(self.pools):
+                raise InputError(f"activities[{i}].pool", a.pool, "refers to nothing")
+            if a.count < 1 or 2 * a.doubles > a.count:
+                raise InputError(f"activities[{i}].count", a.count, "≥ 1 and ≥ 2 × doubles")
+        families: dict[str, Constraint] = {}
+        for c in self.constraints:
+            if c.family in families:
+                raise InputError("constraints", c.family, "family listed twice")
+            families[c.family] = c
+        object.__setattr__(self, "families", families)
+        object.__setattr__(self, "activities_of_group", _group(
+            len(self.groups), ((a.group, i) for i, a in enumerate(self.activities))))
+        object.__setattr__(self, "activities_of_teacher", _group(
+            len(self.teachers), ((a.teacher, i) for i, a in enumerate(self.activities))))
+        object.__setattr__(self, "activities_of_pool", _group(
+            len(self.pools),
+            ((a.pool, i) for i, a in enumerate(self.activities) if a.pool is not None)))
+        where = {(s.schedule, s.day, s.period): i for i, s in enumerate(self.slots)
+                 if s.kind is SlotKind.LESSON}
+        object.__setattr__(self, "next_slot", tuple(
+            where.get((s.schedule, s.day, s.period + 1), -1) if s.joined_next else -1
+            for s in self.slots))
+
+    def constraint(self, family: str) -> Constraint | None:
+        """The record of ``family`` or ``None`` when the family does not apply."""
+        return self.families.get(family)
+
+    def cliques(self, slot_ids: Iterable[int]) -> list[tuple[int, ...]]:
+        """Groups of the given slots that share an instant (one per distinct start).
+
+        Two slots overlap exactly when both contain the later one's start, so
+        "at most k of each group" is "at most k at every instant". Groups contained
+        in another are dropped.
+        """
+        by_day: dict[int, list[int]] = defaultdict(list)
+        for s in set(slot_ids):
+            by_day[self.slots[s].day].append(s)
+        out: list[tuple[int, ...]] = []
+        for day in sorted(by_day):
+            ids = by_day[day]
+            found: list[frozenset[int]] = []
+            for t in sorted({self.slots[s].start for s in ids}):
+                found.append(frozenset(s for s in ids
+                                       if self.slots[s].start <= t < self.slots[s].end))
+            for c in found:
+                if not any(c < other for other in found):
+                    tup = tuple(sorted(c))
+                    if tup not in out:
+                        out.append(tup)
+        return out
+
+
+def _group(size: int, pairs: Iterable[tuple[int, int]]) -> tuple[tuple[int, ...], ...]:
+    out: list[list[int]] = [[] for _ in range(size)]
+    for key, value in pairs:
+        out[key].append(value)
+    return tuple(tuple(x) for x in out)
+
+
+# --- the Chinese school layer --------------------------------------------------------
+
+HARD_FAMILIES = ("coverage", "class_clash", "teacher_clash", "venue_capacity",
+                 "teacher_daily_max", "double_period", "daily_activity", "daily_pe",
+                 "session_slot", "study_cap")
+SOFT_FAMILIES = ("main_morning", "subject_once_daily", "pe_placement", "teacher_gaps",
+                 "teacher_consecutive", "parallel_step", "spread")
+
+
+def compile_school(school: School, policy: Policy) -> Problem:
+    """Compile ``school`` under ``policy`` into a :class:`Problem`.
+
+    Slots, groups, activities and pools keep the school's indices: slot ``i`` maps to
+    ``(schedule, day, period)``, group ``g`` is class ``g``, teacher ``t`` is teacher
+    ``t``, activity ``a`` is requirement ``a``. The lunch, the long break and every
+    other non-lesson segment are simply not slots.
+    """
+    slots: list[Slot] = []
+    lesson_slot: dict[tuple[int, int, int], int] = {}
+    activity_slot: dict[tuple[int, int], int] = {}
+    for si, sched in enumerate(school.schedules):
+        for d, day in enumerate(sched.days):
+            for p, seg in enumerate(day.periods):
+                lesson_slot[(si, d, p)] = len(slots)
+                slots.append(Slot(d, p, si, seg.start, seg.end, SlotKind.LESSON,
+                                  day.joined[p], day.afternoon[p], day.after_lunch[p]))
+            act = day.activity
+            if act is not None:
+                activity_slot[(si, d)] = len(slots)
+                slots.append(Slot(d, -1, si, act.start, act.end, SlotKind.ACTIVITY,
+                                  afternoon=True))
+
+    groups: list[Group] = []
+    for c, cls in enumerate(school.classes):
+        sched = school.schedules[cls.schedule]
+        earliest = policy.earliest_start_minutes(cls.grade)
+        own: list[int] = []
+        early: list[int] = []
+        for d in range(len(school.days)):
+            for p in range(school.usable_periods(c, d)):
+                s = lesson_slot[(cls.schedule, d, p)]
+                own.append(s)
+                if slots[s].start < earliest:
+                    early.append(s)
+        groups.append(Group(
+            name=cls.name, slots=tuple(own), early=tuple(early),
+            activity_slots=tuple(activity_slot[(cls.schedule, d)] for d in range(len(school.days))
+                                 if (cls.schedule, d) in activity_slot),
+            fixed_activity_minutes=tuple(
+                sum(s.minutes for s in day.of_kind(SegmentKind.LONG_BREAK)) for day in sched.days),
+            fixed_study_minutes=tuple(
+                sum(s.minutes for s in day.of_kind(SegmentKind.SELF_STUDY)) for day in sched.days),
+            study_cap=policy.study_cap_minutes(cls.grade),
+            cohort=f"grade {cls.grade}",
+            school_days=tuple(d for d in range(len(school.days)) if school.usable_periods(c, d) > 0),
+        ))
+
+    teachers = []
+    for t in school.teachers:
+        off = tuple(i for i, s in enumerate(slots) if s.kind is SlotKind.LESSON
+                    and any(u.overlaps(s.day, s.start, s.end) for u in t.unavailable))
+        teachers.append(TeacherResource(t.name, off, t.max_periods_per_day))
+
+    kinds = sorted({v.kind for v in school.venues})
+    pools = [VenuePool(k, school.venues_of_kind(k),
+                       tuple(school.venues[v].capacity for v in school.venues_of_kind(k)))
+             for k in kinds]
+    pool_of = {p.kind: i for i, p in enumerate(pools)}
+
+    activities = []
+    for i, r in enumerate(school.requirements):
+        subject = school.subjects[r.subject]
+        g = groups[r.cls]
+        banned = set(g.early) | set(teachers[r.teacher].unavailable)
+        need = school.venue_kind(r)
+        activities.append(Activity(
+            name=f"{school.classes[r.cls].name}/{subject.name}",
+            group=r.cls, teacher=r.teacher, subject=r.subject, count=r.periods,
+            slots=tuple(s for s in g.slots if s not in banned), doubles=r.doubles,
+            pool=pool_of[need] if need is not None else None,
+            main=subject.is_main, pe=subject.is_pe, source=i))
+
+    w = policy.weights
+    constraints = [Constraint(f, True) for f in HARD_FAMILIES if f != "daily_pe"]
+    constraints[[c.family for c in constraints].index("daily_activity")] = Constraint(
+        "daily_activity", True, params=(("minutes", policy.daily_activity_minutes),))
+    if policy.daily_pe:
+        constraints.append(Constraint("daily_pe", True))
+    constraints.append(Constraint("teacher_consecutive", False, w.teacher_consecutive,
+                                  (("max", policy.teacher_max_consecutive),)))
+    for f in SOFT_FAMILIES:
+        if f != "teacher_consecutive":
+            constraints.append(Constraint(f, False, getattr(w, f)))
+    return Problem(
+        name=school.name, days=school.days, slots=tuple(slots), groups=tuple(groups),
+        teachers=tuple(teachers), pools=tuple(pools), activities=tuple(activities),
+        constraints=tuple(constraints), session_pool=pool_of.get(GROUND))

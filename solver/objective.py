@@ -1,0 +1,213 @@
+"""The objective: named penalty terms, one per soft rule of docs/rules.md.
+
+Each ``term_<rule>(model, problem, v)`` returns a linear expression of penalty units
+(or ``None`` when the rule cannot cost anything). Every auxiliary variable is defined
+exactly (two-sided), so the units read from any solution, optimal or not, equal the
+checker's count for the timetable it maps to. The objective is Σ weight × units.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Callable
+
+from ortools.sat.python import cp_model
+
+from ..models.core import Problem
+from .variables import Variables
+
+Expr = cp_model.LinearExprT
+
+
+def term_main_morning(model: cp_model.CpModel, problem: Problem, v: Variables) -> Expr | None:
+    lits = [var for a, act in enumerate(problem.activities) if act.main
+            for s, var in v.of_activity[a] if problem.slots[s].afternoon]
+    return sum(lits) if lits else None
+
+
+def term_pe_placement(model: cp_model.CpModel, problem: Problem, v: Variables) -> Expr | None:
+    lits = [var for a, act in enumerate(problem.activities) if act.pe
+            for s, var in v.of_activity[a]
+            if problem.slots[s].period == 0 or problem.slots[s].after_lunch]
+    return sum(lits) if lits else None
+
+
+def term_subject_once_daily(model: cp_model.CpModel, problem: Problem, v: Variables
+                            ) -> Expr | None:
+    excess = []
+    for a, act in enumerate(problem.activities):
+        days = max(1, len(problem.groups[act.group].school_days))
+        most = max(1, math.ceil(act.count / days)) + (1 if act.doubles else 0)
+        per_day: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        for s, var in v.of_activity[a]:
+            per_day[problem.slots[s].day].append(var)
+        for d, lits in per_day.items():
+            if len(lits) <= most:
+                continue
+            n = model.NewIntVar(0, len(lits), f"n[{a},{d}]")
+            model.Add(n == sum(lits))
+            e = model.NewIntVar(0, len(lits) - most, f"once[{a},{d}]")
+            model.AddMaxEquality(e, [0, n - most])
+            excess.append(e)
+    return sum(excess) if excess else None
+
+
+def _occupancy(model: cp_model.CpModel, problem: Problem, v: Variables
+               ) -> dict[tuple[int, int], dict[int, cp_model.IntVar]]:
+    """o[t, d][p]: teacher ``t`` teaches in period index ``p`` on day ``d`` (exact OR)."""
+    if v.occupancy is not None:
+        return v.occupancy
+    lits: dict[tuple[int, int], dict[int, list[cp_model.IntVar]]] = defaultdict(
+        lambda: defaultdict(list))
+    for t, acts in enumerate(problem.activities_of_teacher):
+        for a in acts:
+            for s, var in v.of_activity[a]:
+                slot = problem.slots[s]
+                lits[(t, slot.day)][slot.period].append(var)
+    occ: dict[tuple[int, int], dict[int, cp_model.IntVar]] = {}
+    for key, per in lits.items():
+        occ[key] = {}
+        for p, row in sorted(per.items()):
+            if len(row) == 1:
+                occ[key][p] = row[0]
+            else:
+                o = model.NewBoolVar(f"o[{key},{p}]")
+                model.AddMaxEquality(o, row)
+                occ[key][p] = o
+    v.occupancy = occ
+    return occ
+
+
+def term_teacher_gaps(model: cp_model.CpModel, problem: Problem, v: Variables) -> Expr | None:
+    parts = []
+    for (t, d), occ in _occupancy(model, problem, v).items():
+        if len(occ) < 2:
+            continue
+        lo, hi = min(occ), max(occ)
+        o = [occ.get(p, 0) for p in range(lo, hi + 1)]
+        # started[i]: a lesson at index <= i; pending[i]: a lesson at index >= i
+        started, pending = [], []
+        prev: cp_model.IntVar | int = 0
+        for i, oi in enumerate(o):
+            cur = model.NewBoolVar(f"st[{t},{d},{i}]")
+            model.AddMaxEquality(cur, [prev, oi])
+            started.append(cur)
+            prev = cur
+        prev = 0
+        for i in range(len(o) - 1, -1, -1):
+            cur = model.NewBoolVar(f"pd[{t},{d},{i}]")
+            model.AddMaxEquality(cur, [prev, o[i]])
+            pending.append(cur)
+            prev = cur
+        pending.reverse()
+        # the inner indices can hold a gap; the ends are taught whenever spanned
+        for i in range(1, len(o) - 1):
+            span = model.NewBoolVar(f"span[{t},{d},{i}]")
+            model.AddMinEquality(span, [started[i], pending[i]])
+            parts.append(span - o[i])
+    return sum(parts) if parts else None
+
+
+def _lunch_breaks(problem: Problem, t: int, d: int) -> set[int]:
+    """Period indices p where a run of teacher ``t`` breaks at lunch before p."""
+    aft: dict[int, set[bool]] = defaultdict(set)
+    for a in problem.activities_of_teacher[t]:
+        for s in problem.activities[a].slots:
+            slot = problem.slots[s]
+            if slot.day == d:
+                aft[slot.period].add(slot.afternoon)
+    return {p for p in aft if True in aft[p] and False in aft.get(p - 1, {True})}
+
+
+def term_teacher_consecutive(model: cp_model.CpModel, problem: Problem, v: Variables
+                             ) -> Expr | None:
+    rule = problem.constraint("teacher_consecutive")
+    limit = int(rule.param("max", 3)) if rule else 3
+    parts = []
+    for (t, d), occ in _occupancy(model, problem, v).items():
+        breaks = _lunch_breaks(problem, t, d)
+        for p in sorted(occ):
+            window = list(range(p, p + limit + 1))
+            if any(q not in occ for q in window) or any(q in breaks for q in window[1:]):
+                continue
+            w = model.NewBoolVar(f"run[{t},{d},{p}]")
+            model.AddMinEquality(w, [occ[q] for q in window])
+            parts.append(w)
+    return sum(parts) if parts else None
+
+
+def term_parallel_step(model: cp_model.CpModel, problem: Problem, v: Variables) -> Expr | None:
+    cohorts: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for a, act in enumerate(problem.activities):
+        cohort = problem.groups[act.group].cohort
+        if cohort:
+            cohorts[(cohort, act.subject)].append(a)
+    parts = []
+    for (cohort, subject), acts in cohorts.items():
+        n = len(acts)
+        if n < 2:
+            continue
+        for d in range(len(problem.days)):
+            hs = [v.day_has(model, problem, a, d) for a in acts]
+            k = model.NewIntVar(0, n, f"k[{cohort},{subject},{d}]")
+            model.Add(k == sum(hs))
+            z = model.NewIntVar(0, n // 2, f"step[{cohort},{subject},{d}]")
+            model.AddMinEquality(z, [k, n - k])
+            parts.append(z)
+    return sum(parts) if parts else None
+
+
+def term_spread(model: cp_model.CpModel, problem: Problem, v: Variables) -> Expr | None:
+    parts = []
+    for a, act in enumerate(problem.activities):
+        days = len(problem.groups[act.group].school_days)
+        if not 2 <= act.count - act.doubles < days:
+            continue
+        for d in range(len(problem.days) - 1):
+            h1, h2 = v.day_has(model, problem, a, d), v.day_has(model, problem, a, d + 1)
+            if isinstance(h1, int) or isinstance(h2, int):
+                continue
+            b = model.NewBoolVar(f"spread[{a},{d}]")
+            model.AddMinEquality(b, [h1, h2])
+            parts.append(b)
+    return sum(parts) if parts else None
+
+
+TERMS: dict[str, Callable[[cp_model.CpModel, Problem, Variables], Expr | None]] = {
+    "main_morning": term_main_morning,
+    "subject_once_daily": term_subject_once_daily,
+    "pe_placement": term_pe_placement,
+    "teacher_gaps": term_teacher_gaps,
+    "teacher_consecutive": term_teacher_consecutive,
+    "parallel_step": term_parallel_step,
+    "spread": term_spread,
+}
+
+
+def weight_scale(weights: dict[str, float]) -> int:
+    """Smallest power of ten making every weight whole (CP-SAT objectives are integral)."""
+    for scale in (1, 10, 100, 1000):
+        if all(abs(w * scale - round(w * scale)) < 1e-9 for w in weights.values()):
+            return scale
+    return 1000
+
+
+def add_objective(model: cp_model.CpModel, problem: Problem, v: Variables,
+                  extra: dict[str, tuple[Expr, float]] | None = None) -> dict[str, float]:
+    """Build the soft terms, set the objective, return the weight of each term."""
+    weights: dict[str, float] = {}
+    for rule in problem.constraints:
+        if rule.hard or rule.family not in TERMS or rule.weight == 0:
+            continue
+        expr = TERMS[rule.family](model, problem, v)
+        # a rule that cannot cost anything still appears in the report, with 0 units
+        v.terms[rule.family] = expr if expr is not None else cp_model.LinearExpr.Sum([])
+        weights[rule.family] = rule.weight
+    for name, (expr, weight) in (extra or {}).items():
+        v.terms[name] = expr
+        weights[name] = weight
+    scale = weight_scale(weights)
+    if v.terms:
+        model.Minimize(sum(round(weights[k] * scale) * e for k, e in v.terms.items()))
+    return weights

@@ -1,0 +1,140 @@
+"""What a solve returns: :class:`Result`, :class:`Statistics` and the report text."""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from ..models.policy import Policy
+from ..models.school import School
+from ..models.timetable import Timetable
+
+
+class Status(StrEnum):
+    """Outcome of a solve, mapped explicitly from CP-SAT's status."""
+
+    OPTIMAL = "OPTIMAL"        # proven optimal
+    FEASIBLE = "FEASIBLE"      # a compliant timetable, optimality not proven
+    INFEASIBLE = "INFEASIBLE"  # proven: no compliant timetable exists
+    UNKNOWN = "UNKNOWN"        # no timetable found and nothing proven (time limit)
+
+    @property
+    def zh(self) -> str:
+        return {"OPTIMAL": "最优", "FEASIBLE": "可行（未证明最优）", "INFEASIBLE": "无解",
+                "UNKNOWN": "未找到课表"}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class StatisticsRow:
+    """One improving solution: seconds since the solve started, objective, bound."""
+
+    time: float
+    objective: float
+    bound: float
+
+
+@dataclass(frozen=True, slots=True)
+class Statistics:
+    """One row per improving solution; round-trips through CSV."""
+
+    rows: tuple[StatisticsRow, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def to_csv(self, path: str | Path) -> None:
+        with open(path, "w", newline="", encoding="utf-8") as fh:
+            out = csv.writer(fh)
+            out.writerow(["time", "objective", "bound"])
+            for r in self.rows:
+                out.writerow([repr(r.time), repr(r.objective), repr(r.bound)])
+
+    @classmethod
+    def from_csv(cls, path: str | Path) -> "Statistics":
+        with open(path, newline="", encoding="utf-8") as fh:
+            rows = tuple(StatisticsRow(float(r["time"]), float(r["objective"]), float(r["bound"]))
+                         for r in csv.DictReader(fh))
+        return cls(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The answer of :func:`jianfu.solver.solve`.
+
+    ``objective``/``bound`` are in weighted penalty points (``nan`` without a
+    timetable); ``terms`` maps each soft rule id to its penalty units read from the
+    solver's values, ``weights`` to its weight; ``moved`` counts kept lessons that
+    moved (``None`` without ``keep``); ``explanation`` holds sentences (Chinese with
+    English) whenever no timetable is returned.
+    """
+
+    status: Status
+    timetable: Timetable | None
+    objective: float = math.nan
+    bound: float = math.nan
+    runtime: float = 0.0
+    time_to_first: float | None = None
+    build_time: float = 0.0
+    terms: dict[str, int] = field(default_factory=dict)
+    weights: dict[str, float] = field(default_factory=dict)
+    statistics: Statistics = field(default_factory=Statistics)
+    moved: int | None = None
+    locked: int = 0
+    explanation: tuple[str, ...] = ()
+
+    @property
+    def gap(self) -> float:
+        """Relative gap (objective − bound) / objective; 0 when both are 0."""
+        if self.timetable is None or math.isnan(self.objective):
+            return math.nan
+        if self.objective == 0:
+            return 0.0
+        return max(0.0, (self.objective - self.bound) / abs(self.objective))
+
+    @property
+    def feasible(self) -> bool:
+        return self.timetable is not None
+
+
+RULE_ZH = {
+    "main_morning": "主科上午", "subject_once_daily": "同科每天一次", "pe_placement": "体育课位置",
+    "teacher_gaps": "教师空堂", "teacher_consecutive": "教师连续上课", "parallel_step": "平行班同步",
+    "spread": "分散安排", "moved_lesson": "调整节数",
+}
+
+
+def format_result(result: Result, school: School, policy: Policy, summary: Any = None) -> str:
+    """The solve report: status, objective, bound, gap, times, soft terms, moves, reasons."""
+    lines = [f"== 排课结果 Solve result: {school.name} (profile {policy.name}) ==",
+             f"状态 status: {result.status.zh} {result.status.value}"]
+    if result.timetable is not None:
+        lines.append(f"目标值 objective: {result.objective:g}   下界 bound: {result.bound:g}   "
+                     f"差距 gap: {100 * result.gap:.1f}%")
+    lines.append(f"用时 runtime: {result.runtime:.2f}s (建模 build {result.build_time:.2f}s)"
+                 + (f"   首个课表 first timetable: {result.time_to_first:.2f}s"
+                    if result.time_to_first is not None else ""))
+    if result.timetable is not None:
+        lines.append(f"课 lessons: {len(result.timetable.lessons)}   "
+                     f"课外体育活动 activity sessions: {len(result.timetable.sessions)}")
+    if result.terms:
+        lines.append("软规则 soft rules:")
+        lines.append(f"  {'rule':<22}{'units':>7}{'weight':>8}{'cost':>8}")
+        for rule, units in result.terms.items():
+            w = result.weights.get(rule, 0)
+            label = f"{rule} {RULE_ZH.get(rule, '')}"
+            lines.append(f"  {label:<22}{units:>7}{w:>8g}{units * w:>8g}")
+    if result.moved is not None:
+        lines.append(f"调整节数 moved lessons: {result.moved}"
+                     + (f"   锁定 locked: {result.locked}" if result.locked else ""))
+    if summary is not None:
+        compliant = getattr(summary, "compliant", None)
+        if compliant is not None:
+            lines.append("检查 checker: " + ("合规 compliant" if compliant else "不合规 NOT compliant"))
+    if result.explanation:
+        lines.append("原因 explanation:")
+        lines.extend(f"  - {s}" for s in result.explanation)
+    return "\n".join(lines)

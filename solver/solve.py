@@ -1,0 +1,223 @@
+"""``solve``: school + policy in, :class:`~jianfu.solver.result.Result` out."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from ortools.sat.python import cp_model
+
+from ..models.core import Problem, SlotKind, compile_school
+from ..models.policy import Policy
+from ..models.school import School
+from ..models.timetable import Timetable
+from .build import build
+from .explain import explain_infeasible, precheck
+from .hint import add_hint
+from .mapping import chosen, to_timetable
+from .objective import add_objective, weight_scale
+from .result import Result, Statistics, StatisticsRow, Status
+from .variables import Variables
+
+logger = logging.getLogger(__name__)
+
+LessonKey = tuple[str, str, int]   # (class name, day name, 0-based period)
+
+
+@dataclass(frozen=True, slots=True)
+class Keep:
+    """A previous timetable to stay close to (``moved_lesson``) or to lock.
+
+    ``school`` is the school the timetable was made for, when it differs from the one
+    being solved (a teacher removed, a class added): lessons are matched by class,
+    subject and day *names* and the period index. ``lock`` fixes kept lessons
+    entirely: ``True`` for all, or a set of ``(class name, day name, period)`` keys
+    (period 0-based). Lessons that no longer fit (their class, subject or slot is gone
+    or forbidden) cannot be locked and count as moved.
+    """
+
+    timetable: Timetable
+    school: School | None = None
+    lock: bool | frozenset[LessonKey] = False
+
+
+ProgressFn = Callable[[float, float, float], None]
+
+_STATUS = {
+    cp_model.OPTIMAL: Status.OPTIMAL,
+    cp_model.FEASIBLE: Status.FEASIBLE,
+    cp_model.INFEASIBLE: Status.INFEASIBLE,
+    cp_model.UNKNOWN: Status.UNKNOWN,
+}
+
+
+class _Recorder(cp_model.CpSolverSolutionCallback):
+    """Records one statistics row per improving solution and reports progress."""
+
+    def __init__(self, t0: float, scale: int, progress: ProgressFn | None) -> None:
+        super().__init__()
+        self.t0, self.scale, self.progress = t0, scale, progress
+        self.rows: list[StatisticsRow] = []
+
+    def on_solution_callback(self) -> None:
+        row = StatisticsRow(time.perf_counter() - self.t0, self.ObjectiveValue() / self.scale,
+                            self.BestObjectiveBound() / self.scale)
+        self.rows.append(row)
+        if self.progress is not None:
+            self.progress(row.time, row.objective, row.bound)
+
+
+def solve(school: School, policy: Policy, *, time_limit: float = 60.0, workers: int = 2,
+          seed: int = 0, keep: Keep | Timetable | tuple[School, Timetable] | None = None,
+          lock: bool | Iterable[LessonKey] = False, log: bool = False,
+          progress: ProgressFn | None = None, hint: bool = True) -> Result:
+    """Find a compliant weekly timetable minimising the weighted soft rules.
+
+    Parameters
+    ----------
+    school, policy
+        The problem; the policy is usually ``school.policy()``.
+    time_limit
+        Seconds of search (the model build is not counted in the limit).
+    workers, seed
+        CP-SAT workers and random seed; ``workers=1`` with a fixed seed is
+        deterministic.
+    keep
+        A previous timetable (for this school), ``(old_school, timetable)`` or a
+        :class:`Keep`; adds the ``moved_lesson`` term with the policy's weight.
+    lock
+        With ``keep``: ``True`` fixes every kept lesson, or an iterable of
+        ``(class name, day name, period)`` keys fixes those (overrides ``Keep.lock``).
+    log
+        Send the CP-SAT search log to ``logging`` (logger ``jianfu.solver.solve``).
+    progress
+        Called as ``progress(elapsed, objective, bound)`` on each improving solution.
+    hint
+        Start from a greedy timetable (:mod:`jianfu.solver.hint`).
+
+    Returns
+    -------
+    Result
+        Never ``OPTIMAL`` after a time-out, never ``INFEASIBLE`` unless proven; without a
+        timetable ``explanation`` says why. ``MODEL_INVALID`` raises ``RuntimeError``.
+    """
+    t0 = time.perf_counter()
+    problem = compile_school(school, policy)
+    fatal = precheck(school, policy, problem)
+    if fatal:
+        return Result(Status.INFEASIBLE, None, runtime=time.perf_counter() - t0,
+                      build_time=time.perf_counter() - t0, explanation=tuple(fatal))
+    model = cp_model.CpModel()
+    v = build(model, problem)
+    keep_obj = _as_keep(keep, lock)
+    extra, locked = {}, 0
+    if keep_obj is not None:
+        moved_expr, locked = _add_keep(model, problem, school, v, keep_obj)
+        extra["moved_lesson"] = (moved_expr, policy.weights.moved_lesson)
+    weights = add_objective(model, problem, v, extra)
+    scale = weight_scale(weights)
+    if hint:
+        add_hint(model, problem, v, keep_obj and _kept_pairs(problem, school, keep_obj))
+    build_time = time.perf_counter() - t0
+
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.max_time_in_seconds = max(0.01, float(time_limit))
+    params.num_workers = max(1, int(workers))
+    params.random_seed = int(seed)
+    if log:
+        params.log_search_progress = True
+        params.log_to_stdout = False
+        solver.log_callback = lambda line: logger.info("%s", line)
+    recorder = _Recorder(t0, scale, progress)
+    code = solver.Solve(model, recorder)
+    runtime = time.perf_counter() - t0
+    if code == cp_model.MODEL_INVALID:
+        raise RuntimeError(f"internal error: invalid CP-SAT model: {model.Validate()}")
+    status = _STATUS[code]
+    stats = Statistics(tuple(recorder.rows))
+    if status in (Status.OPTIMAL, Status.FEASIBLE):
+        lessons, sessions = chosen(problem, solver.BooleanValue, v)
+        timetable = to_timetable(problem, lessons, sessions)
+        terms = {k: int(solver.Value(e)) for k, e in v.terms.items() if k in weights}
+        objective = sum(weights[k] * u for k, u in terms.items())
+        if abs(objective * scale - solver.ObjectiveValue()) > 1e-6 and v.terms:
+            logger.warning("objective %s differs from CP-SAT's %s", objective,
+                           solver.ObjectiveValue() / scale)
+        bound = solver.BestObjectiveBound() / scale if v.terms else 0.0
+        moved = terms.get("moved_lesson") if keep_obj is not None else None
+        return Result(status, timetable, objective, bound, runtime,
+                      stats.rows[0].time if stats.rows else runtime, build_time, terms, weights,
+                      stats, moved, locked)
+    if status is Status.INFEASIBLE:
+        reasons = explain_infeasible(school, policy, problem, time_limit=min(60.0, time_limit),
+                                     keep_locks=keep_obj is not None and bool(locked))
+    else:
+        reasons = [f"在 {time_limit:g} 秒内未找到可行课表，也未证明无解；请延长求解时间 — no "
+                   f"timetable found and none proven impossible within {time_limit:g} s; "
+                   f"try a longer --time-limit"]
+    return Result(status, None, math.nan, math.nan, runtime, None, build_time, {}, weights,
+                  stats, None, locked, tuple(reasons))
+
+
+def _as_keep(keep: Keep | Timetable | tuple[School, Timetable] | None,
+             lock: bool | Iterable[LessonKey]) -> Keep | None:
+    if keep is None:
+        return None
+    if isinstance(keep, Timetable):
+        keep = Keep(keep)
+    elif isinstance(keep, tuple):
+        keep = Keep(keep[1], keep[0])
+    if lock is True or (lock is not False and not isinstance(lock, bool)):
+        keep = Keep(keep.timetable, keep.school,
+                    True if lock is True else frozenset(lock))   # type: ignore[arg-type]
+    return keep
+
+
+def _kept_pairs(problem: Problem, school: School, keep: Keep
+                ) -> list[tuple[LessonKey, int | None, int | None]]:
+    """Each kept lesson as (key, activity, slot) in the new problem (None when gone)."""
+    old = keep.school or school
+    slot_of = {(s.schedule, s.day, s.period): i for i, s in enumerate(problem.slots)
+               if s.kind is SlotKind.LESSON}
+    req_of = {(r.cls, r.subject): i for i, r in enumerate(school.requirements)}
+    seen = set()
+    out = []
+    for lesson in keep.timetable.lessons:
+        cname = old.classes[lesson.cls].name
+        dname = old.days[lesson.day]
+        sname = old.subjects[lesson.subject].name
+        key = (cname, dname, lesson.period)
+        if (key, sname) in seen:
+            continue
+        seen.add((key, sname))
+        c = school.class_index.get(cname)
+        subj = school.subject_index.get(sname)
+        d = school.days.index(dname) if dname in school.days else None
+        a = req_of.get((c, subj)) if c is not None and subj is not None else None
+        s = None
+        if a is not None and d is not None:
+            s = slot_of.get((school.classes[c].schedule, d, lesson.period))
+        out.append((key, a, s))
+    return out
+
+
+def _add_keep(model: cp_model.CpModel, problem: Problem, school: School, v: Variables,
+              keep: Keep) -> tuple[cp_model.LinearExprT, int]:
+    """The moved_lesson expression (kept lessons not in the new timetable) and locks."""
+    parts: list[cp_model.LinearExprT] = []
+    gone = 0
+    locked = 0
+    for key, a, s in _kept_pairs(problem, school, keep):
+        var = v.x.get((a, s)) if a is not None and s is not None else None
+        if var is None:
+            gone += 1
+            continue
+        parts.append(1 - var)
+        if keep.lock is True or (not isinstance(keep.lock, bool) and key in keep.lock):
+            model.Add(var == 1)
+            locked += 1
+    return cp_model.LinearExpr.Sum(parts) + gone, locked

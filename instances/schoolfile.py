@@ -1,0 +1,872 @@
+"""The school file: a human-editable YAML (or JSON) description of one school.
+
+The format (``docs/format.md``) is written for a 教务处 clerk: everything is referred
+to by name, periods default to the national curriculum for the grade, times are
+``"HH:MM"`` and teacher unavailability reads ``周一上午`` or ``"周三 14:00-16:00"``.
+:func:`read_school` turns a file into a validated :class:`~jianfu.models.school.School`;
+every problem is an :class:`~jianfu.models.errors.InputError` naming the file, the
+field path (``school.yaml: teachers[3].unavailable[1]``) and the value.
+:func:`write_school` writes the same format back, so ``read_school`` of a written
+school equals the school.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from ..models.errors import InputError
+from ..models.policy import PROFILES, Policy, format_clock, load_policy
+from ..models.school import (
+    BellSchedule,
+    Category,
+    DaySchedule,
+    Requirement,
+    School,
+    SchoolClass,
+    Segment,
+    SegmentKind,
+    Subject,
+    Teacher,
+    Unavailable,
+    Venue,
+)
+from .curriculum import SUBJECT_BY_NAME, SUBJECTS, weekly_periods
+from .files import write_atomic
+
+__all__ = [
+    "read_school", "school_from_dict", "school_to_dict", "write_school", "dump_school",
+    "parse_unavailable", "format_unavailable", "load_yaml", "SEGMENT_NAMES",
+]
+
+DAY_END = 24 * 60
+
+#: Names accepted for segment kinds: the English value and the Chinese names.
+SEGMENT_NAMES: dict[str, SegmentKind] = {k.value: k for k in SegmentKind}
+SEGMENT_NAMES.update({
+    "课": SegmentKind.LESSON, "上课": SegmentKind.LESSON,
+    "自习": SegmentKind.SELF_STUDY,
+    "课间": SegmentKind.BREAK, "课间休息": SegmentKind.BREAK,
+    "眼保健操": SegmentKind.EYE,
+    "大课间": SegmentKind.LONG_BREAK,
+    "午餐午休": SegmentKind.LUNCH, "午休": SegmentKind.LUNCH, "午餐": SegmentKind.LUNCH,
+    "课外体育活动": SegmentKind.ACTIVITY, "体育活动": SegmentKind.ACTIVITY,
+    "课后服务": SegmentKind.AFTER_SCHOOL,
+})
+
+_TOP = ("school", "profile", "policy", "days", "schedules", "builtin_subjects", "subjects",
+        "venues", "classes", "teachers", "requirements")
+_SEGMENT_KEYS = ("kind", "start", "end", "label")
+_SUBJECT_KEYS = ("name", "english", "category", "homework", "venue_kind", "part_of")
+_VENUE_KEYS = ("name", "kind", "capacity")
+_CLASS_KEYS = ("name", "grade", "schedule", "periods_per_day")
+_TEACHER_KEYS = ("name", "subjects", "max_periods_per_day", "unavailable", "schools")
+_REQ_KEYS = ("teacher", "periods", "doubles", "venue")
+_REQ_LIST_KEYS = ("class", "subject") + _REQ_KEYS
+_RANGE = re.compile(r"^\s*(\d{1,2}:\d{2})\s*[-–—~～至到]\s*(\d{1,2}:\d{2})\s*$")
+
+
+# --- YAML ------------------------------------------------------------------------------
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader without YAML 1.1 base-60 integers, so ``start: 14:00`` stays a string."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:int"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"""^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$""",
+               re.X),
+    list("-+0123456789"))
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML text like ``yaml.safe_load`` but keep ``14:00`` as the string ``"14:00"``."""
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+
+
+def _read_data(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(str(path), "", "文件不存在 file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), "", f"无法读取 cannot read: {exc}") from None
+    try:
+        if path.suffix.lower() == ".json":
+            return json.loads(text)
+        return load_yaml(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: line {exc.lineno}", "", f"JSON 格式错误 bad JSON: {exc.msg}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}: line {mark.line + 1}" if mark is not None else str(path)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputError(where, "", f"YAML 格式错误 bad YAML: {problem}") from None
+
+
+# --- small validators ----------------------------------------------------------------------
+
+class _Reader:
+    """Validation helpers that know the file name, so every error names it."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def error(self, path: str, value: Any, problem: str) -> InputError:
+        where = f"{self.source}: {path}" if path else self.source
+        return InputError(where, value, problem)
+
+    def wrap(self, exc: InputError, path: str) -> InputError:
+        """Complete an error raised by a model (relative path) with the file and entity."""
+        sub = exc.where
+        full = f"{path}.{sub}" if path and sub else (path or sub)
+        return self.error(full, exc.value, exc.problem)
+
+    def mapping(self, value: Any, path: str, allowed: tuple[str, ...],
+                required: tuple[str, ...] = ()) -> dict[str, Any]:
+        if not isinstance(value, Mapping):
+            raise self.error(path, value, f"应为映射 expected a mapping with keys {', '.join(allowed)}")
+        for key in value:
+            if key not in allowed:
+                raise self.error(f"{path}.{key}" if path else str(key), key,
+                                 f"未知字段 unknown field; allowed: {', '.join(allowed)}")
+        for key in required:
+            if key not in value or value[key] is None:
+                raise self.error(f"{path}.{key}" if path else key, "",
+                                 "缺少必填字段 missing required field")
+        return dict(value)
+
+    def seq(self, value: Any, path: str) -> list[Any]:
+        if not isinstance(value, (list, tuple)):
+            raise self.error(path, value, "应为列表 expected a list")
+        return list(value)
+
+    def text(self, value: Any, path: str) -> str:
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise self.error(path, value, "应为文字 expected a text value")
+        text = str(value).strip()
+        if not text:
+            raise self.error(path, value, "不能为空 must not be empty")
+        return text
+
+    def integer(self, value: Any, path: str, low: int, high: int | None = None) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.error(path, value, "应为整数 expected a whole number")
+        if value < low or (high is not None and value > high):
+            span = f"{low}..{high}" if high is not None else f"≥ {low}"
+            raise self.error(path, value, f"超出范围 out of range ({span})")
+        return value
+
+    def boolean(self, value: Any, path: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.error(path, value, "应为 true 或 false expected true or false")
+        return value
+
+    def clock(self, value: Any, path: str, allow_end: bool = False) -> int:
+        """``"HH:MM"`` → minutes after midnight (``"24:00"`` allowed as an end)."""
+        minutes = _parse_time(value, allow_end)
+        if minutes is None:
+            raise self.error(path, value, "时间格式应为 HH:MM expected a time HH:MM (00:00–23:59)")
+        return minutes
+
+    def name_ref(self, value: Any, path: str, known: Mapping[str, Any], what: str) -> Any:
+        name = self.text(value, path)
+        if name not in known:
+            shown = ", ".join(list(known)[:12]) + (" …" if len(known) > 12 else "")
+            raise self.error(path, name, f"未定义的{what} unknown {_EN[what]}; known: {shown}")
+        return known[name]
+
+
+_EN = {"教师": "teacher", "班级": "class", "学科": "subject", "作息表": "bell schedule",
+       "场地": "venue", "日期": "day"}
+
+
+def _parse_time(value: Any, allow_end: bool = False) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, str):
+        return None
+    hours, sep, minutes = value.strip().partition(":")
+    if not sep or not hours.isdigit() or not minutes.isdigit() or len(minutes) != 2:
+        return None
+    h, m = int(hours), int(minutes)
+    if allow_end and h == 24 and m == 0:
+        return DAY_END
+    if not (0 <= h < 24 and 0 <= m < 60):
+        return None
+    return h * 60 + m
+
+
+def _clock_text(minutes: int) -> str:
+    return "24:00" if minutes == DAY_END else format_clock(minutes)
+
+
+# --- unavailability -------------------------------------------------------------------------
+
+def parse_unavailable(text: str, days: tuple[str, ...], schedule: BellSchedule) -> Unavailable:
+    """Parse ``周一``, ``周一上午``, ``周一下午`` or ``周一 08:00-10:00``.
+
+    上午 is from midnight until the day's lunch segment starts in ``schedule`` (12:00
+    when it has none); 下午 from the lunch segment's end to midnight.
+
+    Raises
+    ------
+    ValueError
+        With a sentence saying what is wrong (the caller adds file and path).
+    """
+    raw = str(text).strip()
+    for d, day in sorted(enumerate(days), key=lambda x: -len(x[1])):
+        if not raw.startswith(day):
+            continue
+        rest = raw[len(day):].strip()
+        lunch = schedule.days[d].lunch
+        if rest in ("", "全天"):
+            return Unavailable(d, 0, DAY_END)
+        if rest == "上午":
+            return Unavailable(d, 0, lunch.start if lunch else 12 * 60)
+        if rest == "下午":
+            return Unavailable(d, lunch.end if lunch else 12 * 60, DAY_END)
+        match = _RANGE.match(rest)
+        if not match:
+            raise ValueError(f"after the day, expected 上午, 下午 or HH:MM-HH:MM, got {rest!r}")
+        start, end = _parse_time(match.group(1)), _parse_time(match.group(2), allow_end=True)
+        if start is None or end is None:
+            raise ValueError(f"not a time range HH:MM-HH:MM: {rest!r}")
+        if end <= start:
+            raise ValueError(f"end {match.group(2)} is not after start {match.group(1)}")
+        return Unavailable(d, start, end)
+    raise ValueError(f"should start with a school day ({', '.join(days)})")
+
+
+def format_unavailable(u: Unavailable, days: tuple[str, ...], schedule: BellSchedule) -> str:
+    """The inverse of :func:`parse_unavailable` (prefers 上午/下午/whole-day forms)."""
+    day = days[u.day]
+    lunch = schedule.days[u.day].lunch
+    noon_start = lunch.start if lunch else 12 * 60
+    noon_end = lunch.end if lunch else 12 * 60
+    if (u.start, u.end) == (0, DAY_END):
+        return day
+    if (u.start, u.end) == (0, noon_start):
+        return f"{day}上午"
+    if (u.start, u.end) == (noon_end, DAY_END):
+        return f"{day}下午"
+    return f"{day} {_clock_text(u.start)}-{_clock_text(u.end)}"
+
+
+def _teacher_schedule(school_schedules: tuple[BellSchedule, ...],
+                      teacher_classes: list[int], class_schedule: list[int]) -> BellSchedule:
+    """The bell schedule that gives 上午/下午 their meaning for a teacher: the one most of
+    their classes use (the first schedule when they teach none)."""
+    if not teacher_classes:
+        return school_schedules[0]
+    counts = Counter(class_schedule[c] for c in teacher_classes)
+    best = max(sorted(counts), key=lambda s: counts[s])
+    return school_schedules[best]
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def read_school(path: str | os.PathLike[str]) -> School:
+    """Read a school file (``.yaml``/``.yml``, or ``.json`` by suffix).
+
+    Raises
+    ------
+    InputError
+        Naming the file, the field path and the value of the first problem found.
+    """
+    file = Path(path)
+    data = _read_data(file)
+    return school_from_dict(data, str(file), base_dir=file.parent)
+
+
+def school_from_dict(data: Mapping[str, Any], source: str, base_dir: str | os.PathLike[str] | None = None
+                     ) -> School:
+    """Build a :class:`School` from the parsed contents of a school file.
+
+    Parameters
+    ----------
+    data
+        The parsed YAML/JSON mapping.
+    source
+        The file name used in error messages.
+    base_dir
+        Directory against which a ``profile`` given as a relative file path is resolved.
+    """
+    r = _Reader(source)
+    top = r.mapping(data, "", _TOP, required=("school", "days", "schedules"))
+    name = r.text(top["school"], "school")
+
+    # profile and policy overrides
+    profile = r.text(top.get("profile", "national"), "profile")
+    if profile not in PROFILES:
+        candidate = Path(profile)
+        if not candidate.is_absolute() and base_dir is not None:
+            candidate = Path(base_dir) / candidate
+        if not candidate.is_file():
+            raise r.error("profile", profile,
+                          f"不是内置配置也不是文件 not a built-in profile ({', '.join(PROFILES)}) nor a file")
+        profile = os.path.normpath(str(candidate))
+    raw_policy = top.get("policy") or {}
+    if not isinstance(raw_policy, Mapping):
+        raise r.error("policy", raw_policy, "应为映射 expected a mapping of policy fields")
+    overrides = tuple((str(k), _freeze(v)) for k, v in raw_policy.items())
+    try:
+        policy = load_policy(profile, dict(overrides) or None)
+    except InputError as exc:
+        raise r.wrap(exc, "") from None
+
+    days = tuple(r.text(d, f"days[{i}]") for i, d in enumerate(r.seq(top["days"], "days")))
+    if not days:
+        raise r.error("days", [], "至少一天 a school needs at least one day")
+    for i, d in enumerate(days):
+        if d in days[:i]:
+            raise r.error(f"days[{i}]", d, "重复的日期 duplicate day")
+
+    schedules = _read_schedules(r, top["schedules"], days)
+    schedule_index = {s.name: i for i, s in enumerate(schedules)}
+    subjects = _read_subjects(r, top.get("subjects"), top.get("builtin_subjects", True))
+    subject_index = {s.name: i for i, s in enumerate(subjects)}
+    venues = _read_venues(r, top.get("venues") or [])
+    venue_by_name = {v.name: v for v in venues}
+    classes = _read_classes(r, top.get("classes") or [], schedules, schedule_index, days)
+    class_index = {c.name: i for i, c in enumerate(classes)}
+    raw_teachers = r.seq(top.get("teachers") or [], "teachers")
+    teacher_names: dict[str, int] = {}
+    for i, t in enumerate(raw_teachers):
+        t = r.mapping(t, f"teachers[{i}]", _TEACHER_KEYS, required=("name",))
+        tname = r.text(t["name"], f"teachers[{i}].name")
+        if tname in teacher_names:
+            raise r.error(f"teachers[{i}].name", tname, "重复的教师姓名 duplicate teacher name")
+        teacher_names[tname] = i
+
+    requirements, req_paths = _read_requirements(
+        r, top.get("requirements") or {}, classes, class_index, subjects, subject_index,
+        teacher_names, venue_by_name, policy)
+
+    taught: dict[int, list[int]] = {i: [] for i in range(len(raw_teachers))}
+    for req in requirements:
+        taught[req.teacher].append(req.cls)
+    class_schedule = [c.schedule for c in classes]
+    teachers = tuple(
+        _read_teacher(r, raw, i, days, subject_index,
+                      _teacher_schedule(schedules, taught[i], class_schedule))
+        for i, raw in enumerate(raw_teachers))
+
+    try:
+        return School(name=name, days=days, schedules=schedules, subjects=subjects,
+                      classes=classes, teachers=teachers, venues=venues,
+                      requirements=requirements, profile=profile, policy_overrides=overrides)
+    except InputError as exc:
+        raise _school_error(r, exc, schedules, subjects, req_paths) from None
+
+
+def _freeze(value: Any) -> Any:
+    """Lists become tuples so a School stays hashable and compares equal after a round trip."""
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def _school_error(r: _Reader, exc: InputError, schedules: tuple[BellSchedule, ...],
+                  subjects: tuple[Subject, ...], req_paths: list[str]) -> InputError:
+    """Translate index paths of a :class:`School` error into the file's name paths."""
+    where = exc.where
+    match = re.match(r"^(requirements|schedules|subjects)\[(\d+)\](.*)$", where)
+    if match:
+        kind, i, rest = match.group(1), int(match.group(2)), match.group(3)
+        if kind == "requirements" and i < len(req_paths):
+            rest = {".class": "", ".subject": "", ".venue": ".venue"}.get(rest, rest)
+            where = req_paths[i] + rest
+        elif kind == "schedules" and i < len(schedules):
+            where = f"schedules.{schedules[i].name}{rest}"
+        elif kind == "subjects" and i < len(subjects):
+            where = f"subjects.{subjects[i].name}{rest}"
+    return r.error(where, exc.value, exc.problem)
+
+
+def _read_segment(r: _Reader, raw: Any, path: str) -> Segment:
+    seg = r.mapping(raw, path, _SEGMENT_KEYS, required=("kind", "start", "end"))
+    kind_name = r.text(seg["kind"], f"{path}.kind")
+    kind = SEGMENT_NAMES.get(kind_name)
+    if kind is None:
+        raise r.error(f"{path}.kind", kind_name,
+                      "未知时段类型 unknown segment kind; use one of "
+                      + ", ".join(f"{k.value} ({k.zh})" for k in SegmentKind))
+    start = r.clock(seg["start"], f"{path}.start")
+    end = r.clock(seg["end"], f"{path}.end", allow_end=True)
+    if end <= start:
+        raise r.error(f"{path}.end", seg["end"], f"结束应晚于开始 must be after start {seg['start']}")
+    label = seg.get("label") or ""
+    if not isinstance(label, str):
+        raise r.error(f"{path}.label", label, "应为文字 expected a text value")
+    try:
+        return Segment(kind, start, end, label)
+    except InputError as exc:
+        raise r.wrap(exc, path) from None
+
+
+def _read_day(r: _Reader, raw: Any, path: str) -> DaySchedule:
+    segments = tuple(_read_segment(r, s, f"{path}[{j}]") for j, s in enumerate(r.seq(raw, path)))
+    for j, (a, b) in enumerate(zip(segments, segments[1:])):
+        if b.start < a.end:
+            raise r.error(f"{path}[{j + 1}]", f"{_clock_text(b.start)}-{_clock_text(b.end)}",
+                          f"与前一时段重叠 overlaps the segment before it "
+                          f"({_clock_text(a.start)}-{_clock_text(a.end)}); list segments in time order")
+    try:
+        return DaySchedule(segments)
+    except InputError as exc:
+        raise r.wrap(exc, path) from None
+
+
+def _read_schedules(r: _Reader, raw: Any, days: tuple[str, ...]) -> tuple[BellSchedule, ...]:
+    if not isinstance(raw, Mapping) or not raw:
+        raise r.error("schedules", raw, "应为作息表名到作息的映射 expected a mapping of "
+                                        "bell-schedule name to its day (default: [...], 周五: [...])")
+    out = []
+    for sname, body in raw.items():
+        path = f"schedules.{sname}"
+        sname = r.text(sname, path)
+        body = r.mapping(body, path, ("default",) + days)
+        parsed: dict[str, DaySchedule] = {key: _read_day(r, value, f"{path}.{key}")
+                                          for key, value in body.items()}
+        day_list = []
+        for d in days:
+            if d in parsed:
+                day_list.append(parsed[d])
+            elif "default" in parsed:
+                day_list.append(parsed["default"])
+            else:
+                raise r.error(f"{path}.default", "",
+                              f"缺少 default 或 {d} missing: give `default` or every day")
+        out.append(BellSchedule(sname, tuple(day_list)))
+    return tuple(out)
+
+
+def _read_subject(r: _Reader, raw: Any, path: str, base: Subject | None) -> Subject:
+    s = r.mapping(raw, path, _SUBJECT_KEYS, required=("name",))
+    name = r.text(s["name"], f"{path}.name")
+    fields: dict[str, Any] = {} if base is None else {
+        "english": base.english, "category": base.category, "homework": base.homework,
+        "venue_kind": base.venue_kind, "part_of": base.part_of}
+    if "english" in s:
+        fields["english"] = str(s["english"] or "")
+    if "category" in s:
+        cat = r.text(s["category"], f"{path}.category")
+        try:
+            fields["category"] = Category(cat)
+        except ValueError:
+            raise r.error(f"{path}.category", cat,
+                          f"未知类别 unknown category; one of {', '.join(c.value for c in Category)}"
+                          ) from None
+    if "homework" in s:
+        fields["homework"] = r.boolean(s["homework"], f"{path}.homework")
+    for key in ("venue_kind", "part_of"):
+        if key in s:
+            fields[key] = None if s[key] is None else r.text(s[key], f"{path}.{key}")
+    try:
+        return Subject(name, **fields)
+    except InputError as exc:
+        raise r.wrap(exc, path) from None
+
+
+def _read_subjects(r: _Reader, raw: Any, builtin: Any) -> tuple[Subject, ...]:
+    builtin = r.boolean(builtin, "builtin_subjects")
+    items = r.seq(raw or [], "subjects")
+    subjects: list[Subject] = list(SUBJECTS) if builtin else []
+    position = {s.name: i for i, s in enumerate(subjects)}
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        path = f"subjects[{i}]"
+        if isinstance(item, Mapping) and "name" in item and isinstance(item["name"], str):
+            if item["name"] in seen:
+                raise r.error(f"{path}.name", item["name"], "重复的学科 duplicate subject")
+            seen.add(item["name"])
+        base = None
+        if isinstance(item, Mapping) and item.get("name") in position:
+            base = subjects[position[item["name"]]]
+        subject = _read_subject(r, item, path, base)
+        if subject.name in position:
+            subjects[position[subject.name]] = subject
+        else:
+            position[subject.name] = len(subjects)
+            subjects.append(subject)
+    return tuple(subjects)
+
+
+def _read_venues(r: _Reader, raw: Any) -> tuple[Venue, ...]:
+    venues = []
+    names: set[str] = set()
+    for i, item in enumerate(r.seq(raw, "venues")):
+        path = f"venues[{i}]"
+        v = r.mapping(item, path, _VENUE_KEYS, required=("name", "kind"))
+        name = r.text(v["name"], f"{path}.name")
+        if name in names:
+            raise r.error(f"{path}.name", name, "重复的场地名 duplicate venue name")
+        names.add(name)
+        capacity = r.integer(v.get("capacity", 1), f"{path}.capacity", 1)
+        venues.append(Venue(name, r.text(v["kind"], f"{path}.kind"), capacity))
+    return tuple(venues)
+
+
+def _read_classes(r: _Reader, raw: Any, schedules: tuple[BellSchedule, ...],
+                  schedule_index: Mapping[str, int], days: tuple[str, ...]) -> tuple[SchoolClass, ...]:
+    classes = []
+    names: set[str] = set()
+    for i, item in enumerate(r.seq(raw, "classes")):
+        path = f"classes[{i}]"
+        c = r.mapping(item, path, _CLASS_KEYS, required=("name", "grade"))
+        name = r.text(c["name"], f"{path}.name")
+        if name in names:
+            raise r.error(f"{path}.name", name, "重复的班级名 duplicate class name")
+        names.add(name)
+        grade = r.integer(c["grade"], f"{path}.grade", 1, 9)
+        if "schedule" in c:
+            sched = r.name_ref(c["schedule"], f"{path}.schedule", schedule_index, "作息表")
+        elif len(schedules) == 1:
+            sched = 0
+        else:
+            raise r.error(f"{path}.schedule", "",
+                          f"缺少作息表 missing: this school has several bell schedules "
+                          f"({', '.join(schedule_index)})")
+        shape = None
+        if c.get("periods_per_day") is not None:
+            values = r.seq(c["periods_per_day"], f"{path}.periods_per_day")
+            if len(values) != len(days):
+                raise r.error(f"{path}.periods_per_day", values,
+                              f"每天一个数 one number per school day ({len(days)})")
+            shape_list = []
+            for d, n in enumerate(values):
+                most = len(schedules[sched].periods(d))
+                shape_list.append(r.integer(n, f"{path}.periods_per_day[{d}]", 0, most))
+            shape = tuple(shape_list)
+        try:
+            classes.append(SchoolClass(name, grade, sched, shape))
+        except InputError as exc:
+            raise r.wrap(exc, path) from None
+    return tuple(classes)
+
+
+def _read_teacher(r: _Reader, raw: Any, i: int, days: tuple[str, ...],
+                  subject_index: Mapping[str, int], schedule: BellSchedule) -> Teacher:
+    path = f"teachers[{i}]"
+    t = r.mapping(raw, path, _TEACHER_KEYS, required=("name",))
+    name = r.text(t["name"], f"{path}.name")
+    subjects = tuple(
+        r.name_ref(s, f"{path}.subjects[{j}]", subject_index, "学科")
+        for j, s in enumerate(r.seq(t.get("subjects") or [], f"{path}.subjects")))
+    unavailable = []
+    for j, u in enumerate(r.seq(t.get("unavailable") or [], f"{path}.unavailable")):
+        text = r.text(u, f"{path}.unavailable[{j}]")
+        try:
+            unavailable.append(parse_unavailable(text, days, schedule))
+        except ValueError as exc:
+            raise r.error(f"{path}.unavailable[{j}]", text,
+                          f"无法识别的不可用时间 cannot read: {exc} "
+                          f"(e.g. 周一, 周一上午, 周一下午, \"周一 08:00-10:00\")") from None
+    most = t.get("max_periods_per_day")
+    if most is not None:
+        most = r.integer(most, f"{path}.max_periods_per_day", 1)
+    schools = tuple(r.text(s, f"{path}.schools[{j}]")
+                    for j, s in enumerate(r.seq(t.get("schools") or [], f"{path}.schools")))
+    try:
+        return Teacher(name, subjects, tuple(unavailable), most, schools)
+    except InputError as exc:
+        raise r.wrap(exc, path) from None
+
+
+def _read_requirement(r: _Reader, raw: Any, path: str, cls: int, subject: int,
+                      classes: tuple[SchoolClass, ...], subjects: tuple[Subject, ...],
+                      teacher_names: Mapping[str, int], venue_by_name: Mapping[str, Venue],
+                      policy: Policy, allowed: tuple[str, ...] = _REQ_KEYS) -> Requirement:
+    if isinstance(raw, str):
+        raw = {"teacher": raw}
+    q = r.mapping(raw, path, allowed, required=("teacher",))
+    teacher = r.name_ref(q["teacher"], f"{path}.teacher", teacher_names, "教师")
+    grade = classes[cls].grade
+    if "periods" in q and q["periods"] is not None:
+        periods = r.integer(q["periods"], f"{path}.periods", 1)
+    else:
+        periods = weekly_periods(grade, policy).get(subjects[subject].name, 0)
+        if periods == 0:
+            raise r.error(f"{path}.periods", "",
+                          f"缺少课时 missing: {subjects[subject].name} has no periods in grade {grade} "
+                          f"under profile {policy.name}; give `periods`")
+    doubles = r.integer(q.get("doubles", 0) or 0, f"{path}.doubles", 0, periods // 2)
+    venue_kind = None
+    if q.get("venue") is not None:
+        venue = r.text(q["venue"], f"{path}.venue")
+        kinds = {v.kind for v in venue_by_name.values()}
+        if venue in venue_by_name:
+            venue_kind = venue_by_name[venue].kind
+        elif venue in kinds:
+            venue_kind = venue
+        else:
+            raise r.error(f"{path}.venue", venue,
+                          f"未定义的场地或场地类型 no venue or venue kind of that name "
+                          f"(kinds: {', '.join(sorted(kinds)) or 'none'})")
+    try:
+        return Requirement(cls, subject, teacher, periods, doubles, venue_kind)
+    except InputError as exc:
+        raise r.wrap(exc, path) from None
+
+
+def _read_requirements(r: _Reader, raw: Any, classes: tuple[SchoolClass, ...],
+                       class_index: Mapping[str, int], subjects: tuple[Subject, ...],
+                       subject_index: Mapping[str, int], teacher_names: Mapping[str, int],
+                       venue_by_name: Mapping[str, Venue], policy: Policy
+                       ) -> tuple[tuple[Requirement, ...], list[str]]:
+    out: list[Requirement] = []
+    paths: list[str] = []
+    seen: dict[tuple[int, int], str] = {}
+
+    def add(req: Requirement, path: str) -> None:
+        key = (req.cls, req.subject)
+        if key in seen:
+            raise r.error(path, f"{classes[req.cls].name}/{subjects[req.subject].name}",
+                          f"同一班级学科重复 class and subject already listed at {seen[key]}")
+        seen[key] = path
+        out.append(req)
+        paths.append(path)
+
+    if isinstance(raw, Mapping):
+        for cname, body in raw.items():
+            cpath = f"requirements.{cname}"
+            cls = r.name_ref(cname, cpath, class_index, "班级")
+            if not isinstance(body, Mapping):
+                raise r.error(cpath, body, "应为 学科: {teacher: 姓名} 的映射 expected a mapping "
+                                           "subject -> {teacher, periods, doubles, venue}")
+            for sname, item in body.items():
+                path = f"{cpath}.{sname}"
+                subject = r.name_ref(sname, path, subject_index, "学科")
+                add(_read_requirement(r, item, path, cls, subject, classes, subjects,
+                                      teacher_names, venue_by_name, policy), path)
+    elif isinstance(raw, (list, tuple)):
+        for i, item in enumerate(raw):
+            path = f"requirements[{i}]"
+            q = r.mapping(item, path, _REQ_LIST_KEYS, required=("class", "subject", "teacher"))
+            cls = r.name_ref(q.pop("class"), f"{path}.class", class_index, "班级")
+            subject = r.name_ref(q.pop("subject"), f"{path}.subject", subject_index, "学科")
+            add(_read_requirement(r, q, path, cls, subject, classes, subjects, teacher_names,
+                                  venue_by_name, policy), path)
+    else:
+        raise r.error("requirements", raw, "应为 班级: {学科: ...} 的映射 expected a mapping "
+                                           "class -> subject -> {teacher, ...}")
+    return tuple(out), paths
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+def school_to_dict(school: School, base_dir: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """The school file contents (plain dicts, lists, strings and numbers) for ``school``.
+
+    Fields at their defaults are left out (requirement periods equal to the curriculum,
+    built-in subject metadata, capacity 1…) so the file stays short; reading the
+    result with :func:`school_from_dict` gives back an equal school.
+    """
+    out: dict[str, Any] = {"school": school.name}
+    profile = school.profile
+    if profile not in PROFILES and base_dir is not None and Path(profile).is_file():
+        profile = os.path.relpath(profile, base_dir)
+    out["profile"] = profile
+    if school.policy_overrides:
+        out["policy"] = {k: _thaw(v) for k, v in school.policy_overrides}
+    out["days"] = list(school.days)
+    out["schedules"] = {s.name: _schedule_to_dict(s, school.days) for s in school.schedules}
+    builtin, subjects = _subjects_to_list(school.subjects)
+    if not builtin:
+        out["builtin_subjects"] = False
+    if subjects:
+        out["subjects"] = subjects
+    out["venues"] = [_venue_to_dict(v) for v in school.venues]
+    out["classes"] = [_class_to_dict(school, c) for c in school.classes]
+    out["teachers"] = [_teacher_to_dict(school, i) for i in range(len(school.teachers))]
+    out["requirements"] = _requirements_to_data(school)
+    return out
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_thaw(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _thaw(v) for k, v in value.items()}
+    return value
+
+
+def _segment_to_dict(s: Segment) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": s.kind.value, "start": _clock_text(s.start),
+                           "end": _clock_text(s.end)}
+    if s.label:
+        out["label"] = s.label
+    return out
+
+
+def _schedule_to_dict(schedule: BellSchedule, days: tuple[str, ...]) -> dict[str, Any]:
+    counts = Counter(schedule.days)
+    default = max(schedule.days, key=lambda d: counts[d])  # first of the most common
+    out: dict[str, Any] = {"default": [_segment_to_dict(s) for s in default.segments]}
+    for name, day in zip(days, schedule.days):
+        if day != default:
+            out[name] = [_segment_to_dict(s) for s in day.segments]
+    return out
+
+
+def _subject_to_dict(s: Subject, base: Subject | None) -> dict[str, Any]:
+    full = {"name": s.name, "english": s.english, "category": s.category.value,
+            "homework": s.homework, "venue_kind": s.venue_kind, "part_of": s.part_of}
+    if base is None:
+        defaults = Subject(s.name)
+        keep = {"name"} | {k for k in ("english", "category", "homework", "venue_kind", "part_of")
+                           if getattr(s, k) != getattr(defaults, k)}
+    else:
+        keep = {"name"} | {k for k in ("english", "category", "homework", "venue_kind", "part_of")
+                           if getattr(s, k) != getattr(base, k)}
+    return {k: v for k, v in full.items() if k in keep}
+
+
+def _subjects_to_list(subjects: tuple[Subject, ...]) -> tuple[bool, list[dict[str, Any]]]:
+    names = [s.name for s in SUBJECTS]
+    if [s.name for s in subjects[:len(names)]] == names:
+        listed = [_subject_to_dict(s, SUBJECT_BY_NAME[s.name]) for s in subjects[:len(names)]
+                  if s != SUBJECT_BY_NAME[s.name]]
+        listed += [_subject_to_dict(s, None) for s in subjects[len(names):]]
+        return True, listed
+    # Not the built-in list: write every subject with its full metadata.
+    return False, [_subject_to_dict(s, None) for s in subjects]
+
+
+def _venue_to_dict(v: Venue) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": v.name, "kind": v.kind}
+    if v.capacity != 1:
+        out["capacity"] = v.capacity
+    return out
+
+
+def _class_to_dict(school: School, c: SchoolClass) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": c.name, "grade": c.grade}
+    if len(school.schedules) > 1 or c.schedule != 0:
+        out["schedule"] = school.schedules[c.schedule].name
+    if c.periods_per_day is not None:
+        out["periods_per_day"] = list(c.periods_per_day)
+    return out
+
+
+def _teacher_to_dict(school: School, i: int) -> dict[str, Any]:
+    t = school.teachers[i]
+    out: dict[str, Any] = {"name": t.name, "subjects": [school.subjects[s].name for s in t.subjects]}
+    if t.max_periods_per_day is not None:
+        out["max_periods_per_day"] = t.max_periods_per_day
+    if t.unavailable:
+        classes = [school.requirements[q].cls for q in school.requirements_of_teacher[i]]
+        schedule = _teacher_schedule(school.schedules, classes,
+                                     [c.schedule for c in school.classes])
+        out["unavailable"] = [format_unavailable(u, school.days, schedule) for u in t.unavailable]
+    if t.schools:
+        out["schools"] = list(t.schools)
+    return out
+
+
+def _requirement_body(school: School, q: Requirement) -> dict[str, Any]:
+    body: dict[str, Any] = {"teacher": school.teachers[q.teacher].name}
+    cls = school.classes[q.cls]
+    try:
+        default = weekly_periods(cls.grade, school.policy()).get(school.subjects[q.subject].name, 0)
+    except (InputError, ValueError):
+        default = 0
+    if q.periods != default:
+        body["periods"] = q.periods
+    if q.doubles:
+        body["doubles"] = q.doubles
+    if q.venue_kind is not None:
+        body["venue"] = q.venue_kind
+    return body
+
+
+def _requirements_to_data(school: School) -> dict[str, Any] | list[dict[str, Any]]:
+    # The mapping form reproduces the order only when each class's requirements are
+    # contiguous; otherwise fall back to the list form so the round trip is exact.
+    order: list[int] = []
+    for q in school.requirements:
+        if not order or order[-1] != q.cls:
+            if q.cls in order:
+                return [{"class": school.classes[q.cls].name,
+                         "subject": school.subjects[q.subject].name,
+                         **_requirement_body(school, q)} for q in school.requirements]
+            order.append(q.cls)
+    out: dict[str, Any] = {}
+    for q in school.requirements:
+        out.setdefault(school.classes[q.cls].name, {})[school.subjects[q.subject].name] = \
+            _requirement_body(school, q)
+    return out
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style for structure, flow style for short leaves; quote times."""
+
+
+class _Flow(dict):  # type: ignore[type-arg]
+    """A mapping written on one line (``{kind: lesson, start: "08:20", end: "09:00"}``)."""
+
+
+def _flow_representer(dumper: yaml.SafeDumper, value: _Flow) -> yaml.Node:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", value.items(), flow_style=True)
+
+
+def _list_representer(dumper: yaml.SafeDumper, value: list) -> yaml.Node:  # type: ignore[type-arg]
+    flow = all(isinstance(v, (str, int, float, bool)) or v is None for v in value)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
+
+
+def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    if _parse_time(value, allow_end=True) is not None:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    return dumper.represent_str(value)
+
+
+_Dumper.add_representer(str, _str_representer)
+_Dumper.add_representer(_Flow, _flow_representer)
+_Dumper.add_representer(list, _list_representer)
+
+
+def dump_school(school: School, base_dir: str | os.PathLike[str] | None = None,
+                fmt: str = "yaml") -> str:
+    """The school file text (``fmt`` ``"yaml"`` or ``"json"``)."""
+    data = school_to_dict(school, base_dir)
+    if fmt != "json":
+        data = _flowing(data)
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    header = (f"# {school.name} — jianfu 学校文件 school file (docs/format.md)\n")
+    return header + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                              default_flow_style=False, width=200)
+
+
+def _flowing(data: dict[str, Any]) -> dict[str, Any]:
+    """Mark the short records of a school dict to be written one per line."""
+    out = dict(data)
+    out["schedules"] = {name: {day: [_Flow(seg) for seg in segs] for day, segs in body.items()}
+                        for name, body in data["schedules"].items()}
+    for key in ("subjects", "venues", "classes", "teachers"):
+        if key in out:
+            out[key] = [_Flow(x) for x in data[key]]
+    reqs = data["requirements"]
+    if isinstance(reqs, dict):
+        out["requirements"] = {c: {s: _Flow(b) for s, b in body.items()} for c, body in reqs.items()}
+    else:
+        out["requirements"] = [_Flow(x) for x in reqs]
+    return out
+
+
+def write_school(school: School, path: str | os.PathLike[str]) -> None:
+    """Write ``school`` to ``path`` atomically: JSON for ``.json``, YAML otherwise."""
+    file = Path(path)
+    fmt = "json" if file.suffix.lower() == ".json" else "yaml"
+    write_atomic(file, dump_school(school, base_dir=file.parent.resolve(), fmt=fmt))
+

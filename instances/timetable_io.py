@@ -1,0 +1,165 @@
+"""Timetable JSON: lessons and activity sessions by name, periods 1-based.
+
+::
+
+    {"school": "示范学校",
+     "meta": {"status": "OPTIMAL", "objective": 37},          # optional, passed through
+     "lessons": [{"class": "七年级1班", "day": "周一", "period": 1,
+                  "subject": "语文", "teacher": "王芳", "venue": null}, ...],
+     "sessions": [{"class": "七年级1班", "day": "周二", "venue": "操场"}, ...]}
+
+Reading checks names against the school (unknown class, day, subject, teacher or
+venue; a period that is not a whole number ≥ 1) and nothing else: clashes and every
+other rule are the checker's job (``docs/rules.md``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..models.errors import InputError
+from ..models.school import School
+from ..models.timetable import Lesson, Session, Timetable
+from .files import write_atomic
+
+__all__ = ["timetable_to_dict", "timetable_from_dict", "read_timetable", "write_timetable",
+           "read_timetable_meta", "dump_timetable"]
+
+_TOP = ("school", "meta", "lessons", "sessions")
+_LESSON = ("class", "day", "period", "subject", "teacher", "venue")
+_SESSION = ("class", "day", "venue")
+
+
+def timetable_to_dict(tt: Timetable, school: School, meta: Mapping[str, Any] | None = None
+                      ) -> dict[str, Any]:
+    """The JSON-ready dict of ``tt`` (names, 1-based periods); ``meta`` is kept as ``"meta"``."""
+    out: dict[str, Any] = {"school": school.name}
+    if meta:
+        out["meta"] = dict(meta)
+    out["lessons"] = [
+        {"class": school.classes[x.cls].name, "day": school.days[x.day], "period": x.period + 1,
+         "subject": school.subjects[x.subject].name, "teacher": school.teachers[x.teacher].name,
+         "venue": None if x.venue is None else school.venues[x.venue].name}
+        for x in tt.lessons]
+    out["sessions"] = [
+        {"class": school.classes[s.cls].name, "day": school.days[s.day],
+         "venue": None if s.venue is None else school.venues[s.venue].name}
+        for s in tt.sessions]
+    return out
+
+
+def timetable_from_dict(data: Mapping[str, Any], school: School, source: str) -> Timetable:
+    """Build a :class:`Timetable` from parsed timetable JSON.
+
+    Raises
+    ------
+    InputError
+        Naming ``source``, the field path (``lessons[12].teacher``) and the value.
+    """
+    def err(path: str, value: Any, problem: str) -> InputError:
+        return InputError(f"{source}: {path}" if path else source, value, problem)
+
+    def record(value: Any, path: str, keys: tuple[str, ...], required: tuple[str, ...]
+               ) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            raise err(path, value, f"应为对象 expected an object with {', '.join(keys)}")
+        for key in value:
+            if key not in keys:
+                raise err(f"{path}.{key}", key, f"未知字段 unknown field; allowed: {', '.join(keys)}")
+        for key in required:
+            if key not in value:
+                raise err(f"{path}.{key}", "", "缺少必填字段 missing required field")
+        return value
+
+    def ref(value: Any, path: str, index: Mapping[str, int], what: str) -> int:
+        if not isinstance(value, str) or value not in index:
+            raise err(path, value, f"学校中没有这个{what} no such {_EN[what]} in school {school.name}")
+        return index[value]
+
+    def venue(value: Any, path: str) -> int | None:
+        return None if value is None else ref(value, path, school.venue_index, "场地")
+
+    top = record(data, "", _TOP, ("school", "lessons"))
+    if top["school"] != school.name:
+        raise err("school", top["school"], f"课表属于另一所学校 timetable is for another school "
+                                           f"(expected {school.name!r})")
+    if "meta" in top and top["meta"] is not None and not isinstance(top["meta"], Mapping):
+        raise err("meta", top["meta"], "应为对象 expected an object")
+    days = {d: i for i, d in enumerate(school.days)}
+    lessons = []
+    raw_lessons = top["lessons"]
+    if not isinstance(raw_lessons, list):
+        raise err("lessons", raw_lessons, "应为列表 expected a list")
+    for i, raw in enumerate(raw_lessons):
+        path = f"lessons[{i}]"
+        x = record(raw, path, _LESSON, ("class", "day", "period", "subject", "teacher"))
+        period = x["period"]
+        if isinstance(period, bool) or not isinstance(period, int) or period < 1:
+            raise err(f"{path}.period", period, "节次应为 ≥ 1 的整数 a whole number ≥ 1 (1 = first period)")
+        lessons.append(Lesson(
+            cls=ref(x["class"], f"{path}.class", school.class_index, "班级"),
+            day=ref(x["day"], f"{path}.day", days, "日期"),
+            period=period - 1,
+            subject=ref(x["subject"], f"{path}.subject", school.subject_index, "学科"),
+            teacher=ref(x["teacher"], f"{path}.teacher", school.teacher_index, "教师"),
+            venue=venue(x.get("venue"), f"{path}.venue")))
+    sessions = []
+    raw_sessions = top.get("sessions") or []
+    if not isinstance(raw_sessions, list):
+        raise err("sessions", raw_sessions, "应为列表 expected a list")
+    for i, raw in enumerate(raw_sessions):
+        path = f"sessions[{i}]"
+        s = record(raw, path, _SESSION, ("class", "day"))
+        sessions.append(Session(
+            cls=ref(s["class"], f"{path}.class", school.class_index, "班级"),
+            day=ref(s["day"], f"{path}.day", days, "日期"),
+            venue=venue(s.get("venue"), f"{path}.venue")))
+    return Timetable(tuple(lessons), tuple(sessions))
+
+
+_EN = {"班级": "class", "日期": "day", "学科": "subject", "教师": "teacher", "场地": "venue"}
+
+
+def _load(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(str(path), "", "文件不存在 file not found") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: line {exc.lineno}", "", f"JSON 格式错误 bad JSON: {exc.msg}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), "", f"无法读取 cannot read: {exc}") from None
+
+
+def read_timetable(path: str | os.PathLike[str], school: School) -> Timetable:
+    """Read a timetable JSON file for ``school`` (names checked, rules not)."""
+    file = Path(path)
+    return timetable_from_dict(_load(file), school, str(file))
+
+
+def read_timetable_meta(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The ``meta`` object of a timetable JSON file (empty when absent)."""
+    file = Path(path)
+    data = _load(file)
+    meta = data.get("meta") if isinstance(data, Mapping) else None
+    return dict(meta) if isinstance(meta, Mapping) else {}
+
+
+def dump_timetable(tt: Timetable, school: School, meta: Mapping[str, Any] | None = None) -> str:
+    """The timetable JSON text: one lesson per line, so diffs stay readable."""
+    data = timetable_to_dict(tt, school, meta)
+    head = {k: v for k, v in data.items() if k not in ("lessons", "sessions")}
+    parts = [json.dumps(head, ensure_ascii=False, indent=1)[:-2]]
+    for key in ("lessons", "sessions"):
+        rows = ",\n".join("  " + json.dumps(row, ensure_ascii=False) for row in data[key])
+        parts.append(f',\n "{key}": [\n{rows}\n ]' if rows else f',\n "{key}": []')
+    return "".join(parts) + "\n}\n"
+
+
+def write_timetable(tt: Timetable, school: School, path: str | os.PathLike[str],
+                    meta: Mapping[str, Any] | None = None) -> None:
+    """Write ``tt`` as timetable JSON to ``path`` atomically."""
+    write_atomic(path, dump_timetable(tt, school, meta))

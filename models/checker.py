@@ -19,6 +19,7 @@ or clock time; only ``coverage``, ``teacher_assignment``, ``venue_need``,
 from __future__ import annotations
 
 import math
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
@@ -115,15 +116,16 @@ def _check_index(path: str, value: object, size: int) -> None:
         raise InputError(path, value, f"refers to nothing (valid: 0..{size - 1})")
 
 
-_CACHE: list[tuple[School, Timetable, _Facts]] = []
+_LOCAL = threading.local()   # one cached index per thread: (school, timetable, facts)
 
 
 def _facts(school: School, timetable: Timetable) -> _Facts:
     """The shared index for this (school, timetable); both are frozen, so identity suffices."""
-    if _CACHE and _CACHE[0][0] is school and _CACHE[0][1] is timetable:
-        return _CACHE[0][2]
+    entry = getattr(_LOCAL, "entry", None)
+    if entry is not None and entry[0] is school and entry[1] is timetable:
+        return entry[2]
     facts = _Facts(school, timetable)
-    _CACHE[:] = [(school, timetable, facts)]
+    _LOCAL.entry = (school, timetable, facts)
     return facts
 
 
@@ -282,7 +284,7 @@ def check_teacher_clash(school: School, policy: Policy, timetable: Timetable) ->
     for (t, d), idx in sorted(facts.placed_by_teacher_day.items()):
         if len(idx) < 2:
             continue
-        order = sorted(idx, key=lambda i: (facts.time[i], facts.lessons[i].cls, facts.lessons[i]))
+        order = sorted(idx, key=lambda i: (facts.time[i], facts.lessons[i].cls, i))
         longest = order[0]   # earlier lesson reaching furthest into the day
         for i in order[1:]:
             start, _ = facts.time[i]  # type: ignore[misc]
@@ -927,7 +929,7 @@ def check(school: School, policy: Policy, timetable: Timetable,
             else:
                 out.extend(fn(school, policy, timetable))
     finally:
-        _CACHE.clear()   # do not keep a large school alive between checks
+        _LOCAL.entry = None   # do not keep a large school alive between checks
     return out
 
 

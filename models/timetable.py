@@ -42,8 +42,12 @@ class Timetable:
         init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lessons", tuple(sorted(self.lessons)))
-        object.__setattr__(self, "sessions", tuple(sorted(self.sessions)))
+        # venue may be None: sort None before any index instead of comparing None with int
+        object.__setattr__(self, "lessons", tuple(sorted(
+            self.lessons, key=lambda x: (x.cls, x.day, x.period, x.subject, x.teacher,
+                                         -1 if x.venue is None else x.venue))))
+        object.__setattr__(self, "sessions", tuple(sorted(
+            self.sessions, key=lambda x: (x.cls, x.day, -1 if x.venue is None else x.venue))))
         grouped: dict[tuple[int, int, int], list[Lesson]] = defaultdict(list)
         for lesson in self.lessons:
             grouped[(lesson.cls, lesson.day, lesson.period)].append(lesson)

@@ -594,3 +594,69 @@ def test_messages_name_entities_in_chinese_and_english():
     [v] = run(check_teacher_clash, school, policy, rows)
     assert v.message.startswith("李强 周一第3节（10:30–11:10） 同时在 七年级1班 和 七年级2班 上课 — ")
     assert "teacher 李强 has two lessons at Mon period 3 (10:30–11:10)" in v.message
+
+
+# --------------------------------------------------------------------------- property tests
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_PRIMARY = make_schedule("小学部", length=40)
+_JUNIOR = make_schedule("初中部", length=45, start="08:00")
+_PROP = mini_school(
+    [("五年级1班", 5, 0), ("五年级2班", 5, 0), (C1, 7, 1), (C2, 7, 1)],
+    [(c, s, t, 3) for c in ("五年级1班", "五年级2班", C1, C2)
+     for s, t in (("数学", "刘洋"), ("体育", "李强"), ("音乐", "陈静"))],
+    schedules=[_PRIMARY, _JUNIOR], venues=[Venue("操场", "ground", 2), Venue("音乐教室", "music")])
+
+_lessons = st.lists(st.tuples(st.integers(0, 3), st.integers(0, 1), st.integers(0, 5),
+                              st.sampled_from([1, 2, 3]), st.sampled_from([None, 0, 1])),
+                    max_size=30)
+_sessions = st.lists(st.tuples(st.integers(0, 3), st.integers(0, 1), st.sampled_from([None, 0])),
+                     max_size=6)
+
+
+def _random_timetable(lessons, sessions):
+    teacher_of = {r.subject: r.teacher for r in _PROP.requirements}
+    return Timetable(tuple(Lesson(c, d, p, s, teacher_of[s], v) for c, d, p, s, v in lessons),
+                     tuple(Session(c, d, v) for c, d, v in sessions))
+
+
+def _clock(lesson):
+    seg = _PROP.day_of(lesson.cls, lesson.day).periods[lesson.period]
+    return seg.start, seg.end
+
+
+@settings(max_examples=60, deadline=None)
+@given(_lessons, _sessions)
+def test_clash_counts_match_their_definitions(lessons, sessions):
+    tt = _random_timetable(lessons, sessions)
+    policy = fit_policy(_PROP)
+    # teacher_clash: a lesson counts when it overlaps one earlier by (start, class)
+    expected = 0
+    for t in range(len(_PROP.teachers)):
+        for d in range(2):
+            mine = sorted((x for x in tt.lessons if x.teacher == t and x.day == d),
+                          key=lambda x: (_clock(x), x.cls))
+            for i, x in enumerate(mine):
+                s, e = _clock(x)
+                expected += any(_clock(y)[0] < e and s < _clock(y)[1] for y in mine[:i])
+    assert units(check_teacher_clash(_PROP, policy, tt), "teacher_clash") == expected
+    # venue_clash: uses in progress beyond capacity at each distinct start time
+    expected = 0
+    for v, venue in enumerate(_PROP.venues):
+        for d in range(2):
+            uses = [_clock(x) for x in tt.lessons if x.venue == v and x.day == d]
+            uses += [(a.start, a.end) for x in tt.sessions if x.venue == v and x.day == d
+                     for a in [_PROP.day_of(x.cls, d).activity]]
+            for start in {u[0] for u in uses}:
+                expected += max(0, sum(u[0] <= start < u[1] for u in uses) - venue.capacity)
+    assert units(check_venue_clash(_PROP, policy, tt), "venue_clash") == expected
+    # class_clash: lessons beyond one per slot
+    slots = {(x.cls, x.day, x.period) for x in tt.lessons}
+    assert units(check_class_clash(_PROP, policy, tt), "class_clash") == len(tt.lessons) - len(slots)
+    # the objective is Σ units × the profile's weights, hard records weigh nothing
+    found = check(_PROP, policy, tt)
+    summary = summarize(found, policy)
+    assert summary.objective == sum(v.amount * getattr(policy.weights, v.rule)
+                                    for v in found if not v.hard)
+    assert summary.hard == sum(1 for v in found if v.hard)
+    assert summary.compliant == (summary.hard == 0)

@@ -26,7 +26,7 @@ from typing import Callable, Iterable, Sequence
 
 from .errors import InputError
 from .policy import Policy, format_clock
-from .school import Category, School, SegmentKind
+from .school import School, SegmentKind
 from .timetable import Lesson, Session, Timetable
 from .violation import Violation
 
@@ -143,13 +143,17 @@ def _span(start: int, end: int) -> str:
 
 def _slot_zh(school: School, cls: int, day: int, period: int) -> str:
     periods = school.day_of(cls, day).periods
-    clock = f"（{_span(periods[period].start, periods[period].end)}）" if period < len(periods) else ""
+    if period >= len(periods):
+        return f"{school.days[day]}第{period + 1}节"
+    clock = f"（{_span(periods[period].start, periods[period].end)}）"
     return f"{school.days[day]}第{period + 1}节{clock}"
 
 
 def _slot_en(school: School, cls: int, day: int, period: int) -> str:
     periods = school.day_of(cls, day).periods
-    clock = f" ({_span(periods[period].start, periods[period].end)})" if period < len(periods) else ""
+    if period >= len(periods):
+        return f"{_day_en(school, day)} period {period + 1}"
+    clock = f" ({_span(periods[period].start, periods[period].end)})"
     return f"{_day_en(school, day)} period {period + 1}{clock}"
 
 
@@ -214,7 +218,8 @@ def check_weekly_total(school: School, policy: Policy, timetable: Timetable) -> 
             out.append(_hard(
                 "weekly_total",
                 f"{cls.name} 课程计划每周共 {total} 节，{_grade_zh(cls.grade)}应为 {want} 节（不得增减课时）"
-                f" — class {cls.name} has {total} periods a week, grade {cls.grade} must have {want}",
+                f" — class {cls.name} has {total} periods a week, grade {cls.grade} must have "
+                f"{want}",
                 abs(total - want), cls=cls.name))
     return out
 
@@ -570,7 +575,8 @@ def check_morning_start(school: School, policy: Policy, timetable: Timetable) ->
         earliest = policy.earliest_start_minutes(cls.grade)
         for d in range(len(school.days)):
             day = school.day_of(c, d)
-            starts = [facts.time[i][0] for i in facts.placed_by_class_day.get((c, d), ())]  # type: ignore[index]
+            idx = facts.placed_by_class_day.get((c, d), ())
+            starts = [facts.time[i][0] for i in idx]  # type: ignore[index]
             starts += [s.start for s in day.of_kind(SegmentKind.SELF_STUDY)]
             if not starts:
                 continue
@@ -601,7 +607,8 @@ def check_teacher_unavailable(school: School, policy: Policy,
         out.append(_hard(
             "teacher_unavailable",
             f"{teacher.name} {school.days[lesson.day]} {_span(hit.start, hit.end)} 不能上课，却排了 "
-            f"{e['cls']} {_slot_zh(school, lesson.cls, lesson.day, lesson.period)} {e['subject']} — "
+            f"{e['cls']} {_slot_zh(school, lesson.cls, lesson.day, lesson.period)} "
+            f"{e['subject']} — "
             f"teacher {teacher.name} is unavailable {_day_en(school, lesson.day)} "
             f"{_span(hit.start, hit.end)} but teaches {e['cls']} "
             f"{_slot_en(school, lesson.cls, lesson.day, lesson.period)}", **e))
@@ -704,7 +711,8 @@ def check_subject_once_daily(school: School, policy: Policy,
                 out.append(_soft(
                     "subject_once_daily", policy,
                     f"{cname} {school.days[d]} 排了 {n} 节 {sname}，每天宜不超过 {m} 节 — class "
-                    f"{cname} has {n} lessons of {sname} on {_day_en(school, d)}, at most {m} wanted",
+                    f"{cname} has {n} lessons of {sname} on {_day_en(school, d)}, at most {m} "
+                    f"wanted",
                     n - m, cls=cname, subject=sname, day=school.days[d]))
     return out
 
@@ -724,7 +732,8 @@ def check_pe_placement(school: School, policy: Policy, timetable: Timetable) -> 
                                else ("午饭后第一节", "the first period after lunch"))
             out.append(_soft(
                 "pe_placement", policy,
-                f"{e['cls']} 体育课排在{which}（{_slot_zh(school, lesson.cls, lesson.day, lesson.period)}）"
+                f"{e['cls']} 体育课排在{which}"
+                f"（{_slot_zh(school, lesson.cls, lesson.day, lesson.period)}）"
                 f" — PE of {e['cls']} is in {which_en}, "
                 f"{_slot_en(school, lesson.cls, lesson.day, lesson.period)}", **e))
     return out
@@ -781,7 +790,8 @@ def check_teacher_consecutive(school: School, policy: Policy,
                     "teacher_consecutive", policy,
                     f"{name} {school.days[d]} 第{first + 1}–{first + length}节连续上 {length} 节课，"
                     f"超过 {most} 节 — teacher {name} teaches {length} periods in a row on "
-                    f"{_day_en(school, d)} (periods {first + 1}–{first + length}), more than {most}",
+                    f"{_day_en(school, d)} (periods {first + 1}–{first + length}), more than "
+                    f"{most}",
                     length - most, teacher=name, day=school.days[d], period=first + 1))
     return out
 

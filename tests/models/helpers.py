@@ -140,7 +140,7 @@ def lesson(school: School, cls: str, day: int | str, period: int, subject: str,
 
 
 def timetable(school: School, rows: Iterable[tuple], sessions: Iterable[tuple] = ()) -> Timetable:
-    """``rows``: ``(class, day, period, subject[, teacher[, venue]])``; sessions ``(class, day[, venue])``."""
+    """Lessons ``(class, day, period, subject[, teacher[, venue]])``; sessions ``(class, day)``."""
     lessons = [lesson(school, *row) for row in rows]
     sess = []
     for s in sessions:

@@ -25,7 +25,7 @@ from jianfu.models.timetable import Lesson, Session, Timetable
 from jianfu.models.violation import Violation
 
 from .helpers import (
-    fit_policy, make_day, make_schedule, mini_school, rules_of, timetable, units,
+    fit_policy, make_schedule, mini_school, rules_of, timetable, units,
 )
 
 C1, C2, C3 = "七年级1班", "七年级2班", "七年级3班"
@@ -437,7 +437,8 @@ def test_subject_once_daily():
     rows = moved(CLEAN, (C1, TUE, 1, "语文"), (C1, MON, 5, "语文"))     # P=2, D=2: m=1
     rows = moved(rows, (C2, TUE, 2, "语文"), (C2, MON, 5, "语文"))
     found = run(check_subject_once_daily, school, policy, rows)
-    assert [(v.cls, v.day, v.amount, v.weight) for v in found] == [(C1, MON, 1, 10), (C2, MON, 1, 10)]
+    assert [(v.cls, v.day, v.amount, v.weight) for v in found] == [
+        (C1, MON, 1, 10), (C2, MON, 1, 10)]
     # with a double period, two a day are expected (m = 2)
     doubled = mini_school([(C1, 7)], [(C1, "语文", "王芳", 2, 1)])
     assert run(check_subject_once_daily, doubled, policy,
@@ -652,7 +653,8 @@ def test_clash_counts_match_their_definitions(lessons, sessions):
     assert units(check_venue_clash(_PROP, policy, tt), "venue_clash") == expected
     # class_clash: lessons beyond one per slot
     slots = {(x.cls, x.day, x.period) for x in tt.lessons}
-    assert units(check_class_clash(_PROP, policy, tt), "class_clash") == len(tt.lessons) - len(slots)
+    clashes = units(check_class_clash(_PROP, policy, tt), "class_clash")
+    assert clashes == len(tt.lessons) - len(slots)
     # the objective is Σ units × the profile's weights, hard records weigh nothing
     found = check(_PROP, policy, tt)
     summary = summarize(found, policy)

@@ -33,7 +33,8 @@ def test_default_day_facts():
 
 def test_eye_exercise_joins_but_long_break_and_lunch_do_not():
     day = DaySchedule((
-        seg(K.LESSON, "08:30", "09:10"), seg(K.EYE, "09:10", "09:15"), seg(K.BREAK, "09:15", "09:25"),
+        seg(K.LESSON, "08:30", "09:10"), seg(K.EYE, "09:10", "09:15"),
+        seg(K.BREAK, "09:15", "09:25"),
         seg(K.LESSON, "09:25", "10:05"), seg(K.LONG_BREAK, "10:05", "10:35"),
         seg(K.LESSON, "10:35", "11:15"), seg(K.LUNCH, "11:15", "13:30"),
         seg(K.LESSON, "13:30", "14:10"), seg(K.SELF_STUDY, "14:10", "14:30"),

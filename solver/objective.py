@@ -105,7 +105,13 @@ def term_teacher_gaps(model: cp_model.CpModel, problem: Problem, v: Variables) -
         for i in range(1, len(o) - 1):
             span = model.NewBoolVar(f"span[{t},{d},{i}]")
             model.AddMinEquality(span, [started[i], pending[i]])
-            parts.append(span - o[i])
+            if isinstance(o[i], int):
+                parts.append(span)
+                continue
+            # gap = span − o is 0/1 (o implies span); a boolean keeps the LP bound ≥ 0
+            gap = model.NewBoolVar(f"gap[{t},{d},{i}]")
+            model.Add(gap == span - o[i])
+            parts.append(gap)
     return sum(parts) if parts else None
 
 

@@ -706,7 +706,7 @@ def write_workbook(path: Path | str, school: School, policy: Policy, timetable: 
     if plan is not None:
         from .export import homework_tables
 
-        for c, table in enumerate(homework_tables(school, policy, timetable, plan)):
+        for c, table in enumerate(homework_tables(school, policy, plan)):
             _homework_sheet(wb.create_sheet(names[("homework", c)]), table)
     _summary_sheet(summary_ws, school, policy, timetable, summary, violations, names)
     return _save(wb, path)

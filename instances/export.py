@@ -291,6 +291,76 @@ def lesson_times(school: School, lesson: Lesson) -> tuple[int, int] | None:
     return periods[lesson.period].start, periods[lesson.period].end
 
 
+# --- homework tables ------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class HomeworkDay:
+    """One evening of one class: ``(subject, minutes)`` items, the total and the cap."""
+
+    day: str
+    items: tuple[tuple[str, int], ...]
+    total: int
+    cap: int
+
+    @property
+    def over(self) -> bool:
+        return self.total > self.cap
+
+
+@dataclass(frozen=True, slots=True)
+class HomeworkTable:
+    """A class's week of homework quotas as people read it (作业公示)."""
+
+    cls: int
+    name: str
+    title: str
+    subtitle: str
+    days: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[int | str, ...], bool], ...]   # (label, per day, bold)
+    evenings: tuple[HomeworkDay, ...]
+    notes: tuple[str, ...]
+
+
+def homework_tables(school: School, policy: Policy, plan: Any) -> list[HomeworkTable]:
+    """One :class:`HomeworkTable` per class of ``school`` from a homework plan.
+
+    ``plan`` is a :class:`jianfu.models.homework.HomeworkPlan`; classes, days and
+    subjects are matched by name, so a plan written for the school reads the same here.
+    """
+    from ..models.homework import WEEKEND
+
+    days = tuple(plan.days)
+    subject_order = {s.name: i for i, s in enumerate(school.subjects)}
+    minutes: dict[tuple[str, str, str], int] = {}
+    for cls, day, subject, m in plan.rows():
+        minutes[(cls, day, subject)] = minutes.get((cls, day, subject), 0) + int(m)
+    tables = []
+    for c, k in enumerate(school.classes):
+        subjects = sorted({s for (cn, _, s) in minutes if cn == k.name},
+                          key=lambda s: (subject_order.get(s, len(subject_order)), s))
+        rows: list[tuple[str, tuple[int | str, ...], bool]] = []
+        for s in subjects:
+            rows.append((s, tuple(minutes.get((k.name, d, s), "") or "" for d in days), False))
+        totals = tuple(sum(minutes.get((k.name, d, s), 0) for s in subjects) for d in days)
+        caps = tuple(policy.homework_cap(k.grade, weekend=d == WEEKEND) for d in days)
+        rows.append(("合计 total", totals, True))
+        rows.append(("上限 cap", caps, False))
+        evenings = tuple(
+            HomeworkDay(d, tuple((s, minutes[(k.name, d, s)]) for s in subjects
+                                 if minutes.get((k.name, d, s))), totals[i], caps[i])
+            for i, d in enumerate(days))
+        notes = ["分钟数为中等水平学生完成书面作业的时间 minutes a typical pupil needs for "
+                 "written homework."]
+        if max(caps, default=0) == 0:
+            notes.append("一、二年级不布置家庭书面作业 no written homework in grades 1–2.")
+        if policy.no_noon_homework:
+            notes.append("中午不布置作业 no homework is set at noon.")
+        tables.append(HomeworkTable(
+            c, k.name, f"{k.name} 作业公示", f"{school.name} · {k.grade}年级 · 每日书面作业时长（分钟）",
+            days, tuple(rows), evenings, tuple(notes)))
+    return tables
+
+
 # --- checker summary ----------------------------------------------------------------------
 
 def rule_zh(rule: str) -> str:
@@ -389,7 +459,7 @@ def export(out_dir: Path | str, school: School, policy: Policy, timetable: Timet
         else:
             from .tidy_csv import write_tidy
 
-            written.extend(write_tidy(Path(own) if own else out, school, timetable, plan))
+            written.extend(write_tidy(Path(own) if own else out, school, timetable, plan, policy))
     return written
 
 
@@ -491,5 +561,5 @@ def example_timetable(school: School) -> Timetable:
 __all__ = [
     "Entry", "Grid", "GridRow", "class_grid", "teacher_grid", "venue_grid", "export",
     "example_school", "example_timetable", "lesson_times", "write_atomic", "summary_rows",
-    "summary_verdict", "check_summary", "hard_rows", "rule_zh", "FORMATS",
+    "summary_verdict", "check_summary", "homework_tables", "HomeworkTable", "HomeworkDay", "hard_rows", "rule_zh", "FORMATS",
 ]

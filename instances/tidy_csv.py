@@ -1,0 +1,75 @@
+"""Tidy CSV: one row per lesson and one row per homework cell, for pandas, R or Excel.
+
+Files are UTF-8 with a byte-order mark (``utf-8-sig``) so Excel opens the Chinese
+names correctly by double-click; pandas reads them with ``encoding="utf-8-sig"``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..models.policy import Policy, format_clock
+from ..models.school import School
+from ..models.timetable import Timetable
+from .export import lesson_times, write_atomic
+
+__all__ = ["lessons_frame", "homework_frame", "write_tidy", "LESSON_COLUMNS", "HOMEWORK_COLUMNS"]
+
+LESSON_COLUMNS = ("school", "class", "grade", "day", "period", "start", "end", "subject",
+                  "teacher", "venue")
+HOMEWORK_COLUMNS = ("school", "class", "grade", "day", "weekend", "subject", "minutes",
+                    "daily_cap")
+
+
+def lessons_frame(school: School, timetable: Timetable) -> pd.DataFrame:
+    """One row per lesson; ``period`` is 1-based as printed, times ``HH:MM``."""
+    rows = []
+    for lesson in timetable.lessons:
+        times = lesson_times(school, lesson)
+        cls = school.classes[lesson.cls]
+        rows.append({
+            "school": school.name, "class": cls.name, "grade": cls.grade,
+            "day": school.days[lesson.day], "period": lesson.period + 1,
+            "start": format_clock(times[0]) if times else "",
+            "end": format_clock(times[1]) if times else "",
+            "subject": school.subjects[lesson.subject].name,
+            "teacher": school.teachers[lesson.teacher].name,
+            "venue": school.venues[lesson.venue].name if lesson.venue is not None else "",
+        })
+    return pd.DataFrame(rows, columns=list(LESSON_COLUMNS))
+
+
+def homework_frame(school: School, plan: Any, policy: Policy | None = None) -> pd.DataFrame:
+    """One row per homework cell (class, day, subject) with minutes > 0 in ``plan``."""
+    from ..models.homework import WEEKEND
+
+    policy = policy or school.policy()
+    grade = {c.name: c.grade for c in school.classes}
+    rows = []
+    for cls, day, subject, minutes in plan.rows():
+        weekend = day == WEEKEND
+        g = grade.get(cls)
+        rows.append({
+            "school": school.name, "class": cls, "grade": g, "day": day, "weekend": weekend,
+            "subject": subject, "minutes": int(minutes),
+            "daily_cap": policy.homework_cap(g, weekend=weekend) if g else None,
+        })
+    return pd.DataFrame(rows, columns=list(HOMEWORK_COLUMNS))
+
+
+def _csv(frame: pd.DataFrame, path: Path) -> Path:
+    # BOM first so Excel detects UTF-8; written whole, then renamed into place
+    return write_atomic(path, frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"))
+
+
+def write_tidy(out_dir: Path | str, school: School, timetable: Timetable,
+               plan: Any = None, policy: Policy | None = None) -> list[Path]:
+    """Write ``lessons.csv`` (and ``homework.csv`` with a plan) into ``out_dir``."""
+    out = Path(out_dir)
+    written = [_csv(lessons_frame(school, timetable), out / "lessons.csv")]
+    if plan is not None:
+        written.append(_csv(homework_frame(school, plan, policy), out / "homework.csv"))
+    return written

@@ -1,0 +1,208 @@
+"""Excel in and out: the documented template, the school round trip, cell-named errors,
+the timetable workbook and its read-back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from jianfu.instances.excel import (COLUMNS, EXAMPLE_MARK, read_school_xlsx, read_timetable_xlsx,
+                                    sheet_names, write_filled, write_template, write_workbook)
+from jianfu.instances.export import check_summary, example_school, example_timetable
+from jianfu.models.errors import InputError
+from jianfu.models.homework import HomeworkEntry, HomeworkMetrics, HomeworkPlan, plan_days
+from jianfu.models.timetable import Lesson, Timetable
+
+
+def make_plan(school):
+    """A small hand-made plan: 三(1)班 周一 语文 20 + 数学 15, 周二 外语 10; 三(2)班 周一 数学 30."""
+    subjects = tuple(s.name for s in school.subjects)
+    s = {n: i for i, n in enumerate(subjects)}
+    entries = (HomeworkEntry(0, 0, s["语文"], 20), HomeworkEntry(0, 0, s["数学"], 15),
+               HomeworkEntry(0, 1, s["外语"], 10), HomeworkEntry(1, 0, s["数学"], 30))
+    return HomeworkPlan(school=school.name, profile="national", days=plan_days(school, False),
+                        weekend=False, classes=tuple(c.name for c in school.classes),
+                        subjects=subjects, entries=entries, targets=(),
+                        metrics=HomeworkMetrics(*([0] * 13)))
+
+
+@pytest.fixture(scope="module")
+def school():
+    return example_school()
+
+
+@pytest.fixture(scope="module")
+def timetable(school):
+    return example_timetable(school)
+
+
+def _data_cell(path: Path, sheet: str, field: str, nth: int = 0) -> str:
+    """Address of ``field`` in the ``nth`` data (not example) row of ``sheet``."""
+    ws = load_workbook(path)[sheet]
+    col = next(c for c in range(2, ws.max_column + 1)
+               if str(ws.cell(2, c).value or "").split()[:1] == [field])
+    rows = [r for r in range(3, ws.max_row + 1) if ws.cell(r, 1).value != EXAMPLE_MARK]
+    return f"{ws.cell(rows[nth], col).column_letter}{rows[nth]}"
+
+
+def _edit(src: Path, dst: Path, sheet: str, cell: str, value) -> Path:
+    wb = load_workbook(src)
+    wb[sheet][cell] = value
+    wb.save(dst)
+    return dst
+
+
+# --- template and school round trip -------------------------------------------------------
+
+def test_template_is_documented_and_reading_it_names_the_missing_school(tmp_path):
+    path = write_template(tmp_path / "template.xlsx")
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["说明", "学校", *COLUMNS]
+    ws = wb["教师"]
+    assert [ws.cell(1, c).value for c in range(2, 7)] == ["姓名", "任教学科", "每日最多节数",
+                                                          "不可用时间", "走教学校"]
+    assert str(ws.cell(2, 4).value).startswith("max_periods_per_day")
+    assert ws.cell(3, 1).value == EXAMPLE_MARK          # an example row, marked
+    assert "示例" in "".join(str(c.value) for c in wb["说明"]["A"])
+    with pytest.raises(InputError) as err:
+        read_school_xlsx(path)
+    assert str(err.value).startswith("template.xlsx: 学校!C3 (school)")
+
+
+def test_filled_workbook_reads_back_the_same_school(tmp_path, school):
+    path = write_filled(tmp_path / "school.xlsx", school)
+    assert read_school_xlsx(path) == school
+
+
+def test_generated_nine_year_school_round_trips(tmp_path):
+    generator = pytest.importorskip("jianfu.instances.generator")
+    school = generator.generate_school("nine-year", 1, 5)
+    assert len(school.schedules) == 2          # primary and junior bells: per-class schedule
+    path = write_filled(tmp_path / "school.xlsx", school)
+    assert read_school_xlsx(path) == school
+
+
+@pytest.mark.parametrize("sheet, field, value, problem", [
+    ("教师", "max_periods_per_day", "abc", "whole number"),
+    ("教师", "unavailable", "周八上午", "cannot read"),
+    ("班级", "grade", 12, "out of range"),
+    ("作息时间", "start", "25:00", "HH:MM"),
+    ("任课", "teacher", "无名氏", "unknown teacher"),
+    ("场地", "capacity", 0, "out of range"),
+])
+def test_errors_name_sheet_row_and_column(tmp_path, school, sheet, field, value, problem):
+    good = write_filled(tmp_path / "good.xlsx", school)
+    cell = _data_cell(good, sheet, field, nth=1)
+    bad = _edit(good, tmp_path / "school.xlsx", sheet, cell, value)
+    with pytest.raises(InputError) as err:
+        read_school_xlsx(bad)
+    text = str(err.value)
+    assert text.startswith(f"school.xlsx: {sheet}!{cell} ({field}): {value!r}"), text
+    assert problem in text
+
+
+def test_example_rows_are_ignored_and_excel_times_accepted(tmp_path, school):
+    good = write_filled(tmp_path / "good.xlsx", school)
+    wb = load_workbook(good)
+    ws = wb["教师"]
+    ws.append([EXAMPLE_MARK, "示例老师", "不存在的学科", "abc"])      # invalid, but an example
+    bells = wb["作息时间"]
+    start = _data_cell(good, "作息时间", "start", nth=0)
+    bells[start] = dt.time(8, 20)                 # Excel turned the text into a time value
+    wb.save(tmp_path / "edited.xlsx")
+    assert read_school_xlsx(tmp_path / "edited.xlsx") == school
+
+
+def test_policy_override_rows_reach_the_school(tmp_path, school):
+    good = write_filled(tmp_path / "good.xlsx", school)
+    wb = load_workbook(good)
+    wb["学校"].append([None, "homework_cap_weekday", "[0, 0, 45, 45, 45, 45, 60, 60, 60]"])
+    wb.save(tmp_path / "p.xlsx")
+    read = read_school_xlsx(tmp_path / "p.xlsx")
+    assert read.policy().homework_cap(3) == 45
+    wb["学校"].append([None, "no_such_field", 3])
+    wb.save(tmp_path / "q.xlsx")
+    with pytest.raises(InputError) as err:
+        read_school_xlsx(tmp_path / "q.xlsx")
+    assert "学校!C" in str(err.value) and "no_such_field" in str(err.value)
+
+
+# --- the timetable workbook ---------------------------------------------------------------
+
+def test_workbook_round_trip_reads_back_the_timetable(tmp_path, school, timetable):
+    summary, violations = check_summary(school, school.policy(), timetable)
+    path = write_workbook(tmp_path / "课表.xlsx", school, school.policy(), timetable,
+                          summary=summary, violations=violations)
+    assert read_timetable_xlsx(path, school) == timetable
+    wb = load_workbook(path)
+    names = sheet_names(school)
+    assert wb.sheetnames[0] == "汇总"
+    assert {names[("class", 0)], names[("teacher", 0)], names[("venue", 0)]} <= set(wb.sheetnames)
+
+
+def test_class_sheet_layout_and_page_setup(tmp_path, school, timetable):
+    path = write_workbook(tmp_path / "t.xlsx", school, school.policy(), timetable)
+    ws = load_workbook(path)[sheet_names(school)[("class", 0)]]
+    assert [ws.cell(3, c).value for c in range(1, 8)] == ["节次", "时间", *school.days]
+    labels = [ws.cell(r, 1).value for r in range(4, ws.max_row + 1)]
+    assert labels[:3] == ["第1节", "第2节", "大课间"] and "午餐午休" in labels
+    long_break = 4 + labels.index("大课间")
+    assert f"C{long_break}:G{long_break}" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws.cell(4, 2).value == "08:20–09:00"
+    first = timetable.at(0, 0, 0)
+    assert ws.cell(4, 3).value.splitlines()[:2] == [school.subjects[first.subject].name,
+                                                   school.teachers[first.teacher].name]
+    assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4) == 9   # A4
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows.replace("$", "") == "1:3"
+    cell = ws.cell(4, 3)
+    assert cell.alignment.wrap_text and cell.border.left.style == "thin"
+    assert cell.font.name == "宋体"
+
+
+def test_summary_sheet_shows_the_verdict_and_soft_terms(tmp_path, school, timetable):
+    summary, violations = check_summary(school, school.policy(), timetable)
+    path = write_workbook(tmp_path / "t.xlsx", school, school.policy(), timetable,
+                          summary=summary, violations=violations)
+    ws = load_workbook(path)["汇总"]
+    values = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+    assert any(v.startswith("不合规") for v in values)         # the hand-made week clashes
+    assert "teacher_clash" in values and "main_morning" in values
+    assert summary.objective in [c.value for row in ws.iter_rows() for c in row]
+
+
+def test_homework_sheet_per_class(tmp_path, school, timetable):
+    path = write_workbook(tmp_path / "t.xlsx", school, school.policy(), timetable,
+                          plan=make_plan(school))
+    ws = load_workbook(path)[sheet_names(school)[("homework", 0)]]
+    rows = {ws.cell(r, 1).value: [ws.cell(r, c).value for c in range(2, 7)]
+            for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value}
+    assert rows["语文"][0] == 20 and rows["数学"][0] == 15
+    assert rows["合计 total"] == [35, 10, 0, 0, 0]
+    assert rows["上限 cap"] == [60] * 5
+
+
+def test_clerk_edit_is_read_back_and_bad_names_are_located(tmp_path, school, timetable):
+    path = write_workbook(tmp_path / "t.xlsx", school, school.policy(), timetable)
+    sheet = sheet_names(school)[("class", 1)]
+    # Friday period 6 of 三(2)班 becomes 数学 without a teacher line: the 任课 teacher
+    edited = _edit(path, tmp_path / "e.xlsx", sheet, "G11", "数学")
+    back = read_timetable_xlsx(edited, school)
+    math = school.subject_index["数学"]
+    teacher = next(q.teacher for q in school.requirements if q.cls == 1 and q.subject == math)
+    assert back.at(1, 4, 5) == Lesson(1, 4, 5, math, teacher, None)
+    assert len(back.lessons) == len(timetable.lessons)
+    bad = _edit(path, tmp_path / "b.xlsx", sheet, "G11", "天文\n王芳")
+    with pytest.raises(InputError) as err:
+        read_timetable_xlsx(bad, school)
+    assert str(err.value).startswith(f"b.xlsx: {sheet}!G11: '天文'")
+
+
+def test_two_lessons_in_one_cell_survive(tmp_path, school, timetable):
+    extra = Lesson(0, 0, 0, school.subject_index["数学"], school.teacher_index["李强"])
+    clash = Timetable(timetable.lessons + (extra,), timetable.sessions)
+    path = write_workbook(tmp_path / "t.xlsx", school, school.policy(), clash)
+    assert read_timetable_xlsx(path, school) == clash

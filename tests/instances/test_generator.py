@@ -1,0 +1,291 @@
+"""Seeded school generator: determinism, realism, policy compliance and slack."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+from collections import Counter, defaultdict
+
+import pytest
+
+from jianfu.instances.curriculum import weekly_periods
+from jianfu.instances.generator import (
+    PRESETS,
+    day_shape,
+    generate_school,
+    sessions_needed,
+    slack_report,
+)
+from jianfu.instances.schoolfile import dump_school
+from jianfu.models.errors import InputError
+from jianfu.models.policy import NATIONAL, PROFILES, Policy, stage_of
+from jianfu.models.school import GROUND, School, SegmentKind
+
+PROFILE_NAMES = ("national", "guangdong-2025", "beijing-2024")
+
+
+def test_same_seed_same_school_different_seed_different():
+    a = generate_school("nine-year", 3, 11)
+    b = generate_school("nine-year", 3, 11)
+    assert a == b
+    assert dump_school(a) == dump_school(b)
+    c = generate_school("nine-year", 3, 12)
+    assert c != a
+    assert [t.name for t in c.teachers] != [t.name for t in a.teachers]
+
+
+def test_bad_arguments():
+    with pytest.raises(InputError, match="preset"):
+        generate_school("high-school", 2, 1)
+    with pytest.raises(InputError, match="classes_per_grade"):
+        generate_school("primary", 0, 1)
+    tight = dataclasses.replace(NATIONAL, study_cap_hours=(3.0, 3.0))
+    with pytest.raises(InputError, match="study_cap"):
+        generate_school("junior", 1, 1, tight)
+
+
+@pytest.mark.parametrize("weekly,shape", [(26, (5, 5, 5, 5, 6)), (30, (6, 6, 6, 6, 6)),
+                                          (34, (7, 7, 7, 7, 6)), (28, (6, 6, 6, 5, 5))])
+def test_day_shape(weekly, shape):
+    assert day_shape(weekly, 5) == shape
+
+
+@pytest.mark.parametrize("profile", PROFILE_NAMES)
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_structure_follows_the_policy(preset, profile):
+    policy = PROFILES[profile]
+    school = generate_school(preset, 2, 4, policy)
+    assert school.profile == profile
+    assert school.policy() == policy
+    assert school.grades == PRESETS[preset]
+    assert len(school.classes) == 2 * len(PRESETS[preset])
+    assert [s.name for s in school.schedules] == (
+        ["小学部", "初中部"] if preset == "nine-year" else ["初中部" if preset == "junior" else "小学部"])
+    for i, c in enumerate(school.classes):
+        assert sum(c.periods_per_day) == policy.periods_for(c.grade)
+        expected = weekly_periods(c.grade, policy)
+        got = Counter()
+        for q in school.requirements_of_class[i]:
+            r = school.requirements[q]
+            got[school.subjects[r.subject].name] += r.periods
+            # the teacher teaches only subjects listed for them
+            assert r.subject in school.teachers[r.teacher].subjects
+        assert dict(got) == expected
+    _check_bell_schedules(school, policy)
+
+
+def _check_bell_schedules(school: School, policy: Policy) -> None:
+    """The schedule-level timetable rules of docs/rules.md, recomputed independently."""
+    for i, c in enumerate(school.classes):
+        grade, stage = c.grade, stage_of(c.grade)
+        for d in range(len(school.days)):
+            day = school.day_of(i, d)
+            usable = day.periods[:school.usable_periods(i, d)]
+            assert usable[0].start >= policy.earliest_start_minutes(grade)
+            assert all(p.minutes == policy.period_minutes_for(grade) for p in day.periods)
+            assert sum(p.minutes for p in usable) <= policy.study_cap_minutes(grade)
+            longs = day.of_kind(SegmentKind.LONG_BREAK)
+            assert len([s for s in longs if s.minutes >= policy.long_break_minutes]) \
+                >= policy.long_breaks_per_day
+            lessons = list(day.periods)
+            for a, b in zip(lessons, lessons[1:]):
+                assert b.start - a.end >= policy.min_short_break_minutes
+            breaks = sum(s.minutes for s in day.segments
+                         if s.kind in (SegmentKind.BREAK, SegmentKind.EYE, SegmentKind.LONG_BREAK))
+            assert breaks >= policy.min_daily_break_for(grade)
+            assert day.lunch is not None and day.activity is not None
+            assert day.activity.start >= lessons[-1].end
+            after = day.of_kind(SegmentKind.AFTER_SCHOOL)
+            assert after and after[0].end <= 19 * 60
+            # a session day reaches the daily activity target
+            lb = sum(s.minutes for s in longs)
+            pe = policy.period_minutes_for(grade) if policy.daily_pe else 0
+            assert lb + pe + day.activity.minutes >= policy.daily_activity_minutes
+        assert stage in ("primary", "junior")
+
+
+def test_bell_schedule_details_national():
+    school = generate_school("nine-year", 1, 2)
+    primary, junior = school.schedules
+    p = primary.days[0]
+    assert (p.periods[0].start, p.periods[0].end) == (8 * 60 + 20, 9 * 60)
+    assert len(p.periods) == 6
+    lb = p.of_kind(SegmentKind.LONG_BREAK)
+    assert len(lb) == 1 and lb[0].start == p.periods[1].end and lb[0].minutes == 30
+    assert p.lunch.start == p.periods[3].end and p.lunch.end == 14 * 60
+    j = junior.days[0]
+    assert j.periods[0].start == 8 * 60 and j.periods[0].minutes == 45 and len(j.periods) == 7
+    assert [len(d.periods) for d in junior.days] == [7, 7, 7, 7, 6]
+    # double periods only inside a morning/afternoon block
+    assert p.joined == (True, False, True, False, True, False)
+
+
+def test_beijing_two_long_breaks_and_long_short_breaks():
+    school = generate_school("primary", 1, 2, PROFILES["beijing-2024"])
+    day = school.schedules[0].days[0]
+    longs = day.of_kind(SegmentKind.LONG_BREAK)
+    assert len(longs) == 2
+    assert longs[0].end <= day.lunch.start and longs[1].start >= day.lunch.end
+
+
+def test_sessions_needed_per_profile():
+    for profile, expected in (("national", {1: 1, 2: 1, 3: 2, 7: 2, 9: 2}),
+                              ("guangdong-2025", {1: 5, 4: 5, 8: 5}),
+                              ("beijing-2024", {1: 0, 5: 0, 9: 0})):
+        policy = PROFILES[profile]
+        school = generate_school("nine-year", 1, 3, policy)
+        for grade, n in expected.items():
+            cls = school.classes_of_grade(grade)[0]
+            assert sessions_needed(school, policy, cls) == n, (profile, grade)
+
+
+def test_staffing_is_realistic():
+    school = generate_school("nine-year", 4, 9)
+    load = Counter()
+    classes_of = defaultdict(set)
+    for r in school.requirements:
+        load[r.teacher] += r.periods
+        classes_of[r.teacher].add(r.cls)
+    names = [t.name for t in school.teachers]
+    assert len(set(names)) == len(names)
+    assert all(2 <= len(n) <= 3 and all("\u4e00" <= ch <= "\u9fff" for ch in n) for n in names)
+    main = {school.subject_index["语文"], school.subject_index["数学"]}
+    for t, teacher in enumerate(school.teachers):
+        stage = school.classes[next(iter(classes_of[t]))].stage
+        if main & set(teacher.subjects):
+            assert 1 <= len(classes_of[t]) <= 2
+        most = 16 if stage == "primary" else 14
+        assert load[t] <= most + 2, (teacher, load[t])
+        assert len({school.classes[c].stage for c in classes_of[t]}) == 1
+    # every class has its own 班主任 teaching it 语文 or 数学: a perfect matching exists
+    candidates = {c: {r.teacher for r in (school.requirements[q]
+                                          for q in school.requirements_of_class[c])
+                      if r.subject in main} for c in range(len(school.classes))}
+    assert _matching_size(candidates) == len(school.classes)
+    # a few part-time / itinerant teachers with half-days off, no more
+    off = [t for t in school.teachers if t.unavailable]
+    itinerant = [t for t in school.teachers if t.schools]
+    assert 1 <= len(off) <= len(school.teachers) // 5
+    assert itinerant and all(school.name in t.schools and len(t.schools) == 2 for t in itinerant)
+    assert any(t.max_periods_per_day for t in school.teachers)
+    # some double periods, not many
+    doubles = sum(r.doubles for r in school.requirements)
+    assert 0 < doubles <= len(school.classes) or _no_double_drawn(school)
+
+
+def _no_double_drawn(school: School) -> bool:
+    return all(r.doubles == 0 for r in school.requirements)
+
+
+def _matching_size(candidates: dict[int, set[int]]) -> int:
+    owner: dict[int, int] = {}
+
+    def augment(c: int, seen: set[int]) -> bool:
+        for t in sorted(candidates[c]):
+            if t in seen:
+                continue
+            seen.add(t)
+            if t not in owner or augment(owner[t], seen):
+                owner[t] = c
+                return True
+        return False
+
+    return sum(augment(c, set()) for c in candidates)
+
+
+def test_doubles_appear_across_seeds():
+    total = sum(sum(r.doubles for r in generate_school("nine-year", 2, s).requirements)
+                for s in range(4))
+    assert total > 0
+
+
+def test_venues_fit_the_school():
+    school = generate_school("junior", 6, 1)
+    kinds = Counter(v.kind for v in school.venues)
+    assert kinds["lab"] >= 2 and kinds["computer"] >= 1 and kinds["music"] >= 1
+    assert kinds[GROUND] >= 1
+    assert all(v.capacity == 1 for v in school.venues if v.kind != GROUND)
+    primary = generate_school("primary", 2, 1)
+    assert not primary.venues_of_kind("lab")
+
+
+def test_policy_overrides_are_kept():
+    policy = dataclasses.replace(NATIONAL, study_cap_hours=(6.0, 7.0), long_break_minutes=25,
+                                 min_short_break_minutes=12)
+    school = generate_school("junior", 2, 3, policy)
+    assert school.profile == "national"
+    assert dict(school.policy_overrides)["long_break_minutes"] == 25
+    assert school.policy() == policy
+    assert slack_report(school, policy)["ok"]
+    gaps = [b.start - a.end for a, b in zip(school.schedules[0].days[0].periods,
+                                            school.schedules[0].days[0].periods[1:])]
+    assert min(gaps) >= 12
+
+
+def test_name_parameter():
+    assert generate_school("primary", 1, 1, name="示范小学").name == "示范小学"
+
+
+# --- slack ----------------------------------------------------------------------------------
+
+def _assert_slack(preset: str, cpg: int, seed: int, profile: str) -> None:
+    policy = PROFILES[profile]
+    school = generate_school(preset, cpg, seed, policy)
+    report = slack_report(school, policy)
+    assert report["ok"], (preset, cpg, seed, profile, report["problems"])
+    assert all(row["ratio"] <= 0.8 for row in report["teachers"])
+    assert report["ground"]["need"] <= report["ground"]["capacity"]
+
+
+@pytest.mark.parametrize("profile", PROFILE_NAMES)
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_slack_report_passes(preset, profile):
+    # every class count 1..8, with a seed that changes along the way
+    for cpg in range(1, 9):
+        _assert_slack(preset, cpg, cpg * 7 + len(profile), profile)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("profile", PROFILE_NAMES)
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_slack_report_passes_many_seeds(preset, profile):
+    for cpg, seed in itertools.product(range(1, 9), range(6)):
+        _assert_slack(preset, cpg, seed, profile)
+
+
+def test_slack_report_finds_overload():
+    policy = PROFILES["guangdong-2025"]
+    school = generate_school("nine-year", 3, 1, policy)
+    assert slack_report(school, policy)["ok"]
+    # the ground shrunk to one class at a time
+    small = dataclasses.replace(school, venues=tuple(
+        dataclasses.replace(v, capacity=1) if v.kind == GROUND else v for v in school.venues))
+    report = slack_report(small, policy)
+    assert not report["ok"] and any("ground" in p for p in report["problems"])
+    # a single music room for 27 classes
+    music = [i for i, v in enumerate(school.venues) if v.kind == "music"]
+    fewer = dataclasses.replace(school, venues=tuple(
+        v for i, v in enumerate(school.venues) if i not in music[1:]))
+    assert any("music" in p for p in slack_report(fewer, policy)["problems"])
+    # a teacher away four days of five
+    t = max(range(len(school.teachers)),
+            key=lambda i: sum(school.requirements[q].periods
+                              for q in school.requirements_of_teacher[i]))
+    from jianfu.models.school import Unavailable
+    away = tuple(Unavailable(d, 0, 24 * 60) for d in range(4))
+    teachers = list(school.teachers)
+    teachers[t] = dataclasses.replace(teachers[t], unavailable=away)
+    report = slack_report(dataclasses.replace(school, teachers=tuple(teachers)), policy)
+    assert any(school.teachers[t].name in p for p in report["problems"])
+
+
+def test_slack_report_rows():
+    school = generate_school("primary", 2, 2)
+    report = slack_report(school, NATIONAL)
+    assert len(report["teachers"]) == len(school.teachers)
+    assert {row["class"] for row in report["classes"]} == {c.name for c in school.classes}
+    assert all(row["periods"] == row["profile"] == row["slots"] for row in report["classes"])
+    parts = report["ground"]["schedules"]
+    assert len(parts) == 1 and parts[0]["sessions"] == sum(row["sessions"] for row in report["classes"])
+    assert math.isfinite(report["ground"]["need"])

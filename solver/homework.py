@@ -41,11 +41,23 @@ from __future__ import annotations
 import logging
 import math
 import time
+import unicodedata
 from dataclasses import dataclass
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 import numpy as np
 from numba import njit, prange
+
+from ..models.errors import InputError
+from ..models.homework import (HomeworkEntry, HomeworkMetrics, HomeworkPlan, TargetRow,
+                               eligible_cell, plan_days, taught_cells)
+from ..models.homework_check import check_homework, evening_groups
+from ..models.policy import Policy
+from ..models.school import School
+from ..models.timetable import Timetable
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -511,3 +523,456 @@ def homework_twin(caps: np.ndarray, eligible: np.ndarray, ub: np.ndarray,
         log.warning("homework twin stopped at the iteration limit %d (step %.2e > tol %.1e)",
                     iterations, residual, tol)
     return KernelResult(x=x, iterations=iterations, residual=residual, seconds=seconds)
+
+
+# ---------------------------------------------------------------------------------
+# Discrete steps: subjects-per-evening choice and the 5-minute grid
+# ---------------------------------------------------------------------------------
+
+@njit(cache=True)
+def _choose_evening(weights, eligible, rule_on, subject_group, max_subjects):
+    n_c, n_d, n_s = eligible.shape
+    out = eligible.copy()
+    best_of = np.empty(n_s, dtype=np.int64)        # best subject of each group index
+    days_given = np.zeros(n_s)
+    options = np.zeros(n_d, dtype=np.int64)
+    done = np.zeros(n_d, dtype=np.bool_)
+    for c in range(n_c):
+        if not rule_on[c]:
+            continue
+        for s in range(n_s):
+            days_given[s] = 0.0
+        for d in range(n_d):
+            done[d] = False
+            options[d] = 0
+            for s in range(n_s):
+                if eligible[c, d, s] and weights[c, s] > 0.0:
+                    options[d] += 1
+        for _ in range(n_d):
+            # the most constrained day still open (fewest candidates, then earliest)
+            d = -1
+            for e in range(n_d):
+                if not done[e] and (d < 0 or options[e] < options[d]):
+                    d = e
+            done[d] = True
+            for k in range(n_s):
+                best_of[k] = -1
+            # per group: the candidate with the largest D'Hondt quotient w / (days + 1)
+            for s in range(n_s):
+                if not eligible[c, d, s] or weights[c, s] <= 0.0:
+                    continue
+                k = subject_group[c, s]
+                b = best_of[k]
+                if b < 0 or (weights[c, s] / (days_given[s] + 1.0)
+                             > weights[c, b] / (days_given[b] + 1.0)):
+                    best_of[k] = s
+            for s in range(n_s):
+                out[c, d, s] = False
+            # then the max_subjects groups whose winners have the largest quotients
+            for _ in range(max_subjects[c]):
+                pick = -1
+                for k in range(n_s):
+                    s = best_of[k]
+                    if s < 0:
+                        continue
+                    if pick < 0 or (weights[c, s] / (days_given[s] + 1.0)
+                                    > weights[c, best_of[pick]] / (days_given[best_of[pick]] + 1.0)):
+                        pick = k
+                if pick < 0:
+                    break
+                s = best_of[pick]
+                out[c, d, s] = True
+                days_given[s] += 1.0
+                best_of[pick] = -1
+    return out
+
+
+def choose_evening_subjects(weights: np.ndarray, eligible: np.ndarray, rule_on: np.ndarray,
+                            subject_group: np.ndarray, max_subjects: np.ndarray) -> np.ndarray:
+    """Which subjects may set homework each evening under a subjects-per-evening rule.
+
+    For every class with ``rule_on`` and every day, keep at most ``max_subjects[c]``
+    eligible subjects, at most one per group (``subject_group[c, s]`` in ``0..S−1``; an
+    ungrouped subject has a group of its own). Evenings are apportioned to subjects in
+    proportion to ``weights[c, s]`` (the weekly targets) by the D'Hondt rule: days with
+    the fewest candidates first, each group's candidate with the largest quotient
+    ``w / (evenings given + 1)``, then the ``max_subjects`` largest quotients. Choosing
+    by the day's continuous minutes instead would starve a subject that is everywhere
+    second (数学 behind 语文) of every evening. Subjects with zero weight are never
+    chosen. Classes without the rule keep their eligibility; the caller re-solves the
+    continuous problem on the result.
+    """
+    n_c, _, n_s = eligible.shape
+    subject_group = np.ascontiguousarray(
+        np.broadcast_to(np.asarray(subject_group, dtype=np.int64).reshape(-1, n_s), (n_c, n_s)))
+    if subject_group.size and (subject_group.min() < 0 or subject_group.max() >= n_s):
+        raise ValueError("subject_group entries must be in 0..S-1")
+    return _choose_evening(np.ascontiguousarray(weights, dtype=np.float64),
+                           np.ascontiguousarray(eligible, dtype=np.bool_),
+                           np.ascontiguousarray(rule_on, dtype=np.bool_), subject_group,
+                           np.ascontiguousarray(
+                               np.broadcast_to(np.asarray(max_subjects, dtype=np.int64), (n_c,))))
+
+
+@njit(parallel=True, cache=True)
+def _round_to_grid(x, u, caps, step):
+    n_c, n_d, n_s = x.shape
+    out = np.zeros((n_c, n_d, n_s), dtype=np.int64)
+    change = np.zeros(n_c)
+    biggest = np.zeros(n_c)
+    for c in prange(n_c):
+        rem = np.zeros(n_s)
+        for d in range(n_d):
+            cap_units = int(math.floor(caps[c, d] / step + 1e-9))
+            total = 0.0
+            units = 0
+            for s in range(n_s):
+                top = int(math.floor(u[c, d, s] / step + 1e-9))
+                v = x[c, d, s]
+                k = int(math.floor(v / step + 1e-9))
+                if k > top:
+                    k = top
+                if k < 0:
+                    k = 0
+                out[c, d, s] = k
+                rem[s] = v - k * step
+                total += v
+                units += k
+            want = int(math.floor(total / step + 0.5))
+            if want > cap_units:
+                want = cap_units
+            # largest remainders first, never past a cell's or the day's cap
+            while units < want:
+                pick = -1
+                for s in range(n_s):
+                    if (out[c, d, s] + 1) * step <= u[c, d, s] + 1e-9 and (
+                            pick < 0 or rem[s] > rem[pick]):
+                        pick = s
+                if pick < 0 or rem[pick] <= 0.0:
+                    break
+                out[c, d, pick] += 1
+                rem[pick] -= step
+                units += 1
+            for s in range(n_s):
+                diff = abs(out[c, d, s] * step - x[c, d, s])
+                change[c] += diff
+                if diff > biggest[c]:
+                    biggest[c] = diff
+                out[c, d, s] *= step
+    return out, change.sum(), biggest.max() if n_c else 0.0
+
+
+def round_to_grid(x: np.ndarray, caps: np.ndarray, u: np.ndarray,
+                  step: int = 5) -> tuple[np.ndarray, float, float]:
+    """Round minutes to multiples of ``step`` without breaking a cap.
+
+    Per class-day: every cell is floored to the grid (and to its bound floored to the
+    grid), then the day's total is brought back to the nearest grid total that fits the
+    day's cap, one step at a time to the cells with the largest remainders that stay
+    within their bounds. ``u`` is the per-cell bound (:func:`cell_bounds`, 0 where not
+    eligible). Returns ``(minutes int[C,D,S], total |change|, largest cell change)``.
+    """
+    return _round_to_grid(np.ascontiguousarray(x, dtype=np.float64),
+                          np.ascontiguousarray(u, dtype=np.float64),
+                          np.ascontiguousarray(caps, dtype=np.float64), int(step))
+
+
+# ---------------------------------------------------------------------------------
+# From a school and its timetable to a checked plan
+# ---------------------------------------------------------------------------------
+
+#: Default share of the weekly cap total that default targets fill. Below 1 so the
+#: daily caps are a ceiling with room, not the plan (双减: caps are maxima, not quotas).
+DEFAULT_FILL = 0.85
+#: Weight per weekly period of a main subject (语数外) vs the other written subjects
+#: when default targets are derived from the timetable.
+CATEGORY_WEIGHT = {"main": 1.0}
+OTHER_WEIGHT = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class HomeworkProblem:
+    """The arrays of one school's homework problem (see the module docstring)."""
+
+    days: tuple[str, ...]
+    weekend: bool
+    caps: np.ndarray          # (C, D)
+    eligible: np.ndarray      # (C, D, S) bool
+    ub: np.ndarray            # (C, S), inf where the subject has no cap
+    targets: np.ndarray       # (C, S)
+    group: np.ndarray         # (C,) grade
+    rule_on: np.ndarray       # (C,) bool: the subjects-per-evening rule applies
+    subject_group: np.ndarray  # (S,) evening-rule group of each subject
+    max_subjects: int
+
+
+def default_targets(school: School, policy: Policy, caps: np.ndarray, eligible: np.ndarray,
+                    fill: float = DEFAULT_FILL,
+                    requests: Mapping[tuple[int, int], float] | None = None) -> np.ndarray:
+    """Weekly targets ``T[c, s]``: requests where given, else from the timetable.
+
+    A class's default budget is ``fill × Σ_d cap[c, d]`` minus what was requested for
+    it; it is shared among its unrequested written-homework subjects that have an
+    eligible day, in proportion to weekly periods × category weight (main 1.0, other
+    0.5).
+    """
+    if not 0.0 <= fill <= 1.0:
+        raise InputError("fill", fill, "a share of the weekly cap between 0 and 1")
+    requests = requests or {}
+    n_c, _, n_s = eligible.shape
+    targets = np.zeros((n_c, n_s))
+    periods = np.zeros((n_c, n_s))
+    for r in school.requirements:
+        periods[r.cls, r.subject] += r.periods
+    for c in range(n_c):
+        asked = 0.0
+        weights = np.zeros(n_s)
+        for s in range(n_s):
+            if (c, s) in requests:
+                targets[c, s] = requests[(c, s)]
+                asked += requests[(c, s)]
+            elif eligible[c, :, s].any():
+                factor = CATEGORY_WEIGHT.get(school.subjects[s].category.value, OTHER_WEIGHT)
+                weights[s] = factor * max(periods[c, s], 1.0)
+        budget = max(0.0, fill * float(caps[c].sum()) - asked)
+        if weights.sum() > 0:
+            targets[c] += budget * weights / weights.sum()
+    return targets
+
+
+def build_problem(school: School, policy: Policy, timetable: Timetable, *,
+                  requests: Mapping[tuple[int, int], float] | None = None,
+                  fill: float = DEFAULT_FILL) -> HomeworkProblem:
+    """Turn a school, its profile and its timetable into kernel arrays."""
+    weekend = bool(policy.weekend_controlled)
+    days = plan_days(school, weekend)
+    n_c, n_d, n_s = len(school.classes), len(days), len(school.subjects)
+    taught = taught_cells(school, timetable)
+    for (c, d, s) in taught:
+        if not (0 <= c < n_c and 0 <= d < len(school.days) and 0 <= s < n_s):
+            raise InputError("timetable.lessons", (c, d, s), "refers to no class, day or subject")
+    caps = np.zeros((n_c, n_d))
+    eligible = np.zeros((n_c, n_d, n_s), dtype=bool)
+    for c, sc in enumerate(school.classes):
+        for d in range(n_d):
+            caps[c, d] = policy.homework_cap(sc.grade, weekend=weekend and d == len(school.days))
+            for s in range(n_s):
+                eligible[c, d, s] = eligible_cell(school, taught, c, d, s, weekend)
+    ub = np.full((n_c, n_s), np.inf)
+    for s, subject in enumerate(school.subjects):
+        cap = policy.subject_cap(subject.name)
+        if cap is not None:
+            ub[:, s] = cap
+    for (c, s) in (requests or {}):
+        if not (0 <= c < n_c and 0 <= s < n_s):
+            raise InputError("requests", (c, s), "refers to no class or subject")
+    targets = default_targets(school, policy, caps, eligible, fill, requests)
+    rule = policy.evening_rule
+    rule_on = np.array([rule is not None and sc.grade in rule.grades for sc in school.classes],
+                       dtype=bool)
+    groups = evening_groups(policy, [s.name for s in school.subjects])
+    # compress group ids into 0..S-1 for the kernel
+    _, subject_group = np.unique(np.asarray(groups, dtype=np.int64), return_inverse=True)
+    return HomeworkProblem(
+        days=days, weekend=weekend, caps=caps, eligible=eligible, ub=ub, targets=targets,
+        group=np.array([sc.grade for sc in school.classes], dtype=np.int64), rule_on=rule_on,
+        subject_group=subject_group.reshape(-1).astype(np.int64),
+        max_subjects=rule.max_subjects if rule is not None else n_s)
+
+
+@dataclass(frozen=True, slots=True)
+class ArraySolution:
+    """Result of :func:`solve_problem`: rounded minutes, continuous minutes, facts."""
+
+    minutes: np.ndarray       # (C, D, S) int, on the grid
+    continuous: np.ndarray    # (C, D, S) float, the continuous optimum used
+    eligible: np.ndarray      # (C, D, S) eligibility after the evening choice
+    objective: float
+    rounding_total: float
+    rounding_max: float
+    iterations: int
+    seconds: float
+
+
+def solve_arrays(caps: np.ndarray, eligible: np.ndarray, ub: np.ndarray, targets: np.ndarray,
+                 group: np.ndarray, alpha: float, beta: float, *,
+                 rule_on: np.ndarray | None = None, subject_group: np.ndarray | None = None,
+                 max_subjects: np.ndarray | int | None = None, step: int = 5,
+                 tol: float = DEFAULT_TOL, max_iter: int = DEFAULT_MAX_ITER,
+                 use_jit: bool = True) -> ArraySolution:
+    """The whole array pipeline: continuous solve, evening choice + re-solve, rounding.
+
+    ``use_jit=False`` runs the NumPy twin instead of the numba kernel.
+    """
+    solve = homework_kernel if use_jit else homework_twin
+    first = solve(caps, eligible, ub, targets, group, alpha, beta, tol=tol, max_iter=max_iter)
+    result, iterations, seconds = first, first.iterations, first.seconds
+    elig = np.asarray(eligible, dtype=bool)
+    if rule_on is not None and np.any(rule_on):
+        assert subject_group is not None and max_subjects is not None
+        elig = choose_evening_subjects(targets, elig, rule_on, subject_group,
+                                       np.broadcast_to(np.asarray(max_subjects), (len(caps),)))
+        result = solve(caps, elig, ub, targets, group, alpha, beta, tol=tol, max_iter=max_iter)
+        iterations += result.iterations
+        seconds += result.seconds
+    u = cell_bounds(caps, elig, ub)
+    minutes, total, biggest = round_to_grid(result.x, caps, u, step)
+    return ArraySolution(minutes=minutes, continuous=result.x, eligible=elig,
+                         objective=objective(result.x, elig, targets, group, alpha, beta),
+                         rounding_total=float(total), rounding_max=float(biggest),
+                         iterations=iterations, seconds=seconds)
+
+
+def _metrics(problem: HomeworkProblem, sol: ArraySolution, n_school_days: int
+             ) -> tuple[HomeworkMetrics, list[TargetRow]]:
+    minutes = sol.minutes
+    load = minutes.sum(axis=2)
+    active = problem.caps[:, :n_school_days].max(axis=1, initial=0) > 0
+    school_load = load[:, :n_school_days][active]
+    if school_load.size:
+        spreads = school_load.max(axis=1) - school_load.min(axis=1)
+        spread, mean_spread = int(spreads.max()), float(spreads.mean())
+        load_std = float(school_load.std(axis=1).mean())
+    else:
+        spread, mean_spread, load_std = 0, 0.0, 0.0
+    weekly = minutes.sum(axis=1)
+    u = cell_bounds(problem.caps, sol.eligible, problem.ub)
+    capacity = np.minimum(u.sum(axis=1), np.inf)
+    rows: list[TargetRow] = []
+    for c, s in zip(*np.nonzero((problem.targets > 0) | (weekly > 0))):
+        rows.append(TargetRow(int(c), int(s), float(problem.targets[c, s]), int(weekly[c, s]),
+                              float(capacity[c, s])))
+    deviation = float(sum(abs(r.planned - r.target) for r in rows))
+    shortfall = float(sum(r.shortfall for r in rows))
+    reduced = sum(1 for r in rows if r.infeasible)
+    stds = []
+    for g in np.unique(problem.group):
+        members = np.flatnonzero(problem.group == g)
+        if len(members) < 2:
+            continue
+        elig = sol.eligible[members]
+        cnt = elig.sum(axis=0)
+        vals = np.where(elig, minutes[members], 0)
+        mean = vals.sum(axis=0) / np.maximum(cnt, 1)
+        var = (np.where(elig, (minutes[members] - mean) ** 2, 0.0)).sum(axis=0) / np.maximum(cnt, 1)
+        stds.extend(np.sqrt(var[cnt >= 2]).tolist())
+    metrics = HomeworkMetrics(
+        objective=sol.objective, max_daily_load=int(load.max(initial=0)), spread=spread,
+        mean_spread=mean_spread, load_std=load_std, target_deviation=deviation,
+        target_shortfall=shortfall, reduced_targets=reduced,
+        grade_uniformity=float(np.mean(stds)) if stds else 0.0,
+        rounding_total=sol.rounding_total, rounding_max=sol.rounding_max,
+        iterations=sol.iterations, kernel_seconds=sol.seconds)
+    return metrics, rows
+
+
+def plan_homework(school: School, timetable: Timetable, *, policy: Policy | None = None,
+                  requests: Mapping[tuple[int, int], float] | None = None,
+                  fill: float = DEFAULT_FILL, tol: float = DEFAULT_TOL,
+                  max_iter: int = DEFAULT_MAX_ITER, use_jit: bool = True) -> HomeworkPlan:
+    """Plan a week of homework quotas for ``school`` from its ``timetable``.
+
+    Parameters
+    ----------
+    school, timetable : School, Timetable
+        The school and the timetable that decides which subjects are taught when.
+    policy : Policy, optional
+        The profile; default ``school.policy()`` (its profile with its overrides).
+    requests : mapping, optional
+        Teachers' weekly requests ``{(class, subject): minutes}``
+        (:func:`jianfu.instances.homework_io.read_requests`); unrequested
+        class-subjects get default targets (:func:`default_targets`).
+    fill : float
+        Share of the weekly cap total the default targets fill.
+    tol, max_iter, use_jit
+        Kernel tolerance (minutes), iteration limit, and numba (True) or the twin.
+
+    Returns
+    -------
+    HomeworkPlan
+        Minutes on the 5-minute grid, targets (with reductions where they exceeded
+        what the caps allow), and metrics. The plan has passed
+        :func:`check_homework`; a violation would be a bug and raises ``RuntimeError``.
+    """
+    policy = policy if policy is not None else school.policy()
+    problem = build_problem(school, policy, timetable, requests=requests, fill=fill)
+    weights = policy.weights
+    sol = solve_arrays(problem.caps, problem.eligible, problem.ub, problem.targets,
+                       problem.group, weights.homework_alpha, weights.homework_beta,
+                       rule_on=problem.rule_on, subject_group=problem.subject_group,
+                       max_subjects=problem.max_subjects, tol=tol, max_iter=max_iter,
+                       use_jit=use_jit)
+    metrics, target_rows = _metrics(problem, sol, len(school.days))
+    entries = tuple(HomeworkEntry(int(c), int(d), int(s), int(sol.minutes[c, d, s]))
+                    for c, d, s in zip(*np.nonzero(sol.minutes)))
+    plan = HomeworkPlan(school=school.name, profile=policy.name, days=problem.days,
+                        weekend=problem.weekend,
+                        classes=tuple(c.name for c in school.classes),
+                        subjects=tuple(s.name for s in school.subjects),
+                        entries=entries, targets=tuple(target_rows), metrics=metrics)
+    violations = check_homework(school, policy, timetable, plan)
+    if violations:
+        raise RuntimeError("homework plan failed its own checker: "
+                           + "; ".join(v.message for v in violations[:5]))
+    for row in target_rows:
+        if row.infeasible:
+            log.info("%s %s: target %.0f min exceeds what the caps allow (%.0f); planned %d",
+                     plan.classes[row.cls], plan.subjects[row.subject], row.target,
+                     row.capacity, row.planned)
+    return plan
+
+
+def plan_frame(plan: HomeworkPlan) -> "pd.DataFrame":
+    """The plan as a tidy DataFrame ``class, day, subject, minutes`` (non-zero cells)."""
+    import pandas as pd
+
+    return pd.DataFrame(plan.rows(), columns=["class", "day", "subject", "minutes"])
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    gap = " " * max(0, width - _width(text))
+    return gap + text if right else text + gap
+
+
+def format_weekly_table(plan: HomeworkPlan, cls: int | None = None) -> str:
+    """Per-class weekly tables: subjects (Chinese names) × days, with totals and targets."""
+    minutes = plan.array()
+    target = {(r.cls, r.subject): r for r in plan.targets}
+    blocks = []
+    for c in range(len(plan.classes)) if cls is None else [cls]:
+        subjects = [s for s in range(len(plan.subjects))
+                    if minutes[c, :, s].any() or (c, s) in target]
+        head = ["学科"] + list(plan.days) + ["合计", "目标"]
+        body = []
+        for s in subjects:
+            row = [plan.subjects[s]] + [str(v) if v else "·" for v in minutes[c, :, s]]
+            t = target.get((c, s))
+            row += [str(int(minutes[c, :, s].sum())), f"{t.target:.0f}" if t else "–"]
+            body.append(row)
+        totals = minutes[c].sum(axis=1)
+        body.append(["合计"] + [str(int(v)) for v in totals] + [str(int(totals.sum())), ""])
+        widths = [max(_width(r[i]) for r in [head] + body) for i in range(len(head))]
+        lines = [f"{plan.classes[c]} 每日书面作业（分钟） daily written homework (minutes)"]
+        for r in [head] + body:
+            lines.append("  ".join(_pad(v, widths[i], right=i > 0) for i, v in enumerate(r)))
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def format_plan_summary(plan: HomeworkPlan) -> str:
+    """Metrics and every target that had to be reduced (honestly reported)."""
+    lines = [f"作业总量统筹 Homework plan — {plan.school} ({plan.profile})"]
+    width = max(_width(k) for k, _ in plan.metrics.rows())
+    lines += [f"  {_pad(k, width)}  {v}" for k, v in plan.metrics.rows()]
+    reduced = [r for r in plan.targets if r.infeasible]
+    if reduced:
+        lines.append("目标超出上限, 已削减 Targets above what the caps allow (reduced):")
+        for r in reduced:
+            lines.append(f"  {plan.classes[r.cls]} {plan.subjects[r.subject]}: 目标 target "
+                         f"{r.target:.0f}, 上限允许 caps allow {r.capacity:.0f}, "
+                         f"计划 planned {r.planned}")
+    return "\n".join(lines)

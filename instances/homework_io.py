@@ -1,0 +1,190 @@
+"""Homework CSV files: teachers' requests, published quotas, and the homework log.
+
+All files are UTF-8 CSV (a BOM, as Excel writes it, is accepted) with a header row.
+Headers may be English or Chinese:
+
+* requests — ``class,subject,weekly_minutes`` (班级,学科,每周分钟): a teacher's weekly
+  homework request for a class and subject;
+* quotas — ``class,day,subject,minutes`` (班级,星期,学科,分钟): the plan, one row per
+  non-zero cell; ``day`` is a school day name or ``周末``;
+* log — ``date,class,subject,minutes`` (日期,班级,学科,分钟): homework reported per
+  evening, ``date`` as ``YYYY-MM-DD``.
+
+Bad input raises :class:`InputError` naming the file, the line (the header is line 1),
+the column and the value.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from ..models.errors import InputError
+from ..models.homework import HomeworkEntry, HomeworkPlan, LogRow, WEEKEND
+from ..models.school import School
+
+_ALIASES = {
+    "class": ("class", "班级"),
+    "subject": ("subject", "学科"),
+    "weekly_minutes": ("weekly_minutes", "每周分钟"),
+    "day": ("day", "星期"),
+    "minutes": ("minutes", "分钟"),
+    "date": ("date", "日期"),
+}
+
+REQUEST_COLUMNS = ("class", "subject", "weekly_minutes")
+QUOTA_COLUMNS = ("class", "day", "subject", "minutes")
+LOG_COLUMNS = ("date", "class", "subject", "minutes")
+
+
+def _rows(path: str | Path, columns: tuple[str, ...]) -> Iterable[tuple[int, dict[str, str]]]:
+    """Yield ``(line, {column: text})`` for each data row; errors name the file."""
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(name, "", f"cannot read: {exc}") from None
+    reader = csv.reader(text.splitlines())
+    header = next(reader, None)
+    if header is None:
+        raise InputError(name, "", f"empty file; expected a header {','.join(columns)}")
+    header = [h.strip() for h in header]
+    where: dict[str, int] = {}
+    for col in columns:
+        for alias in _ALIASES[col]:
+            if alias in header:
+                where[col] = header.index(alias)
+                break
+        else:
+            raise InputError(f"{name}: line 1", ",".join(header),
+                             f"missing column {col!r} ({'/'.join(_ALIASES[col])})")
+    for line, row in enumerate(reader, start=2):
+        if not row or all(not cell.strip() for cell in row):
+            continue
+        if len(row) < len(header):
+            row = row + [""] * (len(header) - len(row))
+        yield line, {col: row[i].strip() for col, i in where.items()}
+
+
+def _class(school: School, name: str, where: str) -> int:
+    if name not in school.class_index:
+        raise InputError(f"{where}, column class", name,
+                         f"unknown class (未知班级); known: {', '.join(school.class_index)}")
+    return school.class_index[name]
+
+
+def _subject(school: School, name: str, where: str) -> int:
+    if name not in school.subject_index:
+        raise InputError(f"{where}, column subject", name,
+                         f"unknown subject (未知学科); known: {', '.join(school.subject_index)}")
+    return school.subject_index[name]
+
+
+def _minutes(text: str, where: str, column: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError(f"{where}, column {column}", text, "not a number of minutes") from None
+    if not math.isfinite(value) or value < 0:
+        raise InputError(f"{where}, column {column}", text, "minutes must be ≥ 0")
+    return value
+
+
+def read_requests(path: str | Path, school: School) -> dict[tuple[int, int], float]:
+    """Read teachers' weekly requests: ``{(class index, subject index): minutes}``.
+
+    A request for a subject that sets no written homework, or the same class and
+    subject twice, is an :class:`InputError` naming the line.
+    """
+    out: dict[tuple[int, int], float] = {}
+    for line, row in _rows(path, REQUEST_COLUMNS):
+        where = f"{path}: line {line}"
+        c = _class(school, row["class"], where)
+        s = _subject(school, row["subject"], where)
+        if not school.subjects[s].homework:
+            raise InputError(f"{where}, column subject", row["subject"],
+                             "sets no written homework (不布置书面作业)")
+        if (c, s) in out:
+            raise InputError(where, f"{row['class']}/{row['subject']}",
+                             "class and subject requested twice")
+        out[(c, s)] = _minutes(row["weekly_minutes"], where, "weekly_minutes")
+    return out
+
+
+def write_requests(path: str | Path, school: School,
+                   requests: Mapping[tuple[int, int], float]) -> None:
+    """Write requests in the format :func:`read_requests` reads."""
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(REQUEST_COLUMNS)
+        for (c, s), minutes in sorted(requests.items()):
+            w.writerow([school.classes[c].name, school.subjects[s].name, f"{minutes:g}"])
+
+
+def write_quotas(path: str | Path, plan: HomeworkPlan) -> None:
+    """Write a plan's non-zero cells as ``class,day,subject,minutes`` rows."""
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(QUOTA_COLUMNS)
+        for row in plan.rows():
+            w.writerow(row)
+
+
+def read_quotas(path: str | Path, school: School) -> tuple[tuple[str, ...], list[HomeworkEntry]]:
+    """Read a quotas file back: ``(day labels, entries)``.
+
+    Day labels are the school's days, plus ``周末`` when any row uses it; minutes must
+    be whole numbers.
+    """
+    rows = list(_rows(path, QUOTA_COLUMNS))
+    weekend = any(r["day"] == WEEKEND for _, r in rows)
+    days = tuple(school.days) + ((WEEKEND,) if weekend else ())
+    entries: list[HomeworkEntry] = []
+    seen: set[tuple[int, int, int]] = set()
+    for line, row in rows:
+        where = f"{path}: line {line}"
+        c = _class(school, row["class"], where)
+        s = _subject(school, row["subject"], where)
+        if row["day"] not in days:
+            raise InputError(f"{where}, column day", row["day"],
+                             f"unknown day; known: {', '.join(days)}")
+        d = days.index(row["day"])
+        minutes = _minutes(row["minutes"], where, "minutes")
+        if minutes != int(minutes):
+            raise InputError(f"{where}, column minutes", row["minutes"], "whole minutes")
+        if (c, d, s) in seen:
+            raise InputError(where, f"{row['class']}/{row['day']}/{row['subject']}",
+                             "listed twice")
+        seen.add((c, d, s))
+        entries.append(HomeworkEntry(c, d, s, int(minutes)))
+    return days, entries
+
+
+def read_log(path: str | Path, school: School) -> list[LogRow]:
+    """Read a homework log; unknown class or subject, bad date or minutes → InputError."""
+    out = []
+    for line, row in _rows(path, LOG_COLUMNS):
+        where = f"{path}: line {line}"
+        try:
+            date = dt.date.fromisoformat(row["date"])
+        except ValueError:
+            raise InputError(f"{where}, column date", row["date"],
+                             "not a date (YYYY-MM-DD)") from None
+        c = _class(school, row["class"], where)
+        s = _subject(school, row["subject"], where)
+        out.append(LogRow(date=date, cls=c, subject=s,
+                          minutes=_minutes(row["minutes"], where, "minutes"), row=line))
+    return out
+
+
+def write_log(path: str | Path, school: School, rows: Iterable[LogRow]) -> None:
+    """Write log rows in the format :func:`read_log` reads."""
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(LOG_COLUMNS)
+        for r in rows:
+            w.writerow([r.date.isoformat(), school.classes[r.cls].name,
+                        school.subjects[r.subject].name, f"{r.minutes:g}"])

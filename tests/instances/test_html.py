@@ -1,0 +1,160 @@
+"""The static site: self-contained, escaped, Chinese, mobile-friendly; rendered in headless
+Chromium (skipped when /usr/bin/chromium is absent: `apt-get install -y chromium`)."""
+
+from __future__ import annotations
+
+import re
+import struct
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from jianfu.instances.export import check_summary, example_school, example_timetable
+from jianfu.instances.html_site import page_name, write_site
+from jianfu.models.homework import HomeworkEntry, HomeworkMetrics, HomeworkPlan, plan_days
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def make_plan(school):
+    subjects = tuple(s.name for s in school.subjects)
+    s = {n: i for i, n in enumerate(subjects)}
+    entries = (HomeworkEntry(0, 0, s["语文"], 20), HomeworkEntry(0, 0, s["数学"], 15),
+               HomeworkEntry(0, 1, s["外语"], 10), HomeworkEntry(1, 0, s["数学"], 30))
+    return HomeworkPlan(school=school.name, profile="national", days=plan_days(school, False),
+                        weekend=False, classes=tuple(c.name for c in school.classes),
+                        subjects=subjects, entries=entries, targets=(),
+                        metrics=HomeworkMetrics(*([0] * 13)))
+
+
+@pytest.fixture(scope="module")
+def school():
+    return example_school()
+
+
+@pytest.fixture(scope="module")
+def timetable(school):
+    return example_timetable(school)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, school, timetable):
+    out = tmp_path_factory.mktemp("site")
+    summary, violations = check_summary(school, school.policy(), timetable)
+    return write_site(out, school, school.policy(), timetable, make_plan(school), summary,
+                      violations=violations)
+
+
+class _Cells(HTMLParser):
+    """Text of every element carrying data-day/data-period, and the set of row kinds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: dict[tuple[str, str], str] = {}
+        self.kinds: set[str] = set()
+        self.sections: dict[str, dict[str, str]] = {}
+        self._open: list[tuple[str, str] | None] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "data-kind" in a:
+            self.kinds.add(a["data-kind"])
+        if tag == "section" and "data-total" in a:
+            self.sections[a["data-day"]] = a
+        key = (a["data-day"], a["data-period"]) if "data-period" in a else None
+        if tag == "td":
+            self._open.append(key)
+            if key:
+                self.cells[key] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self._open:
+            self._open.pop()
+
+    def handle_data(self, data):
+        if self._open and self._open[-1]:
+            self.cells[self._open[-1]] += data + "|"
+
+
+def _parse(text: str) -> _Cells:
+    parser = _Cells()
+    parser.feed(text)
+    return parser
+
+
+def test_every_page_is_self_contained_chinese_and_mobile_ready(site, school):
+    pages = sorted(site.parent.glob("*.html"))
+    assert len(pages) == 1 + 2 * len(school.classes) + len(school.teachers) + len(school.venues)
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert text.startswith("<!DOCTYPE html>")
+        assert '<html lang="zh-CN">' in text
+        assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in text
+        assert "@media print" in text and "@page" in text
+        # nothing from the network: no scripts, stylesheets, fonts or images
+        assert not re.search(r"<script|<link|<img|@import|url\(|https?://", text), page.name
+        assert "<Zhang>" not in text                      # the teacher's name is escaped
+    teacher_page = site.parent / page_name("teacher", school.teacher_index["张丽 <Zhang>"])
+    assert "张丽 &lt;Zhang&gt;" in teacher_page.read_text(encoding="utf-8")
+
+
+def test_index_links_every_page_and_shows_the_verdict(site, school):
+    text = site.read_text(encoding="utf-8")
+    links = set(re.findall(r'href="([^"]+)"', text))
+    assert {page_name("class", 0), page_name("teacher", 6), page_name("venue", 1),
+            page_name("homework", 1)} <= links
+    assert all((site.parent / link).is_file() for link in links)
+    assert 'class="verdict bad"' in text and "不合规" in text      # the hand-made week clashes
+    assert "teacher_clash" in text and "教师空堂" in text
+
+
+def test_class_page_cells_hold_the_right_lessons(site, school, timetable):
+    page = _parse((site.parent / page_name("class", 0)).read_text(encoding="utf-8"))
+    for lesson in (x for x in timetable.lessons if x.cls == 0):
+        text = page.cells[(str(lesson.day), str(lesson.period + 1))]
+        assert text.startswith(school.subjects[lesson.subject].name + "|")
+        assert school.teachers[lesson.teacher].name in text
+    assert {"long_break", "lunch", "activity"} <= page.kinds
+
+
+def _chromium(*args: str, tmp: Path) -> subprocess.CompletedProcess:
+    if not CHROMIUM.exists():
+        pytest.skip("headless Chromium not installed (apt-get install -y chromium)")
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp / 'chromium-profile'}"]
+    return subprocess.run([str(CHROMIUM), *flags, *args], capture_output=True, text=True,
+                          timeout=120, check=True)
+
+
+def test_browser_renders_the_class_timetable(site, school, timetable, tmp_path):
+    url = (site.parent / page_name("class", 0)).as_uri()
+    dom = _parse(_chromium("--dump-dom", url, tmp=tmp_path).stdout)
+    first = timetable.at(0, 0, 0)
+    assert dom.cells[("0", "1")].startswith(school.subjects[first.subject].name)
+    friday_last = timetable.at(0, 4, 5)
+    assert dom.cells[("4", "6")].startswith(school.subjects[friday_last.subject].name)
+    assert "long_break" in dom.kinds                      # the 大课间 row survived rendering
+
+
+def test_browser_renders_homework_totals(site, tmp_path):
+    url = (site.parent / page_name("homework", 0)).as_uri()
+    dom = _parse(_chromium("--dump-dom", url, tmp=tmp_path).stdout)
+    assert dom.sections["周一"]["data-total"] == "35"
+    assert dom.sections["周二"]["data-total"] == "10"
+    assert dom.sections["周三"]["data-total"] == "0"
+    assert {s["data-cap"] for s in dom.sections.values()} == {"60"}
+
+
+def test_phone_sized_screenshot(site, tmp_path):
+    shot = tmp_path / "class-phone.png"
+    url = (site.parent / page_name("class", 0)).as_uri()
+    _chromium(f"--screenshot={shot}", "--window-size=412,915", "--hide-scrollbars", url,
+              tmp=tmp_path)
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (412, 915)
+    assert len(data) > 10_000                              # not a blank page

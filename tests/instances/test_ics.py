@@ -1,0 +1,117 @@
+"""ICS calendars: weekly recurring lessons in China time, parsed back with icalendar."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from dateutil.rrule import rrulestr
+from icalendar import Calendar
+
+from jianfu.instances.calendar_ics import TZID, weekday_of, write_calendars
+from jianfu.instances.export import example_school, example_timetable, lesson_times
+from jianfu.models.errors import InputError
+
+TERM_START = date(2026, 9, 1)     # a Tuesday
+TERM_END = date(2027, 1, 15)      # a Friday
+STAMP = datetime(2026, 8, 20, tzinfo=timezone.utc)
+SHANGHAI = ZoneInfo(TZID)
+
+
+@pytest.fixture(scope="module")
+def school():
+    return example_school()
+
+
+@pytest.fixture(scope="module")
+def timetable(school):
+    return example_timetable(school)
+
+
+@pytest.fixture()
+def files(tmp_path, school, timetable):
+    return write_calendars(tmp_path, school, timetable, TERM_START, TERM_END, stamp=STAMP)
+
+
+def _events(path):
+    cal = Calendar.from_ical(path.read_bytes())
+    return cal, [c for c in cal.walk("VEVENT")]
+
+
+def test_one_calendar_per_teacher_and_class(files, school):
+    names = [p.name for p in files]
+    assert len(files) == len(school.teachers) + len(school.classes)
+    assert "教师-王芳.ics" in names and "班级-三(1)班.ics" in names
+    assert "教师-张丽_Zhang.ics" in names          # unsafe characters replaced
+
+
+def test_teacher_events_are_weekly_in_china_time(files, school, timetable):
+    path = next(p for p in files if p.name == "教师-王芳.ics")
+    cal, events = _events(path)
+    teacher = school.teacher_index["王芳"]
+    mine = [x for x in timetable.lessons if x.teacher == teacher]
+    assert len(events) == len(mine) > 0
+    assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == [TZID]
+    until = datetime.combine(TERM_END, time(23, 59, 59), SHANGHAI).astimezone(timezone.utc)
+    starts = set()
+    for ev in events:
+        start = ev.decoded("dtstart")
+        assert start.tzinfo is not None and start.utcoffset() == timedelta(hours=8)
+        assert ev["DTSTART"].params["TZID"] == TZID
+        assert TERM_START <= start.date() < TERM_START + timedelta(days=7)
+        rule = ev.decoded("rrule")
+        assert rule["FREQ"] == ["WEEKLY"] and rule["UNTIL"] == [until]
+        starts.add((start.weekday(), start.hour * 60 + start.minute,
+                    ev.decoded("dtend").hour * 60 + ev.decoded("dtend").minute))
+    expected = {(weekday_of(school.days[x.day], x.day), *lesson_times(school, x)) for x in mine}
+    assert starts == expected
+
+
+def test_occurrences_cover_the_term(files):
+    path = next(p for p in files if p.name == "班级-三(1)班.ics")
+    _, events = _events(path)
+    monday = next(ev for ev in events if ev.decoded("dtstart").weekday() == 0)
+    assert monday.decoded("dtstart").date() == date(2026, 9, 7)   # first Monday on/after start
+    start = monday.decoded("dtstart")
+    rule = rrulestr(monday["RRULE"].to_ical().decode(), dtstart=start)
+    dates = [d.date() for d in rule]
+    mondays = [TERM_START + timedelta(days=i) for i in range((TERM_END - TERM_START).days + 1)
+               if (TERM_START + timedelta(days=i)).weekday() == 0]
+    assert dates == mondays
+
+
+def test_class_calendar_has_lessons_and_activity_sessions(files, school, timetable):
+    _, events = _events(next(p for p in files if p.name == "班级-三(2)班.ics"))
+    lessons = [x for x in timetable.lessons if x.cls == 1]
+    sessions = [s for s in timetable.sessions if s.cls == 1]
+    assert len(events) == len(lessons) + len(sessions)
+    activity = [ev for ev in events if str(ev["SUMMARY"]).startswith("课外体育活动")]
+    assert len(activity) == len(sessions) and str(activity[0]["LOCATION"]) == "操场"
+
+
+def test_uids_are_stable_and_unique(tmp_path, school, timetable, files):
+    again = write_calendars(tmp_path / "again", school, timetable, TERM_START, TERM_END)
+    uids = [str(ev["UID"]) for p in files for ev in _events(p)[1]]
+    uids_again = [str(ev["UID"]) for p in again for ev in _events(p)[1]]
+    assert uids == uids_again
+    assert len(set(uids)) == len(uids)
+
+
+def test_short_term_drops_weekdays_it_never_reaches(tmp_path, school, timetable):
+    # Wednesday to Thursday: Monday, Tuesday and Friday lessons never happen
+    files = write_calendars(tmp_path, school, timetable, date(2026, 9, 2), date(2026, 9, 3))
+    _, events = _events(next(p for p in files if p.name == "班级-三(1)班.ics"))
+    assert events and {ev.decoded("dtstart").weekday() for ev in events} == {2, 3}
+
+
+def test_term_end_before_start_is_bad_input(tmp_path, school, timetable):
+    with pytest.raises(InputError):
+        write_calendars(tmp_path, school, timetable, TERM_END, TERM_START)
+
+
+@pytest.mark.parametrize("name, position, weekday", [
+    ("周一", 0, 0), ("星期三", 0, 2), ("礼拜五", 0, 4), ("周日", 0, 6), ("Tuesday", 0, 1),
+    ("第三天", 2, 2)])
+def test_weekday_of_day_names(name, position, weekday):
+    assert weekday_of(name, position) == weekday

@@ -1,0 +1,90 @@
+"""Tidy CSV (UTF-8 with BOM) and the export dispatcher the CLI calls."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from jianfu.instances.export import example_school, example_timetable, export
+from jianfu.instances.tidy_csv import HOMEWORK_COLUMNS, LESSON_COLUMNS, write_tidy
+from jianfu.models.errors import InputError
+from jianfu.models.homework import HomeworkEntry, HomeworkMetrics, HomeworkPlan, plan_days
+
+
+def make_plan(school):
+    subjects = tuple(s.name for s in school.subjects)
+    s = {n: i for i, n in enumerate(subjects)}
+    entries = (HomeworkEntry(0, 0, s["语文"], 20), HomeworkEntry(0, 0, s["数学"], 15),
+               HomeworkEntry(0, 1, s["外语"], 10), HomeworkEntry(1, 0, s["数学"], 30))
+    return HomeworkPlan(school=school.name, profile="national", days=plan_days(school, False),
+                        weekend=False, classes=tuple(c.name for c in school.classes),
+                        subjects=subjects, entries=entries, targets=(),
+                        metrics=HomeworkMetrics(*([0] * 13)))
+
+
+@pytest.fixture(scope="module")
+def school():
+    return example_school()
+
+
+@pytest.fixture(scope="module")
+def timetable(school):
+    return example_timetable(school)
+
+
+def test_lessons_csv_one_row_per_lesson_with_bom(tmp_path, school, timetable):
+    lessons, = write_tidy(tmp_path, school, timetable)
+    assert lessons.name == "lessons.csv"
+    assert lessons.read_bytes().startswith(b"\xef\xbb\xbf")       # Excel sees UTF-8
+    frame = pd.read_csv(lessons, encoding="utf-8-sig", keep_default_na=False)
+    assert tuple(frame.columns) == LESSON_COLUMNS
+    assert len(frame) == len(timetable.lessons)
+    first = timetable.at(0, 0, 0)
+    row = frame[(frame["class"] == "三(1)班") & (frame["day"] == "周一") & (frame["period"] == 1)]
+    assert row.iloc[0].to_dict() == {
+        "school": "示范小学", "class": "三(1)班", "grade": 3, "day": "周一", "period": 1,
+        "start": "08:20", "end": "09:00", "subject": school.subjects[first.subject].name,
+        "teacher": school.teachers[first.teacher].name,
+        "venue": school.venues[first.venue].name if first.venue is not None else ""}
+    assert frame.groupby("class").size().to_dict() == {"三(1)班": 30, "三(2)班": 30}
+    assert set(frame.loc[frame["subject"] == "体育与健康", "venue"]) == {"操场"}
+
+
+def test_homework_csv_one_row_per_cell(tmp_path, school, timetable):
+    plan = make_plan(school)
+    files = write_tidy(tmp_path, school, timetable, plan)
+    assert [p.name for p in files] == ["lessons.csv", "homework.csv"]
+    frame = pd.read_csv(files[1], encoding="utf-8-sig")
+    assert tuple(frame.columns) == HOMEWORK_COLUMNS
+    assert len(frame) == len(plan.entries) == 4
+    monday = frame[(frame["class"] == "三(1)班") & (frame["day"] == "周一")]
+    assert monday["minutes"].sum() == 35
+    assert set(frame["daily_cap"]) == {60} and not frame["weekend"].any()
+
+
+def test_export_all_writes_every_format(tmp_path, school, timetable):
+    written = export(tmp_path, school, school.policy(), timetable, make_plan(school), fmt="all",
+                     term_start=date(2026, 9, 1), term_end=date(2027, 1, 15))
+    rel = {p.relative_to(tmp_path).as_posix() for p in written}
+    assert {"timetable.xlsx", "site/index.html", "site/homework-001.html", "lessons.csv",
+            "homework.csv", "calendars/教师-王芳.ics"} <= rel
+    assert all(p.is_file() for p in written)
+
+
+def test_export_single_format_and_destination(tmp_path, school, timetable):
+    written = export(tmp_path, school, school.policy(), timetable, fmt="xlsx",
+                     dest=tmp_path / "out" / "课表.xlsx")
+    assert written == [tmp_path / "out" / "课表.xlsx"] and written[0].is_file()
+    # without term dates, `all` leaves the calendars out
+    rel = {p.relative_to(tmp_path).as_posix()
+           for p in export(tmp_path / "b", school, school.policy(), timetable, fmt="all")}
+    assert not any(r.startswith("b/calendars") for r in rel)
+
+
+def test_export_bad_requests_are_input_errors(tmp_path, school, timetable):
+    with pytest.raises(InputError):
+        export(tmp_path, school, school.policy(), timetable, fmt="pdf")
+    with pytest.raises(InputError):
+        export(tmp_path, school, school.policy(), timetable, fmt="ics")

@@ -12,7 +12,12 @@ To keep the Hessian sparse the squares are written with auxiliary variables:
 ``m[g,d,s]`` per group cell, using ``Σ_i (x_i − x̄)² = min_m Σ_i (x_i − m)²``. HiGHS
 minimises ``cᵀz + ½ zᵀQz``; ``Q`` is passed as its lower triangle, column-wise.
 
-``highspy`` is an optional (test) dependency: it is imported when the model is built.
+``highspy`` is an optional (test) dependency, and it is always run in a child
+process: ortools and highspy each bundle their own HiGHS build, and whichever loads
+second fails with an undefined symbol. So :func:`solve_reference` writes the arrays to
+a temporary ``.npz``, runs this file as a script (which imports neither ortools nor
+the ``jianfu`` package) and reads the solutions back; :func:`solve_reference_batch`
+solves many instances in one child. HiGHS' own solve time is measured in the child.
 """
 
 from __future__ import annotations
@@ -36,10 +41,10 @@ class ReferenceResult:
     seconds: float
 
 
-def solve_reference(caps: np.ndarray, eligible: np.ndarray, ub: np.ndarray,
+def _solve_highs(caps: np.ndarray, eligible: np.ndarray, ub: np.ndarray,
                     targets: np.ndarray, group: np.ndarray, alpha: float, beta: float,
                     *, time_limit: float | None = None) -> ReferenceResult:
-    """Solve the homework QP exactly with HiGHS.
+    """Solve the homework QP exactly with HiGHS in this process (the child's side).
 
     Parameters
     ----------
@@ -64,7 +69,7 @@ def solve_reference(caps: np.ndarray, eligible: np.ndarray, ub: np.ndarray,
         ``x`` is zero outside eligible cells; ``objective`` is HiGHS' value, which equals
         :func:`jianfu.solver.homework.objective` at ``x``.
     """
-    import highspy
+    import highspy  # noqa: PLC0415  (only ever in the child process)
 
     caps = np.asarray(caps, dtype=np.float64)
     eligible = np.asarray(eligible, dtype=bool)
@@ -180,3 +185,83 @@ def solve_reference(caps: np.ndarray, eligible: np.ndarray, ub: np.ndarray,
     objective = float(h.getInfo().objective_function_value)
     log.debug("reference QP: %d columns, %s in %.3f s", n_col, status, seconds)
     return ReferenceResult(x=x, objective=objective, status=status, seconds=seconds)
+
+
+Instance = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, float, float]
+
+
+def solve_reference_batch(instances: list[Instance], *, time_limit: float | None = None,
+                          timeout: float | None = None) -> list[ReferenceResult]:
+    """Solve several instances ``(caps, eligible, ub, targets, group, alpha, beta)``
+    exactly with HiGHS in one child process (see the module docstring)."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="jianfu-ref-") as tmp:
+        src, dst = os.path.join(tmp, "in.npz"), os.path.join(tmp, "out.npz")
+        arrays: dict[str, np.ndarray] = {"n": np.array(len(instances)),
+                                         "time_limit": np.array(-1.0 if time_limit is None
+                                                                else float(time_limit))}
+        for i, (caps, eligible, ub, targets, group, alpha, beta) in enumerate(instances):
+            n_c, _, n_s = np.shape(eligible)
+            ub = np.broadcast_to(np.asarray(ub, dtype=np.float64).reshape(-1, n_s), (n_c, n_s))
+            for key, value in (("caps", caps), ("eligible", eligible), ("ub", ub),
+                               ("targets", targets), ("group", group),
+                               ("weights", np.array([alpha, beta], dtype=np.float64))):
+                arrays[f"{key}_{i}"] = np.asarray(value)
+        np.savez(src, **arrays)
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        done = subprocess.run([sys.executable, os.path.abspath(__file__), src, dst],
+                              capture_output=True, text=True, timeout=timeout, env=env)
+        if done.returncode != 0:
+            raise RuntimeError(f"HiGHS reference failed: {done.stderr.strip()[-2000:]}")
+        with np.load(dst) as out:
+            return [ReferenceResult(x=out[f"x_{i}"], objective=float(out[f"objective_{i}"]),
+                                    status=str(out[f"status_{i}"]),
+                                    seconds=float(out[f"seconds_{i}"]))
+                    for i in range(len(instances))]
+
+
+def solve_reference(caps: np.ndarray, eligible: np.ndarray, ub: np.ndarray,
+                    targets: np.ndarray, group: np.ndarray, alpha: float, beta: float,
+                    *, time_limit: float | None = None,
+                    timeout: float | None = None) -> ReferenceResult:
+    """Solve the homework QP exactly with HiGHS (in a child process).
+
+    Parameters are those of :func:`jianfu.solver.homework.homework_kernel`;
+    ``time_limit`` is HiGHS' limit in seconds, ``timeout`` the child's.
+
+    Returns
+    -------
+    ReferenceResult
+        ``x`` is zero outside eligible cells; ``objective`` is HiGHS' value, which equals
+        :func:`jianfu.solver.homework.objective` at ``x``; ``seconds`` is HiGHS' solve
+        time (model passing and solving, not the child's start-up).
+    """
+    return solve_reference_batch([(caps, eligible, ub, targets, group, alpha, beta)],
+                                 time_limit=time_limit, timeout=timeout)[0]
+
+
+def _main(src: str, dst: str) -> None:
+    with np.load(src) as data:
+        n = int(data["n"])
+        limit = float(data["time_limit"])
+        out: dict[str, np.ndarray] = {}
+        for i in range(n):
+            alpha, beta = (float(v) for v in data[f"weights_{i}"])
+            res = _solve_highs(data[f"caps_{i}"], data[f"eligible_{i}"], data[f"ub_{i}"],
+                               data[f"targets_{i}"], data[f"group_{i}"], alpha, beta,
+                               time_limit=None if limit < 0 else limit)
+            out[f"x_{i}"] = res.x
+            out[f"objective_{i}"] = np.array(res.objective)
+            out[f"status_{i}"] = np.array(res.status)
+            out[f"seconds_{i}"] = np.array(res.seconds)
+    np.savez(dst, **out)
+
+
+if __name__ == "__main__":
+    import sys
+
+    _main(sys.argv[1], sys.argv[2])

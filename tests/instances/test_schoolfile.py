@@ -345,3 +345,13 @@ def test_write_atomic_never_leaves_half_a_file(tmp_path, monkeypatch):
         write_atomic(target, "new" * 1000)
     assert target.read_text() == "old"
     assert os.listdir(tmp_path) == ["t.txt"]
+
+
+@pytest.mark.parametrize("name", ["demo-nine-year.yaml", "demo-primary-guangdong.yaml"])
+def test_bundled_demo_schools_read_and_have_slack(name):
+    from jianfu.instances.generator import slack_report
+
+    path = Path(__file__).resolve().parents[2] / "instances" / "data" / name
+    school = read_school(path)
+    assert slack_report(school, school.policy())["ok"]
+    assert school.teachers and school.requirements

@@ -111,7 +111,8 @@ def _event(school: School, uid: str, summary: str, location: str, description: s
 
 
 def _slot_text(school: School, lesson: Lesson, start: int, end: int) -> str:
-    return f"{school.days[lesson.day]} 第{lesson.period + 1}节 {format_clock(start)}–{format_clock(end)}"
+    clock = f"{format_clock(start)}–{format_clock(end)}"
+    return f"{school.days[lesson.day]} 第{lesson.period + 1}节 {clock}"
 
 
 def _lesson_events(school: School, lessons: Iterable[Lesson], owner: str, view: str,

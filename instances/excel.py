@@ -68,6 +68,11 @@ def _font(size: float = 10.5, bold: bool = False, color: str | None = None,
                 color=color)
 
 
+def _head(cell: Any) -> None:
+    cell.font, cell.fill, cell.border, cell.alignment = (
+        _font(bold=True), FILL["header"], BORDER, CENTER)
+
+
 def _save(wb: Workbook, path: Path | str) -> Path:
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -431,7 +436,8 @@ def school_mapping(path: Path | str) -> tuple[dict[str, Any], _Places]:
     except FileNotFoundError:
         raise InputError(str(file), "", "文件不存在 file not found") from None
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        raise InputError(str(file), "", f"无法读取 Excel 文件 cannot read the workbook: {exc}") from None
+        raise InputError(str(file), "",
+                         f"无法读取 Excel 文件 cannot read the workbook: {exc}") from None
     places = _Places(source)
     data: dict[str, Any] = {}
 
@@ -601,7 +607,7 @@ def _grid_sheet(ws: Worksheet, grid: Grid) -> None:
     _title(ws, grid.title, grid.subtitle, width)
     for col, text in enumerate(["节次", "时间", *grid.days], start=1):
         cell = ws.cell(3, col, text)
-        cell.font, cell.fill, cell.border, cell.alignment = _font(bold=True), FILL["header"], BORDER, CENTER
+        _head(cell)
     ws.column_dimensions["A"].width = 9
     ws.column_dimensions["B"].width = 13
     for d in range(ndays):
@@ -652,7 +658,7 @@ def _summary_sheet(ws: Worksheet, school: School, policy: Policy, timetable: Tim
         nonlocal row
         for col, text in enumerate(header, start=1):
             cell = ws.cell(row, col, text)
-            cell.font, cell.fill, cell.border, cell.alignment = _font(bold=True), FILL["header"], BORDER, CENTER
+            _head(cell)
         row += 1
         for values in rows:
             for col, value in enumerate(values, start=1):
@@ -719,7 +725,7 @@ def _homework_sheet(ws: Worksheet, table: Any) -> None:
     _title(ws, table.title, table.subtitle, width)
     for col, text in enumerate(["学科", *table.days], start=1):
         cell = ws.cell(3, col, text)
-        cell.font, cell.fill, cell.border, cell.alignment = _font(bold=True), FILL["header"], BORDER, CENTER
+        _head(cell)
     ws.column_dimensions["A"].width = 16
     for d in range(ndays):
         ws.column_dimensions[get_column_letter(2 + d)].width = 12

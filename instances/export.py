@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable
 
 from ..models.errors import InputError
 from ..models.policy import Policy, format_clock
@@ -356,7 +356,8 @@ def homework_tables(school: School, policy: Policy, plan: Any) -> list[HomeworkT
         if policy.no_noon_homework:
             notes.append("中午不布置作业 no homework is set at noon.")
         tables.append(HomeworkTable(
-            c, k.name, f"{k.name} 作业公示", f"{school.name} · {k.grade}年级 · 每日书面作业时长（分钟）",
+            c, k.name, f"{k.name} 作业公示",
+            f"{school.name} · {k.grade}年级 · 每日书面作业时长（分钟）",
             days, tuple(rows), evenings, tuple(notes)))
     return tables
 
@@ -390,7 +391,8 @@ def summary_verdict(summary: Any) -> str:
     if summary is None:
         return "未检查 not checked"
     if summary.compliant:
-        return f"合规 compliant: 无硬性违规 no hard violation · 软规则代价 objective {summary.objective:g}"
+        return (f"合规 compliant: 无硬性违规 no hard violation · "
+                f"软规则代价 objective {summary.objective:g}")
     return f"不合规 NOT compliant: {summary.hard} 处硬性违规 hard violation(s)"
 
 
@@ -431,7 +433,8 @@ def export(out_dir: Path | str, school: School, policy: Policy, timetable: Timet
             formats = tuple(f for f in formats if f != "ics")
             log.info("no term dates: calendars skipped")
         else:
-            raise InputError("--term-start/--term-end", "", "calendars need the term's first and last day")
+            raise InputError("--term-start/--term-end", "",
+                             "日历需要学期起止日期 calendars need the term's first and last day")
     own = None if fmt == "all" else dest
     summary, violations = (check_summary(school, policy, timetable)
                            if {"xlsx", "html"} & set(formats) else (None, None))
@@ -444,12 +447,11 @@ def export(out_dir: Path | str, school: School, policy: Policy, timetable: Timet
             written.append(write_workbook(path, school, policy, timetable, plan, summary,
                                           violations=violations))
         elif f == "html":
-            from .html_site import write_site
+            from .html_site import write_site_files
 
             site = Path(own) if own else out / "site"
-            index = write_site(site, school, policy, timetable, plan, summary,
-                               violations=violations)
-            written.extend(sorted(p for p in index.parent.rglob("*.html")))
+            written.extend(write_site_files(site, school, policy, timetable, plan, summary,
+                                            violations=violations))
         elif f == "ics":
             from .calendar_ics import write_calendars
 
@@ -561,5 +563,6 @@ def example_timetable(school: School) -> Timetable:
 __all__ = [
     "Entry", "Grid", "GridRow", "class_grid", "teacher_grid", "venue_grid", "export",
     "example_school", "example_timetable", "lesson_times", "write_atomic", "summary_rows",
-    "summary_verdict", "check_summary", "homework_tables", "HomeworkTable", "HomeworkDay", "hard_rows", "rule_zh", "FORMATS",
+    "summary_verdict", "check_summary", "homework_tables", "HomeworkTable", "HomeworkDay",
+    "hard_rows", "rule_zh", "FORMATS",
 ]

@@ -21,7 +21,7 @@ from ..models.timetable import Timetable
 from .export import (Grid, HomeworkTable, class_grid, hard_rows, homework_tables, summary_rows,
                      summary_verdict, teacher_grid, venue_grid, write_atomic)
 
-__all__ = ["write_site", "page_name", "render_grid", "CSS"]
+__all__ = ["write_site", "write_site_files", "page_name", "render_grid", "CSS"]
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +142,8 @@ def render_grid(grid: Grid) -> str:
             cells = "".join(
                 f'<td data-day="{d}" class="{"closed" if row.closed and row.closed[d] else ""}">'
                 f'{escape(row.cell_text(d).replace(chr(10), " "))}</td>' for d in range(ndays))
-            out.append(f'<tr class="seg {escape(row.kind)}" data-kind="{escape(row.kind)}">{label}{cells}</tr>')
+            out.append(f'<tr class="seg {escape(row.kind)}" data-kind="{escape(row.kind)}">'
+                       f"{label}{cells}</tr>")
     out.append("</tbody></table></div>")
     return "\n".join(out)
 
@@ -234,22 +235,30 @@ def write_site(out_dir: Path | str, school: School, policy: Policy, timetable: T
                plan: Any = None, summary: Any = None, *,
                violations: Sequence[Any] | None = None) -> Path:
     """Write the static site into ``out_dir``; return the path of ``index.html``."""
+    return write_site_files(out_dir, school, policy, timetable, plan, summary,
+                            violations=violations)[0]
+
+
+def write_site_files(out_dir: Path | str, school: School, policy: Policy, timetable: Timetable,
+                     plan: Any = None, summary: Any = None, *,
+                     violations: Sequence[Any] | None = None) -> list[Path]:
+    """Write the static site into ``out_dir``; return every page written, index first."""
     out = Path(out_dir)
     tables = homework_tables(school, policy, plan) if plan is not None else []
+    pages = [write_atomic(out / "index.html", _index_page(
+        school, policy, timetable, summary, violations, bool(tables)))]
     for c in range(len(school.classes)):
         extra = (f'<a href="{page_name("homework", c)}">作业公示 Homework</a>' if tables else "")
-        write_atomic(out / page_name("class", c),
-                     _grid_page(school, class_grid(school, timetable, c), extra))
+        pages.append(write_atomic(out / page_name("class", c),
+                                  _grid_page(school, class_grid(school, timetable, c), extra)))
     for t in range(len(school.teachers)):
-        write_atomic(out / page_name("teacher", t),
-                     _grid_page(school, teacher_grid(school, timetable, t)))
+        pages.append(write_atomic(out / page_name("teacher", t),
+                                  _grid_page(school, teacher_grid(school, timetable, t))))
     for v in range(len(school.venues)):
-        write_atomic(out / page_name("venue", v),
-                     _grid_page(school, venue_grid(school, timetable, v)))
+        pages.append(write_atomic(out / page_name("venue", v),
+                                  _grid_page(school, venue_grid(school, timetable, v))))
     for table in tables:
-        write_atomic(out / page_name("homework", table.cls),
-                     _homework_page(school, table, page_name("class", table.cls)))
-    index = write_atomic(out / "index.html",
-                         _index_page(school, policy, timetable, summary, violations, bool(tables)))
-    log.info("wrote the site to %s", out)
-    return index
+        pages.append(write_atomic(out / page_name("homework", table.cls),
+                                  _homework_page(school, table, page_name("class", table.cls))))
+    log.info("wrote %d pages to %s", len(pages), out)
+    return pages

@@ -206,3 +206,40 @@ def test_two_lessons_in_one_cell_survive(tmp_path, school, timetable):
     clash = Timetable(timetable.lessons + (extra,), timetable.sessions)
     path = write_workbook(tmp_path / "t.xlsx", school, school.policy(), clash)
     assert read_timetable_xlsx(path, school) == clash
+
+
+def test_workbook_round_trip_with_two_bell_schedules(tmp_path):
+    generator = pytest.importorskip("jianfu.instances.generator")
+    school = generator.generate_school("nine-year", 1, 2)
+    assert len(school.schedules) == 2
+    base = example_timetable(school)
+    # lend a primary teacher one junior lesson: their sheet mixes the two bells
+    primary_teacher = next(x.teacher for x in base.lessons if school.classes[x.cls].schedule == 0)
+    junior = next(x for x in base.lessons if school.classes[x.cls].schedule == 1)
+    moved = Lesson(junior.cls, junior.day, junior.period, junior.subject, primary_teacher,
+                   junior.venue)
+    timetable = Timetable(tuple(x for x in base.lessons if x != junior) + (moved,), base.sessions)
+    path = write_workbook(tmp_path / "t.xlsx", school, school.policy(), timetable)
+    assert read_timetable_xlsx(path, school) == timetable
+    ws = load_workbook(path)[sheet_names(school)[("teacher", primary_teacher)]]
+    texts = [block for row in ws.iter_rows(min_row=4) for c in row[2:] if c.value
+             for block in str(c.value).split("\n\n")]
+    junior_clock = school.schedules[1].periods(junior.day)[junior.period]
+    shown = [t for t in texts if t.startswith(school.classes[junior.cls].name)]
+    assert len(shown) == 1 and shown[0].splitlines()[-1].startswith("(")
+    assert f"{junior_clock.start // 60:02d}:{junior_clock.start % 60:02d}" in shown[0]
+
+
+@pytest.mark.slow
+def test_solved_timetable_is_compliant_in_the_workbook(tmp_path, school):
+    from jianfu.solver import solve
+
+    result = solve(school, school.policy(), time_limit=20, workers=1, seed=0)
+    assert result.timetable is not None
+    summary, violations = check_summary(school, school.policy(), result.timetable)
+    assert summary.compliant
+    path = write_workbook(tmp_path / "t.xlsx", school, school.policy(), result.timetable,
+                          plan=make_plan(school), summary=summary, violations=violations)
+    assert read_timetable_xlsx(path, school) == result.timetable
+    values = [str(c.value) for row in load_workbook(path)["汇总"].iter_rows() for c in row]
+    assert any(v.startswith("合规 compliant") for v in values)

@@ -89,6 +89,8 @@ _POOLS: dict[str, tuple[tuple[tuple[str, ...], int], ...]] = {
 # Small schools: a pool with little work joins a partner (a 科学 teacher takes 化学 too).
 _MERGE = {"化学": "物理", "生物学": "物理", "地理": "历史", "美术": "音乐"}
 _MIN_POOL_LOAD = 8
+# Upper end of a realistic weekly load (~12–18 primary, ~10–16 junior).
+_HARD_MAX = {"primary": 18, "junior": 16}
 # Subjects the 班主任 pair also teaches in their own classes.
 _MAIN_EXTRA = {"primary": {"语文": (), "数学": ("道德与法治",)},
                "junior": {"语文": (), "数学": ("劳动",)}}
@@ -424,13 +426,14 @@ def _allocate(classes: Sequence[SchoolClass], plan: list[list[tuple[str, int, in
             total = sum(loads)
             if not total:
                 continue
-            count = max(1, math.ceil(total / most))
-            share = total / count
-            owners: list[int] = []
-            done = 0.0
-            for load in loads:
-                owners.append(min(count - 1, int((done + load / 2) // share)))
-                done += load
+            # As few teachers as keep every load within the stage's upper bound, but no
+            # fewer than the pool's usual load suggests less one (a 地理 teacher with 16
+            # periods rather than two with 8).
+            count = max(1, math.ceil(total / most) - 1)
+            owners = _split(loads, count)
+            while _largest_run(loads, owners) > max(_HARD_MAX[stage], max(loads)):
+                count += 1
+                owners = _split(loads, count)
             ids = {}
             for (c, ss), owner in zip(items, owners):
                 if owner not in ids:
@@ -440,6 +443,46 @@ def _allocate(classes: Sequence[SchoolClass], plan: list[list[tuple[str, int, in
                 for s in ss:
                     assignment[(c, s)] = ids[owner]
     return teachers, assignment
+
+
+def _split(loads: Sequence[int], count: int) -> list[int]:
+    """Owner of each item: at most ``count`` contiguous runs (a teacher takes classes in
+    order) with the smallest possible largest load."""
+    def runs(cap: int) -> list[int]:   # greedy fill, each run at most ``cap``
+        owners, owner, acc = [], 0, 0
+        for load in loads:
+            if acc and acc + load > cap:
+                owner, acc = owner + 1, 0
+            owners.append(owner)
+            acc += load
+        return owners
+
+    low, high = max(max(loads), math.ceil(sum(loads) / count)), sum(loads)
+    while low < high:
+        mid = (low + high) // 2
+        if runs(mid)[-1] < count:
+            high = mid
+        else:
+            low = mid + 1
+    # Balance: a new run starts when the item's midpoint passes the next equal share,
+    # or when the smallest feasible largest load ``low`` would be exceeded.
+    share = sum(loads) / count
+    owners, owner, acc, done = [], 0, 0, 0
+    for load in loads:
+        want = min(count - 1, int((done + load / 2) // share))
+        if acc and (want > owner or acc + load > low):
+            owner, acc = owner + 1, 0
+        owners.append(owner)
+        acc += load
+        done += load
+    return owners
+
+
+def _largest_run(loads: Sequence[int], owners: Sequence[int]) -> int:
+    totals: dict[int, int] = defaultdict(int)
+    for load, owner in zip(loads, owners):
+        totals[owner] += load
+    return max(totals.values())
 
 
 def _stage_pools(stage: str, members: Sequence[int], periods: list[dict[str, int]]
@@ -637,12 +680,30 @@ def _ground_parts(school: School, policy: Policy) -> list[dict[str, Any]]:
 
 
 def _ground_need(school: School, policy: Policy, pe_ratio: float) -> float:
-    """Ground capacity that holds, at any instant, every schedule's PE lessons (at a
-    per-period rate of ``pe_per_period / pe_ratio``) or its activity sessions of a day.
-    A schedule's lessons and its activity segment never overlap, so the worst instant
-    needs at most the sum over schedules of the larger of the two."""
-    return sum(max(row["pe_per_period"] / pe_ratio, row["sessions_per_day"])
-               for row in _ground_parts(school, policy))
+    """Ground capacity that holds, at every instant, the PE lessons and activity sessions
+    that may be in progress then.
+
+    Each bell schedule contributes, during each of its periods, its PE lessons per
+    period on average divided by ``pe_ratio`` (so the solver may place up to that many
+    at once), and during its activity segment its sessions of a day. A schedule's
+    lessons and activity segment never overlap; two schedules (小学部, 初中部) may, and
+    then their uses add up. The answer is the largest sum over the week's instants.
+    """
+    parts = _ground_parts(school, policy)
+    groups = _by_schedule(school)
+    worst = 0.0
+    for d in range(len(school.days)):
+        uses: list[tuple[int, int, float]] = []
+        for (s, _), row in zip(groups.items(), parts):
+            day = school.schedules[s].days[d]
+            if row["pe_lessons"]:
+                rate = row["pe_per_period"] / pe_ratio
+                uses += [(p.start, p.end, rate) for p in day.periods]
+            if row["sessions"] and day.activity is not None:
+                uses.append((day.activity.start, day.activity.end, row["sessions_per_day"]))
+        for t in {start for start, _, _ in uses}:
+            worst = max(worst, sum(w for start, end, w in uses if start <= t < end))
+    return worst
 
 
 # --- slack report ----------------------------------------------------------------------------
@@ -710,11 +771,11 @@ def _ground_rows(school: School, policy: Policy, classes: list[dict[str, Any]],
                  problems: list[str]) -> dict[str, Any]:
     parts = _ground_parts(school, policy)
     capacity = sum(school.venues[v].capacity for v in school.venues_of_kind(GROUND))
-    need = sum(max(p["pe_per_period"] / GROUND_PE_MAX_RATIO, p["sessions_per_day"]) for p in parts)
+    need = _ground_need(school, policy, GROUND_PE_MAX_RATIO)
     if any(p["pe_lessons"] or p["sessions"] for p in parts) and need > capacity:
         problems.append(f"操场 ground: 需要容量 {need:.1f} > {capacity} (PE lessons per period / "
                         f"{GROUND_PE_MAX_RATIO:.0%} or activity sessions of a day, summed over "
-                        f"bell schedules)")
+                        f"overlapping bell schedules)")
     return {"capacity": capacity, "need": need, "schedules": parts}
 
 

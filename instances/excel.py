@@ -161,7 +161,7 @@ HELP = (
     "   任课: one row per class and subject; blank periods = the national curriculum.",
     "7. 时间请写成 08:20 这样的文字。 Write times as text such as 08:20.",
     "",
-    "保存后运行 Then run:  jianfu solve school.xlsx -o out/",
+    "保存后交给 jianfu 排课。 Save the workbook, then let jianfu build the timetable.",
 )
 
 
@@ -394,7 +394,7 @@ class _Places:
         return InputError(self.locate(path), value, problem)
 
 
-def _columns(ws: Worksheet, sheet: str) -> dict[str, int]:
+def _columns(ws: Worksheet, sheet: str, source: str) -> dict[str, int]:
     """Column of each field, found by the field names of row 2 (or the headers of row 1)."""
     known = {key: zh for key, zh, _ in COLUMNS[sheet]}
     by_zh = {zh: key for key, zh in known.items()}
@@ -408,7 +408,7 @@ def _columns(ws: Worksheet, sheet: str) -> dict[str, int]:
             found[key] = col
     missing = [k for k in known if k not in found]
     if "name" in missing or ("class" in missing and sheet == "任课"):
-        raise InputError(f"{sheet}!1", "", f"表头缺少列 missing header column {missing[0]} "
+        raise InputError(f"{source}: {sheet}!1", "", f"表头缺少列 missing header column {missing[0]} "
                                           f"({known[missing[0]]}); keep rows 1 and 2 of the template")
     return found
 
@@ -443,7 +443,7 @@ def school_mapping(path: Path | str) -> tuple[dict[str, Any], _Places]:
 
     ws = _sheet(wb, "学校", source)
     if ws is None:
-        raise InputError(source, "学校", "缺少工作表 missing sheet 学校 (use `jianfu excel template`)")
+        raise InputError(source, "学校", "缺少工作表 missing sheet 学校 (start from the template)")
     policy: dict[str, Any] = {}
     for row in range(3, ws.max_row + 1):
         if str(ws.cell(row, 1).value or "").strip() == EXAMPLE_MARK:
@@ -476,7 +476,7 @@ def school_mapping(path: Path | str) -> tuple[dict[str, Any], _Places]:
     ws = _sheet(wb, "作息时间", source)
     schedules: dict[str, dict[str, list[dict[str, Any]]]] = {}
     if ws is not None:
-        cols = _columns(ws, "作息时间")
+        cols = _columns(ws, "作息时间", source)
         for row, v in _data_rows(ws, cols):
             name = _plain(v.get("schedule")) or "默认作息"
             day = _plain(v.get("day")) or "每天"
@@ -502,7 +502,7 @@ def school_mapping(path: Path | str) -> tuple[dict[str, Any], _Places]:
         ws = _sheet(wb, sheet, source)
         if ws is None:
             return
-        cols = _columns(ws, sheet)
+        cols = _columns(ws, sheet, source)
         items = []
         for row, v in _data_rows(ws, cols):
             i = len(items)

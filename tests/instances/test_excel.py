@@ -243,3 +243,19 @@ def test_solved_timetable_is_compliant_in_the_workbook(tmp_path, school):
     assert read_timetable_xlsx(path, school) == result.timetable
     values = [str(c.value) for row in load_workbook(path)["汇总"].iter_rows() for c in row]
     assert any(v.startswith("合规 compliant") for v in values)
+
+
+def test_damaged_header_and_missing_sheet_are_named(tmp_path, school):
+    good = write_filled(tmp_path / "good.xlsx", school)
+    wb = load_workbook(good)
+    ws = wb["教师"]
+    ws["B1"], ws["B2"] = "名字", "who"                 # the name column lost its headers
+    wb.save(tmp_path / "h.xlsx")
+    with pytest.raises(InputError) as err:
+        read_school_xlsx(tmp_path / "h.xlsx")
+    assert str(err.value).startswith("h.xlsx: 教师!1") and "name" in str(err.value)
+    wb = load_workbook(good)
+    del wb["学校"]
+    wb.save(tmp_path / "s.xlsx")
+    with pytest.raises(InputError, match="学校"):
+        read_school_xlsx(tmp_path / "s.xlsx")

@@ -88,3 +88,28 @@ def test_export_bad_requests_are_input_errors(tmp_path, school, timetable):
         export(tmp_path, school, school.policy(), timetable, fmt="pdf")
     with pytest.raises(InputError):
         export(tmp_path, school, school.policy(), timetable, fmt="ics")
+
+
+def test_weekend_bucket_and_over_cap_evenings(tmp_path, school, timetable):
+    from jianfu.instances.export import homework_tables
+    from jianfu.models.homework import WEEKEND
+
+    subjects = tuple(s.name for s in school.subjects)
+    s = {n: i for i, n in enumerate(subjects)}
+    days = plan_days(school, True)
+    assert days[-1] == WEEKEND
+    entries = (HomeworkEntry(0, 0, s["语文"], 40), HomeworkEntry(0, 0, s["数学"], 30),
+               HomeworkEntry(0, 5, s["数学"], 20))
+    plan = HomeworkPlan(school=school.name, profile="panjin", days=days, weekend=True,
+                        classes=tuple(c.name for c in school.classes), subjects=subjects,
+                        entries=entries, targets=(), metrics=HomeworkMetrics(*([0] * 13)))
+    policy = school.policy("panjin")                     # 45 minutes for grade 3
+    table = homework_tables(school, policy, plan)[0]
+    assert table.days == days
+    assert [e.total for e in table.evenings] == [70, 0, 0, 0, 0, 20]
+    assert [e.over for e in table.evenings] == [True] + [False] * 5
+    assert [e.cap for e in table.evenings] == [45] * 6
+    frame = pd.read_csv(write_tidy(tmp_path, school, timetable, plan, policy)[1],
+                        encoding="utf-8-sig")
+    assert frame.loc[frame["day"] == WEEKEND, "weekend"].tolist() == [True]
+    assert set(frame["daily_cap"]) == {45}

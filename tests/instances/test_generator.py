@@ -289,3 +289,24 @@ def test_slack_report_rows():
     parts = report["ground"]["schedules"]
     assert len(parts) == 1 and parts[0]["sessions"] == sum(row["sessions"] for row in report["classes"])
     assert math.isfinite(report["ground"]["need"])
+
+
+# --- property: any generated school round-trips through its file and has slack ---------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from jianfu.instances.schoolfile import load_yaml, school_from_dict  # noqa: E402
+
+
+@settings(max_examples=20, deadline=None)
+@given(preset=st.sampled_from(sorted(PRESETS)), cpg=st.integers(1, 4),
+       seed=st.integers(0, 2**31), profile=st.sampled_from(PROFILE_NAMES))
+def test_any_generated_school_round_trips_and_has_slack(preset, cpg, seed, profile):
+    policy = PROFILES[profile]
+    school = generate_school(preset, cpg, seed, policy)
+    assert school_from_dict(load_yaml(dump_school(school)), "g.yaml") == school
+    report = slack_report(school, policy)
+    assert report["ok"], report["problems"]
+    for i in range(len(school.classes)):
+        assert 0 <= sessions_needed(school, policy, i) <= len(school.days)

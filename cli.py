@@ -29,6 +29,7 @@ if not __package__:  # `python cli.py`: make the repository importable as `jianf
 
 from .models.errors import InputError  # noqa: E402
 
+SCHOOL_COPY = "school.yaml"  # `jianfu solve` keeps the school beside its timetable for `export`
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION = 0, 1, 2, 3, 4
 
 
@@ -144,6 +145,7 @@ class _Progress:
 def cmd_solve(args: argparse.Namespace) -> int:
     school = _load_school(args.school)
     from .instances.files import write_atomic
+    from .instances.schoolfile import write_school
     from .instances.timetable_io import read_timetable, write_timetable
     from .models.checker import check, format_violations, summarize
     from .solver import solve
@@ -175,6 +177,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return 70
     report = format_result(result, school, policy, summary)
+    print(report)
     if verdict:
         report += "\n\n== 检查结果 Checker verdict ==\n" + verdict
     out.mkdir(parents=True, exist_ok=True)
@@ -182,8 +185,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
         meta = {"status": str(result.status), "objective": result.objective, "bound": result.bound,
                 "profile": policy.name}
         write_timetable(result.timetable, school, out / "timetable.json", meta=meta)
+    write_school(school, out / SCHOOL_COPY)
     write_atomic(out / "report.txt", report + "\n")
-    print(report)
     print(f"\nwrote {out / 'report.txt'}" + (f" and {out / 'timetable.json'}" if result.timetable else ""))
     status = str(result.status)
     if result.timetable is not None:
@@ -191,6 +194,62 @@ def cmd_solve(args: argparse.Namespace) -> int:
     if status == "INFEASIBLE":
         return EXIT_INFEASIBLE
     return EXIT_NO_SOLUTION
+
+
+# --- template and export ---------------------------------------------------------------
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from .instances.excel import write_template
+
+    if Path(args.output).suffix.lower() != ".xlsx":
+        raise InputError("template", args.output, "the template is an Excel file: name it *.xlsx")
+    write_template(args.output)
+    print(f"wrote {args.output}: fill in the sheets (示例 rows are ignored), then "
+          f"`jianfu solve {args.output} -o OUT`")
+    return EXIT_OK
+
+
+def _solved_dir(out: Path, school_path: str | None):
+    """The school, timetable and homework plan of a `jianfu solve` output folder."""
+    from .instances.timetable_io import read_timetable
+
+    school = _load_school(school_path or str(out / SCHOOL_COPY))
+    timetable_path = out / "timetable.json"
+    if not timetable_path.is_file():
+        raise InputError(str(timetable_path), "", "no timetable here: run `jianfu solve … -o OUT` first")
+    timetable = read_timetable(timetable_path, school)
+    plan = None
+    quotas = out / "quotas.csv"
+    if quotas.is_file():
+        from .instances.homework_io import read_plan
+
+        plan = read_plan(quotas, school)
+    return school, timetable, plan
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from .instances.export import export
+
+    out = Path(args.source)
+    if not out.is_dir():
+        raise InputError(args.source, "", "not a folder written by `jianfu solve`")
+    school, timetable, plan = _solved_dir(out, args.school)
+    policy = _policy(school, args.policy)
+    dates = []
+    for flag, text in (("--term-start", args.term_start), ("--term-end", args.term_end)):
+        try:
+            dates.append(date.fromisoformat(text) if text else None)
+        except ValueError:
+            raise InputError(flag, text, "a date like 2026-09-01") from None
+    written = export(out, school, policy, timetable, plan, fmt=args.format,
+                     term_start=dates[0], term_end=dates[1], dest=args.output)
+    for path in written[:10]:
+        print(f"wrote {path}")
+    if len(written) > 10:
+        print(f"… and {len(written) - 10} more files")
+    return EXIT_OK
 
 
 # --- homework -------------------------------------------------------------------------
@@ -269,6 +328,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--log", action="store_true", help="log the CP-SAT search")
     p.add_argument("-o", "--output", required=True, help="output directory")
     p.set_defaults(func=cmd_solve)
+
+    p = sub.add_parser("template", help="空白Excel模板 write a blank, documented Excel school template")
+    p.add_argument("output", help="workbook to write (*.xlsx)")
+    p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("export", help="导出 Excel / 网页 / 日历 / CSV for people")
+    p.add_argument("source", help="a folder written by `jianfu solve` (timetable.json, school.yaml)")
+    p.add_argument("--format", required=True, choices=["xlsx", "html", "ics", "csv", "all"])
+    p.add_argument("--school", help="school file (default: SOURCE/school.yaml)")
+    p.add_argument("--policy", default=None)
+    p.add_argument("--term-start", help="first day of term for calendars, e.g. 2026-09-01")
+    p.add_argument("--term-end", help="last day of term for calendars, e.g. 2027-01-22")
+    p.add_argument("-o", "--output", default=None, help="file or folder (default: inside SOURCE)")
+    p.set_defaults(func=cmd_export)
 
     hw = sub.add_parser("homework", help="作业统筹 homework quotas").add_subparsers(dest="action", required=True)
     p = hw.add_parser("plan", help="daily homework minutes per class and subject")

@@ -13,8 +13,6 @@ or ``all``.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from ..models.errors import InputError
+from .files import write_atomic as _write_atomic
 from ..models.policy import Policy, format_clock
 from ..models.school import (BellSchedule, DaySchedule, Requirement, School, SchoolClass,
                              Segment, SegmentKind, Teacher, Unavailable, Venue)
@@ -41,32 +40,9 @@ VENUE_MARK = "@"   # a cell line "@实验室1" names the lesson's venue
 # --- files ------------------------------------------------------------------------------
 
 def write_atomic(path: Path | str, data: str | bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (temp file in the same folder, then rename).
-
-    Uses :func:`jianfu.instances.files.write_atomic` when the project has it, so every
-    writer in jianfu behaves the same; falls back to the same recipe here.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        from .files import write_atomic as shared
-    except ImportError:
-        shared = None
-    if shared is not None:
-        shared(path, data)
-        return path
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    """Write ``data`` to ``path`` atomically (see :func:`jianfu.instances.files.write_atomic`)."""
+    _write_atomic(path, data)
+    return Path(path)
 
 
 # --- grids ------------------------------------------------------------------------------

@@ -744,7 +744,8 @@ def _teacher_rows(school: School, policy: Policy, problems: list[str]) -> list[d
         rows.append({"teacher": t.name, "load": load, "available": available, "ratio": ratio})
         if ratio > TEACHER_MAX_RATIO:
             problems.append(f"教师 {t.name}: 周课时 {load} / 可用节数 {available} = {ratio:.0%} "
-                            f"> {TEACHER_MAX_RATIO:.0%} (teacher load too close to available slots)")
+                            f"> {TEACHER_MAX_RATIO:.0%} "
+                            f"(teacher load too close to available slots)")
         daily = _daily_lessons(school, policy, i)
         for d, n in enumerate(per_day):
             if daily > n:

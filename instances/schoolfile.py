@@ -84,8 +84,8 @@ _Loader.yaml_implicit_resolvers = {
 }
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:int",
-    re.compile(r"""^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$""",
-               re.X),
+    re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)"
+               r"|[-+]?0x[0-9a-fA-F_]+)$"),
     list("-+0123456789"))
 
 
@@ -106,7 +106,8 @@ def _read_data(path: Path) -> Any:
             return json.loads(text)
         return load_yaml(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: line {exc.lineno}", "", f"JSON 格式错误 bad JSON: {exc.msg}") from None
+        raise InputError(f"{path}: line {exc.lineno}", "",
+                         f"JSON 格式错误 bad JSON: {exc.msg}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}: line {mark.line + 1}" if mark is not None else str(path)
@@ -287,8 +288,8 @@ def read_school(path: str | os.PathLike[str]) -> School:
     return school_from_dict(data, str(file), base_dir=file.parent)
 
 
-def school_from_dict(data: Mapping[str, Any], source: str, base_dir: str | os.PathLike[str] | None = None
-                     ) -> School:
+def school_from_dict(data: Mapping[str, Any], source: str,
+                     base_dir: str | os.PathLike[str] | None = None) -> School:
     """Build a :class:`School` from the parsed contents of a school file.
 
     Parameters
@@ -419,7 +420,8 @@ def _read_day(r: _Reader, raw: Any, path: str) -> DaySchedule:
         if b.start < a.end:
             raise r.error(f"{path}[{j + 1}]", f"{_clock_text(b.start)}-{_clock_text(b.end)}",
                           f"与前一时段重叠 overlaps the segment before it "
-                          f"({_clock_text(a.start)}-{_clock_text(a.end)}); list segments in time order")
+                          f"({_clock_text(a.start)}-{_clock_text(a.end)}); "
+                          f"list segments in time order")
     try:
         return DaySchedule(segments)
     except InputError as exc:
@@ -517,7 +519,8 @@ def _read_venues(r: _Reader, raw: Any) -> tuple[Venue, ...]:
 
 
 def _read_classes(r: _Reader, raw: Any, schedules: tuple[BellSchedule, ...],
-                  schedule_index: Mapping[str, int], days: tuple[str, ...]) -> tuple[SchoolClass, ...]:
+                  schedule_index: Mapping[str, int], days: tuple[str, ...]
+                  ) -> tuple[SchoolClass, ...]:
     classes = []
     names: set[str] = set()
     for i, item in enumerate(r.seq(raw, "classes")):
@@ -664,7 +667,8 @@ def _read_requirements(r: _Reader, raw: Any, classes: tuple[SchoolClass, ...],
 
 # --- writing ---------------------------------------------------------------------------------
 
-def school_to_dict(school: School, base_dir: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+def school_to_dict(school: School, base_dir: str | os.PathLike[str] | None = None
+                   ) -> dict[str, Any]:
     """The school file contents (plain dicts, lists, strings and numbers) for ``school``.
 
     Fields at their defaults are left out (requirement periods equal to the curriculum,
@@ -760,7 +764,8 @@ def _class_to_dict(school: School, c: SchoolClass) -> dict[str, Any]:
 
 def _teacher_to_dict(school: School, i: int) -> dict[str, Any]:
     t = school.teachers[i]
-    out: dict[str, Any] = {"name": t.name, "subjects": [school.subjects[s].name for s in t.subjects]}
+    out: dict[str, Any] = {"name": t.name,
+                           "subjects": [school.subjects[s].name for s in t.subjects]}
     if t.max_periods_per_day is not None:
         out["max_periods_per_day"] = t.max_periods_per_day
     if t.unavailable:
@@ -858,7 +863,8 @@ def _flowing(data: dict[str, Any]) -> dict[str, Any]:
             out[key] = [_Flow(x) for x in data[key]]
     reqs = data["requirements"]
     if isinstance(reqs, dict):
-        out["requirements"] = {c: {s: _Flow(b) for s, b in body.items()} for c, body in reqs.items()}
+        out["requirements"] = {c: {s: _Flow(b) for s, b in body.items()}
+                               for c, body in reqs.items()}
     else:
         out["requirements"] = [_Flow(x) for x in reqs]
     return out

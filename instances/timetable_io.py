@@ -98,7 +98,8 @@ def timetable_from_dict(data: Mapping[str, Any], school: School, source: str) ->
         x = record(raw, path, _LESSON, ("class", "day", "period", "subject", "teacher"))
         period = x["period"]
         if isinstance(period, bool) or not isinstance(period, int) or period < 1:
-            raise err(f"{path}.period", period, "节次应为 ≥ 1 的整数 a whole number ≥ 1 (1 = first period)")
+            raise err(f"{path}.period", period,
+                      "节次应为 ≥ 1 的整数 a whole number ≥ 1 (1 = first period)")
         lessons.append(Lesson(
             cls=ref(x["class"], f"{path}.class", school.class_index, "班级"),
             day=ref(x["day"], f"{path}.day", days, "日期"),
@@ -129,7 +130,8 @@ def _load(path: Path) -> Any:
     except FileNotFoundError:
         raise InputError(str(path), "", "文件不存在 file not found") from None
     except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: line {exc.lineno}", "", f"JSON 格式错误 bad JSON: {exc.msg}") from None
+        raise InputError(f"{path}: line {exc.lineno}", "",
+                         f"JSON 格式错误 bad JSON: {exc.msg}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(str(path), "", f"无法读取 cannot read: {exc}") from None
 

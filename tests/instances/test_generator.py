@@ -287,7 +287,8 @@ def test_slack_report_rows():
     assert {row["class"] for row in report["classes"]} == {c.name for c in school.classes}
     assert all(row["periods"] == row["profile"] == row["slots"] for row in report["classes"])
     parts = report["ground"]["schedules"]
-    assert len(parts) == 1 and parts[0]["sessions"] == sum(row["sessions"] for row in report["classes"])
+    assert len(parts) == 1
+    assert parts[0]["sessions"] == sum(row["sessions"] for row in report["classes"])
     assert math.isfinite(report["ground"]["need"])
 
 

@@ -1,0 +1,687 @@
+"""District runs: every school of a district, on this machine or a Dask cluster.
+
+:func:`solve_district` reads a district directory (:mod:`jianfu.instances.district`),
+then
+
+1. fixes the 走教 teachers' half-days first (:func:`assign_itinerant`): each half-day
+   (上午 / 下午 of a school day) of an itinerant teacher goes to exactly one of their
+   schools, so that every school gets enough of the teacher's slots for its share of
+   the teacher's lessons; each school then sees the teacher's other half-days as
+   unavailability (:func:`restrict_school`). The schools are independent after that,
+   and no itinerant teacher can be in two schools in the same half-day;
+2. solves the schools in parallel with Dask distributed (a local cluster of
+   single-threaded worker processes, or an existing cluster at ``tcp://host:port``),
+   largest first; each school's ``timetable.json``, ``report.txt`` and ``result.json``
+   are written atomically as soon as it finishes; a school that fails (infeasible, no
+   timetable in time, an exception, a worker that died) is reported with its reason
+   and the others go on;
+3. re-running the same command resumes: a school whose ``result.json`` has the same
+   input fingerprint and a finished status is not solved again;
+4. plans homework quotas for every class of the district in one kernel call
+   (:func:`plan_district_homework`) and writes each school's ``quotas.csv``;
+5. writes ``summary.csv`` (one row per school).
+
+Output layout: ``OUT/<school file stem>/{timetable.json,report.txt,quotas.csv,
+result.json}``, ``OUT/itinerant.json`` (the half-day assignment) and
+``OUT/summary.csv``. Progress goes to a callback (the CLI draws the bar).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import io
+import json
+import logging
+import math
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+
+from ..instances.district import District, load_schools, output_dir_of, read_district
+from ..instances.files import write_atomic
+from ..instances.homework_io import QUOTA_COLUMNS
+from ..instances.timetable_io import dump_timetable, read_timetable
+from ..models.checker import check, format_violations, summarize
+from ..models.district_check import HALVES, half_day_cut, half_of
+from ..models.errors import InputError
+from ..models.homework import HomeworkEntry, HomeworkPlan
+from ..models.homework_check import check_homework
+from ..models.school import School, Unavailable
+from ..models.timetable import Timetable
+from .homework import ArraySolution, _metrics, build_problem, objective, solve_arrays
+
+log = logging.getLogger(__name__)
+
+__all__ = ["HalfDay", "assign_itinerant", "restrict_school", "school_fingerprint",
+           "SchoolOutcome", "DistrictProgress", "DistrictRun", "HomeworkRun", "solve_district",
+           "plan_district_homework", "format_summary_table", "SUMMARY_COLUMNS", "output_dir_of"]
+
+HalfDay = tuple[int, int]          # (day index, 0 上午 / 1 下午)
+#: Share of an itinerant teacher's assigned slots their lessons may fill in a school.
+ITINERANT_RATIO = 0.7
+#: Statuses of a finished school (not solved again on resume).
+FINISHED = ("OPTIMAL", "FEASIBLE", "INFEASIBLE")
+SUMMARY_COLUMNS = ("school", "file", "status", "classes", "resumed", "time_to_first", "runtime",
+                   "objective", "bound", "gap", "hard_violations", "soft_penalty", "reason")
+
+
+# --- itinerant half-days -----------------------------------------------------------------------
+
+def _half_capacity(school: School, teacher: int) -> dict[HalfDay, int]:
+    """Distinct lesson times per half-day the teacher could teach in ``school`` (their
+    classes' day shapes, minus their own unavailability)."""
+    t = school.teachers[teacher]
+    classes = {school.requirements[q].cls for q in school.requirements_of_teacher[teacher]}
+    times: dict[HalfDay, set[tuple[int, int]]] = {(d, h): set() for d in range(len(school.days))
+                                                  for h in (0, 1)}
+    for c in classes:
+        for d in range(len(school.days)):
+            periods = school.day_of(c, d).periods[:school.usable_periods(c, d)]
+            for p, seg in enumerate(periods):
+                if any(u.overlaps(d, seg.start, seg.end) for u in t.unavailable):
+                    continue
+                half = half_of(school, c, d, p)
+                assert half is not None
+                times[(d, half)].add((seg.start, seg.end))
+    return {k: len(v) for k, v in times.items()}
+
+
+def assign_itinerant(district: District, schools: Mapping[str, School],
+                     ratio: float = ITINERANT_RATIO) -> dict[str, dict[str, tuple[HalfDay, ...]]]:
+    """Give each half-day of each itinerant teacher to exactly one of their schools.
+
+    Greedy and deterministic: while a school has fewer of the teacher's usable slots
+    than ``load / ratio``, the school with the largest relative shortfall takes the free
+    half-day that adds a new day for it (so its lessons can spread over the week), has
+    the most slots for it and the fewest for the other schools. Half-days left over go
+    to the school with the least room per lesson. A school with no lessons of the
+    teacher gets no half-day.
+
+    Returns
+    -------
+    dict
+        Teacher name → school name → half-days ``(day, half)``.
+
+    Raises
+    ------
+    InputError
+        When the teacher's half-days cannot give every school enough room (naming the
+        teacher, the schools and the loads), or their schools' days differ.
+    """
+    out: dict[str, dict[str, tuple[HalfDay, ...]]] = {}
+    for i, t in enumerate(district.itinerant):
+        where = f"district.yaml: itinerant[{i}]"
+        days = schools[t.schools[0]].days
+        for name in t.schools:
+            if schools[name].days != days:
+                raise InputError(f"{where}.schools", name,
+                                 f"school days {list(schools[name].days)} differ from "
+                                 f"{t.schools[0]}'s {list(days)}")
+        load: dict[str, int] = {}
+        cap: dict[str, dict[HalfDay, int]] = {}
+        for name in t.schools:
+            school = schools[name]
+            k = school.teacher_index[t.name]
+            load[name] = sum(school.requirements[q].periods for q in school.requirements_of_teacher[k])
+            cap[name] = _half_capacity(school, k)
+        need = {n: math.ceil(load[n] / ratio) if load[n] else 0 for n in t.schools}
+        free = [(d, h) for d in range(len(days)) for h in (0, 1)]
+        got = {n: 0 for n in t.schools}
+        mine: dict[str, list[HalfDay]] = {n: [] for n in t.schools}
+        while True:
+            short = [n for n in t.schools if got[n] < need[n]]
+            if not short:
+                break
+            n = max(short, key=lambda s: ((need[s] - got[s]) / need[s], -t.schools.index(s)))
+            options = [h for h in free if cap[n][h] > 0]
+            if not options:
+                raise InputError(
+                    where, t.name,
+                    f"走教教师的半天不够分配 the half-days cannot hold the teacher's lessons: "
+                    + ", ".join(f"{s} {load[s]} periods (room {got[s]} of {need[s]} needed)"
+                                for s in t.schools))
+            used_days = {d for d, _ in mine[n]}
+            best = max(options, key=lambda h: (h[0] not in used_days, cap[n][h],
+                                               -sum(cap[o][h] for o in t.schools if o != n),
+                                               -h[0] * 2 - h[1]))
+            free.remove(best)
+            mine[n].append(best)
+            got[n] += cap[n][best]
+        for h in list(free):
+            takers = [n for n in t.schools if load[n] and cap[n][h] > 0]
+            if not takers:
+                continue
+            n = min(takers, key=lambda s: (got[s] / load[s], t.schools.index(s)))
+            mine[n].append(h)
+            got[n] += cap[n][h]
+        out[t.name] = {n: tuple(sorted(mine[n])) for n in t.schools}
+        log.info("itinerant %s: %s", t.name,
+                 "; ".join(f"{n}: {len(mine[n])} half-days for {load[n]} periods"
+                           for n in t.schools))
+    return out
+
+
+def restrict_school(school: School, halves: Mapping[str, Sequence[HalfDay]]) -> School:
+    """``school`` with each itinerant teacher (name → their half-days here) unavailable in
+    every other half-day (``[0, cut)`` for 上午, ``[cut, 24:00)`` for 下午)."""
+    if not halves:
+        return school
+    cuts = [half_day_cut(school, d) for d in range(len(school.days))]
+    teachers = list(school.teachers)
+    for name, mine in halves.items():
+        k = school.teacher_index[name]
+        allowed = set(mine)
+        extra = []
+        for d in range(len(school.days)):
+            if (d, 0) not in allowed:
+                extra.append(Unavailable(d, 0, cuts[d]))
+            if (d, 1) not in allowed:
+                extra.append(Unavailable(d, cuts[d], 24 * 60))
+        teachers[k] = dataclasses.replace(teachers[k],
+                                          unavailable=teachers[k].unavailable + tuple(extra))
+    return dataclasses.replace(school, teachers=tuple(teachers))
+
+
+def school_fingerprint(school: School) -> str:
+    """A hash of the (restricted) school: a finished result is reused only for the same one."""
+    return hashlib.sha256(repr(school).encode("utf-8")).hexdigest()[:16]
+
+
+# --- one school (runs inside a Dask worker) -----------------------------------------------------
+
+def _solve_task(name: str, school: School, time_limit: float, cp_workers: int,
+                seed: int) -> dict[str, Any]:
+    """Solve and check one school; returns plain data (the client writes the files)."""
+    from .result import format_result
+    from .solve import solve
+
+    policy = school.policy()
+    result = solve(school, policy, time_limit=time_limit, workers=cp_workers, seed=seed)
+    out: dict[str, Any] = {
+        "name": name, "status": str(result.status), "runtime": result.runtime,
+        "time_to_first": result.time_to_first, "objective": result.objective,
+        "bound": result.bound, "gap": result.gap, "timetable": result.timetable,
+        "hard": None, "soft": None, "reason": " ".join(result.explanation)}
+    summary = None
+    verdict = ""
+    if result.timetable is not None:
+        violations = check(school, policy, result.timetable)
+        summary = summarize(violations, policy)
+        verdict = format_violations(violations, summary)
+        out["hard"], out["soft"] = summary.hard, summary.objective
+        if not summary.compliant:
+            out["status"] = "FAILED"
+            out["reason"] = ("internal error: the solver's timetable fails the checker — "
+                             + "; ".join(v.message for v in violations if v.hard)[:500])
+    report = format_result(result, school, policy, summary)
+    if verdict:
+        report += "\n\n== 检查结果 Checker verdict ==\n" + verdict
+    out["report"] = report
+    return out
+
+
+# --- records ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class SchoolOutcome:
+    """How one school ended. ``status``: OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN or FAILED."""
+
+    name: str
+    file: str
+    status: str
+    classes: int
+    resumed: bool = False
+    time_to_first: float | None = None
+    runtime: float = 0.0
+    objective: float = math.nan
+    bound: float = math.nan
+    gap: float = math.nan
+    hard_violations: int | None = None
+    soft_penalty: float | None = None
+    reason: str = ""
+
+    @property
+    def solved(self) -> bool:
+        return self.status in ("OPTIMAL", "FEASIBLE")
+
+    def row(self) -> dict[str, Any]:
+        """The ``summary.csv`` row (:data:`SUMMARY_COLUMNS`)."""
+        return {k: getattr(self, "name" if k == "school" else k) for k in SUMMARY_COLUMNS}
+
+
+@dataclass(frozen=True, slots=True)
+class DistrictProgress:
+    """A progress report: schools done / running / failed of ``total``, seconds elapsed
+    and the estimated seconds left (``None`` before the first school finishes)."""
+
+    total: int
+    done: int
+    running: int
+    failed: int
+    resumed: int
+    elapsed: float
+    estimate: float | None
+    last: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HomeworkRun:
+    """The district homework step: one kernel call over ``classes`` classes."""
+
+    calls: int
+    classes: int
+    seconds: float
+    kernel_seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class DistrictRun:
+    """What :func:`solve_district` did: per-school outcomes and the district totals."""
+
+    district: str
+    outcomes: tuple[SchoolOutcome, ...]
+    wall_time: float
+    solve_time: float
+    homework: HomeworkRun | None
+    workers: int
+    scheduler: str
+    itinerant: Mapping[str, Mapping[str, tuple[HalfDay, ...]]] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> tuple[SchoolOutcome, ...]:
+        return tuple(o for o in self.outcomes if not o.solved)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+ProgressCallback = Callable[[DistrictProgress], None]
+
+
+# --- orchestration ------------------------------------------------------------------------------
+
+def _read_finished(directory: Path, fingerprint: str) -> dict[str, Any] | None:
+    path = directory / "result.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if data.get("fingerprint") != fingerprint or data.get("status") not in FINISHED:
+        return None
+    if data["status"] != "INFEASIBLE" and not (directory / "timetable.json").is_file():
+        return None
+    return data
+
+
+def _num(x: Any) -> float | None:
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
+
+
+def _write_school(directory: Path, school: School, data: Mapping[str, Any],
+                  fingerprint: str) -> None:
+    """timetable.json, report.txt, then result.json last: result.json marks it finished."""
+    tt = data.get("timetable")
+    if tt is not None:
+        meta = {"status": data["status"], "objective": _num(data["objective"]),
+                "bound": _num(data["bound"]), "profile": school.policy().name}
+        write_atomic(directory / "timetable.json", dump_timetable(tt, school, meta))
+    report = data.get("report") or f"{school.name}: {data['status']}\n{data.get('reason', '')}"
+    write_atomic(directory / "report.txt", report.rstrip("\n") + "\n")
+    record = {k: _num(data.get(k)) for k in ("runtime", "time_to_first", "objective", "bound",
+                                              "gap", "hard", "soft")}
+    record.update(name=data["name"], status=data["status"], reason=data.get("reason", ""),
+                  fingerprint=fingerprint)
+    write_atomic(directory / "result.json", json.dumps(record, ensure_ascii=False, indent=1) + "\n")
+
+
+def _outcome(entry_file: str, school: School, data: Mapping[str, Any], resumed: bool
+             ) -> SchoolOutcome:
+    def f(key: str) -> float:
+        v = data.get(key)
+        return math.nan if v is None else float(v)
+
+    return SchoolOutcome(
+        name=school.name, file=entry_file, status=str(data["status"]), classes=len(school.classes),
+        resumed=resumed, time_to_first=data.get("time_to_first"), runtime=f("runtime"),
+        objective=f("objective"), bound=f("bound"), gap=f("gap"),
+        hard_violations=data.get("hard"), soft_penalty=data.get("soft"),
+        reason=str(data.get("reason") or ""))
+
+
+def _open_client(scheduler: str | None, workers: int | None):
+    """A Dask client: a new local cluster of single-threaded processes, or ``scheduler``."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    if scheduler in (None, "", "local"):
+        n = max(1, int(workers or 2))
+        with dask.config.set({"distributed.scheduler.allowed-failures": 2}):
+            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=logging.ERROR)
+        return Client(cluster), cluster, n
+    client = Client(scheduler)
+    n = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values())
+    return client, None, n
+
+
+def solve_district(directory: str | Path, out: str | Path, *, scheduler: str | None = None,
+                   workers: int | None = None, time_limit_per_school: float = 60.0,
+                   cp_workers: int = 1, seed: int = 0, homework: bool = True,
+                   progress: ProgressCallback | None = None, tick: float = 1.0) -> DistrictRun:
+    """Solve every school of the district in ``directory``; write results under ``out``.
+
+    Parameters
+    ----------
+    directory
+        The district directory (``district.yaml`` and the school files).
+    out
+        Output directory (created). Finished schools already there are reused.
+    scheduler
+        ``None`` or ``"local"``: a local Dask cluster of ``workers`` single-threaded
+        processes; else the address of an existing scheduler (``tcp://host:port``),
+        whose workers must have jianfu installed.
+    workers
+        Local worker processes (default 2); ignored with a remote scheduler.
+    time_limit_per_school
+        CP-SAT search seconds per school.
+    cp_workers
+        CP-SAT workers inside each Dask worker (1: one core per school).
+    seed
+        CP-SAT random seed.
+    homework
+        Plan homework quotas for the district (one kernel call) after the timetables.
+    progress
+        Called with a :class:`DistrictProgress` about every ``tick`` seconds and when a
+        school finishes.
+
+    Returns
+    -------
+    DistrictRun
+        Per-school outcomes (in the district's order), times and the homework step.
+
+    Raises
+    ------
+    InputError
+        Bad district or school files, or itinerant teachers whose half-days cannot be
+        shared out (nothing is solved then).
+    """
+    from distributed import wait
+
+    t0 = time.perf_counter()
+    district = read_district(directory)
+    schools = load_schools(district)
+    halves = assign_itinerant(district, schools)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    write_atomic(out / "itinerant.json", json.dumps(
+        {t: {s: [f"{schools[s].days[d]}{HALVES[h]}" for d, h in hs] for s, hs in per.items()}
+         for t, per in halves.items()}, ensure_ascii=False, indent=1) + "\n")
+    restricted: dict[str, School] = {}
+    for name, school in schools.items():
+        mine = {t: per[name] for t, per in halves.items() if name in per}
+        restricted[name] = restrict_school(school, mine)
+    fingerprints = {n: school_fingerprint(s) for n, s in restricted.items()}
+    entry_file = {s.name: s.file for s in district.schools}
+
+    outcomes: dict[str, SchoolOutcome] = {}
+    todo = []
+    for name in schools:
+        data = _read_finished(output_dir_of(out, district, name), fingerprints[name])
+        if data is not None:
+            outcomes[name] = _outcome(entry_file[name], schools[name], data, resumed=True)
+        else:
+            todo.append(name)
+    resumed = len(outcomes)
+    log.info("district %s: %d schools, %d finished before, %d to solve", district.name,
+             len(schools), resumed, len(todo))
+    # largest schools first: a shorter makespan on few workers
+    todo.sort(key=lambda n: -sum(r.periods for r in schools[n].requirements))
+
+    def report(running: int, last: str | None) -> None:
+        if progress is None:
+            return
+        elapsed = time.perf_counter() - t0
+        done_now = len(outcomes) - resumed
+        left = len(schools) - len(outcomes)
+        estimate = None
+        if done_now:
+            per = (time.perf_counter() - solve_start) / done_now
+            estimate = per * left
+        failed = sum(1 for o in outcomes.values() if not o.solved)
+        progress(DistrictProgress(len(schools), len(outcomes), running, failed, resumed,
+                                  elapsed, estimate, last))
+
+    solve_start = time.perf_counter()
+    n_workers = 0
+    scheduler_name = scheduler or "local"
+    if todo:
+        client, cluster, n_workers = _open_client(scheduler, workers)
+        try:
+            futures = {}
+            for rank, name in enumerate(todo):
+                fut = client.submit(_solve_task, name, restricted[name], time_limit_per_school,
+                                    cp_workers, seed, key=f"jianfu-school-{fingerprints[name]}-"
+                                    f"{rank}-{time.time_ns()}", priority=len(todo) - rank,
+                                    pure=False)
+                futures[fut] = name
+            pending = set(futures)
+            report(min(len(pending), n_workers), None)
+            while pending:
+                try:
+                    wait(list(pending), timeout=tick, return_when="FIRST_COMPLETED")
+                except TimeoutError:   # nothing finished within the tick: report progress
+                    pass
+                done = {f for f in pending if f.done()}
+                pending -= done
+                last = None
+                for fut in done:
+                    name = futures[fut]
+                    directory_out = output_dir_of(out, district, name)
+                    try:
+                        data = fut.result()
+                    except Exception as exc:   # a task error or a worker that died
+                        reason = f"{type(exc).__name__}: {exc}".strip()
+                        log.warning("school %s failed: %s\n%s", name, reason,
+                                    "".join(traceback.format_exception(exc))[-2000:])
+                        data = {"name": name, "status": "FAILED", "reason": reason}
+                    _write_school(directory_out, schools[name], data, fingerprints[name])
+                    outcomes[name] = _outcome(entry_file[name], schools[name], data, resumed=False)
+                    last = name
+                report(min(len(pending), n_workers), last)
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    solve_time = time.perf_counter() - solve_start
+
+    hw_run = None
+    if homework:
+        timetables = {}
+        for name in schools:
+            if outcomes[name].solved:
+                timetables[name] = read_timetable(
+                    output_dir_of(out, district, name) / "timetable.json", schools[name])
+        if timetables:
+            plans, hw_run = plan_district_homework(
+                {n: schools[n] for n in timetables}, timetables)
+            for name, plan in plans.items():
+                write_atomic(output_dir_of(out, district, name) / "quotas.csv", quotas_text(plan))
+    ordered = tuple(outcomes[s.name] for s in district.schools)
+    write_atomic(out / "summary.csv", summary_csv(ordered))
+    return DistrictRun(district.name, ordered, time.perf_counter() - t0, solve_time, hw_run,
+                       n_workers, scheduler_name, halves)
+
+
+# --- homework for the whole district ------------------------------------------------------------
+
+def plan_district_homework(schools: Mapping[str, School], timetables: Mapping[str, Timetable]
+                           ) -> tuple[dict[str, HomeworkPlan], HomeworkRun]:
+    """Homework quotas for every class of every school, in one kernel call.
+
+    Each school's arrays come from :func:`jianfu.solver.homework.build_problem`; they are
+    laid side by side over the district's subjects (by name) and days (a school with
+    fewer days has zero caps on the others), parallel groups are (school, grade), and
+    :func:`~jianfu.solver.homework.solve_arrays` runs once. Schools whose profiles
+    weigh the terms differently (``homework_alpha``/``beta``) or group subjects
+    differently for the evening rule cannot share a call: they are batched by those
+    settings (``HomeworkRun.calls`` says how many calls were made). Each school's plan
+    passes :func:`check_homework`; a violation raises ``RuntimeError`` (a bug).
+    """
+    t0 = time.perf_counter()
+    names = list(schools)
+    policies = {n: schools[n].policy() for n in names}
+    problems = {n: build_problem(schools[n], policies[n], timetables[n]) for n in names}
+    subjects: list[str] = []
+    for n in names:
+        for s in schools[n].subjects:
+            if s.name not in subjects:
+                subjects.append(s.name)
+    s_index = {s: j for j, s in enumerate(subjects)}
+    n_s = len(subjects)
+    n_d = max(len(p.days) for p in problems.values())
+
+    def key(n: str) -> tuple[Any, ...]:
+        w = policies[n].weights
+        sg = np.full(n_s, -1, dtype=np.int64)
+        cols = [s_index[s.name] for s in schools[n].subjects]
+        sg[cols] = problems[n].subject_group
+        return (w.homework_alpha, w.homework_beta,
+                tuple(sg.tolist()) if problems[n].rule_on.any() else None)
+
+    batches: dict[tuple[Any, ...], list[str]] = {}
+    # schools with the evening rule first; a school without it joins any batch that
+    # has the same weights
+    for n in sorted(names, key=lambda n: key(n)[2] is None):
+        k = key(n)
+        target = k if k[2] is not None else next((m for m in batches if m[:2] == k[:2]), k)
+        batches.setdefault(target, []).append(n)
+    plans: dict[str, HomeworkPlan] = {}
+    kernel_seconds = 0.0
+    for (alpha, beta, sg_key), members in batches.items():
+        sols = _solve_batch(members, schools, problems, s_index, n_s, n_d, alpha, beta, sg_key)
+        for n, (sol, cols) in sols.items():
+            kernel_seconds = max(kernel_seconds, sol.seconds)
+            plans[n] = _plan_of(schools[n], policies[n], timetables[n], problems[n], sol, cols)
+    total = sum(len(schools[n].classes) for n in names)
+    return plans, HomeworkRun(len(batches), total, time.perf_counter() - t0, kernel_seconds)
+
+
+def _solve_batch(members: list[str], schools: Mapping[str, School], problems: Mapping[str, Any],
+                 s_index: Mapping[str, int], n_s: int, n_d: int, alpha: float, beta: float,
+                 sg_key: tuple[int, ...] | None
+                 ) -> dict[str, tuple[ArraySolution, list[int]]]:
+    caps, elig, ub, targets, group, rule_on, max_subj = [], [], [], [], [], [], []
+    spans: dict[str, tuple[int, int, list[int]]] = {}
+    row = 0
+    for k, n in enumerate(members):
+        p = problems[n]
+        c, d = p.caps.shape
+        cols = [s_index[s.name] for s in schools[n].subjects]
+        cp = np.zeros((c, n_d))
+        cp[:, :d] = p.caps
+        el = np.zeros((c, n_d, n_s), dtype=bool)
+        el[:, :d, cols] = p.eligible
+        u = np.full((c, n_s), np.inf)
+        u[:, cols] = p.ub
+        tg = np.zeros((c, n_s))
+        tg[:, cols] = p.targets
+        caps.append(cp)
+        elig.append(el)
+        ub.append(u)
+        targets.append(tg)
+        group.append(k * 100 + p.group)
+        rule_on.append(p.rule_on)
+        max_subj.append(np.full(c, p.max_subjects, dtype=np.int64))
+        spans[n] = (row, row + c, cols)
+        row += c
+    subject_group = (np.asarray(sg_key, dtype=np.int64) if sg_key is not None
+                     else np.zeros(n_s, dtype=np.int64))
+    if sg_key is not None:   # subjects no school has: a group of their own
+        subject_group = np.where(subject_group < 0, subject_group.max() + 1, subject_group)
+        _, subject_group = np.unique(subject_group, return_inverse=True)
+    all_rule = np.concatenate(rule_on)
+    sol = solve_arrays(np.vstack(caps), np.concatenate(elig), np.vstack(ub),
+                       np.vstack(targets), np.concatenate(group), alpha, beta,
+                       rule_on=all_rule if all_rule.any() else None,
+                       subject_group=subject_group.reshape(-1).astype(np.int64),
+                       max_subjects=np.concatenate(max_subj))
+    log.info("homework kernel: %d classes of %d schools in one call, %.3fs, %d iterations",
+             row, len(members), sol.seconds, sol.iterations)
+    out = {}
+    for n, (a, b, cols) in spans.items():
+        d = problems[n].caps.shape[1]
+        part = ArraySolution(
+            minutes=sol.minutes[a:b, :d][:, :, cols], continuous=sol.continuous[a:b, :d][:, :, cols],
+            eligible=sol.eligible[a:b, :d][:, :, cols], objective=0.0,
+            rounding_total=float(np.abs(sol.minutes[a:b] - sol.continuous[a:b]).sum()),
+            rounding_max=float(np.abs(sol.minutes[a:b] - sol.continuous[a:b]).max(initial=0.0)),
+            iterations=sol.iterations, seconds=sol.seconds)
+        p = problems[n]
+        part = dataclasses.replace(part, objective=float(objective(
+            part.continuous, part.eligible, p.targets, p.group, alpha, beta)))
+        out[n] = (part, cols)
+    return out
+
+
+def _plan_of(school: School, policy: Any, timetable: Timetable, problem: Any,
+             sol: ArraySolution, cols: list[int]) -> HomeworkPlan:
+    metrics, target_rows = _metrics(problem, sol, len(school.days))
+    entries = tuple(HomeworkEntry(int(c), int(d), int(s), int(sol.minutes[c, d, s]))
+                    for c, d, s in zip(*np.nonzero(sol.minutes)))
+    plan = HomeworkPlan(school=school.name, profile=policy.name, days=problem.days,
+                        weekend=problem.weekend, classes=tuple(c.name for c in school.classes),
+                        subjects=tuple(s.name for s in school.subjects), entries=entries,
+                        targets=tuple(target_rows), metrics=metrics)
+    violations = check_homework(school, policy, timetable, plan)
+    if violations:
+        raise RuntimeError(f"{school.name}: homework plan failed its own checker: "
+                           + "; ".join(v.message for v in violations[:5]))
+    return plan
+
+
+# --- text outputs -------------------------------------------------------------------------------
+
+def quotas_text(plan: HomeworkPlan) -> str:
+    """The quotas CSV (``class,day,subject,minutes``) as text, for an atomic write."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(QUOTA_COLUMNS)
+    for row in plan.rows():
+        w.writerow(row)
+    return buf.getvalue()
+
+
+def _cell(v: Any) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    if isinstance(v, float):
+        return f"{v:.3f}".rstrip("0").rstrip(".") if not v.is_integer() else str(int(v))
+    return str(v)
+
+
+def summary_csv(outcomes: Sequence[SchoolOutcome]) -> str:
+    """``summary.csv``: one row per school (:data:`SUMMARY_COLUMNS`)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(SUMMARY_COLUMNS)
+    for o in outcomes:
+        w.writerow([_cell(v) for v in o.row().values()])
+    return buf.getvalue()
+
+
+def format_summary_table(run: DistrictRun) -> list[list[str]]:
+    """Rows for the printed table: school, status, first, objective, bound, violations."""
+    rows = []
+    for o in run.outcomes:
+        rows.append([o.name, o.status + (" (resumed)" if o.resumed else ""),
+                     _cell(None if o.time_to_first is None else round(o.time_to_first, 2)),
+                     _cell(o.objective), _cell(o.bound),
+                     _cell(o.hard_violations), (o.reason[:60] if not o.solved else "")])
+    return rows

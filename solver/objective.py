@@ -20,6 +20,24 @@ from .variables import Variables
 Expr = cp_model.LinearExprT
 
 
+def bool_or(model: cp_model.CpModel, lits: list, name: str) -> cp_model.IntVar:
+    """A boolean equal to OR(lits), stated as linear constraints (they enter the LP)."""
+    b = model.NewBoolVar(name)
+    for lit in lits:
+        model.Add(b >= lit)
+    model.Add(b <= sum(lits))
+    return b
+
+
+def bool_and(model: cp_model.CpModel, lits: list, name: str) -> cp_model.IntVar:
+    """A boolean equal to AND(lits), stated as linear constraints (they enter the LP)."""
+    b = model.NewBoolVar(name)
+    for lit in lits:
+        model.Add(b <= lit)
+    model.Add(b >= sum(lits) - (len(lits) - 1))
+    return b
+
+
 def term_main_morning(model: cp_model.CpModel, problem: Problem, v: Variables) -> Expr | None:
     lits = [var for a, act in enumerate(problem.activities) if act.main
             for s, var in v.of_activity[a] if problem.slots[s].afternoon]
@@ -49,6 +67,7 @@ def term_subject_once_daily(model: cp_model.CpModel, problem: Problem, v: Variab
             model.Add(n == sum(lits))
             e = model.NewIntVar(0, len(lits) - most, f"once[{a},{d}]")
             model.AddMaxEquality(e, [0, n - most])
+            model.Add(e >= n - most)   # the convex side, stated for the LP
             excess.append(e)
     return sum(excess) if excess else None
 
@@ -72,9 +91,7 @@ def _occupancy(model: cp_model.CpModel, problem: Problem, v: Variables
             if len(row) == 1:
                 occ[key][p] = row[0]
             else:
-                o = model.NewBoolVar(f"o[{key},{p}]")
-                model.AddMaxEquality(o, row)
-                occ[key][p] = o
+                occ[key][p] = bool_or(model, row, f"o[{key},{p}]")
     v.occupancy = occ
     return occ
 
@@ -88,29 +105,25 @@ def term_teacher_gaps(model: cp_model.CpModel, problem: Problem, v: Variables) -
         o = [occ.get(p, 0) for p in range(lo, hi + 1)]
         # started[i]: a lesson at index <= i; pending[i]: a lesson at index >= i
         started, pending = [], []
-        prev: cp_model.IntVar | int = 0
+        prev: list = []
         for i, oi in enumerate(o):
-            cur = model.NewBoolVar(f"st[{t},{d},{i}]")
-            model.AddMaxEquality(cur, [prev, oi])
-            started.append(cur)
-            prev = cur
-        prev = 0
+            prev = [x for x in ([started[-1]] if started else []) + [oi]
+                    if not isinstance(x, int)]
+            started.append(bool_or(model, prev, f"st[{t},{d},{i}]") if prev else 0)
         for i in range(len(o) - 1, -1, -1):
-            cur = model.NewBoolVar(f"pd[{t},{d},{i}]")
-            model.AddMaxEquality(cur, [prev, o[i]])
-            pending.append(cur)
-            prev = cur
+            prev = [x for x in ([pending[-1]] if pending else []) + [o[i]]
+                    if not isinstance(x, int)]
+            pending.append(bool_or(model, prev, f"pd[{t},{d},{i}]") if prev else 0)
         pending.reverse()
-        # the inner indices can hold a gap; the ends are taught whenever spanned
+        # the inner indices can hold a gap; the ends are taught whenever spanned.
+        # gap[i] = started[i] AND pending[i] AND NOT o[i], all linear, so the LP bound
+        # of the term stays >= 0.
         for i in range(1, len(o) - 1):
-            span = model.NewBoolVar(f"span[{t},{d},{i}]")
-            model.AddMinEquality(span, [started[i], pending[i]])
-            if isinstance(o[i], int):
-                parts.append(span)
-                continue
-            # gap = span − o is 0/1 (o implies span); a boolean keeps the LP bound ≥ 0
             gap = model.NewBoolVar(f"gap[{t},{d},{i}]")
-            model.Add(gap == span - o[i])
+            model.Add(gap <= started[i])
+            model.Add(gap <= pending[i])
+            model.Add(gap <= 1 - o[i])
+            model.Add(gap >= started[i] + pending[i] - 1 - o[i])
             parts.append(gap)
     return sum(parts) if parts else None
 
@@ -137,9 +150,7 @@ def term_teacher_consecutive(model: cp_model.CpModel, problem: Problem, v: Varia
             window = list(range(p, p + limit + 1))
             if any(q not in occ for q in window) or any(q in breaks for q in window[1:]):
                 continue
-            w = model.NewBoolVar(f"run[{t},{d},{p}]")
-            model.AddMinEquality(w, [occ[q] for q in window])
-            parts.append(w)
+            parts.append(bool_and(model, [occ[q] for q in window], f"run[{t},{d},{p}]"))
     return sum(parts) if parts else None
 
 
@@ -159,7 +170,13 @@ def term_parallel_step(model: cp_model.CpModel, problem: Problem, v: Variables) 
             k = model.NewIntVar(0, n, f"k[{cohort},{subject},{d}]")
             model.Add(k == sum(hs))
             z = model.NewIntVar(0, n // 2, f"step[{cohort},{subject},{d}]")
-            model.AddMinEquality(z, [k, n - k])
+            low = model.NewBoolVar(f"steplow[{cohort},{subject},{d}]")   # k <= n - k
+            model.Add(z <= k)
+            model.Add(z <= n - k)
+            model.Add(z >= k - n * (1 - low))
+            model.Add(z >= n - k - n * low)
+            model.Add(2 * k <= n).OnlyEnforceIf(low)
+            model.Add(2 * k >= n).OnlyEnforceIf(low.Not())
             parts.append(z)
     return sum(parts) if parts else None
 
@@ -174,9 +191,7 @@ def term_spread(model: cp_model.CpModel, problem: Problem, v: Variables) -> Expr
             h1, h2 = v.day_has(model, problem, a, d), v.day_has(model, problem, a, d + 1)
             if isinstance(h1, int) or isinstance(h2, int):
                 continue
-            b = model.NewBoolVar(f"spread[{a},{d}]")
-            model.AddMinEquality(b, [h1, h2])
-            parts.append(b)
+            parts.append(bool_and(model, [h1, h2], f"spread[{a},{d}]"))
     return sum(parts) if parts else None
 
 

@@ -119,13 +119,18 @@ def solve(school: School, policy: Policy, *, time_limit: float = 60.0, workers: 
         extra["moved_lesson"] = (moved_expr, policy.weights.moved_lesson)
     weights = add_objective(model, problem, v, extra)
     scale = weight_scale(weights)
-    if hint:
-        add_hint(model, problem, v, keep_obj and _kept_pairs(problem, school, keep_obj))
     build_time = time.perf_counter() - t0
+    warm = False
+    if hint:
+        warm = add_hint(model, problem, v, keep_obj and _kept_pairs(problem, school, keep_obj),
+                        time_limit=min(10.0, time_limit / 4), seed=seed)
+    warm_time = time.perf_counter() - t0 - build_time
+    logger.info("model built in %.2fs, warm start %s in %.2fs", build_time,
+                "complete" if warm else "partial", warm_time)
 
     solver = cp_model.CpSolver()
     params = solver.parameters
-    params.max_time_in_seconds = max(0.01, float(time_limit))
+    params.max_time_in_seconds = max(0.01, float(time_limit) - warm_time)
     params.num_workers = max(1, int(workers))
     params.random_seed = int(seed)
     if log:

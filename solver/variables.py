@@ -58,7 +58,9 @@ class Variables:
         if not lits:
             return 0
         h = model.NewBoolVar(f"h[{a},{d}]")
-        model.AddMaxEquality(h, lits)
+        for lit in lits:
+            model.Add(h >= lit)
+        model.Add(h <= sum(lits))
         self.h[(a, d)] = h
         return h
 

@@ -364,13 +364,43 @@ def _curriculum(classes: Sequence[SchoolClass], policy: Policy, rng: random.Rand
             doubled[g] = "综合实践活动"
     plan = []
     for c in classes:
-        periods = weekly_periods(c.grade, policy)
+        periods = _grade_plan(c.grade, policy)
         rows = []
         for subj, n in periods.items():
             doubles = 1 if doubled.get(c.grade) == subj and n >= 2 else 0
             rows.append((subj, n, doubles))
         plan.append(rows)
     return plan
+
+
+_FILLERS = ("地方与校本课程", "综合实践活动", "劳动")
+
+
+def _grade_plan(grade: int, policy: Policy) -> dict[str, int]:
+    """The curriculum of ``grade``, made to add up to the profile's weekly periods.
+
+    With the built-in numbers it already does. A profile that changes the weekly
+    total gains or loses the difference in 地方与校本课程 first (then 综合实践活动,
+    劳动), as schools fill local hours."""
+    try:
+        plan = dict(weekly_periods(grade, policy))
+    except ValueError as exc:
+        raise InputError("policy.pe_per_week", policy.pe_for(grade), str(exc)) from None
+    diff = policy.periods_for(grade) - sum(plan.values())
+    if diff > 0:
+        plan[_FILLERS[0]] = plan.get(_FILLERS[0], 0) + diff
+    for subject in _FILLERS:
+        if diff >= 0:
+            break
+        take = min(-diff, plan.get(subject, 0))
+        if take:
+            plan[subject] -= take
+            diff += take
+    if diff < 0:
+        raise InputError("policy.weekly_periods", policy.weekly_periods,
+                         f"grade {grade}: the curriculum cannot shrink to "
+                         f"{policy.periods_for(grade)} periods a week")
+    return {name: n for name, n in plan.items() if n > 0}
 
 
 class _NameMaker:

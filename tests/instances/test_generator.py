@@ -311,3 +311,19 @@ def test_any_generated_school_round_trips_and_has_slack(preset, cpg, seed, profi
     assert report["ok"], report["problems"]
     for i in range(len(school.classes)):
         assert 0 <= sessions_needed(school, policy, i) <= len(school.days)
+
+
+def test_changed_weekly_totals_are_filled_with_local_hours():
+    policy = dataclasses.replace(NATIONAL, weekly_periods=(27, 26, 30, 30, 30, 30, 34, 34, 32))
+    school = generate_school("nine-year", 1, 1, policy)
+    assert slack_report(school, policy)["ok"]
+    g1 = school.classes_of_grade(1)[0]
+    local = school.subject_index["地方与校本课程"]
+    assert next(school.requirements[q].periods for q in school.requirements_of_class[g1]
+                if school.requirements[q].subject == local) == 2
+    assert sum(school.classes[g1].periods_per_day) == 27
+    g9 = school.classes_of_grade(9)[0]
+    assert sum(school.requirements[q].periods for q in school.requirements_of_class[g9]) == 32
+    with pytest.raises(InputError, match="weekly_periods"):
+        generate_school("junior", 1, 1, dataclasses.replace(
+            NATIONAL, weekly_periods=(26, 26, 30, 30, 30, 30, 20, 34, 34)))

@@ -16,6 +16,7 @@ other rule are the checker's job (``docs/rules.md``).
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any, Mapping
@@ -38,7 +39,7 @@ def timetable_to_dict(tt: Timetable, school: School, meta: Mapping[str, Any] | N
     """The JSON-ready dict of ``tt`` (names, 1-based periods); ``meta`` is kept as ``"meta"``."""
     out: dict[str, Any] = {"school": school.name}
     if meta:
-        out["meta"] = dict(meta)
+        out["meta"] = _plain(dict(meta))
     out["lessons"] = [
         {"class": school.classes[x.cls].name, "day": school.days[x.day], "period": x.period + 1,
          "subject": school.subjects[x.subject].name, "teacher": school.teachers[x.teacher].name,
@@ -49,6 +50,17 @@ def timetable_to_dict(tt: Timetable, school: School, meta: Mapping[str, Any] | N
          "venue": None if s.venue is None else school.venues[s.venue].name}
         for s in tt.sessions]
     return out
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe metadata: NaN and infinities (an unknown bound) become ``null``."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
 
 
 def timetable_from_dict(data: Mapping[str, Any], school: School, source: str) -> Timetable:
@@ -154,9 +166,10 @@ def dump_timetable(tt: Timetable, school: School, meta: Mapping[str, Any] | None
     """The timetable JSON text: one lesson per line, so diffs stay readable."""
     data = timetable_to_dict(tt, school, meta)
     head = {k: v for k, v in data.items() if k not in ("lessons", "sessions")}
-    parts = [json.dumps(head, ensure_ascii=False, indent=1)[:-2]]
+    parts = [json.dumps(head, ensure_ascii=False, indent=1, allow_nan=False)[:-2]]
     for key in ("lessons", "sessions"):
-        rows = ",\n".join("  " + json.dumps(row, ensure_ascii=False) for row in data[key])
+        rows = ",\n".join("  " + json.dumps(row, ensure_ascii=False, allow_nan=False)
+                           for row in data[key])
         parts.append(f',\n "{key}": [\n{rows}\n ]' if rows else f',\n "{key}": []')
     return "".join(parts) + "\n}\n"
 

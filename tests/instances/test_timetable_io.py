@@ -132,3 +132,14 @@ def test_bad_files(school, tmp_path):
     with pytest.raises(InputError, match="top.json"):
         read_timetable(top, school)
     assert read_timetable_meta(top) == {}
+
+
+def test_meta_without_a_number_is_written_as_null(school, tmp_path):
+    path = tmp_path / "tt.json"
+    write_timetable(_timetable(school), school, path,
+                    meta={"status": "FEASIBLE", "objective": 12.0, "bound": float("nan"),
+                          "gap": float("inf"), "terms": {"spread": 3}})
+    text = path.read_text(encoding="utf-8")
+    assert "NaN" not in text and "Infinity" not in text
+    assert read_timetable_meta(path) == {"status": "FEASIBLE", "objective": 12.0, "bound": None,
+                                         "gap": None, "terms": {"spread": 3}}

@@ -374,7 +374,8 @@ def _open_client(scheduler: str | None, workers: int | None):
 def solve_district(directory: str | Path, out: str | Path, *, scheduler: str | None = None,
                    workers: int | None = None, time_limit_per_school: float = 60.0,
                    cp_workers: int = 1, seed: int = 0, homework: bool = True,
-                   progress: ProgressCallback | None = None, tick: float = 1.0) -> DistrictRun:
+                   progress: ProgressCallback | None = None, tick: float = 1.0,
+                   task: Callable[..., dict[str, Any]] | None = None) -> DistrictRun:
     """Solve every school of the district in ``directory``; write results under ``out``.
 
     Parameters
@@ -400,6 +401,11 @@ def solve_district(directory: str | Path, out: str | Path, *, scheduler: str | N
     progress
         Called with a :class:`DistrictProgress` about every ``tick`` seconds and when a
         school finishes.
+    task
+        The per-school function run on the workers (default: solve and check with the
+        CP-SAT engine); called as ``task(name, school, time_limit, cp_workers, seed)``
+        and returning the dict :func:`_solve_task` returns. Tests use it to make one
+        school crash.
 
     Returns
     -------
@@ -466,7 +472,7 @@ def solve_district(directory: str | Path, out: str | Path, *, scheduler: str | N
         try:
             futures = {}
             for rank, name in enumerate(todo):
-                fut = client.submit(_solve_task, name, restricted[name], time_limit_per_school,
+                fut = client.submit(task or _solve_task, name, restricted[name], time_limit_per_school,
                                     cp_workers, seed, key=f"jianfu-school-{fingerprints[name]}-"
                                     f"{rank}-{time.time_ns()}", priority=len(todo) - rank,
                                     pure=False)

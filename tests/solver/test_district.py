@@ -1,0 +1,285 @@
+"""District runs: itinerant half-days, one-call homework, and real Dask local clusters
+(tiny rural schools, a few seconds each): resume, infeasible schools, planted clashes."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from jianfu.instances.district import (check_district_outputs, load_schools, output_dir_of,
+                                       read_district)
+from jianfu.instances.district_gen import generate_district, write_generated_district
+from jianfu.instances.schoolfile import write_school
+from jianfu.instances.timetable_io import read_timetable, write_timetable
+from jianfu.models.district_check import check_itinerant_clash, half_of
+from jianfu.models.errors import InputError
+from jianfu.models.homework_check import check_homework
+from jianfu.models.school import Unavailable
+from jianfu.models.timetable import Timetable
+from jianfu.solver.district import (ITINERANT_RATIO, _half_capacity, assign_itinerant,
+                                    plan_district_homework, restrict_school, solve_district)
+
+PAIR = [("rural", 1), ("rural", 1)]
+LIMIT = 6.0   # CP-SAT seconds per tiny school
+
+
+@pytest.fixture(scope="module")
+def pair_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    district, schools = generate_district(2, 11, layout=PAIR)
+    assert district.itinerant
+    folder = tmp_path_factory.mktemp("pair")
+    write_generated_district(folder, district, schools)
+    return folder
+
+
+# --- itinerant half-days (no cluster) ------------------------------------------------------------
+
+def test_half_days_go_to_one_school_each_with_room(pair_dir: Path) -> None:
+    district = read_district(pair_dir)
+    schools = load_schools(district)
+    halves = assign_itinerant(district, schools)
+    assert set(halves) == {t.name for t in district.itinerant}
+    for t in district.itinerant:
+        given = [h for name in t.schools for h in halves[t.name][name]]
+        assert len(given) == len(set(given)), "a half-day given to two schools"
+        for name in t.schools:
+            school = schools[name]
+            k = school.teacher_index[t.name]
+            load = sum(school.requirements[q].periods for q in school.requirements_of_teacher[k])
+            cap = _half_capacity(school, k)
+            room = sum(cap[h] for h in halves[t.name][name])
+            assert room >= load / ITINERANT_RATIO
+
+
+def test_restricted_school_blocks_exactly_the_other_half_days(pair_dir: Path) -> None:
+    district = read_district(pair_dir)
+    schools = load_schools(district)
+    halves = assign_itinerant(district, schools)
+    t = district.itinerant[0]
+    name = t.schools[0]
+    school = schools[name]
+    mine = set(halves[t.name][name])
+    restricted = restrict_school(school, {t.name: halves[t.name][name]})
+    k = school.teacher_index[t.name]
+    teacher = restricted.teachers[k]
+    for c in range(len(school.classes)):
+        for d in range(len(school.days)):
+            for p, seg in enumerate(school.day_of(c, d).periods):
+                blocked = any(u.overlaps(d, seg.start, seg.end) for u in teacher.unavailable)
+                assert blocked == ((d, half_of(school, c, d, p)) not in mine)
+    others = [i for i in range(len(school.teachers)) if i != k]
+    assert all(restricted.teachers[i] == school.teachers[i] for i in others)
+
+
+def test_too_little_room_is_an_input_error(pair_dir: Path) -> None:
+    district = read_district(pair_dir)
+    schools = load_schools(district)
+    with pytest.raises(InputError, match="itinerant"):
+        assign_itinerant(district, schools, ratio=0.05)
+
+
+def test_a_teacher_busy_everywhere_cannot_be_shared(pair_dir: Path) -> None:
+    district = read_district(pair_dir)
+    schools = load_schools(district)
+    t = district.itinerant[0]
+    a = schools[t.schools[0]]
+    k = a.teacher_index[t.name]
+    teachers = list(a.teachers)
+    teachers[k] = dataclasses.replace(teachers[k], unavailable=tuple(
+        Unavailable(d, 0, 24 * 60) for d in range(len(a.days))))
+    schools[a.name] = dataclasses.replace(a, teachers=tuple(teachers))
+    with pytest.raises(InputError, match=t.name):
+        assign_itinerant(district, schools)
+
+
+# --- homework in one call -------------------------------------------------------------------------
+
+def test_district_homework_is_one_call_and_every_plan_checks(pair_dir: Path) -> None:
+    from jianfu.solver import solve
+    from jianfu.solver.homework import plan_homework
+
+    district = read_district(pair_dir)
+    schools = load_schools(district)
+    timetables = {}
+    for name, school in schools.items():
+        result = solve(school, school.policy(), time_limit=LIMIT, workers=2, seed=1)
+        assert result.timetable is not None
+        timetables[name] = result.timetable
+    plans, run = plan_district_homework(schools, timetables)
+    assert run.calls == 1
+    assert run.classes == sum(len(s.classes) for s in schools.values())
+    for name, school in schools.items():
+        assert check_homework(school, school.policy(), timetables[name], plans[name]) == []
+        alone = plan_homework(school, timetables[name])
+        # the district problem separates by school: the same optimum, up to rounding
+        a, b = plans[name].array(), alone.array()
+        assert a.shape == b.shape
+        assert np.abs(a.sum(axis=(1, 2)) - b.sum(axis=(1, 2))).max() <= 5 * a.shape[1]
+
+
+# --- Dask local cluster ---------------------------------------------------------------------------
+
+class _Stop(Exception):
+    pass
+
+
+def test_run_interrupted_then_resumed_then_checked(pair_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    seen = []
+
+    def stop_after_first(p) -> None:
+        seen.append(p)
+        if p.done >= 1:
+            raise _Stop
+
+    with pytest.raises(_Stop):
+        solve_district(pair_dir, out, workers=1, time_limit_per_school=LIMIT,
+                       progress=stop_after_first, tick=0.2)
+    district = read_district(pair_dir)
+    finished = [s.name for s in district.schools
+                if (output_dir_of(out, district, s.name) / "result.json").is_file()]
+    assert len(finished) == 1
+    assert seen[0].done == 0 and seen[0].total == 2 and seen[-1].done == 1
+    assert not (out / "summary.csv").exists()
+
+    events = []
+    run = solve_district(pair_dir, out, workers=2, time_limit_per_school=LIMIT,
+                         progress=events.append, tick=0.2)
+    by_name = {o.name: o for o in run.outcomes}
+    assert by_name[finished[0]].resumed
+    assert [o.resumed for o in run.outcomes].count(True) == 1
+    assert run.ok, [(o.name, o.status, o.reason) for o in run.outcomes]
+    assert events[-1].done == 2 and events[-1].resumed == 1 and events[-1].failed == 0
+    assert run.homework is not None and run.homework.calls == 1
+    for o in run.outcomes:
+        folder = output_dir_of(out, district, o.name)
+        for f in ("timetable.json", "report.txt", "quotas.csv", "result.json"):
+            assert (folder / f).is_file()
+        assert o.hard_violations == 0
+    summary = (out / "summary.csv").read_text(encoding="utf-8").splitlines()
+    assert summary[0].startswith("school,file,status") and len(summary) == 3
+
+    verdict = check_district_outputs(pair_dir, out)
+    assert verdict.compliant and verdict.cross == ()
+
+    # the itinerant teachers only teach in their own half-days: no clash is possible
+    schools = load_schools(district)
+    halves = json.loads((out / "itinerant.json").read_text(encoding="utf-8"))
+    for t in district.itinerant:
+        for name in t.schools:
+            school = schools[name]
+            tt = read_timetable(output_dir_of(out, district, name) / "timetable.json", school)
+            k = school.teacher_index[t.name]
+            for lesson in tt.lessons:
+                if lesson.teacher == k:
+                    label = school.days[lesson.day] + ("上午", "下午")[
+                        half_of(school, lesson.cls, lesson.day, lesson.period)]
+                    assert label in halves[t.name][name]
+
+    again = solve_district(pair_dir, out, workers=2, time_limit_per_school=LIMIT)
+    assert all(o.resumed for o in again.outcomes) and again.workers == 0
+
+    # plant a clash: move one of the teacher's lessons in school B into a half-day in
+    # which they teach in school A
+    t = district.itinerant[0]
+    a, b = (schools[n] for n in t.schools)
+    tt_a = read_timetable(output_dir_of(out, district, a.name) / "timetable.json", a)
+    path_b = output_dir_of(out, district, b.name) / "timetable.json"
+    tt_b = read_timetable(path_b, b)
+    ka, kb = a.teacher_index[t.name], b.teacher_index[t.name]
+    busy_a = {(x.day, half_of(a, x.cls, x.day, x.period)) for x in tt_a.lessons if x.teacher == ka}
+    lesson = next(x for x in tt_b.lessons if x.teacher == kb)
+    day, half = sorted(busy_a)[0]
+    period = next(p for p in range(len(b.day_of(lesson.cls, day).periods))
+                  if half_of(b, lesson.cls, day, p) == half)
+    moved = dataclasses.replace(lesson, day=day, period=period)
+    planted = Timetable(tuple(x for x in tt_b.lessons if x != lesson) + (moved,), tt_b.sessions)
+    assert check_itinerant_clash([t], {a.name: a, b.name: b}, {a.name: tt_a, b.name: planted})
+    write_timetable(planted, b, path_b)
+    verdict = check_district_outputs(pair_dir, out)
+    assert not verdict.compliant
+    assert verdict.hard_by_rule.get("itinerant_clash", 0) >= 1
+
+
+def test_an_infeasible_school_is_reported_while_the_others_finish(tmp_path: Path) -> None:
+    district, schools = generate_district(2, 4, layout=[("rural", 1), ("junior", 1)])
+    folder = tmp_path / "district"
+    write_generated_district(folder, district, schools)
+    # the junior school's first teacher is away all week: no timetable can exist
+    entry = district.schools[1]
+    bad = schools[entry.name]
+    k = next(i for i in range(len(bad.teachers)) if bad.requirements_of_teacher[i]
+             and not any(bad.teachers[i].name == t.name for t in district.itinerant))
+    teachers = list(bad.teachers)
+    teachers[k] = dataclasses.replace(teachers[k], unavailable=tuple(
+        Unavailable(d, 0, 24 * 60) for d in range(len(bad.days))))
+    write_school(dataclasses.replace(bad, teachers=tuple(teachers)), folder / entry.file)
+
+    out = tmp_path / "out"
+    run = solve_district(folder, out, workers=2, time_limit_per_school=LIMIT)
+    by_name = {o.name: o for o in run.outcomes}
+    failed = by_name[entry.name]
+    assert failed.status == "INFEASIBLE" and failed.reason
+    assert not failed.solved and run.failed == (failed,)
+    good = by_name[district.schools[0].name]
+    assert good.solved and good.hard_violations == 0
+    report = (output_dir_of(out, district, entry.name) / "report.txt").read_text(encoding="utf-8")
+    assert teachers[k].name in report or "无解" in report
+    assert (output_dir_of(out, district, good.name) / "quotas.csv").is_file()
+    verdict = check_district_outputs(folder, out)
+    assert not verdict.compliant and verdict.hard_by_rule.get("school_missing") == 1
+    # a finished (proven infeasible) school is not solved again
+    again = solve_district(folder, out, workers=1, time_limit_per_school=LIMIT)
+    assert all(o.resumed for o in again.outcomes)
+
+
+def _crash_for(victim: str, name, school, time_limit, cp_workers, seed):
+    """A task that fails for one school (as a bug in the engine would) and solves the rest."""
+    from jianfu.solver.district import _solve_task
+
+    if name == victim:
+        raise RuntimeError("simulated engine crash")
+    return _solve_task(name, school, time_limit, cp_workers, seed)
+
+
+def test_a_crashing_school_fails_alone(pair_dir: Path, tmp_path: Path) -> None:
+    import functools
+    import sys
+
+    import cloudpickle
+
+    district = read_district(pair_dir)
+    schools = load_schools(district)
+    victim = schools[district.schools[1].name]
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])   # workers cannot import tests
+    try:
+        run = solve_district(pair_dir, tmp_path / "out", workers=2, time_limit_per_school=LIMIT,
+                             task=functools.partial(_crash_for, victim.name))
+    finally:
+        cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+    by_name = {o.name: o for o in run.outcomes}
+    assert by_name[victim.name].status == "FAILED"
+    assert "simulated engine crash" in by_name[victim.name].reason
+    assert by_name[district.schools[0].name].solved
+    # the failed school is retried on the next run (and solves with the real engine)
+    again = solve_district(pair_dir, tmp_path / "out", workers=1, time_limit_per_school=LIMIT)
+    assert again.ok and [o.resumed for o in again.outcomes] == [True, False]
+
+
+def test_bad_school_file_stops_before_solving(pair_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "district"
+    shutil.copytree(pair_dir, folder)
+    district = read_district(folder)
+    entry = district.schools[1]
+    text = (folder / entry.file).read_text(encoding="utf-8")
+    assert "profile: national" in text
+    (folder / entry.file).write_text(text.replace("profile: national", "profile: nowhere", 1),
+                                     encoding="utf-8")
+    with pytest.raises(InputError, match=entry.file):
+        solve_district(folder, tmp_path / "out", workers=1, time_limit_per_school=LIMIT)
+    assert not (tmp_path / "out" / "summary.csv").exists()

@@ -40,6 +40,7 @@ from ..models.school import (
     Venue,
 )
 from .curriculum import PE, SUBJECTS, weekly_periods
+from .schoolfile import freeze
 
 log = logging.getLogger(__name__)
 
@@ -851,7 +852,7 @@ def _profile_of(policy: Policy) -> tuple[str, tuple[tuple[str, Any], ...]]:
         value, default = getattr(policy, f.name), getattr(base, f.name)
         if value == default:
             continue
-        overrides.append((f.name, _override_value(value)))
+        overrides.append((f.name, freeze(_override_value(value))))
     return base_name, tuple(overrides)
 
 

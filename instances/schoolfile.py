@@ -318,7 +318,7 @@ def school_from_dict(data: Mapping[str, Any], source: str,
     raw_policy = top.get("policy") or {}
     if not isinstance(raw_policy, Mapping):
         raise r.error("policy", raw_policy, "应为映射 expected a mapping of policy fields")
-    overrides = tuple((str(k), _freeze(v)) for k, v in raw_policy.items())
+    overrides = tuple((str(k), freeze(v)) for k, v in raw_policy.items())
     try:
         policy = load_policy(profile, dict(overrides) or None)
     except InputError as exc:
@@ -369,10 +369,20 @@ def school_from_dict(data: Mapping[str, Any], source: str,
         raise _school_error(r, exc, schedules, subjects, req_paths) from None
 
 
-def _freeze(value: Any) -> Any:
-    """Lists become tuples so a School stays hashable and compares equal after a round trip."""
-    if isinstance(value, list):
-        return tuple(_freeze(v) for v in value)
+class FrozenDict(dict):  # type: ignore[type-arg]
+    """A dict that can be hashed, for mapping-valued policy overrides (``weights``)."""
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted((str(k), v) for k, v in self.items())))
+
+
+def freeze(value: Any) -> Any:
+    """Lists become tuples and mappings :class:`FrozenDict`, so a School with policy
+    overrides stays hashable and compares equal after a round trip."""
+    if isinstance(value, (list, tuple)):
+        return tuple(freeze(v) for v in value)
+    if isinstance(value, Mapping):
+        return FrozenDict({k: freeze(v) for k, v in value.items()})
     return value
 
 

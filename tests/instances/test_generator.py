@@ -211,12 +211,17 @@ def test_venues_fit_the_school():
 
 
 def test_policy_overrides_are_kept():
+    from jianfu.models.policy import SoftWeights
+
     policy = dataclasses.replace(NATIONAL, study_cap_hours=(6.0, 7.0), long_break_minutes=25,
-                                 min_short_break_minutes=12)
+                                 min_short_break_minutes=12,
+                                 weights=SoftWeights(teacher_gaps=4))
     school = generate_school("junior", 2, 3, policy)
     assert school.profile == "national"
     assert dict(school.policy_overrides)["long_break_minutes"] == 25
     assert school.policy() == policy
+    hash(school)
+    assert school_from_dict(load_yaml(dump_school(school)), "g.yaml") == school
     assert slack_report(school, policy)["ok"]
     gaps = [b.start - a.end for a, b in zip(school.schedules[0].days[0].periods,
                                             school.schedules[0].days[0].periods[1:])]

@@ -355,3 +355,16 @@ def test_bundled_demo_schools_read_and_have_slack(name):
     school = read_school(path)
     assert slack_report(school, school.policy())["ok"]
     assert school.teachers and school.requirements
+
+
+def test_policy_overrides_with_mappings_stay_hashable(example, tmp_path):
+    data = copy.deepcopy(example)
+    data["policy"] = {"weights": {"teacher_gaps": 2}, "subject_homework_caps": {"语文": 30},
+                      "study_cap_hours": [6, 7]}
+    school = build(data)
+    assert school.policy().weights.teacher_gaps == 2
+    assert school.policy().subject_cap("语文") == 30
+    hash(school)
+    write_school(school, tmp_path / "s.yaml")
+    again = read_school(tmp_path / "s.yaml")
+    assert again == school and hash(again) == hash(school)

@@ -253,9 +253,9 @@ def _coerce(name: str, value: Any, current: Any, where: str) -> Any:
             return value
         if name in ("name", "description"):
             return str(value)
-        if isinstance(current, tuple) and len(current) == 9:
+        if name in _PER_GRADE:
             return _per_grade(value)
-        if isinstance(current, tuple) and len(current) == 2:
+        if name in _PER_STAGE:
             return _per_stage(value, type(current[0]))
         if isinstance(current, tuple):
             return tuple(str(v) for v in value)
@@ -266,6 +266,10 @@ def _coerce(name: str, value: Any, current: Any, where: str) -> Any:
     except (TypeError, ValueError, KeyError) as exc:
         raise InputError(path, value, str(exc)) from None
     raise InputError(path, value, "cannot be overridden")
+
+
+_PER_GRADE = frozenset({"weekly_periods", "pe_per_week", "homework_cap_weekday", "homework_cap_weekend"})
+_PER_STAGE = frozenset({"period_minutes", "min_daily_break_minutes", "study_cap_hours", "earliest_start"})
 
 
 def _nonneg_int(value: Any) -> int:

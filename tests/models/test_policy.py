@@ -133,3 +133,10 @@ def test_policy_rows_cover_every_field_with_a_source():
     weights = dict((r[0], r[1]) for r in rows)["weights"]
     assert all(f"{w}=" in weights for w in SoftWeights.__slots__)
     assert "g1:26" in dict((r[0], r[1]) for r in rows)["weekly_periods"]
+
+
+def test_two_donor_subjects_are_not_read_as_per_stage_times() -> None:
+    from jianfu.models.policy import NATIONAL, override
+
+    changed = override(NATIONAL, {"extra_pe_taken_from": ["综合实践活动", "地方与校本课程"]})
+    assert changed.extra_pe_taken_from == ("综合实践活动", "地方与校本课程")

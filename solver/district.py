@@ -468,6 +468,11 @@ def solve_district(directory: str | Path, out: str | Path, *, scheduler: str | N
     n_workers = 0
     scheduler_name = scheduler or "local"
     if todo:
+        # Dask logs every worker start and stop at INFO; keep them for --verbose runs only
+        dask_log = logging.getLogger("distributed")
+        dask_level = dask_log.level
+        if not log.isEnabledFor(logging.DEBUG):
+            dask_log.setLevel(logging.WARNING)
         client, cluster, n_workers = _open_client(scheduler, workers)
         try:
             futures = {}
@@ -505,6 +510,7 @@ def solve_district(directory: str | Path, out: str | Path, *, scheduler: str | N
             client.close()
             if cluster is not None:
                 cluster.close()
+            dask_log.setLevel(dask_level)
     solve_time = time.perf_counter() - solve_start
 
     hw_run = None

@@ -22,19 +22,38 @@ from .variables import Variables
 
 
 def _pattern(count: int, doubles: int, days: list[int], offset: int) -> list[int]:
-    """Day of each lesson (a double is two lessons on one day), evenly spaced."""
+    """Day of each lesson (a double is two lessons on one day).
+
+    The day-visits avoid adjacent days as far as possible (``spread``); among the
+    equally good choices ``offset`` picks one, so subjects rotate over the week.
+    """
     n = len(days)
     units = count - doubles            # day-visits: each double is one visit of two lessons
-    out: list[int] = []
-    step = n / max(1, units)
-    for i in range(units):
-        out.append(days[(offset + int(i * step)) % n] if units <= n else days[(offset + i) % n])
-    out.sort()
-    # the first `doubles` visits carry two lessons
+    if units >= n:
+        visits = [days[(offset + i) % n] for i in range(units)]
+    else:
+        options = _spaced(tuple(days), units)
+        visits = list(options[offset % len(options)])
+    visits.sort()
     lessons = []
-    for i, d in enumerate(out):
+    for i, d in enumerate(visits):
         lessons.extend([d, d] if i < doubles else [d])
     return lessons
+
+
+_SPACED: dict[tuple[tuple[int, ...], int], list[tuple[int, ...]]] = {}
+
+
+def _spaced(days: tuple[int, ...], k: int) -> list[tuple[int, ...]]:
+    """The k-subsets of ``days`` with the fewest pairs of adjacent days."""
+    key = (days, k)
+    if key not in _SPACED:
+        from itertools import combinations
+        combos = list(combinations(days, k))
+        adj = [sum(1 for x, y in zip(c, c[1:]) if y == x + 1) for c in combos]
+        best = min(adj)
+        _SPACED[key] = [c for c, a in zip(combos, adj) if a == best]
+    return _SPACED[key]
 
 
 def greedy(problem: Problem, first: list[tuple[int, int]] | None = None) -> set[tuple[int, int]]:
@@ -81,16 +100,28 @@ def greedy(problem: Problem, first: list[tuple[int, int]] | None = None) -> set[
             want[a] = []
             continue
         offset = zlib.crc32(f"{problem.groups[act.group].cohort}/{act.subject}".encode()) % len(days)
+        chosen = _pattern(act.count, act.doubles, days, offset)
+        if act.pe and target and act.count - act.doubles < len(days):
+            # PE days decide the session days: among all day choices, the one that keeps
+            # the busiest activity slot least loaded, then the best spread
+            from itertools import combinations
+            best = None
+            for visits in combinations(days, act.count - act.doubles):
+                lessons = []
+                for i, d in enumerate(visits):
+                    lessons.extend([d, d] if i < act.doubles else [d])
+                need = sessions_for(a, lessons)
+                key = (max((session_load[x] + 1 for x in need), default=0),
+                       sum(1 for x, y in zip(visits, visits[1:]) if y == x + 1),
+                       zlib.crc32(repr((act.group, visits)).encode()))
+                if best is None or key < best[0]:
+                    best = (key, lessons)
+            chosen = best[1]
         if act.pe and target:
-            # the offset that keeps the busiest activity slot least loaded
-            def peak(o: int) -> tuple[int, int]:
-                need = sessions_for(a, _pattern(act.count, act.doubles, days, o))
-                return (max((session_load[s] + 1 for s in need), default=0), (o - offset) % len(days))
-            offset = min(range(len(days)), key=peak)
-            for s_ in sessions_for(a, _pattern(act.count, act.doubles, days, offset)):
-                session_load[s_] += 1
+            for x in sessions_for(a, chosen):
+                session_load[x] += 1
         plan = []
-        for d in _pattern(act.count, act.doubles, days, offset):
+        for d in chosen:
             if room[(act.group, d)] <= 0 or plan.count(d) >= len(allowed_by_day[a][d]):
                 alt = [e for e in days if room[(act.group, e)] > 0
                        and plan.count(e) < len(allowed_by_day[a][e])]
@@ -143,13 +174,23 @@ def greedy(problem: Problem, first: list[tuple[int, int]] | None = None) -> set[
             pool_busy[(act.pool, slot.day)].remove((slot.start, slot.end))
         placed.discard((a, s))
 
+    # reserve the sports ground for the sessions the day plan needs
+    if problem.session_pool is not None:
+        for s_, k in session_load.items():
+            for _ in range(k):
+                pool_busy[(problem.session_pool, slots[s_].day)].append(
+                    (slots[s_].start, slots[s_].end))
+
     def teacher_lessons(t: int) -> list[tuple[int, int]]:
         return [(b, s) for (b, s) in placed if acts[b].teacher == t]
 
     def score(a: int, s: int) -> tuple:
         act, slot = acts[a], slots[s]
+        periods = {slots[x].period for _, _, x in teacher_busy[(act.teacher, slot.day)]}
+        # next to the teacher's other lessons that day (or its first): no gap opens
+        apart = bool(periods) and not ({slot.period - 1, slot.period + 1} & periods)
         return (act.main and slot.afternoon, act.pe and (slot.period == 0 or slot.after_lunch),
-                not act.main and not slot.afternoon, slot.start)
+                apart, not act.main and not slot.afternoon, slot.start)
 
     for a, s in first or ():
         if s in acts[a].slots and free(a, s):

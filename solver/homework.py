@@ -63,9 +63,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: Default tolerance of the continuous solve: minutes a step may still move a cell.
-#: Plans are rounded to 5 minutes, and at 1e-2 the objective is within ~3e-7 relative
-#: of the exact optimum on district-sized data (benchmarks/README.md).
-DEFAULT_TOL = 1e-2
+#: Plans are rounded to 5 minutes; at 1e-3 the objective is within ~2e-8 relative of
+#: the exact optimum on synthetic districts (at 1e-2 only ~1e-5 on small ones), see
+#: benchmarks/README.md.
+DEFAULT_TOL = 1e-3
 #: Default iteration limit of the continuous solve.
 DEFAULT_MAX_ITER = 20000
 

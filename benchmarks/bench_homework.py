@@ -1,0 +1,231 @@
+"""Homework kernel benchmarks: synthetic districts, the numba kernel vs the exact HiGHS QP.
+
+Two uses:
+
+* pytest-benchmark micro-benchmarks that also assert correctness::
+
+      .venv/bin/pytest benchmarks/bench_homework.py --benchmark-enable -p no:cacheprovider
+
+* script mode, printing one table (kernel time after JIT warm-up, iterations,
+  objective, reference time and objective, speed ratio, memory)::
+
+      .venv/bin/python -m jianfu.benchmarks.bench_homework --sizes 1000 10000 100000 \\
+          --ref-sizes 50 100 200 --group-ref-sizes 1000 10000
+
+The protocol is in ``benchmarks/README.md`` (section "Homework kernel"). Timings are
+printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import resource
+import statistics
+import time
+
+import numpy as np
+
+from jianfu.solver.homework import (DEFAULT_TOL, cell_bounds, homework_kernel, objective,
+                               round_to_grid)
+
+#: Grade caps of the national profile (minutes per school day, grades 1..9).
+NATIONAL_CAPS = np.array([0, 0, 60, 60, 60, 60, 90, 90, 90], dtype=np.float64)
+#: Days a week each of the 12 synthetic subjects is taught (语 数 外 道法 科学 史 地 生,
+#: then four subjects without written homework: 体育 音乐 美术 信息).
+DAYS_TAUGHT = np.array([5, 5, 4, 2, 2, 2, 2, 2, 3, 2, 1, 1])
+#: Weekly periods, used for default targets (main subjects weigh 1.0, others 0.5).
+PERIODS = np.array([6, 5, 3, 2, 2, 2, 2, 2, 3, 2, 1, 1], dtype=np.float64)
+WRITTEN = 8
+FILL = 0.85
+
+
+def synthetic_district(n_classes: int, n_days: int = 5, n_subjects: int = 12, seed: int = 0,
+                       classes_per_group: int = 6):
+    """A district as kernel arrays: ``(caps, eligible, ub, targets, group)``.
+
+    Groups of ``classes_per_group`` parallel classes share a grade (1–9, uniform) and a
+    base timetable pattern (each subject on ``DAYS_TAUGHT`` random days); each class
+    then differs from its group's pattern in 10 % of its cells. The first 8 subjects set
+    written homework. Targets are the national default: ``FILL`` × the weekly cap,
+    shared by weekly periods × category weight.
+    """
+    rng = np.random.default_rng(seed)
+    n_groups = max(1, math.ceil(n_classes / classes_per_group))
+    group_grade = rng.integers(1, 10, n_groups)
+    group = np.repeat(np.arange(n_groups), classes_per_group)[:n_classes]
+    grade = group_grade[group]
+    caps = np.repeat(NATIONAL_CAPS[grade - 1][:, None], n_days, axis=1)
+    days_taught = np.resize(DAYS_TAUGHT, n_subjects).clip(1, n_days)
+    base = np.zeros((n_groups, n_days, n_subjects), dtype=bool)
+    for s in range(n_subjects):
+        order = np.argsort(rng.random((n_groups, n_days)), axis=1)[:, :days_taught[s]]
+        np.put_along_axis(base[:, :, s], order, True, axis=1)
+    eligible = base[group] ^ (rng.random((n_classes, n_days, n_subjects)) < 0.1)
+    eligible[:, :, WRITTEN:] = False
+    weight = np.resize(PERIODS, n_subjects) * np.where(np.arange(n_subjects) < 3, 1.0, 0.5)
+    weight[WRITTEN:] = 0.0
+    targets = weight / weight.sum() * caps.sum(axis=1)[:, None] * FILL
+    ub = np.full((n_classes, n_subjects), np.inf)
+    return caps, eligible, ub, targets, group
+
+
+def kernel_bytes(n_classes: int, n_days: int, n_subjects: int, n_groups: int) -> int:
+    """Bytes the kernel allocates: 4 float cell arrays (u, x, y, x_new), 2 group arrays,
+    per-class scratch, plus the inputs (caps, bool eligibility, ub, targets, group)."""
+    cells = n_classes * n_days * n_subjects
+    internal = 8 * (4 * cells + 2 * n_groups * n_days * n_subjects
+                    + n_classes * (2 * n_subjects + 2 * n_subjects + 4 * n_subjects
+                                   + 2 * n_subjects + 1 + 2))
+    inputs = cells + 8 * (n_classes * n_days + 2 * n_classes * n_subjects + n_classes)
+    return internal + inputs
+
+
+def time_kernel(data, alpha: float = 1.0, beta: float = 0.5, repeats: int = 5,
+                tol: float = DEFAULT_TOL):
+    """Median wall time of :func:`homework_kernel` over ``repeats`` runs after a warm-up."""
+    homework_kernel(*data, alpha, beta, tol=tol)           # JIT (cached) and page-in
+    times, result = [], None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = homework_kernel(*data, alpha, beta, tol=tol)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def run(sizes, ref_sizes=(), group_ref_sizes=(), repeats: int = 5, alpha: float = 1.0,
+        beta: float = 0.5, ref_timeout: float = 3600.0) -> list[dict]:
+    """Measure every size. HiGHS as one QP for ``ref_sizes``, one QP per parallel group
+    (same optimum, far faster) for ``group_ref_sizes``. Returns table rows."""
+    from jianfu.solver.homework_ref import solve_reference
+
+    rows = []
+    for n in sorted(set(sizes) | set(ref_sizes) | set(group_ref_sizes)):
+        data = synthetic_district(n)
+        caps, eligible, ub, targets, group = data
+        seconds, res = time_kernel(data, alpha, beta, repeats)
+        f_kernel = objective(res.x, eligible, targets, group, alpha, beta)
+        u = cell_bounds(caps, eligible, ub)
+        start = time.perf_counter()
+        round_to_grid(res.x, caps, u)
+        rounding = time.perf_counter() - start
+        row = {"classes": n, "cells": eligible.size, "eligible": int(eligible.sum()),
+               "kernel_ms": 1000 * seconds, "iterations": res.iterations,
+               "rounding_ms": 1000 * rounding, "objective": f_kernel,
+               "kernel_mb": kernel_bytes(n, *eligible.shape[1:], int(group.max()) + 1) / 2**20,
+               "ref_s": None, "group_s": None, "rel_diff": None}
+        if n in group_ref_sizes:
+            ref = solve_reference(*data, alpha, beta, timeout=ref_timeout, by_group=True)
+            row.update(group_s=ref.seconds, rel_diff=(f_kernel - ref.objective) / ref.objective)
+        if n in ref_sizes:
+            ref = solve_reference(*data, alpha, beta, timeout=ref_timeout)
+            row["ref_s"] = ref.seconds
+            if row["rel_diff"] is None:
+                row["rel_diff"] = (f_kernel - ref.objective) / ref.objective
+        rows.append(row)
+    return rows
+
+
+def format_rows(rows: list[dict]) -> str:
+    """A Markdown table of :func:`run` rows."""
+    head = ("classes", "cells", "kernel ms", "iter", "round ms", "rel. diff to exact",
+            "HiGHS one QP s", "speed-up", "HiGHS per group s", "speed-up", "kernel MB")
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+
+    def opt(v, fmt):
+        return "–" if v is None else format(v, fmt)
+
+    for r in rows:
+        k = r["kernel_ms"] / 1000
+        lines.append("| " + " | ".join([
+            f"{r['classes']:,}", f"{r['cells']:,}", f"{r['kernel_ms']:.1f}", str(r["iterations"]),
+            f"{r['rounding_ms']:.1f}", opt(r["rel_diff"], "+.1e"),
+            opt(r["ref_s"], ".2f"), "–" if r["ref_s"] is None else f"{r['ref_s'] / k:.0f}×",
+            opt(r["group_s"], ".2f"), "–" if r["group_s"] is None else f"{r['group_s'] / k:.0f}×",
+            f"{r['kernel_mb']:.1f}"]) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--ref-sizes", type=int, nargs="*", default=[50, 100, 200],
+                        help="sizes solved by HiGHS as one QP (grows steeply)")
+    parser.add_argument("--group-ref-sizes", type=int, nargs="*", default=[1000, 10000],
+                        help="sizes solved by HiGHS one parallel group at a time")
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args(argv)
+    rows = run(args.sizes, args.ref_sizes, args.group_ref_sizes, args.repeats)
+    print(format_rows(rows))
+    refs = [r for r in rows if r["ref_s"] is not None]
+    if len(refs) >= 2:
+        # one-QP HiGHS time grows like n^k: fit k on the measured sizes and extrapolate
+        k, b = np.polyfit(np.log([r["classes"] for r in refs]),
+                          np.log([r["ref_s"] for r in refs]), 1)
+        print(f"\nHiGHS one QP: time ≈ {math.exp(b):.2e} · n^{k:.2f} s "
+              f"(fit on {len(refs)} sizes; extrapolation, not measured):")
+        for r in rows:
+            if r["ref_s"] is None:
+                est = math.exp(b) * r["classes"] ** k
+                print(f"  {r['classes']:,} classes: ≈ {est:,.0f} s → "
+                      f"≈ {est / (r['kernel_ms'] / 1000):,.0f}× the kernel")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak resident memory of this process: {peak:.0f} MB")
+
+
+# --- pytest-benchmark micro-benchmarks (they assert correctness too) -------------------
+
+def _check(data, x, alpha=1.0, beta=0.5):
+    caps, eligible, ub, targets, group = data
+    u = cell_bounds(caps, eligible, ub)
+    assert (x >= 0).all() and (x <= u + 1e-9).all()
+    assert (x.sum(axis=2) <= caps + 1e-9).all()
+
+
+def test_bench_kernel_1000(benchmark) -> None:
+    from jianfu.solver.homework import homework_twin
+
+    data = synthetic_district(1000)
+    homework_kernel(*data, 1.0, 0.5)
+    res = benchmark(homework_kernel, *data, 1.0, 0.5)
+    _check(data, res.x)
+    twin = homework_twin(*data, 1.0, 0.5)
+    f_k = objective(res.x, data[1], data[3], data[4], 1.0, 0.5)
+    f_t = objective(twin.x, data[1], data[3], data[4], 1.0, 0.5)
+    assert abs(f_k - f_t) <= 1e-9 * f_t
+
+
+def test_bench_kernel_10000(benchmark) -> None:
+    data = synthetic_district(10000)
+    homework_kernel(*data, 1.0, 0.5)
+    res = benchmark(homework_kernel, *data, 1.0, 0.5)
+    _check(data, res.x)
+    tight = homework_kernel(*data, 1.0, 0.5, tol=1e-6)
+    f = objective(res.x, data[1], data[3], data[4], 1.0, 0.5)
+    f_tight = objective(tight.x, data[1], data[3], data[4], 1.0, 0.5)
+    assert abs(f - f_tight) <= 1e-6 * f_tight
+
+
+def test_bench_rounding_10000(benchmark) -> None:
+    data = synthetic_district(10000)
+    caps, eligible, ub, _, _ = data
+    x = homework_kernel(*data, 1.0, 0.5).x
+    u = cell_bounds(caps, eligible, ub)
+    minutes, _, biggest = benchmark(round_to_grid, x, caps, u)
+    assert (minutes % 5 == 0).all() and (minutes.sum(axis=2) <= caps).all()
+    assert biggest < 5
+
+
+def test_bench_matches_reference_500(benchmark) -> None:
+    from jianfu.solver.homework_ref import solve_reference
+
+    data = synthetic_district(500)
+    homework_kernel(*data, 1.0, 0.5)
+    res = benchmark(homework_kernel, *data, 1.0, 0.5)
+    ref = solve_reference(*data, 1.0, 0.5, by_group=True)
+    f = objective(res.x, data[1], data[3], data[4], 1.0, 0.5)
+    assert abs(f - ref.objective) <= 1e-6 * ref.objective
+
+
+if __name__ == "__main__":
+    main()

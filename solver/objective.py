@@ -69,6 +69,7 @@ def term_subject_once_daily(model: cp_model.CpModel, problem: Problem, v: Variab
             model.AddMaxEquality(e, [0, n - most])
             model.Add(e >= n - most)   # the convex side, stated for the LP
             excess.append(e)
+            v.once[(a, d)] = (n, e, most)
     return sum(excess) if excess else None
 
 
@@ -187,11 +188,28 @@ def term_spread(model: cp_model.CpModel, problem: Problem, v: Variables) -> Expr
         days = len(problem.groups[act.group].school_days)
         if not 2 <= act.count - act.doubles < days:
             continue
+        hs = [v.day_has(model, problem, a, d) for d in range(len(problem.days))]
+        mine = []
         for d in range(len(problem.days) - 1):
-            h1, h2 = v.day_has(model, problem, a, d), v.day_has(model, problem, a, d + 1)
+            h1, h2 = hs[d], hs[d + 1]
             if isinstance(h1, int) or isinstance(h2, int):
                 continue
-            parts.append(bool_and(model, [h1, h2], f"spread[{a},{d}]"))
+            mine.append(bool_and(model, [h1, h2], f"spread[{a},{d}]"))
+        parts.extend(mine)
+        # Redundant cuts for the bound. Days with lessons form runs on the week's
+        # line: with k of S possible days in `seg` stretches, pairs >= 2k - S - seg.
+        live = [d for d, h in enumerate(hs) if not isinstance(h, int)]
+        seg = sum(1 for i, d in enumerate(live) if i == 0 or live[i - 1] != d - 1)
+        if mine:
+            model.Add(sum(mine) >= 2 * sum(hs[d] for d in live) - len(live) - seg)
+        # a day holds at most `most` lessons plus its once-daily excess
+        for d in live:
+            if (a, d) in v.once:
+                n, e, most = v.once[(a, d)]
+                model.Add(n <= most * hs[d] + e)
+            else:
+                lits = [var for s, var in v.of_activity[a] if problem.slots[s].day == d]
+                model.Add(sum(lits) <= len(lits) * hs[d])
     return sum(parts) if parts else None
 
 

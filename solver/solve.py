@@ -73,7 +73,8 @@ class _Recorder(cp_model.CpSolverSolutionCallback):
 def solve(school: School, policy: Policy, *, time_limit: float = 60.0, workers: int = 2,
           seed: int = 0, keep: Keep | Timetable | tuple[School, Timetable] | None = None,
           lock: bool | Iterable[LessonKey] = False, log: bool = False,
-          progress: ProgressFn | None = None, hint: bool = True) -> Result:
+          progress: ProgressFn | None = None, hint: bool = True,
+          params: dict[str, object] | None = None) -> Result:
     """Find a compliant weekly timetable minimising the weighted soft rules.
 
     Parameters
@@ -97,6 +98,9 @@ def solve(school: School, policy: Policy, *, time_limit: float = 60.0, workers: 
         Called as ``progress(elapsed, objective, bound)`` on each improving solution.
     hint
         Start from a greedy timetable (:mod:`jianfu.solver.hint`).
+    params
+        Extra CP-SAT parameters by name (tuning and benchmarks), e.g.
+        ``{"linearization_level": 2}``.
 
     Returns
     -------
@@ -128,11 +132,14 @@ def solve(school: School, policy: Policy, *, time_limit: float = 60.0, workers: 
     logger.info("model built in %.2fs, warm start %s in %.2fs", build_time,
                 "complete" if warm else "partial", warm_time)
 
+    extra_params = params
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.max_time_in_seconds = max(0.01, float(time_limit) - warm_time)
     params.num_workers = max(1, int(workers))
     params.random_seed = int(seed)
+    for name, value in (extra_params or {}).items():
+        setattr(params, name, value)
     if log:
         params.log_search_progress = True
         params.log_to_stdout = False

@@ -35,6 +35,8 @@ class Variables:
     terms: dict[str, cp_model.LinearExprT] = field(default_factory=dict)
     # day indicators h[a, d] (activity a has a lesson on day d), built on demand
     h: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    # subject_once_daily: (a, d) -> (lesson count, excess, allowed per day)
+    once: dict[tuple[int, int], tuple] = field(default_factory=dict)
     # teacher occupancy o[t, d][period index], built by the objective
     occupancy: dict[tuple[int, int], dict[int, cp_model.IntVar]] | None = None
 

@@ -4,7 +4,8 @@ Run from the repository root (the protocol is in ``benchmarks/README.md``, secti
 "District")::
 
     .venv/bin/python -m jianfu.benchmarks.bench_district --schools 50 --seed 1 \\
-        --time-limit-per-school 30 --workers 2 --scaling-schools 8 --scaling-time-limit 10
+        --time-limit-per-school 25 --workers 2 --cp-workers 2 \\
+        --scaling-schools 6 --scaling-time-limit 8
 
 It reports the per-school solve times (distribution of time to first timetable and of
 the whole solve), the total wall time (generation excluded), the homework kernel time
@@ -53,7 +54,8 @@ def _load() -> str:
 
 
 def run_district(n_schools: int, seed: int, root: Path, *, workers: int, time_limit: float,
-                 check: bool = True) -> dict[str, Any]:
+                 cp_workers: int = 2, check: bool = True, retry_time_limit: float = 0.0,
+                 fresh: bool = True) -> dict[str, Any]:
     """Generate, solve, allocate and check one district; returns the measurements."""
     from jianfu.instances.district import check_district_outputs
     from jianfu.instances.district_gen import generate_district, write_generated_district
@@ -61,7 +63,8 @@ def run_district(n_schools: int, seed: int, root: Path, *, workers: int, time_li
     from jianfu.solver.district import solve_district
 
     folder, out = root / f"district-{n_schools}-{seed}", root / f"out-{n_schools}-{seed}-w{workers}"
-    shutil.rmtree(out, ignore_errors=True)
+    if fresh:
+        shutil.rmtree(out, ignore_errors=True)
     if not (folder / "district.yaml").is_file():
         t = time.perf_counter()
         district, schools = generate_district(n_schools, seed)
@@ -75,7 +78,14 @@ def run_district(n_schools: int, seed: int, root: Path, *, workers: int, time_li
             print(f"  [{p.done}/{p.total}] {p.elapsed:7.1f}s {p.last}", flush=True)
 
     run = solve_district(folder, out, workers=workers, time_limit_per_school=time_limit,
-                         progress=progress)
+                         cp_workers=cp_workers, progress=progress)
+    first_pass = run
+    retried = [o.name for o in run.outcomes if not o.solved and o.status != "INFEASIBLE"]
+    if retry_time_limit and retried:
+        # the same command again with a longer limit: finished schools are resumed
+        print(f"  retrying {len(retried)} unsolved schools with {retry_time_limit:g}s")
+        run = solve_district(folder, out, workers=workers, time_limit_per_school=retry_time_limit,
+                             cp_workers=cp_workers, progress=progress)
     solved_at = time.perf_counter() - t0
     verdict = None
     check_s = 0.0
@@ -89,8 +99,12 @@ def run_district(n_schools: int, seed: int, root: Path, *, workers: int, time_li
         statuses[o.status] = statuses.get(o.status, 0) + 1
     return {
         "schools": n_schools, "seed": seed, "workers": workers, "time_limit": time_limit,
+        "cp_workers": cp_workers,
         "classes": sum(o.classes for o in run.outcomes), "statuses": statuses,
         "itinerant": len(run.itinerant),
+        "first_pass_statuses": {s: sum(1 for o in first_pass.outcomes if o.status == s)
+                                for s in {o.status for o in first_pass.outcomes}},
+        "first_pass_wall": first_pass.wall_time, "retried": retried,
         "wall_total": total, "wall_solve_and_homework": solved_at, "solve_phase": run.solve_time,
         "homework_seconds": run.homework.seconds if run.homework else None,
         "homework_kernel_seconds": run.homework.kernel_seconds if run.homework else None,
@@ -102,6 +116,7 @@ def run_district(n_schools: int, seed: int, root: Path, *, workers: int, time_li
         "time_to_first": _dist([o.time_to_first for o in run.outcomes
                                 if o.time_to_first is not None]),
         "runtime": _dist([o.runtime for o in run.outcomes]),
+        "classes_by_school": _dist([float(o.classes) for o in run.outcomes]),
         "per_school": [{"school": o.name, "classes": o.classes, "status": o.status,
                         "time_to_first": o.time_to_first, "runtime": o.runtime,
                         "objective": o.objective, "bound": o.bound} for o in run.outcomes],
@@ -115,10 +130,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--time-limit-per-school", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--cp-workers", type=int, default=2, help="CP-SAT threads per school")
     parser.add_argument("--scaling-schools", type=int, default=8,
                         help="schools of the 1-vs-2-worker run (0: skip)")
     parser.add_argument("--scaling-time-limit", type=float, default=10.0)
+    parser.add_argument("--retry-time-limit", type=float, default=60.0,
+                        help="re-run (resume) schools left without a timetable with this limit")
     parser.add_argument("--skip-full", action="store_true", help="only the scaling runs")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep earlier outputs of the full run (resume them)")
     parser.add_argument("--root", default="/tmp/jianfu-bench-district")
     args = parser.parse_args(argv)
     root = Path(args.root)
@@ -129,10 +149,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"== full district: {args.schools} schools, {args.workers} workers, "
               f"{args.time_limit_per_school:g}s per school (load {_load()}) ==")
         full = run_district(args.schools, args.seed, root, workers=args.workers,
-                            time_limit=args.time_limit_per_school)
+                            time_limit=args.time_limit_per_school, cp_workers=args.cp_workers,
+                            retry_time_limit=args.retry_time_limit, fresh=not args.keep)
         results["full"] = full
         print(f"classes {full['classes']}, itinerant teachers {full['itinerant']}, "
-              f"statuses {full['statuses']}")
+              f"first pass {full['first_pass_statuses']} in {full['first_pass_wall']:.1f}s, "
+              f"final {full['statuses']}")
         print(f"time to first timetable (s): {_fmt(full['time_to_first'])}")
         print(f"solve time per school (s):   {_fmt(full['runtime'])}")
         print(f"homework: {full['homework_calls']} kernel call(s), "
@@ -149,7 +171,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"== scaling: {args.scaling_schools} schools, {w} worker(s), "
                   f"{args.scaling_time_limit:g}s per school (load {_load()}) ==")
             r = run_district(args.scaling_schools, args.seed + 1000, root, workers=w,
-                             time_limit=args.scaling_time_limit, check=False)
+                             time_limit=args.scaling_time_limit, cp_workers=args.cp_workers,
+                             check=False)
             scaling[w] = r
             print(f"  wall {r['wall_solve_and_homework']:.1f}s, solve phase {r['solve_phase']:.1f}s,"
                   f" statuses {r['statuses']}")

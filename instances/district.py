@@ -237,7 +237,8 @@ def write_district(district: District, directory: str | os.PathLike[str]) -> Pat
 def load_schools(district: District) -> dict[str, School]:
     """Read every school file and check it against the district file.
 
-    Checks: each file's school name is the one ``district.yaml`` gives; every itinerant
+    Checks: each file's school name is the one ``district.yaml`` gives and its profile
+    the district's (single-field overrides may differ); every itinerant
     teacher is a teacher of each school it serves (a namesake elsewhere is another
     person); a school file's
     ``schools`` list of an itinerant teacher, when given, names the same schools; the
@@ -259,6 +260,11 @@ def load_schools(district: District) -> dict[str, School]:
         if school.name != entry.name:
             raise InputError(f"{where}: schools[{i}].name", entry.name,
                              f"the file {entry.file} is the school {school.name!r}")
+        if school.profile != district.profile:
+            raise InputError(f"{path}: profile", school.profile,
+                             f"district.yaml gives the district profile {district.profile!r} "
+                             f"(一个区统一政策 one profile per district; a school may override "
+                             f"single fields under 'policy')")
         schools[entry.name] = school
     for i, t in enumerate(district.itinerant):
         load = 0

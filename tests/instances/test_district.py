@@ -87,6 +87,14 @@ def test_bad_district_names_file_field_and_value(rural, tmp_path: Path, change, 
         assert value in text
 
 
+def test_school_with_another_profile_is_rejected(rural, tmp_path: Path) -> None:
+    folder, district, _ = rural
+    path = _edit(folder, tmp_path, lambda d: d.update(profile="panjin"))
+    with pytest.raises(InputError) as info:
+        load_schools(read_district(path))
+    assert district.schools[0].file in str(info.value) and "profile" in str(info.value)
+
+
 def test_missing_district_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="district file not found"):
         read_district(tmp_path)

@@ -256,12 +256,20 @@ def test_a_crashing_school_fails_alone(pair_dir: Path, tmp_path: Path) -> None:
     district = read_district(pair_dir)
     schools = load_schools(district)
     victim = schools[district.schools[1].name]
+    from distributed import LocalCluster
+
     cloudpickle.register_pickle_by_value(sys.modules[__name__])   # workers cannot import tests
+    # an existing cluster, reached by its address as with --scheduler tcp://HOST:PORT
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                           dashboard_address=":0")
     try:
-        run = solve_district(pair_dir, tmp_path / "out", workers=2, time_limit_per_school=LIMIT,
+        run = solve_district(pair_dir, tmp_path / "out", scheduler=cluster.scheduler_address,
+                             time_limit_per_school=LIMIT,
                              task=functools.partial(_crash_for, victim.name))
     finally:
         cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+        cluster.close()
+    assert run.scheduler.startswith("tcp://") and run.workers == 2
     by_name = {o.name: o for o in run.outcomes}
     assert by_name[victim.name].status == "FAILED"
     assert "simulated engine crash" in by_name[victim.name].reason

@@ -363,7 +363,8 @@ def _prox_day(z, g, inv2d, u, cap, out, bp, work):
 
 
 @njit(parallel=True, cache=True)
-def _kernel(caps, eligible, ub, targets, g_inv, order, starts, alpha, beta, tol, max_iter):
+def _kernel(caps, eligible, ub, targets, g_inv, order, starts, alpha, beta, tol, max_iter,
+            x0):
     n_c, n_d, n_s = eligible.shape
     n_g = starts.shape[0] - 1
     u = np.zeros((n_c, n_d, n_s))
@@ -387,7 +388,11 @@ def _kernel(caps, eligible, ub, targets, g_inv, order, starts, alpha, beta, tol,
                     k += 1
             dm[c, s] = max(alpha * k + beta, D_MIN)
             inv2d[c, s] = 0.5 / dm[c, s]
-            if k > 0:
+            if x0.shape[0] == n_c:          # a given start
+                for d in range(n_d):
+                    if eligible[c, d, s]:
+                        x[c, d, s] = x0[c, d, s]
+            elif k > 0:                       # each target spread evenly over its days
                 share = max(targets[c, s], 0.0) / k
                 for d in range(n_d):
                     if eligible[c, d, s]:
@@ -410,11 +415,12 @@ def _kernel(caps, eligible, ub, targets, g_inv, order, starts, alpha, beta, tol,
     y = x.copy()
     x_new = x.copy()
     t = 1.0
+    coef = 0.0
     iterations = 0
     residual = np.inf
     for it in range(max_iter):
         iterations = it + 1
-        # group means of the extrapolated point
+        # momentum (y = x_k + coef (x_k − x_{k−1})) fused with the group means of y
         for g in prange(n_g):
             for d in range(n_d):
                 for s in range(n_s):
@@ -423,7 +429,11 @@ def _kernel(caps, eligible, ub, targets, g_inv, order, starts, alpha, beta, tol,
                 c = order[i]
                 for d in range(n_d):
                     for s in range(n_s):
-                        mean[g, d, s] += y[c, d, s]
+                        xn = x_new[c, d, s]
+                        yv = xn + coef * (xn - x[c, d, s])
+                        y[c, d, s] = yv
+                        x[c, d, s] = xn
+                        mean[g, d, s] += yv
             for d in range(n_d):
                 for s in range(n_s):
                     if cnt[g, d, s] > 0.0:
@@ -485,12 +495,11 @@ def _kernel(caps, eligible, ub, targets, g_inv, order, starts, alpha, beta, tol,
             t_next = 0.5 * (1.0 + math.sqrt(1.0 + 4.0 * t * t))
             coef = (t - 1.0) / t_next
             t = t_next
+    else:
         for c in prange(n_c):
             for d in range(n_d):
                 for s in range(n_s):
-                    xn = x_new[c, d, s]
-                    y[c, d, s] = xn + coef * (xn - x[c, d, s])
-                    x[c, d, s] = xn
+                    x[c, d, s] = x_new[c, d, s]
     return x, iterations, residual
 
 
@@ -506,7 +515,8 @@ class KernelResult:
 
 def homework_kernel(caps: np.ndarray, eligible: np.ndarray, ub: np.ndarray,
                     targets: np.ndarray, group: np.ndarray, alpha: float, beta: float,
-                    *, tol: float = DEFAULT_TOL, max_iter: int = DEFAULT_MAX_ITER) -> KernelResult:
+                    *, tol: float = DEFAULT_TOL, max_iter: int = DEFAULT_MAX_ITER,
+                    x0: np.ndarray | None = None) -> KernelResult:
     """Solve the continuous homework QP for every class at once (numba, parallel).
 
     Parameters
@@ -527,6 +537,9 @@ def homework_kernel(caps: np.ndarray, eligible: np.ndarray, ub: np.ndarray,
         Stop when a projected step moves no cell by more than ``tol`` minutes.
     max_iter : int
         Iteration limit; a run that reaches it is logged as a warning.
+    x0 : (C, D, S) array, optional
+        Starting point (projected onto the constraints first); default: each target
+        spread evenly over its eligible days.
 
     Returns
     -------
@@ -536,8 +549,11 @@ def homework_kernel(caps: np.ndarray, eligible: np.ndarray, ub: np.ndarray,
     caps, eligible, ub, targets, g_inv, order, starts = _prepare(
         caps, eligible, ub, targets, group, alpha, beta)
     start = time.perf_counter()
+    start_x = (np.zeros((0, 0, 0)) if x0 is None
+               else np.ascontiguousarray(x0, dtype=np.float64).reshape(eligible.shape))
     x, iterations, residual = _kernel(caps, eligible, ub, targets, g_inv, order, starts,
-                                      float(alpha), float(beta), float(tol), int(max_iter))
+                                      float(alpha), float(beta), float(tol), int(max_iter),
+                                      start_x)
     seconds = time.perf_counter() - start
     if residual > tol:
         log.warning("homework kernel stopped at the iteration limit %d (step %.2e > tol %.1e)",

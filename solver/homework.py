@@ -44,7 +44,7 @@ import math
 import time
 import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 import numpy as np
 from numba import njit, prange
@@ -1063,14 +1063,84 @@ def plan_homework(school: School, timetable: Timetable, *, policy: Policy | None
         what the caps allow), and metrics. The plan has passed
         :func:`check_homework`; a violation would be a bug and raises ``RuntimeError``.
     """
-    policy = policy if policy is not None else school.policy()
-    problem = build_problem(school, policy, timetable, requests=requests, fill=fill)
-    weights = policy.weights
-    sol = solve_arrays(problem.caps, problem.eligible, problem.ub, problem.targets,
-                       problem.group, weights.homework_alpha, weights.homework_beta,
-                       rule_on=problem.rule_on, subject_group=problem.subject_group,
-                       max_subjects=problem.max_subjects, tol=tol, max_iter=max_iter,
-                       use_jit=use_jit)
+    return plan_district([(school, timetable)], policies=None if policy is None else [policy],
+                         requests=None if requests is None else [requests], fill=fill,
+                         tol=tol, max_iter=max_iter, use_jit=use_jit)[0]
+
+
+def plan_district(schools: Sequence[tuple[School, Timetable]], *,
+                  policies: Sequence[Policy] | None = None,
+                  requests: Sequence[Mapping[tuple[int, int], float] | None] | None = None,
+                  fill: float = DEFAULT_FILL, tol: float = DEFAULT_TOL,
+                  max_iter: int = DEFAULT_MAX_ITER, use_jit: bool = True) -> list[HomeworkPlan]:
+    """Plan every school of a district in one kernel call; one checked plan per school.
+
+    Each school keeps its own profile (caps, subject caps, evening rule, weekend);
+    parallel groups are (school, grade). The objective weights α, β must be the same
+    in every profile (they are one objective). Arrays of schools with fewer days or
+    subjects are padded with ineligible cells. Parameters as :func:`plan_homework`,
+    one policy and one requests mapping per school.
+    """
+    if not schools:
+        return []
+    if policies is None:
+        policies = [school.policy() for school, _ in schools]
+    if len(policies) != len(schools):
+        raise ValueError("one policy per school")
+    requests = list(requests) if requests is not None else [None] * len(schools)
+    weights = {(p.weights.homework_alpha, p.weights.homework_beta) for p in policies}
+    if len(weights) != 1:
+        raise InputError("policy.weights", sorted(weights),
+                         "homework_alpha and homework_beta must be equal across the district")
+    alpha, beta = weights.pop()
+    problems = [build_problem(school, policy, timetable, requests=asked, fill=fill)
+                for (school, timetable), policy, asked in zip(schools, policies, requests)]
+    n_d = max(len(p.days) for p in problems)
+    n_s = max(p.eligible.shape[2] for p in problems)
+    sizes = [p.eligible.shape[0] for p in problems]
+    n_c = sum(sizes)
+    caps = np.zeros((n_c, n_d))
+    eligible = np.zeros((n_c, n_d, n_s), dtype=bool)
+    ub = np.full((n_c, n_s), np.inf)
+    targets = np.zeros((n_c, n_s))
+    group = np.zeros(n_c, dtype=np.int64)
+    rule_on = np.zeros(n_c, dtype=bool)
+    subject_group = np.zeros((n_c, n_s), dtype=np.int64)
+    max_subjects = np.full(n_c, n_s, dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+    for i, p in enumerate(problems):
+        rows = slice(offsets[i], offsets[i + 1])
+        c_i, d_i, s_i = p.eligible.shape
+        caps[rows, :d_i] = p.caps
+        eligible[rows, :d_i, :s_i] = p.eligible
+        ub[rows, :s_i] = p.ub
+        targets[rows, :s_i] = p.targets
+        group[rows] = i * 100 + p.group           # parallel classes: same school and grade
+        rule_on[rows] = p.rule_on
+        subject_group[rows, :s_i] = p.subject_group
+        max_subjects[rows] = p.max_subjects
+    sol = solve_arrays(caps, eligible, ub, targets, group, alpha, beta, rule_on=rule_on,
+                       subject_group=subject_group, max_subjects=max_subjects, tol=tol,
+                       max_iter=max_iter, use_jit=use_jit)
+    plans = []
+    for i, ((school, timetable), policy, p) in enumerate(zip(schools, policies, problems)):
+        rows = slice(offsets[i], offsets[i + 1])
+        c_i, d_i, s_i = p.eligible.shape
+        part = ArraySolution(
+            minutes=sol.minutes[rows, :d_i, :s_i], continuous=sol.continuous[rows, :d_i, :s_i],
+            eligible=sol.eligible[rows, :d_i, :s_i],
+            objective=objective(sol.continuous[rows, :d_i, :s_i], sol.eligible[rows, :d_i, :s_i],
+                                p.targets, p.group, alpha, beta),
+            rounding_total=float(np.abs(sol.minutes[rows] - sol.continuous[rows]).sum()),
+            rounding_max=float(np.abs(sol.minutes[rows] - sol.continuous[rows]).max(initial=0)),
+            iterations=sol.iterations, seconds=sol.seconds)
+        plans.append(_plan_of(school, policy, timetable, p, part))
+    return plans
+
+
+def _plan_of(school: School, policy: Policy, timetable: Timetable, problem: HomeworkProblem,
+             sol: ArraySolution) -> HomeworkPlan:
+    """Wrap one school's arrays as a :class:`HomeworkPlan` and run the checker on it."""
     metrics, target_rows = _metrics(problem, sol, len(school.days))
     entries = tuple(HomeworkEntry(int(c), int(d), int(s), int(sol.minutes[c, d, s]))
                     for c, d, s in zip(*np.nonzero(sol.minutes)))

@@ -150,3 +150,35 @@ def test_default_targets_fill_the_weekly_cap_share() -> None:
     assert lower.targets.sum() == 0 and lower.caps.sum() == 0
     with pytest.raises(InputError, match="fill"):
         build_problem(school, policy, round_robin(school), fill=1.5)
+
+
+def test_district_in_one_call_matches_single_schools() -> None:
+    from jianfu.solver.homework import plan_district
+
+    a = mini_school((3, 3, 7))
+    b = mini_school((4, 9), "chengnan")
+    ta, tb = round_robin(a, {1: 2}), round_robin(b)
+    both = plan_district([(a, ta), (b, tb)])
+    assert [p.profile for p in both] == ["national", "chengnan"]
+    for plan, school, tt in zip(both, (a, b), (ta, tb)):
+        _assert_compliant(school, school.policy(), tt, plan)
+    # schools share no parallel group, so one call plans each school as alone
+    alone = plan_homework(a, ta)
+    np.testing.assert_allclose(both[0].metrics.objective, alone.metrics.objective, rtol=1e-6)
+    assert both[0].entries == alone.entries
+
+
+def test_start_point_does_not_change_the_optimum() -> None:
+    from jianfu.solver.homework import homework_kernel, objective
+
+    rng = np.random.default_rng(5)
+    caps = np.full((6, 5), 60.0)
+    el = rng.random((6, 5, 4)) < 0.6
+    ub = np.full(4, np.inf)
+    targets = rng.uniform(0, 200, (6, 4))
+    group = np.array([0, 0, 0, 1, 1, 1])
+    cold = homework_kernel(caps, el, ub, targets, group, 1.0, 0.5, tol=1e-8)
+    warm = homework_kernel(caps, el, ub, targets, group, 1.0, 0.5, tol=1e-8,
+                           x0=rng.uniform(0, 100, el.shape))
+    f = [objective(r.x, el, targets, group, 1.0, 0.5) for r in (cold, warm)]
+    assert f[0] == pytest.approx(f[1], rel=1e-9)

@@ -1,0 +1,508 @@
+"""Read FET (``.fet`` / ``.fet.gz``) files into :class:`~jianfu.models.fet.FetProblem`.
+
+FET 5.x and 6.x XML is accepted. Inactive activities and constraints are skipped
+(and counted); constraints naming inactive activities lose those activities (FET does
+the same). Active constraints of a kind jianfu does not model make the file refused
+with :class:`~jianfu.models.errors.InputError` listing kinds and counts, unless
+``ignore_unsupported=True``, in which case they are left out and listed in
+``FetProblem.unsupported``.
+
+Also reads FET's results (``*_activities.xml`` or ``*_data_and_timetable.fet``) into
+:class:`~jianfu.models.fet.FetSolution` so FET's timetables can be scored by
+:func:`jianfu.models.fet_check.check_fet`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import xml.etree.ElementTree as ET
+from collections import Counter
+from pathlib import Path
+from typing import Any, Callable
+
+from ..models.errors import InputError
+from ..models.fet import (SUPPORTED, FetActivity, FetConstraint, FetProblem, FetRoom,
+                          FetSolution, Placement)
+
+logger = logging.getLogger(__name__)
+
+
+def _load_xml(path: str | Path) -> ET.Element:
+    p = Path(path)
+    try:
+        raw = gzip.decompress(p.read_bytes()) if p.name.endswith(".gz") else p.read_bytes()
+    except OSError as exc:
+        raise InputError(str(p), "", f"无法读取 cannot read: {exc}") from exc
+    try:
+        return ET.fromstring(raw.decode("utf-8-sig").encode("utf-8"))
+    except (ET.ParseError, UnicodeDecodeError) as exc:
+        raise InputError(str(p), "", f"不是有效的FET XML文件 not valid FET XML: {exc}") from exc
+
+
+def _text(el: ET.Element | None, tag: str, default: str = "") -> str:
+    if el is None:
+        return default
+    child = el.find(tag)
+    return default if child is None or child.text is None else child.text.strip()
+
+
+def _names(root: ET.Element, list_tag: str, item_tag: str) -> list[str]:
+    lst = root.find(list_tag)
+    if lst is None:
+        return []
+    return [_text(it, "Name") for it in lst.findall(item_tag)]
+
+
+def _bool(s: str, default: bool) -> bool:
+    s = s.strip().lower()
+    return default if s == "" else s in ("true", "1", "yes")
+
+
+class _Reader:
+    """Resolves names to indices while parsing one file; errors name the path."""
+
+    def __init__(self, where: str, root: ET.Element) -> None:
+        self.where = where
+        self.days = _names(root, "Days_List", "Day")
+        self.hours = _names(root, "Hours_List", "Hour")
+        self.teachers = _names(root, "Teachers_List", "Teacher")
+        self.subjects = _names(root, "Subjects_List", "Subject")
+        self.tags = _names(root, "Activity_Tags_List", "Activity_Tag")
+        self.buildings = _names(root, "Buildings_List", "Building")
+        self._idx = {n: {v: i for i, v in enumerate(getattr(self, n))}
+                     for n in ("days", "hours", "teachers", "subjects", "tags")}
+        self.rooms: list[FetRoom] = []
+        self.virtual_rooms = 0
+        rl = root.find("Rooms_List")
+        for r in (rl.findall("Room") if rl is not None else []):
+            cap = _text(r, "Capacity", "30000")
+            self.rooms.append(FetRoom(_text(r, "Name"), _text(r, "Building"),
+                                      int(cap) if cap.lstrip("-").isdigit() else 30000))
+            self.virtual_rooms += _bool(_text(r, "Virtual"), False)
+        self._room_idx = {r.name: i for i, r in enumerate(self.rooms)}
+        self._read_students(root)
+
+    def _read_students(self, root: ET.Element) -> None:
+        self.subgroups: list[str] = []
+        sub_idx: dict[str, int] = {}
+        sets: dict[str, set[int]] = {}
+        size: dict[str, int] = {}
+
+        def leaf(name: str) -> int:
+            if name not in sub_idx:
+                sub_idx[name] = len(self.subgroups)
+                self.subgroups.append(name)
+            return sub_idx[name]
+
+        sl = root.find("Students_List")
+        for y in (sl.findall("Year") if sl is not None else []):
+            yname = _text(y, "Name")
+            size[yname] = int(_text(y, "Number_of_Students", "0") or 0)
+            ysubs: set[int] = set()
+            groups = y.findall("Group")
+            for g in groups:
+                gname = _text(g, "Name")
+                size.setdefault(gname, int(_text(g, "Number_of_Students", "0") or 0))
+                subs = g.findall("Subgroup")
+                gsubs = {leaf(_text(s, "Name")) for s in subs} if subs else {leaf(gname)}
+                for s in subs:
+                    size.setdefault(_text(s, "Name"), int(_text(s, "Number_of_Students", "0") or 0))
+                    sets.setdefault(_text(s, "Name"), set()).add(sub_idx[_text(s, "Name")])
+                sets.setdefault(gname, set()).update(gsubs)
+                ysubs |= gsubs
+            if not groups:
+                ysubs = {leaf(yname)}
+            sets.setdefault(yname, set()).update(ysubs)
+        self.students_sets = {k: tuple(sorted(v)) for k, v in sets.items()}
+        self.set_size = size
+
+    # -- name lookups -------------------------------------------------------------
+    def index(self, kind: str, name: str, where: str) -> int:
+        try:
+            return self._idx[kind][name]
+        except KeyError:
+            raise InputError(f"{self.where}: {where}", name,
+                             f"未定义的名称 not defined in the {kind} list") from None
+
+    def room(self, name: str, where: str) -> int:
+        try:
+            return self._room_idx[name]
+        except KeyError:
+            raise InputError(f"{self.where}: {where}", name, "未定义的教室 room not defined") from None
+
+    def students(self, name: str, where: str) -> tuple[int, ...]:
+        try:
+            return self.students_sets[name]
+        except KeyError:
+            raise InputError(f"{self.where}: {where}", name,
+                             "未定义的学生组 students set not defined") from None
+
+    def slot(self, el: ET.Element, day_tag: str, hour_tag: str, where: str) -> tuple[int, int]:
+        return (self.index("days", _text(el, day_tag), f"{where}.{day_tag}"),
+                self.index("hours", _text(el, hour_tag), f"{where}.{hour_tag}"))
+
+
+def _activities(reader: _Reader, root: ET.Element) -> tuple[list[FetActivity], set[int], int]:
+    out: list[FetActivity] = []
+    inactive: set[int] = set()
+    al = root.find("Activities_List")
+    for k, a in enumerate(al.findall("Activity") if al is not None else []):
+        where = f"Activities_List.Activity[{k}]"
+        try:
+            aid = int(_text(a, "Id"))
+        except ValueError:
+            raise InputError(f"{reader.where}: {where}.Id", _text(a, "Id"),
+                             "活动编号须为整数 must be an integer") from None
+        if not _bool(_text(a, "Active"), True):
+            inactive.add(aid)
+            continue
+        teachers = tuple(reader.index("teachers", t.text.strip(), f"{where}.Teacher")
+                         for t in a.findall("Teacher") if t.text)
+        tags = tuple(reader.index("tags", t.text.strip(), f"{where}.Activity_Tag")
+                     for t in a.findall("Activity_Tag") if t.text)
+        students = tuple(s.text.strip() for s in a.findall("Students") if s.text)
+        subgroups = sorted({g for s in students for g in reader.students(s, f"{where}.Students")})
+        n = _text(a, "Number_Of_Students")
+        n_students = int(n) if n.isdigit() else sum(reader.set_size.get(s, 0) for s in students)
+        out.append(FetActivity(
+            id=aid, duration=int(_text(a, "Duration", "1")),
+            subject=reader.index("subjects", _text(a, "Subject"), f"{where}.Subject"),
+            teachers=teachers, tags=tags, students=students, subgroups=tuple(subgroups),
+            group_id=int(_text(a, "Activity_Group_Id", "0") or 0), n_students=n_students))
+    return out, inactive, len(inactive)
+
+
+def _int(el: ET.Element, *tags: str, default: int | None = None) -> int | None:
+    for t in tags:
+        s = _text(el, t)
+        if s:
+            return int(s)
+    return default
+
+
+def _first(el: ET.Element, *tags: str) -> str:
+    for t in tags:
+        s = _text(el, t)
+        if s:
+            return s
+    return ""
+
+
+_Parser = Callable[[_Reader, ET.Element, str, "_Ids"], "dict[str, Any] | None"]
+
+
+class _Ids:
+    """Activity-id resolution: ids of inactive activities are dropped, unknown ids fail."""
+
+    def __init__(self, reader: _Reader, active: set[int], inactive: set[int]) -> None:
+        self.reader, self.active, self.inactive = reader, active, inactive
+
+    def one(self, el: ET.Element, tag: str, where: str) -> int | None:
+        s = _text(el, tag)
+        if not s.lstrip("-").isdigit():
+            raise InputError(f"{self.reader.where}: {where}.{tag}", s, "须为活动编号 must be an activity id")
+        aid = int(s)
+        if aid in self.active:
+            return aid
+        if aid in self.inactive:
+            return None
+        raise InputError(f"{self.reader.where}: {where}.{tag}", aid, "没有此活动 no such activity")
+
+    def many(self, el: ET.Element, tag: str, where: str) -> tuple[int, ...]:
+        out = []
+        for k, child in enumerate(el.findall(tag)):
+            aid = int((child.text or "").strip())
+            if aid in self.active:
+                out.append(aid)
+            elif aid not in self.inactive:
+                raise InputError(f"{self.reader.where}: {where}.{tag}[{k}]", aid,
+                                 "没有此活动 no such activity")
+        return tuple(out)
+
+
+def _slots(r: _Reader, el: ET.Element, item: str, day: str, hour: str, where: str
+           ) -> tuple[tuple[int, int], ...]:
+    return tuple(sorted({r.slot(x, day, hour, where) for x in el.findall(item)}))
+
+
+def _filter(r: _Reader, el: ET.Element, where: str) -> dict[str, Any]:
+    p: dict[str, Any] = {}
+    t = _first(el, "Teacher_Name", "Teacher")
+    if t:
+        p["teacher"] = r.index("teachers", t, f"{where}.Teacher_Name")
+    s = _first(el, "Students_Name", "Students")
+    if s:
+        r.students(s, f"{where}.Students_Name")
+        p["students"] = s
+    subj = _first(el, "Subject_Name", "Subject")
+    if subj:
+        p["subject"] = r.index("subjects", subj, f"{where}.Subject_Name")
+    tag = _first(el, "Activity_Tag_Name", "Activity_Tag")
+    if tag:
+        p["tag"] = r.index("tags", tag, f"{where}.Activity_Tag_Name")
+    d = _text(el, "Duration")
+    if d:
+        p["duration"] = int(d)
+    return p
+
+
+def _teacher(r: _Reader, el: ET.Element, where: str) -> int:
+    return r.index("teachers", _first(el, "Teacher_Name", "Teacher"), f"{where}.Teacher")
+
+
+def _p_not_available(kind: str) -> _Parser:
+    def parse(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any]:
+        p: dict[str, Any] = {"slots": _slots(r, el, "Not_Available_Time", "Day", "Hour", where)}
+        if kind == "teacher":
+            p["teacher"] = _teacher(r, el, where)
+        elif kind == "students":
+            name = _first(el, "Students", "Students_Name")
+            p["students"], p["subgroups"] = name, r.students(name, f"{where}.Students")
+        else:
+            p["room"] = r.room(_text(el, "Room"), f"{where}.Room")
+        return p
+    return parse
+
+
+def _p_breaks(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any]:
+    return {"slots": _slots(r, el, "Break_Time", "Day", "Hour", where)}
+
+
+def _p_start(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any] | None:
+    aid = ids.one(el, "Activity_Id", where)
+    if aid is None:
+        return None
+    d, h = _text(el, "Preferred_Day"), _text(el, "Preferred_Hour")
+    return {"activity": aid,
+            "day": r.index("days", d, f"{where}.Preferred_Day") if d not in ("", "-1") else None,
+            "hour": r.index("hours", h, f"{where}.Preferred_Hour") if h not in ("", "-1") else None}
+
+
+def _p_starts(many: bool) -> _Parser:
+    def parse(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any] | None:
+        p = _filter(r, el, where) if many else {"activity": ids.one(el, "Activity_Id", where)}
+        if not many and p["activity"] is None:
+            return None
+        p["starts"] = _slots(r, el, "Preferred_Starting_Time", "Preferred_Starting_Day",
+                             "Preferred_Starting_Hour", where)
+        return p
+    return parse
+
+
+def _p_time_slots(many: bool) -> _Parser:
+    def parse(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any] | None:
+        p = _filter(r, el, where) if many else {"activity": ids.one(el, "Activity_Id", where)}
+        if not many and p["activity"] is None:
+            return None
+        p["slots"] = _slots(r, el, "Preferred_Time_Slot", "Preferred_Day", "Preferred_Hour", where)
+        return p
+    return parse
+
+
+def _p_min_days(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any] | None:
+    acts = ids.many(el, "Activity_Id", where)
+    if len(acts) < 2:
+        return None
+    return {"activities": acts, "min_days": _int(el, "MinDays", default=1),
+            "consecutive": _bool(_text(el, "Consecutive_If_Same_Day"), False)}
+
+
+def _p_same_start(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any] | None:
+    acts = ids.many(el, "Activity_Id", where)
+    return {"activities": acts} if len(acts) >= 2 else None
+
+
+def _p_consecutive(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any] | None:
+    a, b = ids.one(el, "First_Activity_Id", where), ids.one(el, "Second_Activity_Id", where)
+    return None if a is None or b is None else {"first": a, "second": b}
+
+
+def _p_bound(field: str, *, teacher: bool = False, students: bool = False,
+             allow_empty: bool | None = None) -> _Parser:
+    tags = {"max_days": ("Max_Days_Per_Week",), "max_hours": ("Maximum_Hours_Daily",),
+            "min_hours": ("Minimum_Hours_Daily",), "max_gaps": ("Max_Gaps",),
+            "max_beginnings": ("Max_Beginnings_At_Second_Hour",)}[field]
+
+    def parse(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any]:
+        p: dict[str, Any] = {"bound": _int(el, *tags, default=0)}
+        if teacher:
+            p["teacher"] = _teacher(r, el, where)
+        if students:
+            name = _first(el, "Students", "Students_Name")
+            p["students"], p["subgroups"] = name, r.students(name, f"{where}.Students")
+        if allow_empty is not None:
+            p["allow_empty"] = _bool(_text(el, "Allow_Empty_Days"), allow_empty)
+        return p
+    return parse
+
+
+def _p_rooms(target: str) -> _Parser:
+    def parse(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any] | None:
+        p: dict[str, Any] = {}
+        if target == "subject":
+            p["subject"] = r.index("subjects", _text(el, "Subject"), f"{where}.Subject")
+        elif target == "activity":
+            p["activity"] = ids.one(el, "Activity_Id", where)
+            if p["activity"] is None:
+                return None
+        else:
+            p["teacher"] = _teacher(r, el, where)
+        names = [x.text.strip() for x in el.findall("Preferred_Room") if x.text]
+        if not names:
+            names = [_text(el, "Room")]
+        p["rooms"] = tuple(sorted({r.room(n, f"{where}.Room") for n in names}))
+        return p
+    return parse
+
+
+def _p_none(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any]:
+    return {}
+
+
+PARSERS: dict[str, _Parser] = {
+    "BasicCompulsoryTime": _p_none, "BasicCompulsorySpace": _p_none,
+    "BreakTimes": _p_breaks,
+    "TeacherNotAvailableTimes": _p_not_available("teacher"),
+    "StudentsSetNotAvailableTimes": _p_not_available("students"),
+    "RoomNotAvailableTimes": _p_not_available("room"),
+    "ActivityPreferredStartingTime": _p_start,
+    "ActivityPreferredStartingTimes": _p_starts(False),
+    "ActivitiesPreferredStartingTimes": _p_starts(True),
+    "ActivityPreferredTimeSlots": _p_time_slots(False),
+    "ActivitiesPreferredTimeSlots": _p_time_slots(True),
+    "MinDaysBetweenActivities": _p_min_days,
+    "ActivitiesSameStartingTime": _p_same_start,
+    "TwoActivitiesConsecutive": _p_consecutive,
+    "TeacherMaxDaysPerWeek": _p_bound("max_days", teacher=True),
+    "TeacherMaxHoursDaily": _p_bound("max_hours", teacher=True),
+    "TeachersMaxHoursDaily": _p_bound("max_hours"),
+    "TeacherMinHoursDaily": _p_bound("min_hours", teacher=True, allow_empty=True),
+    "TeachersMinHoursDaily": _p_bound("min_hours", allow_empty=True),
+    "TeacherMaxGapsPerWeek": _p_bound("max_gaps", teacher=True),
+    "TeachersMaxGapsPerWeek": _p_bound("max_gaps"),
+    "TeacherMaxGapsPerDay": _p_bound("max_gaps", teacher=True),
+    "TeachersMaxGapsPerDay": _p_bound("max_gaps"),
+    "StudentsMaxGapsPerWeek": _p_bound("max_gaps"),
+    "StudentsSetMaxGapsPerWeek": _p_bound("max_gaps", students=True),
+    "StudentsSetMinHoursDaily": _p_bound("min_hours", students=True, allow_empty=False),
+    "StudentsMinHoursDaily": _p_bound("min_hours", allow_empty=False),
+    "StudentsEarlyMaxBeginningsAtSecondHour": _p_bound("max_beginnings"),
+    "StudentsSetEarlyMaxBeginningsAtSecondHour": _p_bound("max_beginnings", students=True),
+    "SubjectPreferredRoom": _p_rooms("subject"), "SubjectPreferredRooms": _p_rooms("subject"),
+    "ActivityPreferredRoom": _p_rooms("activity"), "ActivityPreferredRooms": _p_rooms("activity"),
+    "TeacherHomeRoom": _p_rooms("teacher"),
+}
+assert set(PARSERS) == SUPPORTED
+
+
+def read_fet(path: str | Path, *, ignore_unsupported: bool = False) -> FetProblem:
+    """Read a FET file (``.fet`` or ``.fet.gz``) into a :class:`FetProblem`.
+
+    Parameters
+    ----------
+    path
+        The file.
+    ignore_unsupported
+        Leave out active constraints of kinds jianfu does not model (listed in
+        ``FetProblem.unsupported``) instead of refusing the file.
+
+    Raises
+    ------
+    InputError
+        Unreadable XML, undefined names, or (without ``ignore_unsupported``) active
+        constraints of unsupported kinds; the message lists kinds and counts.
+    """
+    where = Path(path).name
+    root = _load_xml(path)
+    if root.tag != "fet":
+        raise InputError(where, root.tag, "根元素须为<fet> root element must be <fet>")
+    reader = _Reader(where, root)
+    activities, inactive, n_inactive = _activities(reader, root)
+    ids = _Ids(reader, {a.id for a in activities}, inactive)
+    constraints: list[FetConstraint] = []
+    unsupported: Counter[str] = Counter()
+    skipped: Counter[str] = Counter({"inactive activities": n_inactive} if n_inactive else {})
+    if reader.virtual_rooms:
+        unsupported["VirtualRooms"] = reader.virtual_rooms
+    k = 0
+    for list_tag in ("Time_Constraints_List", "Space_Constraints_List"):
+        lst = root.find(list_tag)
+        for el in (list(lst) if lst is not None else []):
+            kind = el.tag.removeprefix("Constraint")
+            cwhere = f"{list_tag}.{el.tag}[{k}]"
+            k += 1
+            if not _bool(_text(el, "Active"), True):
+                skipped[f"inactive {kind}"] += 1
+                continue
+            if kind not in PARSERS:
+                unsupported[kind] += 1
+                continue
+            try:
+                weight = float(_text(el, "Weight_Percentage", "100"))
+                params = PARSERS[kind](reader, el, cwhere, ids)
+            except ValueError as exc:
+                if isinstance(exc, InputError):
+                    raise
+                raise InputError(f"{where}: {cwhere}", "", f"数值无效 bad number: {exc}") from exc
+            if params is None:
+                skipped[f"{kind} on inactive activities"] += 1
+                continue
+            constraints.append(FetConstraint(kind, weight, tuple(params.items()), k - 1))
+    if unsupported and not ignore_unsupported:
+        listing = ", ".join(f"{kind} ×{n}" for kind, n in unsupported.most_common())
+        raise InputError(where, listing,
+                         "含jianfu不支持的约束类型 unsupported constraint types "
+                         "(use --ignore-unsupported to solve without them)")
+    name = Path(path).name
+    for suffix in (".gz", ".fet"):
+        name = name.removesuffix(suffix)
+    return FetProblem(
+        name=name, days=tuple(reader.days), hours=tuple(reader.hours),
+        teachers=tuple(reader.teachers), subjects=tuple(reader.subjects), tags=tuple(reader.tags),
+        subgroups=tuple(reader.subgroups), students_sets=reader.students_sets,
+        activities=tuple(activities), rooms=tuple(reader.rooms), buildings=tuple(reader.buildings),
+        constraints=tuple(constraints), unsupported=tuple(unsupported.most_common()),
+        skipped=tuple(sorted(skipped.items())))
+
+
+def read_fet_result(problem: FetProblem, path: str | Path) -> FetSolution:
+    """Read FET's result for ``problem`` into a :class:`FetSolution`.
+
+    ``path`` is FET's ``<name>_activities.xml`` (Id, Day, Hour, Room per activity) or
+    a ``*_data_and_timetable.fet`` / locked export, read through its 100 %
+    ActivityPreferredStartingTime and ActivityPreferredRoom records.
+    """
+    root = _load_xml(path)
+    where = Path(path).name
+    day = {n: i for i, n in enumerate(problem.days)}
+    hour = {n: i for i, n in enumerate(problem.hours)}
+    room = {r.name: i for i, r in enumerate(problem.rooms)}
+    out: dict[int, Placement] = {}
+    if root.tag == "Activities_Timetable":
+        for k, a in enumerate(root.findall("Activity")):
+            aid = int(_text(a, "Id"))
+            if not problem.has_activity(aid):
+                continue
+            d, h, r = _text(a, "Day"), _text(a, "Hour"), _text(a, "Room")
+            if d not in day or h not in hour:
+                raise InputError(f"{where}: Activity[{k}]", (d, h), "未知的日或节 unknown day or hour")
+            out[aid] = Placement(day[d], hour[h], room.get(r))
+        return FetSolution(out)
+    times: dict[int, tuple[int, int]] = {}
+    rooms: dict[int, int] = {}
+    for lst in (root.find("Time_Constraints_List"), root.find("Space_Constraints_List")):
+        for el in (list(lst) if lst is not None else []):
+            if _text(el, "Weight_Percentage", "100") not in ("100", "100.0") or \
+                    not _bool(_text(el, "Active"), True):
+                continue
+            if el.tag == "ConstraintActivityPreferredStartingTime":
+                d, h = _text(el, "Preferred_Day"), _text(el, "Preferred_Hour")
+                if d in day and h in hour:
+                    times[int(_text(el, "Activity_Id"))] = (day[d], hour[h])
+            elif el.tag == "ConstraintActivityPreferredRoom" and _text(el, "Room") in room:
+                rooms[int(_text(el, "Activity_Id"))] = room[_text(el, "Room")]
+    for aid, (d, h) in times.items():
+        if problem.has_activity(aid):
+            out[aid] = Placement(d, h, rooms.get(aid))
+    return FetSolution(out)

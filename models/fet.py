@@ -1,0 +1,248 @@
+"""The FET problem model: what a ``.fet`` file describes, after import.
+
+FET (Free Timetabling Software) files describe a weekly grid of days × hours,
+teachers, subjects, activity tags, students as years ⊃ groups ⊃ subgroups, rooms in
+buildings, activities (one teaching event each, with a duration in hours, several
+teachers and students sets allowed) and constraint records, each with a
+``Weight_Percentage`` (100 = must hold) and an ``Active`` flag.
+
+:class:`FetProblem` holds that after import by :func:`jianfu.instances.fet.read_fet`:
+inactive activities and constraints are gone, students sets are expanded into
+subgroup indices (a constraint or activity on a year or group binds every subgroup
+under it), and every constraint is a :class:`FetConstraint` record whose ``kind`` is
+FET's type name without the ``Constraint`` prefix (``MinDaysBetweenActivities``).
+
+A solution is :class:`FetSolution`: activity id → :class:`Placement` (day, hour,
+room). This module imports no solver.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .errors import InputError
+
+#: Constraint kinds the importer, checker and solver support (FET type names without
+#: the ``Constraint`` prefix). Any other active kind in a file is refused unless the
+#: caller asks to ignore unsupported kinds.
+SUPPORTED_TIME = frozenset({
+    "BasicCompulsoryTime", "BreakTimes", "TeacherNotAvailableTimes",
+    "StudentsSetNotAvailableTimes", "ActivityPreferredStartingTime",
+    "ActivityPreferredStartingTimes", "ActivitiesPreferredStartingTimes",
+    "ActivityPreferredTimeSlots", "ActivitiesPreferredTimeSlots",
+    "MinDaysBetweenActivities", "ActivitiesSameStartingTime", "TwoActivitiesConsecutive",
+    "TeacherMaxDaysPerWeek", "TeacherMaxHoursDaily", "TeachersMaxHoursDaily",
+    "TeacherMinHoursDaily", "TeachersMinHoursDaily", "TeacherMaxGapsPerWeek",
+    "TeachersMaxGapsPerWeek", "TeacherMaxGapsPerDay", "TeachersMaxGapsPerDay",
+    "StudentsMaxGapsPerWeek", "StudentsSetMaxGapsPerWeek", "StudentsSetMinHoursDaily",
+    "StudentsMinHoursDaily", "StudentsEarlyMaxBeginningsAtSecondHour",
+    "StudentsSetEarlyMaxBeginningsAtSecondHour",
+})
+SUPPORTED_SPACE = frozenset({
+    "BasicCompulsorySpace", "RoomNotAvailableTimes", "SubjectPreferredRoom",
+    "SubjectPreferredRooms", "ActivityPreferredRoom", "ActivityPreferredRooms",
+    "TeacherHomeRoom",
+})
+SUPPORTED = SUPPORTED_TIME | SUPPORTED_SPACE
+
+#: Kinds whose weight FET requires to be 100 (they define what a timetable is).
+ALWAYS_HARD = frozenset({"BasicCompulsoryTime", "BasicCompulsorySpace"})
+
+
+@dataclass(frozen=True, slots=True)
+class FetRoom:
+    """A room: name, building (``""`` for none) and capacity (students)."""
+
+    name: str
+    building: str = ""
+    capacity: int = 30000
+
+
+@dataclass(frozen=True, slots=True)
+class FetActivity:
+    """One activity (one placement in the timetable).
+
+    ``id`` is FET's ``Id``; ``group_id`` its ``Activity_Group_Id`` (0 when not split;
+    the sub-activities of a split activity share it); ``duration`` in hours;
+    ``teachers``, ``tags`` are indices; ``subject`` an index; ``students`` the students
+    set names as written; ``subgroups`` the expanded subgroup indices;
+    ``n_students`` the number of students (for room capacity).
+    """
+
+    id: int
+    duration: int
+    subject: int
+    teachers: tuple[int, ...] = ()
+    tags: tuple[int, ...] = ()
+    students: tuple[str, ...] = ()
+    subgroups: tuple[int, ...] = ()
+    group_id: int = 0
+    n_students: int = 0
+
+    def __post_init__(self) -> None:
+        if self.duration < 1:
+            raise InputError(f"activities[id={self.id}].duration", self.duration,
+                             "活动时长至少为1 duration must be at least 1")
+
+
+@dataclass(frozen=True, slots=True)
+class FetConstraint:
+    """One active constraint record.
+
+    ``kind`` is FET's type without ``Constraint``; ``weight`` the weight percentage
+    (100 = hard); ``params`` the parsed fields as ``(name, value)`` pairs (values are
+    ints, strings, tuples of ints or of ``(day, hour)`` pairs, already resolved to
+    indices); ``index`` its position in the file (for messages).
+    """
+
+    kind: str
+    weight: float
+    params: tuple[tuple[str, Any], ...] = ()
+    index: int = 0
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.weight <= 100:
+            raise InputError(f"constraints[{self.index}].Weight_Percentage", self.weight,
+                             "权重须在0到100之间 must be between 0 and 100")
+
+    @property
+    def hard(self) -> bool:
+        return self.weight >= 100
+
+    def get(self, name: str, default: Any = None) -> Any:
+        for k, v in self.params:
+            if k == name:
+                return v
+        return default
+
+
+@dataclass(frozen=True, slots=True)
+class FetProblem:
+    """A FET timetabling problem after import (see the module docstring).
+
+    ``students_sets`` maps every year, group and subgroup name to the subgroup
+    indices under it; ``subgroups`` are the leaf names (a year without groups or a
+    group without subgroups is its own subgroup). ``unsupported`` lists
+    ``(kind, count)`` of active constraints not modelled (only non-empty when the
+    caller chose to ignore them); ``skipped`` counts inactive activities and
+    constraints left out.
+    """
+
+    name: str
+    days: tuple[str, ...]
+    hours: tuple[str, ...]
+    teachers: tuple[str, ...]
+    subjects: tuple[str, ...]
+    tags: tuple[str, ...]
+    subgroups: tuple[str, ...]
+    students_sets: Mapping[str, tuple[int, ...]]
+    activities: tuple[FetActivity, ...]
+    rooms: tuple[FetRoom, ...] = ()
+    buildings: tuple[str, ...] = ()
+    constraints: tuple[FetConstraint, ...] = ()
+    unsupported: tuple[tuple[str, int], ...] = ()
+    skipped: tuple[tuple[str, int], ...] = ()
+    _by_id: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.days or not self.hours:
+            raise InputError("Days_List/Hours_List", len(self.days) * len(self.hours),
+                             "至少需要一天一节 need at least one day and one hour")
+        for i, a in enumerate(self.activities):
+            if a.id in self._by_id:
+                raise InputError(f"activities[{i}].Id", a.id, "活动编号重复 duplicate activity id")
+            self._by_id[a.id] = i
+            if a.duration > len(self.hours):
+                raise InputError(f"activities[id={a.id}].Duration", a.duration,
+                                 f"longer than a day of {len(self.hours)} hours 超过每天节数")
+
+    @property
+    def n_days(self) -> int:
+        return len(self.days)
+
+    @property
+    def n_hours(self) -> int:
+        return len(self.hours)
+
+    def activity(self, activity_id: int) -> FetActivity:
+        return self.activities[self._by_id[activity_id]]
+
+    def index_of(self, activity_id: int) -> int:
+        return self._by_id[activity_id]
+
+    def has_activity(self, activity_id: int) -> bool:
+        return activity_id in self._by_id
+
+    def of_kind(self, *kinds: str) -> tuple[FetConstraint, ...]:
+        return tuple(c for c in self.constraints if c.kind in kinds)
+
+    def room_index(self, name: str) -> int:
+        for i, r in enumerate(self.rooms):
+            if r.name == name:
+                return i
+        raise KeyError(name)
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where an activity is: 0-based day and starting hour, room index or ``None``."""
+
+    day: int
+    hour: int
+    room: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FetSolution:
+    """A timetable of a :class:`FetProblem`: activity id → :class:`Placement`."""
+
+    placements: Mapping[int, Placement]
+
+    def __len__(self) -> int:
+        return len(self.placements)
+
+
+def room_rules(problem: FetProblem) -> dict[int, list[tuple[frozenset[int], float, FetConstraint]]]:
+    """Room requirements per activity index: ``(allowed rooms, weight, constraint)``.
+
+    SubjectPreferredRoom(s) bind activities of the subject; ActivityPreferredRoom(s)
+    the activity; TeacherHomeRoom the activities whose only teacher is that teacher
+    (FET's definition). Shared by the checker and the solver so both read the same
+    rules.
+    """
+    out: dict[int, list[tuple[frozenset[int], float, FetConstraint]]] = {}
+    for c in problem.of_kind("SubjectPreferredRoom", "SubjectPreferredRooms",
+                             "ActivityPreferredRoom", "ActivityPreferredRooms",
+                             "TeacherHomeRoom"):
+        rooms = frozenset(c.get("rooms", ()))
+        if c.kind.startswith("Subject"):
+            targets = [i for i, a in enumerate(problem.activities) if a.subject == c.get("subject")]
+        elif c.kind.startswith("Activity"):
+            aid = c.get("activity")
+            targets = [problem.index_of(aid)] if problem.has_activity(aid) else []
+        else:
+            targets = [i for i, a in enumerate(problem.activities)
+                       if a.teachers == (c.get("teacher"),)]
+        for i in targets:
+            out.setdefault(i, []).append((rooms, c.weight, c))
+    return out
+
+
+def break_slots(problem: FetProblem) -> frozenset[tuple[int, int]]:
+    """(day, hour) pairs of active 100 % BreakTimes (no activity may occupy them)."""
+    return frozenset(s for c in problem.of_kind("BreakTimes") if c.hard for s in c.get("slots", ()))
+
+
+def matches_filter(problem: FetProblem, a: FetActivity, c: FetConstraint) -> bool:
+    """Whether activity ``a`` matches an Activities* constraint's filter (FET's rule).
+
+    Empty filter fields match everything; the teacher must be among the activity's
+    teachers, the students set among its students sets (by name, as FET does), the
+    subject equal, the tag among its tags and the duration equal.
+    """
+    t, s, subj, tag, dur = (c.get("teacher"), c.get("students"), c.get("subject"),
+                            c.get("tag"), c.get("duration"))
+    return ((t is None or t in a.teachers) and (s is None or s in a.students)
+            and (subj is None or subj == a.subject) and (tag is None or tag in a.tags)
+            and (dur is None or dur == a.duration))

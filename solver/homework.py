@@ -50,8 +50,8 @@ import numpy as np
 from numba import njit, prange
 
 from ..models.errors import InputError
-from ..models.homework import (HomeworkEntry, HomeworkMetrics, HomeworkPlan, TargetRow,
-                               eligible_cell, plan_days, taught_cells)
+from ..models.homework import (WEEKEND, HomeworkEntry, HomeworkMetrics, HomeworkPlan,
+                               TargetRow, eligible_cell, plan_days, taught_cells)
 from ..models.homework_check import check_homework, evening_groups
 from ..models.policy import Policy
 from ..models.school import School
@@ -1202,9 +1202,19 @@ def format_weekly_table(plan: HomeworkPlan, cls: int | None = None) -> str:
     return "\n\n".join(blocks)
 
 
-def format_plan_summary(plan: HomeworkPlan) -> str:
-    """Metrics and every target that had to be reduced (honestly reported)."""
+def format_plan_summary(plan: HomeworkPlan, policy: Policy | None = None) -> str:
+    """Metrics and every target that had to be reduced (honestly reported).
+
+    With ``policy``, its publication notes are added (``no_noon_homework``: the plan is
+    evening homework only; the weekend bucket when weekends are controlled).
+    """
     lines = [f"作业总量统筹 Homework plan — {plan.school} ({plan.profile})"]
+    if policy is not None and policy.no_noon_homework:
+        lines.append("  中午不布置作业: 本计划只安排晚间书面作业 "
+                     "(no homework at noon: this plan is evening written homework only)")
+    if plan.weekend:
+        lines.append(f"  {WEEKEND}: 由最后一个上课日的学科布置, 上限为双休日上限 "
+                     "(weekend bucket: set by the last school day's subjects, weekend cap)")
     width = max(_width(k) for k, _ in plan.metrics.rows())
     lines += [f"  {_pad(k, width)}  {v}" for k, v in plan.metrics.rows()]
     reduced = [r for r in plan.targets if r.infeasible]

@@ -95,6 +95,8 @@ def test_infeasible_requests_are_reduced_and_reported() -> None:
     assert row.planned <= row.capacity <= 5 * 60
     assert plan.metrics.reduced_targets >= 1
     assert "目标超出上限" in format_plan_summary(plan)
+    assert "中午" not in format_plan_summary(plan, school.policy())
+    assert "中午不布置作业" in format_plan_summary(plan, load_policy("chengnan"))
     assert "2000" in format_plan_summary(plan)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +16,9 @@ from jianfu.models.homework_check import check_homework
 from jianfu.models.policy import load_policy
 from jianfu.solver.homework import (build_problem, format_plan_summary, format_weekly_table,
                                     plan_frame, plan_homework)
-from test_homework_support import mini_school, round_robin
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from test_homework_support import mini_school, round_robin  # noqa: E402
 
 
 def _assert_compliant(school, policy, tt, plan) -> None:

@@ -1,0 +1,423 @@
+"""Independent checker of a FET timetable: the specification the FET engine meets.
+
+:func:`check_fet` takes a :class:`~jianfu.models.fet.FetProblem` and a
+:class:`~jianfu.models.fet.FetSolution` (activity id → day, starting hour, room) and
+returns one :class:`~jianfu.models.violation.Violation` per broken constraint
+instance. ``rule`` is FET's constraint kind (``MinDaysBetweenActivities``); a
+constraint with ``Weight_Percentage`` 100 gives hard violations, below 100 soft ones
+whose ``weight`` is the percentage / 100, so ``cost = amount × weight``.
+
+Penalty units (``amount``), per kind — chosen FET-like, one per violated instance:
+
+==================================================  ===================================
+BasicCompulsoryTime                                 unplaced or overflowing activity;
+                                                    extra activity per teacher/subgroup
+                                                    and hour (clash)
+BasicCompulsorySpace                                extra activity per room and hour;
+                                                    room too small
+BreakTimes, *NotAvailableTimes                      activity-hour in a forbidden slot
+ActivityPreferredStartingTime(s),                   activity starting elsewhere
+ActivitiesPreferredStartingTimes
+Activity/ActivitiesPreferredTimeSlots               activity with an hour outside
+MinDaysBetweenActivities                            per pair: ``MinDays − distance``
+  (consecutive if same day)                         pair on one day not adjacent
+                                                    (always hard, as in FET)
+ActivitiesSameStartingTime                          activity not starting with the first
+TwoActivitiesConsecutive                            1 when not consecutive
+Teacher(s)MaxDaysPerWeek                            days over the maximum
+*MaxHoursDaily / *MinHoursDaily                     hours over / under, summed over days
+*MaxGapsPerWeek / *MaxGapsPerDay                    gaps over, per week / summed per day
+StudentsEarlyMaxBeginningsAtSecondHour              beginnings at 2nd hour over the max,
+                                                    plus days beginning later
+room preferences, TeacherHomeRoom                   activity in another room (or none)
+==================================================  ===================================
+
+Gaps are free hours between a resource's first and last busy hour of a day, not
+counting break hours nor the resource's 100 % not-available hours (FET's rule). This
+module imports no solver.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
+
+from .fet import (FetConstraint, FetProblem, FetSolution, break_slots, matches_filter,
+                  room_rules)
+from .violation import Violation
+
+
+@dataclass(frozen=True, slots=True)
+class _Grid:
+    """Occupancy derived once from a solution: who is busy when."""
+
+    teacher: dict[int, dict[tuple[int, int], list[int]]]
+    subgroup: dict[int, dict[tuple[int, int], list[int]]]
+    room: dict[int, dict[tuple[int, int], list[int]]]
+    hours_of: dict[int, tuple[tuple[int, int], ...]]
+
+
+def _grid(problem: FetProblem, solution: FetSolution) -> _Grid:
+    teacher: dict[int, dict[tuple[int, int], list[int]]] = defaultdict(lambda: defaultdict(list))
+    subgroup: dict[int, dict[tuple[int, int], list[int]]] = defaultdict(lambda: defaultdict(list))
+    room: dict[int, dict[tuple[int, int], list[int]]] = defaultdict(lambda: defaultdict(list))
+    hours_of: dict[int, tuple[tuple[int, int], ...]] = {}
+    for a in problem.activities:
+        p = solution.placements.get(a.id)
+        if p is None:
+            continue
+        cells = tuple((p.day, h) for h in range(p.hour, min(p.hour + a.duration, problem.n_hours)))
+        hours_of[a.id] = cells
+        for cell in cells:
+            for t in a.teachers:
+                teacher[t][cell].append(a.id)
+            for s in a.subgroups:
+                subgroup[s][cell].append(a.id)
+            if p.room is not None:
+                room[p.room][cell].append(a.id)
+    return _Grid(teacher, subgroup, room, hours_of)
+
+
+class _Ctx:
+    """Problem, solution and derived lookups shared by the per-kind checks."""
+
+    def __init__(self, problem: FetProblem, solution: FetSolution) -> None:
+        self.p, self.s = problem, solution
+        self.g = _grid(problem, solution)
+        self.breaks = break_slots(problem)
+        self.teacher_na: dict[int, set[tuple[int, int]]] = defaultdict(set)
+        self.subgroup_na: dict[int, set[tuple[int, int]]] = defaultdict(set)
+        for c in problem.of_kind("TeacherNotAvailableTimes"):
+            if c.hard:
+                self.teacher_na[c.get("teacher")].update(c.get("slots"))
+        for c in problem.of_kind("StudentsSetNotAvailableTimes"):
+            if c.hard:
+                for s in c.get("subgroups"):
+                    self.subgroup_na[s].update(c.get("slots"))
+
+    def v(self, c: FetConstraint, message: str, amount: float = 1, **who: object) -> Violation:
+        return Violation(rule=c.kind, hard=c.hard, message=message, amount=amount,
+                         weight=0.0 if c.hard else c.weight / 100, **who)  # type: ignore[arg-type]
+
+    def day(self, d: int) -> str:
+        return self.p.days[d]
+
+    def busy_hours(self, cells: dict[tuple[int, int], list[int]], d: int) -> list[int]:
+        return [h for h in range(self.p.n_hours) if cells.get((d, h))]
+
+    def gaps(self, cells: dict[tuple[int, int], list[int]], d: int,
+             excluded: set[tuple[int, int]]) -> int:
+        busy = self.busy_hours(cells, d)
+        if not busy:
+            return 0
+        return sum(1 for h in range(busy[0], busy[-1] + 1)
+                   if not cells.get((d, h)) and (d, h) not in self.breaks
+                   and (d, h) not in excluded)
+
+
+Check = Callable[[_Ctx, FetConstraint], Iterator[Violation]]
+
+
+def check_basic_time(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """Every activity placed inside a day; no teacher or subgroup in two places."""
+    for a in x.p.activities:
+        pl = x.s.placements.get(a.id)
+        if pl is None:
+            yield x.v(c, f"活动{a.id}未排 activity {a.id} is not placed")
+        elif not (0 <= pl.day < x.p.n_days and 0 <= pl.hour and pl.hour + a.duration <= x.p.n_hours):
+            yield x.v(c, f"活动{a.id}超出一天 activity {a.id} runs past the end of the day")
+    for table, names, field in ((x.g.teacher, x.p.teachers, "teacher"),
+                                (x.g.subgroup, x.p.subgroups, "cls")):
+        for who, cells in table.items():
+            for (d, h), ids in cells.items():
+                if len(ids) > 1:
+                    yield x.v(c, f"{names[who]} {x.day(d)} {x.p.hours[h]}: 同时有活动 "
+                                 f"clash of activities {ids}", len(ids) - 1,
+                              **{field: names[who]}, day=x.day(d), period=h + 1)
+
+
+def check_basic_space(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """No room holds two activities at once; rooms hold the activity's students."""
+    for r, cells in x.g.room.items():
+        for (d, h), ids in cells.items():
+            if len(ids) > 1:
+                yield x.v(c, f"教室{x.p.rooms[r].name} {x.day(d)} {x.p.hours[h]}: 冲突 room clash "
+                             f"of activities {ids}", len(ids) - 1, venue=x.p.rooms[r].name,
+                          day=x.day(d), period=h + 1)
+    for a in x.p.activities:
+        pl = x.s.placements.get(a.id)
+        if pl is not None and pl.room is not None and x.p.rooms[pl.room].capacity < a.n_students:
+            yield x.v(c, f"活动{a.id}教室太小 room {x.p.rooms[pl.room].name} too small for "
+                         f"{a.n_students} students", venue=x.p.rooms[pl.room].name)
+
+
+def check_breaks(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """No activity occupies a break hour."""
+    slots = set(c.get("slots"))
+    for aid, cells in x.g.hours_of.items():
+        for d, h in cells:
+            if (d, h) in slots:
+                yield x.v(c, f"活动{aid}占用休息时间 activity {aid} in break {x.day(d)} "
+                             f"{x.p.hours[h]}", day=x.day(d), period=h + 1)
+
+
+def check_not_available(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """Teacher, students set or room: no activity in its not-available hours."""
+    slots = set(c.get("slots"))
+    for a in x.p.activities:
+        if c.kind.startswith("Teacher"):
+            hit, who = c.get("teacher") in a.teachers, {"teacher": x.p.teachers[c.get("teacher")]}
+        elif c.kind.startswith("Students"):
+            hit, who = bool(set(a.subgroups) & set(c.get("subgroups"))), {"cls": c.get("students")}
+        else:
+            pl = x.s.placements.get(a.id)
+            hit = pl is not None and pl.room == c.get("room")
+            who = {"venue": x.p.rooms[c.get("room")].name}
+        if not hit:
+            continue
+        for d, h in x.g.hours_of.get(a.id, ()):
+            if (d, h) in slots:
+                yield x.v(c, f"活动{a.id}在不可用时间 activity {a.id} at a not-available hour "
+                             f"{x.day(d)} {x.p.hours[h]}", day=x.day(d), period=h + 1, **who)
+
+
+def _targets(x: _Ctx, c: FetConstraint) -> list[int]:
+    if c.get("activity") is not None:
+        return [c.get("activity")]
+    return [a.id for a in x.p.activities if matches_filter(x.p, a, c)]
+
+
+def check_starting_time(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """The activity starts at the preferred day and/or hour."""
+    pl = x.s.placements.get(c.get("activity"))
+    if pl is None:
+        return
+    if (c.get("day") is not None and pl.day != c.get("day")) or \
+            (c.get("hour") is not None and pl.hour != c.get("hour")):
+        yield x.v(c, f"活动{c.get('activity')}不在指定开始时间 activity {c.get('activity')} "
+                     f"does not start at its preferred time")
+
+
+def check_starting_times(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """Each targeted activity starts at one of the listed times."""
+    starts = set(c.get("starts"))
+    for aid in _targets(x, c):
+        pl = x.s.placements.get(aid)
+        if pl is not None and (pl.day, pl.hour) not in starts:
+            yield x.v(c, f"活动{aid}开始时间不在允许列表 activity {aid} starts at "
+                         f"{x.day(pl.day)} {x.p.hours[pl.hour]}, not a preferred start",
+                      day=x.day(pl.day), period=pl.hour + 1)
+
+
+def check_time_slots(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """Every hour of each targeted activity lies in the listed slots."""
+    slots = set(c.get("slots"))
+    for aid in _targets(x, c):
+        cells = x.g.hours_of.get(aid)
+        if cells is not None and not set(cells) <= slots:
+            yield x.v(c, f"活动{aid}有课时不在允许时段 activity {aid} has hours outside "
+                         f"its preferred slots")
+
+
+def check_min_days(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """Pairs at least MinDays apart; on one day, adjacent if Consecutive_If_Same_Day."""
+    acts = c.get("activities")
+    k = c.get("min_days")
+    for i, a in enumerate(acts):
+        for b in acts[i + 1:]:
+            pa, pb = x.s.placements.get(a), x.s.placements.get(b)
+            if pa is None or pb is None:
+                continue
+            dist = abs(pa.day - pb.day)
+            if dist < k:
+                yield x.v(c, f"活动{a}与{b}相隔{dist}天，少于{k}天 activities {a} and {b} are "
+                             f"{dist} days apart, fewer than {k}", k - dist)
+            if dist == 0 and c.get("consecutive"):
+                da, db = x.p.activity(a).duration, x.p.activity(b).duration
+                if pa.hour + da != pb.hour and pb.hour + db != pa.hour:
+                    yield Violation(rule="MinDaysBetweenActivities.consecutive", hard=True,
+                                    message=f"活动{a}与{b}同一天但不连续 activities {a} and {b} "
+                                            f"share a day but are not consecutive",
+                                    day=x.day(pa.day))
+
+
+def check_same_start(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """All activities start at the first one's time."""
+    acts = c.get("activities")
+    p0 = x.s.placements.get(acts[0])
+    for aid in acts[1:]:
+        p = x.s.placements.get(aid)
+        if p0 is not None and p is not None and (p.day, p.hour) != (p0.day, p0.hour):
+            yield x.v(c, f"活动{aid}与{acts[0]}开始时间不同 activity {aid} does not start with "
+                         f"activity {acts[0]}")
+
+
+def check_two_consecutive(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """The second activity starts right when the first ends, the same day."""
+    a, b = c.get("first"), c.get("second")
+    pa, pb = x.s.placements.get(a), x.s.placements.get(b)
+    if pa is None or pb is None:
+        return
+    if pa.day != pb.day or pa.hour + x.p.activity(a).duration != pb.hour:
+        yield x.v(c, f"活动{b}没有紧接活动{a} activity {b} does not follow activity {a}")
+
+
+def _teachers(x: _Ctx, c: FetConstraint) -> list[int]:
+    t = c.get("teacher")
+    return list(range(len(x.p.teachers))) if t is None else [t]
+
+
+def _subgroups(x: _Ctx, c: FetConstraint) -> list[int]:
+    s = c.get("subgroups")
+    return list(range(len(x.p.subgroups))) if s is None else list(s)
+
+
+def check_max_days(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """A teacher works on at most ``bound`` days."""
+    for t in _teachers(x, c):
+        cells = x.g.teacher.get(t, {})
+        days = sum(1 for d in range(x.p.n_days) if x.busy_hours(cells, d))
+        if days > c.get("bound"):
+            yield x.v(c, f"{x.p.teachers[t]}上课{days}天，多于{c.get('bound')}天 works {days} days",
+                      days - c.get("bound"), teacher=x.p.teachers[t])
+
+
+def _resources(x: _Ctx, c: FetConstraint
+               ) -> Iterable[tuple[str, dict[tuple[int, int], list[int]], set[tuple[int, int]], dict]]:
+    if "Teacher" in c.kind:
+        for t in _teachers(x, c):
+            yield (x.p.teachers[t], x.g.teacher.get(t, {}), x.teacher_na[t],
+                   {"teacher": x.p.teachers[t]})
+    else:
+        for s in _subgroups(x, c):
+            yield (x.p.subgroups[s], x.g.subgroup.get(s, {}), x.subgroup_na[s],
+                   {"cls": x.p.subgroups[s]})
+
+
+def check_hours_daily(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """Hours per day at most (Max) or at least (Min; empty days allowed if so said)."""
+    bound, is_max = c.get("bound"), "Max" in c.kind
+    for name, cells, _na, who in _resources(x, c):
+        for d in range(x.p.n_days):
+            n = len(x.busy_hours(cells, d))
+            over = n - bound if is_max else (bound - n if n or not c.get("allow_empty") else 0)
+            if over > 0:
+                yield x.v(c, f"{name} {x.day(d)}: {n}节 {n} hours, 限{'多' if is_max else '少'}于"
+                             f"{bound} bound {bound}", over, day=x.day(d), **who)
+
+
+def check_gaps(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """Free hours between first and last lesson, per week or per day, at most ``bound``."""
+    bound, per_day = c.get("bound"), c.kind.endswith("PerDay")
+    for name, cells, na, who in _resources(x, c):
+        gaps = [x.gaps(cells, d, na) for d in range(x.p.n_days)]
+        if per_day:
+            for d, g in enumerate(gaps):
+                if g > bound:
+                    yield x.v(c, f"{name} {x.day(d)}: 空堂{g}节 {g} gaps, max {bound}", g - bound,
+                              day=x.day(d), **who)
+        elif sum(gaps) > bound:
+            yield x.v(c, f"{name}: 每周空堂{sum(gaps)}节 {sum(gaps)} gaps a week, max {bound}",
+                      sum(gaps) - bound, **who)
+
+
+def check_early(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """Days begin at the first available hour; at most ``bound`` begin at the second."""
+    for s in _subgroups(x, c):
+        cells, na = x.g.subgroup.get(s, {}), x.subgroup_na[s]
+        second = 0
+        for d in range(x.p.n_days):
+            busy = x.busy_hours(cells, d)
+            if not busy:
+                continue
+            free_before = sum(1 for h in range(busy[0])
+                              if (d, h) not in x.breaks and (d, h) not in na)
+            if free_before == 1:
+                second += 1
+            elif free_before > 1:
+                yield x.v(c, f"{x.p.subgroups[s]} {x.day(d)}: 第{busy[0] + 1}节才开始 day begins "
+                             f"late", day=x.day(d), cls=x.p.subgroups[s])
+        if second > c.get("bound"):
+            yield x.v(c, f"{x.p.subgroups[s]}: {second}天第二节开始 {second} days begin at the "
+                         f"second hour, max {c.get('bound')}", second - c.get("bound"),
+                      cls=x.p.subgroups[s])
+
+
+def _check_rooms_all(x: _Ctx) -> Iterator[Violation]:
+    for i, reqs in room_rules(x.p).items():
+        a = x.p.activities[i]
+        pl = x.s.placements.get(a.id)
+        if pl is None:
+            continue
+        for rooms, _w, c in reqs:
+            if pl.room not in rooms:
+                got = "无 none" if pl.room is None else x.p.rooms[pl.room].name
+                yield x.v(c, f"活动{a.id}教室{got}不是指定教室 activity {a.id} in room {got}, "
+                             f"not a preferred room", venue=got if pl.room is not None else None)
+
+
+CHECKS: dict[str, Check] = {
+    "BasicCompulsoryTime": check_basic_time, "BasicCompulsorySpace": check_basic_space,
+    "BreakTimes": check_breaks, "TeacherNotAvailableTimes": check_not_available,
+    "StudentsSetNotAvailableTimes": check_not_available,
+    "RoomNotAvailableTimes": check_not_available,
+    "ActivityPreferredStartingTime": check_starting_time,
+    "ActivityPreferredStartingTimes": check_starting_times,
+    "ActivitiesPreferredStartingTimes": check_starting_times,
+    "ActivityPreferredTimeSlots": check_time_slots,
+    "ActivitiesPreferredTimeSlots": check_time_slots,
+    "MinDaysBetweenActivities": check_min_days, "ActivitiesSameStartingTime": check_same_start,
+    "TwoActivitiesConsecutive": check_two_consecutive, "TeacherMaxDaysPerWeek": check_max_days,
+    "TeacherMaxHoursDaily": check_hours_daily, "TeachersMaxHoursDaily": check_hours_daily,
+    "TeacherMinHoursDaily": check_hours_daily, "TeachersMinHoursDaily": check_hours_daily,
+    "StudentsSetMinHoursDaily": check_hours_daily, "StudentsMinHoursDaily": check_hours_daily,
+    "TeacherMaxGapsPerWeek": check_gaps, "TeachersMaxGapsPerWeek": check_gaps,
+    "TeacherMaxGapsPerDay": check_gaps, "TeachersMaxGapsPerDay": check_gaps,
+    "StudentsMaxGapsPerWeek": check_gaps, "StudentsSetMaxGapsPerWeek": check_gaps,
+    "StudentsEarlyMaxBeginningsAtSecondHour": check_early,
+    "StudentsSetEarlyMaxBeginningsAtSecondHour": check_early,
+}
+ROOM_KINDS = frozenset({"SubjectPreferredRoom", "SubjectPreferredRooms", "ActivityPreferredRoom",
+                        "ActivityPreferredRooms", "TeacherHomeRoom"})
+
+
+def check_fet(problem: FetProblem, solution: FetSolution) -> list[Violation]:
+    """Every violation of every supported constraint in ``problem`` by ``solution``.
+
+    BasicCompulsoryTime and BasicCompulsorySpace are checked even when the file
+    lacks them (FET always applies them).
+    """
+    x = _Ctx(problem, solution)
+    out: list[Violation] = []
+    kinds = {c.kind for c in problem.constraints}
+    basics = [FetConstraint(k, 100.0) for k in ("BasicCompulsoryTime", "BasicCompulsorySpace")
+              if k not in kinds]
+    for c in (*basics, *problem.constraints):
+        if c.kind in CHECKS:
+            out.extend(CHECKS[c.kind](x, c))
+    out.extend(_check_rooms_all(x))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class FetScore:
+    """Summary of :func:`check_fet`: hard violation count and soft penalty."""
+
+    hard: int
+    soft: float
+    by_rule: dict[str, float]
+
+    @property
+    def compliant(self) -> bool:
+        return self.hard == 0
+
+
+def score_fet(problem: FetProblem, solution: FetSolution) -> FetScore:
+    """Hard violation count, soft penalty (sum of costs) and cost per rule."""
+    vs = check_fet(problem, solution)
+    by: dict[str, float] = defaultdict(float)
+    for v in vs:
+        by[v.rule] += v.amount if v.hard else v.cost
+    return FetScore(sum(int(v.amount) for v in vs if v.hard),
+                    round(sum(v.cost for v in vs if not v.hard), 6), dict(by))

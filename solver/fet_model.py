@@ -1,0 +1,652 @@
+"""CP-SAT model of a :class:`~jianfu.models.fet.FetProblem` and :func:`solve_fet`.
+
+Why a model of its own and not a compilation into :mod:`jianfu.models.core`: the
+core's ``Activity`` is one class × one teacher × one subject with unit-length
+lessons and a weekly count; FET activities have several teachers and students sets,
+durations of several hours and pairwise constraints between individual placements.
+The model below is built in the engine's style — variables first, then one
+``add_<family>`` per FET constraint kind, named soft terms summed into one objective
+— and reuses the engine's :class:`~jianfu.solver.result.Status` mapping.
+
+Variables: ``x[i][(d, h)]`` is 1 when activity ``i`` starts at day ``d``, hour ``h``;
+only starts allowed by every hard unary rule exist (breaks, 100 % not-available
+times, 100 % preferred starting times / time slots, the day's end). Activities with
+room rules get ``y[i][r]``; rooms with several candidate activities get per-hour
+room-occupancy literals. Resource-hour occupancy is a sum of start literals under an
+at-most-one, so counts (hours per day, days, gaps) are linear in them.
+
+Soft terms: ``amount × round(100 × Weight_Percentage)``, divided by 10 000 in the
+reported objective, so objective = Σ amount × weight% / 100, the cost
+:func:`jianfu.models.fet_check.score_fet` computes.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from ortools.sat.python import cp_model
+
+from ..models.fet import (FetConstraint, FetProblem, FetSolution, Placement, break_slots,
+                          matches_filter, room_rules)
+from .result import Statistics, StatisticsRow, Status
+
+logger = logging.getLogger(__name__)
+
+Cell = tuple[int, int]
+SCALE = 10_000
+
+_STATUS = {cp_model.OPTIMAL: Status.OPTIMAL, cp_model.FEASIBLE: Status.FEASIBLE,
+           cp_model.INFEASIBLE: Status.INFEASIBLE, cp_model.UNKNOWN: Status.UNKNOWN,
+           cp_model.MODEL_INVALID: Status.UNKNOWN}
+
+
+@dataclass(frozen=True, slots=True)
+class FetResult:
+    """What :func:`solve_fet_problem` returns.
+
+    ``objective``/``bound`` in weighted penalty units (Σ amount × weight% / 100);
+    ``terms`` the soft penalty per constraint kind read from the solver's values;
+    ``time_to_first`` seconds from the start of the call (import excluded) to the
+    first timetable satisfying every 100 % constraint; ``left_out`` the unsupported
+    constraint kinds and counts that were ignored.
+    """
+
+    status: Status
+    solution: FetSolution | None
+    objective: float = math.nan
+    bound: float = math.nan
+    runtime: float = 0.0
+    time_to_first: float | None = None
+    build_time: float = 0.0
+    terms: dict[str, float] = field(default_factory=dict)
+    statistics: Statistics = field(default_factory=Statistics)
+    left_out: tuple[tuple[str, int], ...] = ()
+    explanation: tuple[str, ...] = ()
+
+    @property
+    def feasible(self) -> bool:
+        return self.solution is not None
+
+
+class _Infeasible(Exception):
+    """Raised while building when a hard rule leaves nothing possible."""
+
+
+class FetModel:
+    """The CP-SAT translation; ``build`` lists the families like a table of contents."""
+
+    def __init__(self, problem: FetProblem) -> None:
+        self.p = problem
+        self.m = cp_model.CpModel()
+        self.breaks = break_slots(problem)
+        self.terms: dict[str, list[tuple[cp_model.LinearExprT, int]]] = defaultdict(list)
+        self.x: list[dict[Cell, cp_model.IntVar]] = []
+        self.y: list[dict[int | None, cp_model.IntVar]] = []
+        self.fixed_room: list[int | None] = []
+        self.cover: list[dict[Cell, list[cp_model.IntVar]]] = []
+        self._days: dict[tuple[str, int], cp_model.IntVar] = {}
+        self._gaps: dict[tuple[str, int, int], list[cp_model.IntVar]] = {}
+
+    # -- helpers ------------------------------------------------------------------
+    def soft(self, c: FetConstraint, expr: cp_model.LinearExprT, units: int = 1) -> None:
+        self.terms[c.kind].append((expr, units * round(100 * c.weight)))
+
+    def at_most(self, c: FetConstraint, expr: cp_model.LinearExprT, bound: int, ub: int) -> None:
+        """``expr ≤ bound``, hard or with an excess variable penalised."""
+        if c.hard:
+            self.m.Add(expr <= bound)
+        elif ub > bound:
+            ex = self.m.NewIntVar(0, ub - bound, "")
+            self.m.Add(ex >= expr - bound)
+            self.soft(c, ex)
+
+    def at_least(self, c: FetConstraint, expr: cp_model.LinearExprT, bound: cp_model.LinearExprT,
+                 ub: int) -> None:
+        if c.hard:
+            self.m.Add(expr >= bound)
+        else:
+            ex = self.m.NewIntVar(0, ub, "")
+            self.m.Add(ex >= bound - expr)
+            self.soft(c, ex)
+
+    def starts_of(self, aid: int) -> dict[Cell, cp_model.IntVar]:
+        return self.x[self.p.index_of(aid)]
+
+    def cells(self, i: int, start: Cell) -> list[Cell]:
+        d, h = start
+        return [(d, h + k) for k in range(self.p.activities[i].duration)]
+
+    def day_expr(self, i: int, d: int) -> cp_model.LinearExprT:
+        return sum(v for (dd, _), v in self.x[i].items() if dd == d)
+
+    def resource_cells(self, acts: Iterable[int]) -> dict[Cell, list[cp_model.IntVar]]:
+        out: dict[Cell, list[cp_model.IntVar]] = defaultdict(list)
+        for i in acts:
+            for cell, lits in self.cover[i].items():
+                out[cell].extend(lits)
+        return out
+
+    def works(self, key: str, acts: tuple[int, ...], d: int,
+              cells: dict[Cell, list[cp_model.IntVar]]) -> cp_model.IntVar:
+        """A literal at least as large as "the resource has a lesson on day d"."""
+        k = (key, d)
+        if k not in self._days:
+            w = self.m.NewBoolVar("")
+            for h in range(self.p.n_hours):
+                for lit in cells.get((d, h), ()):
+                    self.m.AddImplication(lit, w)
+            self._days[k] = w
+        return self._days[k]
+
+    # -- domains ------------------------------------------------------------------
+    def _domains(self) -> list[set[Cell]]:
+        p, H = self.p, self.p.n_hours
+        teacher_na: dict[int, set[Cell]] = defaultdict(set)
+        sub_na: dict[int, set[Cell]] = defaultdict(set)
+        for c in p.of_kind("TeacherNotAvailableTimes"):
+            if c.hard:
+                teacher_na[c.get("teacher")].update(c.get("slots"))
+        for c in p.of_kind("StudentsSetNotAvailableTimes"):
+            if c.hard:
+                for s in c.get("subgroups"):
+                    sub_na[s].update(c.get("slots"))
+        self.teacher_na, self.sub_na = teacher_na, sub_na
+        doms: list[set[Cell]] = []
+        for a in p.activities:
+            banned = set(self.breaks)
+            for t in a.teachers:
+                banned |= teacher_na[t]
+            for s in a.subgroups:
+                banned |= sub_na[s]
+            doms.append({(d, h) for d in range(p.n_days) for h in range(H - a.duration + 1)
+                         if not any((d, h + k) in banned for k in range(a.duration))})
+        for c in p.constraints:
+            if not c.hard:
+                continue
+            if c.kind == "ActivityPreferredStartingTime":
+                i = p.index_of(c.get("activity"))
+                doms[i] = {(d, h) for d, h in doms[i] if c.get("day") in (None, d)
+                           and c.get("hour") in (None, h)}
+            elif c.kind in ("ActivityPreferredStartingTimes", "ActivitiesPreferredStartingTimes"):
+                for i in self._targets(c):
+                    doms[i] &= set(c.get("starts"))
+            elif c.kind in ("ActivityPreferredTimeSlots", "ActivitiesPreferredTimeSlots"):
+                ok = set(c.get("slots"))
+                for i in self._targets(c):
+                    doms[i] = {s for s in doms[i] if all(x in ok for x in self.cells(i, s))}
+        for c in p.of_kind("ActivitiesSameStartingTime"):
+            if c.hard:
+                idx = [p.index_of(a) for a in c.get("activities")]
+                common = set.intersection(*(doms[i] for i in idx))
+                for i in idx:
+                    doms[i] = set(common)
+        for i, dom in enumerate(doms):
+            if not dom:
+                raise _Infeasible(f"活动{p.activities[i].id}没有可用的开始时间 activity "
+                                  f"{p.activities[i].id} has no allowed start (breaks, "
+                                  f"not-available and preferred times leave none)")
+        return doms
+
+    def _targets(self, c: FetConstraint) -> list[int]:
+        if c.get("activity") is not None:
+            return [self.p.index_of(c.get("activity"))]
+        return [i for i, a in enumerate(self.p.activities) if matches_filter(self.p, a, c)]
+
+    # -- build ----------------------------------------------------------------------
+    def build(self) -> None:
+        """Variables, then one family per constraint kind, then the objective."""
+        doms = self._domains()
+        self.add_variables(doms)
+        self.add_rooms()
+        self.add_resource_clashes()
+        for c in self.p.constraints:
+            fn = getattr(self, "add_" + c.kind, None)
+            if fn is not None:
+                fn(c)
+        self.add_objective()
+
+    def add_variables(self, doms: list[set[Cell]]) -> None:
+        for i, dom in enumerate(doms):
+            xs = {s: self.m.NewBoolVar(f"x{self.p.activities[i].id}_{s[0]}_{s[1]}")
+                  for s in sorted(dom)}
+            self.m.AddExactlyOne(xs.values())
+            self.x.append(xs)
+            cover: dict[Cell, list[cp_model.IntVar]] = defaultdict(list)
+            for s, v in xs.items():
+                for cell in self.cells(i, s):
+                    cover[cell].append(v)
+            self.cover.append(cover)
+
+    def add_resource_clashes(self) -> None:
+        """BasicCompulsoryTime: a teacher or subgroup is in one activity per hour."""
+        seen: set[frozenset[int]] = set()
+        groups: list[tuple[int, ...]] = []
+        by_t: dict[int, list[int]] = defaultdict(list)
+        by_s: dict[int, list[int]] = defaultdict(list)
+        for i, a in enumerate(self.p.activities):
+            for t in a.teachers:
+                by_t[t].append(i)
+            for s in a.subgroups:
+                by_s[s].append(i)
+        for acts in (*by_t.values(), *by_s.values()):
+            key = frozenset(acts)
+            if len(acts) > 1 and key not in seen:
+                seen.add(key)
+                groups.append(tuple(acts))
+        self.by_t, self.by_s = by_t, by_s
+        for acts in groups:
+            for lits in self.resource_cells(acts).values():
+                if len(lits) > 1:
+                    self.m.AddAtMostOne(lits)
+
+    def add_rooms(self) -> None:
+        """Room choice per activity with room rules; BasicCompulsorySpace; RoomNotAvailable."""
+        rules = room_rules(self.p)
+        room_na: dict[int, list[FetConstraint]] = defaultdict(list)
+        for c in self.p.of_kind("RoomNotAvailableTimes"):
+            room_na[c.get("room")].append(c)
+        users: dict[int, list[int]] = defaultdict(list)
+        self.room_dom: list[tuple[int | None, ...]] = []
+        for i, a in enumerate(self.p.activities):
+            reqs = rules.get(i, [])
+            fits = {r for r, room in enumerate(self.p.rooms) if room.capacity >= a.n_students}
+            hard = [rooms for rooms, w, _ in reqs if w >= 100]
+            if hard:
+                dom: set[int | None] = set(fits.intersection(*hard))
+                if not dom:
+                    raise _Infeasible(f"活动{a.id}没有满足全部教室要求的教室 activity {a.id}: no room "
+                                      f"meets all its 100% room rules")
+            elif reqs:
+                dom = {r for rooms, _, _ in reqs for r in rooms if r in fits} | {None}
+            else:
+                dom = {None}
+            order = tuple(sorted(dom, key=lambda r: -1 if r is None else r))
+            self.room_dom.append(order)
+            ys = {r: self.m.NewBoolVar("") for r in order} if len(order) > 1 else {}
+            if ys:
+                self.m.AddExactlyOne(ys.values())
+            self.y.append(ys)
+            for rooms, w, c in reqs:
+                if w < 100:
+                    inside = [ys[r] for r in order if r in rooms] if ys else \
+                        ([1] if order[0] in rooms else [])
+                    self.soft(c, 1 - sum(inside))
+            for r in order:
+                if r is not None:
+                    users[r].append(i)
+        for r, acts in users.items():
+            per_cell: dict[Cell, list[cp_model.LinearExprT]] = defaultdict(list)
+            for i in acts:
+                if len(self.room_dom[i]) == 1:
+                    for cell, lits in self.cover[i].items():
+                        per_cell[cell].append(sum(lits))
+                    continue
+                if len(acts) == 1 and r not in room_na:
+                    continue
+                for cell, lits in self.cover[i].items():
+                    z = self.m.NewBoolVar("")
+                    self.m.AddImplication(z, self.y[i][r])
+                    self.m.Add(z <= sum(lits))
+                    # z = y ∧ occupied: lower bound so the room is really counted
+                    self.m.Add(z >= self.y[i][r] + sum(lits) - 1)
+                    per_cell[cell].append(z)
+            for cell, terms in per_cell.items():
+                if len(terms) > 1:
+                    self.m.Add(sum(terms) <= 1)
+            for c in room_na.get(r, ()):
+                for cell in c.get("slots"):
+                    for term in per_cell.get(cell, ()):
+                        if c.hard:
+                            self.m.Add(term == 0)
+                        else:
+                            self.soft(c, term)
+
+    # -- unary soft time rules (hard ones are domains) -----------------------------
+    def _soft_starts(self, c: FetConstraint, bad: "callable[[int, Cell], int]") -> None:
+        if c.hard:
+            return
+        for i in self._targets(c):
+            for s, v in self.x[i].items():
+                n = bad(i, s)
+                if n:
+                    self.soft(c, v, n)
+
+    def add_BreakTimes(self, c: FetConstraint) -> None:
+        slots = set(c.get("slots"))
+        if not c.hard:
+            for i in range(len(self.p.activities)):
+                for s, v in self.x[i].items():
+                    n = sum(cell in slots for cell in self.cells(i, s))
+                    if n:
+                        self.soft(c, v, n)
+
+    def add_TeacherNotAvailableTimes(self, c: FetConstraint) -> None:
+        slots = set(c.get("slots"))
+        if not c.hard:
+            for i in self.by_t.get(c.get("teacher"), ()):
+                for s, v in self.x[i].items():
+                    n = sum(cell in slots for cell in self.cells(i, s))
+                    if n:
+                        self.soft(c, v, n)
+
+    def add_StudentsSetNotAvailableTimes(self, c: FetConstraint) -> None:
+        slots, subs = set(c.get("slots")), set(c.get("subgroups"))
+        if not c.hard:
+            for i, a in enumerate(self.p.activities):
+                if subs & set(a.subgroups):
+                    for s, v in self.x[i].items():
+                        n = sum(cell in slots for cell in self.cells(i, s))
+                        if n:
+                            self.soft(c, v, n)
+
+    def add_ActivityPreferredStartingTime(self, c: FetConstraint) -> None:
+        self._soft_starts(c, lambda i, s: int(c.get("day") not in (None, s[0])
+                                              or c.get("hour") not in (None, s[1])))
+
+    def add_ActivityPreferredStartingTimes(self, c: FetConstraint) -> None:
+        ok = set(c.get("starts"))
+        self._soft_starts(c, lambda i, s: int(s not in ok))
+
+    add_ActivitiesPreferredStartingTimes = add_ActivityPreferredStartingTimes
+
+    def add_ActivityPreferredTimeSlots(self, c: FetConstraint) -> None:
+        ok = set(c.get("slots"))
+        self._soft_starts(c, lambda i, s: int(not all(x in ok for x in self.cells(i, s))))
+
+    add_ActivitiesPreferredTimeSlots = add_ActivityPreferredTimeSlots
+
+    # -- pairwise rules -------------------------------------------------------------
+    def add_MinDaysBetweenActivities(self, c: FetConstraint) -> None:
+        idx = [self.p.index_of(a) for a in c.get("activities")]
+        k, D = c.get("min_days"), self.p.n_days
+        if c.hard:
+            for d0 in range(D - min(k, D) + 1):
+                lits = [v for i in idx for (d, _), v in self.x[i].items() if d0 <= d < d0 + k]
+                self.m.AddAtMostOne(lits)
+        else:
+            for n, i in enumerate(idx):
+                for j in idx[n + 1:]:
+                    if k == 1:
+                        v = self.m.NewBoolVar("")
+                        for d in range(D):
+                            self.m.Add(v >= self.day_expr(i, d) + self.day_expr(j, d) - 1)
+                    else:
+                        v = self.m.NewIntVar(0, k, "")
+                        for d in range(D):
+                            for e in range(max(0, d - k + 1), min(D, d + k)):
+                                self.m.Add(v >= (k - abs(d - e)) *
+                                           (self.day_expr(i, d) + self.day_expr(j, e) - 1))
+                    self.soft(c, v)
+        if c.get("consecutive"):
+            for n, i in enumerate(idx):
+                for j in idx[n + 1:]:
+                    self._adjacent_if_same_day(i, j)
+
+    def _adjacent_if_same_day(self, i: int, j: int) -> None:
+        di, dj = self.p.activities[i].duration, self.p.activities[j].duration
+        for (d, h), v in self.x[i].items():
+            same = self.day_expr(j, d)
+            ok = [self.x[j][s] for s in ((d, h + di), (d, h - dj)) if s in self.x[j]]
+            self.m.Add(v + same - sum(ok) <= 1)
+
+    def add_ActivitiesSameStartingTime(self, c: FetConstraint) -> None:
+        idx = [self.p.index_of(a) for a in c.get("activities")]
+        i0 = idx[0]
+        for j in idx[1:]:
+            v = None if c.hard else self.m.NewBoolVar("")
+            for s in set(self.x[i0]) | set(self.x[j]):
+                a, b = self.x[i0].get(s, 0), self.x[j].get(s, 0)
+                if c.hard:
+                    self.m.Add(a == b)
+                else:
+                    self.m.Add(v >= a - b)
+            if v is not None:
+                self.soft(c, v)
+
+    def add_TwoActivitiesConsecutive(self, c: FetConstraint) -> None:
+        i, j = self.p.index_of(c.get("first")), self.p.index_of(c.get("second"))
+        di = self.p.activities[i].duration
+        v = None if c.hard else self.m.NewBoolVar("")
+        for (d, h), lit in self.x[i].items():
+            nxt = self.x[j].get((d, h + di), 0)
+            if c.hard:
+                self.m.Add(lit <= nxt)
+            else:
+                self.m.Add(v >= lit - nxt)
+        if v is not None:
+            self.soft(c, v)
+
+    # -- per-resource counting rules -----------------------------------------------
+    def _resources(self, c: FetConstraint) -> list[tuple[str, tuple[int, ...], set[Cell]]]:
+        """(key, activity indices, 100 % not-available cells) per bound resource."""
+        out = []
+        if "Teacher" in c.kind:
+            ts = [c.get("teacher")] if c.get("teacher") is not None else range(len(self.p.teachers))
+            for t in ts:
+                out.append((f"t{t}", tuple(self.by_t.get(t, ())), self.teacher_na[t]))
+        else:
+            subs = c.get("subgroups") if c.get("subgroups") is not None else \
+                range(len(self.p.subgroups))
+            seen: set[tuple] = set()
+            for s in subs:
+                acts = tuple(self.by_s.get(s, ()))
+                key = (acts, frozenset(self.sub_na[s]))
+                if key in seen:       # identical subgroups give identical constraints
+                    continue
+                seen.add(key)
+                out.append((f"s{s}", acts, self.sub_na[s]))
+        return out
+
+    def add_TeacherMaxDaysPerWeek(self, c: FetConstraint) -> None:
+        for key, acts, _ in self._resources(c):
+            cells = self.resource_cells(acts)
+            days = [self.works(key, acts, d, cells) for d in range(self.p.n_days)]
+            self.at_most(c, sum(days), c.get("bound"), self.p.n_days)
+
+    def add_TeacherMaxHoursDaily(self, c: FetConstraint) -> None:
+        H = self.p.n_hours
+        for key, acts, _ in self._resources(c):
+            cells = self.resource_cells(acts)
+            for d in range(self.p.n_days):
+                hours = [lit for h in range(H) for lit in cells.get((d, h), ())]
+                if len(hours) > c.get("bound"):
+                    self.at_most(c, sum(hours), c.get("bound"), H)
+
+    add_TeachersMaxHoursDaily = add_TeacherMaxHoursDaily
+
+    def add_TeacherMinHoursDaily(self, c: FetConstraint) -> None:
+        H, bound = self.p.n_hours, c.get("bound")
+        for key, acts, _ in self._resources(c):
+            cells = self.resource_cells(acts)
+            for d in range(self.p.n_days):
+                hours = sum(lit for h in range(H) for lit in cells.get((d, h), ()))
+                need = bound * self.works(key, acts, d, cells) if c.get("allow_empty") else bound
+                self.at_least(c, hours, need, bound)
+
+    add_TeachersMinHoursDaily = add_TeacherMinHoursDaily
+    add_StudentsSetMinHoursDaily = add_TeacherMinHoursDaily
+    add_StudentsMinHoursDaily = add_TeacherMinHoursDaily
+
+    def gaps(self, key: str, acts: tuple[int, ...], d: int, na: set[Cell]) -> list[cp_model.IntVar]:
+        """Gap literals of one resource and day (each ≥ "hour h is a gap")."""
+        k = (key, d, 0)
+        if k in self._gaps:
+            return self._gaps[k]
+        H = self.p.n_hours
+        cells = self.resource_cells(acts)
+        busy = [cells.get((d, h), []) for h in range(H)]
+        before = [self.m.NewBoolVar("") for _ in range(H)]
+        after = [self.m.NewBoolVar("") for _ in range(H)]
+        for h in range(1, H):
+            self.m.AddImplication(before[h - 1], before[h])
+            for lit in busy[h - 1]:
+                self.m.AddImplication(lit, before[h])
+        for h in range(H - 2, -1, -1):
+            self.m.AddImplication(after[h + 1], after[h])
+            for lit in busy[h + 1]:
+                self.m.AddImplication(lit, after[h])
+        out = []
+        for h in range(1, H - 1):
+            if (d, h) in self.breaks or (d, h) in na:
+                continue
+            g = self.m.NewBoolVar("")
+            self.m.Add(g >= before[h] + after[h] - sum(busy[h]) - 1)
+            out.append(g)
+        self._gaps[k] = out
+        return out
+
+    def add_TeacherMaxGapsPerWeek(self, c: FetConstraint) -> None:
+        per_day = c.kind.endswith("PerDay")
+        for key, acts, na in self._resources(c):
+            if not acts:
+                continue
+            days = [self.gaps(key, acts, d, na) for d in range(self.p.n_days)]
+            if per_day:
+                for g in days:
+                    if len(g) > c.get("bound"):
+                        self.at_most(c, sum(g), c.get("bound"), len(g))
+            else:
+                allg = [x for g in days for x in g]
+                if len(allg) > c.get("bound"):
+                    self.at_most(c, sum(allg), c.get("bound"), len(allg))
+
+    add_TeachersMaxGapsPerWeek = add_TeacherMaxGapsPerWeek
+    add_TeacherMaxGapsPerDay = add_TeacherMaxGapsPerWeek
+    add_TeachersMaxGapsPerDay = add_TeacherMaxGapsPerWeek
+    add_StudentsMaxGapsPerWeek = add_TeacherMaxGapsPerWeek
+    add_StudentsSetMaxGapsPerWeek = add_TeacherMaxGapsPerWeek
+
+    def add_StudentsEarlyMaxBeginningsAtSecondHour(self, c: FetConstraint) -> None:
+        for key, acts, na in self._resources(c):
+            if not acts:
+                continue
+            cells = self.resource_cells(acts)
+            seconds = []
+            for d in range(self.p.n_days):
+                avail = [h for h in range(self.p.n_hours)
+                         if (d, h) not in self.breaks and (d, h) not in na]
+                if not avail:
+                    continue
+                works = self.works(key, acts, d, cells)
+                b0 = sum(cells.get((d, avail[0]), []))
+                b1 = sum(cells.get((d, avail[1]), [])) if len(avail) > 1 else 0
+                late = works - b0 - b1
+                if c.hard:
+                    self.m.Add(late <= 0)
+                else:
+                    v = self.m.NewBoolVar("")
+                    self.m.Add(v >= late)
+                    self.soft(c, v)
+                if len(avail) > 1:
+                    sec = self.m.NewBoolVar("")
+                    self.m.Add(sec >= b1 - b0)
+                    seconds.append(sec)
+            if len(seconds) > c.get("bound"):
+                self.at_most(c, sum(seconds), c.get("bound"), len(seconds))
+
+    add_StudentsSetEarlyMaxBeginningsAtSecondHour = add_StudentsEarlyMaxBeginningsAtSecondHour
+
+    # -- objective ------------------------------------------------------------------
+    def add_objective(self) -> None:
+        if self.terms:
+            self.m.Minimize(sum(w * e for ts in self.terms.values() for e, w in ts))
+
+    def term_values(self, solver: cp_model.CpSolver) -> dict[str, float]:
+        return {kind: sum(w * solver.Value(e) for e, w in ts) / SCALE
+                for kind, ts in self.terms.items()}
+
+    def solution(self, solver: cp_model.CpSolver) -> FetSolution:
+        out: dict[int, Placement] = {}
+        for i, a in enumerate(self.p.activities):
+            (d, h), = [s for s, v in self.x[i].items() if solver.Value(v)]
+            if self.y[i]:
+                room = next(r for r, v in self.y[i].items() if solver.Value(v))
+            else:
+                room = self.room_dom[i][0]
+            out[a.id] = Placement(d, h, room)
+        return FetSolution(out)
+
+
+class _Recorder(cp_model.CpSolverSolutionCallback):
+    def __init__(self, t0: float) -> None:
+        super().__init__()
+        self.t0 = t0
+        self.rows: list[StatisticsRow] = []
+
+    def on_solution_callback(self) -> None:
+        self.rows.append(StatisticsRow(time.perf_counter() - self.t0,
+                                       self.ObjectiveValue() / SCALE,
+                                       self.BestObjectiveBound() / SCALE))
+
+
+def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers: int = 2,
+                      seed: int = 0, log: bool = False, t0: float | None = None) -> FetResult:
+    """Solve an imported FET problem with CP-SAT.
+
+    Parameters
+    ----------
+    problem
+        From :func:`jianfu.instances.fet.read_fet`.
+    time_limit, workers, seed, log
+        CP-SAT's ``max_time_in_seconds``, ``num_workers``, ``random_seed``,
+        ``log_search_progress`` (the log goes to :mod:`logging`).
+    t0
+        ``time.perf_counter()`` taken before import, so times include it.
+    """
+    t0 = time.perf_counter() if t0 is None else t0
+    model = FetModel(problem)
+    try:
+        model.build()
+    except _Infeasible as exc:
+        return FetResult(Status.INFEASIBLE, None, runtime=time.perf_counter() - t0,
+                         build_time=time.perf_counter() - t0, left_out=problem.unsupported,
+                         explanation=(str(exc),))
+    build_time = time.perf_counter() - t0
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, time_limit - build_time)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    if log:
+        solver.parameters.log_search_progress = True
+        solver.log_callback = logger.info
+    rec = _Recorder(t0)
+    code = solver.Solve(model.m, rec)
+    status = _STATUS[code]
+    runtime = time.perf_counter() - t0
+    stats = Statistics(tuple(rec.rows))
+    if status in (Status.OPTIMAL, Status.FEASIBLE):
+        terms = model.term_values(solver)
+        objective = sum(terms.values())
+        bound = solver.BestObjectiveBound() / SCALE if model.terms else 0.0
+        return FetResult(status, model.solution(solver), objective, bound, runtime,
+                         rec.rows[0].time if rec.rows else runtime, build_time, terms, stats,
+                         problem.unsupported)
+    why = ("已证明无解 proven: no timetable satisfies every 100% constraint",) \
+        if status is Status.INFEASIBLE else \
+        (f"{time_limit:g}秒内未找到课表 no timetable found within {time_limit:g}s",)
+    return FetResult(status, None, runtime=runtime, build_time=build_time, statistics=stats,
+                     left_out=problem.unsupported, explanation=why)
+
+
+def solve_fet(path: str | Path, *, time_limit: float = 60.0, workers: int = 2, seed: int = 0,
+              ignore_unsupported: bool = False, log: bool = False
+              ) -> tuple[FetResult, FetProblem]:
+    """Import a ``.fet`` file and solve it; times include the import.
+
+    Returns the result (its ``solution`` is a
+    :class:`~jianfu.models.fet.FetSolution` or ``None``) and the imported problem
+    (for checking and export). Raises :class:`~jianfu.models.errors.InputError` for
+    bad or unsupported input (CLI exit 2).
+    """
+    from ..instances.fet import read_fet   # instances depend on models only
+
+    t0 = time.perf_counter()
+    problem = read_fet(path, ignore_unsupported=ignore_unsupported)
+    return solve_fet_problem(problem, time_limit=time_limit, workers=workers, seed=seed,
+                             log=log, t0=t0), problem

@@ -95,9 +95,13 @@ class _Reader:
                 self.subgroups.append(name)
             return sub_idx[name]
 
+        self.years: list[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]] = []
         sl = root.find("Students_List")
         for y in (sl.findall("Year") if sl is not None else []):
             yname = _text(y, "Name")
+            self.years.append((yname, tuple(
+                (_text(g, "Name"), tuple(_text(s, "Name") for s in g.findall("Subgroup")))
+                for g in y.findall("Group"))))
             size[yname] = int(_text(y, "Number_of_Students", "0") or 0)
             ysubs: set[int] = set()
             groups = y.findall("Group")
@@ -463,7 +467,8 @@ def read_fet(path: str | Path, *, ignore_unsupported: bool = False) -> FetProble
         subgroups=tuple(reader.subgroups), students_sets=reader.students_sets,
         activities=tuple(activities), rooms=tuple(reader.rooms), buildings=tuple(reader.buildings),
         constraints=tuple(constraints), unsupported=tuple(unsupported.most_common()),
-        skipped=tuple(sorted(skipped.items())))
+        skipped=tuple(sorted(skipped.items())), years=tuple(reader.years),
+        set_sizes=reader.set_size)
 
 
 def read_fet_result(problem: FetProblem, path: str | Path) -> FetSolution:

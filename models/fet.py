@@ -126,7 +126,9 @@ class FetProblem:
     group without subgroups is its own subgroup). ``unsupported`` lists
     ``(kind, count)`` of active constraints not modelled (only non-empty when the
     caller chose to ignore them); ``skipped`` counts inactive activities and
-    constraints left out.
+    constraints left out. ``years`` keeps the hierarchy as written
+    ``(year, ((group, (subgroup, ...)), ...))`` and ``set_sizes`` the
+    ``Number_of_Students`` of each set, for writing the problem back.
     """
 
     name: str
@@ -143,6 +145,8 @@ class FetProblem:
     constraints: tuple[FetConstraint, ...] = ()
     unsupported: tuple[tuple[str, int], ...] = ()
     skipped: tuple[tuple[str, int], ...] = ()
+    years: tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...] = ()
+    set_sizes: Mapping[str, int] = field(default_factory=dict, compare=False)
     _by_id: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

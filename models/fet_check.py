@@ -233,7 +233,7 @@ def check_min_days(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
             if dist < k:
                 yield x.v(c, f"活动{a}与{b}相隔{dist}天，少于{k}天 activities {a} and {b} are "
                              f"{dist} days apart, fewer than {k}", k - dist)
-            if dist == 0 and c.get("consecutive"):
+            if dist == 0 and c.get("consecutive") and c.weight > 0:
                 da, db = x.p.activity(a).duration, x.p.activity(b).duration
                 if pa.hour + da != pb.hour and pb.hour + db != pa.hour:
                     yield Violation(rule="MinDaysBetweenActivities.consecutive", hard=True,

@@ -207,15 +207,41 @@ class FetModel:
         self.add_resource_clashes()
         for c in self.p.constraints:
             fn = getattr(self, "add_" + c.kind, None)
-            if fn is not None:
+            if fn is not None and c.weight > 0:     # 0 % binds nothing
                 fn(c)
         self.add_objective()
 
     def add_variables(self, doms: list[set[Cell]]) -> None:
+        # activities that must start together (100 % ActivitiesSameStartingTime) share
+        # their start literals: fewer variables and immediate propagation
+        leader = list(range(len(doms)))
+
+        def find(i: int) -> int:
+            while leader[i] != i:
+                leader[i] = leader[leader[i]]
+                i = leader[i]
+            return i
+        for c in self.p.of_kind("ActivitiesSameStartingTime"):
+            if c.hard:
+                idx = [self.p.index_of(a) for a in c.get("activities")]
+                for j in idx[1:]:
+                    leader[find(j)] = find(idx[0])
         for i, dom in enumerate(doms):
-            xs = {s: self.m.NewBoolVar(f"x{self.p.activities[i].id}_{s[0]}_{s[1]}")
-                  for s in sorted(dom)}
-            self.m.AddExactlyOne(xs.values())
+            r = find(i)
+            if r != i:
+                doms[r] &= dom
+        shared: dict[int, dict[Cell, cp_model.IntVar]] = {}
+        for i in range(len(doms)):
+            r = find(i)
+            if r not in shared:
+                if not doms[r]:
+                    raise _Infeasible(f"活动{self.p.activities[i].id}与须同时开始的活动没有共同的开始时间 "
+                                      f"activity {self.p.activities[i].id}: no start shared with the "
+                                      f"activities it must start with")
+                shared[r] = {s: self.m.NewBoolVar(f"x{self.p.activities[r].id}_{s[0]}_{s[1]}")
+                             for s in sorted(doms[r])}
+                self.m.AddExactlyOne(shared[r].values())
+            xs = shared[r]
             self.x.append(xs)
             cover: dict[Cell, list[cp_model.IntVar]] = defaultdict(list)
             for s, v in xs.items():
@@ -241,8 +267,13 @@ class FetModel:
                 groups.append(tuple(acts))
         self.by_t, self.by_s = by_t, by_s
         for acts in groups:
-            for lits in self.resource_cells(acts).values():
-                if len(lits) > 1:
+            cells = self.resource_cells(acts)
+            # a resource busy in every hour it could use: each such hour is covered
+            full = sum(self.p.activities[i].duration for i in acts) == len(cells)
+            for lits in cells.values():
+                if full:
+                    self.m.AddExactlyOne(lits)
+                elif len(lits) > 1:
                     self.m.AddAtMostOne(lits)
 
     def add_rooms(self) -> None:
@@ -383,7 +414,7 @@ class FetModel:
                                 self.m.Add(v >= (k - abs(d - e)) *
                                            (self.day_expr(i, d) + self.day_expr(j, e) - 1))
                     self.soft(c, v)
-        if c.get("consecutive"):
+        if c.get("consecutive") and not (c.hard and k >= 1):   # hard: never one day
             for n, i in enumerate(idx):
                 for j in idx[n + 1:]:
                     self._adjacent_if_same_day(i, j)

@@ -308,6 +308,7 @@ def add_hint(model: cp_model.CpModel, problem: Problem, v: Variables,
     for a, s in placed:
         by_act[a].add(s)
     trial = model.Clone()
+    loose: set[int] = set()    # classes the completion may rearrange
     for a, act in enumerate(problem.activities):
         mine = by_act.get(a, set())
         pairs, used = 0, set()
@@ -317,8 +318,11 @@ def add_hint(model: cp_model.CpModel, problem: Problem, v: Variables,
                 used.update((s, nxt))
                 pairs += 1
         if len(mine) < act.count or pairs < act.doubles:
-            continue   # left free: the completion places this activity itself
-        for s in mine:
+            loose.add(act.group)
+    for a, act in enumerate(problem.activities):
+        if act.group in loose:
+            continue   # left free: the completion places this class itself
+        for s in by_act.get(a, ()):
             trial.Add(trial.GetBoolVarFromProtoIndex(v.x[(a, s)].Index()) == 1)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, time_limit)

@@ -250,3 +250,64 @@ def add_objective(model: cp_model.CpModel, problem: Problem, v: Variables,
     if v.terms:
         model.Minimize(sum(round(weights[k] * scale) * e for k, e in v.terms.items()))
     return weights
+
+
+def lower_bound(problem: Problem, weights: dict[str, float]) -> float:
+    """A proven lower bound on the objective from per-entity relaxations.
+
+    The soft terms split into independent pieces once the coupling rules are dropped:
+    per activity, ``subject_once_daily`` + ``spread`` depend only on its lessons per
+    day (a small DP over the week, doubles ignored); per class, ``main_morning`` is at
+    least the main lessons beyond the morning slots they may use, ``pe_placement`` the
+    PE lessons beyond the good slots. Every other term is bounded by 0. The sum of the
+    pieces' minima bounds the whole; CP-SAT's LP rarely proves as much on large
+    schools, so :func:`jianfu.solver.solve` reports the larger of the two.
+    """
+    w_once = weights.get("subject_once_daily", 0)
+    w_spread = weights.get("spread", 0)
+    total = 0.0
+    n_days = len(problem.days)
+    if w_once or w_spread:
+        for act in problem.activities:
+            group = problem.groups[act.group]
+            days = max(1, len(group.school_days))
+            most = max(1, math.ceil(act.count / days)) + (1 if act.doubles else 0)
+            spread = w_spread if 2 <= act.count - act.doubles < len(group.school_days) else 0
+            cap = [0] * n_days
+            for s in act.slots:
+                cap[problem.slots[s].day] += 1
+            total += _day_dp(act.count, cap, most, w_once, spread)
+    for g, acts in enumerate(problem.activities_of_group):
+        for rule, pick, bad in (
+                ("main_morning", lambda a: a.main, lambda x: x.afternoon),
+                ("pe_placement", lambda a: a.pe, lambda x: x.period == 0 or x.after_lunch)):
+            w = weights.get(rule, 0)
+            chosen = [problem.activities[a] for a in acts if pick(problem.activities[a])]
+            if not w or not chosen:
+                continue
+            good = {s for act in chosen for s in act.slots if not bad(problem.slots[s])}
+            total += w * max(0, sum(a.count for a in chosen) - len(good))
+    return total
+
+
+def _day_dp(count: int, cap: list[int], most: int, w_once: float, w_spread: float) -> float:
+    """Least once-daily + spread cost of spreading ``count`` lessons over the days."""
+    inf = float("inf")
+    # best[r][h]: least cost with r lessons placed so far, h = the previous day has some
+    best = [[inf, inf] for _ in range(count + 1)]
+    best[0][0] = 0.0
+    for c in cap:
+        nxt = [[inf, inf] for _ in range(count + 1)]
+        for r in range(count + 1):
+            for h in (0, 1):
+                cost = best[r][h]
+                if cost == inf:
+                    continue
+                for n in range(0, min(c, count - r) + 1):
+                    add = w_once * max(0, n - most) + (w_spread if n and h else 0)
+                    key = 1 if n else 0
+                    if cost + add < nxt[r + n][key]:
+                        nxt[r + n][key] = cost + add
+        best = nxt
+    found = min(best[count])
+    return 0.0 if found == inf else found

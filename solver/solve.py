@@ -18,7 +18,7 @@ from .build import build
 from .explain import explain_infeasible, precheck
 from .hint import add_hint
 from .mapping import chosen, to_timetable
-from .objective import add_objective, weight_scale
+from .objective import add_objective, lower_bound, weight_scale
 from .result import Result, Statistics, StatisticsRow, Status
 from .variables import Variables
 
@@ -161,8 +161,13 @@ def solve(school: School, policy: Policy, *, time_limit: float = 60.0, workers: 
             # solution; the timetable's own terms (what the checker recomputes) win
             logger.debug("objective %s differs from CP-SAT's %s", objective,
                            solver.ObjectiveValue() / scale)
-        # every term is a count ≥ 0, so 0 is a proven bound even when CP-SAT has none yet
-        bound = max(0.0, solver.BestObjectiveBound() / scale) if v.terms else 0.0
+        # every term is a count ≥ 0 and the per-entity relaxations are proven too
+        floor = lower_bound(problem, weights)
+        bound = max(floor, solver.BestObjectiveBound() / scale) if v.terms else 0.0
+        if bound > objective + 1e-9:   # would be a bug in lower_bound: say so loudly
+            logger.error("bound %s above the objective %s", bound, objective)
+        stats = Statistics(tuple(StatisticsRow(r.time, r.objective, max(floor, r.bound))
+                                 for r in stats.rows))
         moved = terms.get("moved_lesson") if keep_obj is not None else None
         return Result(status, timetable, objective, bound, runtime,
                       stats.rows[0].time if stats.rows else runtime, build_time, terms, weights,

@@ -114,4 +114,5 @@ def verified(s: School, p: Policy, result, kept=None):
     for rule, units in result.terms.items():
         assert summary.terms[rule].units == units, (rule, units, summary.terms[rule])
     assert abs(summary.objective - result.objective) < 1e-6, (summary.objective, result.objective)
+    assert result.bound <= result.objective + 1e-9, (result.bound, result.objective)
     return summary

@@ -617,7 +617,8 @@ class _Recorder(cp_model.CpSolverSolutionCallback):
 
 
 def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers: int = 2,
-                      seed: int = 0, log: bool = False, t0: float | None = None) -> FetResult:
+                      seed: int = 0, log: bool = False, t0: float | None = None,
+                      params: dict[str, object] | None = None) -> FetResult:
     """Solve an imported FET problem with CP-SAT.
 
     Parameters
@@ -629,6 +630,8 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
         ``log_search_progress`` (the log goes to :mod:`logging`).
     t0
         ``time.perf_counter()`` taken before import, so times include it.
+    params
+        Extra CP-SAT parameters by name (for tuning and benchmarks).
     """
     t0 = time.perf_counter() if t0 is None else t0
     model = FetModel(problem)
@@ -643,6 +646,8 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
     solver.parameters.max_time_in_seconds = max(0.1, time_limit - build_time)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
+    for name, value in (params or {}).items():
+        setattr(solver.parameters, name, value)
     if log:
         solver.parameters.log_search_progress = True
         solver.log_callback = logger.info

@@ -291,3 +291,17 @@ def test_bad_school_file_stops_before_solving(pair_dir: Path, tmp_path: Path) ->
     with pytest.raises(InputError, match=entry.file):
         solve_district(folder, tmp_path / "out", workers=1, time_limit_per_school=LIMIT)
     assert not (tmp_path / "out" / "summary.csv").exists()
+
+
+@pytest.mark.slow
+def test_mixed_district_end_to_end(tmp_path: Path) -> None:
+    """A generated mix (town, junior, nine-year and rural schools sharing 走教 teachers)
+    is solved, allocated and passes the district checker."""
+    district, schools = generate_district(6, 2)
+    folder = tmp_path / "district"
+    write_generated_district(folder, district, schools)
+    run = solve_district(folder, tmp_path / "out", workers=2, time_limit_per_school=40)
+    assert run.ok, [(o.name, o.status, o.reason) for o in run.outcomes]
+    assert run.homework is not None and run.homework.calls == 1
+    verdict = check_district_outputs(folder, tmp_path / "out")
+    assert verdict.compliant and verdict.cross == ()

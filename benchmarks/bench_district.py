@@ -4,7 +4,7 @@ Run from the repository root (the protocol is in ``benchmarks/README.md``, secti
 "District")::
 
     .venv/bin/python -m jianfu.benchmarks.bench_district --schools 50 --seed 1 \\
-        --time-limit-per-school 25 --workers 2 --cp-workers 2 \\
+        --time-limit-per-school 25 --workers 2 --cp-workers 2 --retry-time-limit 60 \\
         --scaling-schools 6 --scaling-time-limit 8
 
 It reports the per-school solve times (distribution of time to first timetable and of
@@ -174,7 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                              time_limit=args.scaling_time_limit, cp_workers=args.cp_workers,
                              check=False)
             scaling[w] = r
-            print(f"  wall {r['wall_solve_and_homework']:.1f}s, solve phase {r['solve_phase']:.1f}s,"
+            print(f"  wall {r['wall_solve_and_homework']:.1f}s, "
+                  f"solve phase {r['solve_phase']:.1f}s,"
                   f" statuses {r['statuses']}")
         ratio = scaling[2]["wall_solve_and_homework"] / scaling[1]["wall_solve_and_homework"]
         results["scaling"] = {str(k): v for k, v in scaling.items()}

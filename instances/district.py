@@ -66,7 +66,8 @@ class Itinerant:
 
     def __post_init__(self) -> None:
         if len(self.schools) < 2:
-            raise InputError("schools", list(self.schools), "an itinerant teacher serves ≥ 2 schools")
+            raise InputError("schools", list(self.schools),
+                             "an itinerant teacher serves ≥ 2 schools")
         if self.max_periods_per_week is not None and self.max_periods_per_week < 1:
             raise InputError("max_periods_per_week", self.max_periods_per_week, "at least 1")
 
@@ -105,13 +106,15 @@ class District:
                 raise InputError(f"itinerant[{i}].name", t.name, "duplicate itinerant teacher")
             names.add(t.name)
             if len(set(t.schools)) != len(t.schools):
-                raise InputError(f"itinerant[{i}].schools", list(t.schools), "a school listed twice")
+                raise InputError(f"itinerant[{i}].schools", list(t.schools),
+                                 "a school listed twice")
             for j, s in enumerate(t.schools):
                 if s not in seen:
                     raise InputError(f"itinerant[{i}].schools[{j}]", s,
                                      f"not a school of the district ({', '.join(seen)})")
         object.__setattr__(self, "school_index", seen)
-        object.__setattr__(self, "itinerant_index", {t.name: i for i, t in enumerate(self.itinerant)})
+        object.__setattr__(self, "itinerant_index",
+                           {t.name: i for i, t in enumerate(self.itinerant)})
 
     def path_of(self, school: str) -> Path:
         """The school file of ``school``."""

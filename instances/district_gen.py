@@ -29,7 +29,7 @@ from typing import Sequence
 
 from ..models.errors import InputError
 from ..models.policy import NATIONAL, Policy
-from ..models.school import Requirement, School, Teacher
+from ..models.school import School, Teacher
 from .district import District, DistrictSchool, Itinerant, write_district
 from .generator import generate_school
 from .schoolfile import write_school

@@ -128,7 +128,8 @@ def assign_itinerant(district: District, schools: Mapping[str, School],
         for name in t.schools:
             school = schools[name]
             k = school.teacher_index[t.name]
-            load[name] = sum(school.requirements[q].periods for q in school.requirements_of_teacher[k])
+            load[name] = sum(school.requirements[q].periods
+                             for q in school.requirements_of_teacher[k])
             cap[name] = _half_capacity(school, k)
         need = {n: math.ceil(load[n] / ratio) if load[n] else 0 for n in t.schools}
         free = [(d, h) for d in range(len(days)) for h in (0, 1)]
@@ -482,7 +483,8 @@ def solve_district(directory: str | Path, out: str | Path, *, scheduler: str | N
         try:
             futures = {}
             for rank, name in enumerate(todo):
-                fut = client.submit(task or _solve_task, name, restricted[name], time_limit_per_school,
+                fut = client.submit(task or _solve_task, name, restricted[name],
+                                    time_limit_per_school,
                                     cp_workers, seed, key=f"jianfu-school-{fingerprints[name]}-"
                                     f"{rank}-{time.time_ns()}", priority=len(todo) - rank,
                                     pure=False)
@@ -642,7 +644,8 @@ def _solve_batch(members: list[str], schools: Mapping[str, School], problems: Ma
     for n, (a, b, cols) in spans.items():
         d = problems[n].caps.shape[1]
         part = ArraySolution(
-            minutes=sol.minutes[a:b, :d][:, :, cols], continuous=sol.continuous[a:b, :d][:, :, cols],
+            minutes=sol.minutes[a:b, :d][:, :, cols],
+            continuous=sol.continuous[a:b, :d][:, :, cols],
             eligible=sol.eligible[a:b, :d][:, :, cols], objective=0.0,
             rounding_total=float(np.abs(sol.minutes[a:b] - sol.continuous[a:b]).sum()),
             rounding_max=float(np.abs(sol.minutes[a:b] - sol.continuous[a:b]).max(initial=0.0)),

@@ -75,7 +75,8 @@ def test_morning_here_afternoon_there_is_fine(pair) -> None:
 def test_namesake_outside_the_teachers_schools_is_not_counted(pair) -> None:
     t, a, b = pair
     only_a = Itinerant(t.name, (a.name, "别的学校"), None)
-    tt = {a.name: Timetable((_lesson(a, t.name, 0, 0),)), b.name: Timetable((_lesson(b, t.name, 0, 0),))}
+    tt = {a.name: Timetable((_lesson(a, t.name, 0, 0),)),
+          b.name: Timetable((_lesson(b, t.name, 0, 0),))}
     assert check_itinerant_clash([only_a], {a.name: a, b.name: b}, tt) == []
 
 
@@ -105,7 +106,8 @@ def test_missing_teacher_and_missing_timetable(pair) -> None:
 
 def test_planted_clash_makes_the_district_non_compliant(pair) -> None:
     t, a, b = pair
-    tt = {a.name: Timetable((_lesson(a, t.name, 3, 0),)), b.name: Timetable((_lesson(b, t.name, 3, 0),))}
+    tt = {a.name: Timetable((_lesson(a, t.name, 3, 0),)),
+          b.name: Timetable((_lesson(b, t.name, 3, 0),))}
     verdict = check_district([t], {a.name: a, b.name: b}, tt)
     assert verdict.hard_by_rule.get("itinerant_clash") == 1
     assert [v.rule for v in verdict.cross] == ["itinerant_clash"]

@@ -94,9 +94,10 @@ def time_kernel(data, alpha: float = 1.0, beta: float = 0.5, repeats: int = 5,
 
 
 def run(sizes, ref_sizes=(), group_ref_sizes=(), repeats: int = 5, alpha: float = 1.0,
-        beta: float = 0.5, ref_timeout: float = 3600.0) -> list[dict]:
+        beta: float = 0.5, ref_timeout: float = 3600.0, progress=None) -> list[dict]:
     """Measure every size. HiGHS as one QP for ``ref_sizes``, one QP per parallel group
-    (same optimum, far faster) for ``group_ref_sizes``. Returns table rows."""
+    (same optimum, far faster) for ``group_ref_sizes``. Returns table rows; each row is
+    also passed to ``progress`` as soon as it is measured."""
     from jianfu.solver.homework_ref import solve_reference
 
     rows = []
@@ -123,6 +124,8 @@ def run(sizes, ref_sizes=(), group_ref_sizes=(), repeats: int = 5, alpha: float 
             if row["rel_diff"] is None:
                 row["rel_diff"] = (f_kernel - ref.objective) / ref.objective
         rows.append(row)
+        if progress is not None:
+            progress(row)
     return rows
 
 
@@ -155,7 +158,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="sizes solved by HiGHS one parallel group at a time")
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args(argv)
-    rows = run(args.sizes, args.ref_sizes, args.group_ref_sizes, args.repeats)
+    rows = run(args.sizes, args.ref_sizes, args.group_ref_sizes, args.repeats,
+               progress=lambda row: print(format_rows([row]).splitlines()[-1], flush=True))
+    print()
     print(format_rows(rows))
     refs = [r for r in rows if r["ref_s"] is not None]
     if len(refs) >= 2:

@@ -10,7 +10,6 @@ maps CP-SAT's sufficient assumptions back to rules and entities.
 from __future__ import annotations
 
 import logging
-import math
 from collections import defaultdict
 
 from ortools.sat.python import cp_model

@@ -125,8 +125,7 @@ def format_result(result: Result, school: School, policy: Policy, summary: Any =
         lines.append(f"  {'rule':<22}{'units':>7}{'weight':>8}{'cost':>8}")
         for rule, units in result.terms.items():
             w = result.weights.get(rule, 0)
-            label = f"{rule} {RULE_ZH.get(rule, '')}"
-            lines.append(f"  {label:<22}{units:>7}{w:>8g}{units * w:>8g}")
+            lines.append(f"  {rule:<22}{units:>7}{w:>8g}{units * w:>8g}  {RULE_ZH.get(rule, '')}")
     if result.moved is not None:
         lines.append(f"调整节数 moved lessons: {result.moved}"
                      + (f"   锁定 locked: {result.locked}" if result.locked else ""))

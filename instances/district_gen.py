@@ -30,6 +30,7 @@ from typing import Sequence
 from ..models.errors import InputError
 from ..models.policy import NATIONAL, Policy
 from ..models.school import School, Teacher
+from .curriculum import PE
 from .district import District, DistrictSchool, Itinerant, write_district
 from .generator import generate_school
 from .schoolfile import write_school
@@ -216,6 +217,8 @@ def generate_district(n_schools: int, seed: int, policy: Policy | None = None,
         if len(group) < 2:
             continue
         for j, subject in enumerate(SHARED_SUBJECTS):
+            if subject == PE and policy.daily_pe:
+                continue   # a PE lesson every day keeps the PE teacher in one school
             home = group[(g + j) % len(group)]
             made = _share(schools, group, subject, home, ITINERANT_MAX_PERIODS)
             if made is None:

@@ -92,11 +92,22 @@ def _half_capacity(school: School, teacher: int) -> dict[HalfDay, int]:
     return {k: len(v) for k, v in times.items()}
 
 
+def _daily_classes(school: School, teacher: int) -> int:
+    """Classes that need ``teacher`` every school day: their PE classes when the school's
+    profile has a PE lesson every day (``daily_pe``), else 0."""
+    if not school.policy().daily_pe:
+        return 0
+    return len({school.requirements[q].cls for q in school.requirements_of_teacher[teacher]
+                if school.subjects[school.requirements[q].subject].is_pe})
+
+
 def assign_itinerant(district: District, schools: Mapping[str, School],
                      ratio: float = ITINERANT_RATIO) -> dict[str, dict[str, tuple[HalfDay, ...]]]:
     """Give each half-day of each itinerant teacher to exactly one of their schools.
 
-    Greedy and deterministic: while a school has fewer of the teacher's usable slots
+    Greedy and deterministic. Under a daily-PE profile a school where the teacher has
+    PE classes first gets one half-day of every day (with a slot per such class). Then,
+    while a school has fewer of the teacher's usable slots
     than ``load / ratio``, the school with the largest relative shortfall takes the free
     half-day that adds a new day for it (so its lessons can spread over the week), has
     the most slots for it and the fewest for the other schools. Half-days left over go
@@ -135,6 +146,24 @@ def assign_itinerant(district: District, schools: Mapping[str, School],
         free = [(d, h) for d in range(len(days)) for h in (0, 1)]
         got = {n: 0 for n in t.schools}
         mine: dict[str, list[HalfDay]] = {n: [] for n in t.schools}
+        # daily PE (daily_pe profiles): the teacher's PE classes need them every day
+        daily = {n: _daily_classes(schools[n], schools[n].teacher_index[t.name])
+                 for n in t.schools}
+        for d in range(len(days)):
+            for n in sorted((n for n in t.schools if daily[n]),
+                            key=lambda s: (-daily[s], t.schools.index(s))):
+                options = [h for h in ((d, 0), (d, 1)) if h in free and cap[n][h] >= daily[n]]
+                if not options:
+                    raise InputError(
+                        where, t.name,
+                        f"每天体育课需要该教师每天到校 daily PE needs the teacher at {n} every "
+                        f"day for {daily[n]} classes, but {days[d]} has no half-day left "
+                        f"with room ({', '.join(s for s in t.schools if daily[s])})")
+                # the smallest half that holds them leaves the most for the other schools
+                best = min(options, key=lambda h: (cap[n][h], h[1]))
+                free.remove(best)
+                mine[n].append(best)
+                got[n] += cap[n][best]
         while True:
             short = [n for n in t.schools if got[n] < need[n]]
             if not short:

@@ -305,3 +305,47 @@ def test_mixed_district_end_to_end(tmp_path: Path) -> None:
     assert run.homework is not None and run.homework.calls == 1
     verdict = check_district_outputs(folder, tmp_path / "out")
     assert verdict.compliant and verdict.cross == ()
+
+
+def _pe_itinerant(seed: int):
+    district, schools = generate_district(2, seed, layout=PAIR)
+    for t in district.itinerant:
+        for n in t.schools:
+            s = schools[n]
+            k = s.teacher_index[t.name]
+            if any(s.subjects[s.requirements[q].subject].is_pe for q in s.requirements_of_teacher[k]):
+                return dataclasses.replace(district, itinerant=(t,)), schools, t
+    raise AssertionError("no shared PE teacher")   # pragma: no cover - seed 1 has one
+
+
+def test_daily_pe_school_gets_the_teacher_every_day() -> None:
+    district, schools, t = _pe_itinerant(1)
+    daily = t.schools[1]
+    schools[daily] = dataclasses.replace(schools[daily], policy_overrides=(("daily_pe", True),))
+    with pytest.raises(InputError, match="cannot hold"):   # 70 % is too tight here
+        assign_itinerant(district, schools)
+    halves = assign_itinerant(district, schools, ratio=0.9)[t.name]
+    assert {d for d, _ in halves[daily]} == set(range(len(schools[daily].days)))
+    assert not set(halves[t.schools[0]]) & set(halves[t.schools[1]])
+
+
+def test_daily_pe_in_both_schools_without_room_is_explained() -> None:
+    district, schools, t = _pe_itinerant(1)
+    for n in t.schools:
+        schools[n] = dataclasses.replace(schools[n], policy_overrides=(("daily_pe", True),))
+    with pytest.raises(InputError, match="daily PE"):
+        assign_itinerant(district, schools)
+
+
+def test_generator_keeps_pe_teachers_home_under_daily_pe() -> None:
+    from jianfu.models.policy import load_policy
+
+    policy = load_policy("guangdong-2025")
+    district, schools = generate_district(3, 5, policy, layout=[("rural", 1)] * 3)
+    assert district.itinerant and district.profile == "guangdong-2025"
+    for t in district.itinerant:
+        for n in t.schools:
+            s = schools[n]
+            k = s.teacher_index[t.name]
+            assert not any(s.subjects[s.requirements[q].subject].is_pe
+                           for q in s.requirements_of_teacher[k])

@@ -108,6 +108,15 @@ def _prepare(caps: np.ndarray, eligible: np.ndarray, ub: np.ndarray, targets: np
     return caps, eligible, ub, targets, g_inv, order, starts
 
 
+def _group_sum(values: np.ndarray, g_inv: np.ndarray, n_g: int) -> np.ndarray:
+    """Sum ``values[c]`` over the classes of each group (``g_inv`` in ``0..n_g−1``)."""
+    if n_g == 0:
+        return np.zeros((0,) + values.shape[1:])
+    order = np.argsort(g_inv, kind="stable")
+    starts = np.searchsorted(g_inv[order], np.arange(n_g))
+    return np.add.reduceat(values[order], starts, axis=0)
+
+
 def cell_bounds(caps: np.ndarray, eligible: np.ndarray, ub: np.ndarray) -> np.ndarray:
     """Upper bound of every cell: ``min(ub[c,s], cap[c,d])`` where eligible, else 0."""
     n_c, n_d, n_s = eligible.shape
@@ -125,10 +134,8 @@ def objective(x: np.ndarray, eligible: np.ndarray, targets: np.ndarray, group: n
     _, g_inv = np.unique(np.asarray(group), return_inverse=True)
     g_inv = g_inv.reshape(-1)
     n_g = int(g_inv.max()) + 1 if len(g_inv) else 0
-    member = np.zeros((n_g, len(g_inv)))
-    member[g_inv, np.arange(len(g_inv))] = 1.0
-    gsum = np.einsum("gc,cds->gds", member, x)
-    gcnt = np.einsum("gc,cds->gds", member, eligible.astype(np.float64))
+    gsum = _group_sum(x, g_inv, n_g)
+    gcnt = _group_sum(eligible.astype(np.float64), g_inv, n_g)
     mean = np.divide(gsum, gcnt, out=np.zeros_like(gsum), where=gcnt > 0)
     dev = np.where(eligible, x - mean[g_inv], 0.0)
     return float((load ** 2).sum() + alpha * (gap ** 2).sum() + beta * (dev ** 2).sum())
@@ -143,10 +150,8 @@ def gradient(x: np.ndarray, eligible: np.ndarray, targets: np.ndarray, group: np
     _, g_inv = np.unique(np.asarray(group), return_inverse=True)
     g_inv = g_inv.reshape(-1)
     n_g = int(g_inv.max()) + 1 if len(g_inv) else 0
-    member = np.zeros((n_g, len(g_inv)))
-    member[g_inv, np.arange(len(g_inv))] = 1.0
-    gsum = np.einsum("gc,cds->gds", member, x)
-    gcnt = np.einsum("gc,cds->gds", member, eligible.astype(np.float64))
+    gsum = _group_sum(x, g_inv, n_g)
+    gcnt = _group_sum(eligible.astype(np.float64), g_inv, n_g)
     mean = np.divide(gsum, gcnt, out=np.zeros_like(gsum), where=gcnt > 0)
     g = 2.0 * load[:, :, None] + 2.0 * alpha * gap[:, None, :] + 2.0 * beta * (x - mean[g_inv])
     return np.where(eligible, g, 0.0)
@@ -654,9 +659,7 @@ def homework_twin(caps: np.ndarray, eligible: np.ndarray, ub: np.ndarray,
     days_per_subject = eligible.sum(axis=1)                     # (C, S)
     dm = np.maximum(alpha * days_per_subject + beta, D_MIN)
     dm_rows = np.repeat(dm[:, None, :], n_d, axis=1).reshape(-1, n_s)
-    member = np.zeros((n_g, n_c))
-    member[g_inv, np.arange(n_c)] = 1.0
-    cnt = np.einsum("gc,cds->gds", member, eligible.astype(np.float64))
+    cnt = _group_sum(eligible.astype(np.float64), g_inv, n_g)
     safe = np.where(cnt > 0, cnt, 1.0)
     share = np.where(days_per_subject > 0,
                      np.maximum(targets, 0.0) / np.maximum(days_per_subject, 1), 0.0)
@@ -667,7 +670,7 @@ def homework_twin(caps: np.ndarray, eligible: np.ndarray, ub: np.ndarray,
     iterations, residual = 0, math.inf
     for it in range(max_iter):
         iterations = it + 1
-        mean = np.einsum("gc,cds->gds", member, y) / safe
+        mean = _group_sum(y, g_inv, n_g) / safe
         load = y.sum(axis=2)
         gap = y.sum(axis=1) - targets
         grad = np.where(eligible, 2.0 * load[:, :, None] + 2.0 * alpha * gap[:, None, :]

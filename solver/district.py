@@ -238,6 +238,10 @@ def _solve_task(name: str, school: School, time_limit: float, cp_workers: int,
         "time_to_first": result.time_to_first, "objective": result.objective,
         "bound": result.bound, "gap": result.gap, "timetable": result.timetable,
         "hard": None, "soft": None, "reason": " ".join(result.explanation)}
+    if str(result.status) == "UNKNOWN":
+        out["reason"] += (" 区域运行：以更长的 --time-limit-per-school 重新运行即可续跑，已完成的学校保留 — "
+                          "district run: re-run with a longer --time-limit-per-school; finished "
+                          "schools are kept")
     summary = None
     verdict = ""
     if result.timetable is not None:

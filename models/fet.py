@@ -147,9 +147,10 @@ class FetProblem:
     skipped: tuple[tuple[str, int], ...] = ()
     years: tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...] = ()
     set_sizes: Mapping[str, int] = field(default_factory=dict, compare=False)
-    _by_id: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
+    _by_id: dict[int, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {})
         if not self.days or not self.hours:
             raise InputError("Days_List/Hours_List", len(self.days) * len(self.hours),
                              "至少需要一天一节 need at least one day and one hour")

@@ -210,6 +210,7 @@ class FetModel:
             if fn is not None and c.weight > 0:     # 0 % binds nothing
                 fn(c)
         self.add_objective()
+        self.add_search_order()
 
     def add_variables(self, doms: list[set[Cell]]) -> None:
         # activities that must start together (100 % ActivitiesSameStartingTime) share
@@ -275,6 +276,12 @@ class FetModel:
                     self.m.AddExactlyOne(lits)
                 elif len(lits) > 1:
                     self.m.AddAtMostOne(lits)
+            if full:
+                # the same fact per day, as one linear row (a knapsack over the day)
+                for d in range(self.p.n_days):
+                    n = sum(1 for (dd, _) in cells if dd == d)
+                    terms = [self.p.activities[i].duration * self.day_expr(i, d) for i in acts]
+                    self.m.Add(sum(terms) == n)
 
     def add_rooms(self) -> None:
         """Room choice per activity with room rules; BasicCompulsorySpace; RoomNotAvailable."""
@@ -583,6 +590,40 @@ class FetModel:
 
     add_StudentsSetEarlyMaxBeginningsAtSecondHour = add_StudentsEarlyMaxBeginningsAtSecondHour
 
+    # -- search -------------------------------------------------------------------------
+    def add_search_order(self) -> None:
+        """Most constrained activities first, day before hour (FET places in that spirit).
+
+        Tightness of an activity: the load of its busiest teacher or subgroup over the
+        hours that resource could use, then fewer allowed starts per hour of duration.
+        """
+        load: dict[tuple[str, int], float] = {}
+        for kind, table in (("t", self.by_t), ("s", self.by_s)):
+            for r, acts in table.items():
+                cells = self.resource_cells(acts)
+                load[(kind, r)] = sum(self.p.activities[i].duration for i in acts) / max(1, len(cells))
+        seen: set[int] = set()
+        order = []
+        for i, a in enumerate(self.p.activities):
+            tight = max([load.get(("t", t), 0) for t in a.teachers] +
+                        [load.get(("s", s), 0) for s in a.subgroups] + [0])
+            order.append((-round(tight, 2), len(self.x[i]) / a.duration, -a.duration, i))
+        order.sort()
+        days, starts = [], []
+        for *_, i in order:
+            if id(self.x[i]) in seen:      # activities sharing start literals
+                continue
+            seen.add(id(self.x[i]))
+            for d in range(self.p.n_days):
+                lits = [v for (dd, _), v in self.x[i].items() if dd == d]
+                if lits:
+                    dv = self.m.NewBoolVar("")
+                    self.m.Add(dv == sum(lits))
+                    days.append(dv)
+            starts.extend(self.x[i].values())
+        self.m.AddDecisionStrategy(days, cp_model.CHOOSE_FIRST, cp_model.SELECT_MAX_VALUE)
+        self.m.AddDecisionStrategy(starts, cp_model.CHOOSE_FIRST, cp_model.SELECT_MAX_VALUE)
+
     # -- objective ------------------------------------------------------------------
     def add_objective(self) -> None:
         if self.terms:
@@ -647,6 +688,8 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     for name, value in (params or {}).items():
+        if isinstance(value, str):      # enum values by name ("FIXED_SEARCH")
+            value = getattr(cp_model, value)
         setattr(solver.parameters, name, value)
     if log:
         solver.parameters.log_search_progress = True

@@ -1,0 +1,222 @@
+"""Peer benchmark: FET's ``fet-cl`` and jianfu on the same ``.fet`` files.
+
+For each file, one ``fet-cl`` process and one jianfu process (this script run with
+``--one``), the same time limit each, one after the other. Reported per file:
+
+* ``fet_s`` / ``jf_s``: seconds to the first timetable satisfying every 100 %
+  constraint (FET: wall time of ``fet-cl``, which stops at its first timetable;
+  jianfu: from before the import to CP-SAT's first solution, import included);
+* ``ratio`` = ``jf_s / fet_s``;
+* ``fet_soft`` / ``jf_soft``: soft penalty of each tool's timetable, both scored by
+  jianfu's checker (:func:`jianfu.models.fet_check.score_fet`; jianfu's after its
+  full time limit), and ``*_hard``: hard violations the checker finds (must be 0);
+* ``locked``: FET's verdict on jianfu's timetable: ``fet-cl`` run on jianfu's
+  exported locked file (every activity locked at jianfu's slot and room).
+
+Usage (the development set of ``shared/reference/fet.md``, read from the installed
+``fet-data`` package, plus two generated Chinese schools exported to FET)::
+
+    .venv/bin/python -m jianfu.benchmarks.fet_peer --limit 60 --schools 2 --out fet_peer
+
+Writes ``<out>/fet_peer.csv`` and ``<out>/fet_peer.md``. Timings are printed, never
+asserted. Files FET's package does not have are skipped with a note.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+EXAMPLES = Path("/usr/share/doc/fet-data/examples/FET-5-official")
+DEVELOPMENT_SET = (
+    "Brazil/1/Brazil.fet", "Bulgaria/Lom_high_school_2007-2008.fet",
+    "Namibia/by-Bobby/set-2/FGPS.fet", "Namibia/by-Bobby/set-2/MAPS.fet",
+    "Spain/3-school/primaria.fet", "Saudi-Arabia/Arabic_Saudi_1.fet",
+    "Germany/secondary-school-1/older/secondary_school.fet",
+    "United-Kingdom/Hopwood/Hopwood.fet",
+    "South-Africa/difficult/Insight_Learning_Centre2.fet",
+    "Romania/Pedagogic-High-School-Tg-Mures/2006-2007.fet",
+)
+COLUMNS = ("file", "activities", "fet_status", "fet_s", "fet_hard", "fet_soft", "jf_status",
+           "jf_s", "jf_hard", "jf_soft", "ratio", "locked")
+
+
+def _find(rel: str) -> Path | None:
+    for cand in (EXAMPLES / rel, EXAMPLES / (rel + ".gz")):
+        if cand.exists():
+            return cand
+    return None
+
+
+def _plain(path: Path, tmp: Path) -> Path:
+    """fet-cl reads plain XML only: decompress ``.fet.gz`` into ``tmp``."""
+    if not path.name.endswith(".gz"):
+        return path
+    import gzip
+    out = tmp / path.name.removesuffix(".gz")
+    out.write_bytes(gzip.decompress(path.read_bytes()))
+    return out
+
+
+def run_fet(path: Path, limit: float, outdir: Path) -> tuple[str, float, Path | None]:
+    """Run fet-cl; return (status, wall seconds, activities.xml or None)."""
+    fet = shutil.which("fet-cl")
+    if fet is None:
+        return "no fet-cl", math.nan, None
+    t0 = time.perf_counter()
+    try:
+        run = subprocess.run([fet, f"--inputfile={path}", f"--outputdir={outdir}",
+                              f"--timelimitseconds={int(math.ceil(limit))}"],
+                             capture_output=True, text=True, timeout=limit + 60)
+        text = run.stdout + run.stderr
+    except subprocess.TimeoutExpired:
+        return "killed", time.perf_counter() - t0, None
+    wall = time.perf_counter() - t0
+    name = path.name.removesuffix(".fet")
+    acts = outdir / "timetables" / name / f"{name}_activities.xml"
+    if "Simulation successful" in text and acts.exists():
+        return "ok", wall, acts
+    if "time exceeded" in text.lower() or "timeout" in text.lower():
+        return "timeout", wall, None
+    return "failed: " + (text.strip().splitlines() or ["?"])[-1][:60], wall, None
+
+
+def run_jianfu_one(path: Path, limit: float, workers: int, locked: Path) -> dict:
+    """Solve in this process and return the row fields (the ``--one`` mode)."""
+    from jianfu.instances.fet_export import write_locked_fet
+    from jianfu.models.fet_check import score_fet
+    from jianfu.solver.fet_model import solve_fet
+
+    result, problem = solve_fet(path, time_limit=limit, workers=workers,
+                                ignore_unsupported=True)
+    row: dict = {"jf_status": result.status.value, "activities": len(problem.activities),
+                 "left_out": dict(problem.unsupported)}
+    if result.solution is not None:
+        score = score_fet(problem, result.solution)
+        write_locked_fet(problem, result.solution, locked, source=path)
+        row.update(jf_s=result.time_to_first, jf_hard=score.hard, jf_soft=score.soft,
+                   jf_objective=result.objective, locked_file=str(locked))
+    return row
+
+
+def score_fet_result(path: Path, acts: Path) -> tuple[int, float]:
+    from jianfu.instances.fet import read_fet, read_fet_result
+    from jianfu.models.fet_check import score_fet
+
+    problem = read_fet(path, ignore_unsupported=True)
+    s = score_fet(problem, read_fet_result(problem, acts))
+    return s.hard, s.soft
+
+
+def bench_file(path: Path, limit: float, workers: int, work: Path) -> dict:
+    name = path.name.removesuffix(".gz").removesuffix(".fet")
+    plain = _plain(path, work)
+    row: dict = {"file": name}
+    status, wall, acts = run_fet(plain, limit, work / f"fet-{name}")
+    row.update(fet_status=status, fet_s=wall if status == "ok" else math.nan)
+    if acts is not None:
+        row["fet_hard"], row["fet_soft"] = score_fet_result(plain, acts)
+    locked = work / f"{name}_jianfu_locked.fet"
+    proc = subprocess.run([sys.executable, "-m", "jianfu.benchmarks.fet_peer", "--one",
+                           str(plain), "--limit", str(limit), "--workers", str(workers),
+                           "--locked", str(locked)], capture_output=True, text=True,
+                          timeout=limit + 120)
+    try:
+        row.update(json.loads(proc.stdout.strip().splitlines()[-1]))
+    except (IndexError, json.JSONDecodeError):
+        row["jf_status"] = "crashed: " + (proc.stderr.strip().splitlines() or ["?"])[-1][:60]
+    if row.get("jf_s") is not None and not math.isnan(row.get("fet_s", math.nan)):
+        row["ratio"] = row["jf_s"] / row["fet_s"]
+    if row.get("locked_file"):
+        st, _, _ = run_fet(Path(row["locked_file"]), min(limit, 60), work / f"locked-{name}")
+        row["locked"] = "accepted" if st == "ok" else st
+    return row
+
+
+def school_files(n: int, work: Path) -> list[Path]:
+    """Generated Chinese schools (nine-year, 2.. classes per grade) exported to FET."""
+    from jianfu.instances.fet_export import write_school_fet
+    from jianfu.instances.generator import generate_school
+    from jianfu.models.policy import load_policy
+
+    policy = load_policy(None)
+    out = []
+    for k in range(n):
+        school = generate_school("nine-year", 2 + k, seed=k, policy=policy,
+                                 name=f"cn-nine-year-{2 + k}")
+        out.append(write_school_fet(school, policy, work / f"cn-nine-year-{2 + k}.fet"))
+    return out
+
+
+def _fmt(v: object) -> str:
+    if isinstance(v, float):
+        return "-" if math.isnan(v) else f"{v:.2f}"
+    return "-" if v is None else str(v)
+
+
+def table(rows: list[dict]) -> str:
+    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    for r in rows:
+        lines.append("| " + " | ".join(_fmt(r.get(c)) for c in COLUMNS) + " |")
+    slow = [r["ratio"] for r in rows if r.get("ratio") is not None and r.get("fet_s", 0) >= 10]
+    fast = [r for r in rows if r.get("fet_status") == "ok" and r.get("fet_s", 99) < 10]
+    lines.append("")
+    lines.append(f"median ratio on files FET needs >= 10 s for: "
+                 f"{_fmt(statistics.median(slow)) if slow else '-'} ({len(slow)} files)")
+    lines.append(f"files FET solves in < 10 s where jianfu's first timetable took <= 10 s: "
+                 f"{sum(1 for r in fast if (r.get('jf_s') or 99) <= 10)}/{len(fast)}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("files", nargs="*", help=".fet files (default: the development set)")
+    ap.add_argument("--limit", type=float, default=60.0, help="seconds per tool and file")
+    ap.add_argument("--workers", type=int, default=2, help="CP-SAT workers")
+    ap.add_argument("--schools", type=int, default=0, help="generated Chinese schools to add")
+    ap.add_argument("--out", default="fet_peer", help="directory for the csv and md table")
+    ap.add_argument("--one", help=argparse.SUPPRESS)
+    ap.add_argument("--locked", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.one:
+        print(json.dumps(run_jianfu_one(Path(args.one), args.limit, args.workers,
+                                        Path(args.locked))))
+        return 0
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="fet_peer_"))
+    files: list[Path] = [Path(f) for f in args.files]
+    if not files:
+        for rel in DEVELOPMENT_SET:
+            found = _find(rel)
+            if found is None:
+                print(f"skip {rel}: not installed (apt-get install fet-data)")
+            else:
+                files.append(found)
+    files += school_files(args.schools, work)
+    rows = []
+    for f in files:
+        row = bench_file(f, args.limit, args.workers, work)
+        rows.append(row)
+        print(" ".join(f"{c}={_fmt(row.get(c))}" for c in COLUMNS), flush=True)
+    with open(out / "fet_peer.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=COLUMNS, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+    text = table(rows)
+    (out / "fet_peer.md").write_text(text + "\n", encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -324,6 +324,9 @@ def add_hint(model: cp_model.CpModel, problem: Problem, v: Variables,
             continue   # left free: the completion places this class itself
         for s in by_act.get(a, ()):
             trial.Add(trial.GetBoolVarFromProtoIndex(v.x[(a, s)].Index()) == 1)
+    # feasibility only: every auxiliary variable is defined exactly, so the first
+    # solution's terms are the true ones without the objective's presolve work
+    trial.ClearObjective()
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, time_limit)
     solver.parameters.num_workers = 1

@@ -659,7 +659,8 @@ class _Recorder(cp_model.CpSolverSolutionCallback):
 
 def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers: int = 2,
                       seed: int = 0, log: bool = False, t0: float | None = None,
-                      params: dict[str, object] | None = None) -> FetResult:
+                      params: dict[str, object] | None = None,
+                      decompose: bool = False) -> FetResult:
     """Solve an imported FET problem with CP-SAT.
 
     Parameters
@@ -673,6 +674,10 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
         ``time.perf_counter()`` taken before import, so times include it.
     params
         Extra CP-SAT parameters by name (for tuning and benchmarks).
+    decompose
+        Find the first timetable days-then-hours
+        (:func:`jianfu.solver.fet_days.solve_by_days`) instead of on the full model;
+        the result is then ``FEASIBLE`` (not optimised further).
     """
     t0 = time.perf_counter() if t0 is None else t0
     model = FetModel(problem)
@@ -683,6 +688,19 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
                          build_time=time.perf_counter() - t0, left_out=problem.unsupported,
                          explanation=(str(exc),))
     build_time = time.perf_counter() - t0
+    if decompose:
+        from .fet_days import solve_by_days
+
+        found, _ = solve_by_days(model, deadline=t0 + time_limit, seed=seed, workers=workers)
+        runtime = time.perf_counter() - t0
+        if found is None:
+            return FetResult(Status.UNKNOWN, None, runtime=runtime, build_time=build_time,
+                             left_out=problem.unsupported,
+                             explanation=(f"{time_limit:g}秒内未找到课表 no timetable found "
+                                          f"within {time_limit:g}s (days then hours)",))
+        terms = model.term_values(found)
+        return FetResult(Status.FEASIBLE, model.solution(found), sum(terms.values()), math.nan,
+                         runtime, runtime, build_time, terms, Statistics(), problem.unsupported)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, time_limit - build_time)
     solver.parameters.num_workers = workers

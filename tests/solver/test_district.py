@@ -349,3 +349,34 @@ def test_generator_keeps_pe_teachers_home_under_daily_pe() -> None:
             k = s.teacher_index[t.name]
             assert not any(s.subjects[s.requirements[q].subject].is_pe
                            for q in s.requirements_of_teacher[k])
+
+
+def _die_for(victim: str, name, school, time_limit, cp_workers, seed):
+    """A task whose worker process dies (a segfault, the OOM killer) on one school."""
+    import os
+
+    from jianfu.solver.district import _solve_task
+
+    if name == victim:
+        os._exit(13)
+    return _solve_task(name, school, time_limit, cp_workers, seed)
+
+
+@pytest.mark.slow
+def test_a_dying_worker_fails_only_its_school(pair_dir: Path, tmp_path: Path) -> None:
+    import functools
+    import sys
+
+    import cloudpickle
+
+    district = read_district(pair_dir)
+    victim = district.schools[0].name
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    try:
+        run = solve_district(pair_dir, tmp_path / "out", workers=2, time_limit_per_school=LIMIT,
+                             task=functools.partial(_die_for, victim))
+    finally:
+        cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+    by_name = {o.name: o for o in run.outcomes}
+    assert by_name[victim].status == "FAILED" and "KilledWorker" in by_name[victim].reason
+    assert by_name[district.schools[1].name].solved

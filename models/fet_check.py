@@ -21,7 +21,8 @@ ActivitiesPreferredStartingTimes
 Activity/ActivitiesPreferredTimeSlots               activity with an hour outside
 MinDaysBetweenActivities                            per pair: ``MinDays − distance``
   (consecutive if same day)                         pair on one day not adjacent
-                                                    (always hard, as in FET)
+                                                    (always hard, at any weight, even
+                                                    0 %, as fet-cl enforces it)
 ActivitiesSameStartingTime                          activity not starting with the first
 TwoActivitiesConsecutive                            1 when not consecutive
 Teacher(s)MaxDaysPerWeek                            days over the maximum
@@ -233,7 +234,7 @@ def check_min_days(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
             if dist < k:
                 yield x.v(c, f"活动{a}与{b}相隔{dist}天，少于{k}天 activities {a} and {b} are "
                              f"{dist} days apart, fewer than {k}", k - dist)
-            if dist == 0 and c.get("consecutive") and c.weight > 0:
+            if dist == 0 and c.get("consecutive"):      # a must at any weight (FET)
                 da, db = x.p.activity(a).duration, x.p.activity(b).duration
                 if pa.hour + da != pb.hour and pb.hour + db != pa.hour:
                     yield Violation(rule="MinDaysBetweenActivities.consecutive", hard=True,

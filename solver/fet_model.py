@@ -207,8 +207,12 @@ class FetModel:
         self.add_resource_clashes()
         for c in self.p.constraints:
             fn = getattr(self, "add_" + c.kind, None)
-            if fn is not None and c.weight > 0:     # 0 % binds nothing
+            if fn is None:
+                continue
+            if c.weight > 0:
                 fn(c)
+            elif c.kind == "MinDaysBetweenActivities" and c.get("consecutive"):
+                self.add_consecutive_if_same_day(c)   # FET applies it even at 0 %
         self.add_objective()
         self.add_search_order()
 
@@ -422,9 +426,19 @@ class FetModel:
                                            (self.day_expr(i, d) + self.day_expr(j, e) - 1))
                     self.soft(c, v)
         if c.get("consecutive") and not (c.hard and k >= 1):   # hard: never one day
-            for n, i in enumerate(idx):
-                for j in idx[n + 1:]:
-                    self._adjacent_if_same_day(i, j)
+            self.add_consecutive_if_same_day(c)
+
+    def add_consecutive_if_same_day(self, c: FetConstraint) -> None:
+        """Consecutive_If_Same_Day: activities on one day are adjacent, whatever the weight.
+
+        FET enforces this part of MinDaysBetweenActivities as a must even when the
+        constraint's weight is below 100 % (even 0 %): fet-cl cannot place a locked
+        timetable that breaks it.
+        """
+        idx = [self.p.index_of(a) for a in c.get("activities")]
+        for n, i in enumerate(idx):
+            for j in idx[n + 1:]:
+                self._adjacent_if_same_day(i, j)
 
     def _adjacent_if_same_day(self, i: int, j: int) -> None:
         di, dj = self.p.activities[i].duration, self.p.activities[j].duration

@@ -285,6 +285,98 @@ def cmd_homework_audit(args: argparse.Namespace) -> int:
     return EXIT_VIOLATIONS if result.over_cap else EXIT_OK
 
 
+# --- district -------------------------------------------------------------------------
+
+def _clock(seconds: float) -> str:
+    m, s = divmod(int(round(seconds)), 60)
+    return f"{m}m{s:02d}s" if m else f"{s}s"
+
+
+class _DistrictProgress:
+    """A self-overwriting progress bar for district runs (CLI only)."""
+
+    def __init__(self, enabled: bool, width: int = 24) -> None:
+        self.enabled = enabled
+        self.width = width
+
+    def __call__(self, p) -> None:   # p: jianfu.solver.district.DistrictProgress
+        if not self.enabled:
+            if p.last is not None:   # no terminal: one line per finished school
+                print(f"  [{p.done}/{p.total}] {p.last}", file=sys.stderr, flush=True)
+            return
+        filled = int(self.width * p.done / p.total) if p.total else self.width
+        bar = "#" * filled + "-" * (self.width - filled)
+        left = f", ~{_clock(p.estimate)} left" if p.estimate is not None else ""
+        print(f"\r  [{bar}] {p.done}/{p.total} done, {p.running} running, {p.failed} failed"
+              f" — {_clock(p.elapsed)} elapsed{left}   ", end="", file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        if self.enabled:
+            print(file=sys.stderr)
+
+
+def cmd_generate_district(args: argparse.Namespace) -> int:
+    from .instances.district_gen import generate_district, write_generated_district
+    from .models.policy import load_policy
+
+    policy = load_policy(args.policy)
+    district, schools = generate_district(args.schools, args.seed, policy, name=args.name)
+    path = write_generated_district(args.output, district, schools)
+    classes = sum(len(s.classes) for s in schools.values())
+    print(f"wrote {path}: {district.name} — {len(schools)} schools, {classes} classes, "
+          f"{len(district.itinerant)} itinerant teachers (走教), profile {district.profile}")
+    return EXIT_OK
+
+
+def cmd_district_solve(args: argparse.Namespace) -> int:
+    from .solver.district import format_summary_table, solve_district
+
+    print(f"solving district {args.directory} → {args.output}: scheduler "
+          f"{args.scheduler or 'local'}, {args.workers} workers, "
+          f"{args.time_limit_per_school:g}s per school")
+    progress = _DistrictProgress(sys.stderr.isatty())
+    try:
+        run = solve_district(args.directory, args.output, scheduler=args.scheduler,
+                             workers=args.workers, time_limit_per_school=args.time_limit_per_school,
+                             cp_workers=args.cp_workers, seed=args.seed, progress=progress)
+    finally:
+        progress.done()
+    print(_table(format_summary_table(run),
+                 ["school", "status", "first (s)", "objective", "bound", "hard", "reason"]))
+    solved = sum(1 for o in run.outcomes if o.solved)
+    resumed = sum(1 for o in run.outcomes if o.resumed)
+    classes = sum(o.classes for o in run.outcomes)
+    hw = (f"; homework {run.homework.classes} classes in {run.homework.calls} kernel call(s), "
+          f"{run.homework.seconds:.2f}s" if run.homework else "")
+    print(f"\n合计 total: {solved}/{len(run.outcomes)} schools solved ({resumed} resumed), "
+          f"{classes} classes, wall {run.wall_time:.1f}s, solving {run.solve_time:.1f}s on "
+          f"{run.workers} workers{hw}")
+    for o in run.failed:
+        print(f"  未完成 not solved: {o.name} — {o.status}: {o.reason}", file=sys.stderr)
+    print(f"wrote {Path(args.output) / 'summary.csv'}")
+    if run.homework_error:
+        print(f"作业统筹失败 homework planning failed: {run.homework_error}", file=sys.stderr)
+    statuses = {o.status for o in run.failed}
+    if run.homework_error:
+        return EXIT_NO_SOLUTION
+    if not statuses:
+        return EXIT_OK
+    if statuses == {"INFEASIBLE"}:
+        return EXIT_INFEASIBLE
+    return EXIT_NO_SOLUTION
+
+
+def cmd_district_check(args: argparse.Namespace) -> int:
+    from .instances.district import check_district_outputs
+    from .models.district_check import format_district_verdict
+
+    if not Path(args.output).is_dir():
+        raise InputError(args.output, "", "output directory not found")
+    verdict = check_district_outputs(args.directory, args.output)
+    print(format_district_verdict(verdict))
+    return EXIT_OK if verdict.compliant else EXIT_VIOLATIONS
+
+
 # --- parser ---------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -356,6 +448,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--school", required=True)
     p.add_argument("--policy", default=None)
     p.set_defaults(func=cmd_homework_audit)
+
+    p = gen.add_parser("district", help="a district: town and rural schools with 走教 teachers")
+    p.add_argument("--schools", type=int, default=10, help="number of schools (default 10)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--policy", default="national", help="profile name or file")
+    p.add_argument("--name", default=None, help="district name")
+    p.add_argument("-o", "--output", required=True, help="district directory to write")
+    p.set_defaults(func=cmd_generate_district)
+
+    dist = sub.add_parser("district", help="区域排课 every school of a district").add_subparsers(
+        dest="action", required=True)
+    p = dist.add_parser("solve", help="solve every school (Dask), then homework quotas")
+    p.add_argument("directory", help="district directory (district.yaml and school files)")
+    p.add_argument("-o", "--output", required=True, help="output directory (re-run to resume)")
+    p.add_argument("--scheduler", default=None,
+                   help="'local' (default: a local Dask cluster) or tcp://HOST:PORT")
+    p.add_argument("--workers", type=int, default=2, help="local worker processes (default 2)")
+    p.add_argument("--time-limit-per-school", type=float, default=60.0,
+                   help="CP-SAT seconds per school (default 60)")
+    p.add_argument("--cp-workers", type=int, default=2,
+                   help="CP-SAT threads per school inside each worker (default 2)")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_district_solve)
+    p = dist.add_parser("check", help="check every school's outputs and the cross-school rules")
+    p.add_argument("directory", help="district directory")
+    p.add_argument("output", help="output directory of `district solve`")
+    p.set_defaults(func=cmd_district_check)
     return parser
 
 

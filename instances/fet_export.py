@@ -412,3 +412,16 @@ def write_school_fet(school: Any, policy: Any, path: str | Path) -> Path:
 
 
 WRITERS: dict[str, Callable[..., Path]] = {"fet": write_school_fet}
+
+
+def write_fet_activities(problem: FetProblem, solution: FetSolution, path: str | Path) -> Path:
+    """Write the timetable like FET's ``<name>_activities.xml`` (Id, Day, Hour, Room)."""
+    root = ET.Element("Activities_Timetable")
+    for a in problem.activities:
+        pl = solution.placements[a.id]
+        el = _sub(root, "Activity")
+        _sub(el, "Id", a.id)
+        _sub(el, "Day", problem.days[pl.day])
+        _sub(el, "Hour", problem.hours[pl.hour])
+        _sub(el, "Room", problem.rooms[pl.room].name if pl.room is not None else "")
+    return _write(root, path)

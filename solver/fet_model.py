@@ -761,3 +761,36 @@ def solve_fet(path: str | Path, *, time_limit: float = 60.0, workers: int = 2, s
     problem = read_fet(path, ignore_unsupported=ignore_unsupported)
     return solve_fet_problem(problem, time_limit=time_limit, workers=workers, seed=seed,
                              log=log, t0=t0), problem
+
+
+def format_fet_result(result: FetResult, problem: FetProblem, score: object = None) -> str:
+    """The solve report of a FET file: status, times, soft terms, what was left out.
+
+    ``score`` is :func:`jianfu.models.fet_check.score_fet`'s answer for the solution.
+    """
+    lines = [f"== 排课结果 Solve result: {problem.name} (FET file) ==",
+             f"活动 activities: {len(problem.activities)}   约束 constraints: "
+             f"{len(problem.constraints)}   状态 status: {result.status.zh} {result.status.value}"]
+    if result.solution is not None:
+        lines.append(f"软约束罚分 soft penalty: {result.objective:g}   下界 bound: {result.bound:g}")
+    lines.append(f"用时 runtime: {result.runtime:.2f}s (导入与建模 import+build "
+                 f"{result.build_time:.2f}s)" + (f"   首个课表 first timetable: "
+                                                 f"{result.time_to_first:.2f}s"
+                                                 if result.time_to_first is not None else ""))
+    if result.terms:
+        lines.append("软约束 soft constraints (penalty = units × weight%):")
+        for kind, v in sorted(result.terms.items(), key=lambda kv: -kv[1]):
+            lines.append(f"  {kind:<44}{v:>10g}")
+    if score is not None:
+        lines.append("检查 checker: " + ("合规 all 100% constraints hold"
+                                        if getattr(score, "compliant", False)
+                                        else "不合规 NOT compliant"))
+    if result.left_out:
+        lines.append("未处理的约束 constraints left out (--ignore-unsupported): "
+                     + ", ".join(f"{k} ×{n}" for k, n in result.left_out))
+    if problem.skipped:
+        lines.append("跳过 skipped (inactive): " + ", ".join(f"{k} ×{n}" for k, n in problem.skipped))
+    if result.explanation:
+        lines.append("原因 explanation:")
+        lines.extend(f"  - {s}" for s in result.explanation)
+    return "\n".join(lines)

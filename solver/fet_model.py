@@ -90,6 +90,7 @@ class FetModel:
         self.y: list[dict[int | None, cp_model.IntVar]] = []
         self.fixed_room: list[int | None] = []
         self.cover: list[dict[Cell, list[cp_model.IntVar]]] = []
+        self.dayv: list[dict[int, cp_model.IntVar]] = []
         self._days: dict[tuple[str, int], cp_model.IntVar] = {}
         self._gaps: dict[tuple[str, int, int], list[cp_model.IntVar]] = {}
 
@@ -123,7 +124,8 @@ class FetModel:
         return [(d, h + k) for k in range(self.p.activities[i].duration)]
 
     def day_expr(self, i: int, d: int) -> cp_model.LinearExprT:
-        return sum(v for (dd, _), v in self.x[i].items() if dd == d)
+        """A literal: activity ``i`` is on day ``d`` (0 when it cannot be)."""
+        return self.dayv[i].get(d, 0)
 
     def resource_cells(self, acts: Iterable[int]) -> dict[Cell, list[cp_model.IntVar]]:
         out: dict[Cell, list[cp_model.IntVar]] = defaultdict(list)
@@ -236,6 +238,7 @@ class FetModel:
             if r != i:
                 doms[r] &= dom
         shared: dict[int, dict[Cell, cp_model.IntVar]] = {}
+        shared_days: dict[int, dict[int, cp_model.IntVar]] = {}
         for i in range(len(doms)):
             r = find(i)
             if r not in shared:
@@ -248,6 +251,16 @@ class FetModel:
                 self.m.AddExactlyOne(shared[r].values())
             xs = shared[r]
             self.x.append(xs)
+            if r not in shared_days:
+                by_day: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+                for (d, _), v in xs.items():
+                    by_day[d].append(v)
+                shared_days[r] = {}
+                for d, lits in sorted(by_day.items()):
+                    dv = self.m.NewBoolVar("")
+                    self.m.Add(dv == sum(lits))
+                    shared_days[r][d] = dv
+            self.dayv.append(shared_days[r])
             cover: dict[Cell, list[cp_model.IntVar]] = defaultdict(list)
             for s, v in xs.items():
                 for cell in self.cells(i, s):
@@ -288,7 +301,14 @@ class FetModel:
                     self.m.Add(sum(terms) == n)
 
     def add_rooms(self) -> None:
-        """Room choice per activity with room rules; BasicCompulsorySpace; RoomNotAvailable."""
+        """Room choice per activity with room rules; BasicCompulsorySpace; RoomNotAvailable.
+
+        Interchangeable rooms (every activity that may use any of them may use exactly
+        them, by 100 % rules only, with no not-available times) are a pool: a count per
+        hour ≤ pool size suffices — per day the activities are intervals, and intervals
+        with at most k overlapping can always be given k rooms (interval graphs are
+        perfect) — and rooms are handed out after solving by :meth:`_pool_rooms`.
+        """
         rules = room_rules(self.p)
         room_na: dict[int, list[FetConstraint]] = defaultdict(list)
         for c in self.p.of_kind("RoomNotAvailableTimes"):
@@ -310,19 +330,36 @@ class FetModel:
                 dom = {None}
             order = tuple(sorted(dom, key=lambda r: -1 if r is None else r))
             self.room_dom.append(order)
-            ys = {r: self.m.NewBoolVar("") for r in order} if len(order) > 1 else {}
+            for r in order:
+                if r is not None:
+                    users[r].append(i)
+        self.pools: dict[tuple[int, ...], list[int]] = {}
+        pooled: set[int] = set()
+        for dom_ in {d for d in self.room_dom if len(d) > 1 and None not in d}:
+            acts = sorted({i for r in dom_ for i in users[r]})
+            if all(self.room_dom[i] == dom_ and all(w >= 100 for _, w, _ in rules.get(i, []))
+                   for i in acts) and not any(r in room_na for r in dom_):
+                self.pools[dom_] = acts        # type: ignore[index]
+                pooled.update(acts)
+                per_cell = self.resource_cells(acts)
+                for lits in per_cell.values():
+                    if len(lits) > len(dom_):
+                        self.m.Add(sum(lits) <= len(dom_))
+        for i, a in enumerate(self.p.activities):
+            order = self.room_dom[i]
+            ys = {r: self.m.NewBoolVar("") for r in order} \
+                if len(order) > 1 and i not in pooled else {}
             if ys:
                 self.m.AddExactlyOne(ys.values())
             self.y.append(ys)
-            for rooms, w, c in reqs:
+            for rooms, w, c in rules.get(i, []):
                 if w < 100:
                     inside = [ys[r] for r in order if r in rooms] if ys else \
                         ([1] if order[0] in rooms else [])
                     self.soft(c, 1 - sum(inside))
-            for r in order:
-                if r is not None:
-                    users[r].append(i)
         for r, acts in users.items():
+            if acts[0] in pooled:
+                continue
             per_cell: dict[Cell, list[cp_model.LinearExprT]] = defaultdict(list)
             for i in acts:
                 if len(self.room_dom[i]) == 1:
@@ -348,6 +385,22 @@ class FetModel:
                             self.m.Add(term == 0)
                         else:
                             self.soft(c, term)
+
+    def _pool_rooms(self, starts: dict[int, Cell]) -> dict[int, int]:
+        """Rooms for pooled activities: per day, interval colouring by start hour."""
+        out: dict[int, int] = {}
+        for rooms, acts in self.pools.items():
+            by_day: dict[int, list[int]] = defaultdict(list)
+            for i in acts:
+                by_day[starts[i][0]].append(i)
+            for d, day_acts in by_day.items():
+                free_at = {r: 0 for r in rooms}       # first hour each room is free
+                for i in sorted(day_acts, key=lambda i: starts[i][1]):
+                    h = starts[i][1]
+                    r = next(r for r in rooms if free_at[r] <= h)
+                    free_at[r] = h + self.p.activities[i].duration
+                    out[i] = r
+        return out
 
     # -- unary soft time rules (hard ones are domains) -----------------------------
     def _soft_starts(self, c: FetConstraint, bad: "callable[[int, Cell], int]") -> None:
@@ -409,8 +462,8 @@ class FetModel:
         k, D = c.get("min_days"), self.p.n_days
         if c.hard:
             for d0 in range(D - min(k, D) + 1):
-                lits = [v for i in idx for (d, _), v in self.x[i].items() if d0 <= d < d0 + k]
-                self.m.AddAtMostOne(lits)
+                self.m.AddAtMostOne([v for i in idx for d, v in self.dayv[i].items()
+                                     if d0 <= d < d0 + k])
         else:
             for n, i in enumerate(idx):
                 for j in idx[n + 1:]:
@@ -628,12 +681,7 @@ class FetModel:
             if id(self.x[i]) in seen:      # activities sharing start literals
                 continue
             seen.add(id(self.x[i]))
-            for d in range(self.p.n_days):
-                lits = [v for (dd, _), v in self.x[i].items() if dd == d]
-                if lits:
-                    dv = self.m.NewBoolVar("")
-                    self.m.Add(dv == sum(lits))
-                    days.append(dv)
+            days.extend(self.dayv[i].values())
             starts.extend(self.x[i].values())
         self.m.AddDecisionStrategy(days, cp_model.CHOOSE_FIRST, cp_model.SELECT_MAX_VALUE)
         self.m.AddDecisionStrategy(starts, cp_model.CHOOSE_FIRST, cp_model.SELECT_MAX_VALUE)
@@ -649,9 +697,14 @@ class FetModel:
 
     def solution(self, solver: cp_model.CpSolver) -> FetSolution:
         out: dict[int, Placement] = {}
+        starts = {i: next(s for s, v in xs.items() if solver.Value(v))
+                  for i, xs in enumerate(self.x)}
+        pooled = self._pool_rooms(starts)
         for i, a in enumerate(self.p.activities):
-            (d, h), = [s for s, v in self.x[i].items() if solver.Value(v)]
-            if self.y[i]:
+            d, h = starts[i]
+            if i in pooled:
+                room: int | None = pooled[i]
+            elif self.y[i]:
                 room = next(r for r, v in self.y[i].items() if solver.Value(v))
             else:
                 room = self.room_dom[i][0]

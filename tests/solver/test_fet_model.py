@@ -195,13 +195,13 @@ def test_development_files_solve(rel: str) -> None:
 
 
 def test_room_pool_counts_and_colours_intervals() -> None:
-    # three two-hour activities of three teachers/subgroups share two interchangeable
-    # rooms on a one-day, three-hour grid: at most two at once, rooms handed out after
-    acts = ((2, (0,), (0,), 0), (2, (1,), (1,), 0), (1, (0,), (1,), 0))
+    # two two-hour activities and a one-hour one share two interchangeable rooms on a
+    # one-day grid: at most two at once, rooms handed out after solving
+    acts = ((2, (0,), (0,), 0), (2, (1,), (1,), 0), (1, (0,), (0,), 0))
     p = mini(con("SubjectPreferredRooms", subject=0, rooms=(0, 1)),
              con("ActivityPreferredStartingTime", activity=1, day=0, hour=0),
              con("ActivityPreferredStartingTime", activity=2, day=0, hour=1),
-             acts=acts, days=1, hours=3, rooms=2)
+             acts=acts, days=1, hours=4, rooms=2)
     r = solved(p)          # the checker finds no room double-booked
     rooms = {a: pl.room for a, pl in r.solution.placements.items()}
     assert rooms[1] != rooms[2] and None not in rooms.values()

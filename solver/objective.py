@@ -129,29 +129,66 @@ def term_teacher_gaps(model: cp_model.CpModel, problem: Problem, v: Variables) -
     return sum(parts) if parts else None
 
 
-def _lunch_breaks(problem: Problem, t: int, d: int) -> set[int]:
-    """Period indices p where a run of teacher ``t`` breaks at lunch before p."""
+def _afternoon_flags(problem: Problem, t: int, d: int) -> dict[int, set[bool]]:
+    """Period index -> the afternoon flags of the slots teacher ``t`` may use on day ``d``."""
     aft: dict[int, set[bool]] = defaultdict(set)
     for a in problem.activities_of_teacher[t]:
         for s in problem.activities[a].slots:
             slot = problem.slots[s]
             if slot.day == d:
                 aft[slot.period].add(slot.afternoon)
-    return {p for p in aft if True in aft[p] and False in aft.get(p - 1, {True})}
+    return aft
 
 
 def term_teacher_consecutive(model: cp_model.CpModel, problem: Problem, v: Variables
                              ) -> Expr | None:
+    """Runs longer than the limit; a run breaks before p+1 when p+1 is afternoon and p not.
+
+    A period index is afternoon when the teacher's lesson there is in an afternoon
+    period (docs/rules.md). For a teacher in one bell schedule that is fixed per index;
+    when schedules disagree at an index, a literal says whether the lesson there is
+    in an afternoon slot and the break is decided by the timetable, as in the checker.
+    """
     rule = problem.constraint("teacher_consecutive")
     limit = int(rule.param("max", 3)) if rule else 3
     parts = []
     for (t, d), occ in _occupancy(model, problem, v).items():
-        breaks = _lunch_breaks(problem, t, d)
+        flags = _afternoon_flags(problem, t, d)
+        aft_lit: dict[int, cp_model.IntVar] = {}
+
+        def afternoon_at(p: int) -> cp_model.IntVar:
+            if p not in aft_lit:
+                lits = [var for a in problem.activities_of_teacher[t]
+                        for s, var in v.of_activity[a]
+                        if problem.slots[s].day == d and problem.slots[s].period == p
+                        and problem.slots[s].afternoon]
+                aft_lit[p] = bool_or(model, lits, f"aft[{t},{d},{p}]")
+            return aft_lit[p]
+
         for p in sorted(occ):
             window = list(range(p, p + limit + 1))
-            if any(q not in occ for q in window) or any(q in breaks for q in window[1:]):
+            if any(q not in occ for q in window):
                 continue
-            parts.append(bool_and(model, [occ[q] for q in window], f"run[{t},{d},{p}]"))
+            extra = []
+            broken = False
+            for j in window[:-1]:
+                later, earlier = flags[j + 1], flags[j]
+                if later == {True} and earlier == {False}:
+                    broken = True      # always a lunch break here
+                    break
+                if later == {False} or earlier == {True}:
+                    continue           # never a break here
+                # schedules disagree: break = afternoon(j+1) and not afternoon(j)
+                brk = model.NewBoolVar(f"brk[{t},{d},{j}]")
+                if True in earlier:
+                    model.AddBoolAnd([afternoon_at(j + 1), afternoon_at(j).Not()]).OnlyEnforceIf(brk)
+                    model.AddBoolOr([afternoon_at(j + 1).Not(), afternoon_at(j), brk])
+                else:
+                    model.Add(brk == afternoon_at(j + 1))
+                extra.append(brk.Not())
+            if broken:
+                continue
+            parts.append(bool_and(model, [occ[q] for q in window] + extra, f"run[{t},{d},{p}]"))
     return sum(parts) if parts else None
 
 

@@ -105,3 +105,19 @@ def test_all_weights_together_match_the_checker():
     s = school([("一班", 1), ("二班", 1)], reqs)
     r = run(s, fit(s))
     assert set(r.terms) >= {"main_morning", "teacher_gaps", "parallel_step"}
+
+
+def test_teacher_consecutive_across_schedules_that_disagree_on_lunch():
+    from jianfu.models.school import BellSchedule
+
+    from solver_builder import day
+    primary = BellSchedule("小学", (day(6, lunch_after=4),))
+    junior = BellSchedule("初中", (day(7, lunch_after=5, activity=None),))
+    s = school([("一班", 1, 0), ("七班", 7, 1)],
+               [("一班", "语文", "王芳", 3), ("一班", "美术", "李明", 3),
+                ("七班", "数学", "王芳", 4), ("七班", "科学", "周强", 3)],
+               days=1, schedules=(primary, junior))
+    p = fit(s, zero=True, weights={"teacher_consecutive": 3, "teacher_gaps": 1},
+            teacher_max_consecutive=2)
+    r = run(s, p)   # run() checks the checker's units equal the engine's
+    assert r.objective >= 0

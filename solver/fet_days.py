@@ -8,10 +8,16 @@ timetable, while two smaller questions are quick:
    teacher and subgroup (exact for fully loaded ones), 100 % MinDaysBetweenActivities,
    ActivitiesSameStartingTime / TwoActivitiesConsecutive on one day, teacher max
    days and max hours a day;
-2. *check*: the full model with those days assumed (assumption literals "activity i
-   on day d"). If it has a timetable, done. If not, CP-SAT names a subset of the
-   assumptions that cannot hold together, and the master gets a cut forbidding that
-   combination of days. Repeat.
+2. *check*, per day: the one-day problem of the activities put on it
+   (:func:`day_problem`, optional activities with "present" assumption literals). A
+   day that has no timetable gives a core — activities that cannot share the day —
+   and the master a cut forbidding them that day. When every day passes, the full
+   model with those days assumed (hinted with the days' hours); if that fails its
+   core is cut too. Repeat.
+
+Measured (see ``benchmarks/README.md``, FET peer): on Namibia/FGPS the cores stay
+large and 90 s are not enough, so this is opt-in (``solve_fet_problem(...,
+decompose=True)``), not the default.
 
 The cut is valid (it forbids only day choices with no timetable), so the loop never
 loses a timetable; it stops at a timetable, at a proof that the master has none
@@ -26,7 +32,10 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from .fet_model import FetModel
+from dataclasses import replace
+
+from ..models.fet import FetConstraint, FetProblem
+from .fet_model import Cell, FetModel, _Infeasible
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +105,81 @@ class DayMaster:
         self.m.AddBoolOr([self.dv[i][d].Not() for i, d in pairs])
 
 
+_WEEK_ONLY = frozenset({"TeacherMaxDaysPerWeek"})
+
+
+def day_problem(p: FetProblem, acts: list[int], d: int) -> FetProblem:
+    """The one-day problem of day ``d`` with activities ``acts`` (indices).
+
+    Day-local rules keep their meaning; weekly bounds (gaps per week, beginnings at
+    the second hour) bound the one day, a relaxation; soft rules are dropped except
+    Consecutive_If_Same_Day, which FET applies at any weight.
+    """
+    ids = {p.activities[i].id for i in acts}
+    out: list[FetConstraint] = []
+    for c in p.constraints:
+        if c.kind in _WEEK_ONLY:
+            continue
+        consecutive = c.kind == "MinDaysBetweenActivities" and c.get("consecutive")
+        if not c.hard and not consecutive:
+            continue
+        params = dict(c.params)
+        for key in ("slots", "starts"):
+            if key in params:
+                params[key] = tuple((0, h) for dd, h in params[key] if dd == d)
+        if "day" in params and params["day"] is not None:
+            if params["day"] != d:
+                continue
+            params["day"] = 0
+        if "activity" in params and params["activity"] not in ids:
+            continue
+        if "activities" in params:
+            params["activities"] = tuple(a for a in params["activities"] if a in ids)
+            if len(params["activities"]) < 2:
+                continue
+        if "first" in params and not {params["first"], params["second"]} <= ids:
+            continue
+        weight = 0.0 if consecutive else c.weight
+        out.append(FetConstraint(c.kind, weight, tuple(params.items()), c.index))
+    return replace(p, days=(p.days[d],), activities=tuple(p.activities[i] for i in acts),
+                   constraints=tuple(out))
+
+
+def day_core(p: FetProblem, acts: list[int], d: int, *, limit: float,
+             seed: int = 0) -> tuple[bool | None, list[int], dict[int, Cell] | None]:
+    """Can ``acts`` all go on day ``d``? (yes, no with a core of them, or unknown).
+
+    Returns ``(answer, core, starts)``: ``core`` a subset of ``acts`` that cannot share
+    the day (when the answer is no) and ``starts`` index → (d, hour) when yes.
+    """
+    sub = day_problem(p, acts, d)
+    fm = FetModel(sub, optional=True)
+    try:
+        fm.build()
+    except _Infeasible:
+        return False, list(acts), None
+    lits = list(fm.present.values())
+    fm.m.AddAssumptions(lits)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, limit)
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    st = solver.Solve(fm.m)
+    if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        starts = {}
+        for k, xs in enumerate(fm.x):
+            (_, h), = [s for s, v in xs.items() if solver.Value(v)]
+            starts[acts[k]] = (d, h)
+        return True, [], starts
+    if st != cp_model.INFEASIBLE:
+        return None, [], None
+    core = set(solver.SufficientAssumptionsForInfeasibility())
+    leaders = [k for k, v in fm.present.items() if v.Index() in core] or list(fm.present)
+    # a leader stands for every activity sharing its start literals
+    group = {k: [j for j in range(len(acts)) if fm.x[j] is fm.x[k]] for k in leaders}
+    return False, sorted({acts[j] for k in leaders for j in group[k]}), None
+
+
 def solve_by_days(fm: FetModel, *, deadline: float, seed: int = 0,
                   workers: int = 2) -> tuple[cp_model.CpSolver | None, int]:
     """Run the decomposition until ``deadline`` (``time.perf_counter()``).
@@ -139,6 +223,28 @@ def solve_by_days(fm: FetModel, *, deadline: float, seed: int = 0,
             return None, it
         days = master.days(ms)
         prev = days
+        cuts = 0
+        hint: dict[int, Cell] = {}
+        for d in range(p.n_days):
+            acts = [i for i, dd in enumerate(days) if dd == d]
+            if not acts:
+                continue
+            ok, core, starts = day_core(p, acts, d, seed=seed,
+                                        limit=min(5.0, deadline - time.perf_counter()))
+            if ok is False:
+                master.cut([(i, d) for i in core])
+                cuts += 1
+            elif starts:
+                hint.update(starts)
+        if cuts:
+            logger.debug("iteration %d: %d day cuts", it, cuts)
+            continue
+        fm.m.ClearHints()
+        hinted_x: set[int] = set()
+        for i, s in hint.items():
+            if s in fm.x[i] and fm.x[i][s].Index() not in hinted_x:   # shared literals once
+                hinted_x.add(fm.x[i][s].Index())
+                fm.m.AddHint(fm.x[i][s], True)
         fm.m.ClearAssumptions()
         fm.m.AddAssumptions([on_day[(i, d)] for i, d in enumerate(days)])
         sub = cp_model.CpSolver()

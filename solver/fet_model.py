@@ -81,8 +81,10 @@ class _Infeasible(Exception):
 class FetModel:
     """The CP-SAT translation; ``build`` lists the families like a table of contents."""
 
-    def __init__(self, problem: FetProblem) -> None:
+    def __init__(self, problem: FetProblem, *, optional: bool = False) -> None:
         self.p = problem
+        self.optional = optional          # activities may stay out (see ``present``)
+        self.present: dict[int, cp_model.IntVar] = {}
         self.m = cp_model.CpModel()
         self.breaks = break_slots(problem)
         self.terms: dict[str, list[tuple[cp_model.LinearExprT, int]]] = defaultdict(list)
@@ -248,7 +250,12 @@ class FetModel:
                                       f"activities it must start with")
                 shared[r] = {s: self.m.NewBoolVar(f"x{self.p.activities[r].id}_{s[0]}_{s[1]}")
                              for s in sorted(doms[r])}
-                self.m.AddExactlyOne(shared[r].values())
+                if self.optional:     # present ⇔ placed once (for assumption cores)
+                    pres = self.m.NewBoolVar(f"present{self.p.activities[r].id}")
+                    self.m.Add(sum(shared[r].values()) == pres)
+                    self.present[r] = pres
+                else:
+                    self.m.AddExactlyOne(shared[r].values())
             xs = shared[r]
             self.x.append(xs)
             if r not in shared_days:
@@ -287,7 +294,7 @@ class FetModel:
         for acts in groups:
             cells = self.resource_cells(acts)
             # a resource busy in every hour it could use: each such hour is covered
-            full = sum(self.p.activities[i].duration for i in acts) == len(cells)
+            full = not self.optional and sum(self.p.activities[i].duration for i in acts) == len(cells)
             for lits in cells.values():
                 if full:
                     self.m.AddExactlyOne(lits)

@@ -221,9 +221,9 @@ def _solved_dir(out: Path, school_path: str | None):
     plan = None
     quotas = out / "quotas.csv"
     if quotas.is_file():
-        from .instances.homework_io import read_plan
+        from .instances.homework_io import read_quota_sheet
 
-        plan = read_plan(quotas, school)
+        plan = read_quota_sheet(quotas, school)
     return school, timetable, plan
 
 
@@ -257,7 +257,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_homework_plan(args: argparse.Namespace) -> int:
     from .instances.homework_io import read_requests, write_quotas
     from .instances.timetable_io import read_timetable
-    from .solver.homework import format_plan, plan_homework
+    from .solver.homework import format_plan_summary, format_weekly_table, plan_homework
 
     school = _load_school(args.school)
     policy = _policy(school, args.policy)
@@ -265,16 +265,19 @@ def cmd_homework_plan(args: argparse.Namespace) -> int:
         raise InputError(args.timetable, "", "timetable file not found")
     timetable = read_timetable(args.timetable, school)
     requests = read_requests(args.requests, school) if args.requests else None
-    plan = plan_homework(school, policy, timetable, requests)
-    write_quotas(plan, school, args.output)
-    print(format_plan(plan, school))
+    # The plan has passed the homework checker inside plan_homework before we write it.
+    plan = plan_homework(school, timetable, policy=policy, requests=requests)
+    write_quotas(args.output, plan)
+    if args.table:
+        print(format_weekly_table(plan))
+    print(format_plan_summary(plan, policy))
     print(f"\nwrote {args.output}")
     return EXIT_OK
 
 
 def cmd_homework_audit(args: argparse.Namespace) -> int:
     from .instances.homework_io import read_log
-    from .solver.homework import audit_log, format_audit
+    from .models.homework_check import audit_log, format_audit
 
     school = _load_school(args.school)
     policy = _policy(school, args.policy)
@@ -282,7 +285,7 @@ def cmd_homework_audit(args: argparse.Namespace) -> int:
         raise InputError(args.log, "", "homework log not found")
     result = audit_log(school, policy, read_log(args.log, school))
     print(format_audit(result, school))
-    return EXIT_VIOLATIONS if result.over_cap else EXIT_OK
+    return EXIT_OK if result.ok else EXIT_VIOLATIONS
 
 
 # --- district -------------------------------------------------------------------------
@@ -442,6 +445,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--requests", help="CSV of teachers' weekly requests (class, subject, weekly_minutes)")
     p.add_argument("--policy", default=None)
     p.add_argument("-o", "--output", required=True, help="quotas CSV to write")
+    p.add_argument("--table", action="store_true", help="print every class's weekly table")
     p.set_defaults(func=cmd_homework_plan)
     p = hw.add_parser("audit", help="check a homework log for over-quota days")
     p.add_argument("log")

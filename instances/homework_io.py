@@ -18,13 +18,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
 from ..models.errors import InputError
 from ..models.homework import HomeworkEntry, HomeworkPlan, LogRow, WEEKEND
 from ..models.school import School
+from .files import write_atomic
 
 _ALIASES = {
     "class": ("class", "班级"),
@@ -125,12 +128,31 @@ def write_requests(path: str | Path, school: School,
 
 
 def write_quotas(path: str | Path, plan: HomeworkPlan) -> None:
-    """Write a plan's non-zero cells as ``class,day,subject,minutes`` rows."""
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(QUOTA_COLUMNS)
-        for row in plan.rows():
-            w.writerow(row)
+    """Write a plan's non-zero cells as ``class,day,subject,minutes`` rows (atomically)."""
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf)
+    w.writerow(QUOTA_COLUMNS)
+    for row in plan.rows():
+        w.writerow(row)
+    write_atomic(path, buf.getvalue())
+
+
+@dataclass(frozen=True, slots=True)
+class QuotaSheet:
+    """A quotas file as written: its day labels and named rows (what exports show)."""
+
+    days: tuple[str, ...]
+    named: tuple[tuple[str, str, str, int], ...]
+
+    def rows(self) -> list[tuple[str, str, str, int]]:
+        return list(self.named)
+
+
+def read_quota_sheet(path: str | Path, school: School) -> QuotaSheet:
+    """Read ``quotas.csv`` (validated like :func:`read_quotas`) for the people-facing exports."""
+    days, entries = read_quotas(path, school)
+    return QuotaSheet(days, tuple((school.classes[e.cls].name, days[e.day],
+                                   school.subjects[e.subject].name, e.minutes) for e in entries))
 
 
 def read_quotas(path: str | Path, school: School) -> tuple[tuple[str, ...], list[HomeworkEntry]]:

@@ -58,7 +58,7 @@ class SoftWeights:
     parallel_step: int = 1
     spread: int = 2
     moved_lesson: int = 20
-    homework_alpha: float = 1.0
+    homework_alpha: float = 5.0
     homework_beta: float = 0.5
 
 

@@ -243,11 +243,22 @@ def matches_filter(problem: FetProblem, a: FetActivity, c: FetConstraint) -> boo
     """Whether activity ``a`` matches an Activities* constraint's filter (FET's rule).
 
     Empty filter fields match everything; the teacher must be among the activity's
-    teachers, the students set among its students sets (by name, as FET does), the
+    teachers, the students set must share students with the activity's (FET's
+    ``setsShareStudents``: a filter on group 10 binds an activity of 10A and 10B), the
     subject equal, the tag among its tags and the duration equal.
     """
     t, s, subj, tag, dur = (c.get("teacher"), c.get("students"), c.get("subject"),
                             c.get("tag"), c.get("duration"))
-    return ((t is None or t in a.teachers) and (s is None or s in a.students)
+    return ((t is None or t in a.teachers)
+            and (s is None or not set(problem.students_sets.get(s, ())).isdisjoint(a.subgroups))
             and (subj is None or subj == a.subject) and (tag is None or tag in a.tags)
             and (dur is None or dur == a.duration))
+
+
+def follows(breaks: frozenset[tuple[int, int]], day: int, end: int, start: int) -> bool:
+    """Whether something starting at ``start`` follows something ending at ``end``.
+
+    FET's "consecutive": same day, and every hour between is a break hour (a break
+    between two lessons does not separate them).
+    """
+    return start >= end and all((day, h) in breaks for h in range(end, start))

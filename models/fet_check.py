@@ -24,7 +24,8 @@ MinDaysBetweenActivities                            per pair: ``MinDays − dist
                                                     (always hard, at any weight, even
                                                     0 %, as fet-cl enforces it)
 ActivitiesSameStartingTime                          activity not starting with the first
-TwoActivitiesConsecutive                            1 when not consecutive
+TwoActivitiesConsecutive                            1 when not consecutive (break
+                                                    hours between do not separate)
 Teacher(s)MaxDaysPerWeek                            days over the maximum
 *MaxHoursDaily / *MinHoursDaily                     hours over / under, summed over days
 *MaxGapsPerWeek / *MaxGapsPerDay                    gaps over, per week / summed per day
@@ -44,8 +45,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
-from .fet import (FetConstraint, FetProblem, FetSolution, break_slots, matches_filter,
-                  room_rules)
+from .fet import (FetConstraint, FetProblem, FetSolution, break_slots, follows,
+                  matches_filter, room_rules)
 from .violation import Violation
 
 
@@ -236,7 +237,8 @@ def check_min_days(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
                              f"{dist} days apart, fewer than {k}", k - dist)
             if dist == 0 and c.get("consecutive"):      # a must at any weight (FET)
                 da, db = x.p.activity(a).duration, x.p.activity(b).duration
-                if pa.hour + da != pb.hour and pb.hour + db != pa.hour:
+                if not (follows(x.breaks, pa.day, pa.hour + da, pb.hour)
+                        or follows(x.breaks, pa.day, pb.hour + db, pa.hour)):
                     yield Violation(rule="MinDaysBetweenActivities.consecutive", hard=True,
                                     message=f"活动{a}与{b}同一天但不连续 activities {a} and {b} "
                                             f"share a day but are not consecutive",
@@ -260,7 +262,8 @@ def check_two_consecutive(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
     pa, pb = x.s.placements.get(a), x.s.placements.get(b)
     if pa is None or pb is None:
         return
-    if pa.day != pb.day or pa.hour + x.p.activity(a).duration != pb.hour:
+    if pa.day != pb.day or not follows(x.breaks, pa.day, pa.hour + x.p.activity(a).duration,
+                                       pb.hour):
         yield x.v(c, f"活动{b}没有紧接活动{a} activity {b} does not follow activity {a}")
 
 

@@ -33,7 +33,7 @@ from typing import Iterable
 from ortools.sat.python import cp_model
 
 from ..models.fet import (FetConstraint, FetProblem, FetSolution, Placement, break_slots,
-                          matches_filter, room_rules)
+                          follows, matches_filter, room_rules)
 from .result import Statistics, StatisticsRow, Status
 
 logger = logging.getLogger(__name__)
@@ -504,7 +504,8 @@ class FetModel:
         di, dj = self.p.activities[i].duration, self.p.activities[j].duration
         for (d, h), v in self.x[i].items():
             same = self.day_expr(j, d)
-            ok = [self.x[j][s] for s in ((d, h + di), (d, h - dj)) if s in self.x[j]]
+            ok = [w for (dd, h2), w in self.x[j].items() if dd == d and
+                  (follows(self.breaks, d, h + di, h2) or follows(self.breaks, d, h2 + dj, h))]
             self.m.Add(v + same - sum(ok) <= 1)
 
     def add_ActivitiesSameStartingTime(self, c: FetConstraint) -> None:
@@ -526,7 +527,8 @@ class FetModel:
         di = self.p.activities[i].duration
         v = None if c.hard else self.m.NewBoolVar("")
         for (d, h), lit in self.x[i].items():
-            nxt = self.x[j].get((d, h + di), 0)
+            nxt = sum(w for (dd, h2), w in self.x[j].items()
+                      if dd == d and follows(self.breaks, d, h + di, h2))
             if c.hard:
                 self.m.Add(lit <= nxt)
             else:

@@ -161,3 +161,18 @@ def test_room_clash_and_not_available() -> None:
     p = mini(con("RoomNotAvailableTimes", room=0, slots=((1, 0),)), rooms=1)
     vs = check_fet(p, sol((0, 0, 0), (1, 0, 0), (0, 0, 0)))
     assert sorted(v.rule for v in vs) == ["BasicCompulsorySpace", "RoomNotAvailableTimes"]
+
+
+def test_students_filter_binds_activities_sharing_students() -> None:
+    # FET's setsShareStudents: a filter on ALL binds the activity of S0 only
+    c = con("ActivitiesPreferredStartingTimes", students="ALL", starts=((0, 0), (1, 0), (2, 0)))
+    vs = check_fet(mini(c), sol((0, 0), (1, 1), (2, 0)))
+    assert [(v.rule, v.amount) for v in vs] == [("ActivitiesPreferredStartingTimes", 1)]
+
+
+def test_break_between_keeps_activities_consecutive() -> None:
+    p = mini(con("BreakTimes", slots=((0, 2),)), con("TwoActivitiesConsecutive", first=3,
+                                                       second=1))
+    assert score_fet(p, sol((0, 3), (1, 0), (0, 0))).compliant      # A3 H0-H1, break, A1 H3
+    p = mini(con("TwoActivitiesConsecutive", first=3, second=1))
+    assert score_fet(p, sol((0, 3), (1, 0), (0, 0))).hard == 1

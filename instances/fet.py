@@ -18,12 +18,20 @@ import gzip
 import logging
 import xml.etree.ElementTree as ET
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..models.errors import InputError
-from ..models.fet import (SUPPORTED, FetActivity, FetConstraint, FetProblem, FetRoom,
-                          FetSolution, Placement)
+from ..models.fet import (
+    SUPPORTED,
+    FetActivity,
+    FetConstraint,
+    FetProblem,
+    FetRoom,
+    FetSolution,
+    Placement,
+)
 
 logger = logging.getLogger(__name__)
 

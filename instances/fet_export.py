@@ -15,11 +15,12 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..models.errors import InputError
-from ..models.fet import (FetActivity, FetConstraint, FetProblem, FetRoom, FetSolution)
+from ..models.fet import FetActivity, FetConstraint, FetProblem, FetRoom, FetSolution
 
 FET_VERSION = "6.8.5"
 
@@ -268,7 +269,7 @@ def write_locked_fet(problem: FetProblem, solution: FetSolution, path: str | Pat
     locks = lock_constraints(problem, solution)
     if source is None:
         return _write(problem_element(problem, locks), path)
-    from .fet import _load_xml   # same reader as the importer (gzip, BOM)
+    from .fet import _load_xml  # same reader as the importer (gzip, BOM)
 
     root = _load_xml(source)
     for tag, lst_tag in (("ConstraintActivityPreferredStartingTime", "Time_Constraints_List"),
@@ -306,7 +307,7 @@ def school_to_fet(school: Any, policy: Any, *, spread_weight: float = 95.0) -> F
     caps, main subjects in the morning and the other weighted Chinese soft rules.
     Classes on another bell schedule are mapped period by period onto the grid.
     """
-    from ..models.core import SlotKind, compile_school
+    from ..models.core import compile_school
     from ..models.school import SegmentKind
 
     core = compile_school(school, policy)

@@ -42,11 +42,18 @@ module imports no solver.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
 
-from .fet import (FetConstraint, FetProblem, FetSolution, break_slots, follows,
-                  matches_filter, room_rules)
+from .fet import (
+    FetConstraint,
+    FetProblem,
+    FetSolution,
+    break_slots,
+    follows,
+    matches_filter,
+    room_rules,
+)
 from .violation import Violation
 
 

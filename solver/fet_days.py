@@ -29,10 +29,9 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
+from dataclasses import replace
 
 from ortools.sat.python import cp_model
-
-from dataclasses import replace
 
 from ..models.fet import FetConstraint, FetProblem
 from .fet_model import Cell, FetModel, _Infeasible

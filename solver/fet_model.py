@@ -26,14 +26,22 @@ import logging
 import math
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from ortools.sat.python import cp_model
 
-from ..models.fet import (FetConstraint, FetProblem, FetSolution, Placement, break_slots,
-                          follows, matches_filter, room_rules)
+from ..models.fet import (
+    FetConstraint,
+    FetProblem,
+    FetSolution,
+    Placement,
+    break_slots,
+    follows,
+    matches_filter,
+    room_rules,
+)
 from .result import Statistics, StatisticsRow, Status
 
 logger = logging.getLogger(__name__)
@@ -400,7 +408,7 @@ class FetModel:
             by_day: dict[int, list[int]] = defaultdict(list)
             for i in acts:
                 by_day[starts[i][0]].append(i)
-            for d, day_acts in by_day.items():
+            for day_acts in by_day.values():
                 free_at = {r: 0 for r in rooms}       # first hour each room is free
                 for i in sorted(day_acts, key=lambda i: starts[i][1]):
                     h = starts[i][1]
@@ -410,7 +418,7 @@ class FetModel:
         return out
 
     # -- unary soft time rules (hard ones are domains) -----------------------------
-    def _soft_starts(self, c: FetConstraint, bad: "callable[[int, Cell], int]") -> None:
+    def _soft_starts(self, c: FetConstraint, bad: callable[[int, Cell], int]) -> None:
         if c.hard:
             return
         for i in self._targets(c):
@@ -772,8 +780,8 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
         if found is None:
             return FetResult(Status.UNKNOWN, None, runtime=runtime, build_time=build_time,
                              left_out=problem.unsupported,
-                             explanation=(f"{time_limit:g}秒内未找到课表 no timetable found "
-                                          f"within {time_limit:g}s (days then hours)",))
+                             explanation=((f"{time_limit:g}秒内未找到课表 no timetable found "
+                                           f"within {time_limit:g}s (days then hours)"),))
         terms = model.term_values(found)
         return FetResult(Status.FEASIBLE, model.solution(found), sum(terms.values()), math.nan,
                          runtime, runtime, build_time, terms, Statistics(), problem.unsupported)
@@ -817,7 +825,7 @@ def solve_fet(path: str | Path, *, time_limit: float = 60.0, workers: int = 2, s
     (for checking and export). Raises :class:`~jianfu.models.errors.InputError` for
     bad or unsupported input (CLI exit 2).
     """
-    from ..instances.fet import read_fet   # instances depend on models only
+    from ..instances.fet import read_fet  # instances depend on models only
 
     t0 = time.perf_counter()
     problem = read_fet(path, ignore_unsupported=ignore_unsupported)
@@ -831,8 +839,9 @@ def format_fet_result(result: FetResult, problem: FetProblem, score: object = No
     ``score`` is :func:`jianfu.models.fet_check.score_fet`'s answer for the solution.
     """
     lines = [f"== 排课结果 Solve result: {problem.name} (FET file) ==",
-             f"活动 activities: {len(problem.activities)}   约束 constraints: "
-             f"{len(problem.constraints)}   状态 status: {result.status.zh} {result.status.value}"]
+             (f"活动 activities: {len(problem.activities)}   约束 constraints: "
+              f"{len(problem.constraints)}   状态 status: {result.status.zh} "
+              f"{result.status.value}")]
     if result.solution is not None:
         lines.append(f"软约束罚分 soft penalty: {result.objective:g}   下界 bound: {result.bound:g}")
     lines.append(f"用时 runtime: {result.runtime:.2f}s (导入与建模 import+build "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from jianfu.models.fet import SUPPORTED, FetSolution, Placement
 from jianfu.models.fet_check import CHECKS, ROOM_KINDS, check_fet, score_fet
 
@@ -85,10 +84,10 @@ CASES = [
 
 
 # problems other than the default for some cases
-ACTS = {"TeachersMaxHoursDaily": dict(acts=((1, (0,), (0,), 0, ()), (1, (0,), (0,), 0, ()),
-                                            (1, (1,), (1,), 1, ()))),
-        "StudentsMinHoursDaily": dict(days=2, acts=((1, (0,), (0, 1), 0, ()),
-                                                    (1, (1,), (0, 1), 0, ())))}
+ACTS = {"TeachersMaxHoursDaily": {"acts": ((1, (0,), (0,), 0, ()), (1, (0,), (0,), 0, ()),
+                                            (1, (1,), (1,), 1, ()))},
+        "StudentsMinHoursDaily": {"days": 2, "acts": ((1, (0,), (0, 1), 0, ()),
+                                                      (1, (1,), (0, 1), 0, ()))}}
 
 
 @pytest.mark.parametrize("kind,c,good,bad,amount", CASES, ids=[c[0] for c in CASES])

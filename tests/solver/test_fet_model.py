@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from jianfu.models.errors import InputError
 from jianfu.models.fet import FetActivity, FetConstraint, FetProblem, FetRoom
 from jianfu.models.fet_check import score_fet

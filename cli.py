@@ -147,9 +147,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from .instances.files import write_atomic
     from .instances.schoolfile import write_school
     from .instances.timetable_io import read_timetable, write_timetable
-    from .models.checker import check, format_violations, summarize
-    from .solver import solve
-    from .solver.result import format_result
+    from .solver.checked import solve_checked
 
     policy = _policy(school, args.policy)
     keep = None
@@ -161,32 +159,24 @@ def cmd_solve(args: argparse.Namespace) -> int:
     print(f"solving {school.name}: {len(school.classes)} classes, {len(school.teachers)} teachers, "
           f"profile {policy.name}, time limit {args.time_limit:g}s, {args.workers} workers")
     progress = _Progress(sys.stderr.isatty())
-    result = solve(school, policy, time_limit=args.time_limit, workers=args.workers,
-                   seed=args.seed, keep=keep, log=args.log, progress=progress)
+    run = solve_checked(school, policy, time_limit=args.time_limit, workers=args.workers,
+                        seed=args.seed, keep=keep, log=args.log, progress=progress)
     progress.done()
-    summary = None
-    verdict = ""
-    if result.timetable is not None:
-        violations = check(school, policy, result.timetable)
-        summary = summarize(violations, policy)
-        verdict = format_violations(violations, summary)
-        if not summary.compliant:
-            # The checker is the specification: a timetable that fails it is a bug, never output.
-            print(verdict, file=sys.stderr)
-            print("internal error: the solver's timetable fails the checker; nothing written",
-                  file=sys.stderr)
-            return 70
-    report = format_result(result, school, policy, summary)
-    print(report)
-    if verdict:
-        report += "\n\n== 检查结果 Checker verdict ==\n" + verdict
+    result = run.result
+    if result.timetable is not None and not run.compliant:
+        # The checker is the specification: a timetable that fails it is a bug, never output.
+        print(run.verdict, file=sys.stderr)
+        print("internal error: the solver's timetable fails the checker; nothing written",
+              file=sys.stderr)
+        return 70
+    print(run.text)
     out.mkdir(parents=True, exist_ok=True)
     if result.timetable is not None:
         meta = {"status": str(result.status), "objective": result.objective, "bound": result.bound,
                 "profile": policy.name}
         write_timetable(result.timetable, school, out / "timetable.json", meta=meta)
     write_school(school, out / SCHOOL_COPY)
-    write_atomic(out / "report.txt", report + "\n")
+    write_atomic(out / "report.txt", run.report + "\n")
     print(f"\nwrote {out / 'report.txt'}" + (f" and {out / 'timetable.json'}" if result.timetable else ""))
     status = str(result.status)
     if result.timetable is not None:

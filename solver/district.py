@@ -47,7 +47,6 @@ from ..instances.district import District, load_schools, output_dir_of, read_dis
 from ..instances.files import write_atomic
 from ..instances.homework_io import QUOTA_COLUMNS
 from ..instances.timetable_io import dump_timetable, read_timetable
-from ..models.checker import check, format_violations, summarize
 from ..models.district_check import HALVES, half_day_cut, half_of
 from ..models.errors import InputError
 from ..models.homework import HomeworkEntry, HomeworkPlan
@@ -173,7 +172,7 @@ def assign_itinerant(district: District, schools: Mapping[str, School],
             if not options:
                 raise InputError(
                     where, t.name,
-                    f"走教教师的半天不够分配 the half-days cannot hold the teacher's lessons: "
+                    "走教教师的半天不够分配 the half-days cannot hold the teacher's lessons: "
                     + ", ".join(f"{s} {load[s]} periods (room {got[s]} of {need[s]} needed)"
                                 for s in t.schools))
             used_days = {d for d, _ in mine[n]}
@@ -228,11 +227,11 @@ def school_fingerprint(school: School) -> str:
 def _solve_task(name: str, school: School, time_limit: float, cp_workers: int,
                 seed: int) -> dict[str, Any]:
     """Solve and check one school; returns plain data (the client writes the files)."""
-    from .result import format_result
-    from .solve import solve
+    from .checked import solve_checked
 
     policy = school.policy()
-    result = solve(school, policy, time_limit=time_limit, workers=cp_workers, seed=seed)
+    run = solve_checked(school, policy, time_limit=time_limit, workers=cp_workers, seed=seed)
+    result = run.result
     out: dict[str, Any] = {
         "name": name, "status": str(result.status), "runtime": result.runtime,
         "time_to_first": result.time_to_first, "objective": result.objective,
@@ -242,20 +241,13 @@ def _solve_task(name: str, school: School, time_limit: float, cp_workers: int,
         out["reason"] += (" 区域运行：以更长的 --time-limit-per-school 重新运行即可续跑，已完成的学校保留 — "
                           "district run: re-run with a longer --time-limit-per-school; finished "
                           "schools are kept")
-    summary = None
-    verdict = ""
-    if result.timetable is not None:
-        violations = check(school, policy, result.timetable)
-        summary = summarize(violations, policy)
-        verdict = format_violations(violations, summary)
-        out["hard"], out["soft"] = summary.hard, summary.objective
-        if not summary.compliant:
+    if run.summary is not None:
+        out["hard"], out["soft"] = run.summary.hard, run.summary.objective
+        if not run.compliant:
             out["status"] = "FAILED"
             out["reason"] = ("internal error: the solver's timetable fails the checker — "
-                             + "; ".join(v.message for v in violations if v.hard)[:500])
-    report = format_result(result, school, policy, summary)
-    if verdict:
-        report += "\n\n== 检查结果 Checker verdict ==\n" + verdict
+                             + "; ".join(v.message for v in run.violations if v.hard)[:500])
+    report = run.report
     out["report"] = report
     return out
 

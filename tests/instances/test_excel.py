@@ -11,32 +11,10 @@ from openpyxl import load_workbook
 
 from jianfu.instances.excel import (COLUMNS, EXAMPLE_MARK, read_school_xlsx, read_timetable_xlsx,
                                     sheet_names, write_filled, write_template, write_workbook)
-from jianfu.instances.export import check_summary, example_school, example_timetable
+from jianfu.instances.export import check_summary, example_timetable
 from jianfu.models.errors import InputError
-from jianfu.models.homework import HomeworkEntry, HomeworkMetrics, HomeworkPlan, plan_days
 from jianfu.models.timetable import Lesson, Timetable
-
-
-def make_plan(school):
-    """A small hand-made plan: 三(1)班 周一 语文 20 + 数学 15, 周二 外语 10; 三(2)班 周一 数学 30."""
-    subjects = tuple(s.name for s in school.subjects)
-    s = {n: i for i, n in enumerate(subjects)}
-    entries = (HomeworkEntry(0, 0, s["语文"], 20), HomeworkEntry(0, 0, s["数学"], 15),
-               HomeworkEntry(0, 1, s["外语"], 10), HomeworkEntry(1, 0, s["数学"], 30))
-    return HomeworkPlan(school=school.name, profile="national", days=plan_days(school, False),
-                        weekend=False, classes=tuple(c.name for c in school.classes),
-                        subjects=subjects, entries=entries, targets=(),
-                        metrics=HomeworkMetrics(*([0] * 13)))
-
-
-@pytest.fixture(scope="module")
-def school():
-    return example_school()
-
-
-@pytest.fixture(scope="module")
-def timetable(school):
-    return example_timetable(school)
+from .people_fixtures import make_plan
 
 
 def _data_cell(path: Path, sheet: str, field: str, nth: int = 0) -> str:

@@ -11,32 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from jianfu.instances.export import check_summary, example_school, example_timetable
+from jianfu.instances.export import check_summary
 from jianfu.instances.html_site import page_name, write_site
-from jianfu.models.homework import HomeworkEntry, HomeworkMetrics, HomeworkPlan, plan_days
+from .people_fixtures import make_plan
 
 CHROMIUM = Path("/usr/bin/chromium")
-
-
-def make_plan(school):
-    subjects = tuple(s.name for s in school.subjects)
-    s = {n: i for i, n in enumerate(subjects)}
-    entries = (HomeworkEntry(0, 0, s["语文"], 20), HomeworkEntry(0, 0, s["数学"], 15),
-               HomeworkEntry(0, 1, s["外语"], 10), HomeworkEntry(1, 0, s["数学"], 30))
-    return HomeworkPlan(school=school.name, profile="national", days=plan_days(school, False),
-                        weekend=False, classes=tuple(c.name for c in school.classes),
-                        subjects=subjects, entries=entries, targets=(),
-                        metrics=HomeworkMetrics(*([0] * 13)))
-
-
-@pytest.fixture(scope="module")
-def school():
-    return example_school()
-
-
-@pytest.fixture(scope="module")
-def timetable(school):
-    return example_timetable(school)
 
 
 @pytest.fixture(scope="module")

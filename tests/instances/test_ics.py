@@ -10,23 +10,13 @@ from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
 from jianfu.instances.calendar_ics import TZID, weekday_of, write_calendars
-from jianfu.instances.export import example_school, example_timetable, lesson_times
+from jianfu.instances.export import lesson_times
 from jianfu.models.errors import InputError
 
 TERM_START = date(2026, 9, 1)     # a Tuesday
 TERM_END = date(2027, 1, 15)      # a Friday
 STAMP = datetime(2026, 8, 20, tzinfo=timezone.utc)
 SHANGHAI = ZoneInfo(TZID)
-
-
-@pytest.fixture(scope="module")
-def school():
-    return example_school()
-
-
-@pytest.fixture(scope="module")
-def timetable(school):
-    return example_timetable(school)
 
 
 @pytest.fixture()

@@ -7,31 +7,11 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from jianfu.instances.export import example_school, example_timetable, export
+from jianfu.instances.export import export
 from jianfu.instances.tidy_csv import HOMEWORK_COLUMNS, LESSON_COLUMNS, write_tidy
 from jianfu.models.errors import InputError
 from jianfu.models.homework import HomeworkEntry, HomeworkMetrics, HomeworkPlan, plan_days
-
-
-def make_plan(school):
-    subjects = tuple(s.name for s in school.subjects)
-    s = {n: i for i, n in enumerate(subjects)}
-    entries = (HomeworkEntry(0, 0, s["语文"], 20), HomeworkEntry(0, 0, s["数学"], 15),
-               HomeworkEntry(0, 1, s["外语"], 10), HomeworkEntry(1, 0, s["数学"], 30))
-    return HomeworkPlan(school=school.name, profile="national", days=plan_days(school, False),
-                        weekend=False, classes=tuple(c.name for c in school.classes),
-                        subjects=subjects, entries=entries, targets=(),
-                        metrics=HomeworkMetrics(*([0] * 13)))
-
-
-@pytest.fixture(scope="module")
-def school():
-    return example_school()
-
-
-@pytest.fixture(scope="module")
-def timetable(school):
-    return example_timetable(school)
+from .people_fixtures import make_plan
 
 
 def test_lessons_csv_one_row_per_lesson_with_bom(tmp_path, school, timetable):

@@ -20,6 +20,8 @@ demo: $(STAMP)
 	$(VENV)/bin/jianfu solve $(DEMO)/school.yaml --time-limit 30 -o $(DEMO)
 	$(VENV)/bin/jianfu check $(DEMO)/school.yaml $(DEMO)/timetable.json
 	$(VENV)/bin/jianfu homework plan $(DEMO)/school.yaml --timetable $(DEMO)/timetable.json -o $(DEMO)/quotas.csv
+	$(VENV)/bin/jianfu export $(DEMO) --format all
+	@echo "demo done: open $(DEMO)/site/index.html or $(DEMO)/timetable.xlsx"
 
 test: $(STAMP)
 	$(PY) -m pytest

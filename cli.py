@@ -119,7 +119,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(violations_to_json(violations, summary), ensure_ascii=False, indent=2))
     else:
-        print(format_violations(violations, summary))
+        print(format_violations(violations, summary, limit_per_rule=args.examples))
     return EXIT_OK if summary.compliant else EXIT_VIOLATIONS
 
 
@@ -401,6 +401,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("timetable")
     p.add_argument("--policy", default=None, help="profile name or file (default: the school's)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--examples", type=int, default=5, metavar="N",
+                   help="messages shown per rule (default 5; the counts are always complete)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("solve", help="排课 build a compliant weekly timetable")

@@ -48,3 +48,39 @@ def test_missing_school_file_exits_2_without_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "none.yaml" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_generate_solve_check_plan_export_end_to_end(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    school = tmp_path / "school.yaml"
+    out = tmp_path / "out"
+    assert main(["generate", "school", "--preset", "junior", "--classes-per-grade", "1",
+                 "--seed", "3", "-o", str(school)]) == 0
+    assert main(["solve", str(school), "--time-limit", "20", "-o", str(out)]) == 0
+    assert (out / "timetable.json").is_file() and (out / "school.yaml").is_file()
+    report = (out / "report.txt").read_text(encoding="utf-8")
+    assert "合规 COMPLIANT" in report
+    assert main(["check", str(school), str(out / "timetable.json")]) == 0
+    assert main(["homework", "plan", str(school), "--timetable", str(out / "timetable.json"),
+                 "-o", str(out / "quotas.csv")]) == 0
+    assert main(["export", str(out), "--format", "all"]) == 0
+    assert (out / "timetable.xlsx").is_file() and (out / "site" / "index.html").is_file()
+    capsys.readouterr()
+
+
+def test_check_exits_1_on_a_planted_clash(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    school = tmp_path / "school.yaml"
+    out = tmp_path / "out"
+    assert main(["generate", "school", "--preset", "primary", "--classes-per-grade", "1",
+                 "--seed", "2", "-o", str(school)]) == 0
+    assert main(["solve", str(school), "--time-limit", "20", "-o", str(out)]) == 0
+    data = json.loads((out / "timetable.json").read_text(encoding="utf-8"))
+    first, second = data["lessons"][0], data["lessons"][1]
+    second["day"], second["period"] = first["day"], first["period"]   # two lessons, one slot
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", str(school), str(bad)]) == 1
+    assert "class_clash" in capsys.readouterr().out

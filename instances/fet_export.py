@@ -176,7 +176,9 @@ def problem_element(p: FetProblem, extra: list[FetConstraint] = ()) -> ET.Elemen
     _list(root, "Teachers_List", "Teacher", p.teachers)
     sl = _sub(root, "Students_List")
     size = p.set_sizes
-    for yname, groups in p.years:
+    # a problem built in code may lack the hierarchy: each subgroup is then a year
+    years = p.years or tuple((name, ()) for name in p.subgroups)
+    for yname, groups in years:
         y = _sub(sl, "Year")
         _sub(y, "Name", yname)
         _sub(y, "Number_of_Students", size.get(yname, 0))
@@ -227,11 +229,12 @@ def problem_element(p: FetProblem, extra: list[FetConstraint] = ()) -> ET.Elemen
 
 
 def _write(root: ET.Element, path: str | Path) -> Path:
+    # FET's reader refuses self-closing elements such as <Comments/>: write them open
     ET.indent(root, space="\t")
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text('<?xml version="1.0" encoding="UTF-8"?>\n\n' + ET.tostring(root, "unicode")
+    tmp.write_text('<?xml version="1.0" encoding="UTF-8"?>\n\n' + ET.tostring(root, "unicode", short_empty_elements=False)
                    + "\n", encoding="utf-8")
     tmp.replace(out)
     return out

@@ -244,8 +244,9 @@ def check_min_days(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
                              f"{dist} days apart, fewer than {k}", k - dist)
             if dist == 0 and c.get("consecutive"):      # a must at any weight (FET)
                 da, db = x.p.activity(a).duration, x.p.activity(b).duration
-                if not (follows(x.breaks, pa.day, pa.hour + da, pb.hour)
-                        or follows(x.breaks, pa.day, pb.hour + db, pa.hour)):
+                # strictly adjacent (fet-cl refuses a break between, unlike for
+                # TwoActivitiesConsecutive)
+                if pa.hour + da != pb.hour and pb.hour + db != pa.hour:
                     yield Violation(rule="MinDaysBetweenActivities.consecutive", hard=True,
                                     message=f"活动{a}与{b}同一天但不连续 activities {a} and {b} "
                                             f"share a day but are not consecutive",

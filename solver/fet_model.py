@@ -512,8 +512,9 @@ class FetModel:
         di, dj = self.p.activities[i].duration, self.p.activities[j].duration
         for (d, h), v in self.x[i].items():
             same = self.day_expr(j, d)
-            ok = [w for (dd, h2), w in self.x[j].items() if dd == d and
-                  (follows(self.breaks, d, h + di, h2) or follows(self.breaks, d, h2 + dj, h))]
+            # strictly adjacent: unlike TwoActivitiesConsecutive, fet-cl does not let a
+            # break hour between them count as consecutive here
+            ok = [self.x[j][s] for s in ((d, h + di), (d, h - dj)) if s in self.x[j]]
             self.m.Add(v + same - sum(ok) <= 1)
 
     def add_ActivitiesSameStartingTime(self, c: FetConstraint) -> None:

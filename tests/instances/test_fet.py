@@ -164,6 +164,12 @@ def test_locked_export_accepted_by_fet(tmp_path: Path) -> None:
     assert {a: (q.day, q.hour) for a, q in fet.placements.items()} == \
         {a: (q.day, q.hour) for a, q in result.solution.placements.items()}
     assert score_fet(p, fet).compliant
+    # written from the problem alone (no source file) FET reads and accepts it too
+    alone = write_locked_fet(p, result.solution, tmp_path / "alone.fet")
+    run = subprocess.run([FET_CL, f"--inputfile={alone}", f"--outputdir={tmp_path / 'out2'}",
+                          "--timelimitseconds=20"], capture_output=True, text=True, timeout=60,
+                         check=False)
+    assert "Simulation successful" in run.stdout + run.stderr
 
 
 @pytest.mark.skipif(not EXAMPLES.exists(), reason="fet-data examples not installed")

@@ -175,3 +175,11 @@ def test_break_between_keeps_activities_consecutive() -> None:
     assert score_fet(p, sol((0, 3), (1, 0), (0, 0))).compliant      # A3 H0-H1, break, A1 H3
     p = mini(con("TwoActivitiesConsecutive", first=3, second=1))
     assert score_fet(p, sol((0, 3), (1, 0), (0, 0))).hard == 1
+
+
+def test_break_between_does_not_make_min_days_pair_consecutive() -> None:
+    # fet-cl cannot place a locked pair split by a break (checked against fet 6.8.5)
+    p = mini(con("BreakTimes", slots=((0, 1),)),
+             con("MinDaysBetweenActivities", 95, activities=(1, 2), min_days=1, consecutive=True))
+    vs = check_fet(p, sol((0, 0), (0, 2), (1, 0)))
+    assert {v.rule for v in vs if v.hard} == {"MinDaysBetweenActivities.consecutive"}

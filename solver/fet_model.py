@@ -312,7 +312,8 @@ class FetModel:
                 # the same fact per day, as one linear row (a knapsack over the day)
                 for d in range(self.p.n_days):
                     n = sum(1 for (dd, _) in cells if dd == d)
-                    terms = [self.p.activities[i].duration * self.day_expr(i, d) for i in acts]
+                    terms = [self.p.activities[i].duration * v for i in acts
+                             for (dd, _), v in self.x[i].items() if dd == d]
                     self.m.Add(sum(terms) == n)
 
     def add_rooms(self) -> None:
@@ -477,7 +478,8 @@ class FetModel:
         k, D = c.get("min_days"), self.p.n_days
         if c.hard:
             for d0 in range(D - min(k, D) + 1):
-                self.m.AddAtMostOne([v for i in idx for d, v in self.dayv[i].items()
+                # over the start literals: one clique CP-SAT's presolve can merge
+                self.m.AddAtMostOne([v for i in idx for (d, _), v in self.x[i].items()
                                      if d0 <= d < d0 + k])
         else:
             for n, i in enumerate(idx):

@@ -12,6 +12,9 @@ For each file, one ``fet-cl`` process and one jianfu process (this script run wi
   full time limit), and ``*_hard``: hard violations the checker finds (must be 0);
 * ``locked``: FET's verdict on jianfu's timetable: ``fet-cl`` run on jianfu's
   exported locked file (every activity locked at jianfu's slot and room).
+  "accepted": FET placed it as is; "killed": fet-cl was still trying after its
+  limit + 60 s (it ignores its time limit when locked activities cannot be placed,
+  i.e. FET disagrees with jianfu's checker on some constraint).
 
 Usage (the development set of ``shared/reference/fet.md``, read from the installed
 ``fet-data`` package, plus two generated Chinese schools exported to FET)::

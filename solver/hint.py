@@ -13,12 +13,16 @@ slot is free. Lessons still unplaced are left to the solver: the hint only guide
 from __future__ import annotations
 
 import zlib
+import logging
+import time
 from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
 from ..models.core import Problem
 from .variables import Variables
+
+logger = logging.getLogger(__name__)
 
 
 def _pattern(count: int, doubles: int, days: list[int], offset: int) -> list[int]:
@@ -93,6 +97,10 @@ def greedy(problem: Problem, first: list[tuple[int, int]] | None = None) -> set[
                 out.append(at[d])
         return out
 
+    def crowd(x: int) -> int:
+        """Sessions already planned at any instant of activity slot ``x``."""
+        return sum(k for y, k in session_load.items() if slots[y].overlaps(slots[x]))
+
     for a in order:
         act = acts[a]
         days = [d for d in problem.groups[act.group].school_days if allowed_by_day[a].get(d)]
@@ -111,7 +119,7 @@ def greedy(problem: Problem, first: list[tuple[int, int]] | None = None) -> set[
                 for i, d in enumerate(visits):
                     lessons.extend([d, d] if i < act.doubles else [d])
                 need = sessions_for(a, lessons)
-                key = (max((session_load[x] + 1 for x in need), default=0),
+                key = (max((crowd(x) + 1 for x in need), default=0),
                        sum(1 for x, y in zip(visits, visits[1:]) if y == x + 1),
                        zlib.crc32(repr((act.group, visits)).encode()))
                 if best is None or key < best[0]:
@@ -236,9 +244,16 @@ def greedy(problem: Problem, first: list[tuple[int, int]] | None = None) -> set[
     for a in order:
         act = acts[a]
         while count[a] < act.count:
-            s = next((s for s in act.slots if (a, s) not in placed and free(a, s)), None)
+            # days without this subject first (a second PE lesson on one day leaves
+            # another day needing an activity session on the ground), then the score
+            on_day = defaultdict(int)
+            for b, x in placed:
+                if b == a:
+                    on_day[slots[x].day] += 1
+            ranked = sorted(act.slots, key=lambda s: (on_day[slots[s].day], score(a, s)))
+            s = next((s for s in ranked if (a, s) not in placed and free(a, s)), None)
             if s is None:
-                s = _repair(a, act.slots, acts, slots, group_at, free, put, take, same_day=False)
+                s = _repair(a, ranked, acts, slots, group_at, free, put, take, same_day=False)
             if s is None:
                 s = _repair_teacher(a, problem, group_at, teacher_lessons(act.teacher),
                                     free, put, take)
@@ -246,7 +261,113 @@ def greedy(problem: Problem, first: list[tuple[int, int]] | None = None) -> set[
                 break
             put(a, s)
             count[a] += 1
+    if target:
+        _spread_pe(problem, acts, slots, group_at, placed, free, put, take)
+        if problem.session_pool is not None:
+            _balance_sessions(problem, target, group_at, placed, free, put, take)
     return placed
+
+
+def _needed(problem: Problem, target: int, placed: set[tuple[int, int]]) -> dict[int, list[int]]:
+    """Activity slots whose session the placed PE lessons leave necessary, by group."""
+    slots = problem.slots
+    pe: dict[tuple[int, int], int] = defaultdict(int)
+    for a, s in placed:
+        if problem.activities[a].pe:
+            pe[(problem.activities[a].group, slots[s].day)] += slots[s].minutes
+    out: dict[int, list[int]] = defaultdict(list)
+    for g, group in enumerate(problem.groups):
+        for x in group.activity_slots:
+            d = slots[x].day
+            fixed = group.fixed_activity_minutes[d] if group.fixed_activity_minutes else 0
+            if fixed + pe[(g, d)] < target:
+                out[g].append(x)
+    return out
+
+
+def _balance_sessions(problem, target, group_at, placed, free, put, take, rounds=200):
+    """Move PE lessons onto days whose activity time is over the ground's capacity.
+
+    A class without PE on day D needs a session on the ground at D's activity time;
+    swapping one of its PE lessons (from a day D1 with room for a session) with
+    another lesson of the class on D moves that need from D to D1.
+    """
+    slots, acts = problem.slots, problem.activities
+    pool = problem.session_pool
+    cap = problem.pools[pool].capacity
+
+    def uses(x: int, need: dict[int, list[int]]) -> int:
+        n = sum(1 for xs in need.values() for y in xs if slots[y].overlaps(slots[x]))
+        return n + sum(1 for a, s in placed if acts[a].pool == pool and slots[s].overlaps(slots[x]))
+
+    for _ in range(rounds):
+        need = _needed(problem, target, placed)
+        over = [(g, x) for g, xs in need.items() for x in xs if uses(x, need) > cap]
+        if not over:
+            return
+        moved = False
+        for g, x in over:
+            day = slots[x].day
+            pe_lessons = [(a, s) for a, s in placed if acts[a].group == g and acts[a].pe]
+            for a, s1 in pe_lessons:
+                if moved:
+                    break
+                at1 = next((y for y in problem.groups[g].activity_slots
+                            if slots[y].day == slots[s1].day), None)
+                if at1 is not None and uses(at1, need) + 1 > cap:
+                    continue
+                for s2 in acts[a].slots:
+                    b = group_at.get((g, s2))
+                    if slots[s2].day != day or b is None or acts[b].pe or s1 not in acts[b].slots:
+                        continue
+                    take(a, s1)
+                    take(b, s2)
+                    if free(a, s2):
+                        put(a, s2)
+                        if free(b, s1):
+                            put(b, s1)
+                            moved = True
+                            break
+                        take(a, s2)
+                    put(b, s2)
+                    put(a, s1)
+            if moved:
+                break
+        if not moved:
+            return
+
+
+def _spread_pe(problem, acts, slots, group_at, placed, free, put, take):
+    """Swap a PE lesson off a day with two for another lesson of the class on a day
+    without PE: every day without PE needs an activity session on the sports ground,
+    whose capacity the day plan has balanced."""
+    for a, act in enumerate(acts):
+        if not act.pe or act.doubles:
+            continue
+        mine = sorted(s for b, s in placed if b == a)
+        days = {slots[s].day for s in mine}
+        for s1 in mine:
+            if sum(1 for s in mine if slots[s].day == slots[s1].day) < 2:
+                continue
+            done = False
+            for s2 in acts[a].slots:
+                b = group_at.get((act.group, s2))
+                if b is None or b == a or slots[s2].day in days or s1 not in acts[b].slots:
+                    continue
+                take(a, s1)
+                take(b, s2)
+                if free(a, s2):
+                    put(a, s2)
+                    if free(b, s1):
+                        put(b, s1)
+                        done = True
+                        break
+                    take(a, s2)
+                put(b, s2)
+                put(a, s1)
+            if done:
+                mine = sorted(s for b, s in placed if b == a)
+                days = {slots[s].day for s in mine}
 
 
 def _repair(a, cand, acts, slots, group_at, free, put, take, same_day=True):
@@ -293,20 +414,33 @@ def _repair_teacher(a, problem, group_at, lessons, free, put, take):
 
 
 def add_hint(model: cp_model.CpModel, problem: Problem, v: Variables,
-             kept: list | None = None, *, time_limit: float = 5.0, seed: int = 0) -> bool:
+             kept: list | None = None, *, time_limit: float = 5.0, seed: int = 0
+             ) -> cp_model.CpSolver | None:
     """Warm start: complete the greedy timetable with CP-SAT, hint every variable.
 
-    A copy of the model has the greedy's lessons fixed; its first solution (sessions,
-    indicators and the lessons the greedy missed) becomes a full hint, so the search
-    starts from a compliant timetable. When the completion fails within
-    ``time_limit`` the lesson variables are hinted alone. Returns whether the hint is
-    complete.
+    A copy of the model has the greedy's lessons fixed (classes the greedy left
+    incomplete stay free), each activity's
+    fixings under one assumption literal per activity; its first solution (sessions, indicators and
+    the lessons the greedy missed) becomes a full hint, so the search starts from a
+    compliant timetable. When the fixed lessons cannot be completed, the activities in
+    CP-SAT's infeasibility core are freed and the completion is retried (a few rounds
+    within ``time_limit``). When no completion is found the lesson variables are
+    hinted alone.
+
+    Returns
+    -------
+    CpSolver or None
+        The solver holding the completed solution (read any variable or expression of
+        ``model`` with its ``Value``/``BooleanValue``: the copy keeps the model's
+        variable indices), or ``None`` when the hint is partial.
     """
+    deadline = time.perf_counter() + max(0.1, time_limit)
     first = [(a, s) for _, a, s in kept or () if a is not None and s is not None]
     placed = greedy(problem, first)
     by_act: dict[int, set[int]] = defaultdict(set)
     for a, s in placed:
         by_act[a].add(s)
+    n_vars = len(model.Proto().variables)
     trial = model.Clone()
     loose: set[int] = set()    # classes the completion may rearrange
     for a, act in enumerate(problem.activities):
@@ -319,26 +453,49 @@ def add_hint(model: cp_model.CpModel, problem: Problem, v: Variables,
                 pairs += 1
         if len(mine) < act.count or pairs < act.doubles:
             loose.add(act.group)
+    fix: dict[int, cp_model.IntVar] = {}   # activity -> assumption "keep its greedy lessons"
     for a, act in enumerate(problem.activities):
-        if act.group in loose:
-            continue   # left free: the completion places this class itself
-        for s in by_act.get(a, ()):
-            trial.Add(trial.GetBoolVarFromProtoIndex(v.x[(a, s)].Index()) == 1)
+        if act.group in loose or not by_act.get(a):
+            continue
+        lit = fix[a] = trial.NewBoolVar(f"keep[{a}]")
+        for s in by_act[a]:
+            trial.AddImplication(lit, trial.GetBoolVarFromProtoIndex(v.x[(a, s)].Index()))
+    # the greedy lessons as a hint too, for the classes freed below
+    for (a, s), var in v.x.items():
+        trial.AddHint(trial.GetBoolVarFromProtoIndex(var.Index()), (a, s) in placed)
     # feasibility only: every auxiliary variable is defined exactly, so the first
     # solution's terms are the true ones without the objective's presolve work
     trial.ClearObjective()
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit)
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = seed
-    solver.parameters.stop_after_first_solution = True
-    code = solver.Solve(trial)
-    if code in (cp_model.FEASIBLE, cp_model.OPTIMAL):
-        values = solver.ResponseProto().solution
-        model.ClearHints()
-        for i, value in enumerate(values):
-            model.AddHint(model.GetIntVarFromProtoIndex(i), value)
-        return True
+    of_lit = {lit.Index(): a for a, lit in fix.items()}
+    for round_ in range(8):
+        left = deadline - time.perf_counter()
+        if left <= 0.05:
+            break
+        trial.ClearAssumptions()
+        trial.AddAssumptions(list(fix.values()))
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = left
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = seed
+        solver.parameters.stop_after_first_solution = True
+        code = solver.Solve(trial)
+        if code in (cp_model.FEASIBLE, cp_model.OPTIMAL):
+            values = solver.ResponseProto().solution
+            model.ClearHints()
+            for i in range(n_vars):
+                model.AddHint(model.GetIntVarFromProtoIndex(i), values[i])
+            logger.debug("warm start complete after %d round(s), %d activities kept",
+                         round_ + 1, len(fix))
+            return solver
+        if code != cp_model.INFEASIBLE or not fix:
+            break
+        core = [of_lit[i] for i in solver.SufficientAssumptionsForInfeasibility()
+                if i in of_lit]
+        # free the core's activities (all of them when CP-SAT names none)
+        for a in core or list(fix):
+            fix.pop(a, None)
+        logger.debug("warm start: freeing %d activities (%s)", len(core) or len(of_lit),
+                     "core" if core else "no core")
     for key, var in v.x.items():
         model.AddHint(var, key in placed)
-    return False
+    return None

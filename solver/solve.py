@@ -124,10 +124,10 @@ def solve(school: School, policy: Policy, *, time_limit: float = 60.0, workers: 
     weights = add_objective(model, problem, v, extra)
     scale = weight_scale(weights)
     build_time = time.perf_counter() - t0
-    warm = False
+    warm = None
     if hint:
         warm = add_hint(model, problem, v, keep_obj and _kept_pairs(problem, school, keep_obj),
-                        time_limit=min(10.0, time_limit / 4), seed=seed)
+                        time_limit=min(10.0, time_limit / 2), seed=seed)
     warm_time = time.perf_counter() - t0 - build_time
     logger.info("model built in %.2fs, warm start %s in %.2fs", build_time,
                 "complete" if warm else "partial", warm_time)
@@ -145,25 +145,50 @@ def solve(school: School, policy: Policy, *, time_limit: float = 60.0, workers: 
         params.log_to_stdout = False
         solver.log_callback = lambda line: logger.info("%s", line)
     recorder = _Recorder(t0, scale, progress)
+    floor = lower_bound(problem, weights)
+    warm_objective = math.inf
+    if warm is not None:
+        # the completed warm start is a compliant timetable already: it is the first
+        # solution even when CP-SAT (say one worker, busy elsewhere) never improves it
+        warm_objective = sum(weights[k] * int(warm.Value(e)) for k, e in v.terms.items()
+                             if k in weights)
+        recorder.rows.append(StatisticsRow(build_time + warm_time, warm_objective,
+                                           floor))
+        if progress is not None:
+            progress(build_time + warm_time, warm_objective, floor)
+        # CP-SAT need only look for better timetables
+        if v.terms and warm_objective > 0:
+            model.Add(cp_model.LinearExpr.Sum(
+                [int(round(weights[k] * scale)) * e for k, e in v.terms.items()
+                 if k in weights]) <= int(round(warm_objective * scale)))
     code = solver.Solve(model, recorder)
     runtime = time.perf_counter() - t0
     if code == cp_model.MODEL_INVALID:
         raise RuntimeError(f"internal error: invalid CP-SAT model: {model.Validate()}")
     status = _STATUS[code]
     stats = Statistics(tuple(recorder.rows))
+    source = solver
+    if warm is not None and (status not in (Status.OPTIMAL, Status.FEASIBLE)
+                             or _weighted(solver, v, weights) > warm_objective):
+        if status is Status.INFEASIBLE:   # cannot be: the warm start is a solution
+            logger.error("CP-SAT proved infeasible a model with a known solution")
+        if status is not Status.OPTIMAL:
+            status, source = Status.FEASIBLE, warm
     if status in (Status.OPTIMAL, Status.FEASIBLE):
-        lessons, sessions = chosen(problem, solver.BooleanValue, v)
+        lessons, sessions = chosen(problem, source.BooleanValue, v)
         timetable = to_timetable(problem, lessons, sessions)
-        terms = {k: int(solver.Value(e)) for k, e in v.terms.items() if k in weights}
+        terms = {k: int(source.Value(e)) for k, e in v.terms.items() if k in weights}
         objective = sum(weights[k] * u for k, u in terms.items())
-        if abs(objective * scale - solver.ObjectiveValue()) > 1e-6 and v.terms:
+        if source is solver and abs(objective * scale - solver.ObjectiveValue()) > 1e-6 \
+                and v.terms:
             # postsolve may complete removed variables differently from the presolved
             # solution; the timetable's own terms (what the checker recomputes) win
             logger.debug("objective %s differs from CP-SAT's %s", objective,
                            solver.ObjectiveValue() / scale)
-        # every term is a count ≥ 0 and the per-entity relaxations are proven too
-        floor = lower_bound(problem, weights)
+        # every term is a count ≥ 0 and the per-entity relaxations are proven too; the
+        # warm start's objective cap keeps CP-SAT's bound valid (nothing below it is cut)
         bound = max(floor, solver.BestObjectiveBound() / scale) if v.terms else 0.0
+        bound = min(bound, objective)
         if bound > objective + 1e-9:   # would be a bug in lower_bound: say so loudly
             logger.error("bound %s above the objective %s", bound, objective)
         stats = Statistics(tuple(StatisticsRow(r.time, r.objective, max(floor, r.bound))
@@ -241,3 +266,8 @@ def _add_keep(model: cp_model.CpModel, problem: Problem, school: School, v: Vari
             model.Add(var == 1)
             locked += 1
     return cp_model.LinearExpr.Sum(parts) + gone, locked
+
+
+def _weighted(solver: cp_model.CpSolver, v: Variables, weights: dict[str, float]) -> float:
+    """The weighted objective of the solver's solution, from the terms themselves."""
+    return sum(weights[k] * int(solver.Value(e)) for k, e in v.terms.items() if k in weights)

@@ -114,3 +114,36 @@ def test_generated_schools_two_per_grade(preset, seed):
     r = solve(s, p, time_limit=20, workers=2)
     assert r.status in (Status.OPTIMAL, Status.FEASIBLE), r.explanation
     verified(s, p, r)
+
+
+@pytest.mark.parametrize("preset,seed", [("primary", 1), ("junior", 2), ("nine-year", 0)])
+def test_one_worker_finds_a_compliant_timetable(preset, seed):
+    """workers=1 (the district runner's setting): the completed warm start is returned
+    as a compliant timetable even if the single CP-SAT worker never improves it."""
+    from jianfu.instances.generator import generate_school
+    s = generate_school(preset, 1, seed)
+    p = s.policy()
+    r = solve(s, p, time_limit=6, workers=1)
+    assert r.status in (Status.OPTIMAL, Status.FEASIBLE), r.explanation
+    assert r.time_to_first is not None and r.statistics.rows
+    verified(s, p, r)
+
+
+def test_warm_start_completes_a_generated_school_with_one_worker():
+    """The greedy + completion gives a full solution whose terms CP-SAT agrees with."""
+    from ortools.sat.python import cp_model
+
+    from jianfu.instances.generator import generate_school
+    from jianfu.models.core import compile_school
+    from jianfu.solver.build import build
+    from jianfu.solver.hint import add_hint
+    from jianfu.solver.objective import add_objective
+    s = generate_school("primary", 2, 1)
+    problem = compile_school(s, s.policy())
+    model = cp_model.CpModel()
+    v = build(model, problem)
+    add_objective(model, problem, v)
+    warm = add_hint(model, problem, v, time_limit=20)
+    assert warm is not None
+    for a, act in enumerate(problem.activities):
+        assert sum(warm.BooleanValue(var) for _, var in v.of_activity[a]) == act.count

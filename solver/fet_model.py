@@ -225,6 +225,7 @@ class FetModel:
                 fn(c)
             elif c.kind == "MinDaysBetweenActivities" and c.get("consecutive"):
                 self.add_consecutive_if_same_day(c)   # FET applies it even at 0 %
+        self.add_compact_days()
         self.add_objective()
         self.add_search_order()
 
@@ -676,6 +677,41 @@ class FetModel:
                 self.at_most(c, sum(seconds), c.get("bound"), len(seconds))
 
     add_StudentsSetEarlyMaxBeginningsAtSecondHour = add_StudentsEarlyMaxBeginningsAtSecondHour
+
+    def add_compact_days(self) -> None:
+        """Implied rows: no gaps and no late start means busy hours form a prefix.
+
+        Where a subgroup is bound by both 100 % StudentsEarlyMaxBeginningsAtSecondHour
+        with 0 and 100 % students max gaps per week 0, each day's lessons fill its
+        available hours (not break, not not-available) from the first one on, so
+        hour k+1 busy implies hour k busy. The gap and early families already say so;
+        these short rows let propagation see it at once.
+        """
+        early: set[int] = set()
+        nogap: set[int] = set()
+        n = len(self.p.subgroups)
+        for c in self.p.of_kind("StudentsEarlyMaxBeginningsAtSecondHour",
+                                "StudentsSetEarlyMaxBeginningsAtSecondHour"):
+            if c.hard and c.get("bound") == 0:
+                early.update(c.get("subgroups") or range(n))
+        for c in self.p.of_kind("StudentsMaxGapsPerWeek", "StudentsSetMaxGapsPerWeek"):
+            if c.hard and c.get("bound") == 0:
+                nogap.update(c.get("subgroups") or range(n))
+        seen: set[tuple] = set()
+        for s in sorted(early & nogap):
+            acts = tuple(self.by_s.get(s, ()))
+            key = (acts, frozenset(self.sub_na[s]))
+            if not acts or key in seen:
+                continue
+            seen.add(key)
+            cells = self.resource_cells(acts)
+            for d in range(self.p.n_days):
+                avail = [h for h in range(self.p.n_hours)
+                         if (d, h) not in self.breaks and (d, h) not in self.sub_na[s]]
+                for h0, h1 in zip(avail, avail[1:]):
+                    later = cells.get((d, h1), [])
+                    if later:
+                        self.m.Add(sum(later) <= sum(cells.get((d, h0), [])))
 
     # -- search -------------------------------------------------------------------------
     def add_search_order(self) -> None:

@@ -28,6 +28,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from ortools.sat.python import cp_model
@@ -708,7 +709,7 @@ class FetModel:
             for d in range(self.p.n_days):
                 avail = [h for h in range(self.p.n_hours)
                          if (d, h) not in self.breaks and (d, h) not in self.sub_na[s]]
-                for h0, h1 in zip(avail, avail[1:]):
+                for h0, h1 in pairwise(avail):
                     later = cells.get((d, h1), [])
                     if later:
                         self.m.Add(sum(later) <= sum(cells.get((d, h0), [])))

@@ -142,7 +142,48 @@ class _Progress:
             print(file=sys.stderr)
 
 
+def cmd_solve_fet(args: argparse.Namespace) -> int:
+    from .instances.fet_export import write_fet_activities, write_locked_fet
+    from .instances.files import write_atomic
+    from .models.fet_check import check_fet, score_fet
+    from .solver.fet_model import format_fet_result, solve_fet
+
+    print(f"solving FET file {args.school}: time limit {args.time_limit:g}s, "
+          f"{args.workers} workers")
+    result, problem = solve_fet(args.school, time_limit=args.time_limit, workers=args.workers,
+                                seed=args.seed, log=args.log,
+                                ignore_unsupported=getattr(args, "ignore_unsupported", False))
+    score = None
+    if result.solution is not None:
+        score = score_fet(problem, result.solution)
+        if not score.compliant:
+            for v in check_fet(problem, result.solution):
+                if v.hard:
+                    print(f"  {v.rule}: {v.message}", file=sys.stderr)
+            print("internal error: the solver's timetable fails the checker; nothing written",
+                  file=sys.stderr)
+            return 70
+    report = format_fet_result(result, problem, score)
+    print(report)
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+    written = [out / "report.txt"]
+    if result.solution is not None:
+        written.append(write_locked_fet(problem, result.solution,
+                                        out / f"{problem.name}_jianfu_locked.fet",
+                                        source=args.school))
+        written.append(write_fet_activities(problem, result.solution,
+                                            out / f"{problem.name}_activities.xml"))
+    write_atomic(out / "report.txt", report + "\n")
+    print("\nwrote " + ", ".join(str(p) for p in written))
+    if result.solution is not None:
+        return EXIT_OK
+    return EXIT_INFEASIBLE if str(result.status) == "INFEASIBLE" else EXIT_NO_SOLUTION
+
+
 def cmd_solve(args: argparse.Namespace) -> int:
+    if str(args.school).endswith((".fet", ".fet.gz")):
+        return cmd_solve_fet(args)
     school = _load_school(args.school)
     from .instances.files import write_atomic
     from .instances.schoolfile import write_school
@@ -217,7 +258,22 @@ def _solved_dir(out: Path, school_path: str | None):
     return school, timetable, plan
 
 
+def cmd_export_fet(args: argparse.Namespace) -> int:
+    """`jianfu export school.yaml --format fet [-o school.fet]` (or a solved folder)."""
+    from .instances.fet_export import write_school_fet
+
+    src = Path(args.source)
+    school = _load_school(args.school or (src / SCHOOL_COPY if src.is_dir() else src))
+    policy = _policy(school, args.policy)
+    dest = Path(args.output) if args.output else \
+        (src if src.is_dir() else src.parent) / f"{src.stem}.fet"
+    print(f"wrote {write_school_fet(school, policy, dest)}")
+    return EXIT_OK
+
+
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.format == "fet":
+        return cmd_export_fet(args)
     from datetime import date
 
     from .instances.export import export
@@ -406,13 +462,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("solve", help="排课 build a compliant weekly timetable")
-    p.add_argument("school")
+    p.add_argument("school", help="school file (.yaml, .json, .xlsx) or a FET file (.fet)")
     p.add_argument("--policy", default=None, help="profile name or file (default: the school's)")
     p.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--keep", help="previous timetable.json: change as few lessons as possible")
     p.add_argument("--log", action="store_true", help="log the CP-SAT search")
+    p.add_argument("--ignore-unsupported", action="store_true",
+                   help="FET files: solve without constraint types jianfu does not support "
+                        "(listed in the report)")
     p.add_argument("-o", "--output", required=True, help="output directory")
     p.set_defaults(func=cmd_solve)
 
@@ -421,8 +480,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("export", help="导出 Excel / 网页 / 日历 / CSV for people")
-    p.add_argument("source", help="a folder written by `jianfu solve` (timetable.json, school.yaml)")
-    p.add_argument("--format", required=True, choices=["xlsx", "html", "ics", "csv", "all"])
+    p.add_argument("source", help="a folder written by `jianfu solve` (timetable.json, school.yaml); "
+                   "with --format fet also a school file")
+    p.add_argument("--format", required=True, choices=["xlsx", "html", "ics", "csv", "all", "fet"])
     p.add_argument("--school", help="school file (default: SOURCE/school.yaml)")
     p.add_argument("--policy", default=None)
     p.add_argument("--term-start", help="first day of term for calendars, e.g. 2026-09-01")

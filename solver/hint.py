@@ -7,14 +7,17 @@ a class day that is full pushes a lesson to the least loaded day with room.
 Period phase: day by day, lessons go to free slots (group, teacher by clock time,
 venue pool), main subjects morning-first, PE away from the first period and the
 period after lunch, with a one-step repair (move a lesson of the same class) when no
-slot is free. Lessons still unplaced are left to the solver: the hint only guides it.
+slot is free; leftover lessons go to days without that subject first. A last pass
+swaps PE lessons so that the days left without PE (each needing an after-class
+session on the sports ground) stay within the ground's capacity at activity time.
+Lessons still unplaced are left to the CP-SAT completion (:func:`add_hint`).
 """
 
 from __future__ import annotations
 
-import zlib
 import logging
 import time
+import zlib
 from collections import defaultdict
 
 from ortools.sat.python import cp_model

@@ -97,7 +97,11 @@ def solve(school: School, policy: Policy, *, time_limit: float = 60.0, workers: 
     progress
         Called as ``progress(elapsed, objective, bound)`` on each improving solution.
     hint
-        Start from a greedy timetable (:mod:`jianfu.solver.hint`).
+        Start from a greedy timetable (:mod:`jianfu.solver.hint`) completed by CP-SAT.
+        When the completion succeeds it is the first solution (``time_to_first`` is the
+        warm-start time) and the search only looks for timetables no
+        worse (an objective cap, which keeps the bound valid); if CP-SAT finds none in the
+        limit the warm start is returned with status ``FEASIBLE``.
     params
         Extra CP-SAT parameters by name (tuning and benchmarks), e.g.
         ``{"linearization_level": 2}``.
@@ -159,8 +163,8 @@ def solve(school: School, policy: Policy, *, time_limit: float = 60.0, workers: 
         # CP-SAT need only look for better timetables
         if v.terms and warm_objective > 0:
             model.Add(cp_model.LinearExpr.Sum(
-                [int(round(weights[k] * scale)) * e for k, e in v.terms.items()
-                 if k in weights]) <= int(round(warm_objective * scale)))
+                [round(weights[k] * scale) * e for k, e in v.terms.items()
+                 if k in weights]) <= round(warm_objective * scale))
     code = solver.Solve(model, recorder)
     runtime = time.perf_counter() - t0
     if code == cp_model.MODEL_INVALID:

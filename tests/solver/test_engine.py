@@ -130,14 +130,13 @@ def test_one_worker_finds_a_compliant_timetable(preset, seed):
 
 
 def test_warm_start_completes_a_generated_school_with_one_worker():
-    """The greedy + completion gives a full solution whose terms CP-SAT agrees with."""
-    from ortools.sat.python import cp_model
-
+    """The greedy + completion (with its core-driven freeing) places every lesson."""
     from jianfu.instances.generator import generate_school
     from jianfu.models.core import compile_school
     from jianfu.solver.build import build
     from jianfu.solver.hint import add_hint
     from jianfu.solver.objective import add_objective
+    from ortools.sat.python import cp_model
     s = generate_school("primary", 2, 1)
     problem = compile_school(s, s.policy())
     model = cp_model.CpModel()

@@ -323,21 +323,29 @@ def _balance_sessions(problem, target, group_at, placed, free, put, take, rounds
                     b = group_at.get((g, s2))
                     if slots[s2].day != day or b is None or acts[b].pe or s1 not in acts[b].slots:
                         continue
-                    take(a, s1)
-                    take(b, s2)
-                    if free(a, s2):
-                        put(a, s2)
-                        if free(b, s1):
-                            put(b, s1)
-                            moved = True
-                            break
-                        take(a, s2)
-                    put(b, s2)
-                    put(a, s1)
+                    if _swap(a, s1, b, s2, free, put, take):
+                        moved = True
+                        break
             if moved:
                 break
         if not moved:
             return
+
+
+def _swap(a, s1, b, s2, free, put, take) -> bool:
+    """Move lesson ``a`` from ``s1`` to ``s2`` and ``b`` from ``s2`` to ``s1`` if both fit;
+    otherwise leave both where they were."""
+    take(a, s1)
+    take(b, s2)
+    if free(a, s2):
+        put(a, s2)
+        if free(b, s1):
+            put(b, s1)
+            return True
+        take(a, s2)
+    put(b, s2)
+    put(a, s1)
+    return False
 
 
 def _spread_pe(problem, acts, slots, group_at, placed, free, put, take):
@@ -357,17 +365,9 @@ def _spread_pe(problem, acts, slots, group_at, placed, free, put, take):
                 b = group_at.get((act.group, s2))
                 if b is None or b == a or slots[s2].day in days or s1 not in acts[b].slots:
                     continue
-                take(a, s1)
-                take(b, s2)
-                if free(a, s2):
-                    put(a, s2)
-                    if free(b, s1):
-                        put(b, s1)
-                        done = True
-                        break
-                    take(a, s2)
-                put(b, s2)
-                put(a, s1)
+                if _swap(a, s1, b, s2, free, put, take):
+                    done = True
+                    break
             if done:
                 mine = sorted(s for b, s in placed if b == a)
                 days = {slots[s].day for s in mine}

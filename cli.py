@@ -523,8 +523,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=2, help="local worker processes (default 2)")
     p.add_argument("--time-limit-per-school", type=float, default=60.0,
                    help="CP-SAT seconds per school (default 60)")
-    p.add_argument("--cp-workers", type=int, default=2,
-                   help="CP-SAT threads per school inside each worker (default 2)")
+    p.add_argument("--cp-workers", type=int, default=1,
+                   help="CP-SAT threads per school inside each worker (default 1: one CP-SAT thread per Dask worker process)")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_district_solve)
     p = dist.add_parser("check", help="check every school's outputs and the cross-school rules")

@@ -54,7 +54,7 @@ def _load() -> str:
 
 
 def run_district(n_schools: int, seed: int, root: Path, *, workers: int, time_limit: float,
-                 cp_workers: int = 2, check: bool = True, retry_time_limit: float = 0.0,
+                 cp_workers: int = 1, check: bool = True, retry_time_limit: float = 0.0,
                  fresh: bool = True) -> dict[str, Any]:
     """Generate, solve, allocate and check one district; returns the measurements."""
     from jianfu.instances.district import check_district_outputs
@@ -130,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--time-limit-per-school", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--cp-workers", type=int, default=2, help="CP-SAT threads per school")
+    parser.add_argument("--cp-workers", type=int, default=1, help="CP-SAT threads per school")
     parser.add_argument("--scaling-schools", type=int, default=8,
                         help="schools of the 1-vs-2-worker run (0: skip)")
     parser.add_argument("--scaling-time-limit", type=float, default=10.0)

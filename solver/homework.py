@@ -126,9 +126,10 @@ def cell_bounds(caps: np.ndarray, eligible: np.ndarray, ub: np.ndarray) -> np.nd
     return np.where(eligible, u, 0.0)
 
 
-def objective(x: np.ndarray, eligible: np.ndarray, targets: np.ndarray, group: np.ndarray,
-              alpha: float, beta: float) -> float:
-    """The homework objective at ``x`` (see the module docstring)."""
+def _residuals(x: np.ndarray, eligible: np.ndarray, targets: np.ndarray,
+               group: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The three residuals of the objective: daily loads, gaps to the weekly targets,
+    and each eligible cell's deviation from its parallel classes' mean."""
     x = np.where(eligible, np.asarray(x, dtype=np.float64), 0.0)
     load = x.sum(axis=2)
     gap = x.sum(axis=1) - targets
@@ -139,22 +140,21 @@ def objective(x: np.ndarray, eligible: np.ndarray, targets: np.ndarray, group: n
     gcnt = _group_sum(eligible.astype(np.float64), g_inv, n_g)
     mean = np.divide(gsum, gcnt, out=np.zeros_like(gsum), where=gcnt > 0)
     dev = np.where(eligible, x - mean[g_inv], 0.0)
+    return load, gap, dev
+
+
+def objective(x: np.ndarray, eligible: np.ndarray, targets: np.ndarray, group: np.ndarray,
+              alpha: float, beta: float) -> float:
+    """The homework objective at ``x`` (see the module docstring)."""
+    load, gap, dev = _residuals(x, eligible, targets, group)
     return float((load ** 2).sum() + alpha * (gap ** 2).sum() + beta * (dev ** 2).sum())
 
 
 def gradient(x: np.ndarray, eligible: np.ndarray, targets: np.ndarray, group: np.ndarray,
              alpha: float, beta: float) -> np.ndarray:
     """Gradient of :func:`objective` (zero outside eligible cells)."""
-    x = np.where(eligible, np.asarray(x, dtype=np.float64), 0.0)
-    load = x.sum(axis=2)
-    gap = x.sum(axis=1) - targets
-    _, g_inv = np.unique(np.asarray(group), return_inverse=True)
-    g_inv = g_inv.reshape(-1)
-    n_g = int(g_inv.max()) + 1 if len(g_inv) else 0
-    gsum = _group_sum(x, g_inv, n_g)
-    gcnt = _group_sum(eligible.astype(np.float64), g_inv, n_g)
-    mean = np.divide(gsum, gcnt, out=np.zeros_like(gsum), where=gcnt > 0)
-    g = 2.0 * load[:, :, None] + 2.0 * alpha * gap[:, None, :] + 2.0 * beta * (x - mean[g_inv])
+    load, gap, dev = _residuals(x, eligible, targets, group)
+    g = 2.0 * load[:, :, None] + 2.0 * alpha * gap[:, None, :] + 2.0 * beta * dev
     return np.where(eligible, g, 0.0)
 
 

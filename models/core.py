@@ -1,26 +1,37 @@
-"""The generic timetabling core that a school compiles into.
+"""The generic timetabling core that Chinese schools and FET files compile into.
 
 A :class:`Problem` is a weekly grid of :class:`Slot` s, the resources that use them
 (student :class:`Group` s, :class:`TeacherResource` s, :class:`VenuePool` s), the
-:class:`Activity` records to place (one per class, subject and teacher, with a weekly
-count) and :class:`Constraint` records naming the rule families that apply, hard or
-soft, with weights and parameters.
+:class:`Activity` records to place and :class:`Constraint` records naming the rule
+families that apply, hard or soft, with weights, parameters and the activities,
+groups, teachers and slots they bind.
 
-A Chinese school compiles into it with :func:`compile_school`; FET files and whole
-districts (several schools sharing itinerant teachers) are meant to compile into the
-same shape later, which is why nothing here refers to grades or Chinese subjects
-beyond the optional ``cohort`` and activity flags.
+An activity has one or more student groups, zero or more teachers, a weekly
+``count`` of placements of ``duration`` consecutive slots each, and ``slots``: where
+a placement may start once every hard unary rule is applied. Both compilers turn
+those rules into these domains:
 
-Everything is a frozen dataclass; derived lookups are built once in
+* :func:`compile_school` — a Chinese school under a :class:`~jianfu.models.policy.Policy`:
+  one group × one teacher × unit lessons with a weekly count, one record per rule
+  family (``Problem.constraint(family)``); the school engine
+  (:mod:`jianfu.solver.build`) consumes it.
+* :func:`jianfu.models.fet_core.compile_fet` — a FET file: one slot per (day, hour),
+  groups = subgroups, activities of count 1 with several teachers and subgroups and a
+  duration, and one record per FET constraint, many of one family
+  (``Problem.records(family)``); :class:`jianfu.solver.fet_model.FetModel` consumes it.
+
+Nothing here refers to grades or Chinese subjects beyond the optional ``cohort`` and
+activity flags. Everything is a frozen dataclass; derived lookups are built once in
 ``Problem.__post_init__``. This module imports no solver.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from .errors import InputError
 from .policy import Policy
@@ -62,7 +73,7 @@ class Slot:
     def minutes(self) -> int:
         return self.end - self.start
 
-    def overlaps(self, other: "Slot") -> bool:
+    def overlaps(self, other: Slot) -> bool:
         return self.day == other.day and self.start < other.end and other.start < self.end
 
 
@@ -75,7 +86,9 @@ class Group:
     after-class activity slot per day; ``fixed_activity_minutes[d]``: long-break minutes
     counted as physical activity; ``fixed_study_minutes[d]``: self-study minutes
     counted as study time; ``study_cap``: minutes per day or ``None``; ``cohort``:
-    groups with equal non-empty cohort are parallel classes (平行班).
+    groups with equal non-empty cohort are parallel classes (平行班); ``unavailable``:
+    slots of ``slots`` the group must not use (FET's 100 % students-set
+    not-available times; a school's are simply not in ``slots``).
     """
 
     name: str
@@ -87,6 +100,7 @@ class Group:
     study_cap: int | None = None
     cohort: str = ""
     school_days: tuple[int, ...] = ()
+    unavailable: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,18 +127,27 @@ class VenuePool:
 
 @dataclass(frozen=True, slots=True)
 class Activity:
-    """``count`` lessons a week of one subject for one group with one teacher.
+    """``count`` placements a week of one subject for its groups with its teachers.
 
-    ``slots`` are the allowed lesson slots (day shape, morning start and teacher
-    unavailability already applied); ``doubles`` of the lessons come as double
-    periods; ``pool`` is the venue pool needed or ``None``; ``main`` and ``pe`` flag
-    main subjects and lessons counted as physical activity; ``source`` is the index
-    of the requirement it came from.
+    ``groups`` are the student groups that attend together (a FET activity may have
+    none);
+    ``teachers`` the teachers (none, one or several); each placement lasts
+    ``duration`` consecutive slots (:meth:`Problem.span`) and ``slots`` are its
+    allowed starts, every hard unary rule already applied (a school's day shape,
+    morning start and teacher unavailability; FET's breaks, not-available and
+    preferred times). ``doubles`` of the placements come as double periods; ``pool``
+    is the venue pool needed or ``None``; ``main`` and ``pe`` flag main subjects and
+    lessons counted as physical activity; ``source`` is the index of the requirement
+    or FET activity it came from; ``tags`` are FET activity-tag indices; ``size`` the
+    number of students (for room capacities).
+
+    A school activity has exactly one group and one teacher, read as :attr:`group`
+    and :attr:`teacher`.
     """
 
     name: str
-    group: int
-    teacher: int
+    groups: tuple[int, ...]
+    teachers: tuple[int, ...]
     subject: int
     count: int
     slots: tuple[int, ...]
@@ -133,16 +156,52 @@ class Activity:
     main: bool = False
     pe: bool = False
     source: int = -1
+    duration: int = 1
+    tags: tuple[int, ...] = ()
+    size: int = 0
+
+    def __post_init__(self) -> None:
+        if self.duration < 1:
+            raise InputError(f"activity {self.name!r}.duration", self.duration,
+                             "时长至少为1 must be at least 1")
+
+    @property
+    def group(self) -> int:
+        """The (first) student group: a school activity's only one."""
+        if not self.groups:
+            raise InputError(f"activity {self.name!r}.groups", (), "没有学生组 has no student group")
+        return self.groups[0]
+
+    @property
+    def teacher(self) -> int:
+        """The (first) teacher: a school activity's only one."""
+        if not self.teachers:
+            raise InputError(f"activity {self.name!r}.teachers", (), "没有教师 has no teacher")
+        return self.teachers[0]
 
 
 @dataclass(frozen=True, slots=True)
 class Constraint:
-    """A rule family that applies: hard or soft (with ``weight``) and parameters."""
+    """One record of a rule family: hard or soft (with ``weight``), parameters and scope.
+
+    A school rule family has one record that binds everything. A FET constraint is
+    one record each, naming what it binds: ``activities`` (indices, in the order the
+    rule reads them, e.g. first and second of TwoActivitiesConsecutive), ``groups``
+    and ``teachers`` (resource indices) and ``slots`` (grid slots: not-available
+    times, breaks, preferred starts or slots). ``params`` hold the rest (bounds,
+    flags, room indices) as ``(name, value)`` pairs; ``source`` is the record's index
+    in its file, for messages.
+    """
 
     family: str
     hard: bool
     weight: float = 0
     params: tuple[tuple[str, Any], ...] = ()
+    activities: tuple[int, ...] = ()
+    groups: tuple[int, ...] = ()
+    teachers: tuple[int, ...] = ()
+    slots: tuple[int, ...] = ()
+    source: int = -1
 
     def param(self, name: str, default: Any = None) -> Any:
         return dict(self.params).get(name, default)
@@ -166,45 +225,84 @@ class Problem:
     activities_of_teacher: tuple[tuple[int, ...], ...] = field(init=False, repr=False, compare=False)
     activities_of_pool: tuple[tuple[int, ...], ...] = field(init=False, repr=False, compare=False)
     next_slot: tuple[int, ...] = field(init=False, repr=False, compare=False)
-    families: Mapping[str, Constraint] = field(init=False, repr=False, compare=False)
+    families: Mapping[str, tuple[Constraint, ...]] = field(init=False, repr=False, compare=False)
+    _lesson_at: Mapping[tuple[int, int, int], int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         n = len(self.slots)
         for i, g in enumerate(self.groups):
-            for s in g.slots + g.activity_slots:
+            for s in g.slots + g.activity_slots + g.unavailable:
                 if not 0 <= s < n:
                     raise InputError(f"groups[{i}].slots", s, f"refers to nothing (0..{n - 1})")
+        for i, t in enumerate(self.teachers):
+            for s in t.unavailable:
+                if not 0 <= s < n:
+                    raise InputError(f"teachers[{i}].unavailable", s,
+                                     f"refers to nothing (0..{n - 1})")
         for i, a in enumerate(self.activities):
-            if not 0 <= a.group < len(self.groups):
-                raise InputError(f"activities[{i}].group", a.group, "refers to nothing")
-            if not 0 <= a.teacher < len(self.teachers):
-                raise InputError(f"activities[{i}].teacher", a.teacher, "refers to nothing")
+            _check_refs(f"activities[{i}].groups", a.groups, len(self.groups))
+            _check_refs(f"activities[{i}].teachers", a.teachers, len(self.teachers))
+            _check_refs(f"activities[{i}].slots", a.slots, n)
             if a.pool is not None and not 0 <= a.pool < len(self.pools):
                 raise InputError(f"activities[{i}].pool", a.pool, "refers to nothing")
             if a.count < 1 or 2 * a.doubles > a.count:
                 raise InputError(f"activities[{i}].count", a.count, "≥ 1 and ≥ 2 × doubles")
-        families: dict[str, Constraint] = {}
-        for c in self.constraints:
-            if c.family in families:
-                raise InputError("constraints", c.family, "family listed twice")
-            families[c.family] = c
-        object.__setattr__(self, "families", families)
+        families: dict[str, list[Constraint]] = defaultdict(list)
+        for k, c in enumerate(self.constraints):
+            _check_refs(f"constraints[{k}].activities", c.activities, len(self.activities))
+            _check_refs(f"constraints[{k}].groups", c.groups, len(self.groups))
+            _check_refs(f"constraints[{k}].teachers", c.teachers, len(self.teachers))
+            _check_refs(f"constraints[{k}].slots", c.slots, n)
+            families[c.family].append(c)
+        object.__setattr__(self, "families", {f: tuple(cs) for f, cs in families.items()})
         object.__setattr__(self, "activities_of_group", _group(
-            len(self.groups), ((a.group, i) for i, a in enumerate(self.activities))))
+            len(self.groups), ((g, i) for i, a in enumerate(self.activities) for g in a.groups)))
         object.__setattr__(self, "activities_of_teacher", _group(
-            len(self.teachers), ((a.teacher, i) for i, a in enumerate(self.activities))))
+            len(self.teachers),
+            ((t, i) for i, a in enumerate(self.activities) for t in a.teachers)))
         object.__setattr__(self, "activities_of_pool", _group(
             len(self.pools),
             ((a.pool, i) for i, a in enumerate(self.activities) if a.pool is not None)))
         where = {(s.schedule, s.day, s.period): i for i, s in enumerate(self.slots)
                  if s.kind is SlotKind.LESSON}
+        object.__setattr__(self, "_lesson_at", where)
         object.__setattr__(self, "next_slot", tuple(
             where.get((s.schedule, s.day, s.period + 1), -1) if s.joined_next else -1
             for s in self.slots))
 
     def constraint(self, family: str) -> Constraint | None:
-        """The record of ``family`` or ``None`` when the family does not apply."""
-        return self.families.get(family)
+        """The one record of ``family`` or ``None`` when the family does not apply.
+
+        For families of one record (the school layer's); a family with several
+        records (FET's) is read with :meth:`records`.
+        """
+        found = self.families.get(family, ())
+        if len(found) > 1:
+            raise InputError("constraints", family,
+                             f"has {len(found)} records; read them with records()")
+        return found[0] if found else None
+
+    def records(self, *families: str) -> tuple[Constraint, ...]:
+        """Every record of the given families, in the order of ``constraints``."""
+        if len(families) == 1:
+            return self.families.get(families[0], ())
+        wanted = set(families)
+        return tuple(c for c in self.constraints if c.family in wanted)
+
+    def span(self, start: int, duration: int) -> tuple[int, ...] | None:
+        """The lesson slots a placement starting in ``start`` occupies, or ``None``.
+
+        ``duration`` consecutive periods of the same schedule and day from ``start``;
+        ``None`` when the day ends first.
+        """
+        s = self.slots[start]
+        out = []
+        for k in range(duration):
+            i = self._lesson_at.get((s.schedule, s.day, s.period + k))
+            if i is None:
+                return None
+            out.append(i)
+        return tuple(out)
 
     def cliques(self, slot_ids: Iterable[int]) -> list[tuple[int, ...]]:
         """Groups of the given slots that share an instant (one per distinct start).
@@ -229,6 +327,12 @@ class Problem:
                     if tup not in out:
                         out.append(tup)
         return out
+
+
+def _check_refs(where: str, refs: tuple[int, ...], size: int) -> None:
+    for r in refs:
+        if not 0 <= r < size:
+            raise InputError(where, r, f"refers to nothing (0..{size - 1})")
 
 
 def _group(size: int, pairs: Iterable[tuple[int, int]]) -> tuple[tuple[int, ...], ...]:
@@ -315,7 +419,7 @@ def compile_school(school: School, policy: Policy) -> Problem:
         need = school.venue_kind(r)
         activities.append(Activity(
             name=f"{school.classes[r.cls].name}/{subject.name}",
-            group=r.cls, teacher=r.teacher, subject=r.subject, count=r.periods,
+            groups=(r.cls,), teachers=(r.teacher,), subject=r.subject, count=r.periods,
             slots=tuple(s for s in g.slots if s not in banned), doubles=r.doubles,
             pool=pool_of[need] if need is not None else None,
             main=subject.is_main, pe=subject.is_pe, source=i))

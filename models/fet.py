@@ -13,7 +13,8 @@ under it), and every constraint is a :class:`FetConstraint` record whose ``kind`
 FET's type name without the ``Constraint`` prefix (``MinDaysBetweenActivities``).
 
 A solution is :class:`FetSolution`: activity id → :class:`Placement` (day, hour,
-room). This module imports no solver.
+room). :func:`jianfu.models.fet_core.compile_fet` compiles a problem into the generic
+core (:mod:`jianfu.models.core`) that the solver reads. This module imports no solver.
 """
 
 from __future__ import annotations
@@ -214,25 +215,30 @@ def room_rules(problem: FetProblem) -> dict[int, list[tuple[frozenset[int], floa
 
     SubjectPreferredRoom(s) bind activities of the subject; ActivityPreferredRoom(s)
     the activity; TeacherHomeRoom the activities whose only teacher is that teacher
-    (FET's definition). Shared by the checker and the solver so both read the same
-    rules.
+    (FET's definition, :func:`room_targets`). Shared by the checker and the solver so
+    both read the same rules.
     """
     out: dict[int, list[tuple[frozenset[int], float, FetConstraint]]] = {}
-    for c in problem.of_kind("SubjectPreferredRoom", "SubjectPreferredRooms",
-                             "ActivityPreferredRoom", "ActivityPreferredRooms",
-                             "TeacherHomeRoom"):
+    for c in problem.of_kind(*ROOM_KINDS):
         rooms = frozenset(c.get("rooms", ()))
-        if c.kind.startswith("Subject"):
-            targets = [i for i, a in enumerate(problem.activities) if a.subject == c.get("subject")]
-        elif c.kind.startswith("Activity"):
-            aid = c.get("activity")
-            targets = [problem.index_of(aid)] if problem.has_activity(aid) else []
-        else:
-            targets = [i for i, a in enumerate(problem.activities)
-                       if a.teachers == (c.get("teacher"),)]
-        for i in targets:
+        for i in room_targets(problem, c):
             out.setdefault(i, []).append((rooms, c.weight, c))
     return out
+
+
+#: Kinds that restrict an activity's room to a set (:func:`room_targets`).
+ROOM_KINDS = ("SubjectPreferredRoom", "SubjectPreferredRooms", "ActivityPreferredRoom",
+              "ActivityPreferredRooms", "TeacherHomeRoom")
+
+
+def room_targets(problem: FetProblem, c: FetConstraint) -> list[int]:
+    """Indices of the activities a room rule (one of :data:`ROOM_KINDS`) binds."""
+    if c.kind.startswith("Subject"):
+        return [i for i, a in enumerate(problem.activities) if a.subject == c.get("subject")]
+    if c.kind.startswith("Activity"):
+        aid = c.get("activity")
+        return [problem.index_of(aid)] if problem.has_activity(aid) else []
+    return [i for i, a in enumerate(problem.activities) if a.teachers == (c.get("teacher"),)]
 
 
 def break_slots(problem: FetProblem) -> frozenset[tuple[int, int]]:

@@ -1,19 +1,24 @@
 """CP-SAT model of a :class:`~jianfu.models.fet.FetProblem` and :func:`solve_fet`.
 
-Why a model of its own and not a compilation into :mod:`jianfu.models.core`: the
-core's ``Activity`` is one class × one teacher × one subject with unit-length
-lessons and a weekly count; FET activities have several teachers and students sets,
-durations of several hours and pairwise constraints between individual placements.
-The model below is built in the engine's style — variables first, then one
-``add_<family>`` per FET constraint kind, named soft terms summed into one objective
-— and reuses the engine's :class:`~jianfu.solver.result.Status` mapping.
+The FET problem is first compiled into the generic core shared with Chinese
+schools (:func:`jianfu.models.fet_core.compile_fet` → :class:`jianfu.models.core.Problem`):
+one slot per (day, hour), subgroups and teachers as resources, activities with
+several teachers and groups, a duration and their allowed starts (every hard unary
+rule applied on the models side, as the school compiler does), and one core
+:class:`~jianfu.models.core.Constraint` record per FET constraint. :class:`FetModel`
+reads everything from that core: its variables, resource occupancy, clashes and one
+``add_<family>`` per FET constraint family (``problem.records(kind)``), named soft
+terms summed into one objective, and reuses the engine's
+:class:`~jianfu.solver.result.Status` mapping. It is a separate CP-SAT translation
+from the school engine's (:mod:`jianfu.solver.build`) because FET's families
+(pairwise rules between individual placements, per-hour gaps, rooms by rule) are
+not the school's; both read the same core.
 
 Variables: ``x[i][(d, h)]`` is 1 when activity ``i`` starts at day ``d``, hour ``h``;
-only starts allowed by every hard unary rule exist (breaks, 100 % not-available
-times, 100 % preferred starting times / time slots, the day's end). Activities with
-room rules get ``y[i][r]``; rooms with several candidate activities get per-hour
-room-occupancy literals. Resource-hour occupancy is a sum of start literals under an
-at-most-one, so counts (hours per day, days, gaps) are linear in them.
+one per allowed start of the core activity. Activities with room rules get
+``y[i][r]``; rooms with several candidate activities get per-hour room-occupancy
+literals. Resource-hour occupancy is a sum of start literals under an at-most-one, so
+counts (hours per day, days, gaps) are linear in them.
 
 Soft terms: ``amount × round(100 × Weight_Percentage)``, divided by 10 000 in the
 reported objective, so objective = Σ amount × weight% / 100, the cost
@@ -26,23 +31,16 @@ import logging
 import math
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
 from ortools.sat.python import cp_model
 
-from ..models.fet import (
-    FetConstraint,
-    FetProblem,
-    FetSolution,
-    Placement,
-    break_slots,
-    follows,
-    matches_filter,
-    room_rules,
-)
+from ..models.core import Constraint, Problem
+from ..models.fet import ROOM_KINDS, FetProblem, FetSolution, Placement, follows
+from ..models.fet_core import compile_fet
 from .result import Statistics, StatisticsRow, Status
 
 logger = logging.getLogger(__name__)
@@ -88,14 +86,25 @@ class _Infeasible(Exception):
 
 
 class FetModel:
-    """The CP-SAT translation; ``build`` lists the families like a table of contents."""
+    """The CP-SAT translation; ``build`` lists the families like a table of contents.
+
+    Built from ``self.core = compile_fet(problem)``: activities, domains, durations,
+    resources and constraint records come from the core; ``self.p`` (the FET problem)
+    is kept for activity ids and for :mod:`jianfu.solver.fet_days`.
+    """
 
     def __init__(self, problem: FetProblem, *, optional: bool = False) -> None:
         self.p = problem
+        self.core: Problem = compile_fet(problem)
+        self.n_days = len(self.core.days)
+        self.n_hours = 1 + max(s.period for s in self.core.slots)
+        #: (day, hour) of every core slot; the variables are keyed by these cells
+        self.cell_of: tuple[Cell, ...] = tuple((s.day, s.period) for s in self.core.slots)
         self.optional = optional          # activities may stay out (see ``present``)
         self.present: dict[int, cp_model.IntVar] = {}
         self.m = cp_model.CpModel()
-        self.breaks = break_slots(problem)
+        self.breaks = frozenset(self.cell_of[s] for c in self.core.records("BreakTimes")
+                                if c.hard for s in c.slots)
         self.terms: dict[str, list[tuple[cp_model.LinearExprT, int]]] = defaultdict(list)
         self.x: list[dict[Cell, cp_model.IntVar]] = []
         self.y: list[dict[int | None, cp_model.IntVar]] = []
@@ -106,10 +115,10 @@ class FetModel:
         self._gaps: dict[tuple[str, int, int], list[cp_model.IntVar]] = {}
 
     # -- helpers ------------------------------------------------------------------
-    def soft(self, c: FetConstraint, expr: cp_model.LinearExprT, units: int = 1) -> None:
-        self.terms[c.kind].append((expr, units * round(100 * c.weight)))
+    def soft(self, c: Constraint, expr: cp_model.LinearExprT, units: int = 1) -> None:
+        self.terms[c.family].append((expr, units * round(100 * c.weight)))
 
-    def at_most(self, c: FetConstraint, expr: cp_model.LinearExprT, bound: int, ub: int) -> None:
+    def at_most(self, c: Constraint, expr: cp_model.LinearExprT, bound: int, ub: int) -> None:
         """``expr ≤ bound``, hard or with an excess variable penalised."""
         if c.hard:
             self.m.Add(expr <= bound)
@@ -118,7 +127,7 @@ class FetModel:
             self.m.Add(ex >= expr - bound)
             self.soft(c, ex)
 
-    def at_least(self, c: FetConstraint, expr: cp_model.LinearExprT, bound: cp_model.LinearExprT,
+    def at_least(self, c: Constraint, expr: cp_model.LinearExprT, bound: cp_model.LinearExprT,
                  ub: int) -> None:
         if c.hard:
             self.m.Add(expr >= bound)
@@ -132,7 +141,11 @@ class FetModel:
 
     def cells(self, i: int, start: Cell) -> list[Cell]:
         d, h = start
-        return [(d, h + k) for k in range(self.p.activities[i].duration)]
+        return [(d, h + k) for k in range(self.core.activities[i].duration)]
+
+    def cells_of(self, c: Constraint) -> set[Cell]:
+        """The (day, hour) cells of the slots a record names."""
+        return {self.cell_of[s] for s in c.slots}
 
     def day_expr(self, i: int, d: int) -> cp_model.LinearExprT:
         """A literal: activity ``i`` is on day ``d`` (0 when it cannot be)."""
@@ -151,7 +164,7 @@ class FetModel:
         k = (key, d)
         if k not in self._days:
             w = self.m.NewBoolVar("")
-            for h in range(self.p.n_hours):
+            for h in range(self.n_hours):
                 for lit in cells.get((d, h), ()):
                     self.m.AddImplication(lit, w)
             self._days[k] = w
@@ -159,57 +172,28 @@ class FetModel:
 
     # -- domains ------------------------------------------------------------------
     def _domains(self) -> list[set[Cell]]:
-        p, H = self.p, self.p.n_hours
+        """Allowed starts: the core activities' ``slots`` (hard unary rules applied)."""
+        core, cell = self.core, self.cell_of
         teacher_na: dict[int, set[Cell]] = defaultdict(set)
         sub_na: dict[int, set[Cell]] = defaultdict(set)
-        for c in p.of_kind("TeacherNotAvailableTimes"):
-            if c.hard:
-                teacher_na[c.get("teacher")].update(c.get("slots"))
-        for c in p.of_kind("StudentsSetNotAvailableTimes"):
-            if c.hard:
-                for s in c.get("subgroups"):
-                    sub_na[s].update(c.get("slots"))
+        for t, teacher in enumerate(core.teachers):
+            if teacher.unavailable:
+                teacher_na[t] = {cell[s] for s in teacher.unavailable}
+        for g, group in enumerate(core.groups):
+            if group.unavailable:
+                sub_na[g] = {cell[s] for s in group.unavailable}
         self.teacher_na, self.sub_na = teacher_na, sub_na
-        doms: list[set[Cell]] = []
-        for a in p.activities:
-            banned = set(self.breaks)
-            for t in a.teachers:
-                banned |= teacher_na[t]
-            for s in a.subgroups:
-                banned |= sub_na[s]
-            doms.append({(d, h) for d in range(p.n_days) for h in range(H - a.duration + 1)
-                         if not any((d, h + k) in banned for k in range(a.duration))})
-        for c in p.constraints:
-            if not c.hard:
-                continue
-            if c.kind == "ActivityPreferredStartingTime":
-                i = p.index_of(c.get("activity"))
-                doms[i] = {(d, h) for d, h in doms[i] if c.get("day") in (None, d)
-                           and c.get("hour") in (None, h)}
-            elif c.kind in ("ActivityPreferredStartingTimes", "ActivitiesPreferredStartingTimes"):
-                for i in self._targets(c):
-                    doms[i] &= set(c.get("starts"))
-            elif c.kind in ("ActivityPreferredTimeSlots", "ActivitiesPreferredTimeSlots"):
-                ok = set(c.get("slots"))
-                for i in self._targets(c):
-                    doms[i] = {s for s in doms[i] if all(x in ok for x in self.cells(i, s))}
-        for c in p.of_kind("ActivitiesSameStartingTime"):
-            if c.hard:
-                idx = [p.index_of(a) for a in c.get("activities")]
-                common = set.intersection(*(doms[i] for i in idx))
-                for i in idx:
-                    doms[i] = set(common)
+        doms = [{cell[s] for s in a.slots} for a in core.activities]
         for i, dom in enumerate(doms):
             if not dom:
-                raise _Infeasible(f"活动{p.activities[i].id}没有可用的开始时间 activity "
-                                  f"{p.activities[i].id} has no allowed start (breaks, "
+                name = core.activities[i].name
+                raise _Infeasible(f"活动{name}没有可用的开始时间 activity "
+                                  f"{name} has no allowed start (breaks, "
                                   f"not-available and preferred times leave none)")
         return doms
 
-    def _targets(self, c: FetConstraint) -> list[int]:
-        if c.get("activity") is not None:
-            return [self.p.index_of(c.get("activity"))]
-        return [i for i, a in enumerate(self.p.activities) if matches_filter(self.p, a, c)]
+    def _targets(self, c: Constraint) -> tuple[int, ...]:
+        return c.activities
 
     # -- build ----------------------------------------------------------------------
     def build(self) -> None:
@@ -218,13 +202,13 @@ class FetModel:
         self.add_variables(doms)
         self.add_rooms()
         self.add_resource_clashes()
-        for c in self.p.constraints:
-            fn = getattr(self, "add_" + c.kind, None)
+        for c in self.core.constraints:
+            fn = getattr(self, "add_" + c.family, None)
             if fn is None:
                 continue
             if c.weight > 0:
                 fn(c)
-            elif c.kind == "MinDaysBetweenActivities" and c.get("consecutive"):
+            elif c.family == "MinDaysBetweenActivities" and c.param("consecutive"):
                 self.add_consecutive_if_same_day(c)   # FET applies it even at 0 %
         self.add_compact_days()
         self.add_objective()
@@ -240,9 +224,9 @@ class FetModel:
                 leader[i] = leader[leader[i]]
                 i = leader[i]
             return i
-        for c in self.p.of_kind("ActivitiesSameStartingTime"):
+        for c in self.core.records("ActivitiesSameStartingTime"):
             if c.hard:
-                idx = [self.p.index_of(a) for a in c.get("activities")]
+                idx = c.activities
                 for j in idx[1:]:
                     leader[find(j)] = find(idx[0])
         for i, dom in enumerate(doms):
@@ -255,13 +239,15 @@ class FetModel:
             r = find(i)
             if r not in shared:
                 if not doms[r]:
-                    raise _Infeasible(f"活动{self.p.activities[i].id}与须同时开始的活动没有共同的开始时间 "
-                                      f"activity {self.p.activities[i].id}: no start shared with the "
+                    name = self.core.activities[i].name
+                    raise _Infeasible(f"活动{name}与须同时开始的活动没有共同的开始时间 "
+                                      f"activity {name}: no start shared with the "
                                       f"activities it must start with")
-                shared[r] = {s: self.m.NewBoolVar(f"x{self.p.activities[r].id}_{s[0]}_{s[1]}")
+                rname = self.core.activities[r].name
+                shared[r] = {s: self.m.NewBoolVar(f"x{rname}_{s[0]}_{s[1]}")
                              for s in sorted(doms[r])}
                 if self.optional:     # present ⇔ placed once (for assumption cores)
-                    pres = self.m.NewBoolVar(f"present{self.p.activities[r].id}")
+                    pres = self.m.NewBoolVar(f"present{rname}")
                     self.m.Add(sum(shared[r].values()) == pres)
                     self.present[r] = pres
                 else:
@@ -285,26 +271,31 @@ class FetModel:
             self.cover.append(cover)
 
     def add_resource_clashes(self) -> None:
-        """BasicCompulsoryTime: a teacher or subgroup is in one activity per hour."""
+        """BasicCompulsoryTime: a teacher or subgroup is in one activity per hour.
+
+        ``by_t`` / ``by_s``: the core's activities of each teacher / group that has
+        any (keys in order of first activity, as the constraints are added).
+        """
         seen: set[frozenset[int]] = set()
         groups: list[tuple[int, ...]] = []
         by_t: dict[int, list[int]] = defaultdict(list)
         by_s: dict[int, list[int]] = defaultdict(list)
-        for i, a in enumerate(self.p.activities):
+        for a in self.core.activities:    # key order: first activity of each resource
             for t in a.teachers:
-                by_t[t].append(i)
-            for s in a.subgroups:
-                by_s[s].append(i)
+                by_t.setdefault(t, list(self.core.activities_of_teacher[t]))
+            for s in a.groups:
+                by_s.setdefault(s, list(self.core.activities_of_group[s]))
         for acts in (*by_t.values(), *by_s.values()):
             key = frozenset(acts)
             if len(acts) > 1 and key not in seen:
                 seen.add(key)
                 groups.append(tuple(acts))
         self.by_t, self.by_s = by_t, by_s
+        acts_ = self.core.activities
         for acts in groups:
             cells = self.resource_cells(acts)
             # a resource busy in every hour it could use: each such hour is covered
-            full = not self.optional and sum(self.p.activities[i].duration for i in acts) == len(cells)
+            full = not self.optional and sum(acts_[i].duration for i in acts) == len(cells)
             for lits in cells.values():
                 if full:
                     self.m.AddExactlyOne(lits)
@@ -312,9 +303,9 @@ class FetModel:
                     self.m.AddAtMostOne(lits)
             if full:
                 # the same fact per day, as one linear row (a knapsack over the day)
-                for d in range(self.p.n_days):
+                for d in range(self.n_days):
                     n = sum(1 for (dd, _) in cells if dd == d)
-                    terms = [self.p.activities[i].duration * v for i in acts
+                    terms = [acts_[i].duration * v for i in acts
                              for (dd, _), v in self.x[i].items() if dd == d]
                     self.m.Add(sum(terms) == n)
 
@@ -327,21 +318,25 @@ class FetModel:
         with at most k overlapping can always be given k rooms (interval graphs are
         perfect) — and rooms are handed out after solving by :meth:`_pool_rooms`.
         """
-        rules = room_rules(self.p)
-        room_na: dict[int, list[FetConstraint]] = defaultdict(list)
-        for c in self.p.of_kind("RoomNotAvailableTimes"):
-            room_na[c.get("room")].append(c)
+        rules: dict[int, list[tuple[frozenset[int], float, Constraint]]] = {}
+        for c in self.core.records(*ROOM_KINDS):
+            rooms_ = frozenset(c.param("rooms", ()))
+            for i in c.activities:
+                rules.setdefault(i, []).append((rooms_, c.weight, c))
+        room_na: dict[int, list[Constraint]] = defaultdict(list)
+        for c in self.core.records("RoomNotAvailableTimes"):
+            room_na[c.param("room")].append(c)
         users: dict[int, list[int]] = defaultdict(list)
         self.room_dom: list[tuple[int | None, ...]] = []
-        for i, a in enumerate(self.p.activities):
+        for i, a in enumerate(self.core.activities):
             reqs = rules.get(i, [])
-            fits = {r for r, room in enumerate(self.p.rooms) if room.capacity >= a.n_students}
+            fits = {r for r, room in enumerate(self.core.pools) if room.capacity >= a.size}
             hard = [rooms for rooms, w, _ in reqs if w >= 100]
             if hard:
                 dom: set[int | None] = set(fits.intersection(*hard))
                 if not dom:
-                    raise _Infeasible(f"活动{a.id}没有满足全部教室要求的教室 activity {a.id}: no room "
-                                      f"meets all its 100% room rules")
+                    raise _Infeasible(f"活动{a.name}没有满足全部教室要求的教室 activity {a.name}: "
+                                      f"no room meets all its 100% room rules")
             elif reqs:
                 dom = {r for rooms, _, _ in reqs for r in rooms if r in fits} | {None}
             else:
@@ -363,7 +358,7 @@ class FetModel:
                 for lits in per_cell.values():
                     if len(lits) > len(dom_):
                         self.m.Add(sum(lits) <= len(dom_))
-        for i, a in enumerate(self.p.activities):
+        for i in range(len(self.core.activities)):
             order = self.room_dom[i]
             ys = {r: self.m.NewBoolVar("") for r in order} \
                 if len(order) > 1 and i not in pooled else {}
@@ -397,7 +392,7 @@ class FetModel:
                 if len(terms) > 1:
                     self.m.Add(sum(terms) <= 1)
             for c in room_na.get(r, ()):
-                for cell in c.get("slots"):
+                for cell in sorted(self.cells_of(c)):
                     for term in per_cell.get(cell, ()):
                         if c.hard:
                             self.m.Add(term == 0)
@@ -416,12 +411,12 @@ class FetModel:
                 for i in sorted(day_acts, key=lambda i: starts[i][1]):
                     h = starts[i][1]
                     r = next(r for r in rooms if free_at[r] <= h)
-                    free_at[r] = h + self.p.activities[i].duration
+                    free_at[r] = h + self.core.activities[i].duration
                     out[i] = r
         return out
 
     # -- unary soft time rules (hard ones are domains) -----------------------------
-    def _soft_starts(self, c: FetConstraint, bad: callable[[int, Cell], int]) -> None:
+    def _soft_starts(self, c: Constraint, bad: Callable[[int, Cell], int]) -> None:
         if c.hard:
             return
         for i in self._targets(c):
@@ -430,54 +425,52 @@ class FetModel:
                 if n:
                     self.soft(c, v, n)
 
-    def add_BreakTimes(self, c: FetConstraint) -> None:
-        slots = set(c.get("slots"))
+    def add_BreakTimes(self, c: Constraint) -> None:
+        slots = self.cells_of(c)
         if not c.hard:
-            for i in range(len(self.p.activities)):
+            for i in range(len(self.core.activities)):
                 for s, v in self.x[i].items():
                     n = sum(cell in slots for cell in self.cells(i, s))
                     if n:
                         self.soft(c, v, n)
 
-    def add_TeacherNotAvailableTimes(self, c: FetConstraint) -> None:
-        slots = set(c.get("slots"))
+    def add_TeacherNotAvailableTimes(self, c: Constraint) -> None:
+        slots = self.cells_of(c)
         if not c.hard:
-            for i in self.by_t.get(c.get("teacher"), ()):
+            for i in (i for t in c.teachers for i in self.by_t.get(t, ())):
                 for s, v in self.x[i].items():
                     n = sum(cell in slots for cell in self.cells(i, s))
                     if n:
                         self.soft(c, v, n)
 
-    def add_StudentsSetNotAvailableTimes(self, c: FetConstraint) -> None:
-        slots, subs = set(c.get("slots")), set(c.get("subgroups"))
+    def add_StudentsSetNotAvailableTimes(self, c: Constraint) -> None:
+        slots, subs = self.cells_of(c), set(c.groups)
         if not c.hard:
-            for i, a in enumerate(self.p.activities):
-                if subs & set(a.subgroups):
+            for i, a in enumerate(self.core.activities):
+                if subs & set(a.groups):
                     for s, v in self.x[i].items():
                         n = sum(cell in slots for cell in self.cells(i, s))
                         if n:
                             self.soft(c, v, n)
 
-    def add_ActivityPreferredStartingTime(self, c: FetConstraint) -> None:
-        self._soft_starts(c, lambda i, s: int(c.get("day") not in (None, s[0])
-                                              or c.get("hour") not in (None, s[1])))
-
-    def add_ActivityPreferredStartingTimes(self, c: FetConstraint) -> None:
-        ok = set(c.get("starts"))
+    def add_ActivityPreferredStartingTimes(self, c: Constraint) -> None:
+        """The record's ``slots`` are the starts it prefers (one day/hour or a list)."""
+        ok = self.cells_of(c)
         self._soft_starts(c, lambda i, s: int(s not in ok))
 
+    add_ActivityPreferredStartingTime = add_ActivityPreferredStartingTimes
     add_ActivitiesPreferredStartingTimes = add_ActivityPreferredStartingTimes
 
-    def add_ActivityPreferredTimeSlots(self, c: FetConstraint) -> None:
-        ok = set(c.get("slots"))
+    def add_ActivityPreferredTimeSlots(self, c: Constraint) -> None:
+        ok = self.cells_of(c)
         self._soft_starts(c, lambda i, s: int(not all(x in ok for x in self.cells(i, s))))
 
     add_ActivitiesPreferredTimeSlots = add_ActivityPreferredTimeSlots
 
     # -- pairwise rules -------------------------------------------------------------
-    def add_MinDaysBetweenActivities(self, c: FetConstraint) -> None:
-        idx = [self.p.index_of(a) for a in c.get("activities")]
-        k, D = c.get("min_days"), self.p.n_days
+    def add_MinDaysBetweenActivities(self, c: Constraint) -> None:
+        idx = c.activities
+        k, D = c.param("min_days"), self.n_days
         if c.hard:
             for d0 in range(D - min(k, D) + 1):
                 # over the start literals: one clique CP-SAT's presolve can merge
@@ -497,23 +490,23 @@ class FetModel:
                                 self.m.Add(v >= (k - abs(d - e)) *
                                            (self.day_expr(i, d) + self.day_expr(j, e) - 1))
                     self.soft(c, v)
-        if c.get("consecutive") and not (c.hard and k >= 1):   # hard: never one day
+        if c.param("consecutive") and not (c.hard and k >= 1):   # hard: never one day
             self.add_consecutive_if_same_day(c)
 
-    def add_consecutive_if_same_day(self, c: FetConstraint) -> None:
+    def add_consecutive_if_same_day(self, c: Constraint) -> None:
         """Consecutive_If_Same_Day: activities on one day are adjacent, whatever the weight.
 
         FET enforces this part of MinDaysBetweenActivities as a must even when the
         constraint's weight is below 100 % (even 0 %): fet-cl cannot place a locked
         timetable that breaks it.
         """
-        idx = [self.p.index_of(a) for a in c.get("activities")]
+        idx = c.activities
         for n, i in enumerate(idx):
             for j in idx[n + 1:]:
                 self._adjacent_if_same_day(i, j)
 
     def _adjacent_if_same_day(self, i: int, j: int) -> None:
-        di, dj = self.p.activities[i].duration, self.p.activities[j].duration
+        di, dj = self.core.activities[i].duration, self.core.activities[j].duration
         for (d, h), v in self.x[i].items():
             same = self.day_expr(j, d)
             # strictly adjacent: unlike TwoActivitiesConsecutive, fet-cl does not let a
@@ -521,8 +514,8 @@ class FetModel:
             ok = [self.x[j][s] for s in ((d, h + di), (d, h - dj)) if s in self.x[j]]
             self.m.Add(v + same - sum(ok) <= 1)
 
-    def add_ActivitiesSameStartingTime(self, c: FetConstraint) -> None:
-        idx = [self.p.index_of(a) for a in c.get("activities")]
+    def add_ActivitiesSameStartingTime(self, c: Constraint) -> None:
+        idx = c.activities
         i0 = idx[0]
         for j in idx[1:]:
             v = None if c.hard else self.m.NewBoolVar("")
@@ -535,9 +528,9 @@ class FetModel:
             if v is not None:
                 self.soft(c, v)
 
-    def add_TwoActivitiesConsecutive(self, c: FetConstraint) -> None:
-        i, j = self.p.index_of(c.get("first")), self.p.index_of(c.get("second"))
-        di = self.p.activities[i].duration
+    def add_TwoActivitiesConsecutive(self, c: Constraint) -> None:
+        i, j = c.activities      # first, second
+        di = self.core.activities[i].duration
         v = None if c.hard else self.m.NewBoolVar("")
         for (d, h), lit in self.x[i].items():
             nxt = sum(w for (dd, h2), w in self.x[j].items()
@@ -550,18 +543,15 @@ class FetModel:
             self.soft(c, v)
 
     # -- per-resource counting rules -----------------------------------------------
-    def _resources(self, c: FetConstraint) -> list[tuple[str, tuple[int, ...], set[Cell]]]:
+    def _resources(self, c: Constraint) -> list[tuple[str, tuple[int, ...], set[Cell]]]:
         """(key, activity indices, 100 % not-available cells) per bound resource."""
         out = []
-        if "Teacher" in c.kind:
-            ts = [c.get("teacher")] if c.get("teacher") is not None else range(len(self.p.teachers))
-            for t in ts:
+        if "Teacher" in c.family:
+            for t in c.teachers:
                 out.append((f"t{t}", tuple(self.by_t.get(t, ())), self.teacher_na[t]))
         else:
-            subs = c.get("subgroups") if c.get("subgroups") is not None else \
-                range(len(self.p.subgroups))
             seen: set[tuple] = set()
-            for s in subs:
+            for s in c.groups:
                 acts = tuple(self.by_s.get(s, ()))
                 key = (acts, frozenset(self.sub_na[s]))
                 if key in seen:       # identical subgroups give identical constraints
@@ -570,30 +560,30 @@ class FetModel:
                 out.append((f"s{s}", acts, self.sub_na[s]))
         return out
 
-    def add_TeacherMaxDaysPerWeek(self, c: FetConstraint) -> None:
+    def add_TeacherMaxDaysPerWeek(self, c: Constraint) -> None:
         for key, acts, _ in self._resources(c):
             cells = self.resource_cells(acts)
-            days = [self.works(key, acts, d, cells) for d in range(self.p.n_days)]
-            self.at_most(c, sum(days), c.get("bound"), self.p.n_days)
+            days = [self.works(key, acts, d, cells) for d in range(self.n_days)]
+            self.at_most(c, sum(days), c.param("bound"), self.n_days)
 
-    def add_TeacherMaxHoursDaily(self, c: FetConstraint) -> None:
-        H = self.p.n_hours
+    def add_TeacherMaxHoursDaily(self, c: Constraint) -> None:
+        H = self.n_hours
         for key, acts, _ in self._resources(c):
             cells = self.resource_cells(acts)
-            for d in range(self.p.n_days):
+            for d in range(self.n_days):
                 hours = [lit for h in range(H) for lit in cells.get((d, h), ())]
-                if len(hours) > c.get("bound"):
-                    self.at_most(c, sum(hours), c.get("bound"), H)
+                if len(hours) > c.param("bound"):
+                    self.at_most(c, sum(hours), c.param("bound"), H)
 
     add_TeachersMaxHoursDaily = add_TeacherMaxHoursDaily
 
-    def add_TeacherMinHoursDaily(self, c: FetConstraint) -> None:
-        H, bound = self.p.n_hours, c.get("bound")
+    def add_TeacherMinHoursDaily(self, c: Constraint) -> None:
+        H, bound = self.n_hours, c.param("bound")
         for key, acts, _ in self._resources(c):
             cells = self.resource_cells(acts)
-            for d in range(self.p.n_days):
+            for d in range(self.n_days):
                 hours = sum(lit for h in range(H) for lit in cells.get((d, h), ()))
-                need = bound * self.works(key, acts, d, cells) if c.get("allow_empty") else bound
+                need = bound * self.works(key, acts, d, cells) if c.param("allow_empty") else bound
                 self.at_least(c, hours, need, bound)
 
     add_TeachersMinHoursDaily = add_TeacherMinHoursDaily
@@ -605,7 +595,7 @@ class FetModel:
         k = (key, d, 0)
         if k in self._gaps:
             return self._gaps[k]
-        H = self.p.n_hours
+        H = self.n_hours
         cells = self.resource_cells(acts)
         busy = [cells.get((d, h), []) for h in range(H)]
         before = [self.m.NewBoolVar("") for _ in range(H)]
@@ -628,20 +618,20 @@ class FetModel:
         self._gaps[k] = out
         return out
 
-    def add_TeacherMaxGapsPerWeek(self, c: FetConstraint) -> None:
-        per_day = c.kind.endswith("PerDay")
+    def add_TeacherMaxGapsPerWeek(self, c: Constraint) -> None:
+        per_day, bound = c.family.endswith("PerDay"), c.param("bound")
         for key, acts, na in self._resources(c):
             if not acts:
                 continue
-            days = [self.gaps(key, acts, d, na) for d in range(self.p.n_days)]
+            days = [self.gaps(key, acts, d, na) for d in range(self.n_days)]
             if per_day:
                 for g in days:
-                    if len(g) > c.get("bound"):
-                        self.at_most(c, sum(g), c.get("bound"), len(g))
+                    if len(g) > bound:
+                        self.at_most(c, sum(g), bound, len(g))
             else:
                 allg = [x for g in days for x in g]
-                if len(allg) > c.get("bound"):
-                    self.at_most(c, sum(allg), c.get("bound"), len(allg))
+                if len(allg) > bound:
+                    self.at_most(c, sum(allg), bound, len(allg))
 
     add_TeachersMaxGapsPerWeek = add_TeacherMaxGapsPerWeek
     add_TeacherMaxGapsPerDay = add_TeacherMaxGapsPerWeek
@@ -649,14 +639,14 @@ class FetModel:
     add_StudentsMaxGapsPerWeek = add_TeacherMaxGapsPerWeek
     add_StudentsSetMaxGapsPerWeek = add_TeacherMaxGapsPerWeek
 
-    def add_StudentsEarlyMaxBeginningsAtSecondHour(self, c: FetConstraint) -> None:
+    def add_StudentsEarlyMaxBeginningsAtSecondHour(self, c: Constraint) -> None:
         for key, acts, na in self._resources(c):
             if not acts:
                 continue
             cells = self.resource_cells(acts)
             seconds = []
-            for d in range(self.p.n_days):
-                avail = [h for h in range(self.p.n_hours)
+            for d in range(self.n_days):
+                avail = [h for h in range(self.n_hours)
                          if (d, h) not in self.breaks and (d, h) not in na]
                 if not avail:
                     continue
@@ -674,8 +664,8 @@ class FetModel:
                     sec = self.m.NewBoolVar("")
                     self.m.Add(sec >= b1 - b0)
                     seconds.append(sec)
-            if len(seconds) > c.get("bound"):
-                self.at_most(c, sum(seconds), c.get("bound"), len(seconds))
+            if len(seconds) > c.param("bound"):
+                self.at_most(c, sum(seconds), c.param("bound"), len(seconds))
 
     add_StudentsSetEarlyMaxBeginningsAtSecondHour = add_StudentsEarlyMaxBeginningsAtSecondHour
 
@@ -690,14 +680,13 @@ class FetModel:
         """
         early: set[int] = set()
         nogap: set[int] = set()
-        n = len(self.p.subgroups)
-        for c in self.p.of_kind("StudentsEarlyMaxBeginningsAtSecondHour",
-                                "StudentsSetEarlyMaxBeginningsAtSecondHour"):
-            if c.hard and c.get("bound") == 0:
-                early.update(c.get("subgroups") or range(n))
-        for c in self.p.of_kind("StudentsMaxGapsPerWeek", "StudentsSetMaxGapsPerWeek"):
-            if c.hard and c.get("bound") == 0:
-                nogap.update(c.get("subgroups") or range(n))
+        for c in self.core.records("StudentsEarlyMaxBeginningsAtSecondHour",
+                                   "StudentsSetEarlyMaxBeginningsAtSecondHour"):
+            if c.hard and c.param("bound") == 0:
+                early.update(c.groups)
+        for c in self.core.records("StudentsMaxGapsPerWeek", "StudentsSetMaxGapsPerWeek"):
+            if c.hard and c.param("bound") == 0:
+                nogap.update(c.groups)
         seen: set[tuple] = set()
         for s in sorted(early & nogap):
             acts = tuple(self.by_s.get(s, ()))
@@ -706,8 +695,8 @@ class FetModel:
                 continue
             seen.add(key)
             cells = self.resource_cells(acts)
-            for d in range(self.p.n_days):
-                avail = [h for h in range(self.p.n_hours)
+            for d in range(self.n_days):
+                avail = [h for h in range(self.n_hours)
                          if (d, h) not in self.breaks and (d, h) not in self.sub_na[s]]
                 for h0, h1 in pairwise(avail):
                     later = cells.get((d, h1), [])
@@ -725,12 +714,13 @@ class FetModel:
         for kind, table in (("t", self.by_t), ("s", self.by_s)):
             for r, acts in table.items():
                 cells = self.resource_cells(acts)
-                load[(kind, r)] = sum(self.p.activities[i].duration for i in acts) / max(1, len(cells))
+                load[(kind, r)] = sum(self.core.activities[i].duration
+                                      for i in acts) / max(1, len(cells))
         seen: set[int] = set()
         order = []
-        for i, a in enumerate(self.p.activities):
+        for i, a in enumerate(self.core.activities):
             tight = max([load.get(("t", t), 0) for t in a.teachers] +
-                        [load.get(("s", s), 0) for s in a.subgroups] + [0])
+                        [load.get(("s", s), 0) for s in a.groups] + [0])
             order.append((-round(tight, 2), len(self.x[i]) / a.duration, -a.duration, i))
         order.sort()
         days, starts = [], []

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "solver"))
 
-from jianfu.models.core import Constraint, Problem, SlotKind, compile_school  # noqa: E402
-from jianfu.models.errors import InputError  # noqa: E402
-from jianfu.models.school import BellSchedule, Teacher, Unavailable  # noqa: E402
-
-from solver_builder import day, fit, school  # noqa: E402
+from jianfu.models.core import Constraint, Problem, SlotKind, compile_school
+from jianfu.models.errors import InputError
+from jianfu.models.school import BellSchedule, Teacher, Unavailable
+from solver_builder import day, fit, school
 
 
 def test_compile_keeps_indices_and_shrinks_domains():
@@ -58,6 +58,69 @@ def test_cliques_follow_clock_time_across_schedules():
 def test_problem_validates_references():
     s = school([("一班", 1)], [("一班", "语文", "王芳", 6)], days=1)
     prob = compile_school(s, fit(s))
-    with pytest.raises(InputError):
-        Problem(prob.name, prob.days, prob.slots, prob.groups, prob.teachers, prob.pools,
-                prob.activities, prob.constraints + (Constraint("coverage", True),))
+
+    def with_(activities=prob.activities, constraints=prob.constraints):
+        return Problem(prob.name, prob.days, prob.slots, prob.groups, prob.teachers, prob.pools,
+                       activities, constraints)
+
+    a = prob.activities[0]
+    with pytest.raises(InputError, match=r"activities\[0\]\.groups"):
+        with_(activities=(replace(a, groups=(0, 5)),))
+    with pytest.raises(InputError, match=r"activities\[0\]\.teachers"):
+        with_(activities=(replace(a, teachers=(7,)),))
+    with pytest.raises(InputError, match=r"activities\[0\]\.slots"):
+        with_(activities=(replace(a, slots=(len(prob.slots),)),))
+    with pytest.raises(InputError, match=r"constraints\[\d+\]\.activities"):
+        with_(constraints=prob.constraints + (Constraint("pair", True, activities=(0, 1)),))
+    with pytest.raises(InputError, match="duration"):
+        replace(a, duration=0)
+
+
+def test_school_activities_have_one_group_and_one_teacher():
+    s = school([("一班", 1), ("二班", 1)], [("一班", "语文", "王芳", 6), ("二班", "语文", "王芳", 6)],
+               days=1)
+    prob = compile_school(s, fit(s))
+    a, b = prob.activities
+    assert (a.groups, a.teachers, a.group, a.teacher, a.duration) == ((0,), (0,), 0, 0, 1)
+    assert (b.group, b.teacher) == (1, 0)
+    assert prob.activities_of_teacher == ((0, 1),)
+    assert prob.activities_of_group == ((0,), (1,))
+
+
+def test_activities_of_several_groups_and_teachers_are_indexed_under_each():
+    s = school([("一班", 1), ("二班", 1)], [("一班", "语文", "王芳", 6), ("二班", "数学", "张伟", 6)],
+               days=1)
+    prob = compile_school(s, fit(s))
+    joint = replace(prob.activities[0], name="合班", groups=(0, 1), teachers=(0, 1), count=1,
+                    duration=2)
+    alone = replace(prob.activities[1], teachers=())
+    q = Problem(prob.name, prob.days, prob.slots, prob.groups, prob.teachers, prob.pools,
+                (joint, alone), prob.constraints)
+    assert q.activities_of_group == ((0,), (0, 1))
+    assert q.activities_of_teacher == ((0,), (0,))
+    with pytest.raises(InputError, match="teacher"):
+        alone.teacher   # noqa: B018 - the property refuses: no teacher
+
+
+def test_records_hold_many_of_one_family_and_constraint_reads_singletons():
+    s = school([("一班", 1)], [("一班", "语文", "王芳", 6)], days=1)
+    prob = compile_school(s, fit(s))
+    pairs = (Constraint("pair", False, 50, activities=(0,), source=3),
+             Constraint("pair", True, activities=(0,), slots=(1, 2), source=4))
+    q = Problem(prob.name, prob.days, prob.slots, prob.groups, prob.teachers, prob.pools,
+                prob.activities, prob.constraints + pairs)
+    assert q.records("pair") == pairs
+    assert q.records("nothing") == ()
+    assert q.records("pair", "coverage") == (q.constraint("coverage"),) + pairs
+    assert q.constraint("teacher_gaps") is prob.constraint("teacher_gaps")
+    with pytest.raises(InputError, match="records"):
+        q.constraint("pair")
+
+
+def test_span_follows_periods_of_one_day():
+    s = school([("一班", 1, 0, (4, 6))], [("一班", "语文", "王芳", 6)])
+    prob = compile_school(s, fit(s))
+    lesson = {(x.day, x.period): i for i, x in enumerate(prob.slots) if x.kind is SlotKind.LESSON}
+    assert prob.span(lesson[(0, 1)], 3) == (lesson[(0, 1)], lesson[(0, 2)], lesson[(0, 3)])
+    assert prob.span(lesson[(0, 0)], 1) == (lesson[(0, 0)],)
+    assert prob.span(lesson[(0, 4)], 3) is None        # past the day's last period

@@ -15,6 +15,7 @@ from typing import Callable
 from ortools.sat.python import cp_model
 
 from ..models.core import Problem
+from ..models.errors import InputError
 from .constraints.activity import add_daily_activity, add_daily_pe, add_session_slot
 from .constraints.clash import add_class_clash, add_teacher_clash
 from .constraints.coverage import add_coverage
@@ -43,8 +44,24 @@ FAMILIES: tuple[tuple[str, Family], ...] = (
 
 
 def build(model: cp_model.CpModel, problem: Problem, explain: bool = False) -> Variables:
-    """Create the variables and every hard family; the objective is added separately."""
+    """Create the variables and every hard family; the objective is added separately.
+
+    The school engine places lessons of one group with one teacher, one slot each
+    (:func:`~jianfu.models.core.compile_school`'s shape); a core problem with other
+    activities (a compiled FET file) is refused rather than half-read.
+    """
+    check_school_shape(problem)
     v = make_variables(model, problem, explain)
     for _, add in FAMILIES:
         add(model, problem, v)
     return v
+
+
+def check_school_shape(problem: Problem) -> None:
+    """Raise :class:`InputError` unless every activity is one group × one teacher × one slot."""
+    for i, a in enumerate(problem.activities):
+        if a.duration != 1 or len(a.groups) != 1 or len(a.teachers) != 1:
+            raise InputError(f"activities[{i}]", a.name,
+                             f"学校引擎只排单班单师单节课 the school engine places one group × one "
+                             f"teacher × one slot (got {len(a.groups)} groups, {len(a.teachers)} "
+                             f"teachers, duration {a.duration})")

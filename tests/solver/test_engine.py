@@ -146,3 +146,20 @@ def test_warm_start_completes_a_generated_school_with_one_worker():
     assert warm is not None
     for a, act in enumerate(problem.activities):
         assert sum(warm.BooleanValue(var) for _, var in v.of_activity[a]) == act.count
+
+
+def test_school_engine_refuses_activities_it_cannot_read():
+    from jianfu.models.core import Problem, compile_school
+    from jianfu.models.errors import InputError
+    from jianfu.solver.build import build
+    from ortools.sat.python import cp_model
+
+    s = two_classes()
+    prob = compile_school(s, fit(s))
+    build(cp_model.CpModel(), prob)             # the school's own shape is fine
+    for change in ({"duration": 2}, {"groups": (0, 1)}, {"teachers": ()}):
+        bad = dataclasses.replace(prob.activities[0], **change)
+        q = Problem(prob.name, prob.days, prob.slots, prob.groups, prob.teachers, prob.pools,
+                    (bad, *prob.activities[1:]), prob.constraints)
+        with pytest.raises(InputError, match=r"activities\[0\]"):
+            build(cp_model.CpModel(), q)

@@ -49,10 +49,11 @@ Cell = tuple[int, int]
 SCALE = 10_000
 #: CP-SAT workers given to violation local search when there are two or more.
 VIOLATION_LS = 1
+#: Share of the time limit the recursive-swapping search may use before CP-SAT.
+SEARCH_SHARE = 0.5
 
 _STATUS = {cp_model.OPTIMAL: Status.OPTIMAL, cp_model.FEASIBLE: Status.FEASIBLE,
-           cp_model.INFEASIBLE: Status.INFEASIBLE, cp_model.UNKNOWN: Status.UNKNOWN,
-           cp_model.MODEL_INVALID: Status.UNKNOWN}
+           cp_model.INFEASIBLE: Status.INFEASIBLE, cp_model.UNKNOWN: Status.UNKNOWN}
 
 
 @dataclass(frozen=True, slots=True)
@@ -776,7 +777,7 @@ class _Recorder(cp_model.CpSolverSolutionCallback):
 def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers: int = 2,
                       seed: int = 0, log: bool = False, t0: float | None = None,
                       params: dict[str, object] | None = None,
-                      decompose: bool = False) -> FetResult:
+                      decompose: bool = False, search: bool = True) -> FetResult:
     """Solve an imported FET problem with CP-SAT.
 
     Parameters
@@ -794,6 +795,13 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
         Find the first timetable days-then-hours
         (:func:`jianfu.solver.fet_days.solve_by_days`) instead of on the full model;
         the result is then ``FEASIBLE`` (not optimised further).
+    search
+        First look for a timetable by FET's recursive swapping
+        (:func:`jianfu.solver.fet_search.first_timetable`, at most
+        ``SEARCH_SHARE`` of the time limit) and have CP-SAT certify it against the
+        whole model; CP-SAT then starts from it (a complete hint) and optimises the
+        soft constraints. Without it, or when the search finds nothing, CP-SAT looks
+        for the first timetable itself.
     """
     t0 = time.perf_counter() if t0 is None else t0
     model = FetModel(problem)
@@ -817,8 +825,15 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
         terms = model.term_values(found)
         return FetResult(Status.FEASIBLE, model.solution(found), sum(terms.values()), math.nan,
                          runtime, runtime, build_time, terms, Statistics(), problem.unsupported)
+    found = None
+    if search and problem.activities:
+        from .fet_search import first_timetable
+
+        found = first_timetable(model, problem, deadline=t0 + SEARCH_SHARE * time_limit,
+                                seed=seed)
+        _hint(model, found)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit - build_time)
+    solver.parameters.max_time_in_seconds = max(0.1, time_limit - (time.perf_counter() - t0))
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     if workers >= 2:
@@ -834,15 +849,26 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
         solver.parameters.log_search_progress = True
         solver.log_callback = logger.info
     rec = _Recorder(t0)
+    if found is not None and found.solver is not None:     # the search's certified one
+        terms0 = model.term_values(found.solver)
+        rec.rows.append(StatisticsRow(build_time + found.search_s + found.certify_s,
+                                      sum(terms0.values()), math.nan))
     code = solver.Solve(model.m, rec)
+    if code == cp_model.MODEL_INVALID:     # a bug of ours, never the user's input
+        raise RuntimeError(f"CP-SAT model invalid: {model.m.Validate()}")
     status = _STATUS[code]
     runtime = time.perf_counter() - t0
     stats = Statistics(tuple(rec.rows))
-    if status in (Status.OPTIMAL, Status.FEASIBLE):
-        terms = model.term_values(solver)
+    best = solver if status in (Status.OPTIMAL, Status.FEASIBLE) else \
+        (found.solver if found is not None else None)
+    if best is not None:
+        if best is not solver:       # CP-SAT gave no answer in time; the search's stands
+            status = Status.FEASIBLE
+        terms = model.term_values(best)
         objective = sum(terms.values())
-        bound = solver.BestObjectiveBound() / SCALE if model.terms else 0.0
-        return FetResult(status, model.solution(solver), objective, bound, runtime,
+        bound = best.BestObjectiveBound() / SCALE if model.terms and best is solver else \
+            (0.0 if not model.terms else math.nan)
+        return FetResult(status, model.solution(best), objective, bound, runtime,
                          rec.rows[0].time if rec.rows else runtime, build_time, terms, stats,
                          problem.unsupported)
     why = ("已证明无解 proven: no timetable satisfies every 100% constraint",) \
@@ -850,6 +876,24 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
         (f"{time_limit:g}秒内未找到课表 no timetable found within {time_limit:g}s",)
     return FetResult(status, None, runtime=runtime, build_time=build_time, statistics=stats,
                      left_out=problem.unsupported, explanation=why)
+
+
+def _hint(model: FetModel, found: object) -> None:
+    """Start CP-SAT from what the search found: every variable's value when CP-SAT
+    certified the search's timetable, else the start literals of the units placed."""
+    hint = model.m.Proto().solution_hint
+    if found.solver is not None:
+        values = list(found.solver.ResponseProto().solution)
+        hint.vars.extend(range(len(values)))
+        hint.values.extend(values)
+        return
+    seen: set[int] = set()
+    for i, cell in found.starts.items():
+        if id(model.x[i]) in seen:     # activities starting together share literals
+            continue
+        seen.add(id(model.x[i]))
+        for s, v in model.x[i].items():
+            model.m.AddHint(v, s == cell)
 
 
 def solve_fet(path: str | Path, *, time_limit: float = 60.0, workers: int = 2, seed: int = 0,

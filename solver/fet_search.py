@@ -1,0 +1,749 @@
+"""FET's recursive swapping, for a first FET timetable that CP-SAT then certifies.
+
+FET itself is a heuristic: it places activities one at a time, hardest first, and
+when one does not fit it pushes out what is in the way and places those in turn
+(ejection chains, "recursive swapping"). On files where every class and teacher is
+busy nearly every hour CP-SAT's tree search can need many seconds for a first
+timetable (Namibia/MAPS: 10 s) while ejection chains need well under one. So the
+FET engine starts with them (:func:`first_timetable`), numba-compiled:
+
+* *units*: activities that must start together (100 % ActivitiesSameStartingTime)
+  move as one; a unit starts only where its CP-SAT literals exist, so every hard
+  unary rule (breaks, not-available times, preferred starting times / time slots)
+  holds by construction;
+* *resources* with a capacity per hour, never exceeded: teachers and subgroups (1);
+  a pool of interchangeable rooms (its size); for activities that must use one of
+  a few rooms, each such room set and the union of overlapping ones (rooms free at
+  that hour) — necessary for rooms to be handed out, not sufficient;
+* 100 % pair rules, never broken: MinDaysBetweenActivities, consecutive-if-same-day
+  (at any weight, as FET enforces it) and TwoActivitiesConsecutive;
+* 100 % per-resource rules — max hours daily, max days per week, min hours daily,
+  max gaps per day / week, early max beginnings at second hour — through a lower
+  bound on their final violation (:func:`_lower_cost`) that must stay 0: what only
+  grows as lessons are added counts in full, what the lessons still to place could
+  mend counts beyond their number.
+
+The search's answer is then given to CP-SAT as fixed starts on a copy of the whole
+model (:func:`certify`): CP-SAT picks the rooms and checks every rule, so a
+timetable only counts when the full model accepts it. This module is in
+``solver/`` because it reads a built :class:`~jianfu.solver.fet_model.FetModel`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+from ortools.sat.python import cp_model
+
+from ..models.fet import FetProblem
+
+logger = logging.getLogger(__name__)
+
+NONE = -1
+# pair kinds
+MIN_DAYS, ADJACENT_IF_SAME_DAY, CONSECUTIVE = 0, 1, 2
+#: Ejection chains: deepest level and frames per attempt (FET uses 14 and 2 n).
+MAX_LEVEL, MAX_CALLS = 14, 100
+#: Steps per kernel call between clock checks.
+CHUNK = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class SearchData:
+    """The flat arrays the kernel works on (built by :func:`search_data`)."""
+
+    n_days: int
+    n_hours: int
+    unit_of: np.ndarray          # activity index → unit
+    dom_ptr: np.ndarray          # unit → slice of dom_cell
+    dom_cell: np.ndarray         # allowed starts (cell = day × H + hour)
+    fp_ptr: np.ndarray           # unit → slice of fp_res / fp_off
+    fp_res: np.ndarray           # resources the unit occupies ...
+    fp_off: np.ndarray           # ... at start + offset
+    ures_ptr: np.ndarray         # unit → slice of ures (distinct resources)
+    ures: np.ndarray
+    cap: np.ndarray              # [resource, cell] capacity
+    skip: np.ndarray             # [resource, cell] no gap / not an hour to begin (break, n/a)
+    rules: np.ndarray            # [resource, 7]: maxh, minh_all, minh_busy, maxdays,
+                                 #   gaps_week, gaps_day, early (−1 = none)
+    brk: np.ndarray              # [cell] break hour
+    pairs: np.ndarray            # [pair, 6]: unit a, unit b, dur a, dur b, kind, k
+    pr_ptr: np.ndarray           # unit → slice of pr_idx (pairs it is in)
+    pr_idx: np.ndarray
+    ru_ptr: np.ndarray           # resource → slice of ru (units using it)
+    ru: np.ndarray
+    difficulty: np.ndarray       # unit → hours occupied / allowed starts
+
+
+def search_data(fm: object, problem: FetProblem) -> SearchData:
+    """Flatten a built :class:`~jianfu.solver.fet_model.FetModel` for the kernel."""
+    p = problem
+    D, H = p.n_days, p.n_hours
+    acts = p.activities
+    # units: activities sharing start literals
+    unit_key: dict[int, int] = {}
+    unit_of = np.empty(len(acts), np.int64)
+    members: list[list[int]] = []
+    for i, xs in enumerate(fm.x):
+        u = unit_key.setdefault(id(xs), len(members))
+        if u == len(members):
+            members.append([])
+        members[u].append(i)
+        unit_of[i] = u
+    U = len(members)
+    doms = [sorted(d * H + h for d, h in fm.x[m[0]]) for m in members]
+
+    # resources
+    res_cap: list[np.ndarray] = []
+    res_skip: list[np.ndarray] = []
+    res_rules: list[list[int]] = []
+    brk = np.zeros(D * H, np.bool_)
+    for d, h in fm.breaks:
+        brk[d * H + h] = True
+    fp: list[list[tuple[int, int]]] = [[] for _ in range(U)]
+
+    def new_resource(cap: np.ndarray, na: set) -> int:
+        skip = brk.copy()
+        for d, h in na:
+            skip[d * H + h] = True
+        res_cap.append(cap)
+        res_skip.append(skip)
+        res_rules.append([NONE] * 7)
+        return len(res_cap) - 1
+
+    teacher_res: dict[int, int] = {}
+    for t, ids in sorted(fm.by_t.items()):
+        r = new_resource(np.ones(D * H, np.int64), fm.teacher_na[t])
+        teacher_res[t] = r
+        _occupy(fp, unit_of, acts, ids, r)
+    sub_res: dict[int, int] = {}
+    seen: dict[tuple, int] = {}
+    for s, ids in sorted(fm.by_s.items()):
+        key = (tuple(ids), frozenset(fm.sub_na[s]))
+        if key in seen:          # identical subgroups: one resource, rules merged
+            sub_res[s] = seen[key]
+            continue
+        r = new_resource(np.ones(D * H, np.int64), fm.sub_na[s])
+        seen[key] = sub_res[s] = r
+        _occupy(fp, unit_of, acts, ids, r)
+    pooled = {i for ids in fm.pools.values() for i in ids}
+    for rooms, ids in fm.pools.items():
+        r = new_resource(np.full(D * H, len(rooms), np.int64), set())
+        _occupy(fp, unit_of, acts, ids, r)
+    room_na: dict[int, set] = defaultdict(set)
+    for c in p.of_kind("RoomNotAvailableTimes"):
+        if c.hard:
+            room_na[c.get("room")].update(c.get("slots"))
+    for rooms, ids in _room_families(fm.room_dom, pooled):
+        cap = np.full(D * H, len(rooms), np.int64)
+        for room in rooms:
+            for d, h in room_na.get(room, ()):
+                cap[d * H + h] -= 1
+        r = new_resource(cap, set())
+        _occupy(fp, unit_of, acts, ids, r)
+
+    _resource_rules(p, res_rules, teacher_res, sub_res)
+    pairs = _pairs(p, fm, unit_of)
+
+    def csr(lists: list[list]) -> tuple[np.ndarray, np.ndarray]:
+        ptr = np.zeros(len(lists) + 1, np.int64)
+        ptr[1:] = np.cumsum([len(x) for x in lists])
+        return ptr, np.array([y for x in lists for y in x], np.int64)
+
+    dom_ptr, dom_cell = csr(doms)
+    fp_ptr, fp_flat = csr([[r * (H + 1) + o for r, o in f] for f in fp])
+    fp_res, fp_off = fp_flat // (H + 1), fp_flat % (H + 1)
+    ures_ptr, ures = csr([sorted({r for r, _ in f}) for f in fp])
+    users: dict[int, set[int]] = defaultdict(set)
+    for u, f in enumerate(fp):
+        for r, _ in f:
+            users[r].add(u)
+    by_unit: list[list[int]] = [[] for _ in range(U)]
+    for k, (a, b, *_rest) in enumerate(pairs):
+        by_unit[a].append(k)
+        if b != a:
+            by_unit[b].append(k)
+    pr_ptr, pr_idx = csr(by_unit)
+    ru_ptr, ru = csr([sorted(users[r]) for r in range(len(res_cap))])
+    difficulty = np.array([len(fp[u]) / max(1, len(doms[u])) for u in range(U)])
+    return SearchData(
+        D, H, unit_of, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ures_ptr, ures,
+        np.array(res_cap, np.int64).reshape(len(res_cap), D * H),
+        np.array(res_skip, np.bool_).reshape(len(res_cap), D * H),
+        np.array(res_rules, np.int64).reshape(len(res_cap), 7), brk,
+        np.array(pairs, np.int64).reshape(len(pairs), 6), pr_ptr, pr_idx,
+        ru_ptr, ru, difficulty)
+
+
+def _occupy(fp: list[list[tuple[int, int]]], unit_of: np.ndarray, acts: tuple,
+            ids: list[int], r: int) -> None:
+    for i in ids:
+        for k in range(acts[i].duration):
+            fp[unit_of[i]].append((r, k))
+
+
+def _room_families(room_dom: list[tuple], pooled: set[int], most: int = 0
+                   ) -> list[tuple[frozenset[int], list[int]]]:
+    """Room sets to count as resources so rooms can be handed out at every hour.
+
+    Activities that must use one of a set of rooms (100 % room rules, not a pool)
+    can be given rooms at an hour exactly when, for every union U of their room
+    sets, the activities whose set lies inside U number at most the rooms of U free
+    then (Hall's theorem). Each such union is a resource of that capacity. Sets
+    that overlap form a component; a component of more than ``most`` sets keeps
+    only its single sets and its whole union (a necessary condition only; CP-SAT
+    has the last word on rooms).
+    """
+    kinds: dict[frozenset[int], list[int]] = defaultdict(list)
+    for i, dom in enumerate(room_dom):
+        if dom and None not in dom and i not in pooled:
+            kinds[frozenset(dom)].append(i)
+    comps: list[list[frozenset[int]]] = []
+    for k in kinds:
+        touching = [c for c in comps if any(k & other for other in c)]
+        merged = [k] + [x for c in touching for x in c]
+        comps = [c for c in comps if c not in touching] + [merged]
+    out: dict[frozenset[int], list[int]] = {}
+    for comp in comps:
+        if len(comp) <= most:
+            unions = {frozenset().union(*(comp[j] for j in range(len(comp)) if m >> j & 1))
+                      for m in range(1, 1 << len(comp))}
+        else:
+            unions = set(comp) | {frozenset().union(*comp)}
+        for u in unions:
+            out[u] = sorted(i for k, ids in kinds.items() if k <= u for i in ids)
+    return sorted(out.items(), key=lambda kv: sorted(kv[0]))
+
+
+def _resource_rules(p: FetProblem, rules: list[list[int]], teacher_res: dict[int, int],
+                    sub_res: dict[int, int]) -> None:
+    """The tightest 100 % per-resource bound of each kind, per resource."""
+    slot = {"TeacherMaxHoursDaily": 0, "TeachersMaxHoursDaily": 0,
+            "TeacherMinHoursDaily": 1, "TeachersMinHoursDaily": 1,
+            "StudentsSetMinHoursDaily": 1, "StudentsMinHoursDaily": 1,
+            "TeacherMaxDaysPerWeek": 3,
+            "TeacherMaxGapsPerWeek": 4, "TeachersMaxGapsPerWeek": 4,
+            "StudentsMaxGapsPerWeek": 4, "StudentsSetMaxGapsPerWeek": 4,
+            "TeacherMaxGapsPerDay": 5, "TeachersMaxGapsPerDay": 5,
+            "StudentsEarlyMaxBeginningsAtSecondHour": 6,
+            "StudentsSetEarlyMaxBeginningsAtSecondHour": 6}
+    for c in p.constraints:
+        if not c.hard or c.kind not in slot:
+            continue
+        k = slot[c.kind]
+        if "Teacher" in c.kind:
+            t = c.get("teacher")
+            targets = [teacher_res[t]] if t is not None and t in teacher_res else \
+                ([] if t is not None else list(teacher_res.values()))
+        else:
+            subs = c.get("subgroups")
+            targets = [sub_res[s] for s in (subs if subs is not None else sub_res) if s in sub_res]
+        bound = c.get("bound")
+        if k == 1 and c.get("allow_empty"):
+            k = 2
+        for r in set(targets):
+            old = rules[r][k]
+            if k in (1, 2):
+                rules[r][k] = max(old, bound)
+            else:
+                rules[r][k] = bound if old == NONE else min(old, bound)
+
+
+def _pairs(p: FetProblem, fm: object, unit_of: np.ndarray) -> list[tuple[int, ...]]:
+    out: list[tuple[int, ...]] = []
+    acts = p.activities
+    for c in p.of_kind("MinDaysBetweenActivities"):
+        idx = [p.index_of(a) for a in c.get("activities")]
+        for n, i in enumerate(idx):
+            for j in idx[n + 1:]:
+                if c.hard and c.get("min_days") > 0:
+                    out.append((unit_of[i], unit_of[j], acts[i].duration, acts[j].duration,
+                                MIN_DAYS, c.get("min_days")))
+                if c.get("consecutive"):     # at any weight, as FET enforces it
+                    out.append((unit_of[i], unit_of[j], acts[i].duration, acts[j].duration,
+                                ADJACENT_IF_SAME_DAY, 0))
+    for c in p.of_kind("TwoActivitiesConsecutive"):
+        if c.hard:
+            i, j = p.index_of(c.get("first")), p.index_of(c.get("second"))
+            out.append((unit_of[i], unit_of[j], acts[i].duration, acts[j].duration,
+                        CONSECUTIVE, 0))
+    return out
+
+
+@njit(cache=True)
+def _pair_pen(kind, k, ca, cb, da, db, H, brk):
+    dA, hA = ca // H, ca % H
+    dB, hB = cb // H, cb % H
+    if kind == 0:
+        dist = abs(dA - dB)
+        return k - dist if dist < k else 0
+    if kind == 1:
+        if dA != dB:
+            return 0
+        return 0 if (hB == hA + da or hA == hB + db) else 1
+    if dA != dB or hB < hA + da:
+        return 1
+    for h in range(hA + da, hB):
+        if not brk[dA * H + h]:
+            return 1
+    return 0
+
+
+@njit(cache=True)
+def _put(occ, u, cell, sign, fp_ptr, fp_res, fp_off):
+    for k in range(fp_ptr[u], fp_ptr[u + 1]):
+        occ[fp_res[k], cell + fp_off[k]] += sign
+
+
+@njit(cache=True)
+def _conflicts(u, c, start, occ, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs, pr_ptr,
+               pr_idx, H, brk, stamp, tag, out):
+    """Units that must leave for u to start at c, into ``out``; −1 if c is impossible."""
+    n = 0
+    for k in range(fp_ptr[u], fp_ptr[u + 1]):
+        r = fp_res[k]
+        cell = c + fp_off[k]
+        if cap[r, cell] == 0:
+            return -1
+        if occ[r, cell] < cap[r, cell]:
+            continue
+        # the resource is full at this hour: push out one unit covering it
+        pick = -1
+        seen = 0
+        for j in range(ru_ptr[r], ru_ptr[r + 1]):
+            w = ru[j]
+            if w == u or start[w] < 0:
+                continue
+            for kk in range(fp_ptr[w], fp_ptr[w + 1]):
+                if fp_res[kk] == r and start[w] + fp_off[kk] == cell:
+                    if stamp[w] == tag:      # already leaving: nothing more needed
+                        pick = -2
+                    else:
+                        seen += 1
+                        if np.random.randint(seen) == 0:
+                            pick = w
+                    break
+            if pick == -2:
+                break
+        if pick >= 0:
+            stamp[pick] = tag
+            out[n] = pick
+            n += 1
+    for k in range(pr_ptr[u], pr_ptr[u + 1]):
+        q = pr_idx[k]
+        a, b = pairs[q, 0], pairs[q, 1]
+        w = b if a == u else a
+        if w == u or start[w] < 0 or stamp[w] == tag:
+            continue
+        ca = c if a == u else start[a]
+        cb = c if b == u else start[b]
+        if _pair_pen(pairs[q, 4], pairs[q, 5], ca, cb, pairs[q, 2], pairs[q, 3], H, brk) > 0:
+            stamp[w] = tag
+            out[n] = w
+            n += 1
+    return n
+
+
+@njit(cache=True)
+def _lower_cost(occ, skip, rules, r, D, H, tot):
+    """A lower bound on resource r's final rule cost, given what is placed now.
+
+    Max hours a day and max days only grow as lessons are added, so they count in
+    full; gaps, late starts, beginnings at the second hour and missing minimum hours
+    can each be cut by at most one per hour still to place (``tot[r]`` − placed), so
+    they count beyond that. Zero at every state a timetable can be completed from.
+    """
+    placed = 0
+    hard = 0
+    days = 0
+    gaps = 0
+    late = 0
+    second = 0
+    gaps_day = 0
+    short = 0
+    for d in range(D):
+        base = d * H
+        n = 0
+        first = -1
+        last = -1
+        for h in range(H):
+            o = occ[r, base + h]
+            if o > 0:
+                n += o
+                if first < 0:
+                    first = h
+                last = h
+        placed += n
+        if rules[r, 0] >= 0 and n > rules[r, 0]:
+            hard += n - rules[r, 0]
+        if n > 0:
+            days += 1
+            g = 0
+            for h in range(first + 1, last):
+                if occ[r, base + h] == 0 and not skip[r, base + h]:
+                    g += 1
+            gaps += g
+            if rules[r, 5] >= 0 and g > rules[r, 5]:
+                gaps_day += g - rules[r, 5]
+            if rules[r, 6] >= 0:
+                a0 = -1
+                a1 = -1
+                for h in range(H):
+                    if not skip[r, base + h]:
+                        if a0 < 0:
+                            a0 = h
+                        elif a1 < 0:
+                            a1 = h
+                            break
+                if a0 >= 0 and occ[r, base + a0] == 0:
+                    if a1 >= 0 and occ[r, base + a1] > 0:
+                        second += 1
+                    else:
+                        late += 1
+            if rules[r, 2] > n:
+                short += rules[r, 2] - n
+        if rules[r, 1] > n:
+            short += rules[r, 1] - n
+    if rules[r, 3] >= 0 and days > rules[r, 3]:
+        hard += days - rules[r, 3]
+    rem = tot[r] - placed
+    soft = gaps_day
+    if rules[r, 4] >= 0 and gaps > rules[r, 4]:
+        soft += gaps - rules[r, 4]
+    if rules[r, 6] >= 0:
+        soft += late + max(0, second - rules[r, 6])
+    soft += short
+    return hard + max(0, soft - rem)
+
+
+@njit(cache=True)
+def _rules_hold(u, c, out, n, start, occ, skip, rules, D, H, tot, fp_ptr, fp_res, fp_off,
+                ures_ptr, ures, has_rules):
+    """Whether u's resources can still meet their rules once out[:n] leave and u is at c."""
+    any_rules = False
+    for k in range(ures_ptr[u], ures_ptr[u + 1]):
+        if has_rules[ures[k]]:
+            any_rules = True
+    if not any_rules:
+        return True
+    for j in range(n):
+        _put(occ, out[j], start[out[j]], -1, fp_ptr, fp_res, fp_off)
+    _put(occ, u, c, 1, fp_ptr, fp_res, fp_off)
+    ok = True
+    for k in range(ures_ptr[u], ures_ptr[u + 1]):
+        r = ures[k]
+        if has_rules[r] and _lower_cost(occ, skip, rules, r, D, H, tot) > 0:
+            ok = False
+            break
+    _put(occ, u, c, -1, fp_ptr, fp_res, fp_off)
+    for j in range(n):
+        _put(occ, out[j], start[out[j]], 1, fp_ptr, fp_res, fp_off)
+    return ok
+
+
+@njit(cache=True)
+def _undo(mark, logn, log_u, log_s, start, occ, fp_ptr, fp_res, fp_off, inchain):
+    for k in range(logn[0] - 1, mark - 1, -1):
+        w = log_u[k]
+        if start[w] >= 0:
+            _put(occ, w, start[w], -1, fp_ptr, fp_res, fp_off)
+        if log_s[k] >= 0:
+            _put(occ, w, log_s[k], 1, fp_ptr, fp_res, fp_off)
+        start[w] = log_s[k]
+        inchain[w] = False
+    logn[0] = mark
+
+
+@njit(cache=True)
+def _setup(L, u, max_level, start, occ, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs,
+           pr_ptr, pr_idx, H, brk, stamp, tagbox, dom_ptr, dom_cell, inchain, out, f_u,
+           f_cells, f_n, f_pos, skip, rules, D, tot, ures_ptr, ures, has_rules):
+    """Frame L places unit u: its starts ordered by units in the way (random ties)."""
+    lo, hi = dom_ptr[u], dom_ptr[u + 1]
+    score = np.empty(hi - lo)
+    for k in range(hi - lo):
+        c = dom_cell[lo + k]
+        tagbox[0] += 1
+        n = _conflicts(u, c, start, occ, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs,
+                       pr_ptr, pr_idx, H, brk, stamp, tagbox[0], out)
+        bad = n < 0 or (n > 0 and L >= max_level)
+        if not bad:
+            for j in range(n):
+                if inchain[out[j]]:       # placed earlier in this chain: leave it
+                    bad = True
+                    break
+        if not bad:
+            bad = not _rules_hold(u, c, out, n, start, occ, skip, rules, D, H, tot, fp_ptr,
+                                  fp_res, fp_off, ures_ptr, ures, has_rules)
+        score[k] = np.inf if bad else n + np.random.random()
+    order = np.argsort(score)
+    m = 0
+    for k in order:
+        if score[k] == np.inf:
+            break
+        f_cells[L, m] = dom_cell[lo + k]
+        m += 1
+    f_u[L] = u
+    f_n[L] = m
+    f_pos[L] = 0
+
+
+@njit(cache=True)
+def _place_chain(root, max_level, max_calls, start, occ, cap, fp_ptr, fp_res, fp_off, ru_ptr,
+                 ru, pairs, pr_ptr, pr_idx, H, brk, stamp, tagbox, dom_ptr, dom_cell, log_u,
+                 log_s, logn, inchain, out, f_u, f_cells, f_n, f_pos, f_mark, f_ej, f_nej,
+                 f_next, f_busy, skip, rules, D, tot, ures_ptr, ures, has_rules):
+    """Place ``root`` by ejection chains of depth ≤ max_level (FET's recursive swapping).
+
+    Depth-first with an explicit stack of frames: a frame tries its unit's starts in
+    order; a start pushes out the units in the way, and each of those gets a frame
+    of its own in turn. A frame out of starts fails, and its parent undoes its
+    current start and tries the next one. Every change is logged, so undoing is
+    replaying the log backwards. Returns whether ``root`` and every unit pushed out
+    on the way are placed.
+    """
+    calls = 1
+    L = 0
+    _setup(0, root, max_level, start, occ, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs,
+           pr_ptr, pr_idx, H, brk, stamp, tagbox, dom_ptr, dom_cell, inchain, out, f_u,
+           f_cells, f_n, f_pos, skip, rules, D, tot, ures_ptr, ures, has_rules)
+    f_busy[0] = False
+    while True:
+        if not f_busy[L]:                       # try the next start of frame L
+            if f_pos[L] >= f_n[L] or calls > max_calls:
+                if L == 0:
+                    return False
+                L -= 1                          # child failed: parent's start undone
+                _undo(f_mark[L], logn, log_u, log_s, start, occ, fp_ptr, fp_res, fp_off,
+                      inchain)
+                f_busy[L] = False
+                continue
+            u = f_u[L]
+            c = f_cells[L, f_pos[L]]
+            f_pos[L] += 1
+            tagbox[0] += 1
+            n = _conflicts(u, c, start, occ, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs,
+                           pr_ptr, pr_idx, H, brk, stamp, tagbox[0], out)
+            f_mark[L] = logn[0]
+            for j in range(n):
+                w = out[j]
+                f_ej[L, j] = w
+                log_u[logn[0]] = w
+                log_s[logn[0]] = start[w]
+                logn[0] += 1
+                _put(occ, w, start[w], -1, fp_ptr, fp_res, fp_off)
+                start[w] = -1
+            log_u[logn[0]] = u
+            log_s[logn[0]] = start[u]
+            logn[0] += 1
+            _put(occ, u, c, 1, fp_ptr, fp_res, fp_off)
+            start[u] = c
+            inchain[u] = True
+            f_nej[L] = n
+            f_next[L] = 0
+            f_busy[L] = True
+        if f_next[L] == f_nej[L]:               # frame L done
+            if L == 0:
+                return True
+            L -= 1
+            f_next[L] += 1
+            continue
+        w = f_ej[L, f_next[L]]
+        if start[w] >= 0:                       # already back in place
+            f_next[L] += 1
+            continue
+        calls += 1
+        _setup(L + 1, w, max_level, start, occ, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru,
+               pairs, pr_ptr, pr_idx, H, brk, stamp, tagbox, dom_ptr, dom_cell, inchain, out,
+               f_u, f_cells, f_n, f_pos, skip, rules, D, tot, ures_ptr, ures, has_rules)
+        L += 1
+        f_busy[L] = False
+
+
+@njit(cache=True)
+def swap_search(D, H, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ru_ptr, ru, ures_ptr, ures,
+                cap, skip, rules, pairs, pr_ptr, pr_idx, brk, order, start, max_steps,
+                max_level, max_calls, seed):
+    """FET's recursive swapping; returns the number of units left unplaced.
+
+    Units wait on a stack (the hardest on top). The top one is placed by
+    :func:`_place_chain` (ejection chains of bounded depth, undone when they fail);
+    when that fails it is placed anyway at the start with the fewest units in the
+    way, which go on the stack (a unit pushed out may not return to that start for
+    a few steps, FET's guard against cycling).
+    """
+    np.random.seed(seed)
+    U = dom_ptr.shape[0] - 1
+    R = cap.shape[0]
+    occ = np.zeros((R, D * H), np.int64)
+    for u in range(U):
+        if start[u] >= 0:
+            _put(occ, u, start[u], 1, fp_ptr, fp_res, fp_off)
+    stamp = np.zeros(U, np.int64)
+    tagbox = np.zeros(1, np.int64)
+    logn = np.zeros(1, np.int64)
+    tot = np.zeros(R, np.int64)
+    for k in range(fp_res.shape[0]):
+        tot[fp_res[k]] += 1
+    has_rules = np.zeros(R, np.bool_)
+    for r in range(R):
+        has_rules[r] = rules[r].max() >= 0
+    size = 64 * U * (max_level + 2)
+    log_u = np.empty(size, np.int64)
+    log_s = np.empty(size, np.int64)
+    inchain = np.zeros(U, np.bool_)
+    tabu = np.zeros((U, D * H), np.int64)
+    stack = np.empty(U + 1, np.int64)
+    top = 0
+    for k in range(order.shape[0] - 1, -1, -1):
+        if start[order[k]] < 0:
+            stack[top] = order[k]
+            top += 1
+    out = np.empty(U, np.int64)
+    levels = max_level + 2
+    f_u = np.empty(levels, np.int64)
+    f_cells = np.empty((levels, D * H), np.int64)
+    f_n = np.empty(levels, np.int64)
+    f_pos = np.empty(levels, np.int64)
+    f_mark = np.empty(levels, np.int64)
+    f_ej = np.empty((levels, U), np.int64)
+    f_nej = np.empty(levels, np.int64)
+    f_next = np.empty(levels, np.int64)
+    f_busy = np.zeros(levels, np.bool_)
+    best_left = top
+    best = start.copy()
+    step = 0
+    while top > 0 and step < max_steps:
+        step += 1
+        top -= 1
+        u = stack[top]
+        logn[0] = 0
+        ok = _place_chain(u, max_level, max_calls, start, occ, cap, fp_ptr, fp_res, fp_off,
+                          ru_ptr, ru, pairs, pr_ptr, pr_idx, H, brk, stamp, tagbox, dom_ptr,
+                          dom_cell, log_u, log_s, logn, inchain, out, f_u, f_cells, f_n,
+                          f_pos, f_mark, f_ej, f_nej, f_next, f_busy, skip, rules, D, tot,
+                          ures_ptr, ures, has_rules)
+        for k in range(logn[0]):
+            inchain[log_u[k]] = False
+        if not ok:
+            # place it anyway where fewest units are in the way; they wait on the stack
+            lo, hi = dom_ptr[u], dom_ptr[u + 1]
+            best_c = -1
+            best_s = np.inf
+            for k in range(lo, hi):
+                c = dom_cell[k]
+                if tabu[u, c] > step:
+                    continue
+                tagbox[0] += 1
+                n = _conflicts(u, c, start, occ, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru,
+                               pairs, pr_ptr, pr_idx, H, brk, stamp, tagbox[0], out)
+                if n < 0 or not _rules_hold(u, c, out, n, start, occ, skip, rules, D, H, tot,
+                                            fp_ptr, fp_res, fp_off, ures_ptr, ures, has_rules):
+                    continue
+                sc = n + np.random.random()
+                if sc < best_s:
+                    best_s, best_c = sc, c
+            if best_c < 0:
+                # nowhere to go: take two units sharing a resource out, then retry u
+                for _ in range(2 if ures_ptr[u + 1] > ures_ptr[u] else 0):
+                    k = ures_ptr[u] + np.random.randint(ures_ptr[u + 1] - ures_ptr[u])
+                    r = ures[k]
+                    w = ru[ru_ptr[r] + np.random.randint(ru_ptr[r + 1] - ru_ptr[r])]
+                    if start[w] < 0:
+                        continue
+                    _put(occ, w, start[w], -1, fp_ptr, fp_res, fp_off)
+                    tabu[w, start[w]] = step + 5 + np.random.randint(10)
+                    start[w] = -1
+                    stack[top] = w
+                    top += 1
+                stack[top] = u
+                top += 1
+                continue
+            tagbox[0] += 1
+            n = _conflicts(u, best_c, start, occ, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru,
+                           pairs, pr_ptr, pr_idx, H, brk, stamp, tagbox[0], out)
+            for j in range(n):
+                w = out[j]
+                _put(occ, w, start[w], -1, fp_ptr, fp_res, fp_off)
+                tabu[w, start[w]] = step + 5 + np.random.randint(10)
+                start[w] = -1
+                stack[top] = w
+                top += 1
+            _put(occ, u, best_c, 1, fp_ptr, fp_res, fp_off)
+            start[u] = best_c
+        if top < best_left:
+            best_left = top
+            best[:] = start
+    start[:] = best
+    return best_left
+
+
+@dataclass(frozen=True, slots=True)
+class SearchOutcome:
+    """What :func:`first_timetable` found.
+
+    ``solver``: a CP-SAT solver holding a timetable of the whole model, or ``None``;
+    ``starts``: activity index → (day, hour) for the units placed; ``left``: units
+    left unplaced; ``search_s`` / ``certify_s``: seconds in the search and in CP-SAT's
+    check.
+    """
+
+    solver: cp_model.CpSolver | None
+    starts: dict[int, tuple[int, int]]
+    left: int
+    search_s: float
+    certify_s: float
+
+
+def first_timetable(fm: object, problem: FetProblem, *, deadline: float, seed: int = 0
+                    ) -> SearchOutcome:
+    """Recursive swapping until every unit is placed or ``deadline`` (perf_counter),
+    then :func:`certify` when all are placed."""
+    t = time.perf_counter()
+    data = search_data(fm, problem)
+    U = len(data.dom_ptr) - 1
+    start = np.full(U, -1, np.int64)
+    order = np.argsort(-data.difficulty, kind="stable")
+    left, rounds = U, 0
+    while left and (rounds == 0 or time.perf_counter() < deadline):
+        left = int(swap_search(
+            data.n_days, data.n_hours, data.dom_ptr, data.dom_cell, data.fp_ptr, data.fp_res,
+            data.fp_off, data.ru_ptr, data.ru, data.ures_ptr, data.ures, data.cap, data.skip,
+            data.rules, data.pairs, data.pr_ptr, data.pr_idx, data.brk, order, start, CHUNK,
+            MAX_LEVEL, MAX_CALLS, seed + rounds))
+        rounds += 1
+    search_s = time.perf_counter() - t
+    H = data.n_hours
+    starts = {i: (int(start[u]) // H, int(start[u]) % H) for i, u in enumerate(data.unit_of)
+              if start[u] >= 0}
+    logger.info("recursive swapping: %d of %d units left, %.2f s", left, U, search_s)
+    solver = certify(fm, starts, deadline=max(deadline, time.perf_counter() + 1.0),
+                     seed=seed) if not left else None
+    return SearchOutcome(solver, starts, left, search_s, time.perf_counter() - t - search_s)
+
+
+def certify(fm: object, starts: dict[int, tuple[int, int]], *, deadline: float,
+            seed: int = 0, limit: float = 5.0) -> cp_model.CpSolver | None:
+    """CP-SAT on a copy of ``fm``'s model with every activity's start fixed.
+
+    What is left to CP-SAT are rooms and auxiliary literals, so it answers quickly;
+    a solution is a timetable of the whole model (every 100 % rule), ``None`` when
+    the starts admit none (or no answer within ``limit`` seconds).
+    """
+    m = fm.m.Clone()
+    proto = m.Proto()
+    for i, cell in starts.items():
+        proto.variables[fm.x[i][cell].Index()].domain[0] = 1      # [0, 1] → [1, 1]
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, min(deadline - time.perf_counter(), limit))
+    solver.parameters.num_workers = 2
+    solver.parameters.stop_after_first_solution = True
+    solver.parameters.random_seed = seed
+    code = solver.Solve(m)
+    logger.info("certify fixed starts: %s", solver.StatusName(code))
+    return solver if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None

@@ -1,0 +1,96 @@
+"""Recursive swapping: its timetables pass the FET checker once CP-SAT certifies them."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from jianfu.models.fet_check import score_fet
+from jianfu.solver.fet_model import FetModel, solve_fet_problem
+from jianfu.solver.fet_search import _lower_cost, _room_families, certify, first_timetable
+from jianfu.solver.result import Status
+from test_fet_model import ACTS, BINDS, DATA, con, mini
+
+
+def searched(p):
+    fm = FetModel(p)
+    fm.build()
+    return fm, first_timetable(fm, p, deadline=time.perf_counter() + 10)
+
+
+@pytest.mark.parametrize("kind,cs,ok", BINDS, ids=[b[0] for b in BINDS])
+def test_search_places_everything_and_the_model_accepts_it(kind: str, cs: list, ok) -> None:
+    p = mini(*cs)
+    fm, found = searched(p)
+    assert found.left == 0 and found.solver is not None, kind
+    r = fm.solution(found.solver)
+    assert score_fet(p, r).compliant
+    assert all((r.placements[a.id].day, r.placements[a.id].hour) == found.starts[i]
+               for i, a in enumerate(p.activities))          # CP-SAT kept the search's starts
+
+
+def test_tight_week_is_packed_by_swapping() -> None:
+    # one teacher, one class, 3 days × 2 hours, six one-hour lessons: the week is full;
+    # two subjects three times each on different days
+    acts = tuple((1, (0,), (0,), s) for s in (0, 0, 0, 1, 1, 1))
+    p = mini(con("MinDaysBetweenActivities", activities=(1, 2, 3), min_days=1,
+                 consecutive=False),
+             con("MinDaysBetweenActivities", activities=(4, 5, 6), min_days=1,
+                 consecutive=False), acts=acts, days=3, hours=2)
+    fm, found = searched(p)
+    assert found.left == 0 and found.solver is not None
+    assert score_fet(p, fm.solution(found.solver)).compliant
+    assert len({found.starts[i] for i in range(6)}) == 6
+
+
+def test_certify_refuses_starts_that_break_a_rule() -> None:
+    p = mini()
+    fm = FetModel(p)
+    fm.build()
+    clash = {0: (0, 0), 1: (0, 0), 2: (1, 0)}        # activities 1 and 2 share teacher T0
+    assert certify(fm, clash, deadline=time.perf_counter() + 5) is None
+    fine = {0: (0, 0), 1: (0, 1), 2: (1, 0)}
+    assert certify(fm, fine, deadline=time.perf_counter() + 5) is not None
+
+
+def test_lower_cost_counts_what_cannot_be_mended() -> None:
+    D, H = 1, 4
+    skip = np.zeros((1, D * H), np.bool_)
+    rules = np.full((1, 7), -1, np.int64)
+    rules[0, 4] = 0                               # no gaps in the week
+    occ = np.array([[1, 0, 1, 0]], np.int64)      # a gap at hour 1
+    assert _lower_cost(occ, skip, rules, 0, D, H, np.array([2])) == 1    # nothing left
+    assert _lower_cost(occ, skip, rules, 0, D, H, np.array([3])) == 0    # one may fill it
+    rules[0, 0] = 1                               # at most one hour a day: grows only
+    assert _lower_cost(occ, skip, rules, 0, D, H, np.array([9])) == 1
+
+
+def test_room_families_are_the_unions_of_overlapping_sets() -> None:
+    doms = [(0, 1), (1, 2), (3,), (None, 4), (0, 1)]
+    fam = dict(_room_families(doms, pooled=set()))
+    assert fam == {frozenset({0, 1}): [0, 4], frozenset({1, 2}): [1],
+                   frozenset({0, 1, 2}): [0, 1, 4], frozenset({3}): [2]}
+
+
+def test_solve_with_and_without_search_agree_on_compliance() -> None:
+    from jianfu.instances.fet import read_fet
+
+    p = read_fet(DATA / "small.fet")
+    for search in (True, False):
+        r = solve_fet_problem(p, time_limit=10, workers=1, search=search)
+        assert r.status in (Status.OPTIMAL, Status.FEASIBLE)
+        s = score_fet(p, r.solution)
+        assert s.compliant and s.soft == pytest.approx(r.objective)
+        assert r.time_to_first is not None and r.time_to_first <= r.runtime
+
+
+def test_search_reports_units_left_when_nothing_fits() -> None:
+    # teacher T0 has one free hour for two lessons: the search cannot place both
+    p = mini(con("TeacherNotAvailableTimes", teacher=0,
+                 slots=tuple((d, h) for d in range(3) for h in range(4) if (d, h) != (0, 0))),
+             acts=ACTS[:2] + ((1, (1,), (1,), 1),))
+    fm = FetModel(p)
+    fm.build()
+    found = first_timetable(fm, p, deadline=time.perf_counter() + 0.5)
+    assert found.left >= 1 and found.solver is None

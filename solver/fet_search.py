@@ -148,7 +148,7 @@ def search_data(fm: object, problem: FetProblem) -> SearchData:
         _occupy(fp, unit_of, acts, ids, r)
 
     _resource_rules(p, res_rules, teacher_res, sub_res)
-    pairs = _pairs(p, fm, unit_of)
+    pairs = _pairs(p, unit_of)
 
     def csr(lists: list[list]) -> tuple[np.ndarray, np.ndarray]:
         ptr = np.zeros(len(lists) + 1, np.int64)
@@ -254,7 +254,7 @@ def _resource_rules(p: FetProblem, rules: list[list[int]], teacher_res: dict[int
                 rules[r][k] = bound if old == NONE else min(old, bound)
 
 
-def _pairs(p: FetProblem, fm: object, unit_of: np.ndarray) -> list[tuple[int, ...]]:
+def _pairs(p: FetProblem, unit_of: np.ndarray) -> list[tuple[int, ...]]:
     out: list[tuple[int, ...]] = []
     acts = p.activities
     for c in p.of_kind("MinDaysBetweenActivities"):

@@ -49,8 +49,10 @@ NONE = -1
 MIN_DAYS, ADJACENT_IF_SAME_DAY, CONSECUTIVE = 0, 1, 2
 #: Ejection chains: deepest level and frames per attempt (FET uses 14 and 2 n).
 MAX_LEVEL, MAX_CALLS = 14, 100
-#: Steps per kernel call between clock checks.
-CHUNK = 2000
+#: Footprint offsets carry the room option they belong to: offset + OPT × (option + 1).
+OPT = 1 << 16
+#: Steps per episode per unit, and of the first, speed-measuring episode.
+EPISODE, PROBE = 4, 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +63,11 @@ class SearchData:
     n_hours: int
     unit_of: np.ndarray          # activity index → unit
     dom_ptr: np.ndarray          # unit → slice of dom_cell
-    dom_cell: np.ndarray         # allowed starts (cell = day × H + hour)
+    dom_cell: np.ndarray         # allowed codes: cell (day × H + hour) + D × H × room option
     fp_ptr: np.ndarray           # unit → slice of fp_res / fp_off
     fp_res: np.ndarray           # resources the unit occupies ...
-    fp_off: np.ndarray           # ... at start + offset
+    fp_off: np.ndarray           # ... at start + offset % OPT, for room option
+                                 #   offset // OPT − 1 (−1: whatever the option)
     ures_ptr: np.ndarray         # unit → slice of ures (distinct resources)
     ures: np.ndarray
     cap: np.ndarray              # [resource, cell] capacity
@@ -105,7 +108,7 @@ def search_data(fm: object, problem: FetProblem) -> SearchData:
     brk = np.zeros(D * H, np.bool_)
     for d, h in fm.breaks:
         brk[d * H + h] = True
-    fp: list[list[tuple[int, int]]] = [[] for _ in range(U)]
+    fp: list[list[tuple[int, int, int]]] = [[] for _ in range(U)]
 
     def new_resource(cap: np.ndarray, na: set) -> int:
         skip = brk.copy()
@@ -139,7 +142,36 @@ def search_data(fm: object, problem: FetProblem) -> SearchData:
     for c in p.of_kind("RoomNotAvailableTimes"):
         if c.hard:
             room_na[c.get("room")].update(c.get("slots"))
-    for rooms, ids in _room_families(fm.room_dom, pooled):
+    # a unit with one activity choosing among a few rooms chooses its room with its
+    # start (the room is part of the placement, as in FET); other room choices count
+    # as capacities of room sets
+    room_res: dict[int, int] = {}
+
+    def room_resource(room: int) -> int:
+        if room not in room_res:
+            cap = np.ones(D * H, np.int64)
+            for d, h in room_na.get(room, ()):
+                cap[d * H + h] = 0
+            room_res[room] = new_resource(cap, set())
+        return room_res[room]
+
+    n_opts = [1] * U
+    chosen: set[int] = set()
+    for u, ms in enumerate(members):
+        multi = [i for i in ms if i not in pooled and len(fm.room_dom[i]) > 1
+                 and None not in fm.room_dom[i]]
+        if len(multi) == 1:
+            i = multi[0]
+            n_opts[u] = len(fm.room_dom[i])
+            chosen.add(i)
+            for j, room in enumerate(fm.room_dom[i]):
+                r = room_resource(room)
+                fp[u].extend((r, k, j) for k in range(acts[i].duration))
+    for i, dom in enumerate(fm.room_dom):
+        if len(dom) == 1 and dom[0] is not None and i not in pooled:
+            _occupy(fp, unit_of, acts, [i], room_resource(dom[0]))
+    left = [dom if i not in chosen and len(dom) > 1 else () for i, dom in enumerate(fm.room_dom)]
+    for rooms, ids in _room_families(left, pooled):
         cap = np.full(D * H, len(rooms), np.int64)
         for room in rooms:
             for d, h in room_na.get(room, ()):
@@ -155,13 +187,14 @@ def search_data(fm: object, problem: FetProblem) -> SearchData:
         ptr[1:] = np.cumsum([len(x) for x in lists])
         return ptr, np.array([y for x in lists for y in x], np.int64)
 
-    dom_ptr, dom_cell = csr(doms)
-    fp_ptr, fp_flat = csr([[r * (H + 1) + o for r, o in f] for f in fp])
-    fp_res, fp_off = fp_flat // (H + 1), fp_flat % (H + 1)
-    ures_ptr, ures = csr([sorted({r for r, _ in f}) for f in fp])
+    codes = [[c + D * H * j for j in range(n_opts[u]) for c in doms[u]] for u in range(U)]
+    dom_ptr, dom_cell = csr(codes)
+    fp_ptr, fp_res = csr([[r for r, _, _ in f] for f in fp])
+    fp_off = np.array([o + OPT * (j + 1) for f in fp for _, o, j in f], np.int64)
+    ures_ptr, ures = csr([sorted({r for r, _, _ in f}) for f in fp])
     users: dict[int, set[int]] = defaultdict(set)
     for u, f in enumerate(fp):
-        for r, _ in f:
+        for r, _, _ in f:
             users[r].add(u)
     by_unit: list[list[int]] = [[] for _ in range(U)]
     for k, (a, b, *_rest) in enumerate(pairs):
@@ -170,7 +203,7 @@ def search_data(fm: object, problem: FetProblem) -> SearchData:
             by_unit[b].append(k)
     pr_ptr, pr_idx = csr(by_unit)
     ru_ptr, ru = csr([sorted(users[r]) for r in range(len(res_cap))])
-    difficulty = np.array([len(fp[u]) / max(1, len(doms[u])) for u in range(U)])
+    difficulty = np.array([len(fp[u]) / n_opts[u] / max(1, len(doms[u])) for u in range(U)])
     return SearchData(
         D, H, unit_of, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ures_ptr, ures,
         np.array(res_cap, np.int64).reshape(len(res_cap), D * H),
@@ -180,11 +213,11 @@ def search_data(fm: object, problem: FetProblem) -> SearchData:
         ru_ptr, ru, difficulty)
 
 
-def _occupy(fp: list[list[tuple[int, int]]], unit_of: np.ndarray, acts: tuple,
+def _occupy(fp: list[list[tuple[int, int, int]]], unit_of: np.ndarray, acts: tuple,
             ids: list[int], r: int) -> None:
     for i in ids:
         for k in range(acts[i].duration):
-            fp[unit_of[i]].append((r, k))
+            fp[unit_of[i]].append((r, k, -1))
 
 
 def _room_families(room_dom: list[tuple], pooled: set[int], most: int = 0
@@ -295,19 +328,28 @@ def _pair_pen(kind, k, ca, cb, da, db, H, brk):
 
 
 @njit(cache=True)
-def _put(occ, u, cell, sign, fp_ptr, fp_res, fp_off):
+def _put(occ, u, code, sign, fp_ptr, fp_res, fp_off):
+    """Add (sign 1) or take away (−1) unit u placed by ``code`` (cell + D × H × room option)."""
+    DH = occ.shape[1]
+    cell, opt = code % DH, code // DH
     for k in range(fp_ptr[u], fp_ptr[u + 1]):
-        occ[fp_res[k], cell + fp_off[k]] += sign
+        o = fp_off[k] // OPT - 1
+        if o < 0 or o == opt:
+            occ[fp_res[k], cell + fp_off[k] % OPT] += sign
 
 
 @njit(cache=True)
 def _conflicts(u, c, start, occ, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs, pr_ptr,
                pr_idx, H, brk, stamp, tag, out):
-    """Units that must leave for u to start at c, into ``out``; −1 if c is impossible."""
+    """Units that must leave for u to be placed by code c, into ``out``; −1 if c is impossible."""
+    DH = occ.shape[1]
     n = 0
     for k in range(fp_ptr[u], fp_ptr[u + 1]):
+        o = fp_off[k] // OPT - 1
+        if o >= 0 and o != c // DH:
+            continue
         r = fp_res[k]
-        cell = c + fp_off[k]
+        cell = c % DH + fp_off[k] % OPT
         if cap[r, cell] == 0:
             return -1
         if occ[r, cell] < cap[r, cell]:
@@ -320,7 +362,10 @@ def _conflicts(u, c, start, occ, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs,
             if w == u or start[w] < 0:
                 continue
             for kk in range(fp_ptr[w], fp_ptr[w + 1]):
-                if fp_res[kk] == r and start[w] + fp_off[kk] == cell:
+                oo = fp_off[kk] // OPT - 1
+                if oo >= 0 and oo != start[w] // DH:
+                    continue
+                if fp_res[kk] == r and start[w] % DH + fp_off[kk] % OPT == cell:
                     if stamp[w] == tag:      # already leaving: nothing more needed
                         pick = -2
                     else:
@@ -340,8 +385,8 @@ def _conflicts(u, c, start, occ, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs,
         w = b if a == u else a
         if w == u or start[w] < 0 or stamp[w] == tag:
             continue
-        ca = c if a == u else start[a]
-        cb = c if b == u else start[b]
+        ca = (c if a == u else start[a]) % DH
+        cb = (c if b == u else start[b]) % DH
         if _pair_pen(pairs[q, 4], pairs[q, 5], ca, cb, pairs[q, 2], pairs[q, 3], H, brk) > 0:
             stamp[w] = tag
             out[n] = w
@@ -567,9 +612,12 @@ def _place_chain(root, max_level, max_calls, start, occ, cap, fp_ptr, fp_res, fp
 
 @njit(cache=True)
 def swap_search(D, H, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ru_ptr, ru, ures_ptr, ures,
-                cap, skip, rules, pairs, pr_ptr, pr_idx, brk, order, start, max_steps,
-                max_level, max_calls, seed):
-    """FET's recursive swapping; returns the number of units left unplaced.
+                cap, skip, rules, pairs, pr_ptr, pr_idx, brk, order, start, best, best_left,
+                max_steps, max_level, max_calls, seed):
+    """FET's recursive swapping for ``max_steps`` steps from ``start`` (kept up to date).
+
+    Returns the fewest units left unplaced so far: ``best_left`` on entry or a state
+    of this call with fewer, then copied into ``best``.
 
     Units wait on a stack (the hardest on top). The top one is placed by
     :func:`_place_chain` (ejection chains of bounded depth, undone when they fail);
@@ -589,7 +637,8 @@ def swap_search(D, H, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ru_ptr, ru, ure
     logn = np.zeros(1, np.int64)
     tot = np.zeros(R, np.int64)
     for k in range(fp_res.shape[0]):
-        tot[fp_res[k]] += 1
+        if fp_off[k] < OPT:              # room options aside: hours the resource will hold
+            tot[fp_res[k]] += 1
     has_rules = np.zeros(R, np.bool_)
     for r in range(R):
         has_rules[r] = rules[r].max() >= 0
@@ -597,7 +646,7 @@ def swap_search(D, H, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ru_ptr, ru, ure
     log_u = np.empty(size, np.int64)
     log_s = np.empty(size, np.int64)
     inchain = np.zeros(U, np.bool_)
-    tabu = np.zeros((U, D * H), np.int64)
+    tabu = np.zeros((U, dom_cell.max() + 1), np.int64)
     stack = np.empty(U + 1, np.int64)
     top = 0
     for k in range(order.shape[0] - 1, -1, -1):
@@ -607,7 +656,7 @@ def swap_search(D, H, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ru_ptr, ru, ure
     out = np.empty(U, np.int64)
     levels = max_level + 2
     f_u = np.empty(levels, np.int64)
-    f_cells = np.empty((levels, D * H), np.int64)
+    f_cells = np.empty((levels, np.diff(dom_ptr).max()), np.int64)
     f_n = np.empty(levels, np.int64)
     f_pos = np.empty(levels, np.int64)
     f_mark = np.empty(levels, np.int64)
@@ -615,8 +664,6 @@ def swap_search(D, H, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ru_ptr, ru, ure
     f_nej = np.empty(levels, np.int64)
     f_next = np.empty(levels, np.int64)
     f_busy = np.zeros(levels, np.bool_)
-    best_left = top
-    best = start.copy()
     step = 0
     while top > 0 and step < max_steps:
         step += 1
@@ -679,7 +726,6 @@ def swap_search(D, H, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ru_ptr, ru, ure
         if top < best_left:
             best_left = top
             best[:] = start
-    start[:] = best
     return best_left
 
 
@@ -708,18 +754,40 @@ def first_timetable(fm: object, problem: FetProblem, *, deadline: float, seed: i
     data = search_data(fm, problem)
     U = len(data.dom_ptr) - 1
     start = np.full(U, -1, np.int64)
+    best = start.copy()            # best state of the current attempt ...
+    best_all = start.copy()        # ... and of all attempts
     order = np.argsort(-data.difficulty, kind="stable")
-    left, rounds = U, 0
-    while left and (rounds == 0 or time.perf_counter() < deadline):
+    left = left_all = U + 1
+    rounds, rate = 0, 0.0
+    while left_all and (rounds == 0 or time.perf_counter() < deadline):
+        # episodes of EPISODE × units steps, each from the attempt's best state; an
+        # episode that gains nothing ends the attempt and the next starts afresh
+        # (measured: better than carrying on, and than starting again from the best)
+        steps = EPISODE * U if rate else PROBE
+        if rate:
+            steps = max(PROBE, min(steps, int((deadline - time.perf_counter()) * rate)))
+        t1 = time.perf_counter()
+        before = left
         left = int(swap_search(
             data.n_days, data.n_hours, data.dom_ptr, data.dom_cell, data.fp_ptr, data.fp_res,
             data.fp_off, data.ru_ptr, data.ru, data.ures_ptr, data.ures, data.cap, data.skip,
-            data.rules, data.pairs, data.pr_ptr, data.pr_idx, data.brk, order, start, CHUNK,
-            MAX_LEVEL, MAX_CALLS, seed + rounds))
+            data.rules, data.pairs, data.pr_ptr, data.pr_idx, data.brk, order, start, best,
+            left, steps, MAX_LEVEL, MAX_CALLS, seed + rounds))
+        rate = steps / max(time.perf_counter() - t1, 1e-6)
         rounds += 1
+        if left < left_all:
+            left_all = left
+            best_all[:] = best
+        if left < before:
+            start[:] = best
+        else:
+            start[:] = -1
+            left = U + 1
+    start, left = best_all, left_all
     search_s = time.perf_counter() - t
     H = data.n_hours
-    starts = {i: (int(start[u]) // H, int(start[u]) % H) for i, u in enumerate(data.unit_of)
+    DH = data.n_days * H
+    starts = {i: (int(start[u]) % DH // H, int(start[u]) % H) for i, u in enumerate(data.unit_of)
               if start[u] >= 0}
     logger.info("recursive swapping: %d of %d units left, %.2f s", left, U, search_s)
     solver = certify(fm, starts, deadline=max(deadline, time.perf_counter() + 1.0),

@@ -12,9 +12,10 @@ FET engine starts with them (:func:`first_timetable`), numba-compiled:
   unary rule (breaks, not-available times, preferred starting times / time slots)
   holds by construction;
 * *resources* with a capacity per hour, never exceeded: teachers and subgroups (1);
-  a pool of interchangeable rooms (its size); for activities that must use one of
-  a few rooms, each such room set and the union of overlapping ones (rooms free at
-  that hour) — necessary for rooms to be handed out, not sufficient;
+  a pool of interchangeable rooms (its size); every room (1, 0 where it is not
+  available). An activity that must use one of a few rooms picks its room with
+  its start (a placement is a start and a room, as in FET); room choices the
+  search cannot make that way count as capacities of room sets (necessary only);
 * 100 % pair rules, never broken: MinDaysBetweenActivities, consecutive-if-same-day
   (at any weight, as FET enforces it) and TwoActivitiesConsecutive;
 * 100 % per-resource rules — max hours daily, max days per week, min hours daily,
@@ -22,6 +23,12 @@ FET engine starts with them (:func:`first_timetable`), numba-compiled:
   bound on their final violation (:func:`_lower_cost`) that must stay 0: what only
   grows as lessons are added counts in full, what the lessons still to place could
   mend counts beyond their number.
+
+The search runs in episodes of 4 × units steps, each from the best state of the
+current attempt; an episode that gains nothing ends the attempt and the next one
+starts from an empty timetable with a new seed (measured on the development files:
+better than carrying on from where an episode ended, and than always going back
+to the best state).
 
 The search's answer is then given to CP-SAT as fixed starts on a copy of the whole
 model (:func:`certify`): CP-SAT picks the rooms and checks every rule, so a

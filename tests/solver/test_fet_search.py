@@ -94,3 +94,22 @@ def test_search_reports_units_left_when_nothing_fits() -> None:
     fm.build()
     found = first_timetable(fm, p, deadline=time.perf_counter() + 0.5)
     assert found.left >= 1 and found.solver is None
+
+
+def test_rooms_are_chosen_with_the_start() -> None:
+    # two hours, rooms 0 and 1 (room 1 closed in hour 1, so they are no pool): three
+    # one-hour lessons of different classes that must use one of them fit only as two
+    # in hour 0 (rooms 0 and 1) and one in hour 1 (room 0); a fourth cannot fit
+    acts = ((1, (), (0,), 0), (1, (), (1,), 0), (1, (0,), (), 0))
+    rules = (con("SubjectPreferredRooms", subject=0, rooms=(0, 1)),
+             con("RoomNotAvailableTimes", room=1, slots=((0, 1),)))
+    p = mini(*rules, acts=acts, days=1, hours=2, rooms=2)
+    fm, found = searched(p)
+    assert not fm.pools and found.left == 0 and found.solver is not None
+    sol = fm.solution(found.solver)
+    assert score_fet(p, sol).compliant
+    assert sorted((pl.hour, pl.room) for pl in sol.placements.values()) == [(0, 0), (0, 1), (1, 0)]
+    four = mini(*rules, acts=acts + ((1, (1,), (), 0),), days=1, hours=2, rooms=2)
+    fm = FetModel(four)
+    fm.build()
+    assert first_timetable(fm, four, deadline=time.perf_counter() + 0.3).left == 1

@@ -51,6 +51,8 @@ SCALE = 10_000
 VIOLATION_LS = 1
 #: Share of the time limit the recursive-swapping search may use before CP-SAT.
 SEARCH_SHARE = 0.5
+#: Seconds (at most this share of the limit) CP-SAT alone gets before the search.
+PROBE_S, PROBE_SHARE = 2.0, 0.05
 
 _STATUS = {cp_model.OPTIMAL: Status.OPTIMAL, cp_model.FEASIBLE: Status.FEASIBLE,
            cp_model.INFEASIBLE: Status.INFEASIBLE, cp_model.UNKNOWN: Status.UNKNOWN}
@@ -796,7 +798,8 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
         (:func:`jianfu.solver.fet_days.solve_by_days`) instead of on the full model;
         the result is then ``FEASIBLE`` (not optimised further).
     search
-        First look for a timetable by FET's recursive swapping
+        After a short CP-SAT probe (``PROBE_S`` seconds, at most ``PROBE_SHARE`` of
+        the limit) that finds nothing, look for a timetable by FET's recursive swapping
         (:func:`jianfu.solver.fet_search.first_timetable`, at most
         ``SEARCH_SHARE`` of the time limit) and have CP-SAT certify it against the
         whole model; CP-SAT then starts from it (a complete hint) and optimises the
@@ -827,10 +830,14 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
                          runtime, runtime, build_time, terms, Statistics(), problem.unsupported)
     found = None
     if search and problem.activities:
-        from .fet_search import first_timetable
+        from .fet_search import SearchOutcome, first_timetable
 
-        found = first_timetable(model, problem, deadline=t0 + SEARCH_SHARE * time_limit,
-                                seed=seed)
+        # a short CP-SAT probe first: where tree search is quick (hours with slack,
+        # Brazil 0.8 s) it is surer than the randomised search; elsewhere little is lost
+        probe = _probe(model, min(PROBE_S, PROBE_SHARE * time_limit), workers, seed)
+        found = SearchOutcome(probe, {}, 0, 0.0, time.perf_counter() - t0 - build_time) \
+            if probe is not None else \
+            first_timetable(model, problem, deadline=t0 + SEARCH_SHARE * time_limit, seed=seed)
         _hint(model, found)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, time_limit - (time.perf_counter() - t0))
@@ -876,6 +883,17 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
         (f"{time_limit:g}秒内未找到课表 no timetable found within {time_limit:g}s",)
     return FetResult(status, None, runtime=runtime, build_time=build_time, statistics=stats,
                      left_out=problem.unsupported, explanation=why)
+
+
+def _probe(model: FetModel, limit: float, workers: int, seed: int) -> cp_model.CpSolver | None:
+    """CP-SAT on the whole model for ``limit`` seconds, stopping at its first timetable."""
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, limit)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    solver.parameters.stop_after_first_solution = True
+    code = solver.Solve(model.m)
+    return solver if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
 
 
 def _hint(model: FetModel, found: object) -> None:

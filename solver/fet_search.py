@@ -4,8 +4,9 @@ FET itself is a heuristic: it places activities one at a time, hardest first, an
 when one does not fit it pushes out what is in the way and places those in turn
 (ejection chains, "recursive swapping"). On files where every class and teacher is
 busy nearly every hour CP-SAT's tree search can need many seconds for a first
-timetable (Namibia/MAPS: 10 s) while ejection chains need well under one. So the
-FET engine starts with them (:func:`first_timetable`), numba-compiled:
+timetable (Namibia/MAPS: 10 s) while ejection chains need well under one. So when
+a short CP-SAT probe finds nothing, the FET engine turns to them
+(:func:`first_timetable`), numba-compiled:
 
 * *units*: activities that must start together (100 % ActivitiesSameStartingTime)
   move as one; a unit starts only where its CP-SAT literals exist, so every hard

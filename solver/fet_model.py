@@ -830,11 +830,11 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
                          runtime, runtime, build_time, terms, Statistics(), problem.unsupported)
     found = None
     if search and problem.activities:
-        from .fet_search import SearchOutcome, first_timetable
+        from .fet_search import SearchOutcome, first_solution, first_timetable
 
         # a short CP-SAT probe first: where tree search is quick (hours with slack,
         # Brazil 0.8 s) it is surer than the randomised search; elsewhere little is lost
-        probe = _probe(model, min(PROBE_S, PROBE_SHARE * time_limit), workers, seed)
+        probe = first_solution(model.m, min(PROBE_S, PROBE_SHARE * time_limit), workers, seed)
         found = SearchOutcome(probe, {}, 0, 0.0, time.perf_counter() - t0 - build_time) \
             if probe is not None else \
             first_timetable(model, problem, deadline=t0 + SEARCH_SHARE * time_limit, seed=seed)
@@ -883,17 +883,6 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
         (f"{time_limit:g}秒内未找到课表 no timetable found within {time_limit:g}s",)
     return FetResult(status, None, runtime=runtime, build_time=build_time, statistics=stats,
                      left_out=problem.unsupported, explanation=why)
-
-
-def _probe(model: FetModel, limit: float, workers: int, seed: int) -> cp_model.CpSolver | None:
-    """CP-SAT on the whole model for ``limit`` seconds, stopping at its first timetable."""
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, limit)
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    solver.parameters.stop_after_first_solution = True
-    code = solver.Solve(model.m)
-    return solver if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
 
 
 def _hint(model: FetModel, found: object) -> None:

@@ -815,11 +815,18 @@ def certify(fm: object, starts: dict[int, tuple[int, int]], *, deadline: float,
     proto = m.Proto()
     for i, cell in starts.items():
         proto.variables[fm.x[i][cell].Index()].domain[0] = 1      # [0, 1] → [1, 1]
+    solver = first_solution(m, min(deadline - time.perf_counter(), limit), 2, seed)
+    logger.info("certify fixed starts: %s", "found" if solver else "none")
+    return solver
+
+
+def first_solution(m: cp_model.CpModel, limit: float, workers: int, seed: int
+                   ) -> cp_model.CpSolver | None:
+    """CP-SAT on ``m`` for at most ``limit`` seconds, stopping at its first solution."""
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, min(deadline - time.perf_counter(), limit))
-    solver.parameters.num_workers = 2
-    solver.parameters.stop_after_first_solution = True
+    solver.parameters.max_time_in_seconds = max(0.1, limit)
+    solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
+    solver.parameters.stop_after_first_solution = True
     code = solver.Solve(m)
-    logger.info("certify fixed starts: %s", solver.StatusName(code))
     return solver if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None

@@ -13,7 +13,7 @@ their half-days off (some teacher unavailability); its placeholder 走教 school
 are dropped (they name schools outside the district).
 
 Feasible by construction: every school passes the generator's slack check, and an
-itinerant teacher is kept only when :func:`jianfu.solver.district.assign_itinerant`
+itinerant teacher is kept only when :func:`jianfu.models.itinerant.assign_itinerant`
 can share out their half-days with room (each school gets slots for its lessons at
 most 70 % full); otherwise the merge is undone.
 """
@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..models.errors import InputError
+from ..models.itinerant import assign_itinerant  # the half-day check of the district run
 from ..models.policy import NATIONAL, Policy
 from ..models.school import School, Teacher
 from .curriculum import PE
@@ -184,8 +185,6 @@ def generate_district(n_schools: int, seed: int, policy: Policy | None = None,
     """
     if isinstance(n_schools, bool) or not isinstance(n_schools, int) or n_schools < 1:
         raise InputError("schools", n_schools, "a whole number ≥ 1")
-    from ..solver.district import assign_itinerant   # the half-day check of the run itself
-
     policy = policy or NATIONAL
     rng = random.Random(f"jianfu-district:{n_schools}:{seed}")
     used: set[str] = set()

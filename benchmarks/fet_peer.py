@@ -6,10 +6,13 @@ For each file, one ``fet-cl`` process and one jianfu process (this script run wi
 * ``fet_s`` / ``jf_s``: seconds to the first timetable satisfying every 100 %
   constraint (FET: wall time of ``fet-cl``, which stops at its first timetable;
   jianfu: from before the import to CP-SAT's first solution, import included);
+* ``jf_by``: which of jianfu's two first-timetable methods got there first (CP-SAT
+  or recursive swapping);
 * ``ratio`` = ``jf_s / fet_s``;
 * ``fet_soft`` / ``jf_soft``: soft penalty of each tool's timetable, both scored by
   jianfu's checker (:func:`jianfu.models.fet_check.score_fet`; jianfu's after its
   full time limit), and ``*_hard``: hard violations the checker finds (must be 0);
+  ``jf_bound``: CP-SAT's proven lower bound on jianfu's soft penalty;
 * ``locked``: FET's verdict on jianfu's timetable: ``fet-cl`` run on jianfu's
   exported locked file (every activity locked at jianfu's slot and room).
   "accepted": FET placed it as is; "killed": fet-cl was still trying after its
@@ -50,7 +53,7 @@ DEVELOPMENT_SET = (
     "Romania/Pedagogic-High-School-Tg-Mures/2006-2007.fet",
 )
 COLUMNS = ("file", "activities", "fet_status", "fet_s", "fet_hard", "fet_soft", "jf_status",
-           "jf_s", "jf_hard", "jf_soft", "ratio", "locked")
+           "jf_s", "jf_by", "jf_hard", "jf_soft", "jf_bound", "ratio", "locked")
 
 
 def _find(rel: str) -> Path | None:
@@ -106,8 +109,9 @@ def run_jianfu_one(path: Path, limit: float, workers: int, locked: Path) -> dict
     if result.solution is not None:
         score = score_fet(problem, result.solution)
         write_locked_fet(problem, result.solution, locked, source=path)
-        row.update(jf_s=result.time_to_first, jf_hard=score.hard, jf_soft=score.soft,
-                   jf_objective=result.objective, locked_file=str(locked))
+        row.update(jf_s=result.time_to_first, jf_by=result.first_by, jf_hard=score.hard,
+                   jf_soft=score.soft, jf_bound=result.bound, jf_objective=result.objective,
+                   locked_file=str(locked))
     return row
 
 

@@ -49,9 +49,12 @@ Cell = tuple[int, int]
 SCALE = 10_000
 #: CP-SAT workers given to violation local search when there are two or more.
 VIOLATION_LS = 1
+#: Which method found the first timetable (:attr:`FetResult.first_by`).
+BY_SEARCH, BY_CP_SAT = "recursive swapping", "CP-SAT"
 #: Share of the time limit the recursive-swapping search may use before CP-SAT.
 SEARCH_SHARE = 0.5
-#: Seconds (at most this share of the limit) CP-SAT alone gets before the search.
+#: With one worker: seconds (at most this share of the limit) CP-SAT alone gets
+#: before the search.
 PROBE_S, PROBE_SHARE = 2.0, 0.05
 
 _STATUS = {cp_model.OPTIMAL: Status.OPTIMAL, cp_model.FEASIBLE: Status.FEASIBLE,
@@ -65,8 +68,9 @@ class FetResult:
     ``objective``/``bound`` in weighted penalty units (Σ amount × weight% / 100);
     ``terms`` the soft penalty per constraint kind read from the solver's values;
     ``time_to_first`` seconds from the start of the call (import excluded) to the
-    first timetable satisfying every 100 % constraint; ``left_out`` the unsupported
-    constraint kinds and counts that were ignored.
+    first timetable satisfying every 100 % constraint and ``first_by`` the method that
+    found it (CP-SAT or recursive swapping); ``left_out`` the unsupported constraint
+    kinds and counts that were ignored.
     """
 
     status: Status
@@ -80,6 +84,7 @@ class FetResult:
     statistics: Statistics = field(default_factory=Statistics)
     left_out: tuple[tuple[str, int], ...] = ()
     explanation: tuple[str, ...] = ()
+    first_by: str = ""
 
     @property
     def feasible(self) -> bool:
@@ -798,13 +803,14 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
         (:func:`jianfu.solver.fet_days.solve_by_days`) instead of on the full model;
         the result is then ``FEASIBLE`` (not optimised further).
     search
-        After a short CP-SAT probe (``PROBE_S`` seconds, at most ``PROBE_SHARE`` of
-        the limit) that finds nothing, look for a timetable by FET's recursive swapping
-        (:func:`jianfu.solver.fet_search.first_timetable`, at most
-        ``SEARCH_SHARE`` of the time limit) and have CP-SAT certify it against the
-        whole model; CP-SAT then starts from it (a complete hint) and optimises the
-        soft constraints. Without it, or when the search finds nothing, CP-SAT looks
-        for the first timetable itself.
+        Look for the first timetable with CP-SAT (``workers`` − 1 workers) and FET's
+        recursive swapping side by side (:func:`jianfu.solver.fet_search.race`, at
+        most ``SEARCH_SHARE`` of the time limit; with one worker: a short CP-SAT probe
+        of ``PROBE_S`` seconds, at most ``PROBE_SHARE`` of the limit, then the
+        search). A timetable of the search counts once CP-SAT has certified it
+        against the whole model. CP-SAT then starts from the first timetable (a
+        complete hint) and optimises the soft constraints. Without it, or when
+        neither finds one, CP-SAT looks for the first timetable itself.
     """
     t0 = time.perf_counter() if t0 is None else t0
     model = FetModel(problem)
@@ -830,14 +836,21 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
                          runtime, runtime, build_time, terms, Statistics(), problem.unsupported)
     found = None
     if search and problem.activities:
-        from .fet_search import SearchOutcome, first_solution, first_timetable
+        from .fet_search import SearchOutcome, first_solution, first_timetable, race
 
-        # a short CP-SAT probe first: where tree search is quick (hours with slack,
-        # Brazil 0.8 s) it is surer than the randomised search; elsewhere little is lost
-        probe = first_solution(model.m, min(PROBE_S, PROBE_SHARE * time_limit), workers, seed)
-        found = SearchOutcome(probe, {}, 0, 0.0, time.perf_counter() - t0 - build_time) \
-            if probe is not None else \
-            first_timetable(model, problem, deadline=t0 + SEARCH_SHARE * time_limit, seed=seed)
+        deadline = t0 + SEARCH_SHARE * time_limit
+        if workers >= 2:
+            # CP-SAT's tree search and FET's recursive swapping side by side, one core
+            # each: each is quick where the other stalls (Brazil / MAPS)
+            found = race(model, problem, deadline=deadline, workers=workers, seed=seed)
+        else:
+            # one core: a short CP-SAT probe first, surer than the randomised search
+            # where tree search is quick (hours with slack, Brazil 1 s)
+            probe = first_solution(model.m, min(PROBE_S, PROBE_SHARE * time_limit), 1, seed)
+            found = SearchOutcome(probe, {}, 0, 0.0, time.perf_counter() - t0 - build_time,
+                                  BY_CP_SAT) \
+                if probe is not None else \
+                first_timetable(model, problem, deadline=deadline, seed=seed)
         _hint(model, found)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, time_limit - (time.perf_counter() - t0))
@@ -875,9 +888,10 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
         objective = sum(terms.values())
         bound = best.BestObjectiveBound() / SCALE if model.terms and best is solver else \
             (0.0 if not model.terms else math.nan)
+        by = found.by if found is not None and found.solver is not None else BY_CP_SAT
         return FetResult(status, model.solution(best), objective, bound, runtime,
                          rec.rows[0].time if rec.rows else runtime, build_time, terms, stats,
-                         problem.unsupported)
+                         problem.unsupported, first_by=by)
     why = ("已证明无解 proven: no timetable satisfies every 100% constraint",) \
         if status is Status.INFEASIBLE else \
         (f"{time_limit:g}秒内未找到课表 no timetable found within {time_limit:g}s",)
@@ -935,6 +949,8 @@ def format_fet_result(result: FetResult, problem: FetProblem, score: object = No
     lines.append(f"用时 runtime: {result.runtime:.2f}s (导入与建模 import+build "
                  f"{result.build_time:.2f}s)" + (f"   首个课表 first timetable: "
                                                  f"{result.time_to_first:.2f}s"
+                                                 + (f" ({result.first_by})" if result.first_by
+                                                    else "")
                                                  if result.time_to_first is not None else ""))
     if result.terms:
         lines.append("软约束 soft constraints (penalty = units × weight%):")

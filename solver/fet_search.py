@@ -4,9 +4,10 @@ FET itself is a heuristic: it places activities one at a time, hardest first, an
 when one does not fit it pushes out what is in the way and places those in turn
 (ejection chains, "recursive swapping"). On files where every class and teacher is
 busy nearly every hour CP-SAT's tree search can need many seconds for a first
-timetable (Namibia/MAPS: 10 s) while ejection chains need well under one. So when
-a short CP-SAT probe finds nothing, the FET engine turns to them
-(:func:`first_timetable`), numba-compiled:
+timetable (Namibia/MAPS: 10 s) while ejection chains need well under one, and on
+files with slack it is the other way round (Brazil). So the FET engine runs both
+side by side (:func:`race`: CP-SAT on one core, the numba-compiled search on the
+other, without the GIL) and takes whichever timetable comes first:
 
 * *units*: activities that must start together (100 % ActivitiesSameStartingTime)
   move as one; a unit starts only where its CP-SAT literals exist, so every hard
@@ -40,6 +41,7 @@ timetable only counts when the full model accepts it. This module is in
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -49,6 +51,7 @@ from numba import njit
 from ortools.sat.python import cp_model
 
 from ..models.fet import FetProblem
+from .fet_model import BY_CP_SAT, BY_SEARCH
 
 logger = logging.getLogger(__name__)
 
@@ -618,14 +621,15 @@ def _place_chain(root, max_level, max_calls, start, occ, cap, fp_ptr, fp_res, fp
         f_busy[L] = False
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def swap_search(D, H, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ru_ptr, ru, ures_ptr, ures,
                 cap, skip, rules, pairs, pr_ptr, pr_idx, brk, order, start, best, best_left,
-                max_steps, max_level, max_calls, seed):
+                max_steps, max_level, max_calls, seed, stop):
     """FET's recursive swapping for ``max_steps`` steps from ``start`` (kept up to date).
 
     Returns the fewest units left unplaced so far: ``best_left`` on entry or a state
-    of this call with fewer, then copied into ``best``.
+    of this call with fewer, then copied into ``best``. Returns early when another
+    thread sets ``stop[0]`` (it runs without the GIL, side by side with CP-SAT).
 
     Units wait on a stack (the hardest on top). The top one is placed by
     :func:`_place_chain` (ejection chains of bounded depth, undone when they fail);
@@ -674,6 +678,8 @@ def swap_search(D, H, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ru_ptr, ru, ure
     f_busy = np.zeros(levels, np.bool_)
     step = 0
     while top > 0 and step < max_steps:
+        if step % 64 == 0 and stop[0]:
+            break
         step += 1
         top -= 1
         u = stack[top]
@@ -744,7 +750,8 @@ class SearchOutcome:
     ``solver``: a CP-SAT solver holding a timetable of the whole model, or ``None``;
     ``starts``: activity index → (day, hour) for the units placed; ``left``: units
     left unplaced; ``search_s`` / ``certify_s``: seconds in the search and in CP-SAT's
-    check.
+    check; ``by``: which method found the timetable (:data:`BY_SEARCH`,
+    :data:`BY_CP_SAT`; empty when none).
     """
 
     solver: cp_model.CpSolver | None
@@ -752,13 +759,33 @@ class SearchOutcome:
     left: int
     search_s: float
     certify_s: float
+    by: str = ""
 
 
-def first_timetable(fm: object, problem: FetProblem, *, deadline: float, seed: int = 0
-                    ) -> SearchOutcome:
-    """Recursive swapping until every unit is placed or ``deadline`` (perf_counter),
-    then :func:`certify` when all are placed."""
+def first_timetable(fm: object, problem: FetProblem, *, deadline: float, seed: int = 0,
+                    stop: np.ndarray | None = None) -> SearchOutcome:
+    """Recursive swapping until every unit is placed, ``deadline`` (perf_counter) or
+    ``stop[0]`` set by another thread, then :func:`certify` when all are placed."""
     t = time.perf_counter()
+    starts, left = place_units(fm, problem, deadline=deadline, seed=seed, stop=stop)
+    search_s = time.perf_counter() - t
+    solver = certify(fm, starts, deadline=max(deadline, time.perf_counter() + 1.0),
+                     seed=seed) if not left else None
+    return SearchOutcome(solver, starts, left, search_s, time.perf_counter() - t - search_s,
+                         BY_SEARCH if solver else "")
+
+
+def place_units(fm: object, problem: FetProblem, *, deadline: float, seed: int = 0,
+                stop: np.ndarray | None = None) -> tuple[dict[int, tuple[int, int]], int]:
+    """Recursive swapping in episodes until every unit is placed, ``deadline``
+    (perf_counter) or ``stop[0]`` is set.
+
+    Returns activity index → (day, hour) for the units placed in the best state
+    found, and the number of units left unplaced there (0: a full timetable, not yet
+    certified).
+    """
+    t = time.perf_counter()
+    stop = np.zeros(1, np.int64) if stop is None else stop
     data = search_data(fm, problem)
     U = len(data.dom_ptr) - 1
     start = np.full(U, -1, np.int64)
@@ -767,7 +794,7 @@ def first_timetable(fm: object, problem: FetProblem, *, deadline: float, seed: i
     order = np.argsort(-data.difficulty, kind="stable")
     left = left_all = U + 1
     rounds, rate = 0, 0.0
-    while left_all and (rounds == 0 or time.perf_counter() < deadline):
+    while left_all and (rounds == 0 or time.perf_counter() < deadline) and not stop[0]:
         # episodes of EPISODE × units steps, each from the attempt's best state; an
         # episode that gains nothing ends the attempt and the next starts afresh
         # (measured: better than carrying on, and than starting again from the best)
@@ -780,7 +807,7 @@ def first_timetable(fm: object, problem: FetProblem, *, deadline: float, seed: i
             data.n_days, data.n_hours, data.dom_ptr, data.dom_cell, data.fp_ptr, data.fp_res,
             data.fp_off, data.ru_ptr, data.ru, data.ures_ptr, data.ures, data.cap, data.skip,
             data.rules, data.pairs, data.pr_ptr, data.pr_idx, data.brk, order, start, best,
-            left, steps, MAX_LEVEL, MAX_CALLS, seed + rounds))
+            left, steps, MAX_LEVEL, MAX_CALLS, seed + rounds, stop))
         rate = steps / max(time.perf_counter() - t1, 1e-6)
         rounds += 1
         if left < left_all:
@@ -792,15 +819,56 @@ def first_timetable(fm: object, problem: FetProblem, *, deadline: float, seed: i
             start[:] = -1
             left = U + 1
     start, left = best_all, left_all
-    search_s = time.perf_counter() - t
     H = data.n_hours
     DH = data.n_days * H
     starts = {i: (int(start[u]) % DH // H, int(start[u]) % H) for i, u in enumerate(data.unit_of)
               if start[u] >= 0}
-    logger.info("recursive swapping: %d of %d units left, %.2f s", left, U, search_s)
+    left = min(left, U)                 # U + 1: no episode ran (stopped at once)
+    logger.info("recursive swapping: %d of %d units left, %.2f s", left, U,
+                time.perf_counter() - t)
+    return starts, left
+
+
+def race(fm: object, problem: FetProblem, *, deadline: float, workers: int, seed: int = 0
+         ) -> SearchOutcome:
+    """CP-SAT (``workers`` − 1 workers) and recursive swapping side by side, until one
+    of them has a timetable of the whole model or ``deadline`` (perf_counter).
+
+    Neither is better everywhere: CP-SAT's tree search finds Brazil in about a second
+    where the randomised search can stall for ten, the search finds the packed files
+    (MAPS, secondary_school) CP-SAT needs minutes for. The search runs in numba
+    without the GIL, so the two use one core each. The first to finish stops the
+    other; a complete placement of the search still needs :func:`certify`.
+    """
+    t = time.perf_counter()
+    stop = np.zeros(1, np.int64)
+    cp = cp_model.CpSolver()
+    cp.parameters.max_time_in_seconds = max(0.1, deadline - t)
+    cp.parameters.num_workers = max(1, workers - 1)
+    cp.parameters.random_seed = seed
+    cp.parameters.stop_after_first_solution = True
+    done: list[int] = []
+
+    def tree() -> None:
+        done.append(cp.Solve(fm.m))
+        stop[0] = 1                     # found, proven infeasible or out of time
+
+    thread = threading.Thread(target=tree, name="cp-sat-race", daemon=True)
+    thread.start()
+    starts, left = place_units(fm, problem, deadline=deadline, seed=seed, stop=stop)
+    while thread.is_alive():            # stop_search is a no-op before Solve has begun
+        cp.stop_search()
+        thread.join(0.05)
+    search_s = time.perf_counter() - t
+    if done and done[0] in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        logger.info("race: CP-SAT first, %.2f s", search_s)
+        return SearchOutcome(cp, {}, 0, search_s, 0.0, BY_CP_SAT)
     solver = certify(fm, starts, deadline=max(deadline, time.perf_counter() + 1.0),
                      seed=seed) if not left else None
-    return SearchOutcome(solver, starts, left, search_s, time.perf_counter() - t - search_s)
+    logger.info("race: recursive swapping %s, %.2f s", "first" if solver else "none",
+                search_s)
+    return SearchOutcome(solver, starts, left, search_s, time.perf_counter() - t - search_s,
+                         BY_SEARCH if solver else "")
 
 
 def certify(fm: object, starts: dict[int, tuple[int, int]], *, deadline: float,

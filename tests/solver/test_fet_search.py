@@ -7,8 +7,9 @@ import time
 import numpy as np
 import pytest
 from jianfu.models.fet_check import score_fet
-from jianfu.solver.fet_model import FetModel, solve_fet_problem
-from jianfu.solver.fet_search import _lower_cost, _room_families, certify, first_timetable
+from jianfu.solver.fet_model import BY_CP_SAT, BY_SEARCH, FetModel, solve_fet_problem
+from jianfu.solver.fet_search import (_lower_cost, _room_families, certify, first_timetable,
+                                      place_units, race)
 from jianfu.solver.result import Status
 from test_fet_model import ACTS, BINDS, DATA, con, mini
 
@@ -113,3 +114,44 @@ def test_rooms_are_chosen_with_the_start() -> None:
     fm = FetModel(four)
     fm.build()
     assert first_timetable(fm, four, deadline=time.perf_counter() + 0.3).left == 1
+
+
+def test_race_gives_a_certified_timetable_of_either_method() -> None:
+    from jianfu.instances.fet import read_fet
+
+    p = read_fet(DATA / "small.fet")
+    fm = FetModel(p)
+    fm.build()
+    found = race(fm, p, deadline=time.perf_counter() + 10, workers=2)
+    assert found.solver is not None and found.by in (BY_CP_SAT, BY_SEARCH)
+    assert score_fet(p, fm.solution(found.solver)).compliant
+
+
+def test_race_ends_when_cp_sat_proves_there_is_no_timetable() -> None:
+    # the search alone would try until the deadline; CP-SAT's proof stops it
+    p = mini(con("TeacherNotAvailableTimes", teacher=0,
+                 slots=tuple((d, h) for d in range(3) for h in range(4) if (d, h) != (0, 0))),
+             acts=ACTS[:2] + ((1, (1,), (1,), 1),))
+    fm = FetModel(p)
+    fm.build()
+    found = race(fm, p, deadline=time.perf_counter() + 600, workers=2)
+    assert found.solver is None and found.left >= 1 and found.by == ""
+
+
+def test_search_stops_when_told() -> None:
+    p = mini()
+    fm = FetModel(p)
+    fm.build()
+    starts, left = place_units(fm, p, deadline=time.perf_counter() + 600,
+                               stop=np.ones(1, np.int64))
+    assert starts == {} and left == len(p.activities)
+
+
+def test_solve_names_the_method_of_the_first_timetable() -> None:
+    from jianfu.instances.fet import read_fet
+
+    p = read_fet(DATA / "small.fet")
+    r = solve_fet_problem(p, time_limit=10, workers=2)
+    assert r.first_by in (BY_CP_SAT, BY_SEARCH)
+    assert score_fet(p, r.solution).compliant
+    assert solve_fet_problem(p, time_limit=10, workers=2, search=False).first_by == BY_CP_SAT

@@ -24,7 +24,7 @@ from jianfu.models.school import Teacher, Unavailable, Venue
 from jianfu.models.timetable import Lesson, Session, Timetable
 from jianfu.models.violation import Violation
 
-from .helpers import (
+from builders import (
     fit_policy, make_schedule, mini_school, rules_of, timetable, units,
 )
 

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "solver"))
-
+from builders import fit_policy, make_day, mini_school
 from jianfu.models.core import Constraint, Problem, SlotKind, compile_school
 from jianfu.models.errors import InputError
 from jianfu.models.school import BellSchedule, Teacher, Unavailable
-from solver_builder import day, fit, school
 
 
 def test_compile_keeps_indices_and_shrinks_domains():
     t = Teacher("王芳", unavailable=(Unavailable(0, 8 * 60 + 30, 9 * 60 + 10),))
-    s = school([("一班", 1, 0, (4, 6))], [("一班", "语文", "王芳", 6), ("一班", "体育", "张伟", 4)],
-               teachers=(t,))
-    p = fit(s)
+    s = mini_school([("一班", 1, 0, (4, 6))],
+                    [("一班", "语文", "王芳", 6), ("一班", "体育", "张伟", 4)],
+                    teachers=(t,))
+    p = fit_policy(s)
     prob = compile_school(s, p)
     lessons = [x for x in prob.slots if x.kind is SlotKind.LESSON]
     assert len(lessons) == 12 and sum(x.kind is SlotKind.ACTIVITY for x in prob.slots) == 2
@@ -38,11 +34,12 @@ def test_compile_keeps_indices_and_shrinks_domains():
 
 
 def test_cliques_follow_clock_time_across_schedules():
-    junior = BellSchedule("初中", (day(6, start="08:00", length=45),))
-    primary = BellSchedule("小学", (day(6),))
-    s = school([("一班", 1, 0), ("七班", 7, 1)], [("一班", "语文", "王芳", 6), ("七班", "数学", "王芳", 6)],
-               days=1, schedules=(primary, junior))
-    prob = compile_school(s, fit(s))
+    junior = BellSchedule("初中", (make_day(6, start="08:00", length=45),))
+    primary = BellSchedule("小学", (make_day(6),))
+    s = mini_school([("一班", 1, 0), ("七班", 7, 1)],
+                    [("一班", "语文", "王芳", 6), ("七班", "数学", "王芳", 6)],
+                    days=1, schedules=(primary, junior))
+    prob = compile_school(s, fit_policy(s))
     lesson_ids = [i for i, x in enumerate(prob.slots) if x.kind is SlotKind.LESSON]
     cliques = prob.cliques(lesson_ids)
     for c in cliques:
@@ -56,8 +53,8 @@ def test_cliques_follow_clock_time_across_schedules():
 
 
 def test_problem_validates_references():
-    s = school([("一班", 1)], [("一班", "语文", "王芳", 6)], days=1)
-    prob = compile_school(s, fit(s))
+    s = mini_school([("一班", 1)], [("一班", "语文", "王芳", 6)], days=1)
+    prob = compile_school(s, fit_policy(s))
 
     def with_(activities=prob.activities, constraints=prob.constraints):
         return Problem(prob.name, prob.days, prob.slots, prob.groups, prob.teachers, prob.pools,
@@ -77,9 +74,10 @@ def test_problem_validates_references():
 
 
 def test_school_activities_have_one_group_and_one_teacher():
-    s = school([("一班", 1), ("二班", 1)], [("一班", "语文", "王芳", 6), ("二班", "语文", "王芳", 6)],
-               days=1)
-    prob = compile_school(s, fit(s))
+    s = mini_school([("一班", 1), ("二班", 1)],
+                    [("一班", "语文", "王芳", 6), ("二班", "语文", "王芳", 6)],
+                    days=1)
+    prob = compile_school(s, fit_policy(s))
     a, b = prob.activities
     assert (a.groups, a.teachers, a.group, a.teacher, a.duration) == ((0,), (0,), 0, 0, 1)
     assert (b.group, b.teacher) == (1, 0)
@@ -88,9 +86,10 @@ def test_school_activities_have_one_group_and_one_teacher():
 
 
 def test_activities_of_several_groups_and_teachers_are_indexed_under_each():
-    s = school([("一班", 1), ("二班", 1)], [("一班", "语文", "王芳", 6), ("二班", "数学", "张伟", 6)],
-               days=1)
-    prob = compile_school(s, fit(s))
+    s = mini_school([("一班", 1), ("二班", 1)],
+                    [("一班", "语文", "王芳", 6), ("二班", "数学", "张伟", 6)],
+                    days=1)
+    prob = compile_school(s, fit_policy(s))
     joint = replace(prob.activities[0], name="合班", groups=(0, 1), teachers=(0, 1), count=1,
                     duration=2)
     alone = replace(prob.activities[1], teachers=())
@@ -103,8 +102,8 @@ def test_activities_of_several_groups_and_teachers_are_indexed_under_each():
 
 
 def test_records_hold_many_of_one_family_and_constraint_reads_singletons():
-    s = school([("一班", 1)], [("一班", "语文", "王芳", 6)], days=1)
-    prob = compile_school(s, fit(s))
+    s = mini_school([("一班", 1)], [("一班", "语文", "王芳", 6)], days=1)
+    prob = compile_school(s, fit_policy(s))
     pairs = (Constraint("pair", False, 50, activities=(0,), source=3),
              Constraint("pair", True, activities=(0,), slots=(1, 2), source=4))
     q = Problem(prob.name, prob.days, prob.slots, prob.groups, prob.teachers, prob.pools,
@@ -118,8 +117,8 @@ def test_records_hold_many_of_one_family_and_constraint_reads_singletons():
 
 
 def test_span_follows_periods_of_one_day():
-    s = school([("一班", 1, 0, (4, 6))], [("一班", "语文", "王芳", 6)])
-    prob = compile_school(s, fit(s))
+    s = mini_school([("一班", 1, 0, (4, 6))], [("一班", "语文", "王芳", 6)])
+    prob = compile_school(s, fit_policy(s))
     lesson = {(x.day, x.period): i for i, x in enumerate(prob.slots) if x.kind is SlotKind.LESSON}
     assert prob.span(lesson[(0, 1)], 3) == (lesson[(0, 1)], lesson[(0, 2)], lesson[(0, 3)])
     assert prob.span(lesson[(0, 0)], 1) == (lesson[(0, 0)],)

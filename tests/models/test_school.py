@@ -11,7 +11,7 @@ from jianfu.models.school import (
     Teacher, Unavailable, Venue,
 )
 
-from .helpers import make_day, make_schedule, mini_school
+from builders import make_day, make_schedule, mini_school
 
 K = SegmentKind
 

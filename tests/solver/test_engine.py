@@ -11,7 +11,7 @@ from jianfu.models.checker import check, summarize
 from jianfu.models.school import Teacher, Unavailable
 from jianfu.solver import Keep, Statistics, Status, format_result, solve
 
-from solver_builder import fit, school, verified
+from builders import fit_policy, mini_school, verified
 
 
 def two_classes(**kw):
@@ -19,12 +19,12 @@ def two_classes(**kw):
     for c in ("一班", "二班"):
         reqs += [(c, "语文", "王芳", 4), (c, "数学", "李明", 3), (c, "体育", "张伟", 2),
                  (c, "音乐", "赵丽", 1), (c, "科学", "周强", 2)]
-    return school([("一班", 1), ("二班", 1)], reqs, **kw)
+    return mini_school([("一班", 1), ("二班", 1)], reqs, **kw)
 
 
 def test_statistics_round_trip_and_progress(tmp_path):
     s = two_classes()
-    p = fit(s)
+    p = fit_policy(s)
     seen = []
     r = solve(s, p, time_limit=3, workers=1, progress=lambda *a: seen.append(a))
     verified(s, p, r)
@@ -38,9 +38,9 @@ def test_statistics_round_trip_and_progress(tmp_path):
 
 
 def test_deterministic_with_one_worker():
-    s = school([("一班", 1)], [("一班", "语文", "王芳", 6), ("一班", "体育", "张伟", 2),
-                              ("一班", "科学", "周强", 4)])
-    p = fit(s)
+    s = mini_school([("一班", 1)], [("一班", "语文", "王芳", 6), ("一班", "体育", "张伟", 2),
+                                   ("一班", "科学", "周强", 4)])
+    p = fit_policy(s)
     a = solve(s, p, time_limit=2, workers=1, seed=3)
     b = solve(s, p, time_limit=2, workers=1, seed=3)
     assert a.timetable == b.timetable and a.objective == b.objective
@@ -58,7 +58,7 @@ def test_time_out_is_never_optimal():
 
 def test_keep_same_school_moves_nothing_and_lock_holds():
     s = two_classes()
-    p = fit(s)
+    p = fit_policy(s)
     first = solve(s, p, time_limit=3, workers=1)
     again = solve(s, p, time_limit=3, workers=1, keep=first.timetable)
     summary = verified(s, p, again, kept=first.timetable)
@@ -70,7 +70,7 @@ def test_keep_same_school_moves_nothing_and_lock_holds():
 
 def test_keep_after_a_teacher_loses_monday_moves_few_lessons():
     s = two_classes(days=3)
-    p = fit(s)
+    p = fit_policy(s)
     first = solve(s, p, time_limit=3, workers=1)
     t = s.teacher_index["周强"]
     off = dataclasses.replace(s.teachers[t], unavailable=(Unavailable(0, 0, 24 * 60 - 1),))
@@ -84,7 +84,7 @@ def test_keep_after_a_teacher_loses_monday_moves_few_lessons():
 
 def test_lock_selected_keys():
     s = two_classes()
-    p = fit(s)
+    p = fit_policy(s)
     first = solve(s, p, time_limit=3, workers=1)
     lesson = first.timetable.lessons[0]
     key = (s.classes[lesson.cls].name, s.days[lesson.day], lesson.period)
@@ -155,7 +155,7 @@ def test_school_engine_refuses_activities_it_cannot_read():
     from ortools.sat.python import cp_model
 
     s = two_classes()
-    prob = compile_school(s, fit(s))
+    prob = compile_school(s, fit_policy(s))
     build(cp_model.CpModel(), prob)             # the school's own shape is fine
     for change in ({"duration": 2}, {"groups": (0, 1)}, {"teachers": ()}):
         bad = dataclasses.replace(prob.activities[0], **change)

@@ -11,23 +11,23 @@ from jianfu.models.school import Teacher, Unavailable
 from jianfu.solver import Keep, Status, solve
 from jianfu.solver.explain import explain_infeasible, precheck
 
-from solver_builder import fit, school, verified
+from builders import fit_policy, mini_school, verified
 
 
 def test_teacher_with_more_periods_than_slots_is_named_in_both_languages():
     t = Teacher("王芳", unavailable=(Unavailable(0, 0, 24 * 60 - 1),))
-    s = school([("一班", 1), ("二班", 1)],
-               [("一班", "语文", "王芳", 4), ("二班", "语文", "王芳", 4),
-                ("一班", "美术", "李明", 8), ("二班", "美术", "赵丽", 8)], teachers=(t,))
-    r = solve(s, fit(s, zero=True), time_limit=5, workers=1)
+    s = mini_school([("一班", 1), ("二班", 1)],
+                    [("一班", "语文", "王芳", 4), ("二班", "语文", "王芳", 4),
+                     ("一班", "美术", "李明", 8), ("二班", "美术", "赵丽", 8)], teachers=(t,))
+    r = solve(s, fit_policy(s, zero=True), time_limit=5, workers=1)
     assert r.status is Status.INFEASIBLE and r.timetable is None
     line = next(x for x in r.explanation if x.startswith("王芳"))
     assert "每周 8 节课" in line and "teacher 王芳 teaches 8 periods but is available for only 6" in line
 
 
 def test_class_that_does_not_fit_its_day_shape():
-    s = school([("一班", 1, 0, (3, 3))], [("一班", "语文", "王芳", 7)])
-    p = fit(s, zero=True)
+    s = mini_school([("一班", 1, 0, (3, 3))], [("一班", "语文", "王芳", 7)])
+    p = fit_policy(s, zero=True)
     found = precheck(s, p, compile_school(s, p))
     assert any("needs 7 periods" in x and "only 6 slots" in x for x in found)
 
@@ -37,10 +37,10 @@ def test_core_names_the_conflicting_rules_when_counting_cannot():
     # the counts pass (he has 4 free periods on day 1 for 4 lessons) but no
     # timetable exists.
     t = Teacher("张伟", unavailable=(Unavailable(1, 0, 24 * 60 - 1),))
-    s = school([("一班", 1, 0, (4, 2)), ("二班", 1, 0, (4, 2))],
-               [("一班", "体育", "张伟", 2), ("一班", "语文", "王芳", 4),
-                ("二班", "体育", "张伟", 2), ("二班", "语文", "李明", 4)], teachers=(t,))
-    p = fit(s, zero=True, daily_pe=True)
+    s = mini_school([("一班", 1, 0, (4, 2)), ("二班", 1, 0, (4, 2))],
+                    [("一班", "体育", "张伟", 2), ("一班", "语文", "王芳", 4),
+                     ("二班", "体育", "张伟", 2), ("二班", "语文", "李明", 4)], teachers=(t,))
+    p = fit_policy(s, zero=True, daily_pe=True)
     problem = compile_school(s, p)
     assert precheck(s, p, problem) == []
     lines = explain_infeasible(s, p, problem, time_limit=10)
@@ -51,19 +51,19 @@ def test_core_names_the_conflicting_rules_when_counting_cannot():
 
 def test_added_class_keeps_the_old_lessons():
     base = [("一班", "语文", "王芳", 6), ("一班", "数学", "李明", 6)]
-    s = school([("一班", 1)], base)
-    p = fit(s)
+    s = mini_school([("一班", 1)], base)
+    p = fit_policy(s)
     first = solve(s, p, time_limit=3, workers=1)
-    s2 = school([("一班", 1), ("二班", 1)],
-                base + [("二班", "语文", "周强", 6), ("二班", "数学", "赵丽", 6)])
+    s2 = mini_school([("一班", 1), ("二班", 1)],
+                     base + [("二班", "语文", "周强", 6), ("二班", "数学", "赵丽", 6)])
     r = solve(s2, p, time_limit=5, workers=1, keep=(s, first.timetable))
     verified(s2, p, r)
     assert r.moved == 0
 
 
 def test_locked_lesson_that_no_longer_fits_is_explained():
-    s = school([("一班", 1)], [("一班", "语文", "王芳", 6), ("一班", "数学", "李明", 6)])
-    p = fit(s)
+    s = mini_school([("一班", 1)], [("一班", "语文", "王芳", 6), ("一班", "数学", "李明", 6)])
+    p = fit_policy(s)
     first = solve(s, p, time_limit=3, workers=1)
     t = s.teacher_index["王芳"]
     away = dataclasses.replace(s.teachers[t], unavailable=(Unavailable(0, 0, 24 * 60 - 1),))

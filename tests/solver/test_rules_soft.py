@@ -1,6 +1,6 @@
 """Soft rules: each binds on the smallest school where it must cost, and the optimum is exact.
 
-Every other weight is zero (``fit(zero=True)``) so the objective isolates the rule;
+Every other weight is zero (``fit_policy(zero=True)``) so the objective isolates the rule;
 every timetable goes through the checker, whose units must equal the solver's.
 """
 
@@ -11,7 +11,7 @@ import pytest
 from jianfu.models.school import Teacher, Unavailable
 from jianfu.solver import Status, solve
 
-from solver_builder import fit, school, verified
+from builders import fit_policy, mini_school, verified
 
 
 def run(s, p):
@@ -22,78 +22,84 @@ def run(s, p):
 
 
 def test_main_morning_binds_when_main_fills_the_day():
-    s = school([("一班", 1)], [("一班", "语文", "王芳", 6)], days=1)
-    r = run(s, fit(s, zero=True, weights={"main_morning": 3}))
+    s = mini_school([("一班", 1)], [("一班", "语文", "王芳", 6)], days=1)
+    r = run(s, fit_policy(s, zero=True, weights={"main_morning": 3}))
     assert r.terms["main_morning"] == 2 and r.objective == 6
 
 
 def test_main_morning_holds_when_art_can_take_the_afternoon():
-    s = school([("一班", 1)], [("一班", "语文", "王芳", 4), ("一班", "美术", "李明", 2)], days=1)
-    r = run(s, fit(s, zero=True, weights={"main_morning": 3}))
+    s = mini_school([("一班", 1)],
+                    [("一班", "语文", "王芳", 4), ("一班", "美术", "李明", 2)], days=1)
+    r = run(s, fit_policy(s, zero=True, weights={"main_morning": 3}))
     assert r.objective == 0
     assert all(not s.schedules[0].days[0].afternoon[l.period]
                for l in r.timetable.lessons if l.subject == s.subject_index["语文"])
 
 
 def test_pe_placement_binds():
-    s = school([("一班", 1)], [("一班", "体育", "张伟", 5), ("一班", "语文", "王芳", 1)], days=1)
-    r = run(s, fit(s, zero=True, weights={"pe_placement": 2}))
+    s = mini_school([("一班", 1)],
+                    [("一班", "体育", "张伟", 5), ("一班", "语文", "王芳", 1)], days=1)
+    r = run(s, fit_policy(s, zero=True, weights={"pe_placement": 2}))
     assert r.terms["pe_placement"] == 1 and r.objective == 2
 
 
 def test_subject_once_daily_binds_on_a_short_day():
-    s = school([("一班", 1, 0, (6, 2))], [("一班", "语文", "王芳", 6), ("一班", "美术", "李明", 1),
-                                         ("一班", "科学", "周强", 1)])
-    r = run(s, fit(s, zero=True, weights={"subject_once_daily": 10}))
+    s = mini_school([("一班", 1, 0, (6, 2))],
+                    [("一班", "语文", "王芳", 6), ("一班", "美术", "李明", 1),
+                     ("一班", "科学", "周强", 1)])
+    r = run(s, fit_policy(s, zero=True, weights={"subject_once_daily": 10}))
     assert r.terms["subject_once_daily"] == 1 and r.objective == 10
 
 
 def test_teacher_gaps_binds_around_an_unavailable_period():
     # 王芳 teaches 一班 in its only period (P1) and 二班 once; P2 is blocked for her.
     t = Teacher("王芳", unavailable=(Unavailable(0, 9 * 60 + 20, 10 * 60),))
-    s = school([("一班", 1, 0, (1,)), ("二班", 2, 0, (3,))],
-               [("一班", "语文", "王芳", 1), ("二班", "数学", "王芳", 1), ("二班", "美术", "李明", 2)],
-               days=1, teachers=(t,))
-    r = run(s, fit(s, zero=True, weights={"teacher_gaps": 1}))
+    s = mini_school([("一班", 1, 0, (1,)), ("二班", 2, 0, (3,))],
+                    [("一班", "语文", "王芳", 1), ("二班", "数学", "王芳", 1),
+                     ("二班", "美术", "李明", 2)],
+                    days=1, teachers=(t,))
+    r = run(s, fit_policy(s, zero=True, weights={"teacher_gaps": 1}))
     assert r.terms["teacher_gaps"] == 1 and r.objective == 1
 
 
 @pytest.mark.parametrize("limit,units", [(3, 2), (4, 1)])
 def test_teacher_consecutive_binds(limit, units):
-    s = school([("一班", 1)], [("一班", "语文", "王芳", 5)], days=1, periods=5, start="08:20", length=35,
-               lunch_after=None)
-    r = run(s, fit(s, zero=True, weights={"teacher_consecutive": 3},
-                   teacher_max_consecutive=limit))
+    s = mini_school([("一班", 1)], [("一班", "语文", "王芳", 5)], days=1, periods=5,
+                    start="08:20", length=35, lunch_after=None)
+    r = run(s, fit_policy(s, zero=True, weights={"teacher_consecutive": 3},
+                          teacher_max_consecutive=limit))
     assert r.terms["teacher_consecutive"] == units and r.objective == 3 * units
 
 
 def test_teacher_consecutive_holds_when_a_break_fits():
-    s = school([("一班", 1)], [("一班", "语文", "王芳", 4), ("一班", "美术", "李明", 1)], days=1,
-               periods=5, start="08:20", length=35, lunch_after=None)
-    assert run(s, fit(s, zero=True, weights={"teacher_consecutive": 3})).objective == 0
+    s = mini_school([("一班", 1)],
+                    [("一班", "语文", "王芳", 4), ("一班", "美术", "李明", 1)], days=1,
+                    periods=5, start="08:20", length=35, lunch_after=None)
+    assert run(s, fit_policy(s, zero=True, weights={"teacher_consecutive": 3})).objective == 0
 
 
 def test_parallel_step_binds_when_one_teacher_cannot_teach_both_the_same_day():
     t = Teacher("赵丽", max_periods_per_day=1)
     reqs = [(c, "科学", "赵丽", 1) for c in ("一班", "二班")] + \
         [(c, "语文", f"语文{c}", 11) for c in ("一班", "二班")]
-    s = school([("一班", 1), ("二班", 1)], reqs, teachers=(t,))
-    r = run(s, fit(s, zero=True, weights={"parallel_step": 1}))
+    s = mini_school([("一班", 1), ("二班", 1)], reqs, teachers=(t,))
+    r = run(s, fit_policy(s, zero=True, weights={"parallel_step": 1}))
     assert r.terms["parallel_step"] == 2 and r.objective == 2
 
 
 def test_parallel_step_holds():
     reqs = [(c, "科学", "赵丽", 1) for c in ("一班", "二班")] + \
         [(c, "语文", f"语文{c}", 11) for c in ("一班", "二班")]
-    s = school([("一班", 1), ("二班", 1)], reqs)
-    assert run(s, fit(s, zero=True, weights={"parallel_step": 1})).objective == 0
+    s = mini_school([("一班", 1), ("二班", 1)], reqs)
+    assert run(s, fit_policy(s, zero=True, weights={"parallel_step": 1})).objective == 0
 
 
 def test_spread_binds_with_a_day_off():
     t = Teacher("王芳", unavailable=(Unavailable(2, 0, 24 * 60 - 1),))
-    s = school([("一班", 1)], [("一班", "科学", "王芳", 2), ("一班", "美术", "李明", 16)], days=3,
-               teachers=(t,))
-    r = run(s, fit(s, zero=True, weights={"spread": 2, "subject_once_daily": 10}))
+    s = mini_school([("一班", 1)],
+                    [("一班", "科学", "王芳", 2), ("一班", "美术", "李明", 16)], days=3,
+                    teachers=(t,))
+    r = run(s, fit_policy(s, zero=True, weights={"spread": 2, "subject_once_daily": 10}))
     assert r.terms["spread"] == 1 and r.objective == 2
 
 
@@ -102,22 +108,22 @@ def test_all_weights_together_match_the_checker():
     for c in ("一班", "二班"):
         reqs += [(c, "语文", "王芳", 4), (c, "数学", "李明", 3), (c, "体育", "张伟", 2),
                  (c, "音乐", "赵丽", 1), (c, "科学", "周强", 2)]
-    s = school([("一班", 1), ("二班", 1)], reqs)
-    r = run(s, fit(s))
+    s = mini_school([("一班", 1), ("二班", 1)], reqs)
+    r = run(s, fit_policy(s))
     assert set(r.terms) >= {"main_morning", "teacher_gaps", "parallel_step"}
 
 
 def test_teacher_consecutive_across_schedules_that_disagree_on_lunch():
     from jianfu.models.school import BellSchedule
 
-    from solver_builder import day
-    primary = BellSchedule("小学", (day(6, lunch_after=4),))
-    junior = BellSchedule("初中", (day(7, lunch_after=5, activity=None),))
-    s = school([("一班", 1, 0), ("七班", 7, 1)],
-               [("一班", "语文", "王芳", 3), ("一班", "美术", "李明", 3),
-                ("七班", "数学", "王芳", 4), ("七班", "科学", "周强", 3)],
-               days=1, schedules=(primary, junior))
-    p = fit(s, zero=True, weights={"teacher_consecutive": 3, "teacher_gaps": 1},
-            teacher_max_consecutive=2)
+    from builders import make_day
+    primary = BellSchedule("小学", (make_day(6, lunch_after=4),))
+    junior = BellSchedule("初中", (make_day(7, lunch_after=5, activity_minutes=None),))
+    s = mini_school([("一班", 1, 0), ("七班", 7, 1)],
+                    [("一班", "语文", "王芳", 3), ("一班", "美术", "李明", 3),
+                     ("七班", "数学", "王芳", 4), ("七班", "科学", "周强", 3)],
+                    days=1, schedules=(primary, junior))
+    p = fit_policy(s, zero=True, weights={"teacher_consecutive": 3, "teacher_gaps": 1},
+                   teacher_max_consecutive=2)
     r = run(s, p)   # run() checks the checker's units equal the engine's
     assert r.objective >= 0

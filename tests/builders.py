@@ -1,4 +1,8 @@
-"""A tiny builder for hand-made mini schools and timetables (names in, indices out).
+"""The one builder of hand-made mini schools, policies and timetables for the tests
+(names in, indices out), and the check every solver test runs on its answer.
+
+Importable as ``builders`` from every test directory: ``tests/conftest.py`` puts
+``tests/`` on ``sys.path``.
 
 The default school day (``make_day()``), 40-minute periods::
 
@@ -10,12 +14,23 @@ The default school day (``make_day()``), 40-minute periods::
 from __future__ import annotations
 
 import dataclasses
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
+from jianfu.models.checker import CheckSummary, check, summarize
 from jianfu.models.policy import NATIONAL, Policy, parse_clock
 from jianfu.models.school import (
-    BellSchedule, Category, DaySchedule, Requirement, School, SchoolClass, Segment, SegmentKind,
-    Subject, Teacher, Unavailable, Venue,
+    BellSchedule,
+    Category,
+    DaySchedule,
+    Requirement,
+    School,
+    SchoolClass,
+    Segment,
+    SegmentKind,
+    Subject,
+    Teacher,
+    Venue,
 )
 from jianfu.models.timetable import Lesson, Session, Timetable
 
@@ -30,6 +45,10 @@ SUBJECTS = (
     Subject("美术", "Art", Category.ARTS),
     Subject("科学", "Science", Category.SCIENCE),
 )
+
+#: The weights ``fit_policy(zero=True)`` sets to 0 (the timetable's soft rules).
+ZEROED_WEIGHTS = ("main_morning", "subject_once_daily", "pe_placement", "teacher_gaps",
+                  "teacher_consecutive", "parallel_step", "spread")
 
 
 def make_day(periods: int = 6, *, start: str = "08:30", length: int = 40, gap: int = 10,
@@ -62,7 +81,8 @@ def make_day(periods: int = 6, *, start: str = "08:30", length: int = 40, gap: i
     return DaySchedule(tuple(segs))
 
 
-def make_schedule(name: str = "作息", days: int = 2, **day_kwargs) -> BellSchedule:
+def make_schedule(name: str = "作息", days: int = 2, **day_kwargs: Any) -> BellSchedule:
+    """A bell schedule of ``days`` identical days, each ``make_day(**day_kwargs)``."""
     return BellSchedule(name, tuple(make_day(**day_kwargs) for _ in range(days)))
 
 
@@ -70,15 +90,18 @@ def mini_school(classes: Sequence[tuple], requirements: Sequence[tuple], *,
                 days: int = 2, schedules: Sequence[BellSchedule] | None = None,
                 teachers: Sequence[Teacher | str] = (),
                 venues: Sequence[Venue] = (Venue("操场", "ground", 2), Venue("音乐教室", "music")),
-                subjects: Sequence[Subject] = SUBJECTS) -> School:
+                subjects: Sequence[Subject] = SUBJECTS, **day_kwargs: Any) -> School:
     """Build a school from names.
 
     ``classes``: ``(name, grade)`` or ``(name, grade, schedule index[, periods_per_day])``.
     ``requirements``: ``(class, subject, teacher, periods[, doubles[, venue_kind]])``;
-    teachers named there are created unless given in ``teachers``.
+    teachers named there are created unless given in ``teachers``. Without
+    ``schedules`` there is one bell schedule, ``make_schedule(days=days, **day_kwargs)``.
     """
+    if schedules and day_kwargs:
+        raise TypeError(f"day shape {sorted(day_kwargs)} given with explicit schedules")
     day_names = DAYS[:days]
-    scheds = tuple(schedules) if schedules else (make_schedule(days=days),)
+    scheds = tuple(schedules) if schedules else (make_schedule(days=days, **day_kwargs),)
     given = {t.name if isinstance(t, Teacher) else t: t for t in teachers}
     for r in requirements:
         given.setdefault(r[2], r[2])
@@ -95,12 +118,15 @@ def mini_school(classes: Sequence[tuple], requirements: Sequence[tuple], *,
                   tuple(venues), reqs)
 
 
-def fit_policy(school: School, base: Policy = NATIONAL, **changes) -> Policy:
+def fit_policy(school: School, base: Policy = NATIONAL, *, zero: bool = False,
+               weights: Mapping[str, float] | None = None, **changes: Any) -> Policy:
     """A policy whose weekly totals and PE minimum match the school's plan.
 
     Per grade: weekly periods = the first class's requirement total, PE minimum = the
     first class's planned PE; daily activity minimum 30 (the long break alone) unless
-    changed. Other numbers are ``base``'s.
+    changed. ``zero=True`` sets the weights in :data:`ZEROED_WEIGHTS` to 0, so a solver
+    test isolates one rule; ``weights`` then overrides single weights by name. Other
+    numbers are ``base``'s.
     """
     weekly, pe = list(base.weekly_periods), list(base.pe_per_week)
     for g in school.grades:
@@ -108,7 +134,13 @@ def fit_policy(school: School, base: Policy = NATIONAL, **changes) -> Policy:
         reqs = [school.requirements[r] for r in school.requirements_of_class[c]]
         weekly[g - 1] = sum(r.periods for r in reqs)
         pe[g - 1] = sum(r.periods for r in reqs if school.subjects[r.subject].is_pe)
-    values = dict(weekly_periods=tuple(weekly), pe_per_week=tuple(pe), daily_activity_minutes=30)
+    w = base.weights
+    if zero:
+        w = dataclasses.replace(w, **{k: 0 for k in ZEROED_WEIGHTS})
+    if weights:
+        w = dataclasses.replace(w, **weights)
+    values: dict[str, Any] = {"weekly_periods": tuple(weekly), "pe_per_week": tuple(pe),
+                              "daily_activity_minutes": 30, "weights": w}
     values.update(changes)
     return dataclasses.replace(base, **values)
 
@@ -150,9 +182,25 @@ def timetable(school: School, rows: Iterable[tuple], sessions: Iterable[tuple] =
     return Timetable(tuple(lessons), tuple(sess))
 
 
-def rules_of(violations, rule: str) -> list:
+def rules_of(violations: Iterable[Any], rule: str) -> list:
+    """The violations of ``rule``."""
     return [v for v in violations if v.rule == rule]
 
 
-def units(violations, rule: str) -> float:
+def units(violations: Iterable[Any], rule: str) -> float:
+    """The summed amount of the violations of ``rule``."""
     return sum(v.amount for v in violations if v.rule == rule)
+
+
+def verified(school: School, policy: Policy, result: Any, kept: Any = None) -> CheckSummary:
+    """Assert the checker finds no hard violation and agrees with every solver term."""
+    assert result.timetable is not None, result.explanation
+    violations = check(school, policy, result.timetable, kept=kept)
+    summary = summarize(violations, policy)
+    hard = [v.message for v in violations if v.hard]
+    assert not hard, hard
+    for rule, amount in result.terms.items():
+        assert summary.terms[rule].units == amount, (rule, amount, summary.terms[rule])
+    assert abs(summary.objective - result.objective) < 1e-6, (summary.objective, result.objective)
+    assert result.bound <= result.objective + 1e-9, (result.bound, result.objective)
+    return summary

@@ -62,8 +62,11 @@ MIN_DAYS, ADJACENT_IF_SAME_DAY, CONSECUTIVE = 0, 1, 2
 MAX_LEVEL, MAX_CALLS = 14, 100
 #: Footprint offsets carry the room option they belong to: offset + OPT × (option + 1).
 OPT = 1 << 16
-#: Steps per episode per unit, and of the first, speed-measuring episode.
-EPISODE, PROBE = 4, 200
+#: Steps per episode per unit, and of the first episode (run whatever the deadline).
+EPISODE, FIRST = 4, 200
+#: In :func:`race`: seconds CP-SAT gets before its core goes to a second search, and
+#: what that search adds to the seed.
+TREE_S, SECOND_SEED = 4.0, 7919
 
 
 @dataclass(frozen=True, slots=True)
@@ -778,7 +781,8 @@ def first_timetable(fm: object, problem: FetProblem, *, deadline: float, seed: i
 def place_units(fm: object, problem: FetProblem, *, deadline: float, seed: int = 0,
                 stop: np.ndarray | None = None) -> tuple[dict[int, tuple[int, int]], int]:
     """Recursive swapping in episodes until every unit is placed, ``deadline``
-    (perf_counter) or ``stop[0]`` is set.
+    (perf_counter) or ``stop[0]`` is set (by another thread; this function sets it
+    at the deadline).
 
     Returns activity index → (day, hour) for the units placed in the best state
     found, and the number of units left unplaced there (0: a full timetable, not yet
@@ -793,22 +797,30 @@ def place_units(fm: object, problem: FetProblem, *, deadline: float, seed: int =
     best_all = start.copy()        # ... and of all attempts
     order = np.argsort(-data.difficulty, kind="stable")
     left = left_all = U + 1
-    rounds, rate = 0, 0.0
-    while left_all and (rounds == 0 or time.perf_counter() < deadline) and not stop[0]:
+
+    # the kernel cannot read the clock: a timer sets the flag it reads at the deadline,
+    # started after a first short episode, which always runs (it compiles the kernels,
+    # once per machine, ≈ 10 s, or loads them from numba's cache)
+    timer = threading.Timer(0.0, stop.__setitem__, (0, 1))
+    rounds = 0
+    while left_all and not stop[0]:
+        if rounds == 1:
+            timer = threading.Timer(max(0.0, deadline - time.perf_counter()),
+                                    stop.__setitem__, (0, 1))
+            timer.daemon = True
+            timer.start()
         # episodes of EPISODE × units steps, each from the attempt's best state; an
         # episode that gains nothing ends the attempt and the next starts afresh
         # (measured: better than carrying on, and than starting again from the best)
-        steps = EPISODE * U if rate else PROBE
-        if rate:
-            steps = max(PROBE, min(steps, int((deadline - time.perf_counter()) * rate)))
         t1 = time.perf_counter()
         before = left
         left = int(swap_search(
             data.n_days, data.n_hours, data.dom_ptr, data.dom_cell, data.fp_ptr, data.fp_res,
             data.fp_off, data.ru_ptr, data.ru, data.ures_ptr, data.ures, data.cap, data.skip,
             data.rules, data.pairs, data.pr_ptr, data.pr_idx, data.brk, order, start, best,
-            left, steps, MAX_LEVEL, MAX_CALLS, seed + rounds, stop))
-        rate = steps / max(time.perf_counter() - t1, 1e-6)
+            left, EPISODE * U if rounds else FIRST, MAX_LEVEL, MAX_CALLS, seed + rounds, stop))
+        logger.debug("episode %d: %d units left (best %d), %.2f s", rounds, left,
+                     min(left, left_all), time.perf_counter() - t1)
         rounds += 1
         if left < left_all:
             left_all = left
@@ -818,6 +830,7 @@ def place_units(fm: object, problem: FetProblem, *, deadline: float, seed: int =
         else:
             start[:] = -1
             left = U + 1
+    timer.cancel()
     start, left = best_all, left_all
     H = data.n_hours
     DH = data.n_days * H
@@ -829,40 +842,56 @@ def place_units(fm: object, problem: FetProblem, *, deadline: float, seed: int =
     return starts, left
 
 
-def race(fm: object, problem: FetProblem, *, deadline: float, workers: int, seed: int = 0
-         ) -> SearchOutcome:
+def race(fm: object, problem: FetProblem, *, deadline: float, workers: int, seed: int = 0,
+         tree_s: float = TREE_S) -> SearchOutcome:
     """CP-SAT (``workers`` − 1 workers) and recursive swapping side by side, until one
     of them has a timetable of the whole model or ``deadline`` (perf_counter).
 
-    Neither is better everywhere: CP-SAT's tree search finds Brazil in about a second
-    where the randomised search can stall for ten, the search finds the packed files
-    (MAPS, secondary_school) CP-SAT needs minutes for. The search runs in numba
-    without the GIL, so the two use one core each. The first to finish stops the
-    other; a complete placement of the search still needs :func:`certify`.
+    Neither is better everywhere: CP-SAT's tree search finds Brazil in about two
+    seconds where the randomised search can stall for ten, the search finds the
+    packed files (MAPS, secondary_school) CP-SAT needs minutes for. The search runs
+    in numba without the GIL, so the two use one core each. CP-SAT gets ``tree_s``
+    seconds; when it has found nothing by then, its core goes to a second search
+    with another seed (the search's time to a timetable varies a lot from seed to
+    seed, so two seeds side by side are surer than one for twice as long). The first
+    to finish stops the others; a complete placement of a search still needs
+    :func:`certify`.
     """
     t = time.perf_counter()
     stop = np.zeros(1, np.int64)
     cp = cp_model.CpSolver()
-    cp.parameters.max_time_in_seconds = max(0.1, deadline - t)
+    cp.parameters.max_time_in_seconds = max(0.1, min(deadline - t, tree_s))
     cp.parameters.num_workers = max(1, workers - 1)
     cp.parameters.random_seed = seed
     cp.parameters.stop_after_first_solution = True
     done: list[int] = []
+    second: list[tuple[dict[int, tuple[int, int]], int]] = []
 
-    def tree() -> None:
+    def other_core() -> None:
         done.append(cp.Solve(fm.m))
-        stop[0] = 1                     # found, proven infeasible or out of time
+        if done[0] != cp_model.UNKNOWN:     # found, or proven infeasible
+            stop[0] = 1
+        elif not stop[0] and time.perf_counter() < deadline:
+            second.append(place_units(fm, problem, deadline=deadline, seed=seed + SECOND_SEED,
+                                      stop=stop))
+            if not second[0][1]:
+                stop[0] = 1
 
-    thread = threading.Thread(target=tree, name="cp-sat-race", daemon=True)
+    thread = threading.Thread(target=other_core, name="jianfu-race", daemon=True)
     thread.start()
     starts, left = place_units(fm, problem, deadline=deadline, seed=seed, stop=stop)
+    if not left:
+        stop[0] = 1
     while thread.is_alive():            # stop_search is a no-op before Solve has begun
-        cp.stop_search()
+        if not done:
+            cp.stop_search()
         thread.join(0.05)
     search_s = time.perf_counter() - t
     if done and done[0] in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         logger.info("race: CP-SAT first, %.2f s", search_s)
         return SearchOutcome(cp, {}, 0, search_s, 0.0, BY_CP_SAT)
+    if second and second[0][1] < left:
+        starts, left = second[0]
     solver = certify(fm, starts, deadline=max(deadline, time.perf_counter() + 1.0),
                      seed=seed) if not left else None
     logger.info("race: recursive swapping %s, %.2f s", "first" if solver else "none",

@@ -113,7 +113,7 @@ def test_rooms_are_chosen_with_the_start() -> None:
     four = mini(*rules, acts=acts + ((1, (1,), (), 0),), days=1, hours=2, rooms=2)
     fm = FetModel(four)
     fm.build()
-    assert first_timetable(fm, four, deadline=time.perf_counter() + 0.3).left == 1
+    assert first_timetable(fm, four, deadline=time.perf_counter() + 2).left == 1
 
 
 def test_race_gives_a_certified_timetable_of_either_method() -> None:

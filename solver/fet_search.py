@@ -62,6 +62,9 @@ MIN_DAYS, ADJACENT_IF_SAME_DAY, CONSECUTIVE = 0, 1, 2
 MAX_LEVEL, MAX_CALLS = 14, 100
 #: Footprint offsets carry the room option they belong to: offset + OPT × (option + 1).
 OPT = 1 << 16
+#: Soft MinDaysBetweenActivities of at least this weight % enter the search, held
+#: with probability weight % (FET's way); 100: hard ones only.
+SOFT_PAIRS_FROM = 100
 #: Steps per episode per unit, and of the first episode (run whatever the deadline).
 EPISODE, FIRST = 4, 200
 #: In :func:`race`: seconds CP-SAT gets before its core goes to a second search, and
@@ -89,7 +92,7 @@ class SearchData:
     rules: np.ndarray            # [resource, 7]: maxh, minh_all, minh_busy, maxdays,
                                  #   gaps_week, gaps_day, early (−1 = none)
     brk: np.ndarray              # [cell] break hour
-    pairs: np.ndarray            # [pair, 6]: unit a, unit b, dur a, dur b, kind, k
+    pairs: np.ndarray            # [pair, 7]: unit a, unit b, dur a, dur b, kind, k, weight %
     pr_ptr: np.ndarray           # unit → slice of pr_idx (pairs it is in)
     pr_idx: np.ndarray
     ru_ptr: np.ndarray           # resource → slice of ru (units using it)
@@ -223,7 +226,7 @@ def search_data(fm: object, problem: FetProblem) -> SearchData:
         np.array(res_cap, np.int64).reshape(len(res_cap), D * H),
         np.array(res_skip, np.bool_).reshape(len(res_cap), D * H),
         np.array(res_rules, np.int64).reshape(len(res_cap), 7), brk,
-        np.array(pairs, np.int64).reshape(len(pairs), 6), pr_ptr, pr_idx,
+        np.array(pairs, np.int64).reshape(len(pairs), 7), pr_ptr, pr_idx,
         ru_ptr, ru, difficulty)
 
 
@@ -306,19 +309,20 @@ def _pairs(p: FetProblem, unit_of: np.ndarray) -> list[tuple[int, ...]]:
     acts = p.activities
     for c in p.of_kind("MinDaysBetweenActivities"):
         idx = [p.index_of(a) for a in c.get("activities")]
+        pct = 100 if c.hard else int(c.weight)
         for n, i in enumerate(idx):
             for j in idx[n + 1:]:
-                if c.hard and c.get("min_days") > 0:
+                if pct >= SOFT_PAIRS_FROM and c.get("min_days") > 0:
                     out.append((unit_of[i], unit_of[j], acts[i].duration, acts[j].duration,
-                                MIN_DAYS, c.get("min_days")))
+                                MIN_DAYS, c.get("min_days"), pct))
                 if c.get("consecutive"):     # at any weight, as FET enforces it
                     out.append((unit_of[i], unit_of[j], acts[i].duration, acts[j].duration,
-                                ADJACENT_IF_SAME_DAY, 0))
+                                ADJACENT_IF_SAME_DAY, 0, 100))
     for c in p.of_kind("TwoActivitiesConsecutive"):
         if c.hard:
             i, j = p.index_of(c.get("first")), p.index_of(c.get("second"))
             out.append((unit_of[i], unit_of[j], acts[i].duration, acts[j].duration,
-                        CONSECUTIVE, 0))
+                        CONSECUTIVE, 0, 100))
     return out
 
 
@@ -342,18 +346,27 @@ def _pair_pen(kind, k, ca, cb, da, db, H, brk):
 
 
 @njit(cache=True)
-def _put(occ, u, code, sign, fp_ptr, fp_res, fp_off):
-    """Add (sign 1) or take away (−1) unit u placed by ``code`` (cell + D × H × room option)."""
+def _put(occ, own, u, code, sign, fp_ptr, fp_res, fp_off):
+    """Add (sign 1) or take away (−1) unit u placed by ``code`` (cell + D × H × room option).
+
+    ``own[r, cell]``: the unit put there last and still there (−1: none known), so
+    :func:`_conflicts` finds the occupant of a one-place resource without a scan.
+    """
     DH = occ.shape[1]
     cell, opt = code % DH, code // DH
     for k in range(fp_ptr[u], fp_ptr[u + 1]):
         o = fp_off[k] // OPT - 1
         if o < 0 or o == opt:
-            occ[fp_res[k], cell + fp_off[k] % OPT] += sign
+            r, x = fp_res[k], cell + fp_off[k] % OPT
+            occ[r, x] += sign
+            if sign > 0:
+                own[r, x] = u
+            elif own[r, x] == u:
+                own[r, x] = -1
 
 
 @njit(cache=True)
-def _conflicts(u, c, start, occ, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs, pr_ptr,
+def _conflicts(u, c, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs, pr_ptr,
                pr_idx, H, brk, stamp, tag, out):
     """Units that must leave for u to be placed by code c, into ``out``; −1 if c is impossible."""
     DH = occ.shape[1]
@@ -371,6 +384,13 @@ def _conflicts(u, c, start, occ, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs,
         # the resource is full at this hour: push out one unit covering it
         pick = -1
         seen = 0
+        w = own[r, cell]
+        if cap[r, cell] == 1 and w >= 0 and w != u and start[w] >= 0:
+            if stamp[w] != tag:              # else already leaving: nothing more needed
+                stamp[w] = tag
+                out[n] = w
+                n += 1
+            continue
         for j in range(ru_ptr[r], ru_ptr[r + 1]):
             w = ru[j]
             if w == u or start[w] < 0:
@@ -402,6 +422,8 @@ def _conflicts(u, c, start, occ, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs,
         ca = (c if a == u else start[a]) % DH
         cb = (c if b == u else start[b]) % DH
         if _pair_pen(pairs[q, 4], pairs[q, 5], ca, cb, pairs[q, 2], pairs[q, 3], H, brk) > 0:
+            if pairs[q, 6] < 100 and np.random.randint(100) >= pairs[q, 6]:
+                continue        # a soft rule of weight w % holds here with probability w
             stamp[w] = tag
             out[n] = w
             n += 1
@@ -481,7 +503,7 @@ def _lower_cost(occ, skip, rules, r, D, H, tot):
 
 
 @njit(cache=True)
-def _rules_hold(u, c, out, n, start, occ, skip, rules, D, H, tot, fp_ptr, fp_res, fp_off,
+def _rules_hold(u, c, out, n, start, occ, own, skip, rules, D, H, tot, fp_ptr, fp_res, fp_off,
                 ures_ptr, ures, has_rules):
     """Whether u's resources can still meet their rules once out[:n] leave and u is at c."""
     any_rules = False
@@ -491,35 +513,35 @@ def _rules_hold(u, c, out, n, start, occ, skip, rules, D, H, tot, fp_ptr, fp_res
     if not any_rules:
         return True
     for j in range(n):
-        _put(occ, out[j], start[out[j]], -1, fp_ptr, fp_res, fp_off)
-    _put(occ, u, c, 1, fp_ptr, fp_res, fp_off)
+        _put(occ, own, out[j], start[out[j]], -1, fp_ptr, fp_res, fp_off)
+    _put(occ, own, u, c, 1, fp_ptr, fp_res, fp_off)
     ok = True
     for k in range(ures_ptr[u], ures_ptr[u + 1]):
         r = ures[k]
         if has_rules[r] and _lower_cost(occ, skip, rules, r, D, H, tot) > 0:
             ok = False
             break
-    _put(occ, u, c, -1, fp_ptr, fp_res, fp_off)
+    _put(occ, own, u, c, -1, fp_ptr, fp_res, fp_off)
     for j in range(n):
-        _put(occ, out[j], start[out[j]], 1, fp_ptr, fp_res, fp_off)
+        _put(occ, own, out[j], start[out[j]], 1, fp_ptr, fp_res, fp_off)
     return ok
 
 
 @njit(cache=True)
-def _undo(mark, logn, log_u, log_s, start, occ, fp_ptr, fp_res, fp_off, inchain):
+def _undo(mark, logn, log_u, log_s, start, occ, own, fp_ptr, fp_res, fp_off, inchain):
     for k in range(logn[0] - 1, mark - 1, -1):
         w = log_u[k]
         if start[w] >= 0:
-            _put(occ, w, start[w], -1, fp_ptr, fp_res, fp_off)
+            _put(occ, own, w, start[w], -1, fp_ptr, fp_res, fp_off)
         if log_s[k] >= 0:
-            _put(occ, w, log_s[k], 1, fp_ptr, fp_res, fp_off)
+            _put(occ, own, w, log_s[k], 1, fp_ptr, fp_res, fp_off)
         start[w] = log_s[k]
         inchain[w] = False
     logn[0] = mark
 
 
 @njit(cache=True)
-def _setup(L, u, max_level, start, occ, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs,
+def _setup(L, u, max_level, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs,
            pr_ptr, pr_idx, H, brk, stamp, tagbox, dom_ptr, dom_cell, inchain, out, f_u,
            f_cells, f_n, f_pos, skip, rules, D, tot, ures_ptr, ures, has_rules):
     """Frame L places unit u: its starts ordered by units in the way (random ties)."""
@@ -528,7 +550,7 @@ def _setup(L, u, max_level, start, occ, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru,
     for k in range(hi - lo):
         c = dom_cell[lo + k]
         tagbox[0] += 1
-        n = _conflicts(u, c, start, occ, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs,
+        n = _conflicts(u, c, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs,
                        pr_ptr, pr_idx, H, brk, stamp, tagbox[0], out)
         bad = n < 0 or (n > 0 and L >= max_level)
         if not bad:
@@ -537,7 +559,7 @@ def _setup(L, u, max_level, start, occ, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru,
                     bad = True
                     break
         if not bad:
-            bad = not _rules_hold(u, c, out, n, start, occ, skip, rules, D, H, tot, fp_ptr,
+            bad = not _rules_hold(u, c, out, n, start, occ, own, skip, rules, D, H, tot, fp_ptr,
                                   fp_res, fp_off, ures_ptr, ures, has_rules)
         score[k] = np.inf if bad else n + np.random.random()
     order = np.argsort(score)
@@ -553,7 +575,7 @@ def _setup(L, u, max_level, start, occ, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru,
 
 
 @njit(cache=True)
-def _place_chain(root, max_level, max_calls, start, occ, cap, fp_ptr, fp_res, fp_off, ru_ptr,
+def _place_chain(root, max_level, max_calls, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr,
                  ru, pairs, pr_ptr, pr_idx, H, brk, stamp, tagbox, dom_ptr, dom_cell, log_u,
                  log_s, logn, inchain, out, f_u, f_cells, f_n, f_pos, f_mark, f_ej, f_nej,
                  f_next, f_busy, skip, rules, D, tot, ures_ptr, ures, has_rules):
@@ -568,7 +590,7 @@ def _place_chain(root, max_level, max_calls, start, occ, cap, fp_ptr, fp_res, fp
     """
     calls = 1
     L = 0
-    _setup(0, root, max_level, start, occ, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs,
+    _setup(0, root, max_level, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs,
            pr_ptr, pr_idx, H, brk, stamp, tagbox, dom_ptr, dom_cell, inchain, out, f_u,
            f_cells, f_n, f_pos, skip, rules, D, tot, ures_ptr, ures, has_rules)
     f_busy[0] = False
@@ -578,7 +600,7 @@ def _place_chain(root, max_level, max_calls, start, occ, cap, fp_ptr, fp_res, fp
                 if L == 0:
                     return False
                 L -= 1                          # child failed: parent's start undone
-                _undo(f_mark[L], logn, log_u, log_s, start, occ, fp_ptr, fp_res, fp_off,
+                _undo(f_mark[L], logn, log_u, log_s, start, occ, own, fp_ptr, fp_res, fp_off,
                       inchain)
                 f_busy[L] = False
                 continue
@@ -586,7 +608,7 @@ def _place_chain(root, max_level, max_calls, start, occ, cap, fp_ptr, fp_res, fp
             c = f_cells[L, f_pos[L]]
             f_pos[L] += 1
             tagbox[0] += 1
-            n = _conflicts(u, c, start, occ, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs,
+            n = _conflicts(u, c, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs,
                            pr_ptr, pr_idx, H, brk, stamp, tagbox[0], out)
             f_mark[L] = logn[0]
             for j in range(n):
@@ -595,12 +617,12 @@ def _place_chain(root, max_level, max_calls, start, occ, cap, fp_ptr, fp_res, fp
                 log_u[logn[0]] = w
                 log_s[logn[0]] = start[w]
                 logn[0] += 1
-                _put(occ, w, start[w], -1, fp_ptr, fp_res, fp_off)
+                _put(occ, own, w, start[w], -1, fp_ptr, fp_res, fp_off)
                 start[w] = -1
             log_u[logn[0]] = u
             log_s[logn[0]] = start[u]
             logn[0] += 1
-            _put(occ, u, c, 1, fp_ptr, fp_res, fp_off)
+            _put(occ, own, u, c, 1, fp_ptr, fp_res, fp_off)
             start[u] = c
             inchain[u] = True
             f_nej[L] = n
@@ -617,7 +639,7 @@ def _place_chain(root, max_level, max_calls, start, occ, cap, fp_ptr, fp_res, fp
             f_next[L] += 1
             continue
         calls += 1
-        _setup(L + 1, w, max_level, start, occ, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru,
+        _setup(L + 1, w, max_level, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru,
                pairs, pr_ptr, pr_idx, H, brk, stamp, tagbox, dom_ptr, dom_cell, inchain, out,
                f_u, f_cells, f_n, f_pos, skip, rules, D, tot, ures_ptr, ures, has_rules)
         L += 1
@@ -627,7 +649,7 @@ def _place_chain(root, max_level, max_calls, start, occ, cap, fp_ptr, fp_res, fp
 @njit(cache=True, nogil=True)
 def swap_search(D, H, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ru_ptr, ru, ures_ptr, ures,
                 cap, skip, rules, pairs, pr_ptr, pr_idx, brk, order, start, best, best_left,
-                max_steps, max_level, max_calls, seed, stop):
+                max_steps, max_level, max_calls, seed, stop, tried):
     """FET's recursive swapping for ``max_steps`` steps from ``start`` (kept up to date).
 
     Returns the fewest units left unplaced so far: ``best_left`` on entry or a state
@@ -644,9 +666,10 @@ def swap_search(D, H, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ru_ptr, ru, ure
     U = dom_ptr.shape[0] - 1
     R = cap.shape[0]
     occ = np.zeros((R, D * H), np.int64)
+    own = np.full((R, D * H), -1, np.int64)
     for u in range(U):
         if start[u] >= 0:
-            _put(occ, u, start[u], 1, fp_ptr, fp_res, fp_off)
+            _put(occ, own, u, start[u], 1, fp_ptr, fp_res, fp_off)
     stamp = np.zeros(U, np.int64)
     tagbox = np.zeros(1, np.int64)
     logn = np.zeros(1, np.int64)
@@ -687,7 +710,7 @@ def swap_search(D, H, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ru_ptr, ru, ure
         top -= 1
         u = stack[top]
         logn[0] = 0
-        ok = _place_chain(u, max_level, max_calls, start, occ, cap, fp_ptr, fp_res, fp_off,
+        ok = _place_chain(u, max_level, max_calls, start, occ, own, cap, fp_ptr, fp_res, fp_off,
                           ru_ptr, ru, pairs, pr_ptr, pr_idx, H, brk, stamp, tagbox, dom_ptr,
                           dom_cell, log_u, log_s, logn, inchain, out, f_u, f_cells, f_n,
                           f_pos, f_mark, f_ej, f_nej, f_next, f_busy, skip, rules, D, tot,
@@ -704,12 +727,19 @@ def swap_search(D, H, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ru_ptr, ru, ure
                 if tabu[u, c] > step:
                     continue
                 tagbox[0] += 1
-                n = _conflicts(u, c, start, occ, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru,
+                n = _conflicts(u, c, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru,
                                pairs, pr_ptr, pr_idx, H, brk, stamp, tagbox[0], out)
-                if n < 0 or not _rules_hold(u, c, out, n, start, occ, skip, rules, D, H, tot,
+                if n < 0 or not _rules_hold(u, c, out, n, start, occ, own, skip, rules, D, H, tot,
                                             fp_ptr, fp_res, fp_off, ures_ptr, ures, has_rules):
                     continue
-                sc = n + np.random.random()
+                # FET's choice: the start whose units in the way were pushed out from
+                # where they are the fewest times before, then the fewest units
+                low, wrong = 0, 0
+                for j in range(n):
+                    k = tried[out[j], start[out[j]]]
+                    wrong += k
+                    low = k if j == 0 or k < low else low
+                sc = (low * 1024.0 + wrong) * 1024.0 + n + np.random.random()
                 if sc < best_s:
                     best_s, best_c = sc, c
             if best_c < 0:
@@ -720,7 +750,7 @@ def swap_search(D, H, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ru_ptr, ru, ure
                     w = ru[ru_ptr[r] + np.random.randint(ru_ptr[r + 1] - ru_ptr[r])]
                     if start[w] < 0:
                         continue
-                    _put(occ, w, start[w], -1, fp_ptr, fp_res, fp_off)
+                    _put(occ, own, w, start[w], -1, fp_ptr, fp_res, fp_off)
                     tabu[w, start[w]] = step + 5 + np.random.randint(10)
                     start[w] = -1
                     stack[top] = w
@@ -729,16 +759,17 @@ def swap_search(D, H, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ru_ptr, ru, ure
                 top += 1
                 continue
             tagbox[0] += 1
-            n = _conflicts(u, best_c, start, occ, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru,
+            n = _conflicts(u, best_c, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru,
                            pairs, pr_ptr, pr_idx, H, brk, stamp, tagbox[0], out)
             for j in range(n):
                 w = out[j]
-                _put(occ, w, start[w], -1, fp_ptr, fp_res, fp_off)
+                _put(occ, own, w, start[w], -1, fp_ptr, fp_res, fp_off)
                 tabu[w, start[w]] = step + 5 + np.random.randint(10)
+                tried[w, start[w]] += 1
                 start[w] = -1
                 stack[top] = w
                 top += 1
-            _put(occ, u, best_c, 1, fp_ptr, fp_res, fp_off)
+            _put(occ, own, u, best_c, 1, fp_ptr, fp_res, fp_off)
             start[u] = best_c
         if top < best_left:
             best_left = top
@@ -797,6 +828,9 @@ def place_units(fm: object, problem: FetProblem, *, deadline: float, seed: int =
     best_all = start.copy()        # ... and of all attempts
     order = np.argsort(-data.difficulty, kind="stable")
     left = left_all = U + 1
+    # times each unit was pushed out from each start in this attempt (FET's "tried
+    # removals"): the fallback placement avoids repeating itself
+    tried = np.zeros((U, int(data.dom_cell.max()) + 1), np.int64)
 
     # the kernel cannot read the clock: a timer sets the flag it reads at the deadline,
     # started after a first short episode, which always runs (it compiles the kernels,
@@ -818,7 +852,8 @@ def place_units(fm: object, problem: FetProblem, *, deadline: float, seed: int =
             data.n_days, data.n_hours, data.dom_ptr, data.dom_cell, data.fp_ptr, data.fp_res,
             data.fp_off, data.ru_ptr, data.ru, data.ures_ptr, data.ures, data.cap, data.skip,
             data.rules, data.pairs, data.pr_ptr, data.pr_idx, data.brk, order, start, best,
-            left, EPISODE * U if rounds else FIRST, MAX_LEVEL, MAX_CALLS, seed + rounds, stop))
+            left, EPISODE * U if rounds else FIRST, MAX_LEVEL, MAX_CALLS, seed + rounds, stop,
+            tried))
         logger.debug("episode %d: %d units left (best %d), %.2f s", rounds, left,
                      min(left, left_all), time.perf_counter() - t1)
         rounds += 1
@@ -829,6 +864,7 @@ def place_units(fm: object, problem: FetProblem, *, deadline: float, seed: int =
             start[:] = best
         else:
             start[:] = -1
+            tried[:] = 0
             left = U + 1
     timer.cancel()
     start, left = best_all, left_all

@@ -62,9 +62,6 @@ MIN_DAYS, ADJACENT_IF_SAME_DAY, CONSECUTIVE = 0, 1, 2
 MAX_LEVEL, MAX_CALLS = 14, 100
 #: Footprint offsets carry the room option they belong to: offset + OPT × (option + 1).
 OPT = 1 << 16
-#: Soft MinDaysBetweenActivities of at least this weight % enter the search, held
-#: with probability weight % (FET's way); 100: hard ones only.
-SOFT_PAIRS_FROM = 100
 #: Steps per episode per unit, and of the first episode (run whatever the deadline).
 EPISODE, FIRST = 4, 200
 #: In :func:`race`: seconds CP-SAT gets before its core goes to a second search, and
@@ -92,7 +89,7 @@ class SearchData:
     rules: np.ndarray            # [resource, 7]: maxh, minh_all, minh_busy, maxdays,
                                  #   gaps_week, gaps_day, early (−1 = none)
     brk: np.ndarray              # [cell] break hour
-    pairs: np.ndarray            # [pair, 7]: unit a, unit b, dur a, dur b, kind, k, weight %
+    pairs: np.ndarray            # [pair, 6]: unit a, unit b, dur a, dur b, kind, k
     pr_ptr: np.ndarray           # unit → slice of pr_idx (pairs it is in)
     pr_idx: np.ndarray
     ru_ptr: np.ndarray           # resource → slice of ru (units using it)
@@ -226,7 +223,7 @@ def search_data(fm: object, problem: FetProblem) -> SearchData:
         np.array(res_cap, np.int64).reshape(len(res_cap), D * H),
         np.array(res_skip, np.bool_).reshape(len(res_cap), D * H),
         np.array(res_rules, np.int64).reshape(len(res_cap), 7), brk,
-        np.array(pairs, np.int64).reshape(len(pairs), 7), pr_ptr, pr_idx,
+        np.array(pairs, np.int64).reshape(len(pairs), 6), pr_ptr, pr_idx,
         ru_ptr, ru, difficulty)
 
 
@@ -309,20 +306,19 @@ def _pairs(p: FetProblem, unit_of: np.ndarray) -> list[tuple[int, ...]]:
     acts = p.activities
     for c in p.of_kind("MinDaysBetweenActivities"):
         idx = [p.index_of(a) for a in c.get("activities")]
-        pct = 100 if c.hard else int(c.weight)
         for n, i in enumerate(idx):
             for j in idx[n + 1:]:
-                if pct >= SOFT_PAIRS_FROM and c.get("min_days") > 0:
+                if c.hard and c.get("min_days") > 0:
                     out.append((unit_of[i], unit_of[j], acts[i].duration, acts[j].duration,
-                                MIN_DAYS, c.get("min_days"), pct))
+                                MIN_DAYS, c.get("min_days")))
                 if c.get("consecutive"):     # at any weight, as FET enforces it
                     out.append((unit_of[i], unit_of[j], acts[i].duration, acts[j].duration,
-                                ADJACENT_IF_SAME_DAY, 0, 100))
+                                ADJACENT_IF_SAME_DAY, 0))
     for c in p.of_kind("TwoActivitiesConsecutive"):
         if c.hard:
             i, j = p.index_of(c.get("first")), p.index_of(c.get("second"))
             out.append((unit_of[i], unit_of[j], acts[i].duration, acts[j].duration,
-                        CONSECUTIVE, 0, 100))
+                        CONSECUTIVE, 0))
     return out
 
 
@@ -422,8 +418,6 @@ def _conflicts(u, c, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, p
         ca = (c if a == u else start[a]) % DH
         cb = (c if b == u else start[b]) % DH
         if _pair_pen(pairs[q, 4], pairs[q, 5], ca, cb, pairs[q, 2], pairs[q, 3], H, brk) > 0:
-            if pairs[q, 6] < 100 and np.random.randint(100) >= pairs[q, 6]:
-                continue        # a soft rule of weight w % holds here with probability w
             stamp[w] = tag
             out[n] = w
             n += 1
@@ -610,6 +604,15 @@ def _place_chain(root, max_level, max_calls, start, occ, own, cap, fp_ptr, fp_re
             tagbox[0] += 1
             n = _conflicts(u, c, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs,
                            pr_ptr, pr_idx, H, brk, stamp, tagbox[0], out)
+            # who must leave is drawn at random (which of a pool's rooms), so the draw
+            # may differ from _setup's: check it again
+            clash = n < 0 or (n > 0 and L >= max_level)
+            for j in range(n):
+                if inchain[out[j]]:
+                    clash = True
+                    break
+            if clash:
+                continue
             f_mark[L] = logn[0]
             for j in range(n):
                 w = out[j]

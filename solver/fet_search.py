@@ -62,6 +62,8 @@ MIN_DAYS, ADJACENT_IF_SAME_DAY, CONSECUTIVE = 0, 1, 2
 MAX_LEVEL, MAX_CALLS = 14, 100
 #: Footprint offsets carry the room option they belong to: offset + OPT × (option + 1).
 OPT = 1 << 16
+#: Units of a resource with a max-gaps rule that may leave to mend its gaps.
+MEND = 8
 #: Steps per episode per unit, and of the first episode (run whatever the deadline).
 EPISODE, FIRST = 4, 200
 #: In :func:`race`: seconds CP-SAT gets before its core goes to a second search, and
@@ -362,9 +364,119 @@ def _put(occ, own, u, code, sign, fp_ptr, fp_res, fp_off):
 
 
 @njit(cache=True)
+def _holder(r, x, u, start, own, fp_ptr, fp_res, fp_off, ru_ptr, ru, DH, stamp, tag):
+    """A unit other than u, not already leaving, holding resource r at cell x (−1: none)."""
+    w = own[r, x]
+    if w >= 0 and w != u and start[w] >= 0 and stamp[w] != tag:
+        return w
+    for j in range(ru_ptr[r], ru_ptr[r + 1]):
+        w = ru[j]
+        if w == u or start[w] < 0 or stamp[w] == tag:
+            continue
+        for kk in range(fp_ptr[w], fp_ptr[w + 1]):
+            oo = fp_off[kk] // OPT - 1
+            if oo >= 0 and oo != start[w] // DH:
+                continue
+            if fp_res[kk] == r and start[w] % DH + fp_off[kk] % OPT == x:
+                return w
+    return -1
+
+
+@njit(cache=True)
+def _free_a_day(u, c, r, most, start, occ, own, fp_ptr, fp_res, fp_off, ru_ptr, ru, H, stamp,
+                tag, out, n):
+    """Max days per week of resource r: when u at c would open one day too many, the
+    units on r's day with the fewest hours staying leave too (FET does the same).
+    Returns the new length of ``out``."""
+    DH = occ.shape[1]
+    D = DH // H
+    d = c % DH // H
+    hours = np.zeros(D, np.int64)              # hours of units staying, per day
+    for x in range(DH):
+        if occ[r, x] > 0:
+            if _holder(r, x, u, start, own, fp_ptr, fp_res, fp_off, ru_ptr, ru, DH, stamp,
+                       tag) >= 0:
+                hours[x // H] += 1
+    used = 0
+    for dd in range(D):
+        used += hours[dd] > 0
+    if hours[d] > 0 or used < most:
+        return n
+    pick, low, seen = -1, DH + 1, 0
+    for dd in range(D):
+        if dd == d or hours[dd] == 0 or hours[dd] > low:
+            continue
+        if hours[dd] < low:
+            low, seen = hours[dd], 0
+        seen += 1
+        if np.random.randint(seen) == 0:
+            pick = dd
+    for x in range(pick * H, pick * H + H):
+        if occ[r, x] > 0:
+            w = _holder(r, x, u, start, own, fp_ptr, fp_res, fp_off, ru_ptr, ru, DH, stamp, tag)
+            if w >= 0:
+                stamp[w] = tag
+                out[n] = w
+                n += 1
+    return n
+
+
+@njit(cache=True)
+def _mend_gaps(u, c, r, start, occ, own, skip, rules, D, H, tot, fp_ptr, fp_res, fp_off, ru_ptr,
+               ru, stamp, tag, out, n, inchain):
+    """Max gaps of resource r: while its lower bound (:func:`_lower_cost`) with u at c
+    and ``out[:n]`` gone is above 0, a unit of r at the first or last hour of one of
+    its days leaves too (at random; FET does the same), at most ``MEND`` of them.
+    Returns the new length of ``out``."""
+    DH = occ.shape[1]
+    for j in range(n):
+        _put(occ, own, out[j], start[out[j]], -1, fp_ptr, fp_res, fp_off)
+    _put(occ, own, u, c, 1, fp_ptr, fp_res, fp_off)
+    m = n
+    for _ in range(MEND):
+        if _lower_cost(occ, skip, rules, r, D, H, tot) == 0:
+            break
+        pick, seen = -1, 0
+        for d in range(D):
+            first, last = -1, -1
+            for h in range(H):
+                if occ[r, d * H + h] > 0:
+                    if first < 0:
+                        first = h
+                    last = h
+            if first < 0:
+                continue
+            for h in (first, last):
+                w = _holder(r, d * H + h, u, start, own, fp_ptr, fp_res, fp_off, ru_ptr, ru, DH,
+                            stamp, tag)
+                if w >= 0 and not inchain[w] and w != pick:
+                    seen += 1
+                    if np.random.randint(seen) == 0:
+                        pick = w
+        if pick < 0:
+            break
+        stamp[pick] = tag
+        out[m] = pick
+        m += 1
+        _put(occ, own, pick, start[pick], -1, fp_ptr, fp_res, fp_off)
+    for j in range(m - 1, n - 1, -1):
+        _put(occ, own, out[j], start[out[j]], 1, fp_ptr, fp_res, fp_off)
+    _put(occ, own, u, c, -1, fp_ptr, fp_res, fp_off)
+    for j in range(n):
+        _put(occ, own, out[j], start[out[j]], 1, fp_ptr, fp_res, fp_off)
+    return m
+
+
+@njit(cache=True)
 def _conflicts(u, c, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs, pr_ptr,
-               pr_idx, H, brk, stamp, tag, out):
-    """Units that must leave for u to be placed by code c, into ``out``; −1 if c is impossible."""
+               pr_idx, H, brk, stamp, tag, out, rules, ures_ptr, ures, skip, tot, inchain, mend):
+    """Units that must leave for u to be placed by code c, into ``out``; −1 if c is impossible.
+
+    Also the units whose leaving frees a day for u where a max-days rule demands it
+    (:func:`_free_a_day`) and, with ``mend``, those whose leaving lets u's resources
+    meet their max-gaps rules (:func:`_mend_gaps`). Only the forced placement mends
+    gaps: in ejection chains it makes more work than it saves (secondary_school
+    2–3 s → 24 s)."""
     DH = occ.shape[1]
     n = 0
     for k in range(fp_ptr[u], fp_ptr[u + 1]):
@@ -421,6 +533,14 @@ def _conflicts(u, c, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, p
             stamp[w] = tag
             out[n] = w
             n += 1
+    for k in range(ures_ptr[u], ures_ptr[u + 1]):
+        r = ures[k]
+        if rules[r, 3] >= 0:
+            n = _free_a_day(u, c, r, rules[r, 3], start, occ, own, fp_ptr, fp_res, fp_off,
+                            ru_ptr, ru, H, stamp, tag, out, n)
+        if mend and (rules[r, 4] >= 0 or rules[r, 5] >= 0):
+            n = _mend_gaps(u, c, r, start, occ, own, skip, rules, DH // H, H, tot, fp_ptr,
+                           fp_res, fp_off, ru_ptr, ru, stamp, tag, out, n, inchain)
     return n
 
 
@@ -545,7 +665,8 @@ def _setup(L, u, max_level, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr
         c = dom_cell[lo + k]
         tagbox[0] += 1
         n = _conflicts(u, c, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs,
-                       pr_ptr, pr_idx, H, brk, stamp, tagbox[0], out)
+                       pr_ptr, pr_idx, H, brk, stamp, tagbox[0], out, rules, ures_ptr, ures,
+                       skip, tot, inchain, False)
         bad = n < 0 or (n > 0 and L >= max_level)
         if not bad:
             for j in range(n):
@@ -603,9 +724,10 @@ def _place_chain(root, max_level, max_calls, start, occ, own, cap, fp_ptr, fp_re
             f_pos[L] += 1
             tagbox[0] += 1
             n = _conflicts(u, c, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs,
-                           pr_ptr, pr_idx, H, brk, stamp, tagbox[0], out)
-            # who must leave is drawn at random (which of a pool's rooms), so the draw
-            # may differ from _setup's: check it again
+                           pr_ptr, pr_idx, H, brk, stamp, tagbox[0], out, rules, ures_ptr, ures,
+                           skip, tot, inchain, False)
+            # who must leave is drawn at random (which of a pool's rooms, which day to
+            # free), so the draw may differ from _setup's: check it again
             clash = n < 0 or (n > 0 and L >= max_level)
             for j in range(n):
                 if inchain[out[j]]:
@@ -731,7 +853,8 @@ def swap_search(D, H, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ru_ptr, ru, ure
                     continue
                 tagbox[0] += 1
                 n = _conflicts(u, c, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru,
-                               pairs, pr_ptr, pr_idx, H, brk, stamp, tagbox[0], out)
+                               pairs, pr_ptr, pr_idx, H, brk, stamp, tagbox[0], out, rules,
+                               ures_ptr, ures, skip, tot, inchain, True)
                 if n < 0 or not _rules_hold(u, c, out, n, start, occ, own, skip, rules, D, H, tot,
                                             fp_ptr, fp_res, fp_off, ures_ptr, ures, has_rules):
                     continue
@@ -763,7 +886,8 @@ def swap_search(D, H, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ru_ptr, ru, ure
                 continue
             tagbox[0] += 1
             n = _conflicts(u, best_c, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru,
-                           pairs, pr_ptr, pr_idx, H, brk, stamp, tagbox[0], out)
+                           pairs, pr_ptr, pr_idx, H, brk, stamp, tagbox[0], out, rules,
+                           ures_ptr, ures, skip, tot, inchain, True)
             for j in range(n):
                 w = out[j]
                 _put(occ, own, w, start[w], -1, fp_ptr, fp_res, fp_off)

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 from jianfu.models.fet_check import score_fet
 from jianfu.solver.fet_model import BY_CP_SAT, BY_SEARCH, FetModel, solve_fet_problem
-from jianfu.solver.fet_search import (_lower_cost, _room_families, certify, first_timetable,
-                                      place_units, race)
+from jianfu.solver.fet_search import (_free_a_day, _lower_cost, _mend_gaps, _put,
+                                      _room_families, certify, first_timetable, place_units,
+                                      race)
 from jianfu.solver.result import Status
 from test_fet_model import ACTS, BINDS, DATA, con, mini
 
@@ -65,6 +66,66 @@ def test_lower_cost_counts_what_cannot_be_mended() -> None:
     assert _lower_cost(occ, skip, rules, 0, D, H, np.array([3])) == 0    # one may fill it
     rules[0, 0] = 1                               # at most one hour a day: grows only
     assert _lower_cost(occ, skip, rules, 0, D, H, np.array([9])) == 1
+
+
+class OneResource:
+    """Kernel arrays for one teacher (resource 0) over D days × H hours and one-hour
+    units 0..n−1, unit k placed at ``cells[k]`` (−1: not placed)."""
+
+    def __init__(self, D: int, H: int, cells: list[int]) -> None:
+        n = len(cells)
+        self.D, self.H = D, H
+        self.occ = np.zeros((1, D * H), np.int64)
+        self.own = np.full((1, D * H), -1, np.int64)
+        self.fp_ptr = np.arange(n + 1, dtype=np.int64)
+        self.fp_res = np.zeros(n, np.int64)
+        self.fp_off = np.zeros(n, np.int64)
+        self.ru_ptr = np.array([0, n], np.int64)
+        self.ru = np.arange(n, dtype=np.int64)
+        self.start = np.array(cells, np.int64)
+        self.stamp = np.zeros(n, np.int64)
+        self.out = np.zeros(n, np.int64)
+        for u, c in enumerate(cells):
+            if c >= 0:
+                _put(self.occ, self.own, u, c, 1, self.fp_ptr, self.fp_res, self.fp_off)
+
+    def free_a_day(self, u: int, c: int, most: int) -> list[int]:
+        n = _free_a_day(u, c, 0, most, self.start, self.occ, self.own, self.fp_ptr,
+                        self.fp_res, self.fp_off, self.ru_ptr, self.ru, self.H, self.stamp, 1,
+                        self.out, 0)
+        return sorted(self.out[:n].tolist())
+
+    def mend_gaps(self, u: int, c: int, rules: np.ndarray, tot: int) -> list[int]:
+        occ0 = self.occ.copy()
+        n = _mend_gaps(u, c, 0, self.start, self.occ, self.own,
+                       np.zeros((1, self.D * self.H), np.bool_), rules, self.D, self.H,
+                       np.array([tot]), self.fp_ptr, self.fp_res, self.fp_off, self.ru_ptr,
+                       self.ru, self.stamp, 1, self.out, 0,
+                       np.zeros(len(self.start), np.bool_))
+        assert (self.occ == occ0).all()               # the trial placement is undone
+        return self.out[:n].tolist()
+
+
+def test_a_day_is_freed_when_max_days_would_be_exceeded() -> None:
+    # at most 2 days; units 0, 1 on day 0 (hours 0, 1), unit 2 on day 1: unit 3 on day 2
+    # needs day 1 (one hour) emptied, not day 0 (two hours)
+    r = OneResource(3, 4, [0, 1, 4, -1])
+    assert r.free_a_day(3, 8, 2) == [2]
+    r = OneResource(3, 4, [0, 1, 4, -1])
+    assert r.free_a_day(3, 5, 2) == []              # day 1 is in use already
+    assert r.free_a_day(3, 8, 3) == []              # a third day is allowed
+
+
+def test_gaps_are_mended_from_the_ends_of_the_day() -> None:
+    # no gaps at all; units at hours 0 and 1, unit 2 to go at hour 3, nothing else to
+    # place: hour 2 would stay a gap, so end units leave until none is left — unit 0
+    # (1 _ 2 still has a gap, but unit 0 can come back to fill it) or units 1 then 0
+    rules = np.full((1, 7), -1, np.int64)
+    rules[0, 4] = 0
+    outs = {tuple(OneResource(1, 4, [0, 1, -1]).mend_gaps(2, 3, rules, tot=3))
+            for _ in range(20)}
+    assert outs <= {(0,), (1, 0)} and outs
+    assert OneResource(1, 4, [0, 1, -1]).mend_gaps(2, 2, rules, tot=3) == []   # adjacent
 
 
 def test_room_families_are_the_unions_of_overlapping_sets() -> None:

@@ -24,13 +24,21 @@ other, without the GIL) and takes whichever timetable comes first:
   max gaps per day / week, early max beginnings at second hour — through a lower
   bound on their final violation (:func:`_lower_cost`) that must stay 0: what only
   grows as lessons are added counts in full, what the lessons still to place could
-  mend counts beyond their number.
+  mend counts beyond their number. As in FET, some rules also say who must leave:
+  a start that would open a day too many for a teacher pushes out the teacher's
+  lightest other day (:func:`_free_a_day`), and a forced placement that leaves too
+  many gaps pushes out units at the ends of the teacher's days (:func:`_mend_gaps`).
+
+When no ejection chain places a unit, it is forced in at the start whose units in
+the way were pushed out from there the fewest times in this attempt (FET's "tried
+removals"), then by fewest units in the way; those units wait on the stack.
 
 The search runs in episodes of 4 × units steps, each from the best state of the
 current attempt; an episode that gains nothing ends the attempt and the next one
 starts from an empty timetable with a new seed (measured on the development files:
 better than carrying on from where an episode ended, and than always going back
-to the best state).
+to the best state). :func:`race` runs a second search with another seed on
+CP-SAT's core once CP-SAT has had :data:`TREE_S` seconds.
 
 The search's answer is then given to CP-SAT as fixed starts on a copy of the whole
 model (:func:`certify`): CP-SAT picks the rooms and checks every rule, so a

@@ -115,6 +115,16 @@ def run_jianfu_one(path: Path, limit: float, workers: int, locked: Path) -> dict
     return row
 
 
+def warm_up(path: Path, workers: int, work: Path) -> None:
+    """One short untimed jianfu run, so numba compiles the search's kernels into its
+    on-disk cache (once per machine and code version, ≈ 10–20 s) before any timed run,
+    as FET's binary is compiled before it is timed."""
+    subprocess.run([sys.executable, "-m", "jianfu.benchmarks.fet_peer", "--one",
+                    str(_plain(path, work)), "--limit", "5", "--workers", str(workers),
+                    "--locked", str(work / "warm-up.fet")], capture_output=True, text=True,
+                   timeout=600, check=False)
+
+
 def score_fet_result(path: Path, acts: Path) -> tuple[int, float]:
     from jianfu.instances.fet import read_fet, read_fet_result
     from jianfu.models.fet_check import score_fet
@@ -210,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 files.append(found)
     files += school_files(args.schools, work)
+    if files:
+        warm_up(files[0], args.workers, work)
     rows = []
     for f in files:
         row = bench_file(f, args.limit, args.workers, work)

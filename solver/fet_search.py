@@ -372,6 +372,18 @@ def _put(occ, own, u, code, sign, fp_ptr, fp_res, fp_off):
 
 
 @njit(cache=True)
+def _covers(w, r, x, start, fp_ptr, fp_res, fp_off, DH):
+    """Whether placed unit w holds resource r at cell x."""
+    for kk in range(fp_ptr[w], fp_ptr[w + 1]):
+        oo = fp_off[kk] // OPT - 1
+        if oo >= 0 and oo != start[w] // DH:
+            continue
+        if fp_res[kk] == r and start[w] % DH + fp_off[kk] % OPT == x:
+            return True
+    return False
+
+
+@njit(cache=True)
 def _holder(r, x, u, start, own, fp_ptr, fp_res, fp_off, ru_ptr, ru, DH, stamp, tag):
     """A unit other than u, not already leaving, holding resource r at cell x (−1: none)."""
     w = own[r, x]
@@ -379,14 +391,9 @@ def _holder(r, x, u, start, own, fp_ptr, fp_res, fp_off, ru_ptr, ru, DH, stamp, 
         return w
     for j in range(ru_ptr[r], ru_ptr[r + 1]):
         w = ru[j]
-        if w == u or start[w] < 0 or stamp[w] == tag:
-            continue
-        for kk in range(fp_ptr[w], fp_ptr[w + 1]):
-            oo = fp_off[kk] // OPT - 1
-            if oo >= 0 and oo != start[w] // DH:
-                continue
-            if fp_res[kk] == r and start[w] % DH + fp_off[kk] % OPT == x:
-                return w
+        if w != u and start[w] >= 0 and stamp[w] != tag and \
+                _covers(w, r, x, start, fp_ptr, fp_res, fp_off, DH):
+            return w
     return -1
 
 
@@ -509,22 +516,15 @@ def _conflicts(u, c, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, p
             continue
         for j in range(ru_ptr[r], ru_ptr[r + 1]):
             w = ru[j]
-            if w == u or start[w] < 0:
+            if w == u or start[w] < 0 or not _covers(w, r, cell, start, fp_ptr, fp_res,
+                                                      fp_off, DH):
                 continue
-            for kk in range(fp_ptr[w], fp_ptr[w + 1]):
-                oo = fp_off[kk] // OPT - 1
-                if oo >= 0 and oo != start[w] // DH:
-                    continue
-                if fp_res[kk] == r and start[w] % DH + fp_off[kk] % OPT == cell:
-                    if stamp[w] == tag:      # already leaving: nothing more needed
-                        pick = -2
-                    else:
-                        seen += 1
-                        if np.random.randint(seen) == 0:
-                            pick = w
-                    break
-            if pick == -2:
+            if stamp[w] == tag:              # already leaving: nothing more needed
+                pick = -2
                 break
+            seen += 1
+            if np.random.randint(seen) == 0:
+                pick = w
         if pick >= 0:
             stamp[pick] = tag
             out[n] = pick

@@ -914,7 +914,7 @@ def swap_search(D, H, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ru_ptr, ru, ure
 
 @dataclass(frozen=True, slots=True)
 class SearchOutcome:
-    """What :func:`first_timetable` found.
+    """What :func:`first_timetable` or :func:`race` found.
 
     ``solver``: a CP-SAT solver holding a timetable of the whole model, or ``None``;
     ``starts``: activity index → (day, hour) for the units placed; ``left``: units

@@ -945,18 +945,19 @@ def first_timetable(fm: object, problem: FetProblem, *, deadline: float, seed: i
 
 
 def place_units(fm: object, problem: FetProblem, *, deadline: float, seed: int = 0,
-                stop: np.ndarray | None = None) -> tuple[dict[int, tuple[int, int]], int]:
+                stop: np.ndarray | None = None, data: SearchData | None = None
+                ) -> tuple[dict[int, tuple[int, int]], int]:
     """Recursive swapping in episodes until every unit is placed, ``deadline``
     (perf_counter) or ``stop[0]`` is set (by another thread; this function sets it
     at the deadline).
 
     Returns activity index → (day, hour) for the units placed in the best state
     found, and the number of units left unplaced there (0: a full timetable, not yet
-    certified).
+    certified). ``data``: :func:`search_data` of ``fm``, when the caller has it.
     """
     t = time.perf_counter()
     stop = np.zeros(1, np.int64) if stop is None else stop
-    data = search_data(fm, problem)
+    data = search_data(fm, problem) if data is None else data
     U = len(data.dom_ptr) - 1
     start = np.full(U, -1, np.int64)
     best = start.copy()            # best state of the current attempt ...
@@ -970,7 +971,7 @@ def place_units(fm: object, problem: FetProblem, *, deadline: float, seed: int =
     # the kernel cannot read the clock: a timer sets the flag it reads at the deadline,
     # started after a first short episode, which always runs (it compiles the kernels,
     # once per machine, ≈ 10 s, or loads them from numba's cache)
-    timer = threading.Timer(0.0, stop.__setitem__, (0, 1))
+    timer = None
     rounds = 0
     while left_all and not stop[0]:
         if rounds == 1:
@@ -1001,7 +1002,8 @@ def place_units(fm: object, problem: FetProblem, *, deadline: float, seed: int =
             start[:] = -1
             tried[:] = 0
             left = U + 1
-    timer.cancel()
+    if timer is not None:
+        timer.cancel()
     start, left = best_all, left_all
     H = data.n_hours
     DH = data.n_days * H
@@ -1037,6 +1039,7 @@ def race(fm: object, problem: FetProblem, *, deadline: float, workers: int, seed
     cp.parameters.stop_after_first_solution = True
     done: list[int] = []
     second: list[tuple[dict[int, tuple[int, int]], int]] = []
+    data = search_data(fm, problem)     # read-only for the kernel: both searches share it
 
     def other_core() -> None:
         done.append(cp.Solve(fm.m))
@@ -1044,13 +1047,13 @@ def race(fm: object, problem: FetProblem, *, deadline: float, workers: int, seed
             stop[0] = 1
         elif not stop[0] and time.perf_counter() < deadline:
             second.append(place_units(fm, problem, deadline=deadline, seed=seed + SECOND_SEED,
-                                      stop=stop))
+                                      stop=stop, data=data))
             if not second[0][1]:
                 stop[0] = 1
 
     thread = threading.Thread(target=other_core, name="jianfu-race", daemon=True)
     thread.start()
-    starts, left = place_units(fm, problem, deadline=deadline, seed=seed, stop=stop)
+    starts, left = place_units(fm, problem, deadline=deadline, seed=seed, stop=stop, data=data)
     if not left:
         stop[0] = 1
     while thread.is_alive():            # stop_search is a no-op before Solve has begun

@@ -15,10 +15,22 @@ from jianfu.solver.result import Status
 from test_fet_model import ACTS, BINDS, DATA, con, mini
 
 
-def searched(p):
+def built(p) -> FetModel:
     fm = FetModel(p)
     fm.build()
+    return fm
+
+
+def searched(p):
+    fm = built(p)
     return fm, first_timetable(fm, p, deadline=time.perf_counter() + 10)
+
+
+def one_free_hour():
+    """Teacher T0 has one free hour for two lessons: no timetable exists."""
+    return mini(con("TeacherNotAvailableTimes", teacher=0,
+                    slots=tuple((d, h) for d in range(3) for h in range(4) if (d, h) != (0, 0))),
+                acts=ACTS[:2] + ((1, (1,), (1,), 1),))
 
 
 @pytest.mark.parametrize("kind,cs,ok", BINDS, ids=[b[0] for b in BINDS])
@@ -48,8 +60,7 @@ def test_tight_week_is_packed_by_swapping() -> None:
 
 def test_certify_refuses_starts_that_break_a_rule() -> None:
     p = mini()
-    fm = FetModel(p)
-    fm.build()
+    fm = built(p)
     clash = {0: (0, 0), 1: (0, 0), 2: (1, 0)}        # activities 1 and 2 share teacher T0
     assert certify(fm, clash, deadline=time.perf_counter() + 5) is None
     fine = {0: (0, 0), 1: (0, 1), 2: (1, 0)}
@@ -148,13 +159,8 @@ def test_solve_with_and_without_search_agree_on_compliance() -> None:
 
 
 def test_search_reports_units_left_when_nothing_fits() -> None:
-    # teacher T0 has one free hour for two lessons: the search cannot place both
-    p = mini(con("TeacherNotAvailableTimes", teacher=0,
-                 slots=tuple((d, h) for d in range(3) for h in range(4) if (d, h) != (0, 0))),
-             acts=ACTS[:2] + ((1, (1,), (1,), 1),))
-    fm = FetModel(p)
-    fm.build()
-    found = first_timetable(fm, p, deadline=time.perf_counter() + 0.5)
+    p = one_free_hour()
+    found = first_timetable(built(p), p, deadline=time.perf_counter() + 0.5)
     assert found.left >= 1 and found.solver is None
 
 
@@ -172,17 +178,14 @@ def test_rooms_are_chosen_with_the_start() -> None:
     assert score_fet(p, sol).compliant
     assert sorted((pl.hour, pl.room) for pl in sol.placements.values()) == [(0, 0), (0, 1), (1, 0)]
     four = mini(*rules, acts=acts + ((1, (1,), (), 0),), days=1, hours=2, rooms=2)
-    fm = FetModel(four)
-    fm.build()
-    assert first_timetable(fm, four, deadline=time.perf_counter() + 2).left == 1
+    assert first_timetable(built(four), four, deadline=time.perf_counter() + 2).left == 1
 
 
 def test_race_gives_a_certified_timetable_of_either_method() -> None:
     from jianfu.instances.fet import read_fet
 
     p = read_fet(DATA / "small.fet")
-    fm = FetModel(p)
-    fm.build()
+    fm = built(p)
     found = race(fm, p, deadline=time.perf_counter() + 10, workers=2)
     assert found.solver is not None and found.by in (BY_CP_SAT, BY_SEARCH)
     assert score_fet(p, fm.solution(found.solver)).compliant
@@ -190,19 +193,14 @@ def test_race_gives_a_certified_timetable_of_either_method() -> None:
 
 def test_race_ends_when_cp_sat_proves_there_is_no_timetable() -> None:
     # the search alone would try until the deadline; CP-SAT's proof stops it
-    p = mini(con("TeacherNotAvailableTimes", teacher=0,
-                 slots=tuple((d, h) for d in range(3) for h in range(4) if (d, h) != (0, 0))),
-             acts=ACTS[:2] + ((1, (1,), (1,), 1),))
-    fm = FetModel(p)
-    fm.build()
-    found = race(fm, p, deadline=time.perf_counter() + 600, workers=2)
+    p = one_free_hour()
+    found = race(built(p), p, deadline=time.perf_counter() + 600, workers=2)
     assert found.solver is None and found.left >= 1 and found.by == ""
 
 
 def test_search_stops_when_told() -> None:
     p = mini()
-    fm = FetModel(p)
-    fm.build()
+    fm = built(p)
     starts, left = place_units(fm, p, deadline=time.perf_counter() + 600,
                                stop=np.ones(1, np.int64))
     assert starts == {} and left == len(p.activities)

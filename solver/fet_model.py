@@ -68,10 +68,12 @@ class FetResult:
 
     ``objective``/``bound`` in weighted penalty units (Σ amount × weight% / 100);
     ``terms`` the soft penalty per constraint kind read from the solver's values;
-    ``time_to_first`` seconds from the start of the call (import excluded) to the
-    first timetable satisfying every 100 % constraint and ``first_by`` the method that
-    found it (CP-SAT or recursive swapping); ``left_out`` the unsupported constraint
-    kinds and counts that were ignored.
+    ``time_to_first`` seconds from ``t0`` (the start of the call, or before the import
+    with :func:`solve_fet`) to the first timetable satisfying every 100 % constraint
+    and ``first_by`` the method that found it (CP-SAT or recursive swapping);
+    ``build_time`` seconds from ``t0`` until the model was built, or with the race
+    until its grid was (the rules are built while the first search runs);
+    ``left_out`` the unsupported constraint kinds and counts that were ignored.
     """
 
     status: Status
@@ -208,11 +210,22 @@ class FetModel:
 
     # -- build ----------------------------------------------------------------------
     def build(self) -> None:
-        """Variables, then one family per constraint kind, then the objective."""
+        """The grid (:meth:`build_grid`), then the rules (:meth:`build_rules`)."""
+        self.build_grid()
+        self.build_rules()
+
+    def build_grid(self) -> None:
+        """Start variables, rooms and one-at-a-time resources: all that
+        :func:`jianfu.solver.fet_search.search_data` reads, so the search can begin
+        while :meth:`build_rules` runs. Raises ``_Infeasible`` when an activity has
+        no start or room at all."""
         doms = self._domains()
         self.add_variables(doms)
         self.add_rooms()
         self.add_resource_clashes()
+
+    def build_rules(self) -> None:
+        """One family per constraint kind, compact days, the objective, the search order."""
         for c in self.core.constraints:
             fn = getattr(self, "add_" + c.family, None)
             if fn is None:
@@ -815,8 +828,12 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
     """
     t0 = time.perf_counter() if t0 is None else t0
     model = FetModel(problem)
+    # with a race, its first search starts on the grid while the rules are built
+    overlap = search and workers >= 2 and bool(problem.activities) and not decompose
     try:
-        model.build()
+        model.build_grid()
+        if not overlap:
+            model.build_rules()
     except _Infeasible as exc:
         return FetResult(Status.INFEASIBLE, None, runtime=time.perf_counter() - t0,
                          build_time=time.perf_counter() - t0, left_out=problem.unsupported,
@@ -843,7 +860,8 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
         if workers >= 2:
             # CP-SAT's tree search and FET's recursive swapping side by side, one core
             # each: each is quick where the other stalls (Brazil / MAPS)
-            found = race(model, problem, deadline=deadline, workers=workers, seed=seed)
+            found = race(model, problem, deadline=deadline, workers=workers, seed=seed,
+                         build=model.build_rules)
         else:
             # one core: a short CP-SAT probe first, surer than the randomised search
             # where tree search is quick (hours with slack, Brazil 1 s)

@@ -52,6 +52,7 @@ import logging
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -1016,7 +1017,7 @@ def place_units(fm: object, problem: FetProblem, *, deadline: float, seed: int =
 
 
 def race(fm: object, problem: FetProblem, *, deadline: float, workers: int, seed: int = 0,
-         tree_s: float = TREE_S) -> SearchOutcome:
+         tree_s: float = TREE_S, build: Callable[[], None] | None = None) -> SearchOutcome:
     """CP-SAT (``workers`` − 1 workers) and recursive swapping side by side, until one
     of them has a timetable of the whole model or ``deadline`` (perf_counter).
 
@@ -1029,19 +1030,38 @@ def race(fm: object, problem: FetProblem, *, deadline: float, workers: int, seed
     seed, so two seeds side by side are surer than one for twice as long). The first
     to finish stops the others; a complete placement of a search still needs
     :func:`certify`.
+
+    ``build``: what is left of building ``fm`` after
+    :meth:`~jianfu.solver.fet_model.FetModel.build_grid` (its rules); it runs here
+    while the first search already does (the search reads only the grid), and CP-SAT
+    starts once it is done.
     """
     t = time.perf_counter()
     stop = np.zeros(1, np.int64)
+    data = search_data(fm, problem)     # read-only for the kernel: both searches share it
+    first: list[tuple[dict[int, tuple[int, int]], int]] = []
+    second: list[tuple[dict[int, tuple[int, int]], int]] = []
+    done: list[int] = []
+
+    def search() -> None:
+        first.append(place_units(fm, problem, deadline=deadline, seed=seed, stop=stop,
+                                 data=data))
+        if not first[0][1]:
+            stop[0] = 1
+
+    searching = threading.Thread(target=search, name="jianfu-search", daemon=True)
+    searching.start()
+    if build is not None:
+        build()
     cp = cp_model.CpSolver()
-    cp.parameters.max_time_in_seconds = max(0.1, min(deadline - t, tree_s))
+    cp.parameters.max_time_in_seconds = max(0.1, min(deadline - time.perf_counter(), tree_s))
     cp.parameters.num_workers = max(1, workers - 1)
     cp.parameters.random_seed = seed
     cp.parameters.stop_after_first_solution = True
-    done: list[int] = []
-    second: list[tuple[dict[int, tuple[int, int]], int]] = []
-    data = search_data(fm, problem)     # read-only for the kernel: both searches share it
 
     def other_core() -> None:
+        if stop[0]:
+            return
         done.append(cp.Solve(fm.m))
         if done[0] != cp_model.UNKNOWN:     # found, or proven infeasible
             stop[0] = 1
@@ -1051,19 +1071,18 @@ def race(fm: object, problem: FetProblem, *, deadline: float, workers: int, seed
             if not second[0][1]:
                 stop[0] = 1
 
-    thread = threading.Thread(target=other_core, name="jianfu-race", daemon=True)
-    thread.start()
-    starts, left = place_units(fm, problem, deadline=deadline, seed=seed, stop=stop, data=data)
-    if not left:
-        stop[0] = 1
-    while thread.is_alive():            # stop_search is a no-op before Solve has begun
-        if not done:
+    other = threading.Thread(target=other_core, name="jianfu-race", daemon=True)
+    other.start()
+    while searching.is_alive() or other.is_alive():
+        if stop[0] and not done:        # stop_search is a no-op before Solve has begun
             cp.stop_search()
-        thread.join(0.05)
+        searching.join(0.05)
+        other.join(0.0 if searching.is_alive() else 0.05)
     search_s = time.perf_counter() - t
     if done and done[0] in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         logger.info("race: CP-SAT first, %.2f s", search_s)
         return SearchOutcome(cp, {}, 0, search_s, 0.0, BY_CP_SAT)
+    starts, left = first[0]
     if second and second[0][1] < left:
         starts, left = second[0]
     solver = certify(fm, starts, deadline=max(deadline, time.perf_counter() + 1.0),

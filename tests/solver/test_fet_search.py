@@ -191,6 +191,20 @@ def test_race_gives_a_certified_timetable_of_either_method() -> None:
     assert score_fet(p, fm.solution(found.solver)).compliant
 
 
+def test_race_builds_the_rules_while_the_search_runs() -> None:
+    from jianfu.instances.fet import read_fet
+
+    p = read_fet(DATA / "small.fet")
+    fm = FetModel(p)
+    fm.build_grid()
+    grid = len(fm.m.Proto().constraints)
+    found = race(fm, p, deadline=time.perf_counter() + 10, workers=2, build=fm.build_rules)
+    whole = built(p)
+    assert grid < len(fm.m.Proto().constraints) == len(whole.m.Proto().constraints)
+    assert found.solver is not None
+    assert score_fet(p, fm.solution(found.solver)).compliant
+
+
 def test_race_ends_when_cp_sat_proves_there_is_no_timetable() -> None:
     # the search alone would try until the deadline; CP-SAT's proof stops it
     p = one_free_hour()

@@ -71,8 +71,9 @@ class FetResult:
     ``time_to_first`` seconds from ``t0`` (the start of the call, or before the import
     with :func:`solve_fet`) to the first timetable satisfying every 100 % constraint
     and ``first_by`` the method that found it (CP-SAT or recursive swapping);
-    ``build_time`` seconds from ``t0`` until the model was built, or with the race
-    until its grid was (the rules are built while the first search runs);
+    ``build_time`` seconds from ``t0`` spent importing and building the model (with
+    the race the rules are built while the first search already runs, so that part
+    overlaps the search);
     ``left_out`` the unsupported constraint kinds and counts that were ignored.
     """
 
@@ -853,6 +854,7 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
         return FetResult(Status.FEASIBLE, model.solution(found), sum(terms.values()), math.nan,
                          runtime, runtime, build_time, terms, Statistics(), problem.unsupported)
     found = None
+    rules_s = 0.0           # seconds the race spent building the rules
     if search and problem.activities:
         from .fet_search import SearchOutcome, first_solution, first_timetable, race
 
@@ -871,6 +873,7 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
                 if probe is not None else \
                 first_timetable(model, problem, deadline=deadline, seed=seed)
         _hint(model, found)
+        rules_s = found.build_s
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, time_limit - (time.perf_counter() - t0))
     solver.parameters.num_workers = workers
@@ -909,12 +912,14 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
             (0.0 if not model.terms else math.nan)
         by = found.by if found is not None and found.solver is not None else BY_CP_SAT
         return FetResult(status, model.solution(best), objective, bound, runtime,
-                         rec.rows[0].time if rec.rows else runtime, build_time, terms, stats,
+                         rec.rows[0].time if rec.rows else runtime, build_time + rules_s, terms,
+                         stats,
                          problem.unsupported, first_by=by)
     why = ("已证明无解 proven: no timetable satisfies every 100% constraint",) \
         if status is Status.INFEASIBLE else \
         (f"{time_limit:g}秒内未找到课表 no timetable found within {time_limit:g}s",)
-    return FetResult(status, None, runtime=runtime, build_time=build_time, statistics=stats,
+    return FetResult(status, None, runtime=runtime, build_time=build_time + rules_s,
+                     statistics=stats,
                      left_out=problem.unsupported, explanation=why)
 
 

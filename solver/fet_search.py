@@ -921,7 +921,8 @@ class SearchOutcome:
     ``starts``: activity index → (day, hour) for the units placed; ``left``: units
     left unplaced; ``search_s`` / ``certify_s``: seconds in the search and in CP-SAT's
     check; ``by``: which method found the timetable (:data:`BY_SEARCH`,
-    :data:`BY_CP_SAT`; empty when none).
+    :data:`BY_CP_SAT`; empty when none); ``build_s``: seconds :func:`race` spent
+    building the model's rules beside its first search (part of ``search_s``).
     """
 
     solver: cp_model.CpSolver | None
@@ -930,6 +931,7 @@ class SearchOutcome:
     search_s: float
     certify_s: float
     by: str = ""
+    build_s: float = 0.0
 
 
 def first_timetable(fm: object, problem: FetProblem, *, deadline: float, seed: int = 0,
@@ -1051,8 +1053,10 @@ def race(fm: object, problem: FetProblem, *, deadline: float, workers: int, seed
 
     searching = threading.Thread(target=search, name="jianfu-search", daemon=True)
     searching.start()
+    t_build = time.perf_counter()
     if build is not None:
         build()
+    build_s = time.perf_counter() - t_build
     cp = cp_model.CpSolver()
     cp.parameters.max_time_in_seconds = max(0.1, min(deadline - time.perf_counter(), tree_s))
     cp.parameters.num_workers = max(1, workers - 1)
@@ -1081,7 +1085,7 @@ def race(fm: object, problem: FetProblem, *, deadline: float, workers: int, seed
     search_s = time.perf_counter() - t
     if done and done[0] in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         logger.info("race: CP-SAT first, %.2f s", search_s)
-        return SearchOutcome(cp, {}, 0, search_s, 0.0, BY_CP_SAT)
+        return SearchOutcome(cp, {}, 0, search_s, 0.0, BY_CP_SAT, build_s)
     starts, left = first[0]
     if second and second[0][1] < left:
         starts, left = second[0]
@@ -1090,7 +1094,7 @@ def race(fm: object, problem: FetProblem, *, deadline: float, workers: int, seed
     logger.info("race: recursive swapping %s, %.2f s", "first" if solver else "none",
                 search_s)
     return SearchOutcome(solver, starts, left, search_s, time.perf_counter() - t - search_s,
-                         BY_SEARCH if solver else "")
+                         BY_SEARCH if solver else "", build_s)
 
 
 def certify(fm: object, starts: dict[int, tuple[int, int]], *, deadline: float,

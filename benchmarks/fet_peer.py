@@ -24,6 +24,12 @@ Usage (the development set of ``shared/reference/fet.md``, read from the install
 
     .venv/bin/python -m jianfu.benchmarks.fet_peer --limit 60 --schools 2 --out fet_peer
 
+With ``--seeds N`` each file is run N times by each tool, seeds 0 … N−1 (jianfu's
+``seed``; FET's six random seed components all set to seed + 1), one row per run,
+and the summary takes per file the median over the runs (a run without a
+timetable counts as slower than any with one) and the number of runs with a
+timetable: both tools are randomised, and on the hard files one run says little.
+
 Writes ``<out>/fet_peer.csv`` and ``<out>/fet_peer.md``. Timings are printed, never
 asserted. Files FET's package does not have are skipped with a note.
 """
@@ -52,7 +58,7 @@ DEVELOPMENT_SET = (
     "South-Africa/difficult/Insight_Learning_Centre2.fet",
     "Romania/Pedagogic-High-School-Tg-Mures/2006-2007.fet",
 )
-COLUMNS = ("file", "activities", "fet_status", "fet_s", "fet_hard", "fet_soft", "jf_status",
+COLUMNS = ("file", "seed", "activities", "fet_status", "fet_s", "fet_hard", "fet_soft", "jf_status",
            "jf_s", "jf_by", "jf_hard", "jf_soft", "jf_bound", "ratio", "locked")
 
 
@@ -73,15 +79,17 @@ def _plain(path: Path, tmp: Path) -> Path:
     return out
 
 
-def run_fet(path: Path, limit: float, outdir: Path) -> tuple[str, float, Path | None]:
+def run_fet(path: Path, limit: float, outdir: Path, seed: int = 0
+            ) -> tuple[str, float, Path | None]:
     """Run fet-cl; return (status, wall seconds, activities.xml or None)."""
     fet = shutil.which("fet-cl")
     if fet is None:
         return "no fet-cl", math.nan, None
+    seeds = [f"--randomseeds{k}={seed + 1}" for k in (10, 11, 12, 20, 21, 22)]
     t0 = time.perf_counter()
     try:
         run = subprocess.run([fet, f"--inputfile={path}", f"--outputdir={outdir}",
-                              f"--timelimitseconds={math.ceil(limit)}"],
+                              f"--timelimitseconds={math.ceil(limit)}", *seeds],
                              capture_output=True, text=True, timeout=limit + 60, check=False)
         text = run.stdout + run.stderr
     except subprocess.TimeoutExpired:
@@ -96,13 +104,14 @@ def run_fet(path: Path, limit: float, outdir: Path) -> tuple[str, float, Path | 
     return "failed: " + (text.strip().splitlines() or ["?"])[-1][:60], wall, None
 
 
-def run_jianfu_one(path: Path, limit: float, workers: int, locked: Path) -> dict:
+def run_jianfu_one(path: Path, limit: float, workers: int, locked: Path, seed: int = 0
+                   ) -> dict:
     """Solve in this process and return the row fields (the ``--one`` mode)."""
     from jianfu.instances.fet_export import write_locked_fet
     from jianfu.models.fet_check import score_fet
     from jianfu.solver.fet_model import solve_fet
 
-    result, problem = solve_fet(path, time_limit=limit, workers=workers,
+    result, problem = solve_fet(path, time_limit=limit, workers=workers, seed=seed,
                                 ignore_unsupported=True)
     row: dict = {"jf_status": result.status.value, "activities": len(problem.activities),
                  "left_out": dict(problem.unsupported)}
@@ -134,19 +143,19 @@ def score_fet_result(path: Path, acts: Path) -> tuple[int, float]:
     return s.hard, s.soft
 
 
-def bench_file(path: Path, limit: float, workers: int, work: Path) -> dict:
+def bench_file(path: Path, limit: float, workers: int, work: Path, seed: int = 0) -> dict:
     name = path.name.removesuffix(".gz").removesuffix(".fet")
     plain = _plain(path, work)
-    row: dict = {"file": name}
-    status, wall, acts = run_fet(plain, limit, work / f"fet-{name}")
+    row: dict = {"file": name, "seed": seed}
+    status, wall, acts = run_fet(plain, limit, work / f"fet-{name}-{seed}", seed)
     row.update(fet_status=status, fet_s=wall if status == "ok" else math.nan)
     if acts is not None:
         row["fet_hard"], row["fet_soft"] = score_fet_result(plain, acts)
-    locked = work / f"{name}_jianfu_locked.fet"
+    locked = work / f"{name}_jianfu_locked_{seed}.fet"
     proc = subprocess.run([sys.executable, "-m", "jianfu.benchmarks.fet_peer", "--one",
                            str(plain), "--limit", str(limit), "--workers", str(workers),
-                           "--locked", str(locked)], capture_output=True, text=True,
-                          timeout=limit + 120, check=False)
+                           "--locked", str(locked), "--seed", str(seed)],
+                          capture_output=True, text=True, timeout=limit + 120, check=False)
     try:
         row.update(json.loads(proc.stdout.strip().splitlines()[-1]))
     except (IndexError, json.JSONDecodeError):
@@ -154,7 +163,8 @@ def bench_file(path: Path, limit: float, workers: int, work: Path) -> dict:
     if row.get("jf_s") is not None and not math.isnan(row.get("fet_s", math.nan)):
         row["ratio"] = row["jf_s"] / row["fet_s"]
     if row.get("locked_file"):
-        st, _, _ = run_fet(Path(row["locked_file"]), min(limit, 60), work / f"locked-{name}")
+        st, _, _ = run_fet(Path(row["locked_file"]), min(limit, 60),
+                           work / f"locked-{name}-{seed}")
         row["locked"] = "accepted" if st == "ok" else st
     return row
 
@@ -180,17 +190,45 @@ def _fmt(v: object) -> str:
     return "-" if v is None else str(v)
 
 
+def _first(r: dict, key: str) -> float:
+    """Seconds to the first timetable, ``inf`` when the run found none."""
+    v = r.get(key)
+    return math.inf if v is None or (isinstance(v, float) and math.isnan(v)) else v
+
+
+def summary(rows: list[dict]) -> list[dict]:
+    """Per file, over its runs: median seconds to the first timetable of each tool
+    (``inf``: none in most runs), runs with a timetable, and the ratio of medians."""
+    out = []
+    for name in dict.fromkeys(r["file"] for r in rows):
+        runs = [r for r in rows if r["file"] == name]
+        fet = statistics.median(_first(r, "fet_s") for r in runs)
+        jf = statistics.median(_first(r, "jf_s") for r in runs)
+        out.append({"file": name, "runs": len(runs), "fet_s": fet, "jf_s": jf,
+                    "fet_found": sum(_first(r, "fet_s") < math.inf for r in runs),
+                    "jf_found": sum(_first(r, "jf_s") < math.inf for r in runs),
+                    "ratio": jf / fet if fet < math.inf and jf < math.inf else None})
+    return out
+
+
 def table(rows: list[dict]) -> str:
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     for r in rows:
         lines.append("| " + " | ".join(_fmt(r.get(c)) for c in COLUMNS) + " |")
-    slow = [r["ratio"] for r in rows if r.get("ratio") is not None and r.get("fet_s", 0) >= 10]
-    fast = [r for r in rows if r.get("fet_status") == "ok" and r.get("fet_s", 99) < 10]
+    files = summary(rows)
+    if any(f["runs"] > 1 for f in files):
+        lines += ["", "| file | runs | FET found | jianfu found | FET median s | "
+                      "jianfu median s | ratio |", "|---|---|---|---|---|---|---|"]
+        lines += [f"| {f['file']} | {f['runs']} | {f['fet_found']} | {f['jf_found']} | "
+                  f"{_fmt(f['fet_s'])} | {_fmt(f['jf_s'])} | {_fmt(f['ratio'])} |"
+                  for f in files]
+    slow = [f["ratio"] for f in files if f["ratio"] is not None and f["fet_s"] >= 10]
+    fast = [f for f in files if f["fet_s"] < 10]
     lines.append("")
     lines.append(f"median ratio on files FET needs >= 10 s for: "
                  f"{_fmt(statistics.median(slow)) if slow else '-'} ({len(slow)} files)")
     lines.append(f"files FET solves in < 10 s where jianfu's first timetable took <= 10 s: "
-                 f"{sum(1 for r in fast if (r.get('jf_s') or 99) <= 10)}/{len(fast)}")
+                 f"{sum(1 for f in fast if f['jf_s'] <= 10)}/{len(fast)}")
     return "\n".join(lines)
 
 
@@ -200,13 +238,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=float, default=60.0, help="seconds per tool and file")
     ap.add_argument("--workers", type=int, default=2, help="CP-SAT workers")
     ap.add_argument("--schools", type=int, default=0, help="generated Chinese schools to add")
+    ap.add_argument("--seeds", type=int, default=1,
+                    help="runs per file and tool, seeds 0 .. N-1 (medians in the summary)")
+    ap.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     ap.add_argument("--out", default="fet_peer", help="directory for the csv and md table")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     ap.add_argument("--locked", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.one:
         print(json.dumps(run_jianfu_one(Path(args.one), args.limit, args.workers,
-                                        Path(args.locked))))
+                                        Path(args.locked), args.seed)))
         return 0
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -224,9 +265,10 @@ def main(argv: list[str] | None = None) -> int:
         warm_up(files[0], args.workers, work)
     rows = []
     for f in files:
-        row = bench_file(f, args.limit, args.workers, work)
-        rows.append(row)
-        print(" ".join(f"{c}={_fmt(row.get(c))}" for c in COLUMNS), flush=True)
+        for seed in range(args.seeds):
+            row = bench_file(f, args.limit, args.workers, work, seed)
+            rows.append(row)
+            print(" ".join(f"{c}={_fmt(row.get(c))}" for c in COLUMNS), flush=True)
     with open(out / "fet_peer.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=COLUMNS, extrasaction="ignore")
         w.writeheader()

@@ -1,6 +1,9 @@
 """The one builder of hand-made mini schools, policies and timetables for the tests
 (names in, indices out), and the check every solver test runs on its answer.
 
+The homework tests build on the built-in curriculum instead: ``homework_school`` and
+``round_robin_timetable``.
+
 Importable as ``builders`` from every test directory: ``tests/conftest.py`` puts
 ``tests/`` on ``sys.path``.
 
@@ -17,8 +20,10 @@ import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from jianfu.instances.curriculum import SUBJECTS as CURRICULUM_SUBJECTS
+from jianfu.instances.curriculum import weekly_periods
 from jianfu.models.checker import CheckSummary, check, summarize
-from jianfu.models.policy import NATIONAL, Policy, parse_clock
+from jianfu.models.policy import NATIONAL, Policy, load_policy, parse_clock
 from jianfu.models.school import (
     BellSchedule,
     Category,
@@ -116,6 +121,76 @@ def mini_school(classes: Sequence[tuple], requirements: Sequence[tuple], *,
                  for r in requirements)
     return School("测试学校", day_names, scheds, tuple(subjects), cls_list, teacher_list,
                   tuple(venues), reqs)
+
+
+def homework_school(grades: tuple[int, ...] = (3, 3, 7), profile: str = "national",
+                    overrides: tuple = ()) -> School:
+    """A school on the built-in curriculum, for the homework tests.
+
+    Parameters
+    ----------
+    grades
+        One class per entry, of that grade, named ``3年级1班``, ``3年级2班``, ...
+    profile
+        The policy profile whose weekly periods each class follows.
+    overrides
+        The school's ``policy_overrides``.
+
+    Returns
+    -------
+    School
+        Five days of seven periods from 08:20, one teacher per class teaching all its
+        subjects, and ten places in a venue of every kind the curriculum needs.
+    """
+    policy = load_policy(profile)
+    classes = []
+    counter: dict[int, int] = {}
+    for g in grades:
+        counter[g] = counter.get(g, 0) + 1
+        classes.append(SchoolClass(f"{g}年级{counter[g]}班", g))
+    index = {s.name: i for i, s in enumerate(CURRICULUM_SUBJECTS)}
+    teachers = tuple(Teacher(f"老师{i + 1}") for i in range(len(classes)))
+    reqs = []
+    for c, sc in enumerate(classes):
+        for name, periods in weekly_periods(sc.grade, policy).items():
+            reqs.append(Requirement(c, index[name], c, periods))
+    day = make_day(7, start="08:20", activity_minutes=None)
+    venue_kinds = sorted({s.venue_kind for s in CURRICULUM_SUBJECTS if s.venue_kind})
+    return School(
+        name="小测试学校", days=DAYS, schedules=(BellSchedule("默认", tuple(day for _ in DAYS)),),
+        subjects=CURRICULUM_SUBJECTS, classes=tuple(classes), teachers=teachers,
+        venues=tuple(Venue(k, k, 10) for k in venue_kinds), requirements=tuple(reqs),
+        profile=profile, policy_overrides=overrides)
+
+
+def round_robin_timetable(school: School, offsets: Mapping[int, int] | None = None) -> Timetable:
+    """A timetable spreading each subject's periods over consecutive days (mod the week).
+
+    Parameters
+    ----------
+    school
+        The school whose requirements are laid out, subject by subject, one period a day.
+    offsets
+        Class index -> the day its first period goes on (default 0).
+
+    Returns
+    -------
+    Timetable
+        Every requirement's periods exactly, each day filled from period 1; no venues.
+    """
+    offsets = offsets or {}
+    lessons = []
+    for c in range(len(school.classes)):
+        used = [0] * len(school.days)
+        i = offsets.get(c, 0)
+        for r in sorted((school.requirements[k] for k in school.requirements_of_class[c]),
+                        key=lambda r: r.subject):
+            for _ in range(r.periods):
+                d = i % len(school.days)
+                lessons.append(Lesson(c, d, used[d], r.subject, r.teacher))
+                used[d] += 1
+                i += 1
+    return Timetable(tuple(lessons))
 
 
 def fit_policy(school: School, base: Policy = NATIONAL, *, zero: bool = False,

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -14,13 +12,12 @@ from jianfu.models.errors import InputError
 from jianfu.models.homework import LogRow
 from jianfu.models.homework_check import audit_log
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "solver"))
-from test_homework_support import mini_school, round_robin  # noqa: E402
+from builders import homework_school, round_robin_timetable
 
 
 @pytest.fixture(scope="module")
 def school():
-    return mini_school((3, 7))
+    return homework_school((3, 7))
 
 
 def test_requests_round_trip(tmp_path, school) -> None:
@@ -95,7 +92,7 @@ def test_bad_log_rows_name_file_line_and_value(tmp_path, school, body, where, va
 def test_quotas_round_trip(tmp_path, school) -> None:
     from jianfu.solver.homework import plan_homework
 
-    plan = plan_homework(school, round_robin(school))
+    plan = plan_homework(school, round_robin_timetable(school))
     path = tmp_path / "quotas.csv"
     write_quotas(path, plan)
     days, entries = read_quotas(path, school)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,8 +14,7 @@ from jianfu.models.policy import load_policy
 from jianfu.solver.homework import (build_problem, format_plan_summary, format_weekly_table,
                                     plan_frame, plan_homework)
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_homework_support import mini_school, round_robin  # noqa: E402
+from builders import homework_school, round_robin_timetable
 
 
 def _assert_compliant(school, policy, tt, plan) -> None:
@@ -40,8 +36,8 @@ def _assert_compliant(school, policy, tt, plan) -> None:
 
 
 def test_national_plan_is_compliant_and_balanced() -> None:
-    school = mini_school((1, 2, 3, 3, 6, 7, 9))
-    tt = round_robin(school, {3: 2})
+    school = homework_school((1, 2, 3, 3, 6, 7, 9))
+    tt = round_robin_timetable(school, {3: 2})
     plan = plan_homework(school, tt)
     policy = school.policy()
     _assert_compliant(school, policy, tt, plan)
@@ -59,15 +55,15 @@ def test_national_plan_is_compliant_and_balanced() -> None:
        st.sampled_from(["national", "panjin", "zhongxian", "chengnan"]),
        st.integers(0, 4))
 def test_random_schools_always_compliant(grades, profile, shift) -> None:
-    school = mini_school(tuple(grades), profile)
-    tt = round_robin(school, {c: (c * shift) % 5 for c in range(len(grades))})
+    school = homework_school(tuple(grades), profile)
+    tt = round_robin_timetable(school, {c: (c * shift) % 5 for c in range(len(grades))})
     plan = plan_homework(school, tt)
     _assert_compliant(school, school.policy(), tt, plan)
 
 
 def test_chengnan_evening_rule_holds_and_shares_evenings() -> None:
-    school = mini_school((3, 3, 4, 5, 6), "chengnan")
-    tt = round_robin(school, {1: 1})
+    school = homework_school((3, 3, 4, 5, 6), "chengnan")
+    tt = round_robin_timetable(school, {1: 1})
     policy = school.policy()
     plan = plan_homework(school, tt)
     _assert_compliant(school, policy, tt, plan)
@@ -89,8 +85,8 @@ def test_chengnan_evening_rule_holds_and_shares_evenings() -> None:
 
 
 def test_infeasible_requests_are_reduced_and_reported() -> None:
-    school = mini_school((3, 7))
-    tt = round_robin(school)
+    school = homework_school((3, 7))
+    tt = round_robin_timetable(school)
     chinese = school.subject_index["语文"]
     requests = {(0, chinese): 2000.0, (1, chinese): 50.0}
     plan = plan_homework(school, tt, requests=requests)
@@ -106,8 +102,9 @@ def test_infeasible_requests_are_reduced_and_reported() -> None:
 
 
 def test_subject_caps_from_the_profile_hold() -> None:
-    school = mini_school((7, 7, 8), overrides=(("subject_homework_caps", {"语文": 15, "数学": 10}),))
-    tt = round_robin(school)
+    caps = {"语文": 15, "数学": 10}
+    school = homework_school((7, 7, 8), overrides=(("subject_homework_caps", caps),))
+    tt = round_robin_timetable(school)
     policy = school.policy()
     assert policy.subject_cap("语文") == 15
     plan = plan_homework(school, tt)
@@ -118,8 +115,8 @@ def test_subject_caps_from_the_profile_hold() -> None:
 
 
 def test_weekend_bucket_takes_the_last_school_days_subjects() -> None:
-    school = mini_school((5, 8), overrides=(("weekend_controlled", True),))
-    tt = round_robin(school)
+    school = homework_school((5, 8), overrides=(("weekend_controlled", True),))
+    tt = round_robin_timetable(school)
     policy = school.policy()
     plan = plan_homework(school, tt)
     assert plan.weekend and plan.days[-1] == WEEKEND and len(plan.days) == 6
@@ -132,14 +129,15 @@ def test_weekend_bucket_takes_the_last_school_days_subjects() -> None:
 
 
 def test_requests_for_unknown_indices_are_input_errors() -> None:
-    school = mini_school((3,))
+    school = homework_school((3,))
     with pytest.raises(InputError, match="requests"):
-        build_problem(school, school.policy(), round_robin(school), requests={(5, 1): 10.0})
+        build_problem(school, school.policy(), round_robin_timetable(school),
+                      requests={(5, 1): 10.0})
 
 
 def test_outputs_frame_and_table() -> None:
-    school = mini_school((3, 7))
-    plan = plan_homework(school, round_robin(school))
+    school = homework_school((3, 7))
+    plan = plan_homework(school, round_robin_timetable(school))
     frame = plan_frame(plan)
     assert list(frame.columns) == ["class", "day", "subject", "minutes"]
     assert frame["minutes"].sum() == plan.array().sum()
@@ -149,22 +147,23 @@ def test_outputs_frame_and_table() -> None:
 
 
 def test_default_targets_fill_the_weekly_cap_share() -> None:
-    school = mini_school((3, 7))
+    school = homework_school((3, 7))
     policy = school.policy()
-    problem = build_problem(school, policy, round_robin(school), fill=0.8)
+    problem = build_problem(school, policy, round_robin_timetable(school), fill=0.8)
     np.testing.assert_allclose(problem.targets.sum(axis=1), [0.8 * 300, 0.8 * 450])
-    lower = build_problem(mini_school((1,)), policy, round_robin(mini_school((1,))))
+    grade_one = homework_school((1,))
+    lower = build_problem(grade_one, policy, round_robin_timetable(grade_one))
     assert lower.targets.sum() == 0 and lower.caps.sum() == 0
     with pytest.raises(InputError, match="fill"):
-        build_problem(school, policy, round_robin(school), fill=1.5)
+        build_problem(school, policy, round_robin_timetable(school), fill=1.5)
 
 
 def test_district_in_one_call_matches_single_schools() -> None:
     from jianfu.solver.homework import plan_district
 
-    a = mini_school((3, 3, 7))
-    b = mini_school((4, 9), "chengnan")
-    ta, tb = round_robin(a, {1: 2}), round_robin(b)
+    a = homework_school((3, 3, 7))
+    b = homework_school((4, 9), "chengnan")
+    ta, tb = round_robin_timetable(a, {1: 2}), round_robin_timetable(b)
     both = plan_district([(a, ta), (b, tb)])
     assert [p.profile for p in both] == ["national", "chengnan"]
     for plan, school, tt in zip(both, (a, b), (ta, tb)):

@@ -54,6 +54,9 @@ BY_SEARCH, BY_CP_SAT = "recursive swapping", "CP-SAT"
 #: Share of the time limit the first-timetable race may use before CP-SAT optimises
 #: (FET itself stops at its first timetable; on Insight the search needs 25–40 s).
 SEARCH_SHARE = 0.8
+#: Share of the time left after the first timetable that
+#: :func:`~jianfu.solver.fet_search.polish` may use before CP-SAT optimises.
+POLISH_SHARE = 0.5
 #: With one worker: seconds (at most this share of the limit) CP-SAT alone gets
 #: before the search.
 PROBE_S, PROBE_SHARE = 2.0, 0.05
@@ -823,7 +826,9 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
         most ``SEARCH_SHARE`` of the time limit; with one worker: a short CP-SAT probe
         of ``PROBE_S`` seconds, at most ``PROBE_SHARE`` of the limit, then the
         search). A timetable of the search counts once CP-SAT has certified it
-        against the whole model. CP-SAT then starts from the first timetable (a
+        against the whole model. Where every soft constraint is a MinDays,
+        :func:`jianfu.solver.fet_search.polish` mends broken ones for up to
+        ``POLISH_SHARE`` of the time left. CP-SAT then starts from that timetable (a
         complete hint) and optimises the soft constraints. Without it, or when
         neither finds one, CP-SAT looks for the first timetable itself.
     """
@@ -854,9 +859,10 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
         return FetResult(Status.FEASIBLE, model.solution(found), sum(terms.values()), math.nan,
                          runtime, runtime, build_time, terms, Statistics(), problem.unsupported)
     found = None
+    polished = None         # (the first timetable's statistics row, the polished outcome)
     rules_s = 0.0           # seconds the race spent building the rules
     if search and problem.activities:
-        from .fet_search import SearchOutcome, first_solution, first_timetable, race
+        from .fet_search import SearchOutcome, first_solution, first_timetable, polish, race
 
         deadline = t0 + SEARCH_SHARE * time_limit
         if workers >= 2:
@@ -872,8 +878,17 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
                                   BY_CP_SAT) \
                 if probe is not None else \
                 first_timetable(model, problem, deadline=deadline, seed=seed)
-        _hint(model, found)
         rules_s = found.build_s
+        if found.solver is not None:
+            now = time.perf_counter()
+            first = StatisticsRow(now - t0, sum(model.term_values(found.solver).values()),
+                                  math.nan)
+            better = polish(model, problem, found, seed=seed,
+                            deadline=now + POLISH_SHARE * (t0 + time_limit - now))
+            if better is not None:
+                polished = (first, better)
+                found = better
+        _hint(model, found)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, time_limit - (time.perf_counter() - t0))
     solver.parameters.num_workers = workers
@@ -891,7 +906,12 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
         solver.parameters.log_search_progress = True
         solver.log_callback = logger.info
     rec = _Recorder(t0)
-    if found is not None and found.solver is not None:     # the search's certified one
+    if polished is not None:        # the first timetable was polished: both rows
+        first, better = polished
+        rec.rows.append(first)
+        rec.rows.append(StatisticsRow(time.perf_counter() - t0,
+                                      sum(model.term_values(better.solver).values()), math.nan))
+    elif found is not None and found.solver is not None:     # the search's certified one
         terms0 = model.term_values(found.solver)
         rec.rows.append(StatisticsRow(build_time + found.search_s + found.certify_s,
                                       sum(terms0.values()), math.nan))

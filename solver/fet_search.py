@@ -42,7 +42,9 @@ CP-SAT's core once CP-SAT has had :data:`TREE_S` seconds.
 
 The search's answer is then given to CP-SAT as fixed starts on a copy of the whole
 model (:func:`certify`): CP-SAT picks the rooms and checks every rule, so a
-timetable only counts when the full model accepts it. This module is in
+timetable only counts when the full model accepts it. Where every soft rule is a
+MinDaysBetweenActivities, :func:`polish` then mends broken pairs with the same
+search before CP-SAT optimises. This module is in
 ``solver/`` because it reads a built :class:`~jianfu.solver.fet_model.FetModel`.
 """
 
@@ -78,6 +80,8 @@ EPISODE, FIRST = 4, 200
 #: In :func:`race`: seconds CP-SAT gets before its core goes to a second search, and
 #: what that search adds to the seed.
 TREE_S, SECOND_SEED = 4.0, 7919
+#: Steps of recursive swapping per :func:`polish` move.
+POLISH_STEPS = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -922,7 +926,9 @@ class SearchOutcome:
     left unplaced; ``search_s`` / ``certify_s``: seconds in the search and in CP-SAT's
     check; ``by``: which method found the timetable (:data:`BY_SEARCH`,
     :data:`BY_CP_SAT`; empty when none); ``build_s``: seconds :func:`race` spent
-    building the model's rules beside its first search (part of ``search_s``).
+    building the model's rules beside its first search (part of ``search_s``);
+    ``codes``: the search's placement code per unit (for :func:`polish`; ``None``
+    when CP-SAT found the timetable).
     """
 
     solver: cp_model.CpSolver | None
@@ -932,6 +938,7 @@ class SearchOutcome:
     certify_s: float
     by: str = ""
     build_s: float = 0.0
+    codes: np.ndarray | None = None
 
 
 def first_timetable(fm: object, problem: FetProblem, *, deadline: float, seed: int = 0,
@@ -939,24 +946,28 @@ def first_timetable(fm: object, problem: FetProblem, *, deadline: float, seed: i
     """Recursive swapping until every unit is placed, ``deadline`` (perf_counter) or
     ``stop[0]`` set by another thread, then :func:`certify` when all are placed."""
     t = time.perf_counter()
-    starts, left = place_units(fm, problem, deadline=deadline, seed=seed, stop=stop)
+    data = search_data(fm, problem)
+    codes = np.full(len(data.dom_ptr) - 1, -1, np.int64)
+    starts, left = place_units(fm, problem, deadline=deadline, seed=seed, stop=stop, data=data,
+                               codes=codes)
     search_s = time.perf_counter() - t
     solver = certify(fm, starts, deadline=max(deadline, time.perf_counter() + 1.0),
                      seed=seed) if not left else None
     return SearchOutcome(solver, starts, left, search_s, time.perf_counter() - t - search_s,
-                         BY_SEARCH if solver else "")
+                         BY_SEARCH if solver else "", codes=codes)
 
 
 def place_units(fm: object, problem: FetProblem, *, deadline: float, seed: int = 0,
-                stop: np.ndarray | None = None, data: SearchData | None = None
-                ) -> tuple[dict[int, tuple[int, int]], int]:
+                stop: np.ndarray | None = None, data: SearchData | None = None,
+                codes: np.ndarray | None = None) -> tuple[dict[int, tuple[int, int]], int]:
     """Recursive swapping in episodes until every unit is placed, ``deadline``
     (perf_counter) or ``stop[0]`` is set (by another thread; this function sets it
     at the deadline).
 
     Returns activity index → (day, hour) for the units placed in the best state
     found, and the number of units left unplaced there (0: a full timetable, not yet
-    certified). ``data``: :func:`search_data` of ``fm``, when the caller has it.
+    certified). ``data``: :func:`search_data` of ``fm``, when the caller has it;
+    ``codes`` (one per unit), when given, receives the best state's placement codes.
     """
     t = time.perf_counter()
     stop = np.zeros(1, np.int64) if stop is None else stop
@@ -1008,6 +1019,8 @@ def place_units(fm: object, problem: FetProblem, *, deadline: float, seed: int =
     if timer is not None:
         timer.cancel()
     start, left = best_all, left_all
+    if codes is not None:
+        codes[:] = start
     H = data.n_hours
     DH = data.n_days * H
     starts = {i: (int(start[u]) % DH // H, int(start[u]) % H) for i, u in enumerate(data.unit_of)
@@ -1044,10 +1057,11 @@ def race(fm: object, problem: FetProblem, *, deadline: float, workers: int, seed
     first: list[tuple[dict[int, tuple[int, int]], int]] = []
     second: list[tuple[dict[int, tuple[int, int]], int]] = []
     done: list[int] = []
+    codes = [np.full(len(data.dom_ptr) - 1, -1, np.int64) for _ in range(2)]
 
     def search() -> None:
         first.append(place_units(fm, problem, deadline=deadline, seed=seed, stop=stop,
-                                 data=data))
+                                 data=data, codes=codes[0]))
         if not first[0][1]:
             stop[0] = 1
 
@@ -1071,7 +1085,7 @@ def race(fm: object, problem: FetProblem, *, deadline: float, workers: int, seed
             stop[0] = 1
         elif not stop[0] and time.perf_counter() < deadline:
             second.append(place_units(fm, problem, deadline=deadline, seed=seed + SECOND_SEED,
-                                      stop=stop, data=data))
+                                      stop=stop, data=data, codes=codes[1]))
             if not second[0][1]:
                 stop[0] = 1
 
@@ -1087,14 +1101,116 @@ def race(fm: object, problem: FetProblem, *, deadline: float, workers: int, seed
         logger.info("race: CP-SAT first, %.2f s", search_s)
         return SearchOutcome(cp, {}, 0, search_s, 0.0, BY_CP_SAT, build_s)
     starts, left = first[0]
+    won = codes[0]
     if second and second[0][1] < left:
         starts, left = second[0]
+        won = codes[1]
     solver = certify(fm, starts, deadline=max(deadline, time.perf_counter() + 1.0),
                      seed=seed) if not left else None
     logger.info("race: recursive swapping %s, %.2f s", "first" if solver else "none",
                 search_s)
     return SearchOutcome(solver, starts, left, search_s, time.perf_counter() - t - search_s,
-                         BY_SEARCH if solver else "", build_s)
+                         BY_SEARCH if solver else "", build_s, won)
+
+
+def polish(fm: object, problem: FetProblem, found: SearchOutcome, *, deadline: float,
+           seed: int = 0, steps: int = POLISH_STEPS) -> SearchOutcome | None:
+    """Mend soft MinDaysBetweenActivities by recursive swapping, until ``deadline``.
+
+    Only for files whose soft constraints are all MinDays (so fewer broken pairs is a
+    better timetable, whatever else moves). A move: the soft pairs held now become
+    hard, and one broken pair too; one of its units is taken out and the search
+    (``steps`` steps) puts it back with whatever must move. A move that places
+    everything and lowers the weighted penalty is kept. The search's first timetable
+    breaks nearly every soft MinDays (it ignores them), and CP-SAT mends about one
+    every two seconds; this mends the first ones several times faster
+    (secondary_school: 50 → 15 in 20 s). Returns the certified better timetable, or
+    ``None`` when there is none (nothing to mend, not applicable, or no gain).
+    """
+    if found.codes is None or found.solver is None:
+        return None
+    if any(not c.hard and c.weight > 0 and c.kind != "MinDaysBetweenActivities"
+           for c in problem.constraints):
+        return None
+    t = time.perf_counter()
+    data = search_data(fm, problem)
+    soft = np.array(_soft_min_days(problem, data.unit_of), np.int64).reshape(-1, 7)
+    codes = found.codes.copy()
+    if (codes < 0).any() or not _min_days_penalty(soft, codes, data).any():
+        return None
+    U = len(codes)
+    order = np.argsort(-data.difficulty, kind="stable")
+    rng = np.random.default_rng(seed)
+    before = penalty = int(_min_days_penalty(soft, codes, data).sum())
+    moves = 0
+    while time.perf_counter() < deadline and penalty:
+        pen = _min_days_penalty(soft, codes, data)
+        q = rng.choice(np.flatnonzero(pen))
+        keep = np.flatnonzero(pen == 0).tolist() + [q]
+        pairs = np.vstack([data.pairs, soft[keep, :6]])
+        pr_ptr, pr_idx = _pair_index(pairs, U)
+        start = codes.copy()
+        start[soft[q, int(rng.integers(2))]] = -1
+        best = start.copy()
+        left = swap_search(
+            data.n_days, data.n_hours, data.dom_ptr, data.dom_cell, data.fp_ptr, data.fp_res,
+            data.fp_off, data.ru_ptr, data.ru, data.ures_ptr, data.ures, data.cap, data.skip,
+            data.rules, pairs, pr_ptr, pr_idx, data.brk, order, start, best, U + 1, steps,
+            MAX_LEVEL, MAX_CALLS, int(rng.integers(1 << 30)), np.zeros(1, np.int64),
+            np.zeros((U, int(data.dom_cell.max()) + 1), np.int64))
+        if left == 0:
+            new = int(_min_days_penalty(soft, best, data).sum())
+            if new < penalty:
+                codes, penalty = best, new
+                moves += 1
+    logger.info("polish: soft MinDays %.2f -> %.2f, %d moves, %.2f s", before / 1e4,
+                penalty / 1e4, moves, time.perf_counter() - t)
+    if penalty >= before:
+        return None
+    H, DH = data.n_hours, data.n_days * data.n_hours
+    starts = {i: (int(codes[u]) % DH // H, int(codes[u]) % H)
+              for i, u in enumerate(data.unit_of)}
+    solver = certify(fm, starts, deadline=time.perf_counter() + 5.0, seed=seed)
+    if solver is None:
+        return None
+    return SearchOutcome(solver, starts, 0, found.search_s, found.certify_s, found.by,
+                         found.build_s, codes)
+
+
+def _soft_min_days(p: FetProblem, unit_of: np.ndarray) -> list[tuple[int, ...]]:
+    """Soft MinDays pairs as kernel pair rows (unit a, unit b, dur a, dur b, MIN_DAYS,
+    min days) with their weight % × 100 in a seventh column."""
+    out = []
+    acts = p.activities
+    for c in p.of_kind("MinDaysBetweenActivities"):
+        if c.hard or c.weight <= 0 or c.get("min_days") <= 0:
+            continue
+        idx = [p.index_of(a) for a in c.get("activities")]
+        for n, i in enumerate(idx):
+            for j in idx[n + 1:]:
+                out.append((unit_of[i], unit_of[j], acts[i].duration, acts[j].duration,
+                            MIN_DAYS, c.get("min_days"), round(100 * c.weight)))
+    return out
+
+
+def _min_days_penalty(soft: np.ndarray, codes: np.ndarray, data: SearchData) -> np.ndarray:
+    """Weighted penalty (units × weight % × 100) of each soft MinDays pair at ``codes``."""
+    H, DH = data.n_hours, data.n_days * data.n_hours
+    k, w = soft[:, 5], soft[:, 6]
+    dist = np.abs(codes[soft[:, 0]] % DH // H - codes[soft[:, 1]] % DH // H)
+    return np.where(dist < k, k - dist, 0) * w
+
+
+def _pair_index(pairs: np.ndarray, U: int) -> tuple[np.ndarray, np.ndarray]:
+    by_unit: list[list[int]] = [[] for _ in range(U)]
+    for q in range(len(pairs)):
+        a, b = int(pairs[q, 0]), int(pairs[q, 1])
+        by_unit[a].append(q)
+        if b != a:
+            by_unit[b].append(q)
+    ptr = np.zeros(U + 1, np.int64)
+    ptr[1:] = np.cumsum([len(x) for x in by_unit])
+    return ptr, np.array([y for x in by_unit for y in x], np.int64)
 
 
 def certify(fm: object, starts: dict[int, tuple[int, int]], *, deadline: float,

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from jianfu.models.fet_check import score_fet
 from jianfu.solver.fet_model import BY_CP_SAT, BY_SEARCH, FetModel, solve_fet_problem
-from jianfu.solver.fet_search import (_free_a_day, _lower_cost, _mend_gaps, _put,
-                                      _room_families, certify, first_timetable, place_units,
-                                      race)
+from jianfu.solver.fet_search import (SearchOutcome, _free_a_day, _lower_cost, _mend_gaps,
+                                      _put, _room_families, certify, first_timetable,
+                                      place_units, polish, race, search_data)
 from jianfu.solver.result import Status
 from test_fet_model import ACTS, BINDS, DATA, con, mini
 
@@ -203,6 +203,39 @@ def test_race_builds_the_rules_while_the_search_runs() -> None:
     assert grid < len(fm.m.Proto().constraints) == len(whole.m.Proto().constraints)
     assert found.solver is not None
     assert score_fet(p, fm.solution(found.solver)).compliant
+
+
+def test_polish_mends_broken_soft_min_days() -> None:
+    # activities 1 and 2 (teacher T0, class S0) should be a day apart (90 %); the
+    # first timetable puts both on day 0: polish moves one, and the checker agrees
+    p = mini(con("MinDaysBetweenActivities", weight=90, activities=(1, 2), min_days=1,
+                 consecutive=False))
+    fm = built(p)
+    starts = {0: (0, 0), 1: (0, 1), 2: (1, 0)}
+    data = search_data(fm, p)
+    H = p.n_hours
+    codes = np.array([starts[i][0] * H + starts[i][1] for i in range(3)], np.int64)
+    assert list(data.unit_of) == [0, 1, 2]
+    first = SearchOutcome(certify(fm, starts, deadline=time.perf_counter() + 5), starts, 0,
+                          0.0, 0.0, codes=codes)
+    assert score_fet(p, fm.solution(first.solver)).soft == pytest.approx(0.9)
+    better = polish(fm, p, first, deadline=time.perf_counter() + 2)
+    assert better is not None and better.solver is not None
+    assert better.starts[0][0] != better.starts[1][0]
+    s = score_fet(p, fm.solution(better.solver))
+    assert s.compliant and s.soft == 0
+
+
+def test_polish_leaves_files_with_other_soft_rules_alone() -> None:
+    # a soft preferred starting time besides the soft MinDays: fewer broken pairs
+    # need not be better, so nothing is done
+    p = mini(con("MinDaysBetweenActivities", weight=90, activities=(1, 2), min_days=1,
+                 consecutive=False),
+             con("ActivityPreferredStartingTime", weight=50, activity=3, day=2, hour=0))
+    fm = built(p)
+    found = first_timetable(fm, p, deadline=time.perf_counter() + 5)
+    assert found.solver is not None and found.codes is not None
+    assert polish(fm, p, found, deadline=time.perf_counter() + 2) is None
 
 
 def test_race_ends_when_cp_sat_proves_there_is_no_timetable() -> None:

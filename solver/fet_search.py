@@ -225,20 +225,15 @@ def search_data(fm: object, problem: FetProblem) -> SearchData:
     for u, f in enumerate(fp):
         for r, _, _ in f:
             users[r].add(u)
-    by_unit: list[list[int]] = [[] for _ in range(U)]
-    for k, (a, b, *_rest) in enumerate(pairs):
-        by_unit[a].append(k)
-        if b != a:
-            by_unit[b].append(k)
-    pr_ptr, pr_idx = csr(by_unit)
+    pair_rows = np.array(pairs, np.int64).reshape(len(pairs), 6)
+    pr_ptr, pr_idx = _pair_index(pair_rows, U)
     ru_ptr, ru = csr([sorted(users[r]) for r in range(len(res_cap))])
     difficulty = np.array([len(fp[u]) / n_opts[u] / max(1, len(doms[u])) for u in range(U)])
     return SearchData(
         D, H, unit_of, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ures_ptr, ures,
         np.array(res_cap, np.int64).reshape(len(res_cap), D * H),
         np.array(res_skip, np.bool_).reshape(len(res_cap), D * H),
-        np.array(res_rules, np.int64).reshape(len(res_cap), 7), brk,
-        np.array(pairs, np.int64).reshape(len(pairs), 6), pr_ptr, pr_idx,
+        np.array(res_rules, np.int64).reshape(len(res_cap), 7), brk, pair_rows, pr_ptr, pr_idx,
         ru_ptr, ru, difficulty)
 
 
@@ -927,8 +922,8 @@ class SearchOutcome:
     check; ``by``: which method found the timetable (:data:`BY_SEARCH`,
     :data:`BY_CP_SAT`; empty when none); ``build_s``: seconds :func:`race` spent
     building the model's rules beside its first search (part of ``search_s``);
-    ``codes``: the search's placement code per unit (for :func:`polish`; ``None``
-    when CP-SAT found the timetable).
+    ``codes``: the search's placement code per unit of ``data`` (for :func:`polish`;
+    ``None`` when CP-SAT found the timetable).
     """
 
     solver: cp_model.CpSolver | None
@@ -939,6 +934,7 @@ class SearchOutcome:
     by: str = ""
     build_s: float = 0.0
     codes: np.ndarray | None = None
+    data: SearchData | None = None
 
 
 def first_timetable(fm: object, problem: FetProblem, *, deadline: float, seed: int = 0,
@@ -954,7 +950,7 @@ def first_timetable(fm: object, problem: FetProblem, *, deadline: float, seed: i
     solver = certify(fm, starts, deadline=max(deadline, time.perf_counter() + 1.0),
                      seed=seed) if not left else None
     return SearchOutcome(solver, starts, left, search_s, time.perf_counter() - t - search_s,
-                         BY_SEARCH if solver else "", codes=codes)
+                         BY_SEARCH if solver else "", codes=codes, data=data)
 
 
 def place_units(fm: object, problem: FetProblem, *, deadline: float, seed: int = 0,
@@ -1110,7 +1106,7 @@ def race(fm: object, problem: FetProblem, *, deadline: float, workers: int, seed
     logger.info("race: recursive swapping %s, %.2f s", "first" if solver else "none",
                 search_s)
     return SearchOutcome(solver, starts, left, search_s, time.perf_counter() - t - search_s,
-                         BY_SEARCH if solver else "", build_s, won)
+                         BY_SEARCH if solver else "", build_s, won, data)
 
 
 def polish(fm: object, problem: FetProblem, found: SearchOutcome, *, deadline: float,
@@ -1127,13 +1123,13 @@ def polish(fm: object, problem: FetProblem, found: SearchOutcome, *, deadline: f
     (secondary_school: 50 → 15 in 20 s). Returns the certified better timetable, or
     ``None`` when there is none (nothing to mend, not applicable, or no gain).
     """
-    if found.codes is None or found.solver is None:
+    if found.codes is None or found.data is None or found.solver is None:
         return None
     if any(not c.hard and c.weight > 0 and c.kind != "MinDaysBetweenActivities"
            for c in problem.constraints):
         return None
     t = time.perf_counter()
-    data = search_data(fm, problem)
+    data = found.data
     soft = np.array(_soft_min_days(problem, data.unit_of), np.int64).reshape(-1, 7)
     codes = found.codes.copy()
     if (codes < 0).any() or not _min_days_penalty(soft, codes, data).any():
@@ -1174,7 +1170,7 @@ def polish(fm: object, problem: FetProblem, found: SearchOutcome, *, deadline: f
     if solver is None:
         return None
     return SearchOutcome(solver, starts, 0, found.search_s, found.certify_s, found.by,
-                         found.build_s, codes)
+                         found.build_s, codes, data)
 
 
 def _soft_min_days(p: FetProblem, unit_of: np.ndarray) -> list[tuple[int, ...]]:
@@ -1202,6 +1198,7 @@ def _min_days_penalty(soft: np.ndarray, codes: np.ndarray, data: SearchData) -> 
 
 
 def _pair_index(pairs: np.ndarray, U: int) -> tuple[np.ndarray, np.ndarray]:
+    """Unit → slice of the returned index: the rows of ``pairs`` the unit is in."""
     by_unit: list[list[int]] = [[] for _ in range(U)]
     for q in range(len(pairs)):
         a, b = int(pairs[q, 0]), int(pairs[q, 1])

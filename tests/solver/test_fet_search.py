@@ -217,7 +217,7 @@ def test_polish_mends_broken_soft_min_days() -> None:
     codes = np.array([starts[i][0] * H + starts[i][1] for i in range(3)], np.int64)
     assert list(data.unit_of) == [0, 1, 2]
     first = SearchOutcome(certify(fm, starts, deadline=time.perf_counter() + 5), starts, 0,
-                          0.0, 0.0, codes=codes)
+                          0.0, 0.0, codes=codes, data=data)
     assert score_fet(p, fm.solution(first.solver)).soft == pytest.approx(0.9)
     better = polish(fm, p, first, deadline=time.perf_counter() + 2)
     assert better is not None and better.solver is not None

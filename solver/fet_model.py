@@ -859,7 +859,7 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
         return FetResult(Status.FEASIBLE, model.solution(found), sum(terms.values()), math.nan,
                          runtime, runtime, build_time, terms, Statistics(), problem.unsupported)
     found = None
-    polished = None         # (the first timetable's statistics row, the polished outcome)
+    rows: list[StatisticsRow] = []      # the first timetable, then the polished one
     rules_s = 0.0           # seconds the race spent building the rules
     if search and problem.activities:
         from .fet_search import SearchOutcome, first_solution, first_timetable, polish, race
@@ -881,13 +881,15 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
         rules_s = found.build_s
         if found.solver is not None:
             now = time.perf_counter()
-            first = StatisticsRow(now - t0, sum(model.term_values(found.solver).values()),
-                                  math.nan)
+            rows.append(StatisticsRow(now - t0, sum(model.term_values(found.solver).values()),
+                                      math.nan))
             better = polish(model, problem, found, seed=seed,
                             deadline=now + POLISH_SHARE * (t0 + time_limit - now))
             if better is not None:
-                polished = (first, better)
                 found = better
+                rows.append(StatisticsRow(time.perf_counter() - t0,
+                                          sum(model.term_values(found.solver).values()),
+                                          math.nan))
         _hint(model, found)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, time_limit - (time.perf_counter() - t0))
@@ -906,15 +908,7 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
         solver.parameters.log_search_progress = True
         solver.log_callback = logger.info
     rec = _Recorder(t0)
-    if polished is not None:        # the first timetable was polished: both rows
-        first, better = polished
-        rec.rows.append(first)
-        rec.rows.append(StatisticsRow(time.perf_counter() - t0,
-                                      sum(model.term_values(better.solver).values()), math.nan))
-    elif found is not None and found.solver is not None:     # the search's certified one
-        terms0 = model.term_values(found.solver)
-        rec.rows.append(StatisticsRow(build_time + found.search_s + found.certify_s,
-                                      sum(terms0.values()), math.nan))
+    rec.rows.extend(rows)
     code = solver.Solve(model.m, rec)
     if code == cp_model.MODEL_INVALID:     # a bug of ours, never the user's input
         raise RuntimeError(f"CP-SAT model invalid: {model.m.Validate()}")

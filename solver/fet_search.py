@@ -1132,15 +1132,15 @@ def polish(fm: object, problem: FetProblem, found: SearchOutcome, *, deadline: f
     data = found.data
     soft = np.array(_soft_min_days(problem, data.unit_of), np.int64).reshape(-1, 7)
     codes = found.codes.copy()
-    if (codes < 0).any() or not _min_days_penalty(soft, codes, data).any():
+    pen = _min_days_penalty(soft, codes, data)
+    if (codes < 0).any() or not pen.any():
         return None
     U = len(codes)
     order = np.argsort(-data.difficulty, kind="stable")
     rng = np.random.default_rng(seed)
-    before = penalty = int(_min_days_penalty(soft, codes, data).sum())
+    before = penalty = int(pen.sum())
     moves = 0
     while time.perf_counter() < deadline and penalty:
-        pen = _min_days_penalty(soft, codes, data)
         q = rng.choice(np.flatnonzero(pen))
         keep = np.flatnonzero(pen == 0).tolist() + [q]
         pairs = np.vstack([data.pairs, soft[keep, :6]])
@@ -1155,9 +1155,9 @@ def polish(fm: object, problem: FetProblem, found: SearchOutcome, *, deadline: f
             MAX_LEVEL, MAX_CALLS, int(rng.integers(1 << 30)), np.zeros(1, np.int64),
             np.zeros((U, int(data.dom_cell.max()) + 1), np.int64))
         if left == 0:
-            new = int(_min_days_penalty(soft, best, data).sum())
-            if new < penalty:
-                codes, penalty = best, new
+            new = _min_days_penalty(soft, best, data)
+            if new.sum() < penalty:
+                codes, pen, penalty = best, new, int(new.sum())
                 moves += 1
     logger.info("polish: soft MinDays %.2f -> %.2f, %d moves, %.2f s", before / 1e4,
                 penalty / 1e4, moves, time.perf_counter() - t)
@@ -1175,7 +1175,8 @@ def polish(fm: object, problem: FetProblem, found: SearchOutcome, *, deadline: f
 
 def _soft_min_days(p: FetProblem, unit_of: np.ndarray) -> list[tuple[int, ...]]:
     """Soft MinDays pairs as kernel pair rows (unit a, unit b, dur a, dur b, MIN_DAYS,
-    min days) with their weight % × 100 in a seventh column."""
+    min days) with their weight % × 100 in a seventh column; pairs of activities that
+    must start together (one unit) are left out: no move can mend them."""
     out = []
     acts = p.activities
     for c in p.of_kind("MinDaysBetweenActivities"):
@@ -1184,8 +1185,9 @@ def _soft_min_days(p: FetProblem, unit_of: np.ndarray) -> list[tuple[int, ...]]:
         idx = [p.index_of(a) for a in c.get("activities")]
         for n, i in enumerate(idx):
             for j in idx[n + 1:]:
-                out.append((unit_of[i], unit_of[j], acts[i].duration, acts[j].duration,
-                            MIN_DAYS, c.get("min_days"), round(100 * c.weight)))
+                if unit_of[i] != unit_of[j]:
+                    out.append((unit_of[i], unit_of[j], acts[i].duration, acts[j].duration,
+                                MIN_DAYS, c.get("min_days"), round(100 * c.weight)))
     return out
 
 

@@ -82,6 +82,10 @@ EPISODE, FIRST = 4, 200
 TREE_S, SECOND_SEED = 4.0, 7919
 #: Steps of recursive swapping per :func:`polish` move.
 POLISH_STEPS = 300
+#: Partners per full resource whose shared hours the search keeps room for
+#: (:func:`_sync_pairs`; FGPS, seeds 0–9, one core: 2 → 6 of 7 found in 30 s, 3 → 10
+#: of 10, median 5.8 s, 8 → 10 of 10, median 13.2 s).
+SYNC_PARTNERS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +114,8 @@ class SearchData:
     ru_ptr: np.ndarray           # resource → slice of ru (units using it)
     ru: np.ndarray
     difficulty: np.ndarray       # unit → hours occupied / allowed starts
+    sync: np.ndarray             # [resource, 2 × SYNC_PARTNERS]: partners, then the
+                                 #   hours of the units they share (−1 = none)
 
 
 def search_data(fm: object, problem: FetProblem) -> SearchData:
@@ -210,6 +216,7 @@ def search_data(fm: object, problem: FetProblem) -> SearchData:
 
     _resource_rules(p, res_rules, teacher_res, sub_res)
     pairs = _pairs(p, unit_of)
+    sync = _sync_pairs(res_cap, res_skip, fp)
 
     def csr(lists: list[list]) -> tuple[np.ndarray, np.ndarray]:
         ptr = np.zeros(len(lists) + 1, np.int64)
@@ -234,7 +241,48 @@ def search_data(fm: object, problem: FetProblem) -> SearchData:
         np.array(res_cap, np.int64).reshape(len(res_cap), D * H),
         np.array(res_skip, np.bool_).reshape(len(res_cap), D * H),
         np.array(res_rules, np.int64).reshape(len(res_cap), 7), brk, pair_rows, pr_ptr, pr_idx,
-        ru_ptr, ru, difficulty)
+        ru_ptr, ru, difficulty, sync)
+
+
+def _sync_pairs(res_cap: list[np.ndarray], res_skip: list[np.ndarray],
+                fp: list[list[tuple[int, int, int]]]) -> np.ndarray:
+    """Partners of each full resource, for :func:`_sync_ok`.
+
+    A resource is full when its lessons take every hour it is available (classes of
+    FGPS and secondary_school). Two full one-place resources sharing some units (a
+    class's subgroups: 5a Otj and 5a KKh share every 5a lesson) can only hold those
+    units at hours when both are free, so a lesson of one alone must sit beside a
+    lesson of the other alone. Each full resource keeps its ``SYNC_PARTNERS`` partners
+    with the most shared hours, and those hours. Rows: partners, then hours; −1 pads.
+    """
+    R = len(res_cap)
+    hours = [0] * R
+    users: list[dict[int, int]] = [{} for _ in range(R)]
+    chosen = set()                      # rooms a unit chooses among: not fixed hours
+    for u, f in enumerate(fp):
+        for r, _, j in f:
+            if j >= 0:
+                chosen.add(r)
+                continue
+            hours[r] += 1
+            users[r][u] = users[r].get(u, 0) + 1
+    full = [r for r in range(R) if r not in chosen and res_cap[r].max() == 1 and hours[r]
+            and hours[r] >= int(((res_cap[r] > 0) & ~res_skip[r]).sum())]
+    partners: dict[int, list[tuple[int, int]]] = {r: [] for r in full}
+    for n, a in enumerate(full):
+        for b in full[n + 1:]:
+            shared = users[a].keys() & users[b].keys()
+            if shared and users[a].keys() != users[b].keys():
+                h = sum(users[a][u] for u in shared)
+                partners[a].append((b, h))
+                partners[b].append((a, h))
+    K = SYNC_PARTNERS
+    sync = np.full((R, 2 * K), NONE, np.int64)
+    for r, ps in partners.items():
+        ps = sorted(ps, key=lambda bh: -bh[1])[:K]
+        for k, (b, h) in enumerate(ps):
+            sync[r, k], sync[r, K + k] = b, h
+    return sync
 
 
 def _occupy(fp: list[list[tuple[int, int, int]]], unit_of: np.ndarray, acts: tuple,
@@ -625,6 +673,57 @@ def _lower_cost(occ, skip, rules, r, D, H, tot):
 
 
 @njit(cache=True)
+def _sync_ok(a, occ, own, skip, sync):
+    """Whether full resource a and each partner have as many hours free together as
+    the units they share still to place need (see :func:`_sync_pairs`)."""
+    K = sync.shape[1] // 2
+    for k in range(K):
+        b = sync[a, k]
+        if b < 0:
+            break
+        need = sync[a, K + k]
+        free = 0
+        for x in range(occ.shape[1]):
+            if skip[a, x] or skip[b, x]:
+                continue
+            if occ[a, x] == 0:
+                if occ[b, x] == 0:
+                    free += 1
+            elif occ[b, x] > 0 and own[a, x] >= 0 and own[a, x] == own[b, x]:
+                need -= 1                # a shared unit placed here
+        if need > free:
+            return False
+    return True
+
+
+@njit(cache=True)
+def _sync_cost(u, c, out, n, start, occ, own, skip, sync, fp_ptr, fp_res, fp_off, ures_ptr,
+               ures):
+    """How many of u's full resources fail :func:`_sync_ok` once out[:n] leave and u is
+    at c: a hole that only moving something else can fill, so the search counts each
+    as one more unit in the way (counting rather than refusing: refusing such starts
+    stalls secondary_school, whose classes have two hours of slack)."""
+    found = False
+    for k in range(ures_ptr[u], ures_ptr[u + 1]):
+        if sync[ures[k], 0] >= 0:
+            found = True
+    if not found:
+        return 0
+    for j in range(n):
+        _put(occ, own, out[j], start[out[j]], -1, fp_ptr, fp_res, fp_off)
+    _put(occ, own, u, c, 1, fp_ptr, fp_res, fp_off)
+    cost = 0
+    for k in range(ures_ptr[u], ures_ptr[u + 1]):
+        r = ures[k]
+        if sync[r, 0] >= 0 and not _sync_ok(r, occ, own, skip, sync):
+            cost += 1
+    _put(occ, own, u, c, -1, fp_ptr, fp_res, fp_off)
+    for j in range(n):
+        _put(occ, own, out[j], start[out[j]], 1, fp_ptr, fp_res, fp_off)
+    return cost
+
+
+@njit(cache=True)
 def _rules_hold(u, c, out, n, start, occ, own, skip, rules, D, H, tot, fp_ptr, fp_res, fp_off,
                 ures_ptr, ures, has_rules):
     """Whether u's resources can still meet their rules once out[:n] leave and u is at c."""
@@ -665,8 +764,9 @@ def _undo(mark, logn, log_u, log_s, start, occ, own, fp_ptr, fp_res, fp_off, inc
 @njit(cache=True)
 def _setup(L, u, max_level, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs,
            pr_ptr, pr_idx, H, brk, stamp, tagbox, dom_ptr, dom_cell, inchain, out, f_u,
-           f_cells, f_n, f_pos, skip, rules, D, tot, ures_ptr, ures, has_rules):
-    """Frame L places unit u: its starts ordered by units in the way (random ties)."""
+           f_cells, f_n, f_pos, skip, rules, D, tot, ures_ptr, ures, has_rules, sync):
+    """Frame L places unit u: its starts ordered by units in the way, plus full
+    resources left short of shared hours (:func:`_sync_cost`), random ties."""
     lo, hi = dom_ptr[u], dom_ptr[u + 1]
     score = np.empty(hi - lo)
     for k in range(hi - lo):
@@ -684,7 +784,11 @@ def _setup(L, u, max_level, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr
         if not bad:
             bad = not _rules_hold(u, c, out, n, start, occ, own, skip, rules, D, H, tot, fp_ptr,
                                   fp_res, fp_off, ures_ptr, ures, has_rules)
-        score[k] = np.inf if bad else n + np.random.random()
+        if bad:
+            score[k] = np.inf
+        else:
+            score[k] = n + _sync_cost(u, c, out, n, start, occ, own, skip, sync, fp_ptr, fp_res,
+                                      fp_off, ures_ptr, ures) + np.random.random()
     order = np.argsort(score)
     m = 0
     for k in order:
@@ -701,7 +805,7 @@ def _setup(L, u, max_level, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr
 def _place_chain(root, max_level, max_calls, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr,
                  ru, pairs, pr_ptr, pr_idx, H, brk, stamp, tagbox, dom_ptr, dom_cell, log_u,
                  log_s, logn, inchain, out, f_u, f_cells, f_n, f_pos, f_mark, f_ej, f_nej,
-                 f_next, f_busy, skip, rules, D, tot, ures_ptr, ures, has_rules):
+                 f_next, f_busy, skip, rules, D, tot, ures_ptr, ures, has_rules, sync):
     """Place ``root`` by ejection chains of depth ≤ max_level (FET's recursive swapping).
 
     Depth-first with an explicit stack of frames: a frame tries its unit's starts in
@@ -715,7 +819,7 @@ def _place_chain(root, max_level, max_calls, start, occ, own, cap, fp_ptr, fp_re
     L = 0
     _setup(0, root, max_level, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs,
            pr_ptr, pr_idx, H, brk, stamp, tagbox, dom_ptr, dom_cell, inchain, out, f_u,
-           f_cells, f_n, f_pos, skip, rules, D, tot, ures_ptr, ures, has_rules)
+           f_cells, f_n, f_pos, skip, rules, D, tot, ures_ptr, ures, has_rules, sync)
     f_busy[0] = False
     while True:
         if not f_busy[L]:                       # try the next start of frame L
@@ -774,7 +878,7 @@ def _place_chain(root, max_level, max_calls, start, occ, own, cap, fp_ptr, fp_re
         calls += 1
         _setup(L + 1, w, max_level, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru,
                pairs, pr_ptr, pr_idx, H, brk, stamp, tagbox, dom_ptr, dom_cell, inchain, out,
-               f_u, f_cells, f_n, f_pos, skip, rules, D, tot, ures_ptr, ures, has_rules)
+               f_u, f_cells, f_n, f_pos, skip, rules, D, tot, ures_ptr, ures, has_rules, sync)
         L += 1
         f_busy[L] = False
 
@@ -782,7 +886,7 @@ def _place_chain(root, max_level, max_calls, start, occ, own, cap, fp_ptr, fp_re
 @njit(cache=True, nogil=True)
 def swap_search(D, H, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ru_ptr, ru, ures_ptr, ures,
                 cap, skip, rules, pairs, pr_ptr, pr_idx, brk, order, start, best, best_left,
-                max_steps, max_level, max_calls, seed, stop, tried):
+                max_steps, max_level, max_calls, seed, stop, tried, sync):
     """FET's recursive swapping for ``max_steps`` steps from ``start`` (kept up to date).
 
     Returns the fewest units left unplaced so far: ``best_left`` on entry or a state
@@ -847,7 +951,7 @@ def swap_search(D, H, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ru_ptr, ru, ure
                           ru_ptr, ru, pairs, pr_ptr, pr_idx, H, brk, stamp, tagbox, dom_ptr,
                           dom_cell, log_u, log_s, logn, inchain, out, f_u, f_cells, f_n,
                           f_pos, f_mark, f_ej, f_nej, f_next, f_busy, skip, rules, D, tot,
-                          ures_ptr, ures, has_rules)
+                          ures_ptr, ures, has_rules, sync)
         for k in range(logn[0]):
             inchain[log_u[k]] = False
         if not ok:
@@ -873,7 +977,11 @@ def swap_search(D, H, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ru_ptr, ru, ure
                     k = tried[out[j], start[out[j]]]
                     wrong += k
                     low = k if j == 0 or k < low else low
-                sc = (low * 1024.0 + wrong) * 1024.0 + n + np.random.random()
+                # a full resource left short of shared hours (_sync_cost) only when
+                # every start does that
+                short = _sync_cost(u, c, out, n, start, occ, own, skip, sync, fp_ptr, fp_res,
+                                   fp_off, ures_ptr, ures)
+                sc = ((short * 1024.0 + low) * 1024.0 + wrong) * 1024.0 + n + np.random.random()
                 if sc < best_s:
                     best_s, best_c = sc, c
             if best_c < 0:
@@ -999,7 +1107,7 @@ def place_units(fm: object, problem: FetProblem, *, deadline: float, seed: int =
             data.fp_off, data.ru_ptr, data.ru, data.ures_ptr, data.ures, data.cap, data.skip,
             data.rules, data.pairs, data.pr_ptr, data.pr_idx, data.brk, order, start, best,
             left, EPISODE * U if rounds else FIRST, MAX_LEVEL, MAX_CALLS, seed + rounds, stop,
-            tried))
+            tried, data.sync))
         logger.debug("episode %d: %d units left (best %d), %.2f s", rounds, left,
                      min(left, left_all), time.perf_counter() - t1)
         rounds += 1
@@ -1153,7 +1261,7 @@ def polish(fm: object, problem: FetProblem, found: SearchOutcome, *, deadline: f
             data.fp_off, data.ru_ptr, data.ru, data.ures_ptr, data.ures, data.cap, data.skip,
             data.rules, pairs, pr_ptr, pr_idx, data.brk, order, start, best, U + 1, steps,
             MAX_LEVEL, MAX_CALLS, int(rng.integers(1 << 30)), np.zeros(1, np.int64),
-            np.zeros((U, int(data.dom_cell.max()) + 1), np.int64))
+            np.zeros((U, int(data.dom_cell.max()) + 1), np.int64), data.sync)
         if left == 0:
             new = _min_days_penalty(soft, best, data)
             if new.sum() < penalty:

@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 from jianfu.models.fet_check import score_fet
 from jianfu.solver.fet_model import BY_CP_SAT, BY_SEARCH, FetModel, solve_fet_problem
-from jianfu.solver.fet_search import (SearchOutcome, _free_a_day, _lower_cost, _mend_gaps,
-                                      _put, _room_families, certify, first_timetable,
-                                      place_units, polish, race, search_data)
+from jianfu.solver.fet_search import (SYNC_PARTNERS, SearchOutcome, _free_a_day, _lower_cost,
+                                      _mend_gaps, _put, _room_families, _sync_cost, _sync_ok,
+                                      certify, first_timetable, place_units, polish, race,
+                                      search_data)
 from jianfu.solver.result import Status
 from test_fet_model import ACTS, BINDS, DATA, con, mini
 
@@ -137,6 +138,47 @@ def test_gaps_are_mended_from_the_ends_of_the_day() -> None:
             for _ in range(20)}
     assert outs <= {(0,), (1, 0)} and outs
     assert OneResource(1, 4, [0, 1, -1]).mend_gaps(2, 2, rules, tot=3) == []   # adjacent
+
+
+def split_class():
+    """One day of three hours, a class of subgroups S0 and S1, both full: two lessons
+    of the whole class (T0) and one lesson of each subgroup alone (S0 with T1, S1
+    with T0), which must therefore share an hour."""
+    acts = ((1, (0,), (0, 1), 0), (1, (0,), (0, 1), 0), (1, (1,), (0,), 1),
+            (1, (0,), (1,), 1))
+    return mini(acts=acts, days=1, hours=3)
+
+
+def test_full_subgroups_are_partners_by_their_shared_hours() -> None:
+    p = split_class()
+    data = search_data(built(p), p)
+    S0, S1 = 2, 3                                 # resources: T0, T1, then subgroups
+    K = SYNC_PARTNERS
+    partners = {int(b): int(h) for b, h in zip(data.sync[S0, :K], data.sync[S0, K:])}
+    assert partners[S1] == 2                      # the two class lessons
+    assert S0 in data.sync[S1, :K]
+    assert data.sync[1, 0] == -1                  # T1: one hour of three, not full
+
+
+def test_a_subgroup_lesson_beside_a_free_partner_hour_is_counted() -> None:
+    p = split_class()
+    data = search_data(built(p), p)
+    occ = np.zeros_like(data.cap)
+    own = np.full_like(data.cap, -1)
+    start = np.array([0, -1, 1, -1], np.int64)    # a class lesson at 0, S0 alone at 1
+    for u in (0, 2):
+        _put(occ, own, u, start[u], 1, data.fp_ptr, data.fp_res, data.fp_off)
+    assert _sync_ok(2, occ, own, data.skip, data.sync)         # hour 2 free for both
+
+    def cost(u: int, c: int) -> int:
+        return _sync_cost(u, c, np.zeros(4, np.int64), 0, start, occ, own, data.skip,
+                          data.sync, data.fp_ptr, data.fp_res, data.fp_off, data.ures_ptr,
+                          data.ures)
+
+    assert cost(3, 1) == 0                        # S1 alone beside S0 alone: fine
+    assert cost(3, 2) > 0                         # at 2 the last class lesson has no hour
+    occ0 = occ.copy()
+    assert cost(1, 2) == 0 and (occ == occ0).all()    # the trial placement is undone
 
 
 def test_room_families_are_the_unions_of_overlapping_sets() -> None:

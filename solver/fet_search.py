@@ -27,7 +27,12 @@ other, without the GIL) and takes whichever timetable comes first:
   mend counts beyond their number. As in FET, some rules also say who must leave:
   a start that would open a day too many for a teacher pushes out the teacher's
   lightest other day (:func:`_free_a_day`), and a forced placement that leaves too
-  many gaps pushes out units at the ends of the teacher's days (:func:`_mend_gaps`).
+  many gaps pushes out units at the ends of the teacher's days (:func:`_mend_gaps`);
+* full resources (every available hour taken: the classes of FGPS and
+  secondary_school) and the partners they share lessons with: a start that leaves
+  a pair fewer common free hours than their shared lessons still need
+  (:func:`_sync_ok`) counts as one more unit in the way, so a subgroup's lesson
+  alone goes beside its partner's lesson alone, not beside a free hour.
 
 When no ejection chain places a unit, it is forced in at the start whose units in
 the way were pushed out from there the fewest times in this attempt (FET's "tried

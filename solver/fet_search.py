@@ -1228,8 +1228,10 @@ def polish(fm: object, problem: FetProblem, found: SearchOutcome, *, deadline: f
 
     Only for files whose soft constraints are all MinDays (so fewer broken pairs is a
     better timetable, whatever else moves). A move: the soft pairs held now become
-    hard, and one broken pair too; one of its units is taken out and the search
-    (``steps`` steps) puts it back with whatever must move. A move that places
+    hard, and one broken pair too; both its units are taken out and the search
+    (``steps`` steps) puts them back with whatever must move (taking out one of the
+    two, secondary_school's soft penalty after 60 s over seeds 0–5 had a median of
+    13.3 instead of 11.9, worse on 4 seeds of 6, better on one). A move that places
     everything and lowers the weighted penalty is kept. The search's first timetable
     breaks nearly every soft MinDays (it ignores them), and CP-SAT mends about one
     every two seconds; this mends the first ones several times faster
@@ -1259,7 +1261,7 @@ def polish(fm: object, problem: FetProblem, found: SearchOutcome, *, deadline: f
         pairs = np.vstack([data.pairs, soft[keep, :6]])
         pr_ptr, pr_idx = _pair_index(pairs, U)
         start = codes.copy()
-        start[soft[q, int(rng.integers(2))]] = -1
+        start[soft[q, :2]] = -1
         best = start.copy()
         left = swap_search(
             data.n_days, data.n_hours, data.dom_ptr, data.dom_cell, data.fp_ptr, data.fp_res,

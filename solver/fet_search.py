@@ -712,6 +712,7 @@ def _sync_cost(u, c, out, n, start, occ, own, skip, sync, fp_ptr, fp_res, fp_off
     for k in range(ures_ptr[u], ures_ptr[u + 1]):
         if sync[ures[k], 0] >= 0:
             found = True
+            break
     if not found:
         return 0
     for j in range(n):
@@ -982,8 +983,8 @@ def swap_search(D, H, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ru_ptr, ru, ure
                     k = tried[out[j], start[out[j]]]
                     wrong += k
                     low = k if j == 0 or k < low else low
-                # a full resource left short of shared hours (_sync_cost) only when
-                # every start does that
+                # a start that leaves a full resource short of shared hours
+                # (_sync_cost) only when every start does
                 short = _sync_cost(u, c, out, n, start, occ, own, skip, sync, fp_ptr, fp_res,
                                    fp_off, ures_ptr, ures)
                 sc = ((short * 1024.0 + low) * 1024.0 + wrong) * 1024.0 + n + np.random.random()

@@ -104,7 +104,7 @@ class OneResource:
     def free_a_day(self, u: int, c: int, most: int) -> list[int]:
         n = _free_a_day(u, c, 0, most, self.start, self.occ, self.own, self.fp_ptr,
                         self.fp_res, self.fp_off, self.ru_ptr, self.ru, self.H, self.stamp, 1,
-                        self.out, 0)
+                        self.out, 0, np.empty(self.occ.shape[1] // self.H, np.int64))
         return sorted(self.out[:n].tolist())
 
     def mend_gaps(self, u: int, c: int, rules: np.ndarray, tot: int) -> list[int]:

@@ -828,7 +828,8 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
         search). A timetable of the search counts once CP-SAT has certified it
         against the whole model. Where every soft constraint is a MinDays,
         :func:`jianfu.solver.fet_search.polish` mends broken ones for up to
-        ``POLISH_SHARE`` of the time left. CP-SAT then starts from that timetable (a
+        ``POLISH_SHARE`` of the time left (one chain of moves per worker, at most
+        two). CP-SAT then starts from that timetable (a
         complete hint) and optimises the soft constraints. Without it, or when
         neither finds one, CP-SAT looks for the first timetable itself.
     """
@@ -883,7 +884,7 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
             now = time.perf_counter()
             rows.append(StatisticsRow(now - t0, sum(model.term_values(found.solver).values()),
                                       math.nan))
-            better = polish(model, problem, found, seed=seed,
+            better = polish(model, problem, found, seed=seed, chains=min(2, workers),
                             deadline=now + POLISH_SHARE * (t0 + time_limit - now))
             if better is not None:
                 found = better

@@ -247,9 +247,11 @@ def test_race_builds_the_rules_while_the_search_runs() -> None:
     assert score_fet(p, fm.solution(found.solver)).compliant
 
 
-def test_polish_mends_broken_soft_min_days() -> None:
+@pytest.mark.parametrize("chains", [1, 2])
+def test_polish_mends_broken_soft_min_days(chains: int) -> None:
     # activities 1 and 2 (teacher T0, class S0) should be a day apart (90 %); the
-    # first timetable puts both on day 0: polish moves one, and the checker agrees
+    # first timetable puts both on day 0: polish moves one, and the checker agrees,
+    # with one chain of moves or two side by side
     p = mini(con("MinDaysBetweenActivities", weight=90, activities=(1, 2), min_days=1,
                  consecutive=False))
     fm = built(p)
@@ -261,7 +263,7 @@ def test_polish_mends_broken_soft_min_days() -> None:
     first = SearchOutcome(certify(fm, starts, deadline=time.perf_counter() + 5), starts, 0,
                           0.0, 0.0, codes=codes, data=data)
     assert score_fet(p, fm.solution(first.solver)).soft == pytest.approx(0.9)
-    better = polish(fm, p, first, deadline=time.perf_counter() + 2)
+    better = polish(fm, p, first, deadline=time.perf_counter() + 2, chains=chains)
     assert better is not None and better.solver is not None
     assert better.starts[0][0] != better.starts[1][0]
     s = score_fet(p, fm.solution(better.solver))

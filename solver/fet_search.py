@@ -88,8 +88,9 @@ EPISODE, FIRST = 4, 200
 #: 2.47 s instead of 2.65 s, seed 3 4.42 s instead of 6.82 s; CP-SAT's one win,
 #: Hopwood, takes 0.02–0.09 s).
 TREE_S, SECOND_SEED = 1.5, 7919
-#: Steps of recursive swapping per :func:`polish` move.
-POLISH_STEPS = 300
+#: Steps of recursive swapping per :func:`polish` move, and the seconds a second chain
+#: of moves may spend finding a first timetable of its own to start from.
+POLISH_STEPS, FRESH_S = 300, 10.0
 #: Partners per full resource whose shared hours the search keeps room for
 #: (:func:`_sync_pairs`; FGPS, seeds 0–9, one core: 2 → 6 of 7 found in 30 s, 3 → 10
 #: of 10, median 5.8 s, 8 → 10 of 10, median 13.2 s).
@@ -556,7 +557,7 @@ def _conflicts(u, c, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, p
     (:func:`_free_a_day`) and, with ``mend``, those whose leaving lets u's resources
     meet their max-gaps rules (:func:`_mend_gaps`). Only the forced placement mends
     gaps: in ejection chains it makes more work than it saves (secondary_school
-    2–3 s → 24 s)."""
+    2–3 s → 24 s). ``days``: room for :func:`_free_a_day`'s hours per day."""
     DH = occ.shape[1]
     n = 0
     for k in range(fp_ptr[u], fp_ptr[u + 1]):
@@ -785,7 +786,9 @@ def _setup(L, u, max_level, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr
            f_cells, f_n, f_pos, skip, rules, D, tot, ures_ptr, ures, has_rules, sync, score, idx,
            days):
     """Frame L places unit u: its starts ordered by units in the way, plus full
-    resources left short of shared hours (:func:`_sync_cost`), random ties."""
+    resources left short of shared hours (:func:`_sync_cost`), random ties
+    (``score``, ``idx``: room for the scores and their order; ``days``: see
+    :func:`_conflicts`)."""
     lo, hi = dom_ptr[u], dom_ptr[u + 1]
     for k in range(hi - lo):
         c = dom_cell[lo + k]
@@ -1279,14 +1282,24 @@ def polish(fm: object, problem: FetProblem, found: SearchOutcome, *, deadline: f
     every two seconds; this mends the first ones several times faster
     (secondary_school: 50 → 15 in 20 s).
 
-    ``chains`` chains of moves run side by side from the first timetable (threads;
-    the search runs without the GIL), each with its own seed, and the better end
-    wins. The descent stalls where its seed leads it, so two chains beat one chain
-    on the same two cores sharing its best timetable (secondary_school after 60 s,
-    seeds 0–5: 3.8 / 10.45 / 15.2 / 8.55 / 6.65 / 9.5 against 4.75 / 12.35 / 18.05 /
-    7.6 / 5.7 / 8.55 shared and 5.7 / 10.45 / 19.95 / 10.45 / 6.65 / 10.45 with one
-    chain). Returns the certified better timetable, or ``None`` when there is none
-    (nothing to mend, not applicable, or no gain).
+    ``chains`` chains of moves run side by side (threads; the search runs without
+    the GIL), each with its own seed, and the better end wins: the first from the
+    first timetable, the others each from a first timetable of their own (recursive
+    swapping with the chain's seed, at most :data:`FRESH_S` seconds; the race's when
+    none is found). The descent stalls near where it starts, so different starts
+    beat more moves from one start. secondary_school after 60 s, seeds 0–5:
+
+    ====================================  ====  =====  =====  =====  ====  =====
+    chains                                0     1      2      3      4     5
+    ====================================  ====  =====  =====  =====  ====  =====
+    one                                   5.7   10.45  19.95  10.45  6.65  10.45
+    two sharing their best timetable      4.75  12.35  18.05  7.6    5.7   8.55
+    two from the same timetable           3.8   10.45  15.2   8.55   6.65  9.5
+    two, the second from its own          3.8   10.45  2.85   9.5    6.65  10.45
+    ====================================  ====  =====  =====  =====  ====  =====
+
+    Returns the certified better timetable, or ``None`` when there is none (nothing
+    to mend, not applicable, or no gain).
     """
     if found.codes is None or found.data is None or found.solver is None:
         return None
@@ -1302,7 +1315,8 @@ def polish(fm: object, problem: FetProblem, found: SearchOutcome, *, deadline: f
     before = int(pen.sum())
     ends: list[tuple[int, int, int, np.ndarray]] = []   # (penalty, chain, moves, codes)
     threads = [threading.Thread(target=lambda k=k: ends.append(_polish_chain(
-        k, found.codes, pen, soft, data, deadline, seed + k * SECOND_SEED, steps)),
+        fm, problem, k, found.codes, pen, soft, data, deadline, seed + k * SECOND_SEED,
+        steps)),
         name=f"jianfu-polish-{k}", daemon=True) for k in range(max(1, chains))]
     for th in threads:
         th.start()
@@ -1324,12 +1338,20 @@ def polish(fm: object, problem: FetProblem, found: SearchOutcome, *, deadline: f
                          found.build_s, codes, data)
 
 
-def _polish_chain(k: int, codes: np.ndarray, pen: np.ndarray, soft: np.ndarray,
-                  data: SearchData, deadline: float, seed: int, steps: int
+def _polish_chain(fm: object, problem: FetProblem, k: int, codes: np.ndarray, pen: np.ndarray,
+                  soft: np.ndarray, data: SearchData, deadline: float, seed: int, steps: int
                   ) -> tuple[int, int, int, np.ndarray]:
-    """One chain of :func:`polish`'s moves from ``codes`` (its penalty per soft pair
-    in ``pen``); returns (penalty, ``k``, moves kept, codes) at ``deadline``."""
+    """Chain ``k`` of :func:`polish`'s moves, from ``codes`` (its penalty per soft pair
+    in ``pen``) when ``k`` is 0, else from a first timetable of its own when the
+    search finds one in :data:`FRESH_S` seconds; returns (penalty, ``k``, moves
+    kept, codes) at ``deadline``."""
     U = len(codes)
+    if k:
+        own = np.full(U, -1, np.int64)
+        _, left = place_units(fm, problem, deadline=min(deadline, time.perf_counter() + FRESH_S),
+                              seed=seed, data=data, codes=own)
+        if not left:
+            codes, pen = own, _min_days_penalty(soft, own, data)
     order = np.argsort(-data.difficulty, kind="stable")
     rng = np.random.default_rng(seed)
     penalty = int(pen.sum())

@@ -1283,11 +1283,12 @@ def polish(fm: object, problem: FetProblem, found: SearchOutcome, *, deadline: f
     (secondary_school: 50 → 15 in 20 s).
 
     ``chains`` chains of moves run side by side (threads; the search runs without
-    the GIL), each with its own seed, and the better end wins: the first from the
-    first timetable, the others each from a first timetable of their own (recursive
-    swapping with the chain's seed, at most :data:`FRESH_S` seconds; the race's when
-    none is found). The descent stalls near where it starts, so different starts
-    beat more moves from one start. secondary_school after 60 s, seeds 0–5:
+    the GIL), each with its own seed, and the best end CP-SAT certifies wins: the
+    first chain starts from the first timetable, the others each from a first
+    timetable of their own (recursive swapping with the chain's seed, at most
+    :data:`FRESH_S` seconds or a third of the chain's time; the race's when none is
+    found). The descent stalls near where it starts, so different starts beat more
+    moves from one start. secondary_school's soft penalty after 60 s, per seed:
 
     ====================================  ====  =====  =====  =====  ====  =====
     chains                                0     1      2      3      4     5

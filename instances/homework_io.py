@@ -27,6 +27,7 @@ from typing import Iterable, Mapping
 from ..models.errors import InputError
 from ..models.homework import HomeworkEntry, HomeworkPlan, LogRow, WEEKEND
 from ..models.school import School
+from ..models.textfile import read_text
 from .files import write_atomic
 
 _ALIASES = {
@@ -46,10 +47,7 @@ LOG_COLUMNS = ("date", "class", "subject", "minutes")
 def _rows(path: str | Path, columns: tuple[str, ...]) -> Iterable[tuple[int, dict[str, str]]]:
     """Yield ``(line, {column: text})`` for each data row; errors name the file."""
     name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(name, "", f"cannot read: {exc}") from None
+    text = read_text(path)   # UTF-8 with or without BOM, or GBK as Excel saves it
     reader = csv.reader(text.splitlines())
     header = next(reader, None)
     if header is None:

@@ -37,12 +37,13 @@ from ..models.school import (
     Unavailable,
     Venue,
 )
+from ..models.textfile import load_data, load_yaml
 from .curriculum import SUBJECT_BY_NAME, SUBJECTS, weekly_periods
 from .files import write_atomic
 
 __all__ = [
     "read_school", "school_from_dict", "school_to_dict", "write_school", "dump_school",
-    "parse_unavailable", "format_unavailable", "load_yaml", "SEGMENT_NAMES",
+    "parse_unavailable", "format_unavailable", "load_yaml", "load_data", "SEGMENT_NAMES",
 ]
 
 DAY_END = 24 * 60
@@ -74,45 +75,11 @@ _RANGE = re.compile(r"^\s*(\d{1,2}:\d{2})\s*[-–—~～至到]\s*(\d{1,2}:\d{2}
 
 # --- YAML ------------------------------------------------------------------------------
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader without YAML 1.1 base-60 integers, so ``start: 14:00`` stays a string."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:int"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:int",
-    re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)"
-               r"|[-+]?0x[0-9a-fA-F_]+)$"),
-    list("-+0123456789"))
-
-
-def load_yaml(text: str) -> Any:
-    """Parse YAML text like ``yaml.safe_load`` but keep ``14:00`` as the string ``"14:00"``."""
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
-
-
 def _read_data(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(str(path), "", "文件不存在 file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), "", f"无法读取 cannot read: {exc}") from None
-    try:
-        if path.suffix.lower() == ".json":
-            return json.loads(text)
-        return load_yaml(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: line {exc.lineno}", "",
-                         f"JSON 格式错误 bad JSON: {exc.msg}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}: line {mark.line + 1}" if mark is not None else str(path)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError(where, "", f"YAML 格式错误 bad YAML: {problem}") from None
+    data = load_data(path)
+    if data is None:   # only comments or blank lines
+        raise InputError(str(path), "", "文件没有内容 the file has no content (only comments)")
+    return data
 
 
 # --- small validators ----------------------------------------------------------------------

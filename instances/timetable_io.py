@@ -23,6 +23,7 @@ from typing import Any, Mapping
 
 from ..models.errors import InputError
 from ..models.school import School
+from ..models.textfile import load_data
 from ..models.timetable import Lesson, Session, Timetable
 from .files import write_atomic
 
@@ -137,15 +138,7 @@ _EN = {"班级": "class", "日期": "day", "学科": "subject", "教师": "teach
 
 
 def _load(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(str(path), "", "文件不存在 file not found") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: line {exc.lineno}", "",
-                         f"JSON 格式错误 bad JSON: {exc.msg}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), "", f"无法读取 cannot read: {exc}") from None
+    return load_data(path)   # UTF-8 with or without BOM, GBK; a key given twice is refused
 
 
 def read_timetable(path: str | os.PathLike[str], school: School) -> Timetable:

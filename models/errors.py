@@ -5,6 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 
+#: Longest value echoed in a message; a whole line of a real file can be megabytes.
+SHOWN_CHARS = 80
+
+
+def shown(value: Any, limit: int = SHOWN_CHARS) -> str:
+    """``repr(value)`` cut to ``limit`` characters, saying how long it was."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}…（共 {len(text)} 字符 chars）"
+
+
 class InputError(ValueError):
     """Bad input. ``str(err)`` reads ``<where>: <value>: <problem>``.
 
@@ -16,7 +28,8 @@ class InputError(ValueError):
         self.where = where
         self.value = value
         self.problem = problem
-        super().__init__(f"{where}: {value!r}: {problem}" if value != "" else f"{where}: {problem}")
+        super().__init__(f"{where}: {shown(value)}: {problem}" if value != "" else
+                         f"{where}: {problem}")
 
     def in_file(self, filename: str) -> "InputError":
         """Return the same error with ``filename`` prefixed to its location."""

@@ -13,7 +13,6 @@ that ``extends`` another and overrides single fields.
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -356,13 +355,9 @@ def load_policy(name_or_path: str | Path | None = None,
 
 
 def _read_mapping(path: Path) -> dict[str, Any]:
-    import yaml
+    from .textfile import load_data
 
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
-        raise InputError(str(path), "", f"cannot read: {exc}") from None
+    data = load_data(path)
     if not isinstance(data, dict):
         raise InputError(str(path), type(data).__name__, "a profile file must be a mapping")
     return data

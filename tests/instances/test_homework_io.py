@@ -57,7 +57,7 @@ def test_missing_column_and_missing_file(tmp_path, school) -> None:
     path.write_text("class,subject\n3年级1班,语文\n", encoding="utf-8")
     with pytest.raises(InputError, match="weekly_minutes"):
         read_requests(path, school)
-    with pytest.raises(InputError, match="cannot read"):
+    with pytest.raises(InputError, match="nope.csv: 文件不存在 file not found"):
         read_requests(tmp_path / "nope.csv", school)
 
 

@@ -21,6 +21,7 @@ import datetime as _dt
 import io
 import json
 import re
+import zipfile
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -31,6 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..models.errors import InputError
+from ..models.textfile import check_readable
 from ..models.policy import Policy
 from ..models.school import Category, School, SegmentKind
 from ..models.timetable import Lesson, Session, Timetable
@@ -383,7 +385,8 @@ class _Places:
                 sheet, row, col, field = self.cells[probe]
                 if col is None:
                     return f"{self.source}: {sheet}!{row}行 row {row}"
-                return f"{self.source}: {sheet}!{get_column_letter(col)}{row} ({field})"
+                cell = f"{self.source}: {sheet}!{get_column_letter(col)}{row}"
+                return f"{cell} ({field})" if field else cell
             shorter = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", probe)
             if shorter == probe:
                 break
@@ -394,22 +397,46 @@ class _Places:
         return InputError(self.locate(path), value, problem)
 
 
+#: Columns a sheet cannot do without (the school file's required fields).
+REQUIRED_COLUMNS = {"作息时间": ("kind", "start", "end"), "班级": ("name", "grade"),
+                    "学科": ("name",), "教师": ("name",), "任课": ("class", "subject", "teacher"),
+                    "场地": ("name", "kind")}
+#: Sheets a school workbook cannot do without; 学科 and 场地 may be left out.
+REQUIRED_SHEETS = ("学校", "作息时间", "班级", "教师", "任课")
+
+
 def _columns(ws: Worksheet, sheet: str, source: str) -> dict[str, int]:
-    """Column of each field, found by the field names of row 2 (or the headers of row 1)."""
+    """Column of each field, found by the field names of row 2 (or the headers of row 1).
+
+    A header that names no field (renamed or mistyped) and a required column that is
+    missing are errors naming the sheet and cell: reading on would put values under
+    the wrong field.
+    """
     known = {key: zh for key, zh, _ in COLUMNS[sheet]}
     by_zh = {zh: key for key, zh in known.items()}
     found: dict[str, int] = {}
     for col in range(2, ws.max_column + 1):
         note = ws.cell(2, col).value
-        key = str(note).split()[0] if note else ""
+        key = str(note).split()[0].rstrip(":：") if note else ""
+        header = str(ws.cell(1, col).value or "").strip()
         if key not in known:
-            key = by_zh.get(str(ws.cell(1, col).value or "").strip(), "")
-        if key in known and key not in found:
-            found[key] = col
-    missing = [k for k in known if k not in found]
-    if "name" in missing or ("class" in missing and sheet == "任课"):
-        raise InputError(f"{source}: {sheet}!1", "", f"表头缺少列 missing header column {missing[0]} "
-                                          f"({known[missing[0]]}); keep rows 1 and 2 of the template")
+            key = by_zh.get(header, header if header in known else "")
+        if not key:
+            if header:
+                raise InputError(f"{source}: {sheet}!{get_column_letter(col)}1", header,
+                                 f"未知的表头 unknown header; the columns of {sheet} are "
+                                 + "、".join(f"{zh} ({k})" for k, zh in known.items()))
+            continue
+        if key in found:
+            raise InputError(f"{source}: {sheet}!{get_column_letter(col)}1", header or key,
+                             f"表头重复 this column is already at "
+                             f"{get_column_letter(found[key])}1")
+        found[key] = col
+    for key in REQUIRED_COLUMNS[sheet]:
+        if key not in found:
+            raise InputError(f"{source}: {sheet}!1", known[key],
+                             f"缺少表头 missing header column {known[key]} ({key}); "
+                             f"keep rows 1 and 2 of the template")
     return found
 
 
@@ -427,23 +454,36 @@ def _sheet(wb: Any, name: str, source: str) -> Worksheet | None:
     return wb[name] if name in wb.sheetnames else None
 
 
+def open_workbook(file: Path) -> Any:
+    """The workbook at ``file`` (values, not formulas); every failure an InputError."""
+    check_readable(file)
+    try:
+        return load_workbook(file, data_only=True)
+    except (zipfile.BadZipFile, KeyError, EOFError) as exc:
+        raise InputError(str(file), "", "不是有效的 Excel 工作簿（.xlsx），可能是 .xls 或已损坏 — not "
+                         f"a valid .xlsx workbook (an old .xls, or damaged): {exc}") from None
+    except OSError as exc:
+        raise InputError(str(file), "", f"无法读取 cannot read: {exc.strerror or exc}") from None
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+        raise InputError(str(file), "",
+                         f"无法读取 Excel 文件 cannot read the workbook: {exc}") from None
+
+
 def school_mapping(path: Path | str) -> tuple[dict[str, Any], _Places]:
     """Read the workbook into the school file's mapping and where each field came from."""
     file = Path(path)
     source = file.name
-    try:
-        wb = load_workbook(file, data_only=True)
-    except FileNotFoundError:
-        raise InputError(str(file), "", "文件不存在 file not found") from None
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        raise InputError(str(file), "",
-                         f"无法读取 Excel 文件 cannot read the workbook: {exc}") from None
+    wb = open_workbook(file)
+    missing = [name for name in REQUIRED_SHEETS if name not in wb.sheetnames]
+    if missing:
+        raise InputError(source, "、".join(missing),
+                         f"缺少工作表 missing sheet(s); a school workbook has the sheets "
+                         f"{'、'.join(REQUIRED_SHEETS)} (start from `jianfu template`)")
     places = _Places(source)
     data: dict[str, Any] = {}
 
     ws = _sheet(wb, "学校", source)
-    if ws is None:
-        raise InputError(source, "学校", "缺少工作表 missing sheet 学校 (start from the template)")
+    assert ws is not None
     policy: dict[str, Any] = {}
     for row in range(3, ws.max_row + 1):
         if str(ws.cell(row, 1).value or "").strip() == EXAMPLE_MARK:
@@ -773,10 +813,7 @@ def read_timetable_xlsx(path: Path | str, school: School) -> Timetable:
         Naming the sheet and cell of a name that is not in the school.
     """
     file = Path(path)
-    try:
-        wb = load_workbook(file, data_only=True)
-    except FileNotFoundError:
-        raise InputError(str(file), "", "文件不存在 file not found") from None
+    wb = open_workbook(file)
     names = sheet_names(school)
     teacher_of = {(q.cls, q.subject): q.teacher for q in school.requirements}
     lessons: list[Lesson] = []

@@ -32,7 +32,7 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
 
@@ -41,7 +41,8 @@ from ortools.sat.python import cp_model
 from ..models.core import Constraint, Problem
 from ..models.fet import ROOM_KINDS, FetProblem, FetSolution, Placement, follows
 from ..models.fet_core import compile_fet
-from .result import Statistics, StatisticsRow, Status
+from .interrupt import interruptible, solve_cp
+from .result import Statistics, StatisticsRow, Status, interruption_note
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +93,7 @@ class FetResult:
     left_out: tuple[tuple[str, int], ...] = ()
     explanation: tuple[str, ...] = ()
     first_by: str = ""
+    interrupted: int | None = None   # the signal that stopped the search, if one did
 
     @property
     def feasible(self) -> bool:
@@ -834,6 +836,16 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
         neither finds one, CP-SAT looks for the first timetable itself.
     """
     t0 = time.perf_counter() if t0 is None else t0
+    with interruptible() as run:   # a signal stops the race, polish and CP-SAT alike
+        result = _solve_fet_problem(problem, time_limit=time_limit, workers=workers, seed=seed,
+                                    log=log, t0=t0, params=params, decompose=decompose,
+                                    search=search)
+    return replace(result, interrupted=run.signum) if run.interrupted else result
+
+
+def _solve_fet_problem(problem: FetProblem, *, time_limit: float, workers: int, seed: int,
+                       log: bool, t0: float, params: dict[str, object] | None,
+                       decompose: bool, search: bool) -> FetResult:
     model = FetModel(problem)
     # with a race, its first search starts on the grid while the rules are built
     overlap = search and workers >= 2 and bool(problem.activities) and not decompose
@@ -910,7 +922,7 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
         solver.log_callback = logger.info
     rec = _Recorder(t0)
     rec.rows.extend(rows)
-    code = solver.Solve(model.m, rec)
+    code, _ = solve_cp(solver, model.m, rec)
     if code == cp_model.MODEL_INVALID:     # a bug of ours, never the user's input
         raise RuntimeError(f"CP-SAT model invalid: {model.m.Validate()}")
     status = _STATUS[code]
@@ -982,7 +994,9 @@ def format_fet_result(result: FetResult, problem: FetProblem, score: object = No
     lines = [f"== 排课结果 Solve result: {problem.name} (FET file) ==",
              (f"活动 activities: {len(problem.activities)}   约束 constraints: "
               f"{len(problem.constraints)}   状态 status: {result.status.zh} "
-              f"{result.status.value}")]
+              f"{result.status.value}" + (" — 已中断 INTERRUPTED" if result.interrupted else ""))]
+    if result.interrupted:
+        lines.append(interruption_note(result.interrupted, result.solution is not None))
     if result.solution is not None:
         lines.append(f"软约束罚分 soft penalty: {result.objective:g}   下界 bound: {result.bound:g}")
     lines.append(f"用时 runtime: {result.runtime:.2f}s (导入与建模 import+build "

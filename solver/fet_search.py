@@ -68,6 +68,7 @@ from ortools.sat.python import cp_model
 
 from ..models.fet import FetProblem
 from .fet_model import BY_CP_SAT, BY_SEARCH
+from .interrupt import interruptible
 
 logger = logging.getLogger(__name__)
 
@@ -1245,11 +1246,12 @@ def race(fm: object, problem: FetProblem, *, deadline: float, workers: int, seed
 
     other = threading.Thread(target=other_core, name="jianfu-race", daemon=True)
     other.start()
-    while searching.is_alive() or other.is_alive():
-        if stop[0] and not done:        # stop_search is a no-op before Solve has begun
-            cp.stop_search()
-        searching.join(0.05)
-        other.join(0.0 if searching.is_alive() else 0.05)
+    with interruptible(lambda: stop.__setitem__(0, 1), cp.stop_search):
+        while searching.is_alive() or other.is_alive():
+            if stop[0] and not done:        # stop_search is a no-op before Solve has begun
+                cp.stop_search()
+            searching.join(0.05)
+            other.join(0.0 if searching.is_alive() else 0.05)
     search_s = time.perf_counter() - t
     if done and done[0] in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         logger.info("race: CP-SAT first, %.2f s", search_s)

@@ -23,6 +23,7 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from ..models.core import Problem
+from .interrupt import solve_cp
 from .variables import Variables
 
 logger = logging.getLogger(__name__)
@@ -481,7 +482,9 @@ def add_hint(model: cp_model.CpModel, problem: Problem, v: Variables,
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = seed
         solver.parameters.stop_after_first_solution = True
-        code = solver.Solve(trial)
+        code, signum = solve_cp(solver, trial)
+        if signum is not None:
+            break
         if code in (cp_model.FEASIBLE, cp_model.OPTIMAL):
             values = solver.ResponseProto().solution
             model.ClearHints()

@@ -85,6 +85,7 @@ class Result:
     moved: int | None = None
     locked: int = 0
     explanation: tuple[str, ...] = ()
+    interrupted: int | None = None   # the signal that stopped the search, if one did
 
     @property
     def gap(self) -> float:
@@ -107,10 +108,26 @@ RULE_ZH = {
 }
 
 
+def interruption_note(signum: int, has_timetable: bool) -> str:
+    """The report's sentence for a search stopped by a signal."""
+    from .interrupt import signal_name
+
+    what = signal_name(signum)
+    if has_timetable:
+        return (f"求解被 {what} 中断：这是中断前找到的最好课表，已通过检查 — the search was "
+                f"interrupted by {what}; this is the best timetable found before the "
+                f"interruption, and it passed the checker")
+    return (f"求解被 {what} 中断，中断前未找到课表 — the search was interrupted by {what} "
+            f"before any timetable was found")
+
+
 def format_result(result: Result, school: School, policy: Policy, summary: Any = None) -> str:
     """The solve report: status, objective, bound, gap, times, soft terms, moves, reasons."""
     lines = [f"== 排课结果 Solve result: {school.name} (profile {policy.name}) ==",
-             f"状态 status: {result.status.zh} {result.status.value}"]
+             f"状态 status: {result.status.zh} {result.status.value}"
+             + (" — 已中断 INTERRUPTED" if result.interrupted else "")]
+    if result.interrupted:
+        lines.append(interruption_note(result.interrupted, result.timetable is not None))
     if result.timetable is not None:
         lines.append(f"目标值 objective: {result.objective:g}   下界 bound: {result.bound:g}   "
                      f"差距 gap: {100 * result.gap:.1f}%")

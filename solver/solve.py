@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Iterable
 
 from ortools.sat.python import cp_model
@@ -17,6 +17,7 @@ from ..models.timetable import Timetable
 from .build import build
 from .explain import explain_infeasible, precheck
 from .hint import add_hint
+from .interrupt import interruptible, solve_cp
 from .mapping import chosen, to_timetable
 from .objective import add_objective, lower_bound, weight_scale
 from .result import Result, Statistics, StatisticsRow, Status
@@ -106,12 +107,27 @@ def solve(school: School, policy: Policy, *, time_limit: float = 60.0, workers: 
         Extra CP-SAT parameters by name (tuning and benchmarks), e.g.
         ``{"linearization_level": 2}``.
 
+    Ctrl-C or SIGTERM (with :func:`jianfu.solver.interrupt.install`) stops the
+    search: the result keeps the best timetable found before it, with
+    ``interrupted`` set to the signal.
+
     Returns
     -------
     Result
         Never ``OPTIMAL`` after a time-out, never ``INFEASIBLE`` unless proven; without a
         timetable ``explanation`` says why. ``MODEL_INVALID`` raises ``RuntimeError``.
     """
+    with interruptible() as run:   # a signal stops the warm start and the search alike
+        result = _solve(school, policy, time_limit=time_limit, workers=workers, seed=seed,
+                        keep=keep, lock=lock, log=log, progress=progress, hint=hint,
+                        params=params)
+    return replace(result, interrupted=run.signum) if run.interrupted else result
+
+
+def _solve(school: School, policy: Policy, *, time_limit: float, workers: int, seed: int,
+           keep: Keep | Timetable | tuple[School, Timetable] | None,
+           lock: bool | Iterable[LessonKey], log: bool, progress: ProgressFn | None,
+           hint: bool, params: dict[str, object] | None) -> Result:
     t0 = time.perf_counter()
     problem = compile_school(school, policy)
     fatal = precheck(school, policy, problem)
@@ -165,7 +181,7 @@ def solve(school: School, policy: Policy, *, time_limit: float = 60.0, workers: 
             model.Add(cp_model.LinearExpr.Sum(
                 [round(weights[k] * scale) * e for k, e in v.terms.items()
                  if k in weights]) <= round(warm_objective * scale))
-    code = solver.Solve(model, recorder)
+    code, _ = solve_cp(solver, model, recorder)
     runtime = time.perf_counter() - t0
     if code == cp_model.MODEL_INVALID:
         raise RuntimeError(f"internal error: invalid CP-SAT model: {model.Validate()}")

@@ -2,7 +2,9 @@
 
 No logic lives only here. Exit codes: 0 success (a compliant timetable / no hard
 violation), 1 the checker found hard violations (``check``, ``homework audit``),
-2 bad input, 3 proven infeasible, 4 no timetable within the time limit.
+2 bad input (a file, field or value; an output place that cannot be written),
+3 proven infeasible, 4 no timetable within the time limit, 70 an internal error (a bug:
+one line, the details with ``-v``), 130 / 143 interrupted by Ctrl-C / SIGTERM.
 """
 
 from __future__ import annotations
@@ -10,8 +12,11 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
+import threading
 import time
+import traceback
 from pathlib import Path
 from typing import Sequence
 
@@ -27,18 +32,32 @@ if not __package__:  # `python cli.py`: make the repository importable as `jianf
     _spec.loader.exec_module(_module)
     __package__ = "jianfu"
 
+from .instances.solved import (  # noqa: E402
+    SCHOOL_COPY, RunFolder, check_output_dir, check_output_file)
 from .models.errors import InputError  # noqa: E402
+from .models.textfile import check_readable, take_notes  # noqa: E402
 
-SCHOOL_COPY = "school.yaml"  # `jianfu solve` keeps the school beside its timetable for `export`
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION = 0, 1, 2, 3, 4
+EXIT_INTERNAL = 70   # a bug of jianfu's (sysexits' EX_SOFTWARE), never the user's input
 
 
 # --- shared helpers -------------------------------------------------------------------
 
+def _notes() -> list[str]:
+    """Print (to stderr) and return the encoding notes of the files read so far."""
+    notes = take_notes()
+    for note in notes:
+        print(f"注意 note: {note}", file=sys.stderr)
+    return notes
+
+
+def _interrupted_exit(signum: int | None) -> int | None:
+    return None if signum is None else 128 + signum
+
+
 def _load_school(path: str):
     """Read a school file: YAML/JSON (docs/format.md) or the Excel template."""
-    if not Path(path).is_file():
-        raise InputError(path, "", "school file not found")
+    check_readable(path)
     if Path(path).suffix.lower() == ".xlsx":
         from .instances.excel import read_school_xlsx
 
@@ -94,6 +113,7 @@ def cmd_generate_school(args: argparse.Namespace) -> int:
     from .instances.schoolfile import write_school
     from .models.policy import load_policy
 
+    check_output_file(args.output)
     policy = load_policy(args.policy)
     school = generate_school(args.preset, args.classes_per_grade, args.seed, policy, name=args.name)
     write_school(school, args.output)
@@ -111,9 +131,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     school = _load_school(args.school)
     policy = _policy(school, args.policy)
-    if not Path(args.timetable).is_file():
-        raise InputError(args.timetable, "", "timetable file not found")
     timetable = read_timetable(args.timetable, school)
+    _notes()
     violations = check(school, policy, timetable)
     summary = summarize(violations, policy)
     if args.json:
@@ -142,40 +161,56 @@ class _Progress:
             print(file=sys.stderr)
 
 
+def _rejected(verdict: str) -> int:
+    """The checker is the specification: a solver timetable that fails it is a bug."""
+    print(verdict, file=sys.stderr)
+    print("内部错误 internal error: the solver's timetable fails the checker; nothing written",
+          file=sys.stderr)
+    return EXIT_INTERNAL
+
+
+def _finish(run: RunFolder, has_timetable: bool, written: list[Path]) -> None:
+    """Swap the staged folder in, or keep an earlier run's folder when this one failed."""
+    if has_timetable or not run.holds_run:
+        run.commit()
+        print("\nwrote " + ", ".join(str(run.path / p.name) for p in written))
+    else:
+        print(f"\n{run.path} 保持原样：仍是上一次排课的结果 left as it was (the previous run's "
+              f"files); this run's report is above", file=sys.stderr)
+
+
 def cmd_solve_fet(args: argparse.Namespace) -> int:
     from .instances.fet_export import write_fet_activities, write_locked_fet
     from .instances.files import write_atomic
     from .models.fet_check import check_fet, score_fet
     from .solver.fet_model import format_fet_result, solve_fet
 
-    print(f"solving FET file {args.school}: time limit {args.time_limit:g}s, "
-          f"{args.workers} workers")
-    result, problem = solve_fet(args.school, time_limit=args.time_limit, workers=args.workers,
-                                seed=args.seed, log=args.log,
-                                ignore_unsupported=getattr(args, "ignore_unsupported", False))
-    score = None
-    if result.solution is not None:
-        score = score_fet(problem, result.solution)
-        if not score.compliant:
-            for v in check_fet(problem, result.solution):
-                if v.hard:
-                    print(f"  {v.rule}: {v.message}", file=sys.stderr)
-            print("internal error: the solver's timetable fails the checker; nothing written",
-                  file=sys.stderr)
-            return 70
-    report = format_fet_result(result, problem, score)
-    print(report)
-    out = Path(args.output)
-    out.mkdir(parents=True, exist_ok=True)
-    written = [out / "report.txt"]
-    if result.solution is not None:
-        written.append(write_locked_fet(problem, result.solution,
-                                        out / f"{problem.name}_jianfu_locked.fet",
-                                        source=args.school))
-        written.append(write_fet_activities(problem, result.solution,
-                                            out / f"{problem.name}_activities.xml"))
-    write_atomic(out / "report.txt", report + "\n")
-    print("\nwrote " + ", ".join(str(p) for p in written))
+    with RunFolder(args.output) as run:
+        print(f"solving FET file {args.school}: time limit {args.time_limit:g}s, "
+              f"{args.workers} workers")
+        result, problem = solve_fet(args.school, time_limit=args.time_limit,
+                                    workers=args.workers, seed=args.seed, log=args.log,
+                                    ignore_unsupported=getattr(args, "ignore_unsupported", False))
+        score = None
+        if result.solution is not None:
+            score = score_fet(problem, result.solution)
+            if not score.compliant:
+                return _rejected("\n".join(f"  {v.rule}: {v.message}"
+                                           for v in check_fet(problem, result.solution) if v.hard))
+        report = format_fet_result(result, problem, score)
+        print(report)
+        written = [run.staged / "report.txt"]
+        if result.solution is not None:
+            written.append(write_locked_fet(problem, result.solution,
+                                            run.staged / f"{problem.name}_jianfu_locked.fet",
+                                            source=args.school))
+            written.append(write_fet_activities(problem, result.solution,
+                                                run.staged / f"{problem.name}_activities.xml"))
+        write_atomic(run.staged / "report.txt", report + "\n")
+        _finish(run, result.solution is not None, written)
+    stopped = _interrupted_exit(result.interrupted)
+    if stopped is not None:
+        return stopped
     if result.solution is not None:
         return EXIT_OK
     return EXIT_INFEASIBLE if str(result.status) == "INFEASIBLE" else EXIT_NO_SOLUTION
@@ -184,45 +219,47 @@ def cmd_solve_fet(args: argparse.Namespace) -> int:
 def cmd_solve(args: argparse.Namespace) -> int:
     if str(args.school).endswith((".fet", ".fet.gz")):
         return cmd_solve_fet(args)
-    school = _load_school(args.school)
     from .instances.files import write_atomic
     from .instances.schoolfile import write_school
     from .instances.timetable_io import read_timetable, write_timetable
+    from .models.school import school_fingerprint
     from .solver.checked import solve_checked
 
+    school = _load_school(args.school)
     policy = _policy(school, args.policy)
-    keep = None
-    if args.keep:
-        if not Path(args.keep).is_file():
-            raise InputError(args.keep, "", "timetable file not found")
-        keep = read_timetable(args.keep, school)
-    out = Path(args.output)
-    print(f"solving {school.name}: {len(school.classes)} classes, {len(school.teachers)} teachers, "
-          f"profile {policy.name}, time limit {args.time_limit:g}s, {args.workers} workers")
-    progress = _Progress(sys.stderr.isatty())
-    run = solve_checked(school, policy, time_limit=args.time_limit, workers=args.workers,
-                        seed=args.seed, keep=keep, log=args.log, progress=progress)
-    progress.done()
-    result = run.result
-    if result.timetable is not None and not run.compliant:
-        # The checker is the specification: a timetable that fails it is a bug, never output.
-        print(run.verdict, file=sys.stderr)
-        print("internal error: the solver's timetable fails the checker; nothing written",
-              file=sys.stderr)
-        return 70
-    print(run.text)
-    out.mkdir(parents=True, exist_ok=True)
-    if result.timetable is not None:
-        meta = {"status": str(result.status), "objective": result.objective, "bound": result.bound,
-                "profile": policy.name}
-        write_timetable(result.timetable, school, out / "timetable.json", meta=meta)
-    write_school(school, out / SCHOOL_COPY)
-    write_atomic(out / "report.txt", run.report + "\n")
-    print(f"\nwrote {out / 'report.txt'}" + (f" and {out / 'timetable.json'}" if result.timetable else ""))
-    status = str(result.status)
+    keep = read_timetable(args.keep, school) if args.keep else None
+    notes = _notes()
+    with RunFolder(args.output) as run:   # an unwritable -o fails here, before the search
+        print(f"solving {school.name}: {len(school.classes)} classes, "
+              f"{len(school.teachers)} teachers, profile {policy.name}, "
+              f"time limit {args.time_limit:g}s, {args.workers} workers")
+        progress = _Progress(sys.stderr.isatty())
+        checked = solve_checked(school, policy, time_limit=args.time_limit, workers=args.workers,
+                                seed=args.seed, keep=keep, log=args.log, progress=progress)
+        progress.done()
+        result = checked.result
+        if result.timetable is not None and not checked.compliant:
+            return _rejected(checked.verdict)
+        print(checked.text)
+        written = [run.staged / "report.txt", run.staged / SCHOOL_COPY]
+        if result.timetable is not None:
+            meta = {"status": str(result.status), "objective": result.objective,
+                    "bound": result.bound, "profile": policy.name,
+                    "school_fingerprint": school_fingerprint(school)}
+            if result.interrupted:
+                meta["interrupted"] = True
+            write_timetable(result.timetable, school, run.staged / "timetable.json", meta=meta)
+            written.append(run.staged / "timetable.json")
+        write_school(school, run.staged / SCHOOL_COPY)
+        report = checked.report + "".join(f"\n注意 note: {n}" for n in notes)
+        write_atomic(run.staged / "report.txt", report + "\n")
+        _finish(run, result.timetable is not None, written)
+    stopped = _interrupted_exit(result.interrupted)
+    if stopped is not None:
+        return stopped
     if result.timetable is not None:
         return EXIT_OK
-    if status == "INFEASIBLE":
+    if str(result.status) == "INFEASIBLE":
         return EXIT_INFEASIBLE
     return EXIT_NO_SOLUTION
 
@@ -234,28 +271,11 @@ def cmd_template(args: argparse.Namespace) -> int:
 
     if Path(args.output).suffix.lower() != ".xlsx":
         raise InputError("template", args.output, "the template is an Excel file: name it *.xlsx")
+    check_output_file(args.output)
     write_template(args.output)
     print(f"wrote {args.output}: fill in the sheets (示例 rows are ignored), then "
           f"`jianfu solve {args.output} -o OUT`")
     return EXIT_OK
-
-
-def _solved_dir(out: Path, school_path: str | None):
-    """The school, timetable and homework plan of a `jianfu solve` output folder."""
-    from .instances.timetable_io import read_timetable
-
-    school = _load_school(school_path or str(out / SCHOOL_COPY))
-    timetable_path = out / "timetable.json"
-    if not timetable_path.is_file():
-        raise InputError(str(timetable_path), "", "no timetable here: run `jianfu solve … -o OUT` first")
-    timetable = read_timetable(timetable_path, school)
-    plan = None
-    quotas = out / "quotas.csv"
-    if quotas.is_file():
-        from .instances.homework_io import read_quota_sheet
-
-        plan = read_quota_sheet(quotas, school)
-    return school, timetable, plan
 
 
 def cmd_export_fet(args: argparse.Namespace) -> int:
@@ -267,6 +287,7 @@ def cmd_export_fet(args: argparse.Namespace) -> int:
     policy = _policy(school, args.policy)
     dest = Path(args.output) if args.output else \
         (src if src.is_dir() else src.parent) / f"{src.stem}.fet"
+    check_output_file(dest)
     print(f"wrote {write_school_fet(school, policy, dest)}")
     return EXIT_OK
 
@@ -281,7 +302,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.source)
     if not out.is_dir():
         raise InputError(args.source, "", "not a folder written by `jianfu solve`")
-    school, timetable, plan = _solved_dir(out, args.school)
+    from .instances.solved import read_solved
+
+    school, timetable, plan = read_solved(out, args.school, _load_school)
+    _notes()
     policy = _policy(school, args.policy)
     dates = []
     for flag, text in (("--term-start", args.term_start), ("--term-end", args.term_end)):
@@ -305,12 +329,12 @@ def cmd_homework_plan(args: argparse.Namespace) -> int:
     from .instances.timetable_io import read_timetable
     from .solver.homework import format_plan_summary, format_weekly_table, plan_homework
 
+    check_output_file(args.output)
     school = _load_school(args.school)
     policy = _policy(school, args.policy)
-    if not Path(args.timetable).is_file():
-        raise InputError(args.timetable, "", "timetable file not found")
     timetable = read_timetable(args.timetable, school)
     requests = read_requests(args.requests, school) if args.requests else None
+    _notes()
     # The plan has passed the homework checker inside plan_homework before we write it.
     plan = plan_homework(school, timetable, policy=policy, requests=requests)
     write_quotas(args.output, plan)
@@ -327,9 +351,9 @@ def cmd_homework_audit(args: argparse.Namespace) -> int:
 
     school = _load_school(args.school)
     policy = _policy(school, args.policy)
-    if not Path(args.log).is_file():
-        raise InputError(args.log, "", "homework log not found")
-    result = audit_log(school, policy, read_log(args.log, school))
+    log = read_log(args.log, school)
+    _notes()
+    result = audit_log(school, policy, log)
     print(format_audit(result, school))
     return EXIT_OK if result.ok else EXIT_VIOLATIONS
 
@@ -368,6 +392,7 @@ def cmd_generate_district(args: argparse.Namespace) -> int:
     from .instances.district_gen import generate_district, write_generated_district
     from .models.policy import load_policy
 
+    check_output_dir(args.output)
     policy = load_policy(args.policy)
     district, schools = generate_district(args.schools, args.seed, policy, name=args.name)
     path = write_generated_district(args.output, district, schools)
@@ -380,6 +405,7 @@ def cmd_generate_district(args: argparse.Namespace) -> int:
 def cmd_district_solve(args: argparse.Namespace) -> int:
     from .solver.district import format_summary_table, solve_district
 
+    check_output_dir(args.output)
     print(f"solving district {args.directory} → {args.output}: scheduler "
           f"{args.scheduler or 'local'}, {args.workers} workers, "
           f"{args.time_limit_per_school:g}s per school")
@@ -428,6 +454,25 @@ def cmd_district_check(args: argparse.Namespace) -> int:
 
 # --- parser ---------------------------------------------------------------------------
 
+def _number(kind: type, low: float, high: float):
+    """An argparse type: a ``kind`` number in ``[low, high]`` (``-5`` seconds is refused)."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r}: 应为{'整数' if kind is int else '数字'} expected a "
+                f"{'whole number' if kind is int else 'number'}") from None
+        if not (low <= value <= high) or value != value:
+            raise argparse.ArgumentTypeError(f"{text!r}: 超出范围 out of range ({low:g}..{high:g})")
+        return value
+    return parse
+
+
+SECONDS = _number(float, 0.1, 7 * 24 * 3600.0)
+WORKERS = _number(int, 1, 256)
+SEED = _number(int, 0, 2**31 - 1)
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jianfu", description="减负 jianfu — 课表与作业统筹 compliant timetables and homework quotas")
@@ -445,8 +490,8 @@ def build_parser() -> argparse.ArgumentParser:
     gen = sub.add_parser("generate", help="生成示例 generate instances").add_subparsers(dest="what", required=True)
     p = gen.add_parser("school", help="a realistic school, feasible by construction")
     p.add_argument("--preset", choices=["primary", "junior", "nine-year"], default="nine-year")
-    p.add_argument("--classes-per-grade", type=int, default=2)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--classes-per-grade", type=_number(int, 1, 30), default=2)
+    p.add_argument("--seed", type=SEED, default=0)
     p.add_argument("--policy", default="national", help="profile name or file")
     p.add_argument("--name", default=None, help="school name")
     p.add_argument("-o", "--output", required=True, help="school file to write (.yaml or .json)")
@@ -457,16 +502,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("timetable")
     p.add_argument("--policy", default=None, help="profile name or file (default: the school's)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument("--examples", type=int, default=5, metavar="N",
+    p.add_argument("--examples", type=_number(int, 0, 100000), default=5, metavar="N",
                    help="messages shown per rule (default 5; the counts are always complete)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("solve", help="排课 build a compliant weekly timetable")
     p.add_argument("school", help="school file (.yaml, .json, .xlsx) or a FET file (.fet)")
     p.add_argument("--policy", default=None, help="profile name or file (default: the school's)")
-    p.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
-    p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--time-limit", type=SECONDS, default=60.0, help="seconds (default 60)")
+    p.add_argument("--workers", type=WORKERS, default=2)
+    p.add_argument("--seed", type=SEED, default=0)
     p.add_argument("--keep", help="previous timetable.json: change as few lessons as possible")
     p.add_argument("--log", action="store_true", help="log the CP-SAT search")
     p.add_argument("--ignore-unsupported", action="store_true",
@@ -506,8 +551,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_homework_audit)
 
     p = gen.add_parser("district", help="a district: town and rural schools with 走教 teachers")
-    p.add_argument("--schools", type=int, default=10, help="number of schools (default 10)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--schools", type=_number(int, 1, 5000), default=10, help="number of schools (default 10)")
+    p.add_argument("--seed", type=SEED, default=0)
     p.add_argument("--policy", default="national", help="profile name or file")
     p.add_argument("--name", default=None, help="district name")
     p.add_argument("-o", "--output", required=True, help="district directory to write")
@@ -520,12 +565,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="output directory (re-run to resume)")
     p.add_argument("--scheduler", default=None,
                    help="'local' (default: a local Dask cluster) or tcp://HOST:PORT")
-    p.add_argument("--workers", type=int, default=2, help="local worker processes (default 2)")
-    p.add_argument("--time-limit-per-school", type=float, default=60.0,
+    p.add_argument("--workers", type=WORKERS, default=2, help="local worker processes (default 2)")
+    p.add_argument("--time-limit-per-school", type=SECONDS, default=60.0,
                    help="CP-SAT seconds per school (default 60)")
-    p.add_argument("--cp-workers", type=int, default=1,
+    p.add_argument("--cp-workers", type=WORKERS, default=1,
                    help="CP-SAT threads per school inside each worker (default 1: one CP-SAT thread per Dask worker process)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=SEED, default=0)
     p.set_defaults(func=cmd_district_solve)
     p = dist.add_parser("check", help="check every school's outputs and the cross-school rules")
     p.add_argument("directory", help="district directory")
@@ -535,10 +580,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from .solver.interrupt import Interrupted, install
+
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    if threading.current_thread() is threading.main_thread():
+        install()   # Ctrl-C / SIGTERM stop a search and are reported, not swallowed
     try:
         return args.func(args)
     except InputError as err:
@@ -547,9 +596,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and closed early
         sys.stderr.close()
         return EXIT_OK
-    except KeyboardInterrupt:
-        print("interrupted; files already written are complete", file=sys.stderr)
-        return 130
+    except OSError as err:   # reading or writing a file the user named
+        where = err.filename or "?"
+        print(f"错误 error: {where}: 无法读写 cannot read or write: {err.strerror or err}",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (KeyboardInterrupt, Interrupted) as err:
+        signum = getattr(err, "signum", signal.SIGINT)
+        print(f"已中断 interrupted ({'Ctrl-C' if signum == signal.SIGINT else 'SIGTERM'}); "
+              f"files already written are complete", file=sys.stderr)
+        return 128 + signum
+    except Exception as err:   # a bug: one line, the traceback with -v
+        if args.verbose:
+            traceback.print_exc()
+        text = str(err).splitlines()[0][:200] if str(err) else ""
+        print(f"内部错误 internal error: {type(err).__name__}: {text} — this is a bug in jianfu; "
+              f"run with -v for the details", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

@@ -376,3 +376,10 @@ def _group(size: int, pairs: Iterable[tuple[int, int]]) -> tuple[tuple[int, ...]
     for key, value in pairs:
         out[key].append(value)
     return tuple(tuple(x) for x in out)
+
+
+def school_fingerprint(school: School) -> str:
+    """A short hash of everything in ``school``: a timetable records the one it was made for."""
+    import hashlib
+
+    return hashlib.sha256(repr(school).encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,164 @@
+"""The output folder of one run: written together, swapped in whole, checked on reading.
+
+A re-solve into a folder that already holds a timetable used to replace ``school.yaml``
+and ``report.txt`` but keep the old ``timetable.json`` and ``quotas.csv``, so ``check``
+and ``export`` then read files of two different runs. Now a run writes into a
+temporary sibling folder (:class:`RunFolder`), created before any work so that an
+unwritable place fails at once, and swaps it in at the end; a run that does not
+commit leaves the old folder exactly as it was. ``timetable.json`` records the
+fingerprint of the school it was made for, and :func:`read_solved` refuses a folder
+whose timetable belongs to another school.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from types import TracebackType
+
+from ..models.errors import InputError
+from ..models.school import School, school_fingerprint
+from ..models.timetable import Timetable
+
+__all__ = ["RunFolder", "SCHOOL_COPY", "RUN_MARKERS", "check_output_dir", "check_output_file",
+           "read_solved"]
+
+SCHOOL_COPY = "school.yaml"   # `jianfu solve` keeps the school beside its timetable
+#: Files that mark a folder as one jianfu wrote (so it may be replaced whole).
+RUN_MARKERS = ("report.txt", "timetable.json", SCHOOL_COPY)
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+class RunFolder:
+    """The output folder ``path`` of one run, staged in a temporary sibling.
+
+    Entering validates the place and creates the staging folder (``.staged``): an
+    existing file, a folder of other files, or an unwritable parent is an
+    :class:`InputError` before any work is done. :meth:`commit` swaps the staged
+    folder in; leaving the block without it removes the staging folder and leaves
+    ``path`` untouched.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.staged = Path()
+        self.committed = False
+
+    @property
+    def holds_run(self) -> bool:
+        """``path`` holds the files of an earlier run."""
+        return self.path.is_dir() and any((self.path / m).exists() for m in RUN_MARKERS)
+
+    def __enter__(self) -> "RunFolder":
+        where = str(self.path)
+        if self.path.exists() and not self.path.is_dir():
+            raise InputError(where, "", "这是一个文件，输出需要文件夹 this is a file; the output "
+                                        "(-o) must be a folder")
+        if self.path.is_dir() and any(self.path.iterdir()) and not self.holds_run:
+            raise InputError(where, "", "文件夹里已有其他文件；请指定新的或空的文件夹 the folder "
+                                        "holds other files; jianfu replaces its output folder "
+                                        "whole, so give a new or empty one")
+        parent = self.path.resolve().parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            self.staged = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.", suffix=".tmp",
+                                                dir=parent))
+        except OSError as exc:
+            raise InputError(where, "", f"无法写入 cannot write here: {_reason(exc)}") from None
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if not self.committed:
+            shutil.rmtree(self.staged, ignore_errors=True)
+
+    def commit(self) -> None:
+        """Put the staged folder in place of ``path`` (the old one is removed)."""
+        os.chmod(self.staged, 0o777 & ~_umask())
+        old = None
+        if self.path.exists():
+            old = self.staged.with_name(self.staged.name.removesuffix(".tmp") + ".old")
+            os.rename(self.path, old)
+        try:
+            os.rename(self.staged, self.path)
+        except OSError:
+            if old is not None:
+                os.rename(old, self.path)
+            raise
+        self.committed = True
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def check_output_dir(path: str | os.PathLike[str]) -> Path:
+    """Validate a folder to be written into before any work: not a file, writable."""
+    p = Path(path)
+    if p.exists() and not p.is_dir():
+        raise InputError(str(p), "", "这是一个文件，输出需要文件夹 this is a file; the output "
+                                     "(-o) must be a folder")
+    _probe(p if p.is_dir() else p.resolve().parent, str(p))
+    return p
+
+
+def _probe(directory: Path, where: str) -> None:
+    """Create and remove a file in ``directory`` (made if missing): can we write there?"""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".jianfu-", suffix=".probe", dir=directory)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise InputError(where, "", f"无法写入 cannot write here: {_reason(exc)}") from None
+
+
+def check_output_file(path: str | os.PathLike[str]) -> Path:
+    """Validate a file to be written before any work: not a folder, parent writable."""
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(str(p), "", "这是文件夹，需要文件名 this is a folder; give a file name")
+    _probe(p.resolve().parent, str(p))
+    return p
+
+
+def read_solved(out: str | os.PathLike[str], school_path: str | os.PathLike[str] | None,
+                load_school) -> tuple[School, Timetable, object]:
+    """The school, timetable and homework plan (or ``None``) of a solved folder.
+
+    ``load_school`` reads a school file (YAML, JSON or Excel). Refuses a timetable
+    whose recorded school fingerprint is not the school's: it was made for another
+    school or another version of this one.
+    """
+    from .timetable_io import read_timetable, read_timetable_meta
+
+    folder = Path(out)
+    school = load_school(str(school_path or folder / SCHOOL_COPY))
+    timetable_path = folder / "timetable.json"
+    if not timetable_path.is_file():
+        raise InputError(str(timetable_path), "",
+                         "这里没有课表：请先运行 `jianfu solve … -o OUT` no timetable here: run "
+                         "`jianfu solve … -o OUT` first")
+    recorded = read_timetable_meta(timetable_path).get("school_fingerprint")
+    if recorded is not None and recorded != school_fingerprint(school):
+        raise InputError(str(timetable_path), "",
+                         "这个课表不是按这份学校文件排的（学校文件在排课后改过，或不是同一所学校）；"
+                         "请重新排课 — this timetable was not made for this school file (the "
+                         "school changed after solving, or it is another school): solve again")
+    timetable = read_timetable(timetable_path, school)
+    plan = None
+    quotas = folder / "quotas.csv"
+    if quotas.is_file():
+        from .homework_io import read_quota_sheet
+
+        plan = read_quota_sheet(quotas, school)
+    return school, timetable, plan

@@ -14,7 +14,6 @@ import json
 import logging
 import signal
 import sys
-import threading
 import time
 import traceback
 from pathlib import Path
@@ -34,7 +33,7 @@ if not __package__:  # `python cli.py`: make the repository importable as `jianf
 
 from .instances.solved import (  # noqa: E402
     SCHOOL_COPY, RunFolder, check_output_dir, check_output_file)
-from .models.errors import InputError  # noqa: E402
+from .models.errors import InputError, shown  # noqa: E402
 from .models.textfile import check_readable, take_notes  # noqa: E402
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION = 0, 1, 2, 3, 4
@@ -586,10 +585,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
-    if threading.current_thread() is threading.main_thread():
-        install()   # Ctrl-C / SIGTERM stop a search and are reported, not swallowed
     try:
-        return args.func(args)
+        with install():   # Ctrl-C / SIGTERM stop a search and are reported, not swallowed
+            return args.func(args)
     except InputError as err:
         print(f"错误 error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -597,7 +595,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return EXIT_OK
     except OSError as err:   # reading or writing a file the user named
-        where = err.filename or "?"
+        where = shown(str(err.filename)).strip("'") if err.filename else "?"
         print(f"错误 error: {where}: 无法读写 cannot read or write: {err.strerror or err}",
               file=sys.stderr)
         return EXIT_BAD_INPUT

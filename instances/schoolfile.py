@@ -255,6 +255,13 @@ def read_school(path: str | os.PathLike[str]) -> School:
     return school_from_dict(data, str(file), base_dir=file.parent)
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:   # a name too long to be a path (a pasted paragraph)
+        return False
+
+
 def school_from_dict(data: Mapping[str, Any], source: str,
                      base_dir: str | os.PathLike[str] | None = None) -> School:
     """Build a :class:`School` from the parsed contents of a school file.
@@ -278,7 +285,7 @@ def school_from_dict(data: Mapping[str, Any], source: str,
         candidate = Path(profile)
         if not candidate.is_absolute() and base_dir is not None:
             candidate = Path(base_dir) / candidate
-        if not candidate.is_file():
+        if not _is_file(candidate):
             raise r.error("profile", profile,
                           f"不是内置配置也不是文件 not a built-in profile ({', '.join(PROFILES)}) nor a file")
         profile = os.path.normpath(str(candidate))

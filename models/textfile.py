@@ -157,6 +157,9 @@ def load_data(path: str | os.PathLike[str]) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}: line {mark.line + 1}" if mark is not None else str(path)
         problem = getattr(exc, "problem", None) or str(exc)
+        context = getattr(exc, "context", None)
+        if context and getattr(exc, "context_mark", None) is not None:
+            problem = f"{problem}; {context}"
         raise InputError(where, "", f"YAML 格式错误 bad YAML: {problem}") from None
     except ValueError as exc:   # a duplicate JSON key
         raise InputError(str(path), "", f"JSON 格式错误 bad JSON: {exc}") from None

@@ -2,7 +2,7 @@
 
 CP-SAT catches SIGINT itself and then returns its best solution as if the time limit
 had ended, so a Ctrl-C looked like success. Here the command's main thread owns the
-signals (:func:`install`, called by the CLI): while a search runs inside
+signals (:func:`install`, around a CLI command): while a search runs inside
 :func:`interruptible`, a signal stops it and is recorded (``Stop.signum``) so the
 caller can report "interrupted" and exit 130/143; outside a search it ends the command
 at once (:class:`Interrupted`). Python runs signal handlers in the main thread only,
@@ -73,10 +73,19 @@ def _handler(signum: int, frame: object) -> None:
         search(signum)
 
 
-def install() -> None:
-    """Route SIGINT and SIGTERM through this module (main thread only)."""
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, _handler)
+@contextmanager
+def install() -> Iterator[None]:
+    """Route SIGINT and SIGTERM through this module within the block (main thread only);
+    the previous handlers come back after it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, _handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @contextmanager

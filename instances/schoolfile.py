@@ -497,7 +497,7 @@ def _read_venues(r: _Reader, raw: Any) -> tuple[Venue, ...]:
         if name in names:
             raise r.error(f"{path}.name", name, "重复的场地名 duplicate venue name")
         names.add(name)
-        capacity = r.integer(v.get("capacity", 1), f"{path}.capacity", 1)
+        capacity = r.integer(v.get("capacity", 1), f"{path}.capacity", 1, 1000)
         venues.append(Venue(name, r.text(v["kind"], f"{path}.kind"), capacity))
     return tuple(venues)
 
@@ -560,7 +560,7 @@ def _read_teacher(r: _Reader, raw: Any, i: int, days: tuple[str, ...],
                           f"(e.g. 周一, 周一上午, 周一下午, \"周一 08:00-10:00\")") from None
     most = t.get("max_periods_per_day")
     if most is not None:
-        most = r.integer(most, f"{path}.max_periods_per_day", 1)
+        most = r.integer(most, f"{path}.max_periods_per_day", 1, 20)
     schools = tuple(r.text(s, f"{path}.schools[{j}]")
                     for j, s in enumerate(r.seq(t.get("schools") or [], f"{path}.schools")))
     try:
@@ -579,7 +579,7 @@ def _read_requirement(r: _Reader, raw: Any, path: str, cls: int, subject: int,
     teacher = r.name_ref(q["teacher"], f"{path}.teacher", teacher_names, "教师")
     grade = classes[cls].grade
     if "periods" in q and q["periods"] is not None:
-        periods = r.integer(q["periods"], f"{path}.periods", 1)
+        periods = r.integer(q["periods"], f"{path}.periods", 1, 60)
     else:
         periods = weekly_periods(grade, policy).get(subjects[subject].name, 0)
         if periods == 0:

@@ -26,7 +26,7 @@ from typing import Callable, Iterable, Sequence
 
 from .errors import InputError
 from .policy import Policy, format_clock
-from .school import School, SegmentKind
+from .school import GROUND, School, SegmentKind
 from .timetable import Lesson, Session, Timetable
 from .violation import Violation
 
@@ -524,11 +524,19 @@ def check_daily_pe(school: School, policy: Policy, timetable: Timetable) -> list
 
 
 def check_session_slot(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
-    """课外活动时段: a session is on a day with an activity segment, one per class and day."""
+    """课外活动时段: a session is on a day with an activity segment, one per class and day,
+    and on the sports ground when the school has one (its capacity is what limits them)."""
     out = []
     seen: set[tuple[int, int]] = set()
+    grounds = {v for v, venue in enumerate(school.venues) if venue.kind == GROUND}
     for s in timetable.sessions:
         cname = school.classes[s.cls].name
+        if grounds and s.venue not in grounds:
+            out.append(_hard(
+                "session_slot",
+                f"{cname} {school.days[s.day]} 的课外体育活动不在操场 — class {cname}'s activity "
+                f"session on {_day_en(school, s.day)} is not on the sports ground",
+                cls=cname, day=school.days[s.day]))
         if school.day_of(s.cls, s.day).activity is None:
             out.append(_hard(
                 "session_slot",

@@ -327,12 +327,17 @@ def test_daily_pe():
 
 def test_session_slot():
     school, policy = base()
-    ok = [(C1, MON), (C2, MON), (C1, TUE)]
+    ok = [(C1, MON, "操场"), (C2, MON, "操场"), (C1, TUE, "操场")]
     assert run(check_session_slot, school, policy, CLEAN, sessions=ok) == []
-    found = run(check_session_slot, school, policy, CLEAN, sessions=ok + [(C1, MON), (C2, MON)])
+    found = run(check_session_slot, school, policy, CLEAN,
+                sessions=ok + [(C1, MON, "操场"), (C2, MON, "操场")])
     assert [(v.cls, v.day) for v in found] == [(C1, MON), (C2, MON)]
+    # the school has a sports ground: a session elsewhere (or nowhere) breaks the rule once
+    found = run(check_session_slot, school, policy, CLEAN, sessions=ok + [(C2, TUE)])
+    assert [(v.cls, v.day) for v in found] == [(C2, TUE)] and "不在操场" in found[0].message
     none, _ = base(schedules=[make_schedule(activity_minutes=None)])
-    found = run(check_session_slot, none, policy, CLEAN, sessions=[(C1, MON), (C2, TUE)])
+    found = run(check_session_slot, none, policy, CLEAN,
+                sessions=[(C1, MON, "操场"), (C2, TUE, "操场")])
     assert len(found) == 2 and "没有课外体育活动时段" in found[0].message
 
 

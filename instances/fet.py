@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import gzip
 import logging
+import math
 import xml.etree.ElementTree as ET
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -37,15 +39,37 @@ logger = logging.getLogger(__name__)
 
 
 def _load_xml(path: str | Path) -> ET.Element:
+    """The root element of a ``.fet`` / ``.fet.gz`` (or FET result) file.
+
+    Every way a file can be unusable — missing, a folder, unreadable, empty, a
+    truncated or corrupt gzip archive, not XML — is an :class:`InputError` whose
+    location is the file name.
+    """
     p = Path(path)
+    where = p.name or str(p)
+    if p.is_dir():
+        raise InputError(where, str(p), "是文件夹，不是文件 is a folder, not a file")
+    if not p.exists():
+        raise InputError(where, str(p), "文件不存在 file not found")
     try:
-        raw = gzip.decompress(p.read_bytes()) if p.name.endswith(".gz") else p.read_bytes()
+        raw = p.read_bytes()
     except OSError as exc:
-        raise InputError(str(p), "", f"无法读取 cannot read: {exc}") from exc
+        raise InputError(where, "", f"无法读取 cannot read: {exc.strerror or exc}") from None
+    if p.name.endswith(".gz") or raw.startswith(_GZIP_MAGIC):
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError, zlib.error) as exc:   # BadGzipFile is an OSError
+            raise InputError(where, "", "压缩文件损坏或不完整 the .gz archive is corrupt or "
+                                        f"truncated: {exc}") from None
+    if not raw.strip():
+        raise InputError(where, "", "文件为空 the file is empty")
     try:
         return ET.fromstring(raw.decode("utf-8-sig").encode("utf-8"))
     except (ET.ParseError, UnicodeDecodeError) as exc:
-        raise InputError(str(p), "", f"不是有效的FET XML文件 not valid FET XML: {exc}") from exc
+        raise InputError(where, "", f"不是有效的FET XML文件 not valid FET XML: {exc}") from None
+
+
+_GZIP_MAGIC = b"\x1f\x8b"
 
 
 def _text(el: ET.Element | None, tag: str, default: str = "") -> str:
@@ -67,6 +91,39 @@ def _bool(s: str, default: bool) -> bool:
     return default if s == "" else s in ("true", "1", "yes")
 
 
+#: What a whole-number field must be, by the least value it allows (``None``: any).
+_WHOLE = {None: "须为整数 must be a whole number",
+          0: "须为非负整数 must be a whole number ≥ 0",
+          1: "须为正整数 must be a whole number ≥ 1"}
+_ACTIVITY_ID = "须为活动编号（整数） must be an activity id (a whole number)"
+
+
+def _whole(where: str, text: str, least: int | None = 0, problem: str = "") -> int:
+    """``text`` as an int ≥ ``least`` (any int when ``None``), else an InputError.
+
+    ``where`` is the full location (file name first); ``problem`` replaces the
+    default wording, e.g. for activity ids.
+    """
+    try:
+        n = int(text)
+    except ValueError:
+        raise InputError(where, text, problem or _WHOLE[least]) from None
+    if least is not None and n < least:
+        raise InputError(where, text, problem or _WHOLE[least])
+    return n
+
+
+def _percent(where: str, text: str) -> float:
+    """A ``Weight_Percentage``: a number from 0 to 100, else an InputError."""
+    try:
+        w = float(text)
+    except ValueError:
+        w = math.nan
+    if not 0 <= w <= 100:       # NaN fails too
+        raise InputError(where, text, "须为0到100之间的数 must be a number from 0 to 100")
+    return w
+
+
 class _Reader:
     """Resolves names to indices while parsing one file; errors name the path."""
 
@@ -83,10 +140,9 @@ class _Reader:
         self.rooms: list[FetRoom] = []
         self.virtual_rooms = 0
         rl = root.find("Rooms_List")
-        for r in (rl.findall("Room") if rl is not None else []):
-            cap = _text(r, "Capacity", "30000")
-            self.rooms.append(FetRoom(_text(r, "Name"), _text(r, "Building"),
-                                      int(cap) if cap.lstrip("-").isdigit() else 30000))
+        for k, r in enumerate(rl.findall("Room") if rl is not None else []):
+            cap = self.whole(r, f"Rooms_List.Room[{k}]", "Capacity", default=30000)
+            self.rooms.append(FetRoom(_text(r, "Name"), _text(r, "Building"), cap))
             self.virtual_rooms += _bool(_text(r, "Virtual"), False)
         self._room_idx = {r.name: i for i, r in enumerate(self.rooms)}
         self._read_students(root)
@@ -104,22 +160,25 @@ class _Reader:
             return sub_idx[name]
 
         self.years: list[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]] = []
+        def n_students(el: ET.Element, where: str) -> int:
+            return self.whole(el, where, "Number_of_Students", default=0)
+
         sl = root.find("Students_List")
-        for y in (sl.findall("Year") if sl is not None else []):
-            yname = _text(y, "Name")
+        for yk, y in enumerate(sl.findall("Year") if sl is not None else []):
+            yname, ywhere = _text(y, "Name"), f"Students_List.Year[{yk}]"
             self.years.append((yname, tuple(
                 (_text(g, "Name"), tuple(_text(s, "Name") for s in g.findall("Subgroup")))
                 for g in y.findall("Group"))))
-            size[yname] = int(_text(y, "Number_of_Students", "0") or 0)
+            size[yname] = n_students(y, ywhere)
             ysubs: set[int] = set()
             groups = y.findall("Group")
-            for g in groups:
-                gname = _text(g, "Name")
-                size.setdefault(gname, int(_text(g, "Number_of_Students", "0") or 0))
+            for gk, g in enumerate(groups):
+                gname, gwhere = _text(g, "Name"), f"{ywhere}.Group[{gk}]"
+                size.setdefault(gname, n_students(g, gwhere))
                 subs = g.findall("Subgroup")
                 gsubs = {leaf(_text(s, "Name")) for s in subs} if subs else {leaf(gname)}
-                for s in subs:
-                    size.setdefault(_text(s, "Name"), int(_text(s, "Number_of_Students", "0") or 0))
+                for sk, s in enumerate(subs):
+                    size.setdefault(_text(s, "Name"), n_students(s, f"{gwhere}.Subgroup[{sk}]"))
                     sets.setdefault(_text(s, "Name"), set()).add(sub_idx[_text(s, "Name")])
                 sets.setdefault(gname, set()).update(gsubs)
                 ysubs |= gsubs
@@ -128,6 +187,20 @@ class _Reader:
             sets.setdefault(yname, set()).update(ysubs)
         self.students_sets = {k: tuple(sorted(v)) for k, v in sets.items()}
         self.set_size = size
+
+    # -- fields -------------------------------------------------------------------
+    def whole(self, el: ET.Element, where: str, *tags: str, default: int | None = None,
+              least: int | None = 0) -> Any:
+        """The first non-empty of ``tags`` in ``el`` as an int ≥ ``least``, else ``default``.
+
+        A value that is not such a whole number is an :class:`InputError` at
+        ``<file>: <where>.<tag>``.
+        """
+        for t in tags:
+            s = _text(el, t)
+            if s:
+                return _whole(f"{self.where}: {where}.{t}", s, least)
+        return default
 
     # -- name lookups -------------------------------------------------------------
     def index(self, kind: str, name: str, where: str) -> int:
@@ -158,14 +231,14 @@ class _Reader:
 def _activities(reader: _Reader, root: ET.Element) -> tuple[list[FetActivity], set[int], int]:
     out: list[FetActivity] = []
     inactive: set[int] = set()
+    seen: set[int] = set()
     al = root.find("Activities_List")
     for k, a in enumerate(al.findall("Activity") if al is not None else []):
         where = f"Activities_List.Activity[{k}]"
-        try:
-            aid = int(_text(a, "Id"))
-        except ValueError:
-            raise InputError(f"{reader.where}: {where}.Id", _text(a, "Id"),
-                             "活动编号须为整数 must be an integer") from None
+        aid = _whole(f"{reader.where}: {where}.Id", _text(a, "Id"), None, _ACTIVITY_ID)
+        if aid in seen:
+            raise InputError(f"{reader.where}: {where}.Id", aid, "活动编号重复 duplicate activity id")
+        seen.add(aid)
         if not _bool(_text(a, "Active"), True):
             inactive.add(aid)
             continue
@@ -175,22 +248,16 @@ def _activities(reader: _Reader, root: ET.Element) -> tuple[list[FetActivity], s
                      for t in a.findall("Activity_Tag") if t.text)
         students = tuple(s.text.strip() for s in a.findall("Students") if s.text)
         subgroups = sorted({g for s in students for g in reader.students(s, f"{where}.Students")})
-        n = _text(a, "Number_Of_Students")
-        n_students = int(n) if n.isdigit() else sum(reader.set_size.get(s, 0) for s in students)
+        n_students = reader.whole(a, where, "Number_Of_Students")
+        if n_students is None:
+            n_students = sum(reader.set_size.get(s, 0) for s in students)
         out.append(FetActivity(
-            id=aid, duration=int(_text(a, "Duration", "1")),
+            id=aid, duration=reader.whole(a, where, "Duration", default=1, least=1),
             subject=reader.index("subjects", _text(a, "Subject"), f"{where}.Subject"),
             teachers=teachers, tags=tags, students=students, subgroups=tuple(subgroups),
-            group_id=int(_text(a, "Activity_Group_Id", "0") or 0), n_students=n_students))
+            group_id=reader.whole(a, where, "Activity_Group_Id", default=0),
+            n_students=n_students))
     return out, inactive, len(inactive)
-
-
-def _int(el: ET.Element, *tags: str, default: int | None = None) -> int | None:
-    for t in tags:
-        s = _text(el, t)
-        if s:
-            return int(s)
-    return default
 
 
 def _first(el: ET.Element, *tags: str) -> str:
@@ -211,26 +278,22 @@ class _Ids:
         self.reader, self.active, self.inactive = reader, active, inactive
 
     def one(self, el: ET.Element, tag: str, where: str) -> int | None:
-        s = _text(el, tag)
-        if not s.lstrip("-").isdigit():
-            raise InputError(f"{self.reader.where}: {where}.{tag}", s, "须为活动编号 must be an activity id")
-        aid = int(s)
+        return self._resolve(_text(el, tag), f"{self.reader.where}: {where}.{tag}")
+
+    def many(self, el: ET.Element, tag: str, where: str) -> tuple[int, ...]:
+        found = (self._resolve((child.text or "").strip(),
+                               f"{self.reader.where}: {where}.{tag}[{k}]")
+                 for k, child in enumerate(el.findall(tag)))
+        return tuple(aid for aid in found if aid is not None)
+
+    def _resolve(self, text: str, where: str) -> int | None:
+        """The id in ``text``; ``None`` for an inactive activity; unknown ids fail."""
+        aid = _whole(where, text, None, _ACTIVITY_ID)
         if aid in self.active:
             return aid
         if aid in self.inactive:
             return None
-        raise InputError(f"{self.reader.where}: {where}.{tag}", aid, "没有此活动 no such activity")
-
-    def many(self, el: ET.Element, tag: str, where: str) -> tuple[int, ...]:
-        out = []
-        for k, child in enumerate(el.findall(tag)):
-            aid = int((child.text or "").strip())
-            if aid in self.active:
-                out.append(aid)
-            elif aid not in self.inactive:
-                raise InputError(f"{self.reader.where}: {where}.{tag}[{k}]", aid,
-                                 "没有此活动 no such activity")
-        return tuple(out)
+        raise InputError(where, aid, "没有此活动 no such activity")
 
 
 def _slots(r: _Reader, el: ET.Element, item: str, day: str, hour: str, where: str
@@ -253,9 +316,9 @@ def _filter(r: _Reader, el: ET.Element, where: str) -> dict[str, Any]:
     tag = _first(el, "Activity_Tag_Name", "Activity_Tag")
     if tag:
         p["tag"] = r.index("tags", tag, f"{where}.Activity_Tag_Name")
-    d = _text(el, "Duration")
-    if d:
-        p["duration"] = int(d)
+    d = r.whole(el, where, "Duration", least=1)
+    if d is not None:
+        p["duration"] = d
     return p
 
 
@@ -316,7 +379,7 @@ def _p_min_days(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, 
     acts = ids.many(el, "Activity_Id", where)
     if len(acts) < 2:
         return None
-    return {"activities": acts, "min_days": _int(el, "MinDays", default=1),
+    return {"activities": acts, "min_days": r.whole(el, where, "MinDays", default=1),
             "consecutive": _bool(_text(el, "Consecutive_If_Same_Day"), False)}
 
 
@@ -337,7 +400,7 @@ def _p_bound(field: str, *, teacher: bool = False, students: bool = False,
             "max_beginnings": ("Max_Beginnings_At_Second_Hour",)}[field]
 
     def parse(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any]:
-        p: dict[str, Any] = {"bound": _int(el, *tags, default=0)}
+        p: dict[str, Any] = {"bound": r.whole(el, where, *tags, default=0)}
         if teacher:
             p["teacher"] = _teacher(r, el, where)
         if students:
@@ -422,8 +485,13 @@ def read_fet(path: str | Path, *, ignore_unsupported: bool = False) -> FetProble
     Raises
     ------
     InputError
-        Unreadable XML, undefined names, or (without ``ignore_unsupported``) active
-        constraints of unsupported kinds; the message lists kinds and counts.
+        Never another exception for a bad file. A missing, empty, unreadable or
+        corrupt (``.gz``) file or one that is not FET XML; a field that is not a whole
+        number (``Duration`` ≥ 1, ``Activity_Group_Id``, an activity id, a
+        constraint's numbers) or a weight outside 0–100; undefined names or
+        activity ids; or (without ``ignore_unsupported``) active constraints of
+        unsupported kinds, listed with counts. ``str(err)`` starts with the file
+        name and shows the offending value.
     """
     where = Path(path).name
     root = _load_xml(path)
@@ -450,13 +518,9 @@ def read_fet(path: str | Path, *, ignore_unsupported: bool = False) -> FetProble
             if kind not in PARSERS:
                 unsupported[kind] += 1
                 continue
-            try:
-                weight = float(_text(el, "Weight_Percentage", "100"))
-                params = PARSERS[kind](reader, el, cwhere, ids)
-            except ValueError as exc:
-                if isinstance(exc, InputError):
-                    raise
-                raise InputError(f"{where}: {cwhere}", "", f"数值无效 bad number: {exc}") from exc
+            weight = _percent(f"{where}: {cwhere}.Weight_Percentage",
+                              _text(el, "Weight_Percentage", "100"))
+            params = PARSERS[kind](reader, el, cwhere, ids)
             if params is None:
                 skipped[f"{kind} on inactive activities"] += 1
                 continue
@@ -469,14 +533,18 @@ def read_fet(path: str | Path, *, ignore_unsupported: bool = False) -> FetProble
     name = Path(path).name
     for suffix in (".gz", ".fet"):
         name = name.removesuffix(suffix)
-    return FetProblem(
-        name=name, days=tuple(reader.days), hours=tuple(reader.hours),
-        teachers=tuple(reader.teachers), subjects=tuple(reader.subjects), tags=tuple(reader.tags),
-        subgroups=tuple(reader.subgroups), students_sets=reader.students_sets,
-        activities=tuple(activities), rooms=tuple(reader.rooms), buildings=tuple(reader.buildings),
-        constraints=tuple(constraints), unsupported=tuple(unsupported.most_common()),
-        skipped=tuple(sorted(skipped.items())), years=tuple(reader.years),
-        set_sizes=reader.set_size)
+    try:
+        return FetProblem(
+            name=name, days=tuple(reader.days), hours=tuple(reader.hours),
+            teachers=tuple(reader.teachers), subjects=tuple(reader.subjects),
+            tags=tuple(reader.tags), subgroups=tuple(reader.subgroups),
+            students_sets=reader.students_sets, activities=tuple(activities),
+            rooms=tuple(reader.rooms), buildings=tuple(reader.buildings),
+            constraints=tuple(constraints), unsupported=tuple(unsupported.most_common()),
+            skipped=tuple(sorted(skipped.items())), years=tuple(reader.years),
+            set_sizes=reader.set_size)
+    except InputError as exc:       # duplicate ids, too long activities: name the file
+        raise exc.in_file(where) from None
 
 
 def read_fet_result(problem: FetProblem, path: str | Path) -> FetSolution:
@@ -484,7 +552,8 @@ def read_fet_result(problem: FetProblem, path: str | Path) -> FetSolution:
 
     ``path`` is FET's ``<name>_activities.xml`` (Id, Day, Hour, Room per activity) or
     a ``*_data_and_timetable.fet`` / locked export, read through its 100 %
-    ActivityPreferredStartingTime and ActivityPreferredRoom records.
+    ActivityPreferredStartingTime and ActivityPreferredRoom records. A bad file is an
+    :class:`InputError` naming it, as in :func:`read_fet`.
     """
     root = _load_xml(path)
     where = Path(path).name
@@ -494,7 +563,7 @@ def read_fet_result(problem: FetProblem, path: str | Path) -> FetSolution:
     out: dict[int, Placement] = {}
     if root.tag == "Activities_Timetable":
         for k, a in enumerate(root.findall("Activity")):
-            aid = int(_text(a, "Id"))
+            aid = _whole(f"{where}: Activity[{k}].Id", _text(a, "Id"), None, _ACTIVITY_ID)
             if not problem.has_activity(aid):
                 continue
             d, h, r = _text(a, "Day"), _text(a, "Hour"), _text(a, "Room")
@@ -504,17 +573,21 @@ def read_fet_result(problem: FetProblem, path: str | Path) -> FetSolution:
         return FetSolution(out)
     times: dict[int, tuple[int, int]] = {}
     rooms: dict[int, int] = {}
-    for lst in (root.find("Time_Constraints_List"), root.find("Space_Constraints_List")):
-        for el in (list(lst) if lst is not None else []):
+    for list_tag in ("Time_Constraints_List", "Space_Constraints_List"):
+        lst = root.find(list_tag)
+        for k, el in enumerate(list(lst) if lst is not None else []):
             if _text(el, "Weight_Percentage", "100") not in ("100", "100.0") or \
                     not _bool(_text(el, "Active"), True):
                 continue
+            aid_where = f"{where}: {list_tag}.{el.tag}[{k}].Activity_Id"
             if el.tag == "ConstraintActivityPreferredStartingTime":
                 d, h = _text(el, "Preferred_Day"), _text(el, "Preferred_Hour")
                 if d in day and h in hour:
-                    times[int(_text(el, "Activity_Id"))] = (day[d], hour[h])
+                    aid = _whole(aid_where, _text(el, "Activity_Id"), None, _ACTIVITY_ID)
+                    times[aid] = (day[d], hour[h])
             elif el.tag == "ConstraintActivityPreferredRoom" and _text(el, "Room") in room:
-                rooms[int(_text(el, "Activity_Id"))] = room[_text(el, "Room")]
+                aid = _whole(aid_where, _text(el, "Activity_Id"), None, _ACTIVITY_ID)
+                rooms[aid] = room[_text(el, "Room")]
     for aid, (d, h) in times.items():
         if problem.has_activity(aid):
             out[aid] = Placement(d, h, rooms.get(aid))

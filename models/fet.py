@@ -210,25 +210,62 @@ class FetSolution:
         return len(self.placements)
 
 
-def room_rules(problem: FetProblem) -> dict[int, list[tuple[frozenset[int], float, FetConstraint]]]:
-    """Room requirements per activity index: ``(allowed rooms, weight, constraint)``.
+#: Kinds that name an activity's preferred room(s).
+PREFERRED_ROOM_KINDS = ("SubjectPreferredRoom", "SubjectPreferredRooms", "ActivityPreferredRoom",
+                        "ActivityPreferredRooms")
+#: Kinds that restrict an activity's room to a set (:func:`room_targets`, :func:`room_rules`).
+ROOM_KINDS = (*PREFERRED_ROOM_KINDS, "TeacherHomeRoom")
 
-    SubjectPreferredRoom(s) bind activities of the subject; ActivityPreferredRoom(s)
-    the activity; TeacherHomeRoom the activities whose only teacher is that teacher
-    (FET's definition, :func:`room_targets`). Shared by the checker and the solver so
-    both read the same rules.
+
+def room_rules(problem: FetProblem) -> dict[int, list[tuple[frozenset[int], int]]]:
+    """The room rules binding each activity: index → ``[(rooms that keep it, k)]``.
+
+    ``k`` is the rule's position in ``problem.constraints`` (so also the core record
+    ``k`` of :func:`jianfu.models.fet_core.compile_fet`). The checker and the solver
+    both read the rules from here, so both apply FET's precedence:
+
+    - a preferred-room rule (SubjectPreferredRoom(s) on the subject's activities,
+      ActivityPreferredRoom(s) on the activity) is kept in its rooms;
+    - a TeacherHomeRoom (on the activities whose only teacher is that teacher) gives
+      way to them: it is kept in the home room *or* in any room the activity's
+      preferred-room rules name (:func:`preferred_rooms`). FET 6.8.5 looks for a
+      home room only when the preferred-room rules leave the activity free
+      (``Generate::getRoom``) and does not count a home room broken in a preferred
+      room (``ConstraintTeacherHomeRoom::fitness``); fet-cl puts an activity with a
+      100 % home room R1 and a 100 % subject room R2 in R2
+      (``tests/instances/data/fet/home_vs_subject_room.fet``). So a 100 % home room
+      never conflicts with a 100 % preferred room, and an activity with no
+      preferred-room rule must be in its home room.
+
+    No room (``None``) keeps no rule. Rules are listed in file order.
     """
-    out: dict[int, list[tuple[frozenset[int], float, FetConstraint]]] = {}
-    for c in problem.of_kind(*ROOM_KINDS):
+    prefs: dict[int, list[tuple[frozenset[int], float]]] = {}
+    homes: list[tuple[int, frozenset[int], int]] = []
+    out: dict[int, list[tuple[frozenset[int], int]]] = {}
+    for k, c in enumerate(problem.constraints):
+        if c.kind not in ROOM_KINDS:
+            continue
         rooms = frozenset(c.get("rooms", ()))
         for i in room_targets(problem, c):
-            out.setdefault(i, []).append((rooms, c.weight, c))
+            if c.kind in PREFERRED_ROOM_KINDS:
+                prefs.setdefault(i, []).append((rooms, c.weight))
+                out.setdefault(i, []).append((rooms, k))
+            else:
+                homes.append((i, rooms, k))
+    for i, rooms, k in homes:
+        out.setdefault(i, []).append((rooms | preferred_rooms(prefs.get(i, [])), k))
+    for rules in out.values():
+        rules.sort(key=lambda rule: rule[1])
     return out
 
 
-#: Kinds that restrict an activity's room to a set (:func:`room_targets`).
-ROOM_KINDS = ("SubjectPreferredRoom", "SubjectPreferredRooms", "ActivityPreferredRoom",
-              "ActivityPreferredRooms", "TeacherHomeRoom")
+def preferred_rooms(prefs: list[tuple[frozenset[int], float]]) -> frozenset[int]:
+    """The rooms an activity's preferred-room rules ``(rooms, weight)`` name, as FET
+    lists them for its home-room test: the rooms of each rule below 100 % and the
+    rooms every 100 % rule allows."""
+    hard = [rooms for rooms, w in prefs if w >= 100]
+    meet = frozenset.intersection(*hard) if hard else frozenset()
+    return meet.union(*(rooms for rooms, w in prefs if w < 100))
 
 
 def room_targets(problem: FetProblem, c: FetConstraint) -> list[int]:

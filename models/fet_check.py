@@ -31,7 +31,10 @@ Teacher(s)MaxDaysPerWeek                            days over the maximum
 *MaxGapsPerWeek / *MaxGapsPerDay                    gaps over, per week / summed per day
 StudentsEarlyMaxBeginningsAtSecondHour              beginnings at 2nd hour over the max,
                                                     plus days beginning later
-room preferences, TeacherHomeRoom                   activity in another room (or none)
+room preferences, TeacherHomeRoom                   activity in another room (or none);
+                                                    a home room is kept in a room the
+                                                    activity's preferred-room rules name
+                                                    (FET's precedence, ``room_rules``)
 ==================================================  ===================================
 
 Gaps are free hours between a resource's first and last busy hour of a day, not
@@ -43,12 +46,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .fet import (
     FetConstraint,
     FetProblem,
     FetSolution,
+    Placement,
     break_slots,
     follows,
     matches_filter,
@@ -357,16 +361,20 @@ def check_early(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
 
 
 def _check_rooms_all(x: _Ctx) -> Iterator[Violation]:
+    """Room preferences and home rooms, a home room giving way to preferred rooms."""
     for i, reqs in room_rules(x.p).items():
         a = x.p.activities[i]
         pl = x.s.placements.get(a.id)
         if pl is None:
             continue
-        for rooms, _w, c in reqs:
+        for rooms, k in reqs:
             if pl.room not in rooms:
+                c = x.p.constraints[k]
                 got = "无 none" if pl.room is None else x.p.rooms[pl.room].name
-                yield x.v(c, f"活动{a.id}教室{got}不是指定教室 activity {a.id} in room {got}, "
-                             f"not a preferred room", venue=got if pl.room is not None else None)
+                zh, en = (("不是家教室也不是指定教室", "neither its home room nor a preferred room")
+                          if c.kind == "TeacherHomeRoom" else ("不是指定教室", "not a preferred room"))
+                yield x.v(c, f"活动{a.id}教室{got}{zh} activity {a.id} in room {got}, {en}",
+                          venue=got if pl.room is not None else None)
 
 
 CHECKS: dict[str, Check] = {
@@ -433,3 +441,61 @@ def score_fet(problem: FetProblem, solution: FetSolution) -> FetScore:
         by[v.rule] += v.amount if v.hard else v.cost
     return FetScore(sum(int(v.amount) for v in vs if v.hard),
                     round(sum(v.cost for v in vs if not v.hard), 6), dict(by))
+
+
+#: Kinds one activity can break alone, by its start / by its room.
+ALONE_TIME = frozenset({
+    "BasicCompulsoryTime", "BreakTimes", "TeacherNotAvailableTimes",
+    "StudentsSetNotAvailableTimes", "ActivityPreferredStartingTime",
+    "ActivityPreferredStartingTimes", "ActivitiesPreferredStartingTimes",
+    "ActivityPreferredTimeSlots", "ActivitiesPreferredTimeSlots"})
+ALONE_SPACE = frozenset({"BasicCompulsorySpace"}) | ROOM_KINDS
+
+
+def cannot_place(problem: FetProblem, activity_id: int) -> bool:
+    """Whether the checker itself shows that activity ``activity_id`` has no place.
+
+    True when each room (and no room) breaks a 100 % room rule or the room capacity,
+    or when no start is allowed — each activity judged alone by the 100 % rules of
+    :data:`ALONE_TIME` (breaks, not-available times, preferred starting times and time
+    slots, the end of the day) — to all the activities that 100 % ActivitiesSameStarting-
+    Time rules tie to it. Then no timetable keeps every 100 % rule. The solver reports
+    a presolve "impossible" as proven only when this confirms it, so an
+    "infeasible" always rests on the checker's reading of the rules.
+    """
+    rooms = (*range(len(problem.rooms)), None)
+    if not _alone_ok(problem, activity_id, ALONE_SPACE, [Placement(0, 0, r) for r in rooms]):
+        return True
+    cells = [Placement(d, h) for d in range(problem.n_days) for h in range(problem.n_hours)]
+    starts: set[tuple[int, int]] | None = None
+    for aid in _started_with(problem, activity_id):
+        ok = {(pl.day, pl.hour) for pl in _alone_ok(problem, aid, ALONE_TIME, cells)}
+        starts = ok if starts is None else starts & ok
+        if not starts:
+            return True
+    return False
+
+
+def _alone_ok(problem: FetProblem, activity_id: int, kinds: frozenset[str],
+              places: list[Placement]) -> list[Placement]:
+    """The places where the activity, alone, breaks no 100 % rule of ``kinds``."""
+    alone = replace(problem, activities=(problem.activity(activity_id),),
+                    constraints=tuple(c for c in problem.constraints if c.kind in kinds))
+    return [pl for pl in places
+            if not any(v.hard and v.rule in kinds
+                       for v in check_fet(alone, FetSolution({activity_id: pl})))]
+
+
+def _started_with(problem: FetProblem, activity_id: int) -> set[int]:
+    """The activity and those 100 % ActivitiesSameStartingTime rules tie to it."""
+    ties = [set(c.get("activities")) for c in problem.of_kind("ActivitiesSameStartingTime")
+            if c.hard]
+    group = {activity_id}
+    grown = True
+    while grown:
+        grown = False
+        for tie in ties:
+            if tie & group and not tie <= group:
+                group |= tie
+                grown = True
+    return group

@@ -23,7 +23,10 @@ FET fields kept as ``params`` and what it binds resolved: ``activities`` (ids an
 Activities* filters to indices; room rules to the activities they bind),
 ``teachers`` / ``groups`` (the named teacher or subgroups, every one for the
 Teachers* / Students* kinds without a name) and ``slots`` (times named, as grid
-slots; ActivityPreferredStartingTime's day and hour as the starts they allow).
+slots; ActivityPreferredStartingTime's day and hour as the starts they allow). A
+room rule's record keeps the rooms as written; the rooms that keep it for each
+activity — a home room giving way to preferred rooms, as in FET — are
+:func:`jianfu.models.fet.room_rules`'s, which the solver and the checker both read.
 This module imports no solver.
 """
 

@@ -39,7 +39,8 @@ from pathlib import Path
 from ortools.sat.python import cp_model
 
 from ..models.core import Constraint, Problem
-from ..models.fet import ROOM_KINDS, FetProblem, FetSolution, Placement, follows
+from ..models.fet import FetProblem, FetSolution, Placement, follows, room_rules
+from ..models.fet_check import cannot_place
 from ..models.fet_core import compile_fet
 from .interrupt import interruptible, solve_cp
 from .result import Statistics, StatisticsRow, Status, interruption_note
@@ -101,7 +102,13 @@ class FetResult:
 
 
 class _Infeasible(Exception):
-    """Raised while building when a hard rule leaves nothing possible."""
+    """Raised while building when a hard rule leaves activity ``activity`` (a FET id)
+    no place. Reported as proven only when the checker confirms it
+    (:func:`jianfu.models.fet_check.cannot_place`)."""
+
+    def __init__(self, message: str, activity: int) -> None:
+        super().__init__(message)
+        self.activity = activity
 
 
 class FetModel:
@@ -208,7 +215,8 @@ class FetModel:
                 name = core.activities[i].name
                 raise _Infeasible(f"活动{name}没有可用的开始时间 activity "
                                   f"{name} has no allowed start (breaks, "
-                                  f"not-available and preferred times leave none)")
+                                  f"not-available and preferred times leave none)",
+                                  self.p.activities[i].id)
         return doms
 
     def _targets(self, c: Constraint) -> tuple[int, ...]:
@@ -272,7 +280,7 @@ class FetModel:
                     name = self.core.activities[i].name
                     raise _Infeasible(f"活动{name}与须同时开始的活动没有共同的开始时间 "
                                       f"activity {name}: no start shared with the "
-                                      f"activities it must start with")
+                                      f"activities it must start with", self.p.activities[i].id)
                 rname = self.core.activities[r].name
                 shared[r] = {s: self.m.NewBoolVar(f"x{rname}_{s[0]}_{s[1]}")
                              for s in sorted(doms[r])}
@@ -348,11 +356,11 @@ class FetModel:
         with at most k overlapping can always be given k rooms (interval graphs are
         perfect) — and rooms are handed out after solving by :meth:`_pool_rooms`.
         """
-        rules: dict[int, list[tuple[frozenset[int], float, Constraint]]] = {}
-        for c in self.core.records(*ROOM_KINDS):
-            rooms_ = frozenset(c.param("rooms", ()))
-            for i in c.activities:
-                rules.setdefault(i, []).append((rooms_, c.weight, c))
+        # the rooms that keep each rule, FET's home-room precedence applied
+        # (the checker reads the same :func:`room_rules`)
+        rules = {i: [(rooms_, self.core.constraints[k].weight, self.core.constraints[k])
+                     for rooms_, k in reqs]
+                 for i, reqs in room_rules(self.p).items()}
         room_na: dict[int, list[Constraint]] = defaultdict(list)
         for c in self.core.records("RoomNotAvailableTimes"):
             room_na[c.param("room")].append(c)
@@ -366,7 +374,8 @@ class FetModel:
                 dom: set[int | None] = set(fits.intersection(*hard))
                 if not dom:
                     raise _Infeasible(f"活动{a.name}没有满足全部教室要求的教室 activity {a.name}: "
-                                      f"no room meets all its 100% room rules")
+                                      f"no room meets all its 100% room rules",
+                                      self.p.activities[i].id)
             elif reqs:
                 dom = {r for rooms, _, _ in reqs for r in rooms if r in fits} | {None}
             else:
@@ -854,9 +863,7 @@ def _solve_fet_problem(problem: FetProblem, *, time_limit: float, workers: int, 
         if not overlap:
             model.build_rules()
     except _Infeasible as exc:
-        return FetResult(Status.INFEASIBLE, None, runtime=time.perf_counter() - t0,
-                         build_time=time.perf_counter() - t0, left_out=problem.unsupported,
-                         explanation=(str(exc),))
+        return _presolved(problem, exc, t0)
     build_time = time.perf_counter() - t0
     if decompose:
         from .fet_days import solve_by_days
@@ -948,6 +955,22 @@ def _solve_fet_problem(problem: FetProblem, *, time_limit: float, workers: int, 
     return FetResult(status, None, runtime=runtime, build_time=build_time + rules_s,
                      statistics=stats,
                      left_out=problem.unsupported, explanation=why)
+
+
+def _presolved(problem: FetProblem, exc: _Infeasible, t0: float) -> FetResult:
+    """The result when building found an activity with no place: INFEASIBLE only when
+    the checker confirms it, else UNKNOWN — the model's reading of a rule is not
+    proof."""
+    now = time.perf_counter() - t0
+    if cannot_place(problem, exc.activity):
+        return FetResult(Status.INFEASIBLE, None, runtime=now, build_time=now,
+                         left_out=problem.unsupported, explanation=(str(exc),))
+    logger.warning("presolve found activity %d impossible but the checker does not: %s",
+                   exc.activity, exc)
+    why = (f"未求解：{exc}（检查器未能确认 not confirmed by the checker, so not "
+           f"reported as infeasible）")
+    return FetResult(Status.UNKNOWN, None, runtime=now, build_time=now,
+                     left_out=problem.unsupported, explanation=(why,))
 
 
 def _hint(model: FetModel, found: object) -> None:

@@ -15,6 +15,7 @@ from jianfu.models.fet import FetSolution, Placement
 
 DATA = Path(__file__).parent / "data" / "fet"
 SMALL = DATA / "small.fet"
+HOME_ROOM = DATA / "home_vs_subject_room.fet"
 DEMO = Path(__file__).parents[2] / "instances" / "data" / "demo-nine-year.yaml"
 FET_CL = shutil.which("fet-cl")
 EXAMPLES = Path("/usr/share/doc/fet-data/examples/FET-5-official")
@@ -101,6 +102,126 @@ def test_bad_xml_refused(tmp_path: Path) -> None:
         read_fet(bad)
 
 
+# -- a bad file is an InputError naming the file and the value, never a traceback -----
+
+def _broken(tmp_path: Path, old: str, new: str, name: str = "school.fet") -> Path:
+    text = SMALL.read_text(encoding="utf-8")
+    assert old in text
+    bad = tmp_path / name
+    bad.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return bad
+
+
+def _refused(path: Path) -> str:
+    with pytest.raises(InputError) as err:
+        read_fet(path)
+    return str(err.value)
+
+
+def test_non_integer_duration_named(tmp_path: Path) -> None:
+    msg = _refused(_broken(tmp_path, "<Duration>2</Duration>", "<Duration>two</Duration>"))
+    assert msg.startswith("school.fet: Activities_List.Activity[1].Duration")
+    assert "'two'" in msg and "must be a whole number ≥ 1" in msg
+
+
+@pytest.mark.parametrize("value", ["0", "-2"])
+def test_zero_or_negative_duration_refused(tmp_path: Path, value: str) -> None:
+    msg = _refused(_broken(tmp_path, "<Duration>2</Duration>", f"<Duration>{value}</Duration>"))
+    assert msg.startswith("school.fet: Activities_List.Activity[1].Duration") and value in msg
+
+
+def test_non_integer_group_id_named(tmp_path: Path) -> None:
+    msg = _refused(_broken(tmp_path, "<Activity_Group_Id>0</Activity_Group_Id>",
+                           "<Activity_Group_Id>x1</Activity_Group_Id>"))
+    assert msg.startswith("school.fet: Activities_List.Activity[2].Activity_Group_Id")
+    assert "'x1'" in msg
+
+
+def test_bad_int_in_constraint_named(tmp_path: Path) -> None:
+    msg = _refused(_broken(tmp_path, "<MinDays>1</MinDays>", "<MinDays>1.5</MinDays>"))
+    assert msg.startswith("school.fet: Time_Constraints_List.ConstraintMinDaysBetweenActivities")
+    assert "MinDays" in msg and "'1.5'" in msg
+
+
+@pytest.mark.parametrize("old, new, value", [
+    ("<Number_of_Students>30</Number_of_Students>",
+     "<Number_of_Students>thirty</Number_of_Students>", "thirty"),
+    ("<Capacity>40</Capacity>", "<Capacity>big</Capacity>", "big"),
+    ("<Weight_Percentage>95</Weight_Percentage>", "<Weight_Percentage>95%</Weight_Percentage>",
+     "95%"),
+])
+def test_other_numbers_named(tmp_path: Path, old: str, new: str, value: str) -> None:
+    msg = _refused(_broken(tmp_path, old, new))
+    assert msg.startswith("school.fet: ") and repr(value) in msg
+
+
+def test_bad_activity_id_in_list_named(tmp_path: Path) -> None:
+    msg = _refused(_broken(tmp_path, "<Activity_Id>2</Activity_Id>",
+                           "<Activity_Id>2a</Activity_Id>"))
+    assert msg.startswith("school.fet: Time_Constraints_List.ConstraintMinDaysBetweenActivities")
+    assert "Activity_Id[1]" in msg and "'2a'" in msg and "activity id" in msg
+    msg = _refused(_broken(tmp_path, "<Activity_Id>2</Activity_Id>",
+                           "<Activity_Id>99</Activity_Id>"))
+    assert msg.startswith("school.fet: ") and "99" in msg and "no such activity" in msg
+
+
+def test_duplicate_activity_id_names_the_file(tmp_path: Path) -> None:
+    msg = _refused(_broken(tmp_path, "<Id>2</Id>", "<Id>1</Id>"))
+    assert msg.startswith("school.fet: ") and "duplicate activity id" in msg
+
+
+def test_truncated_gzip_refused(tmp_path: Path) -> None:
+    whole = gzip.compress(SMALL.read_bytes())
+    cut = tmp_path / "cut.fet.gz"
+    cut.write_bytes(whole[: len(whole) // 2])
+    msg = _refused(cut)
+    assert msg.startswith("cut.fet.gz: ") and "corrupt or truncated" in msg
+
+
+def test_random_bytes_gzip_refused(tmp_path: Path) -> None:
+    noise = tmp_path / "noise.fet.gz"
+    noise.write_bytes(bytes(range(7, 250)) * 2)
+    msg = _refused(noise)
+    assert msg.startswith("noise.fet.gz: ") and "corrupt or truncated" in msg
+    # a gzip header with garbage after it fails in zlib, not in the header check
+    noise.write_bytes(gzip.compress(b"")[:10] + bytes(range(250)))
+    assert _refused(noise).startswith("noise.fet.gz: ")
+
+
+def test_empty_file_refused(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.fet"
+    empty.write_bytes(b"")
+    msg = _refused(empty)
+    assert msg.startswith("empty.fet: ") and "文件为空 the file is empty" in msg
+    gz = tmp_path / "empty.fet.gz"
+    gz.write_bytes(gzip.compress(b"  \n"))
+    assert "the file is empty" in _refused(gz)
+
+
+def test_directory_and_missing_file_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "school.fet"
+    folder.mkdir()
+    msg = _refused(folder)
+    assert msg.startswith("school.fet: ") and "是文件夹，不是文件 is a folder, not a file" in msg
+    msg = _refused(tmp_path / "gone.fet")
+    assert msg.startswith("gone.fet: ") and "文件不存在 file not found" in msg
+
+
+def test_result_reader_names_the_file(tmp_path: Path) -> None:
+    p = read_fet(SMALL)
+    bad = tmp_path / "x_activities.xml"
+    bad.write_text("<Activities_Timetable><Activity><Id>one</Id><Day>周一</Day>"
+                   "<Hour>1</Hour><Room></Room></Activity></Activities_Timetable>",
+                   encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_fet_result(p, bad)
+    msg = str(err.value)
+    assert msg.startswith("x_activities.xml: Activity[0].Id") and "'one'" in msg
+    with pytest.raises(InputError) as err:
+        read_fet_result(p, tmp_path / "missing_activities.xml")
+    assert str(err.value).startswith("missing_activities.xml: ")
+
+
 def test_problem_round_trip(tmp_path: Path) -> None:
     p = read_fet(SMALL)
     q = read_fet(write_fet(p, tmp_path / "again.fet"))
@@ -170,6 +291,42 @@ def test_locked_export_accepted_by_fet(tmp_path: Path) -> None:
                           "--timelimitseconds=20"], capture_output=True, text=True, timeout=60,
                          check=False)
     assert "Simulation successful" in run.stdout + run.stderr
+
+
+def _room_names(p, solution: FetSolution) -> dict[int, str | None]:
+    return {a: None if pl.room is None else p.rooms[pl.room].name
+            for a, pl in solution.placements.items()}
+
+
+#: Where fet-cl 6.8.5 puts the activities of home_vs_subject_room.fet: a 100 % home room
+#: gives way to a 100 % subject room, binds an activity without a preferred room, and
+#: does not bind an activity of two teachers
+FET_HOME_ROOMS = {1: "语文室", 2: "201", 3: None}
+
+
+def test_home_room_gives_way_to_subject_room() -> None:
+    from jianfu.models.fet_check import score_fet
+    from jianfu.solver.fet_model import solve_fet
+
+    result, p = solve_fet(HOME_ROOM, time_limit=10, workers=1)
+    assert result.solution is not None, result.explanation
+    assert _room_names(p, result.solution) == FET_HOME_ROOMS
+    assert score_fet(p, result.solution).compliant
+
+
+@pytest.mark.skipif(FET_CL is None, reason="fet-cl not installed")
+def test_fet_puts_home_room_activity_in_subject_room(tmp_path: Path) -> None:
+    from jianfu.models.fet_check import score_fet
+
+    run = subprocess.run([FET_CL, f"--inputfile={HOME_ROOM}", f"--outputdir={tmp_path}",
+                          "--timelimitseconds=10"], capture_output=True, text=True, timeout=60,
+                         check=False)
+    assert "Simulation successful" in run.stdout + run.stderr
+    p = read_fet(HOME_ROOM)
+    fet = read_fet_result(p, tmp_path / "timetables" / HOME_ROOM.stem /
+                          f"{HOME_ROOM.stem}_activities.xml")
+    assert _room_names(p, fet) == FET_HOME_ROOMS
+    assert score_fet(p, fet).compliant          # the checker agrees with FET's reading
 
 
 @pytest.mark.skipif(not EXAMPLES.exists(), reason="fet-data examples not installed")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from jianfu.models.fet import SUPPORTED, FetSolution, Placement
+from jianfu.models.fet import SUPPORTED, FetSolution, Placement, room_rules
 from jianfu.models.fet_check import CHECKS, ROOM_KINDS, check_fet, score_fet
 
 from .fet_helpers import con, mini
@@ -154,6 +154,52 @@ def test_room_kinds(kind: str) -> None:
     assert score_fet(p, sol((0, 0, 1), (1, 0, 1), (0, 0))).compliant
     assert score_fet(p, sol((0, 0, 0), (1, 0, 1), (0, 0))).hard == 1
     assert score_fet(p, sol((0, 0), (1, 0, 1), (0, 0))).hard == 1       # no room at all
+
+
+# FET's home-room precedence, as fet-cl 6.8.5 applies it
+# (tests/instances/data/fet/home_vs_subject_room.fet): a home room gives way to the
+# activity's preferred rooms
+HOME_AND_SUBJECT = (con("TeacherHomeRoom", teacher=0, rooms=(0,)),
+                    con("SubjectPreferredRoom", subject=0, rooms=(1,)))
+
+
+def test_home_room_kept_in_preferred_room() -> None:
+    p = mini(*HOME_AND_SUBJECT, rooms=3)
+    assert check_fet(p, sol((0, 0, 1), (1, 0, 1), (0, 0))) == []     # A1, A2 in the subject's
+    vs = check_fet(p, sol((0, 0, 0), (1, 0, 0), (0, 0)))              # in the home room
+    assert [(v.rule, v.hard) for v in vs] == [("SubjectPreferredRoom", True)] * 2
+    vs = check_fet(p, sol((0, 0, 2), (1, 0), (0, 0)))                 # elsewhere, nowhere
+    assert sorted(v.rule for v in vs) == ["SubjectPreferredRoom"] * 2 + ["TeacherHomeRoom"] * 2
+
+
+def test_home_room_binds_an_activity_without_preferred_room() -> None:
+    # the subject room is on Y (A3, T1): A1 and A2 of T0 have only their home room
+    p = mini(con("TeacherHomeRoom", teacher=0, rooms=(0,)),
+             con("SubjectPreferredRoom", subject=1, rooms=(1,)), rooms=2)
+    assert score_fet(p, sol((0, 0, 0), (1, 0, 0), (2, 0, 1))).compliant
+    vs = check_fet(p, sol((0, 0, 1), (1, 0, 0), (2, 0, 1)))
+    assert [(v.rule, v.hard, v.venue) for v in vs] == [("TeacherHomeRoom", True, "R1")]
+
+
+def test_soft_preferred_room_keeps_the_home_room_too() -> None:
+    # fet-cl scores a 90 % home room kept in the room of a 60 % subject room
+    p = mini(con("TeacherHomeRoom", 90, teacher=0, rooms=(0,)),
+             con("SubjectPreferredRoom", 60, subject=0, rooms=(1,)), rooms=3)
+    assert score_fet(p, sol((0, 0, 1), (1, 0, 1), (0, 0))).soft == 0
+    assert score_fet(p, sol((0, 0, 0), (1, 0, 1), (0, 0))).soft == pytest.approx(0.6)
+    assert score_fet(p, sol((0, 0, 2), (1, 0, 1), (0, 0))).soft == pytest.approx(0.6 + 0.9)
+
+
+def test_room_rules_list_the_rooms_keeping_each_rule() -> None:
+    # home room: itself, the rooms every 100 % preferred rule allows, a soft rule's rooms
+    p = mini(con("TeacherHomeRoom", teacher=0, rooms=(0,)),
+             con("SubjectPreferredRooms", subject=0, rooms=(1, 2)),
+             con("ActivityPreferredRooms", activity=1, rooms=(2, 3)),
+             con("ActivityPreferredRoom", 50, activity=1, rooms=(4,)), rooms=5)
+    rules = room_rules(p)
+    assert rules[0] == [({0, 2, 4}, 0), ({1, 2}, 1), ({2, 3}, 2), ({4}, 3)]
+    assert rules[1] == [({0, 1, 2}, 0), ({1, 2}, 1)]
+    assert 2 not in rules                                 # A3: subject Y, teacher T1
 
 
 def test_room_clash_and_not_available() -> None:

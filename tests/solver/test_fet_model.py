@@ -152,6 +152,49 @@ def test_soft_home_room_may_be_left() -> None:
     assert solve_fet_problem(p, time_limit=5, workers=1).status is Status.INFEASIBLE
 
 
+def test_home_room_gives_way_to_subject_room() -> None:
+    # fet-cl's answer on tests/instances/data/fet/home_vs_subject_room.fet, in miniature
+    p = mini(con("TeacherHomeRoom", teacher=0, rooms=(0,)),
+             con("SubjectPreferredRoom", subject=0, rooms=(1,)), rooms=2)
+    r = solved(p)
+    assert [r.solution.placements[a].room for a in (1, 2)] == [1, 1]
+    # activities of T0 without a preferred room are in the home room
+    p = mini(con("TeacherHomeRoom", teacher=0, rooms=(0,)),
+             con("SubjectPreferredRoom", subject=1, rooms=(1,)), rooms=2)
+    r = solved(p)
+    assert [r.solution.placements[a].room for a in (1, 2, 3)] == [0, 0, 1]
+
+
+def test_presolve_infeasible_is_confirmed_by_the_checker() -> None:
+    # two 100 % room rules with no room in common
+    p = mini(con("SubjectPreferredRoom", subject=0, rooms=(0,)),
+             con("ActivityPreferredRoom", activity=1, rooms=(1,)), rooms=2)
+    r = solve_fet_problem(p, time_limit=5, workers=1)
+    assert r.status is Status.INFEASIBLE and "no room meets" in r.explanation[0]
+    # activities that must start together, their preferred starts apart
+    p = mini(con("ActivityPreferredStartingTime", activity=1, day=0, hour=0),
+             con("ActivityPreferredStartingTime", activity=3, day=1, hour=0),
+             con("ActivitiesSameStartingTime", activities=(1, 3)))
+    assert solve_fet_problem(p, time_limit=5, workers=1).status is Status.INFEASIBLE
+
+
+def test_unconfirmed_presolve_is_unknown_not_infeasible(monkeypatch) -> None:
+    # a model reading the home room more strictly than FET (and the checker) do
+    from jianfu.models.fet import room_rules
+    from jianfu.solver import fet_model
+
+    def strict(problem: FetProblem) -> dict:
+        return {i: [(frozenset(problem.constraints[k].get("rooms")), k) for _, k in reqs]
+                for i, reqs in room_rules(problem).items()}
+
+    monkeypatch.setattr(fet_model, "room_rules", strict)
+    p = mini(con("TeacherHomeRoom", teacher=0, rooms=(0,)),
+             con("SubjectPreferredRoom", subject=0, rooms=(1,)), rooms=2)
+    r = solve_fet_problem(p, time_limit=5, workers=1)
+    assert r.status is Status.UNKNOWN and r.solution is None
+    assert "not confirmed by the checker" in r.explanation[0]
+
+
 def test_infeasible_is_proven_and_explained() -> None:
     p = mini(con("TeacherNotAvailableTimes", teacher=1,
                  slots=tuple((d, h) for d in range(3) for h in range(4))))

@@ -16,13 +16,16 @@ A district directory holds ``district.yaml`` and one school file per school
 Every itinerant teacher appears, under the same name, in the ``teachers`` list of each
 school file it serves. Such a teacher is in at most one school per half-day (上午 /
 下午) and their lessons over all schools stay within ``max_periods_per_week``.
-:func:`read_district` validates the file; :func:`load_schools` reads the schools and
-checks them against it. Errors are :class:`InputError` naming the file, the field
-path and the value.
+:func:`read_district` validates the file; :func:`read_schools` reads the schools and
+checks them against it, keeping each school's problem apart so that a district run can
+go on without a broken school; :func:`load_schools` is the strict form (the first
+problem raises). Errors are :class:`InputError` naming the file, the field path and the
+value.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,9 +39,9 @@ from ..models.school import School
 from .files import write_atomic
 from .schoolfile import load_yaml, read_school
 
-__all__ = ["DISTRICT_FILE", "District", "DistrictSchool", "Itinerant", "read_district",
-           "write_district", "load_schools", "district_file", "output_dir_of",
-           "check_district_outputs"]
+__all__ = ["DISTRICT_FILE", "District", "DistrictSchool", "Itinerant", "SchoolsRead",
+           "read_district", "write_district", "read_schools", "load_schools", "district_file",
+           "output_dir_of", "check_district_outputs"]
 
 #: Name of the district file inside a district directory.
 DISTRICT_FILE = "district.yaml"
@@ -237,57 +240,127 @@ def write_district(district: District, directory: str | os.PathLike[str]) -> Pat
     return path
 
 
-def load_schools(district: District) -> dict[str, School]:
-    """Read every school file and check it against the district file.
+@dataclass(frozen=True, slots=True)
+class SchoolsRead:
+    """The schools of a district as read by :func:`read_schools`.
 
-    Checks: each file's school name is the one ``district.yaml`` gives and its profile
-    the district's (single-field overrides may differ); every itinerant
-    teacher is a teacher of each school it serves (a namesake elsewhere is another
-    person); a school file's
-    ``schools`` list of an itinerant teacher, when given, names the same schools; the
-    teacher's planned weekly periods over all schools are within
-    ``max_periods_per_week``.
+    ``schools`` maps the name of every school that passed its checks to its
+    :class:`School`, in the district's order; ``errors`` maps every other school to the
+    :class:`InputError` that keeps it out, in the order the problems were found (one
+    error per school; a cross-school problem is the error of each school it keeps out).
+    """
+
+    schools: Mapping[str, School]
+    errors: Mapping[str, InputError]
+
+    def raise_first(self) -> None:
+        """Raise the first problem found, if any (what :func:`load_schools` does)."""
+        for exc in self.errors.values():
+            raise exc
+
+
+def _read_entry(district: District, i: int, entry: DistrictSchool, where: str) -> School:
+    """One school file, checked against its ``district.yaml`` entry."""
+    path = district.path_of(entry.name)
+    if not path.is_file():
+        raise InputError(f"{where}: schools[{i}].file", entry.file, "school file not found")
+    school = read_school(path)
+    if school.name != entry.name:
+        raise InputError(f"{where}: schools[{i}].name", entry.name,
+                         f"the file {entry.file} is the school {school.name!r}")
+    if school.profile != district.profile:
+        raise InputError(f"{path}: profile", school.profile,
+                         f"district.yaml gives the district profile {district.profile!r} "
+                         f"(一个区统一政策 one profile per district; a school may override "
+                         f"single fields under 'policy')")
+    return school
+
+
+def read_schools(district: District) -> SchoolsRead:
+    """Read every school file and check it against the district file, school by school.
+
+    Checks: each file exists, reads, and its school name is the one ``district.yaml``
+    gives and its profile the district's (single-field overrides may differ); every
+    itinerant teacher is a teacher of each school it serves (a namesake elsewhere is
+    another person); a school file's ``schools`` list of an itinerant teacher, when
+    given, names the same schools; the teacher's planned weekly periods over their
+    schools are within ``max_periods_per_week``.
+
+    A problem keeps out only the school it is about: the other schools are still read
+    and checked. A teacher over their cap keeps out all their schools that are left
+    (which school should give up lessons is not for jianfu to say); the cap is counted
+    over the schools that passed the other checks, so a broken school does not push
+    its teacher's other schools out.
+
+    Returns
+    -------
+    SchoolsRead
+        The schools that passed, and an :class:`InputError` for each one that did not.
+    """
+    where = str(Path(district.directory) / DISTRICT_FILE)
+    schools: dict[str, School] = {}
+    errors: dict[str, InputError] = {}
+
+    def drop(name: str, exc: InputError) -> None:
+        schools.pop(name, None)
+        errors.setdefault(name, exc)
+
+    for i, entry in enumerate(district.schools):
+        try:
+            schools[entry.name] = _read_entry(district, i, entry, where)
+        except InputError as exc:
+            drop(entry.name, exc)
+    for i, t in enumerate(district.itinerant):
+        for j, name in enumerate(t.schools):
+            school = schools.get(name)
+            if school is None:
+                continue
+            k = school.teacher_index.get(t.name)
+            if k is None:
+                drop(name, InputError(f"{where}: itinerant[{i}].schools[{j}]", name,
+                                      f"the school file has no teacher named {t.name}"))
+                continue
+            listed = school.teachers[k].schools
+            if listed and set(listed) != set(t.schools):
+                drop(name, InputError(f"{district.path_of(name)}: teachers[{k}].schools",
+                                      list(listed),
+                                      f"district.yaml says {t.name} serves {', '.join(t.schools)}"))
+    # loads over the schools that passed the checks above, so that no teacher's verdict
+    # depends on another teacher's coming first
+    passed = dict(schools)
+    for i, t in enumerate(district.itinerant):
+        live = [n for n in t.schools if n in passed]
+        load = 0
+        for name in live:
+            school = passed[name]
+            k = school.teacher_index[t.name]
+            load += sum(school.requirements[q].periods for q in school.requirements_of_teacher[k])
+        if t.max_periods_per_week is not None and load > t.max_periods_per_week:
+            exc = InputError(f"{where}: itinerant[{i}].max_periods_per_week",
+                             t.max_periods_per_week,
+                             f"{t.name} is planned for {load} periods a week over "
+                             f"{', '.join(live)} (总课时超出上限 total load above the cap)")
+            for name in live:
+                drop(name, exc)
+    return SchoolsRead(schools, errors)
+
+
+def load_schools(district: District) -> dict[str, School]:
+    """Read every school file and check it against the district file (:func:`read_schools`).
 
     Returns
     -------
     dict
         School name → :class:`School`, in the district's order.
+
+    Raises
+    ------
+    InputError
+        The first problem found, naming the file, the field path and the value.
     """
-    where = str(Path(district.directory) / DISTRICT_FILE)
-    schools: dict[str, School] = {}
-    for i, entry in enumerate(district.schools):
-        path = district.path_of(entry.name)
-        if not path.is_file():
-            raise InputError(f"{where}: schools[{i}].file", entry.file, "school file not found")
-        school = read_school(path)
-        if school.name != entry.name:
-            raise InputError(f"{where}: schools[{i}].name", entry.name,
-                             f"the file {entry.file} is the school {school.name!r}")
-        if school.profile != district.profile:
-            raise InputError(f"{path}: profile", school.profile,
-                             f"district.yaml gives the district profile {district.profile!r} "
-                             f"(一个区统一政策 one profile per district; a school may override "
-                             f"single fields under 'policy')")
-        schools[entry.name] = school
-    for i, t in enumerate(district.itinerant):
-        load = 0
-        for j, name in enumerate(t.schools):
-            school = schools[name]
-            k = school.teacher_index.get(t.name)
-            if k is None:
-                raise InputError(f"{where}: itinerant[{i}].schools[{j}]", name,
-                                 f"the school file has no teacher named {t.name}")
-            listed = school.teachers[k].schools
-            if listed and set(listed) != set(t.schools):
-                raise InputError(f"{district.path_of(name)}: teachers[{k}].schools", list(listed),
-                                 f"district.yaml says {t.name} serves {', '.join(t.schools)}")
-            load += sum(school.requirements[q].periods for q in school.requirements_of_teacher[k])
-        if t.max_periods_per_week is not None and load > t.max_periods_per_week:
-            raise InputError(f"{where}: itinerant[{i}].max_periods_per_week",
-                             t.max_periods_per_week,
-                             f"{t.name} is planned for {load} periods a week over "
-                             f"{', '.join(t.schools)} (总课时超出上限 total load above the cap)")
-    return schools
+    read = read_schools(district)
+    read.raise_first()
+    return dict(read.schools)
 
 
 # --- district outputs ---------------------------------------------------------------------------
@@ -316,25 +389,44 @@ def check_district_outputs(directory: str | os.PathLike[str], out: str | os.Path
 
     A school without ``timetable.json`` counts as a hard ``school_missing`` record; a
     missing ``quotas.csv`` leaves the homework unchecked for that school (reported as
-    ``homework: None``).
+    ``homework: None``). A school whose file cannot be read or fails its checks against
+    ``district.yaml`` (:func:`read_schools`), or whose ``timetable.json`` cannot be read,
+    is not checked: a hard ``school_not_checked`` record carrying the error.
 
     Returns
     -------
     jianfu.models.district_check.DistrictVerdict
-        ``verdict.compliant`` is False on any hard violation.
+        ``verdict.compliant`` is False on any hard violation; the schools are in the
+        district's order.
+
+    Raises
+    ------
+    InputError
+        When ``district.yaml`` itself is bad.
     """
     from ..models.district_check import check_district
     from .timetable_io import read_timetable
 
     district = read_district(directory)
-    schools = load_schools(district)
+    read = read_schools(district)
+    not_checked = {name: str(exc) for name, exc in read.errors.items()}
+    schools: dict[str, School] = {}
     timetables: dict[str, Any] = {}
     plans: dict[str, Any] = {}
-    for name, school in schools.items():
+    for name, school in read.schools.items():
         folder = output_dir_of(out, district, name)
         tt_path = folder / "timetable.json"
-        timetables[name] = read_timetable(tt_path, school) if tt_path.is_file() else None
+        try:
+            timetables[name] = read_timetable(tt_path, school) if tt_path.is_file() else None
+        except InputError as exc:
+            not_checked[name] = str(exc)
+            continue
+        schools[name] = school
         q_path = folder / "quotas.csv"
         if timetables[name] is not None and q_path.is_file():
             plans[name] = _plan_from_quotas(q_path, school, school.policy().name)
-    return check_district(district.itinerant, schools, timetables, plans)
+    verdict = check_district(district.itinerant, schools, timetables, plans,
+                             not_checked=not_checked)
+    order = district.school_index
+    return dataclasses.replace(verdict, schools=tuple(sorted(verdict.schools,
+                                                             key=lambda v: order[v.name])))

@@ -16,7 +16,9 @@ Cross-school rules (hard):
 
 Per school: the timetable checker (:func:`jianfu.models.checker.check`) and, when a
 plan is given, the homework checker. A school without a timetable is a hard
-``school_missing`` record. This module imports no solver.
+``school_missing`` record; a school that could not be checked at all (its file or its
+timetable does not read) is a hard ``school_not_checked`` record with the reason. This
+module imports no solver.
 """
 
 from __future__ import annotations
@@ -164,12 +166,16 @@ def check_itinerant_missing(itinerant: Sequence[ItinerantLike], schools: Mapping
 
 @dataclass(frozen=True, slots=True)
 class SchoolVerdict:
-    """One school's verdict: timetable and homework violations (``None``: not checked)."""
+    """One school's verdict: timetable and homework violations (``None``: not checked).
+
+    ``reason`` says why the school was not checked at all (its input error), else "".
+    """
 
     name: str
     timetable: tuple[Violation, ...] | None
     homework: tuple[Violation, ...] | None
     objective: float | None = None
+    reason: str = ""
 
     @property
     def hard(self) -> int:
@@ -181,6 +187,11 @@ class SchoolVerdict:
     @property
     def missing(self) -> bool:
         return self.timetable is None
+
+    @property
+    def not_checked(self) -> bool:
+        """The school's input could not be read: nothing of it was checked."""
+        return bool(self.reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +213,8 @@ class DistrictVerdict:
 
 def check_district(itinerant: Sequence[ItinerantLike], schools: Mapping[str, School],
                    timetables: Mapping[str, Timetable | None],
-                   plans: Mapping[str, HomeworkPlan | None] | None = None) -> DistrictVerdict:
+                   plans: Mapping[str, HomeworkPlan | None] | None = None, *,
+                   not_checked: Mapping[str, str] | None = None) -> DistrictVerdict:
     """Check every school and the cross-school rules.
 
     Parameters
@@ -216,6 +228,9 @@ def check_district(itinerant: Sequence[ItinerantLike], schools: Mapping[str, Sch
         ``school_missing`` record).
     plans
         School name → homework plan (checked against the timetable when given).
+    not_checked
+        School name → why it cannot be checked (a school file or timetable that does
+        not read): one hard ``school_not_checked`` record each, after the ``schools``.
     """
     plans = plans or {}
     verdicts = []
@@ -237,6 +252,10 @@ def check_district(itinerant: Sequence[ItinerantLike], schools: Mapping[str, Sch
                 by_rule[v.rule] += 1
         verdicts.append(SchoolVerdict(name, tuple(found), hw,
                                       summarize(found, policy).objective))
+    for name, reason in (not_checked or {}).items():
+        if name not in schools:
+            by_rule["school_not_checked"] += 1
+            verdicts.append(SchoolVerdict(name, None, None, reason=reason or "not checked"))
     present = {k: v for k, v in timetables.items() if v is not None}
     cross = (check_itinerant_missing(itinerant, schools)
              + check_itinerant_clash(itinerant, schools, present)
@@ -250,6 +269,9 @@ def format_district_verdict(verdict: DistrictVerdict) -> str:
     """A readable report: one line per school, then cross-school violations, then totals."""
     lines = ["== 区域检查 District check =="]
     for s in verdict.schools:
+        if s.not_checked:
+            lines.append(f"  {s.name}: 未检查 not checked (school_not_checked) — {s.reason}")
+            continue
         if s.missing:
             lines.append(f"  {s.name}: 缺少课表 no timetable (school_missing)")
             continue

@@ -22,6 +22,19 @@ then
    (:func:`plan_district_homework`) and writes each school's ``quotas.csv``;
 5. writes ``summary.csv`` (one row per school).
 
+A bad school does not stop the district: a school file that does not read or does not
+fit ``district.yaml`` (:func:`jianfu.instances.district.read_schools`) is a
+``BAD_INPUT`` outcome carrying the error (file, field, value) and every other school
+is solved. Such a school is left out of the 走教 half-day split: each of its itinerant
+teachers' half-days are shared over their remaining schools (all half-days to the
+one school left), so the run stays clash-free. Once the file is fixed, the next run
+shares the half-days over all the schools again; the teacher's other schools then see
+new restrictions, a new fingerprint, and are solved again. A teacher whose half-days
+cannot be shared out keeps their schools out the same way. Only a bad
+``district.yaml`` itself, or a scheduler that cannot be reached (tried first, for
+:data:`CONNECT_TIMEOUT` seconds), raises :class:`InputError`, and then nothing is
+written.
+
 Output layout: ``OUT/<school file stem>/{timetable.json,report.txt,quotas.csv,
 result.json}``, ``OUT/itinerant.json`` (the half-day assignment) and
 ``OUT/summary.csv``. Progress goes to a callback (the CLI draws the bar).
@@ -36,6 +49,7 @@ import io
 import json
 import logging
 import math
+import re
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -44,11 +58,12 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from ..instances.district import load_schools, output_dir_of, read_district
+from ..instances.district import District, output_dir_of, read_district, read_schools
 from ..instances.files import write_atomic
 from ..instances.homework_io import QUOTA_COLUMNS
 from ..instances.timetable_io import dump_timetable, read_timetable
 from ..models.district_check import HALVES, half_day_cut
+from ..models.errors import InputError
 from ..models.homework import HomeworkEntry, HomeworkPlan
 from ..models.homework_check import check_homework
 from ..models.itinerant import (
@@ -63,12 +78,17 @@ from .homework import ArraySolution, _metrics, build_problem, objective, solve_a
 
 log = logging.getLogger(__name__)
 
-__all__ = ["HalfDay", "ITINERANT_RATIO", "assign_itinerant", "restrict_school", "school_fingerprint",
-           "SchoolOutcome", "DistrictProgress", "DistrictRun", "HomeworkRun", "solve_district",
-           "plan_district_homework", "format_summary_table", "SUMMARY_COLUMNS", "output_dir_of"]
+__all__ = ["HalfDay", "ITINERANT_RATIO", "assign_itinerant", "share_half_days", "restrict_school",
+           "school_fingerprint", "SchoolOutcome", "DistrictProgress", "DistrictRun", "HomeworkRun",
+           "solve_district", "plan_district_homework", "format_summary_table", "SUMMARY_COLUMNS",
+           "output_dir_of", "BAD_INPUT", "CONNECT_TIMEOUT"]
 
 #: Statuses of a finished school (not solved again on resume).
 FINISHED = ("OPTIMAL", "FEASIBLE", "INFEASIBLE")
+#: Status of a school whose input is bad: not solved, the reason is its input error.
+BAD_INPUT = "BAD_INPUT"
+#: Seconds to reach a ``--scheduler`` before giving up (before anything is written).
+CONNECT_TIMEOUT = 5.0
 SUMMARY_COLUMNS = ("school", "file", "status", "classes", "resumed", "time_to_first", "runtime",
                    "objective", "bound", "gap", "hard_violations", "soft_penalty", "reason")
 
@@ -94,6 +114,60 @@ def restrict_school(school: School, halves: Mapping[str, Sequence[HalfDay]]) -> 
         teachers[k] = dataclasses.replace(teachers[k],
                                           unavailable=teachers[k].unavailable + tuple(extra))
     return dataclasses.replace(school, teachers=tuple(teachers))
+
+
+def _all_halves(school: School) -> tuple[HalfDay, ...]:
+    return tuple((d, h) for d in range(len(school.days)) for h in (0, 1))
+
+
+def share_half_days(district: District, schools: Mapping[str, School]
+                    ) -> tuple[dict[str, dict[str, tuple[HalfDay, ...]]], dict[str, InputError]]:
+    """The itinerant half-day split over the schools that can be solved.
+
+    :func:`assign_itinerant` teacher by teacher, over each teacher's schools present in
+    ``schools`` (a school missing from it, a broken one, is left out of the split). A
+    teacher with one school left has every half-day there (no restriction). A school
+    whose bell schedules do not tell 上午 from 下午, and all the schools of a teacher
+    whose half-days cannot be shared out, are left out in turn with that error, and the
+    split is redone without them until nothing changes.
+
+    Returns
+    -------
+    tuple
+        Teacher name → school name → half-days, and school name → the
+        :class:`InputError` that keeps it out of the run.
+    """
+    live = dict(schools)
+    errors: dict[str, InputError] = {}
+    served = {n for t in district.itinerant for n in t.schools}
+    for name in [s.name for s in district.schools if s.name in served and s.name in live]:
+        try:
+            for d in range(len(live[name].days)):
+                half_day_cut(live[name], d)
+        except InputError as exc:
+            errors[name] = exc.in_file(str(district.path_of(name)))
+            del live[name]
+    while True:
+        halves: dict[str, dict[str, tuple[HalfDay, ...]]] = {}
+        dropped = False
+        for i, t in enumerate(district.itinerant):
+            mine = tuple(n for n in t.schools if n in live)
+            if len(mine) == 1:
+                halves[t.name] = {mine[0]: _all_halves(live[mine[0]])}
+            if len(mine) < 2:
+                continue
+            alone = dataclasses.replace(district, itinerant=(dataclasses.replace(t, schools=mine),))
+            try:
+                halves[t.name] = assign_itinerant(alone, live)[t.name]
+            except InputError as exc:   # its message names itinerant[0]: the one passed
+                where = exc.where.replace("itinerant[0]", f"itinerant[{i}]", 1)
+                for name in mine:
+                    errors[name] = InputError(where, exc.value, exc.problem)
+                    del live[name]
+                dropped = True
+                break
+        if not dropped:
+            return halves, errors
 
 
 def school_fingerprint(school: School) -> str:
@@ -135,7 +209,8 @@ def _solve_task(name: str, school: School, time_limit: float, cp_workers: int,
 
 @dataclass(frozen=True, slots=True)
 class SchoolOutcome:
-    """How one school ended. ``status``: OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN or FAILED."""
+    """How one school ended. ``status``: OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN, FAILED or
+    BAD_INPUT (not solved: ``reason`` is the input error)."""
 
     name: str
     file: str
@@ -262,8 +337,118 @@ def _outcome(entry_file: str, school: School, data: Mapping[str, Any], resumed: 
         reason=str(data.get("reason") or ""))
 
 
-def _open_client(scheduler: str | None, workers: int | None):
-    """A Dask client: a new local cluster of single-threaded processes, or ``scheduler``."""
+def _bad_input(entry_file: str, name: str, exc: InputError) -> SchoolOutcome:
+    return SchoolOutcome(name=name, file=entry_file, status=BAD_INPUT, classes=0,
+                         reason=f"输入有误，未排课 bad input, not solved: {exc}")
+
+
+def _unreachable(exc: BaseException) -> str:
+    """Why Dask did not reach a scheduler: the first cause that says more than a time-out."""
+    cause: BaseException | None = exc.__cause__ or exc.__context__
+    while cause is not None:
+        if str(cause) and not isinstance(cause, TimeoutError):
+            return re.sub(r"^in <[^>]*>: ", "", str(cause))
+        cause = cause.__cause__ or cause.__context__
+    return str(exc) or type(exc).__name__
+
+
+def _probe(address: str, timeout: float) -> None:
+    """A plain TCP connection to a ``tcp://``/``tls://`` scheduler: a refused port or an
+    unknown host fails at once and says so (Dask retries until its time-out and often
+    reports only that)."""
+    import socket
+
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    scheme, location = parse_address(address)
+    if scheme not in ("tcp", "tls"):
+        return
+    host, port = parse_host_port(location)
+    with socket.create_connection((host, port), timeout=timeout):
+        pass
+
+
+def _identity(address: str, timeout: float) -> Mapping[str, Any]:
+    """The scheduler's ``identity`` reply, within ``timeout`` seconds in all.
+
+    ``Client(address, timeout=...)`` bounds only the TCP connection: a server that
+    accepts it but does not speak Dask keeps the client waiting for ever (or sends bytes
+    that Dask reads as a huge frame). This asks on its own event loop in a daemon thread
+    under one deadline, so that nothing can hang or reach the caller but a reason.
+    """
+    import asyncio
+    import threading
+
+    from distributed.comm import connect
+
+    async def ask() -> Any:
+        comm = await connect(address, timeout=timeout)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["reply"] = asyncio.run(asyncio.wait_for(ask(), timeout))
+        except BaseException as exc:  # noqa: BLE001  (anything a stranger's bytes cause)
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, name="jianfu-scheduler-probe", daemon=True)
+    thread.start()
+    thread.join(timeout + 1.0)
+    if "error" in box:
+        exc = box["error"]
+        if isinstance(exc, TimeoutError):
+            raise TimeoutError(f"no Dask answer within {timeout:g} s")
+        if isinstance(exc, (OSError, ValueError)):
+            raise exc
+        raise ValueError(f"not a Dask scheduler ({type(exc).__name__} on its reply)")
+    reply = box.get("reply")
+    if reply is None:
+        raise TimeoutError(f"no Dask answer within {timeout:g} s")
+    if not isinstance(reply, Mapping) or reply.get("type") != "Scheduler":
+        raise ValueError("not a Dask scheduler (its identity reply is not a scheduler's)")
+    return reply
+
+
+def _connect(scheduler: str, timeout: float) -> Any:
+    """A client of the scheduler at ``scheduler``, or an :class:`InputError` saying why not."""
+    from distributed import Client
+
+    def fail(reason: str) -> InputError:
+        return InputError("--scheduler", scheduler,
+                          f"无法连接 Dask 调度器 cannot reach the Dask scheduler: {reason} "
+                          f"(nothing was written)")
+
+    try:
+        _probe(scheduler, timeout)
+    except TimeoutError:
+        raise fail(f"no answer within {timeout:g} s") from None
+    except (OSError, OverflowError, ValueError) as exc:   # refused, unknown host, bad port
+        raise fail(f"{type(exc).__name__}: {exc}") from None
+    try:
+        _identity(scheduler, timeout)
+        return Client(scheduler, timeout=timeout)
+    except TimeoutError as exc:
+        raise fail(str(exc) or f"no answer within {timeout:g} s") from None
+    except (OSError, ValueError) as exc:   # no Dask handshake, unknown scheme, not Dask
+        raise fail(_unreachable(exc)) from None
+
+
+def _open_client(scheduler: str | None, workers: int | None,
+                 connect_timeout: float = CONNECT_TIMEOUT) -> tuple[Any, Any, int]:
+    """A Dask client: a new local cluster of single-threaded processes, or ``scheduler``.
+
+    Raises
+    ------
+    InputError
+        When ``scheduler`` is not reached within ``connect_timeout`` seconds (or is not
+        a Dask address), naming the address and the reason.
+    """
     import dask
     from distributed import Client, LocalCluster
 
@@ -273,8 +458,11 @@ def _open_client(scheduler: str | None, workers: int | None):
             cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                    dashboard_address=":0", silence_logs=logging.ERROR)
         return Client(cluster), cluster, n
-    client = Client(scheduler)
+    client = _connect(scheduler, connect_timeout)
     n = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values())
+    if not n:
+        log.warning("scheduler %s has no workers yet: the schools wait until one joins",
+                    scheduler)
     return client, None, n
 
 
@@ -282,7 +470,8 @@ def solve_district(directory: str | Path, out: str | Path, *, scheduler: str | N
                    workers: int | None = None, time_limit_per_school: float = 60.0,
                    cp_workers: int = 1, seed: int = 0, homework: bool = True,
                    progress: ProgressCallback | None = None, tick: float = 1.0,
-                   task: Callable[..., dict[str, Any]] | None = None) -> DistrictRun:
+                   task: Callable[..., dict[str, Any]] | None = None,
+                   connect_timeout: float = CONNECT_TIMEOUT) -> DistrictRun:
     """Solve every school of the district in ``directory``; write results under ``out``.
 
     Parameters
@@ -316,29 +505,34 @@ def solve_district(directory: str | Path, out: str | Path, *, scheduler: str | N
         CP-SAT engine); called as ``task(name, school, time_limit, cp_workers, seed)``
         and returning the dict :func:`_solve_task` returns. Tests use it to make one
         school crash.
+    connect_timeout
+        Seconds to reach ``scheduler``; it is reached before anything is written.
 
     Returns
     -------
     DistrictRun
-        Per-school outcomes (in the district's order), times and the homework step.
+        Per-school outcomes (in the district's order), times and the homework step. A
+        school with bad input (a file that does not read or does not fit
+        ``district.yaml``, an itinerant teacher whose half-days cannot be shared out)
+        is a ``BAD_INPUT`` outcome with the error as its reason; the others are solved.
 
     Raises
     ------
     InputError
-        Bad district or school files, or itinerant teachers whose half-days cannot be
-        shared out (nothing is solved then).
+        A bad ``district.yaml``, or a scheduler that cannot be reached; nothing is
+        written then.
     """
     from distributed import wait
 
     t0 = time.perf_counter()
     district = read_district(directory)
-    schools = load_schools(district)
-    halves = assign_itinerant(district, schools)
+    read = read_schools(district)
+    halves, unshared = share_half_days(district, read.schools)
+    broken = {**read.errors, **unshared}
+    schools = {n: s for n, s in read.schools.items() if n not in unshared}
+    for name, exc in broken.items():
+        log.warning("school %s is not solved: %s", name, exc)
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    write_atomic(out / "itinerant.json", json.dumps(
-        {t: {s: [f"{schools[s].days[d]}{HALVES[h]}" for d, h in hs] for s, hs in per.items()}
-         for t, per in halves.items()}, ensure_ascii=False, indent=1) + "\n")
     restricted: dict[str, School] = {}
     for name, school in schools.items():
         mine = {t: per[name] for t, per in halves.items() if name in per}
@@ -346,45 +540,54 @@ def solve_district(directory: str | Path, out: str | Path, *, scheduler: str | N
     fingerprints = {n: school_fingerprint(s) for n, s in restricted.items()}
     entry_file = {s.name: s.file for s in district.schools}
 
-    outcomes: dict[str, SchoolOutcome] = {}
+    outcomes: dict[str, SchoolOutcome] = {
+        name: _bad_input(entry_file[name], name, exc) for name, exc in broken.items()}
     todo = []
-    for name in schools:
+    for name, school in schools.items():
         data = _read_finished(output_dir_of(out, district, name), fingerprints[name])
         if data is not None:
-            outcomes[name] = _outcome(entry_file[name], schools[name], data, resumed=True)
+            outcomes[name] = _outcome(entry_file[name], school, data, resumed=True)
         else:
             todo.append(name)
-    resumed = len(outcomes)
-    log.info("district %s: %d schools, %d finished before, %d to solve", district.name,
-             len(schools), resumed, len(todo))
+    resumed = len(outcomes) - len(broken)
+    settled = len(outcomes)   # bad input or resumed: not part of the time estimate
+    log.info("district %s: %d schools, %d with bad input, %d finished before, %d to solve",
+             district.name, len(district.schools), len(broken), resumed, len(todo))
     # largest schools first: a shorter makespan on few workers
     todo.sort(key=lambda n: -sum(r.periods for r in schools[n].requirements))
+    total = len(district.schools)
 
     def report(running: int, last: str | None) -> None:
         if progress is None:
             return
         elapsed = time.perf_counter() - t0
-        done_now = len(outcomes) - resumed
-        left = len(schools) - len(outcomes)
+        done_now = len(outcomes) - settled
+        left = total - len(outcomes)
         estimate = None
         if done_now:
             per = (time.perf_counter() - solve_start) / done_now
             estimate = per * left
         failed = sum(1 for o in outcomes.values() if not o.solved)
-        progress(DistrictProgress(len(schools), len(outcomes), running, failed, resumed,
+        progress(DistrictProgress(total, len(outcomes), running, failed, resumed,
                                   elapsed, estimate, last))
 
-    solve_start = time.perf_counter()
     n_workers = 0
     scheduler_name = scheduler or "local"
-    if todo:
-        # Dask logs every worker start and stop at INFO; keep them for --verbose runs only
-        dask_log = logging.getLogger("distributed")
-        dask_level = dask_log.level
-        if not log.isEnabledFor(logging.DEBUG):
-            dask_log.setLevel(logging.WARNING)
-        client, cluster, n_workers = _open_client(scheduler, workers)
-        try:
+    client = cluster = None
+    # Dask logs every worker start and stop at INFO; keep them for --verbose runs only
+    dask_log = logging.getLogger("distributed")
+    dask_level = dask_log.level
+    if not log.isEnabledFor(logging.DEBUG):
+        dask_log.setLevel(logging.WARNING)
+    try:
+        if todo:   # reach the scheduler before writing anything
+            client, cluster, n_workers = _open_client(scheduler, workers, connect_timeout)
+        out.mkdir(parents=True, exist_ok=True)
+        write_atomic(out / "itinerant.json", json.dumps(
+            {t: {s: [f"{schools[s].days[d]}{HALVES[h]}" for d, h in hs] for s, hs in per.items()}
+             for t, per in halves.items()}, ensure_ascii=False, indent=1) + "\n")
+        solve_start = time.perf_counter()
+        if client is not None:
             futures = {}
             for rank, name in enumerate(todo):
                 fut = client.submit(task or _solve_task, name, restricted[name],
@@ -417,21 +620,22 @@ def solve_district(directory: str | Path, out: str | Path, *, scheduler: str | N
                     outcomes[name] = _outcome(entry_file[name], schools[name], data, resumed=False)
                     last = name
                 report(min(len(pending), n_workers), last)
-        finally:
+    finally:
+        if client is not None:
             client.close()
-            if cluster is not None:
-                cluster.close()
-            dask_log.setLevel(dask_level)
+        if cluster is not None:
+            cluster.close()
+        dask_log.setLevel(dask_level)
     solve_time = time.perf_counter() - solve_start
 
     hw_run = None
     hw_error = ""
     if homework:
         timetables = {}
-        for name in schools:
+        for name, school in schools.items():
             if outcomes[name].solved:
                 timetables[name] = read_timetable(
-                    output_dir_of(out, district, name) / "timetable.json", schools[name])
+                    output_dir_of(out, district, name) / "timetable.json", school)
         if timetables:
             try:
                 plans, hw_run = plan_district_homework(

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from jianfu.instances.district import (District, DistrictSchool, Itinerant, load_schools,
-                                       read_district, write_district)
+                                       read_district, read_schools, write_district)
 from jianfu.instances.district_gen import (ITINERANT_MAX_PERIODS, generate_district,
                                            write_generated_district)
 from jianfu.instances.generator import slack_report
@@ -154,3 +154,69 @@ def test_generator_rejects_bad_arguments() -> None:
         generate_district(2, 1, layout=[("rural", 1)])
     with pytest.raises(InputError, match=r"layout\[0\]"):
         generate_district(1, 1, layout=[("castle", 1)])
+
+
+# --- a district with broken schools: each problem keeps out only its school ----------------------
+
+def _copy(folder: Path, tmp_path: Path) -> Path:
+    for f in folder.iterdir():
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    return tmp_path
+
+
+def test_broken_schools_are_collected_one_by_one(rural, tmp_path: Path) -> None:
+    folder, district, schools = rural
+    path = _copy(folder, tmp_path)
+    first, second, third = district.schools
+    (path / first.file).write_text((path / first.file).read_text(encoding="utf-8")
+                                   + "\nteachers: [unclosed\n", encoding="utf-8")
+    text = (path / second.file).read_text(encoding="utf-8")
+    teacher = re.search(r"\{teacher: (\S+?)\}", text).group(1)
+    (path / second.file).write_text(text.replace(f"{{teacher: {teacher}}}", "{teacher: 无名氏}", 1),
+                                    encoding="utf-8")
+    read = read_schools(read_district(path))
+    assert list(read.errors) == [first.name, second.name]
+    assert f"{first.file}: line" in str(read.errors[first.name])
+    assert "YAML" in str(read.errors[first.name])
+    assert second.file in str(read.errors[second.name]) and "无名氏" in str(read.errors[second.name])
+    assert list(read.schools) == [third.name] and read.schools[third.name] == schools[third.name]
+    with pytest.raises(InputError, match=first.file):   # the strict form: the first problem
+        load_schools(read_district(path))
+
+
+def test_a_missing_school_file_keeps_out_only_that_school(rural, tmp_path: Path) -> None:
+    folder, district, _ = rural
+    path = _copy(folder, tmp_path)
+    gone = district.schools[1]
+    (path / gone.file).unlink()
+    read = read_schools(read_district(path))
+    assert list(read.errors) == [gone.name]
+    text = str(read.errors[gone.name])
+    assert "district.yaml" in text and "schools[1].file" in text and gone.file in text
+    assert set(read.schools) == {s.name for s in district.schools} - {gone.name}
+
+
+def test_a_teacher_over_the_cap_keeps_out_their_schools_only(rural, tmp_path: Path) -> None:
+    folder, district, _ = rural
+    path = _edit(folder, tmp_path, lambda d: d["itinerant"][0].update(max_periods_per_week=1))
+    t = district.itinerant[0]
+    read = read_schools(read_district(path))
+    assert set(read.errors) == set(t.schools)
+    assert all("itinerant[0].max_periods_per_week" in str(e) for e in read.errors.values())
+    assert set(read.schools) == {s.name for s in district.schools} - set(t.schools)
+
+
+def test_a_broken_school_does_not_count_for_the_cap(rural, tmp_path: Path) -> None:
+    folder, district, schools = rural
+    t = district.itinerant[0]
+    a, b = t.schools
+    load = {n: sum(schools[n].requirements[q].periods
+                   for q in schools[n].requirements_of_teacher[schools[n].teacher_index[t.name]])
+            for n in t.schools}
+    assert load[a] > 0 and load[b] > 0
+    path = _edit(folder, tmp_path, lambda d: d["itinerant"][0].update(
+        max_periods_per_week=load[b]))   # room for b alone, not for both
+    (path / district.schools[district.school_index[a]].file).write_text("school: [",
+                                                                        encoding="utf-8")
+    read = read_schools(read_district(path))
+    assert list(read.errors) == [a] and b in read.schools

@@ -112,3 +112,19 @@ def test_planted_clash_makes_the_district_non_compliant(pair) -> None:
     assert verdict.hard_by_rule.get("itinerant_clash") == 1
     assert [v.rule for v in verdict.cross] == ["itinerant_clash"]
     assert "itinerant_clash" in format_district_verdict(verdict)
+
+
+def test_a_school_that_cannot_be_read_is_not_checked_with_its_reason(pair) -> None:
+    t, a, b = pair
+    tt_a = Timetable((_lesson(a, t.name, 0, 0),))
+    reason = "s02.yaml: line 3: YAML 格式错误 bad YAML"
+    verdict = check_district([t], {a.name: a}, {a.name: tt_a}, not_checked={b.name: reason})
+    assert not verdict.compliant and verdict.cross == ()
+    assert verdict.hard_by_rule["school_not_checked"] == 1   # (one lesson: a's coverage fails)
+    ok, skipped = verdict.schools
+    assert ok.name == a.name and ok.timetable is not None and not ok.not_checked
+    assert skipped.name == b.name and skipped.not_checked and skipped.reason == reason
+    assert skipped.hard == 1
+    text = format_district_verdict(verdict)
+    assert f"{b.name}: 未检查 not checked (school_not_checked) — {reason}" in text
+    assert "NOT COMPLIANT" in text

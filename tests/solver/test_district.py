@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import json
 import shutil
@@ -22,7 +23,8 @@ from jianfu.models.homework_check import check_homework
 from jianfu.models.school import Unavailable
 from jianfu.models.timetable import Timetable
 from jianfu.solver.district import (ITINERANT_RATIO, _half_capacity, assign_itinerant,
-                                    plan_district_homework, restrict_school, solve_district)
+                                    plan_district_homework, restrict_school, share_half_days,
+                                    solve_district)
 
 PAIR = [("rural", 1), ("rural", 1)]
 LIMIT = 6.0   # CP-SAT seconds per tiny school
@@ -228,6 +230,10 @@ def test_an_infeasible_school_is_reported_while_the_others_finish(tmp_path: Path
     assert not failed.solved and run.failed == (failed,)
     good = by_name[district.schools[0].name]
     assert good.solved and good.hard_violations == 0
+    rows = {r["school"]: r for r in csv.DictReader(
+        (out / "summary.csv").read_text(encoding="utf-8").splitlines())}
+    assert rows[entry.name]["status"] == "INFEASIBLE" and rows[entry.name]["reason"] == failed.reason
+    assert rows[good.name]["status"] in ("OPTIMAL", "FEASIBLE")
     report = (output_dir_of(out, district, entry.name) / "report.txt").read_text(encoding="utf-8")
     assert teachers[k].name in report or "无解" in report
     assert (output_dir_of(out, district, good.name) / "quotas.csv").is_file()
@@ -279,18 +285,148 @@ def test_a_crashing_school_fails_alone(pair_dir: Path, tmp_path: Path) -> None:
     assert again.ok and [o.resumed for o in again.outcomes] == [True, False]
 
 
-def test_bad_school_file_stops_before_solving(pair_dir: Path, tmp_path: Path) -> None:
+RURAL3 = [("rural", 1), ("rural", 1), ("rural", 1)]
+
+
+@pytest.fixture(scope="module")
+def trio_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    district, schools = generate_district(3, 5, layout=RURAL3)
+    folder = tmp_path_factory.mktemp("trio")
+    write_generated_district(folder, district, schools)
+    return folder
+
+
+def _most_shared(district) -> str:
+    """The school served by the most itinerant teachers."""
+    return max((s.name for s in district.schools),
+               key=lambda n: sum(n in t.schools for t in district.itinerant))
+
+
+def test_half_days_of_a_broken_school_go_to_the_others(trio_dir: Path) -> None:
+    district = read_district(trio_dir)
+    schools = load_schools(district)
+    broken = _most_shared(district)
+    live = {n: s for n, s in schools.items() if n != broken}
+    halves, errors = share_half_days(district, live)
+    assert errors == {}
+    full = assign_itinerant(district, schools)
+    assert set(halves) == {t.name for t in district.itinerant}
+    for t in district.itinerant:
+        if broken not in t.schools:   # untouched teachers keep the same split
+            assert halves[t.name] == full[t.name]
+            continue
+        (other,) = [n for n in t.schools if n != broken]
+        week = len(live[other].days)
+        assert halves[t.name] == {other: tuple((d, h) for d in range(week) for h in (0, 1))}
+    # a school whose teachers are all free there is not restricted at all
+    for name, school in live.items():
+        mine = {t: per[name] for t, per in halves.items() if name in per}
+        if all(len(halves[t]) == 1 for t in mine):
+            assert restrict_school(school, mine) == school
+
+
+def test_a_teacher_whose_half_days_cannot_be_shared_keeps_out_only_their_schools(
+        trio_dir: Path) -> None:
+    district = read_district(trio_dir)
+    schools = load_schools(district)
+    t = district.itinerant[-1]
+    i = len(district.itinerant) - 1
+    a = schools[t.schools[0]]
+    k = a.teacher_index[t.name]
+    teachers = list(a.teachers)
+    teachers[k] = dataclasses.replace(teachers[k], unavailable=tuple(
+        Unavailable(d, 0, 24 * 60) for d in range(len(a.days))))
+    schools[a.name] = dataclasses.replace(a, teachers=tuple(teachers))
+    halves, errors = share_half_days(district, schools)
+    assert set(errors) >= set(t.schools)
+    assert all(f"itinerant[{i}]" in str(errors[n]) and t.name in str(errors[n])
+               for n in t.schools)
+    assert all(n not in per for per in halves.values() for n in errors)
+
+
+def test_unreachable_scheduler_fails_fast_and_writes_nothing(pair_dir: Path,
+                                                              tmp_path: Path) -> None:
+    import time
+
+    out = tmp_path / "out"
+    t0 = time.perf_counter()
+    with pytest.raises(InputError) as info:
+        solve_district(pair_dir, out, scheduler="tcp://127.0.0.1:1", connect_timeout=1.0,
+                       time_limit_per_school=LIMIT)
+    assert time.perf_counter() - t0 < 15
+    text = str(info.value)
+    assert "--scheduler" in text and "tcp://127.0.0.1:1" in text and "refused" in text, text
+    assert not out.exists()
+
+
+def test_a_server_that_is_not_dask_is_not_waited_for(pair_dir: Path, tmp_path: Path) -> None:
+    import socket
+
+    server = socket.create_server(("127.0.0.1", 0))   # accepts, never answers
+    port = server.getsockname()[1]
+    out = tmp_path / "out"
+    try:
+        with pytest.raises(InputError, match="no Dask answer"):
+            solve_district(pair_dir, out, scheduler=f"tcp://127.0.0.1:{port}",
+                           connect_timeout=1.0, time_limit_per_school=LIMIT)
+    finally:
+        server.close()
+    assert not out.exists()
+
+
+def _corrupt(folder: Path, file: str) -> None:
+    path = folder / file
+    path.write_text(path.read_text(encoding="utf-8") + "\nteachers: [unclosed\n",
+                    encoding="utf-8")
+
+
+def test_a_broken_school_file_is_reported_and_the_others_are_solved(trio_dir: Path,
+                                                                     tmp_path: Path) -> None:
+    from jianfu.models.district_check import format_district_verdict
+
     folder = tmp_path / "district"
-    shutil.copytree(pair_dir, folder)
+    shutil.copytree(trio_dir, folder)
     district = read_district(folder)
-    entry = district.schools[1]
-    text = (folder / entry.file).read_text(encoding="utf-8")
-    assert "profile: national" in text
-    (folder / entry.file).write_text(text.replace("profile: national", "profile: nowhere", 1),
-                                     encoding="utf-8")
-    with pytest.raises(InputError, match=entry.file):
-        solve_district(folder, tmp_path / "out", workers=1, time_limit_per_school=LIMIT)
-    assert not (tmp_path / "out" / "summary.csv").exists()
+    broken = _most_shared(district)
+    entry = district.schools[district.school_index[broken]]
+    _corrupt(folder, entry.file)
+
+    out = tmp_path / "out"
+    events = []
+    run = solve_district(folder, out, workers=2, time_limit_per_school=LIMIT,
+                         progress=events.append, tick=0.5)
+    by_name = {o.name: o for o in run.outcomes}
+    bad = by_name[broken]
+    assert bad.status == "BAD_INPUT" and not bad.solved and run.failed == (bad,)
+    assert entry.file in bad.reason and "YAML" in bad.reason and "bad input" in bad.reason
+    assert not run.ok
+    for o in run.outcomes:
+        if o.name != broken:
+            assert o.solved and o.hard_violations == 0, (o.name, o.status, o.reason)
+            assert (output_dir_of(out, district, o.name) / "quotas.csv").is_file()
+    assert not output_dir_of(out, district, broken).exists()
+    assert events[-1].total == 3 and events[-1].done == 3 and events[-1].failed == 1
+    rows = {r["school"]: r for r in csv.DictReader(
+        (out / "summary.csv").read_text(encoding="utf-8").splitlines())}
+    assert set(rows) == {s.name for s in district.schools}
+    assert rows[broken]["status"] == "BAD_INPUT" and rows[broken]["reason"] == bad.reason
+    # its itinerant teachers teach only in their other schools
+    halves = json.loads((out / "itinerant.json").read_text(encoding="utf-8"))
+    assert all(broken not in per for per in halves.values())
+
+    verdict = check_district_outputs(folder, out)
+    assert not verdict.compliant and verdict.cross == ()
+    assert verdict.hard_by_rule == {"school_not_checked": 1}
+    assert [v.name for v in verdict.schools] == [s.name for s in district.schools]
+    (skipped,) = [v for v in verdict.schools if v.not_checked]
+    assert skipped.name == broken and entry.file in skipped.reason
+    assert "not checked" in format_district_verdict(verdict)
+    # a timetable.json that does not read: that school is not checked either
+    good = next(s.name for s in district.schools if s.name != broken)
+    (output_dir_of(out, district, good) / "timetable.json").write_text("{", encoding="utf-8")
+    verdict = check_district_outputs(folder, out)
+    assert verdict.hard_by_rule.get("school_not_checked") == 2
+    assert next(v for v in verdict.schools if v.name == good).reason
 
 
 @pytest.mark.slow

@@ -431,6 +431,8 @@ def cmd_district_solve(args: argparse.Namespace) -> int:
     if run.homework_error:
         print(f"作业统筹失败 homework planning failed: {run.homework_error}", file=sys.stderr)
     statuses = {o.status for o in run.failed}
+    if "BAD_INPUT" in statuses:   # a school file to fix first; the other schools are solved
+        return EXIT_BAD_INPUT
     if run.homework_error:
         return EXIT_NO_SOLUTION
     if not statuses:

@@ -362,3 +362,14 @@ def test_ground_too_small_is_proven_impossible_at_once(capsys, school, tmp_path)
     assert f"{ground['name']}（容量 1）" in out and "INFEASIBLE" in out
     assert (tmp_path / "o" / "report.txt").is_file()
     assert not (tmp_path / "o" / "timetable.json").exists()
+
+
+def test_unreachable_scheduler_is_bad_input_before_writing(capsys, tmp_path) -> None:
+    district = tmp_path / "district"
+    assert main(["generate", "district", "--schools", "2", "--seed", "3", "-o",
+                 str(district)]) == 0
+    capsys.readouterr()
+    code, _, err = run(capsys, "district", "solve", district, "-o", tmp_path / "out",
+                       "--scheduler", "tcp://127.0.0.1:1")
+    assert code == 2 and "tcp://127.0.0.1:1" in err and "nothing was written" in err
+    assert not (tmp_path / "out").exists()

@@ -85,16 +85,21 @@ def test_too_little_room_is_an_input_error(pair_dir: Path) -> None:
         assign_itinerant(district, schools, ratio=0.05)
 
 
+def away_all_week(school, name: str):
+    """``school`` with teacher ``name`` unavailable every day, all day."""
+    k = school.teacher_index[name]
+    teachers = list(school.teachers)
+    teachers[k] = dataclasses.replace(teachers[k], unavailable=tuple(
+        Unavailable(d, 0, 24 * 60) for d in range(len(school.days))))
+    return dataclasses.replace(school, teachers=tuple(teachers))
+
+
 def test_a_teacher_busy_everywhere_cannot_be_shared(pair_dir: Path) -> None:
     district = read_district(pair_dir)
     schools = load_schools(district)
     t = district.itinerant[0]
     a = schools[t.schools[0]]
-    k = a.teacher_index[t.name]
-    teachers = list(a.teachers)
-    teachers[k] = dataclasses.replace(teachers[k], unavailable=tuple(
-        Unavailable(d, 0, 24 * 60) for d in range(len(a.days))))
-    schools[a.name] = dataclasses.replace(a, teachers=tuple(teachers))
+    schools[a.name] = away_all_week(a, t.name)
     with pytest.raises(InputError, match=t.name):
         assign_itinerant(district, schools)
 
@@ -332,11 +337,7 @@ def test_a_teacher_whose_half_days_cannot_be_shared_keeps_out_only_their_schools
     t = district.itinerant[-1]
     i = len(district.itinerant) - 1
     a = schools[t.schools[0]]
-    k = a.teacher_index[t.name]
-    teachers = list(a.teachers)
-    teachers[k] = dataclasses.replace(teachers[k], unavailable=tuple(
-        Unavailable(d, 0, 24 * 60) for d in range(len(a.days))))
-    schools[a.name] = dataclasses.replace(a, teachers=tuple(teachers))
+    schools[a.name] = away_all_week(a, t.name)
     halves, errors = share_half_days(district, schools)
     assert set(errors) >= set(t.schools)
     assert all(f"itinerant[{i}]" in str(errors[n]) and t.name in str(errors[n])

@@ -34,7 +34,7 @@ if not __package__:  # `python cli.py`: make the repository importable as `jianf
 from .instances.solved import (  # noqa: E402
     SCHOOL_COPY, RunFolder, check_output_dir, check_output_file)
 from .models.errors import InputError, shown  # noqa: E402
-from .models.textfile import check_readable, take_notes  # noqa: E402
+from .models.textfile import take_notes  # noqa: E402
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION = 0, 1, 2, 3, 4
 EXIT_INTERNAL = 70   # a bug of jianfu's (sysexits' EX_SOFTWARE), never the user's input
@@ -56,11 +56,6 @@ def _interrupted_exit(signum: int | None) -> int | None:
 
 def _load_school(path: str):
     """Read a school file: YAML/JSON (docs/format.md) or the Excel template."""
-    check_readable(path)
-    if Path(path).suffix.lower() == ".xlsx":
-        from .instances.excel import read_school_xlsx
-
-        return read_school_xlsx(path)
     from .instances.schoolfile import read_school
 
     return read_school(path)
@@ -303,7 +298,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise InputError(args.source, "", "not a folder written by `jianfu solve`")
     from .instances.solved import read_solved
 
-    school, timetable, plan = read_solved(out, args.school, _load_school)
+    school, timetable, plan = read_solved(out, args.school)
     _notes()
     policy = _policy(school, args.policy)
     dates = []

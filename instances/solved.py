@@ -131,18 +131,20 @@ def check_output_file(path: str | os.PathLike[str]) -> Path:
     return p
 
 
-def read_solved(out: str | os.PathLike[str], school_path: str | os.PathLike[str] | None,
-                load_school) -> tuple[School, Timetable, object]:
-    """The school, timetable and homework plan (or ``None``) of a solved folder.
+def read_solved(out: str | os.PathLike[str], school_path: str | os.PathLike[str] | None = None
+                ) -> tuple[School, Timetable, object]:
+    """The school (``school_path`` or the folder's copy), timetable and homework plan (or
+    ``None``) of a solved folder.
 
-    ``load_school`` reads a school file (YAML, JSON or Excel). Refuses a timetable
+    Refuses a timetable
     whose recorded school fingerprint is not the school's: it was made for another
     school or another version of this one.
     """
+    from .schoolfile import read_school
     from .timetable_io import read_timetable, read_timetable_meta
 
     folder = Path(out)
-    school = load_school(str(school_path or folder / SCHOOL_COPY))
+    school = read_school(school_path or folder / SCHOOL_COPY)
     timetable_path = folder / "timetable.json"
     if not timetable_path.is_file():
         raise InputError(str(timetable_path), "",

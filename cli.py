@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import shutil
 import signal
 import sys
 import time
@@ -179,7 +180,7 @@ def cmd_solve_fet(args: argparse.Namespace) -> int:
     from .models.fet_check import check_fet, score_fet
     from .solver.fet_model import format_fet_result, solve_fet
 
-    with RunFolder(args.output) as run:
+    with RunFolder(args.output, inputs=(args.school,)) as run:
         print(f"solving FET file {args.school}: time limit {args.time_limit:g}s, "
               f"{args.workers} workers")
         result, problem = solve_fet(args.school, time_limit=args.time_limit,
@@ -223,7 +224,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
     policy = _policy(school, args.policy)
     keep = read_timetable(args.keep, school) if args.keep else None
     notes = _notes()
-    with RunFolder(args.output) as run:   # an unwritable -o fails here, before the search
+    with RunFolder(args.output, inputs=(args.school,)) as run:   # fails here, before the search
         print(f"solving {school.name}: {len(school.classes)} classes, "
               f"{len(school.teachers)} teachers, profile {policy.name}, "
               f"time limit {args.time_limit:g}s, {args.workers} workers")
@@ -244,7 +245,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
                 meta["interrupted"] = True
             write_timetable(result.timetable, school, run.staged / "timetable.json", meta=meta)
             written.append(run.staged / "timetable.json")
-        write_school(school, run.staged / SCHOOL_COPY)
+        if Path(args.school).resolve() == run.path.resolve() / SCHOOL_COPY:
+            shutil.copyfile(args.school, run.staged / SCHOOL_COPY)   # the user's own, verbatim
+        else:
+            write_school(school, run.staged / SCHOOL_COPY)
         report = checked.report + "".join(f"\n注意 note: {n}" for n in notes)
         write_atomic(run.staged / "report.txt", report + "\n")
         _finish(run, result.timetable is not None, written)

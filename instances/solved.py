@@ -38,14 +38,17 @@ class RunFolder:
     """The output folder ``path`` of one run, staged in a temporary sibling.
 
     Entering validates the place and creates the staging folder (``.staged``): an
-    existing file, a folder of other files, or an unwritable parent is an
+    existing file, a folder of other files, an input file (``inputs``) inside the folder
+    other than its own school copy, or an unwritable parent is an
     :class:`InputError` before any work is done. :meth:`commit` swaps the staged
     folder in; leaving the block without it removes the staging folder and leaves
     ``path`` untouched.
     """
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str],
+                 inputs: tuple[str | os.PathLike[str], ...] = ()) -> None:
         self.path = Path(path)
+        self.inputs = tuple(Path(i) for i in inputs)
         self.staged = Path()
         self.committed = False
 
@@ -63,7 +66,14 @@ class RunFolder:
             raise InputError(where, "", "文件夹里已有其他文件；请指定新的或空的文件夹 the folder "
                                         "holds other files; jianfu replaces its output folder "
                                         "whole, so give a new or empty one")
-        parent = self.path.resolve().parent
+        inside = self.path.resolve()
+        for given in self.inputs:
+            src = given.resolve()
+            if inside in src.parents and src != inside / SCHOOL_COPY:
+                raise InputError(str(given), "", f"输入文件在输出文件夹 {self.path} 里，而输出文件夹会被整个替换；"
+                                 f"请把它移出来 this input file is inside the output folder, which "
+                                 f"jianfu replaces whole: move it out first")
+        parent = inside.parent
         try:
             parent.mkdir(parents=True, exist_ok=True)
             self.staged = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.", suffix=".tmp",

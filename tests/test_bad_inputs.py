@@ -373,3 +373,19 @@ def test_unreachable_scheduler_is_bad_input_before_writing(capsys, tmp_path) -> 
                        "--scheduler", "tcp://127.0.0.1:1")
     assert code == 2 and "tcp://127.0.0.1:1" in err and "nothing was written" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_school_file_inside_the_output_folder(capsys, solved, tmp_path) -> None:
+    out = Path(shutil.copytree(solved / "out", tmp_path / "out"))
+    mine = out / "my-school.yaml"
+    shutil.copy(solved / "school.yaml", mine)
+    code, _, err = run(capsys, "solve", mine, "-o", out)
+    assert code == 2 and "inside the output folder" in err and mine.is_file()
+    # the folder's own school copy may be solved in place, and is kept byte for byte
+    mine.unlink()
+    own = out / "school.yaml"
+    own.write_text("# 我们学校 our school, by hand\n" + own.read_text(encoding="utf-8"),
+                   encoding="utf-8")
+    before = own.read_bytes()
+    code, _, _ = run(capsys, "solve", own, "--time-limit", "5", "--workers", "1", "-o", out)
+    assert code == 0 and own.read_bytes() == before and (out / "timetable.json").is_file()

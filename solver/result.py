@@ -9,6 +9,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from ..models.checker import RULE_NAMES
 from ..models.policy import Policy
 from ..models.school import School
 from ..models.timetable import Timetable
@@ -101,13 +102,6 @@ class Result:
         return self.timetable is not None
 
 
-RULE_ZH = {
-    "main_morning": "主科上午", "subject_once_daily": "同科每天一次", "pe_placement": "体育课位置",
-    "teacher_gaps": "教师空堂", "teacher_consecutive": "教师连续上课", "parallel_step": "平行班同步",
-    "spread": "分散安排", "moved_lesson": "调整节数",
-}
-
-
 def interruption_note(signum: int, has_timetable: bool) -> str:
     """The report's sentence for a search stopped by a signal."""
     from .interrupt import signal_name
@@ -142,7 +136,7 @@ def format_result(result: Result, school: School, policy: Policy, summary: Any =
         lines.append(f"  {'rule':<22}{'units':>7}{'weight':>8}{'cost':>8}")
         for rule, units in result.terms.items():
             w = result.weights.get(rule, 0)
-            lines.append(f"  {rule:<22}{units:>7}{w:>8g}{units * w:>8g}  {RULE_ZH.get(rule, '')}")
+            lines.append(f"  {rule:<22}{units:>7}{w:>8g}{units * w:>8g}  {RULE_NAMES.get(rule, ('', ''))[0]}")
     if result.moved is not None:
         lines.append(f"调整节数 moved lessons: {result.moved}"
                      + (f"   锁定 locked: {result.locked}" if result.locked else ""))

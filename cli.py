@@ -177,23 +177,18 @@ def _finish(run: RunFolder, has_timetable: bool, written: list[Path]) -> None:
 def cmd_solve_fet(args: argparse.Namespace) -> int:
     from .instances.fet_export import write_fet_activities, write_locked_fet
     from .instances.files import write_atomic
-    from .models.fet_check import check_fet, score_fet
-    from .solver.fet_model import format_fet_result, solve_fet
+    from .solver.checked import solve_fet_checked
 
     with RunFolder(args.output, inputs=(args.school,)) as run:
         print(f"solving FET file {args.school}: time limit {args.time_limit:g}s, "
               f"{args.workers} workers")
-        result, problem = solve_fet(args.school, time_limit=args.time_limit,
+        checked = solve_fet_checked(args.school, time_limit=args.time_limit,
                                     workers=args.workers, seed=args.seed, log=args.log,
                                     ignore_unsupported=getattr(args, "ignore_unsupported", False))
-        score = None
-        if result.solution is not None:
-            score = score_fet(problem, result.solution)
-            if not score.compliant:
-                return _rejected("\n".join(f"  {v.rule}: {v.message}"
-                                           for v in check_fet(problem, result.solution) if v.hard))
-        report = format_fet_result(result, problem, score)
-        print(report)
+        result, problem = checked.result, checked.problem
+        if result.solution is not None and not checked.compliant:
+            return _rejected(checked.verdict)
+        print(checked.text)
         written = [run.staged / "report.txt"]
         if result.solution is not None:
             written.append(write_locked_fet(problem, result.solution,
@@ -201,7 +196,7 @@ def cmd_solve_fet(args: argparse.Namespace) -> int:
                                             source=args.school))
             written.append(write_fet_activities(problem, result.solution,
                                                 run.staged / f"{problem.name}_activities.xml"))
-        write_atomic(run.staged / "report.txt", report + "\n")
+        write_atomic(run.staged / "report.txt", checked.text + "\n")
         _finish(run, result.solution is not None, written)
     stopped = _interrupted_exit(result.interrupted)
     if stopped is not None:

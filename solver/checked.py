@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..models.checker import CheckSummary, check, format_violations, summarize
+from ..models.fet import FetProblem
 from ..models.policy import Policy
 from ..models.school import School
 from ..models.violation import Violation
@@ -54,3 +55,37 @@ def solve_checked(school: School, policy: Policy, **options: Any) -> CheckedResu
     return CheckedResult(result, violations, summary,
                          format_result(result, school, policy, summary),
                          format_violations(list(violations), summary))
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedFet:
+    """A FET file's :class:`~jianfu.solver.fet_model.FetResult` with the FET checker's verdict.
+
+    ``score`` is :func:`jianfu.models.fet_check.score_fet`'s answer (``None`` without a
+    timetable), ``verdict`` the hard violations' lines when it is not compliant.
+    """
+
+    result: Any
+    problem: FetProblem
+    score: Any
+    text: str
+    verdict: str
+
+    @property
+    def compliant(self) -> bool:
+        return self.score is not None and self.score.compliant
+
+
+def solve_fet_checked(path: Any, **options: Any) -> CheckedFet:
+    """:func:`jianfu.solver.fet_model.solve_fet` (same keyword options), then check it."""
+    from ..models.fet_check import check_fet, score_fet
+    from .fet_model import format_fet_result, solve_fet
+
+    result, problem = solve_fet(path, **options)
+    score, verdict = None, ""
+    if result.solution is not None:
+        score = score_fet(problem, result.solution)
+        if not score.compliant:
+            verdict = "\n".join(f"  {v.rule}: {v.message}"
+                                 for v in check_fet(problem, result.solution) if v.hard)
+    return CheckedFet(result, problem, score, format_fet_result(result, problem, score), verdict)

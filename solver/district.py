@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import hashlib
 import io
 import json
 import logging
@@ -72,7 +71,7 @@ from ..models.itinerant import (
     _half_capacity,  # noqa: F401  (tests import it from here)
     assign_itinerant,
 )
-from ..models.school import School, Unavailable
+from ..models.school import School, Unavailable, school_fingerprint
 from ..models.timetable import Timetable
 from .homework import ArraySolution, _metrics, build_problem, objective, solve_arrays
 
@@ -168,11 +167,6 @@ def share_half_days(district: District, schools: Mapping[str, School]
                 break
         if not dropped:
             return halves, errors
-
-
-def school_fingerprint(school: School) -> str:
-    """A hash of the (restricted) school: a finished result is reused only for the same one."""
-    return hashlib.sha256(repr(school).encode("utf-8")).hexdigest()[:16]
 
 
 # --- one school (runs inside a Dask worker) -----------------------------------------------------

@@ -57,9 +57,9 @@ def _interrupted_exit(signum: int | None) -> int | None:
 
 def _load_school(path: str):
     """Read a school file: YAML/JSON (docs/format.md) or the Excel template."""
-    from .instances.schoolfile import read_school
+    from .instances.readers import read_any_school
 
-    return read_school(path)
+    return read_any_school(path)
 
 
 def _policy(school, name: str | None):

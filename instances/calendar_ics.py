@@ -23,7 +23,7 @@ from ..models.errors import InputError
 from ..models.policy import format_clock
 from ..models.school import School
 from ..models.timetable import Lesson, Timetable
-from .export import lesson_times, write_atomic
+from .views import lesson_times, write_atomic
 
 __all__ = ["write_calendars", "class_calendar", "teacher_calendar", "weekday_of", "TZID"]
 

@@ -36,7 +36,7 @@ from ..models.textfile import check_readable
 from ..models.policy import Policy
 from ..models.school import Category, School, SegmentKind
 from ..models.timetable import Lesson, Session, Timetable
-from .export import (VENUE_MARK, Grid, class_grid, example_school, hard_rows, summary_rows,
+from .views import (VENUE_MARK, Grid, class_grid, example_school, hard_rows, summary_rows,
                      summary_verdict, teacher_grid, venue_grid, write_atomic)
 
 __all__ = [
@@ -750,7 +750,7 @@ def write_workbook(path: Path | str, school: School, policy: Policy, timetable: 
     for v in range(len(school.venues)):
         _grid_sheet(wb.create_sheet(names[("venue", v)]), venue_grid(school, timetable, v))
     if plan is not None:
-        from .export import homework_tables
+        from .views import homework_tables
 
         for c, table in enumerate(homework_tables(school, policy, plan)):
             _homework_sheet(wb.create_sheet(names[("homework", c)]), table)

@@ -18,7 +18,7 @@ from typing import Any, Iterable, Sequence
 from ..models.policy import Policy
 from ..models.school import School
 from ..models.timetable import Timetable
-from .export import (Grid, HomeworkTable, class_grid, hard_rows, homework_tables, summary_rows,
+from .views import (Grid, HomeworkTable, class_grid, hard_rows, homework_tables, summary_rows,
                      summary_verdict, teacher_grid, venue_grid, write_atomic)
 
 __all__ = ["write_site", "write_site_files", "page_name", "render_grid", "CSS"]

@@ -243,19 +243,15 @@ def _teacher_schedule(school_schedules: tuple[BellSchedule, ...],
 # --- reading ---------------------------------------------------------------------------------
 
 def read_school(path: str | os.PathLike[str]) -> School:
-    """Read a school file (``.yaml``/``.yml``, ``.json``, or the ``.xlsx`` template, by suffix).
+    """Read a school file (``.yaml``/``.yml``, or ``.json`` by suffix); any school file,
+    the Excel template too: :func:`jianfu.instances.readers.read_any_school`.
 
     Raises
     ------
     InputError
-        Naming the file, the field path (or the sheet and cell) and the value of the
-        first problem found.
+        Naming the file, the field path and the value of the first problem found.
     """
     file = Path(path)
-    if file.suffix.lower() == ".xlsx":
-        from .excel import read_school_xlsx   # excel builds on this module
-
-        return read_school_xlsx(file)
     data = _read_data(file)
     return school_from_dict(data, str(file), base_dir=file.parent)
 

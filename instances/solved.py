@@ -150,11 +150,11 @@ def read_solved(out: str | os.PathLike[str], school_path: str | os.PathLike[str]
     whose recorded school fingerprint is not the school's: it was made for another
     school or another version of this one.
     """
-    from .schoolfile import read_school
+    from .readers import read_any_school
     from .timetable_io import read_timetable, read_timetable_meta
 
     folder = Path(out)
-    school = read_school(school_path or folder / SCHOOL_COPY)
+    school = read_any_school(school_path or folder / SCHOOL_COPY)
     timetable_path = folder / "timetable.json"
     if not timetable_path.is_file():
         raise InputError(str(timetable_path), "",

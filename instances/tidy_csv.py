@@ -14,7 +14,7 @@ import pandas as pd
 from ..models.policy import Policy, format_clock
 from ..models.school import School
 from ..models.timetable import Timetable
-from .export import lesson_times, write_atomic
+from .views import lesson_times, write_atomic
 
 __all__ = ["lessons_frame", "homework_frame", "write_tidy", "LESSON_COLUMNS", "HOMEWORK_COLUMNS"]
 

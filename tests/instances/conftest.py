@@ -1,10 +1,10 @@
-"""Fixtures of the instances tests: the example school of instances/export.py and its timetable."""
+"""Fixtures of the instances tests: the example school of instances/views.py and its timetable."""
 
 from __future__ import annotations
 
 import pytest
 
-from jianfu.instances.export import example_school, example_timetable
+from jianfu.instances.views import example_school, example_timetable
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from jianfu.instances.excel import (COLUMNS, EXAMPLE_MARK, read_school_xlsx, read_timetable_xlsx,
                                     sheet_names, write_filled, write_template, write_workbook)
-from jianfu.instances.export import check_summary, example_timetable
+from jianfu.instances.views import check_summary, example_timetable
 from jianfu.models.errors import InputError
 from jianfu.models.timetable import Lesson, Timetable
 from .people_fixtures import make_plan

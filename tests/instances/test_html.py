@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from jianfu.instances.export import check_summary
+from jianfu.instances.views import check_summary
 from jianfu.instances.html_site import page_name, write_site
 from .people_fixtures import make_plan
 

@@ -10,7 +10,7 @@ from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
 from jianfu.instances.calendar_ics import TZID, weekday_of, write_calendars
-from jianfu.instances.export import lesson_times
+from jianfu.instances.views import lesson_times
 from jianfu.models.errors import InputError
 
 TERM_START = date(2026, 9, 1)     # a Tuesday

@@ -71,7 +71,7 @@ def test_export_bad_requests_are_input_errors(tmp_path, school, timetable):
 
 
 def test_weekend_bucket_and_over_cap_evenings(tmp_path, school, timetable):
-    from jianfu.instances.export import homework_tables
+    from jianfu.instances.views import homework_tables
     from jianfu.models.homework import WEEKEND
 
     subjects = tuple(s.name for s in school.subjects)

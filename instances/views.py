@@ -1,0 +1,475 @@
+"""What every people-facing format shares: timetable grids, homework tables, verdict rows.
+
+A *grid* is a timetable as people read it (晒课表): school days across, the day's
+periods down with their clock times, the long break (大课间), lunch and the
+after-class activity as rows of their own. :func:`class_grid`, :func:`teacher_grid`
+and :func:`venue_grid` build one; the Excel workbook and the HTML site render the same
+grids, so a lesson sits in the same cell in both. The writers (``excel``,
+``html_site``, ``calendar_ics``, ``tidy_csv``) import from here and the dispatcher
+(:mod:`jianfu.instances.export`) imports them, so no import goes in a circle.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from ..models.policy import Policy, format_clock
+from ..models.school import (BellSchedule, DaySchedule, Requirement, School, SchoolClass,
+                             Segment, SegmentKind, Teacher, Unavailable, Venue)
+from ..models.timetable import Lesson, Session, Timetable
+from .files import write_atomic as _write_atomic
+
+# Segments shown as rows of their own in a grid (breaks and eye exercises are not).
+SHOWN_SEGMENTS = (SegmentKind.SELF_STUDY, SegmentKind.LONG_BREAK, SegmentKind.LUNCH,
+                  SegmentKind.ACTIVITY, SegmentKind.AFTER_SCHOOL)
+
+VENUE_MARK = "@"   # a cell line "@实验室1" names the lesson's venue
+
+
+# --- files ------------------------------------------------------------------------------
+
+def write_atomic(path: Path | str, data: str | bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (see :func:`jianfu.instances.files.write_atomic`)."""
+    _write_atomic(path, data)
+    return Path(path)
+
+
+# --- grids ------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One lesson (or activity session) as a cell shows it: lines of text, top to bottom."""
+
+    lines: tuple[str, ...]
+    lesson: Lesson | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@dataclass(frozen=True, slots=True)
+class GridRow:
+    """A row of a grid: a lesson period (``period`` 0-based) or a segment such as 大课间."""
+
+    kind: str                                  # "period" or a SegmentKind value
+    label: str                                 # 第1节 / 大课间 / 午餐午休
+    time: str                                  # clock times on the reference day
+    cells: tuple[tuple[Entry, ...], ...]       # per school day
+    period: int | None = None
+    closed: tuple[bool, ...] = ()              # per day: no such period/segment that day
+
+    @property
+    def is_period(self) -> bool:
+        return self.kind == "period"
+
+    def cell_text(self, day: int) -> str:
+        return "\n\n".join(e.text for e in self.cells[day])
+
+    @property
+    def merged(self) -> bool:
+        """A segment row whose text is the same every day: drawn as one merged cell."""
+        if self.is_period:
+            return False
+        texts = {self.cell_text(d) for d in range(len(self.cells))}
+        return len(texts) == 1 and not any(self.closed)
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """A weekly timetable of one class, teacher or venue, ready to render."""
+
+    kind: str          # "class", "teacher", "venue"
+    index: int
+    name: str
+    title: str         # 三(1)班 课程表
+    subtitle: str      # 年级, 作息, 班主任… one line
+    days: tuple[str, ...]
+    rows: tuple[GridRow, ...]
+
+    def lessons(self) -> int:
+        return sum(1 for r in self.rows if r.is_period for c in r.cells for e in c if e.lesson)
+
+
+def _reference_day(schedule: BellSchedule) -> int:
+    counts = [len(d.periods) for d in schedule.days]
+    return counts.index(max(counts)) if counts else 0
+
+
+def _span(seg: Segment) -> str:
+    return f"{format_clock(seg.start)}–{format_clock(seg.end)}"
+
+
+def _build_grid(school: School, schedule: BellSchedule,
+                entries: dict[tuple[int, int], list[Entry]],
+                segment_cells: Callable[[SegmentKind, int, int, Segment], list[Entry]],
+                open_period: Callable[[int, int], bool],
+                *, kind: str, index: int, name: str, title: str, subtitle: str) -> Grid:
+    """Lay ``entries`` keyed (day, period) on the rows of ``schedule``'s longest day."""
+    ref = schedule.days[_reference_day(schedule)]
+    ndays = len(school.days)
+    rows: list[GridRow] = []
+    seen: Counter[SegmentKind] = Counter()
+    period = 0
+    for seg in ref.segments:
+        if seg.kind is SegmentKind.LESSON:
+            p = period
+            period += 1
+            cells, closed = [], []
+            for d in range(ndays):
+                day = schedule.days[d]
+                exists = p < len(day.periods) and open_period(d, p)
+                closed.append(not exists and not entries.get((d, p)))
+                cell = list(entries.get((d, p), ()))
+                if exists and p < len(day.periods) and _span(day.periods[p]) != _span(seg):
+                    # this day's bell differs from the row's time: say so in the cell
+                    cell = [Entry(e.lines + (f"({_span(day.periods[p])})",), e.lesson) for e in cell]
+                cells.append(tuple(cell))
+            rows.append(GridRow("period", f"第{p + 1}节", _span(seg), tuple(cells), p,
+                                tuple(closed)))
+        elif seg.kind in SHOWN_SEGMENTS:
+            nth = seen[seg.kind]
+            seen[seg.kind] += 1
+            cells, closed = [], []
+            for d in range(ndays):
+                same = schedule.days[d].of_kind(seg.kind)
+                if nth < len(same):
+                    cells.append(tuple(segment_cells(seg.kind, nth, d, same[nth])))
+                    closed.append(False)
+                else:
+                    cells.append(())
+                    closed.append(True)
+            if seg.kind is SegmentKind.ACTIVITY and not any(cells):
+                continue  # nobody here has an activity session: no row to show
+            rows.append(GridRow(seg.kind.value, seg.label or seg.kind.zh, _span(seg),
+                                tuple(cells), None, tuple(closed)))
+    return Grid(kind, index, name, title, subtitle, tuple(school.days), tuple(rows))
+
+
+def _segment_label(seg: Segment) -> str:
+    return seg.label or seg.kind.zh
+
+
+def _lesson_lines(school: School, lesson: Lesson, view: str) -> tuple[str, ...]:
+    subject = school.subjects[lesson.subject].name
+    teacher = school.teachers[lesson.teacher].name
+    cls = school.classes[lesson.cls].name
+    lines = {"class": (subject, teacher), "teacher": (cls, subject),
+             "venue": (cls, subject, teacher)}[view]
+    if lesson.venue is not None and view != "venue":
+        lines += (VENUE_MARK + school.venues[lesson.venue].name,)
+    return lines
+
+
+def class_grid(school: School, timetable: Timetable, cls: int) -> Grid:
+    """The weekly grid of class ``cls``: subject and teacher (and venue) per period."""
+    c = school.classes[cls]
+    schedule = school.schedules[c.schedule]
+    entries: dict[tuple[int, int], list[Entry]] = {}
+    for lesson in timetable.lessons:
+        if lesson.cls == cls:
+            entries.setdefault((lesson.day, lesson.period), []).append(
+                Entry(_lesson_lines(school, lesson, "class"), lesson))
+    sessions = {s.day: s for s in timetable.sessions if s.cls == cls}
+
+    def seg_cells(kind: SegmentKind, nth: int, day: int, seg: Segment) -> list[Entry]:
+        if kind is SegmentKind.ACTIVITY:
+            s = sessions.get(day)
+            if s is None:
+                return []
+            where = (VENUE_MARK + school.venues[s.venue].name,) if s.venue is not None else ()
+            return [Entry((_segment_label(seg),) + where)]
+        return [Entry((_segment_label(seg),))]
+
+    def open_period(day: int, p: int) -> bool:
+        return p < school.usable_periods(cls, day)
+
+    n = sum(1 for lesson in timetable.lessons if lesson.cls == cls)
+    return _build_grid(school, schedule, entries, seg_cells, open_period, kind="class",
+                       index=cls, name=c.name, title=f"{c.name} 课程表",
+                       subtitle=f"{school.name} · {c.grade}年级 · 作息 {schedule.name} · 每周 {n} 节",
+                       )
+
+
+def _main_schedule(school: School, lessons: Iterable[Lesson]) -> BellSchedule:
+    counts = Counter(school.classes[lesson.cls].schedule for lesson in lessons)
+    if not counts:
+        return school.schedules[0]
+    best = min(counts, key=lambda s: (-counts[s], s))
+    return school.schedules[best]
+
+
+def _entity_grid(school: School, timetable: Timetable, kind: str, index: int) -> Grid:
+    if kind == "teacher":
+        mine = [lesson for lesson in timetable.lessons if lesson.teacher == index]
+        name = school.teachers[index].name
+        subs = sorted({school.subjects[lesson.subject].name for lesson in mine})
+        subtitle = f"{school.name} · {'、'.join(subs) or '—'} · 每周 {len(mine)} 节"
+        title = f"{name} 课程表"
+        my_sessions: list[Session] = []
+    else:
+        mine = [lesson for lesson in timetable.lessons if lesson.venue == index]
+        v = school.venues[index]
+        name = v.name
+        my_sessions = [s for s in timetable.sessions if s.venue == index]
+        subtitle = f"{school.name} · {v.kind} · 容量 {v.capacity} 个班 · 每周 {len(mine)} 节"
+        title = f"{name} 使用表"
+    schedule = _main_schedule(school, mine)
+    ref_index = school.schedules.index(schedule)
+    entries: dict[tuple[int, int], list[Entry]] = {}
+    for lesson in mine:
+        lines = _lesson_lines(school, lesson, kind)
+        c = school.classes[lesson.cls]
+        periods = school.schedules[c.schedule].periods(lesson.day)
+        if c.schedule != ref_index and lesson.period < len(periods):
+            # another bell schedule: period p is at another time, show it
+            lines += (f"({_span(periods[lesson.period])})",)
+        entries.setdefault((lesson.day, lesson.period), []).append(Entry(lines, lesson))
+
+    def seg_cells(seg_kind: SegmentKind, nth: int, day: int, seg: Segment) -> list[Entry]:
+        if seg_kind is SegmentKind.ACTIVITY and kind == "venue":
+            names = [school.classes[s.cls].name for s in my_sessions if s.day == day]
+            return [Entry((_segment_label(seg),) + tuple(names))] if names else []
+        if seg_kind is SegmentKind.ACTIVITY:
+            return []
+        return [Entry((_segment_label(seg),))]
+
+    return _build_grid(school, schedule, entries, seg_cells, lambda d, p: True, kind=kind,
+                       index=index, name=name, title=title, subtitle=subtitle)
+
+
+def teacher_grid(school: School, timetable: Timetable, teacher: int) -> Grid:
+    """The weekly grid of ``teacher``: class and subject per period."""
+    return _entity_grid(school, timetable, "teacher", teacher)
+
+
+def venue_grid(school: School, timetable: Timetable, venue: int) -> Grid:
+    """The weekly grid of ``venue``: which class uses it when, and for what."""
+    return _entity_grid(school, timetable, "venue", venue)
+
+
+def lesson_times(school: School, lesson: Lesson) -> tuple[int, int] | None:
+    """Start and end (minutes after midnight) of ``lesson``, or ``None`` if no such period."""
+    periods = school.day_of(lesson.cls, lesson.day).periods
+    if not 0 <= lesson.period < len(periods):
+        return None
+    return periods[lesson.period].start, periods[lesson.period].end
+
+
+# --- homework tables ------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class HomeworkDay:
+    """One evening of one class: ``(subject, minutes)`` items, the total and the cap."""
+
+    day: str
+    items: tuple[tuple[str, int], ...]
+    total: int
+    cap: int
+
+    @property
+    def over(self) -> bool:
+        return self.total > self.cap
+
+
+@dataclass(frozen=True, slots=True)
+class HomeworkTable:
+    """A class's week of homework quotas as people read it (作业公示)."""
+
+    cls: int
+    name: str
+    title: str
+    subtitle: str
+    days: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[int | str, ...], bool], ...]   # (label, per day, bold)
+    evenings: tuple[HomeworkDay, ...]
+    notes: tuple[str, ...]
+
+
+def homework_tables(school: School, policy: Policy, plan: Any) -> list[HomeworkTable]:
+    """One :class:`HomeworkTable` per class of ``school`` from a homework plan.
+
+    ``plan`` is a :class:`jianfu.models.homework.HomeworkPlan`; classes, days and
+    subjects are matched by name, so a plan written for the school reads the same here.
+    """
+    from ..models.homework import WEEKEND
+
+    days = tuple(plan.days)
+    subject_order = {s.name: i for i, s in enumerate(school.subjects)}
+    minutes: dict[tuple[str, str, str], int] = {}
+    for cls, day, subject, m in plan.rows():
+        minutes[(cls, day, subject)] = minutes.get((cls, day, subject), 0) + int(m)
+    tables = []
+    for c, k in enumerate(school.classes):
+        subjects = sorted({s for (cn, _, s) in minutes if cn == k.name},
+                          key=lambda s: (subject_order.get(s, len(subject_order)), s))
+        rows: list[tuple[str, tuple[int | str, ...], bool]] = []
+        for s in subjects:
+            rows.append((s, tuple(minutes.get((k.name, d, s), "") or "" for d in days), False))
+        totals = tuple(sum(minutes.get((k.name, d, s), 0) for s in subjects) for d in days)
+        caps = tuple(policy.homework_cap(k.grade, weekend=d == WEEKEND) for d in days)
+        rows.append(("合计 total", totals, True))
+        rows.append(("上限 cap", caps, False))
+        evenings = tuple(
+            HomeworkDay(d, tuple((s, minutes[(k.name, d, s)]) for s in subjects
+                                 if minutes.get((k.name, d, s))), totals[i], caps[i])
+            for i, d in enumerate(days))
+        notes = ["分钟数为中等水平学生完成书面作业的时间 minutes a typical pupil needs for "
+                 "written homework."]
+        if max(caps, default=0) == 0:
+            notes.append("一、二年级不布置家庭书面作业 no written homework in grades 1–2.")
+        if policy.no_noon_homework:
+            notes.append("中午不布置作业 no homework is set at noon.")
+        tables.append(HomeworkTable(
+            c, k.name, f"{k.name} 作业公示",
+            f"{school.name} · {k.grade}年级 · 每日书面作业时长（分钟）",
+            days, tuple(rows), evenings, tuple(notes)))
+    return tables
+
+
+# --- checker summary ----------------------------------------------------------------------
+
+def rule_zh(rule: str) -> str:
+    """The Chinese name of a rule id (docs/rules.md)."""
+    from ..models.checker import RULE_NAMES
+
+    return RULE_NAMES.get(rule, (rule, rule))[0]
+
+
+def summary_rows(summary: Any) -> list[tuple[str, str, float, float, float]]:
+    """Rows ``(rule, 中文, units, weight, cost)`` of a checker summary's soft-rule terms."""
+    if summary is None:
+        return []
+    return [(rule, rule_zh(rule), float(term.units), float(term.weight), float(term.cost))
+            for rule, term in summary.terms.items()]
+
+
+def hard_rows(summary: Any) -> list[tuple[str, str, int]]:
+    """Rows ``(rule, 中文, count)`` of the hard rules the timetable breaks."""
+    if summary is None:
+        return []
+    return [(rule, rule_zh(rule), n) for rule, n in summary.hard_by_rule.items() if n]
+
+
+def summary_verdict(summary: Any) -> str:
+    """One line: compliant or not, with the number of hard violations."""
+    if summary is None:
+        return "未检查 not checked"
+    if summary.compliant:
+        return (f"合规 compliant: 无硬性违规 no hard violation · "
+                f"软规则代价 objective {summary.objective:g}")
+    return f"不合规 NOT compliant: {summary.hard} 处硬性违规 hard violation(s)"
+
+
+def check_summary(school: School, policy: Policy, timetable: Timetable) -> tuple[Any, list[Any]]:
+    """The checker's summary of ``timetable`` and its violations."""
+    from ..models.checker import check, summarize
+
+    violations = check(school, policy, timetable)
+    return summarize(violations, policy), violations
+
+
+# --- a small example school ----------------------------------------------------------------
+
+def _clock(text: str) -> int:
+    h, m = text.split(":")
+    return int(h) * 60 + int(m)
+
+
+def example_day() -> DaySchedule:
+    """A typical primary school day: six periods, the long break, lunch, the activity."""
+    L, B, E = SegmentKind.LESSON, SegmentKind.BREAK, SegmentKind.EYE
+    spans = [
+        (L, "08:20", "09:00"), (B, "09:00", "09:10"), (L, "09:10", "09:50"),
+        (SegmentKind.LONG_BREAK, "09:50", "10:20"), (L, "10:20", "11:00"), (E, "11:00", "11:10"),
+        (L, "11:10", "11:50"), (SegmentKind.LUNCH, "11:50", "14:00"), (L, "14:00", "14:40"),
+        (B, "14:40", "14:50"), (L, "14:50", "15:30"), (SegmentKind.ACTIVITY, "15:40", "16:40"),
+    ]
+    return DaySchedule(tuple(Segment(k, _clock(a), _clock(b), "") for k, a, b in spans))
+
+
+def example_school(name: str = "示范小学") -> School:
+    """A small valid primary school (two grade-3 classes) for templates, examples and tests.
+
+    Six periods a day, five days: 30 periods a week, the grade-3 curriculum shape
+    reduced to the subjects a small fixture needs.
+    """
+    from .curriculum import SUBJECT_BY_NAME
+
+    days = ("周一", "周二", "周三", "周四", "周五")
+    day = example_day()
+    schedule = BellSchedule("小学作息", tuple(day for _ in days))
+    subjects = tuple(SUBJECT_BY_NAME[s] for s in
+                     ("语文", "数学", "外语", "科学", "体育与健康", "音乐", "美术", "道德与法治"))
+    s = {x.name: i for i, x in enumerate(subjects)}
+    teachers = (
+        Teacher("王芳", (s["语文"],), max_periods_per_day=4),
+        Teacher("李强", (s["数学"],), (Unavailable(2, _clock("14:00"), _clock("16:40")),)),
+        Teacher("张丽 <Zhang>", (s["外语"], s["道德与法治"])),
+        Teacher("赵敏", (s["科学"],)),
+        Teacher("陈刚", (s["体育与健康"],)),
+        Teacher("刘洋", (s["音乐"], s["美术"])),
+        Teacher("孙悦", (s["语文"],)),
+    )
+    venues = (Venue("操场", "ground", 3), Venue("音乐教室", "music", 1))
+    classes = (SchoolClass("三(1)班", 3), SchoolClass("三(2)班", 3))
+    weekly = {"语文": 8, "数学": 5, "外语": 3, "科学": 2, "体育与健康": 4, "音乐": 2,
+              "美术": 2, "道德与法治": 4}
+    teacher_of = {"语文": (0, 6), "数学": (1, 1), "外语": (2, 2), "科学": (3, 3),
+                  "体育与健康": (4, 4), "音乐": (5, 5), "美术": (5, 5), "道德与法治": (2, 2)}
+    reqs = []
+    for c in range(len(classes)):
+        for subj, n in weekly.items():
+            reqs.append(Requirement(c, s[subj], teacher_of[subj][c], n,
+                                    doubles=1 if subj == "美术" else 0))
+    return School(name=name, days=days, schedules=(schedule,), subjects=subjects,
+                  classes=classes, teachers=teachers, venues=venues,
+                  requirements=tuple(reqs), profile="national",
+                  policy_overrides=(("teacher_max_consecutive", 3),))
+
+
+def example_timetable(school: School) -> Timetable:
+    """A deterministic placement of every requirement into free class slots.
+
+    Used for examples and tests of the writers: it fills each class's week in order
+    (round robin over subjects) and puts lessons needing a venue in the first venue of
+    that kind. It does not look at teachers or any rule: check it before relying on it.
+    """
+    lessons: list[Lesson] = []
+    for cls in range(len(school.classes)):
+        slots = [(d, p) for p in range(school.schedule_of(cls).max_periods)
+                 for d in range(len(school.days)) if p < school.usable_periods(cls, d)]
+        # shift parallel classes so the same subject is not everywhere at once
+        shift = (cls * 5) % max(1, len(slots))
+        slots = slots[shift:] + slots[:shift]
+        todo = [[school.requirements[r], school.requirements[r].periods]
+                for r in school.requirements_of_class[cls]]
+        i = 0
+        while any(n for _, n in todo):
+            for item in todo:
+                req, n = item
+                if n and i < len(slots):
+                    d, p = slots[i]
+                    kind = school.venue_kind(req)
+                    venue = school.venues_of_kind(kind)[0] if kind else None
+                    lessons.append(Lesson(cls, d, p, req.subject, req.teacher, venue))
+                    item[1] -= 1
+                    i += 1
+            if i >= len(slots):
+                break
+    grounds = school.venues_of_kind("ground")
+    sessions = tuple(Session(c, d, grounds[0] if grounds else None)
+                     for c in range(len(school.classes)) for d in range(len(school.days))
+                     if school.day_of(c, d).activity is not None)
+    return Timetable(tuple(lessons), sessions)
+
+
+__all__ = [
+    "Entry", "Grid", "GridRow", "class_grid", "teacher_grid", "venue_grid",
+    "example_school", "example_timetable", "lesson_times", "write_atomic", "summary_rows",
+    "summary_verdict", "check_summary", "homework_tables", "HomeworkTable", "HomeworkDay",
+    "hard_rows", "rule_zh",
+]

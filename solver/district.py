@@ -486,7 +486,7 @@ def solve_district(directory: str | Path, out: str | Path, *, scheduler: str | N
         CP-SAT workers inside each Dask worker. Default 1, so N Dask workers use N
         cores: since the engine's warm start is its first solution, one CP-SAT worker
         finds a timetable in seconds (50-school district: all 50 in the first pass,
-        10.7 min with checking; benchmarks/README.md, District).
+        10.7 min with checking; benchmarks/RESULTS.md, District).
     seed
         CP-SAT random seed.
     homework

@@ -15,7 +15,7 @@ timetable, while two smaller questions are quick:
    model with those days assumed (hinted with the days' hours); if that fails its
    core is cut too. Repeat.
 
-Measured (see ``benchmarks/README.md``, FET peer): on Namibia/FGPS the cores stay
+Measured (see ``benchmarks/RESULTS.md``, FET peer): on Namibia/FGPS the cores stay
 large and 90 s are not enough, so this is opt-in (``solve_fet_problem(...,
 decompose=True)``), not the default.
 

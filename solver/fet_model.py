@@ -918,7 +918,7 @@ def _solve_fet_problem(problem: FetProblem, *, time_limit: float, workers: int, 
     if workers >= 2:
         # one of the workers is CP-SAT's violation local search (feasibility jump):
         # on tightly packed files it finds the first timetable where tree search
-        # stalls (MAPS: 25 s → 11 s; see benchmarks/README.md, FET peer)
+        # stalls (MAPS: 25 s → 11 s; see benchmarks/RESULTS.md, FET peer)
         solver.parameters.num_violation_ls = VIOLATION_LS
     for name, value in (params or {}).items():
         if isinstance(value, str):      # enum values by name ("FIXED_SEARCH")

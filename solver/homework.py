@@ -66,7 +66,7 @@ log = logging.getLogger(__name__)
 #: Default tolerance of the continuous solve: minutes a step may still move a cell.
 #: Plans are rounded to 5 minutes; at 1e-3 the objective is within ~2e-8 relative of
 #: the exact optimum on synthetic districts (at 1e-2 only ~1e-5 on small ones), see
-#: benchmarks/README.md.
+#: benchmarks/RESULTS.md.
 DEFAULT_TOL = 1e-3
 #: Default iteration limit of the continuous solve.
 DEFAULT_MAX_ITER = 20000

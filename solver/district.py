@@ -192,6 +192,7 @@ def _solve_task(name: str, school: School, time_limit: float, cp_workers: int,
         out["hard"], out["soft"] = run.summary.hard, run.summary.objective
         if not run.compliant:
             out["status"] = "FAILED"
+            out["timetable"] = None   # the checker is the specification: never written
             out["reason"] = ("internal error: the solver's timetable fails the checker — "
                              + "; ".join(v.message for v in run.violations if v.hard)[:500])
     report = run.report

@@ -517,3 +517,21 @@ def test_a_dying_worker_fails_only_its_school(pair_dir: Path, tmp_path: Path) ->
     by_name = {o.name: o for o in run.outcomes}
     assert by_name[victim].status == "FAILED" and "KilledWorker" in by_name[victim].reason
     assert by_name[district.schools[1].name].solved
+
+
+def test_a_timetable_the_checker_rejects_is_never_written(monkeypatch, tmp_path) -> None:
+    from jianfu.instances.generator import generate_school
+    from jianfu.models.policy import load_policy
+    from jianfu.models.violation import Violation
+    from jianfu.solver import checked
+    from jianfu.solver.district import _solve_task, _write_school
+
+    school = generate_school("primary", 1, 1, load_policy("national"))
+    planted = Violation("teacher_clash", True, "planted 植入", 1)
+    monkeypatch.setattr(checked, "check", lambda *args, **kw: [planted])
+    data = _solve_task(school.name, school, 10.0, 1, 0)
+    assert data["status"] == "FAILED" and "planted" in data["reason"]
+    assert data["timetable"] is None
+    _write_school(tmp_path, school, data, "f")
+    assert not (tmp_path / "timetable.json").exists()
+    assert json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))["status"] == "FAILED"

@@ -253,7 +253,12 @@ def _coerce(name: str, value: Any, current: Any, where: str) -> Any:
         if name in ("name", "description"):
             return str(value)
         if name in _PER_GRADE:
-            return _per_grade(value)
+            caps = _per_grade(value)
+            if name.startswith("homework_cap") and any(caps[:2]):
+                # the national rule the checker enforces whatever the profile says
+                raise ValueError("一、二年级不布置书面家庭作业 grades 1 and 2 get no written "
+                                 "homework: their caps must be 0")
+            return caps
         if name in _PER_STAGE:
             return _per_stage(value, type(current[0]))
         if isinstance(current, tuple):

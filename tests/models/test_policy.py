@@ -140,3 +140,9 @@ def test_two_donor_subjects_are_not_read_as_per_stage_times() -> None:
 
     changed = override(NATIONAL, {"extra_pe_taken_from": ["综合实践活动", "地方与校本课程"]})
     assert changed.extra_pe_taken_from == ("综合实践活动", "地方与校本课程")
+
+
+def test_written_homework_for_grades_1_and_2_is_refused() -> None:
+    with pytest.raises(InputError) as err:
+        override(load_policy("national"), {"homework_cap_weekday": [30, 0, 45, 45, 45, 45, 60, 60, 60]})
+    assert err.value.where == "policy.homework_cap_weekday" and "grades 1 and 2" in str(err.value)

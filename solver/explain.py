@@ -26,6 +26,7 @@ from ortools.sat.python import cp_model
 from ..models.core import Problem
 from ..models.policy import Policy, format_clock
 from ..models.school import School, SegmentKind
+from .interrupt import solve_cp
 
 logger = logging.getLogger(__name__)
 
@@ -639,7 +640,7 @@ def explain_infeasible(school: School, policy: Policy, problem: Problem, *,
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1   # core extraction needs a single worker
     solver.parameters.max_time_in_seconds = time_limit
-    code = solver.Solve(model)
+    code, _ = solve_cp(solver, model)
     lead = []
     if keep_locks:
         lead.append("锁定的课可能与以下规则冲突 — the locked lessons may conflict with these rules")
@@ -670,6 +671,9 @@ def _shrink(model: cp_model.CpModel, guards: list, core: list, time_limit: float
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = budget / max(1, len(core))
-        if solver.Solve(model) == cp_model.INFEASIBLE:
+        code, signum = solve_cp(solver, model)
+        if signum is not None:   # interrupted: the core found so far stands
+            break
+        if code == cp_model.INFEASIBLE:
             kept = trial
     return kept

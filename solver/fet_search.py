@@ -68,7 +68,7 @@ from ortools.sat.python import cp_model
 
 from ..models.fet import FetProblem
 from .fet_model import BY_CP_SAT, BY_SEARCH
-from .interrupt import interruptible
+from .interrupt import interruptible, solve_cp
 
 logger = logging.getLogger(__name__)
 
@@ -1454,5 +1454,5 @@ def first_solution(m: cp_model.CpModel, limit: float, workers: int, seed: int
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     solver.parameters.stop_after_first_solution = True
-    code = solver.Solve(m)
+    code, _ = solve_cp(solver, m)
     return solver if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None

@@ -43,7 +43,8 @@ from ..models.fet import FetProblem, FetSolution, Placement, follows, room_rules
 from ..models.fet_check import cannot_place
 from ..models.fet_core import compile_fet
 from .interrupt import interruptible, solve_cp
-from .result import Statistics, StatisticsRow, Status, interruption_note
+from .result import (BY_CP_SAT, BY_SEARCH, Statistics, StatisticsRow, Status,  # noqa: F401
+                     interruption_note)
 
 logger = logging.getLogger(__name__)
 
@@ -51,8 +52,6 @@ Cell = tuple[int, int]
 SCALE = 10_000
 #: CP-SAT workers given to violation local search when there are two or more.
 VIOLATION_LS = 1
-#: Which method found the first timetable (:attr:`FetResult.first_by`).
-BY_SEARCH, BY_CP_SAT = "recursive swapping", "CP-SAT"
 #: Share of the time limit the first-timetable race may use before CP-SAT optimises
 #: (FET itself stops at its first timetable; on Insight the search needs 25–40 s).
 SEARCH_SHARE = 0.8

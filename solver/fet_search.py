@@ -67,8 +67,8 @@ from numba import njit
 from ortools.sat.python import cp_model
 
 from ..models.fet import FetProblem
-from .fet_model import BY_CP_SAT, BY_SEARCH
 from .interrupt import interruptible, solve_cp
+from .result import BY_CP_SAT, BY_SEARCH
 
 logger = logging.getLogger(__name__)
 

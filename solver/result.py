@@ -15,6 +15,10 @@ from ..models.school import School
 from ..models.timetable import Timetable
 
 
+#: Which method found a FET file's first timetable (``FetResult.first_by``).
+BY_SEARCH, BY_CP_SAT = "recursive swapping", "CP-SAT"
+
+
 class Status(StrEnum):
     """Outcome of a solve, mapped explicitly from CP-SAT's status."""
 

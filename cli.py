@@ -51,8 +51,13 @@ def _notes() -> list[str]:
     return notes
 
 
-def _interrupted_exit(signum: int | None) -> int | None:
-    return None if signum is None else 128 + signum
+def _solve_exit(found: bool, status: object, interrupted: int | None) -> int:
+    """A solve's exit code: 128 + the signal when interrupted, else by its outcome."""
+    if interrupted is not None:
+        return 128 + interrupted
+    if found:
+        return EXIT_OK
+    return EXIT_INFEASIBLE if str(status) == "INFEASIBLE" else EXIT_NO_SOLUTION
 
 
 def _load_school(path: str):
@@ -198,12 +203,7 @@ def cmd_solve_fet(args: argparse.Namespace) -> int:
                                                 run.staged / f"{problem.name}_activities.xml"))
         write_atomic(run.staged / "report.txt", checked.text + "\n")
         _finish(run, result.solution is not None, written)
-    stopped = _interrupted_exit(result.interrupted)
-    if stopped is not None:
-        return stopped
-    if result.solution is not None:
-        return EXIT_OK
-    return EXIT_INFEASIBLE if str(result.status) == "INFEASIBLE" else EXIT_NO_SOLUTION
+    return _solve_exit(result.solution is not None, result.status, result.interrupted)
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
@@ -247,14 +247,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
         report = checked.report + "".join(f"\n注意 note: {n}" for n in notes)
         write_atomic(run.staged / "report.txt", report + "\n")
         _finish(run, result.timetable is not None, written)
-    stopped = _interrupted_exit(result.interrupted)
-    if stopped is not None:
-        return stopped
-    if result.timetable is not None:
-        return EXIT_OK
-    if str(result.status) == "INFEASIBLE":
-        return EXIT_INFEASIBLE
-    return EXIT_NO_SOLUTION
+    return _solve_exit(result.timetable is not None, result.status, result.interrupted)
 
 
 # --- template and export ---------------------------------------------------------------
@@ -458,7 +451,7 @@ def _number(kind: type, low: float, high: float):
             raise argparse.ArgumentTypeError(
                 f"{text!r}: 应为{'整数' if kind is int else '数字'} expected a "
                 f"{'whole number' if kind is int else 'number'}") from None
-        if not (low <= value <= high) or value != value:
+        if not low <= value <= high:   # NaN fails this too
             raise argparse.ArgumentTypeError(f"{text!r}: 超出范围 out of range ({low:g}..{high:g})")
         return value
     return parse

@@ -50,9 +50,6 @@ class Stop:
 
     def __call__(self, signum: int) -> None:
         self.signum = signum
-        self.fire()
-
-    def fire(self) -> None:
         for stop in self.stops:
             stop()
 

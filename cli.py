@@ -313,7 +313,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_homework_plan(args: argparse.Namespace) -> int:
     from .instances.homework_io import read_requests, write_quotas
     from .instances.timetable_io import read_timetable
-    from .solver.homework import format_plan_summary, format_weekly_table, plan_homework
+    from .solver.homework.report import format_plan_summary, format_weekly_table
+    from .solver.homework.plan import plan_homework
 
     check_output_file(args.output)
     school = _load_school(args.school)

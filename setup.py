@@ -2,7 +2,7 @@
 
 ``pyproject.toml`` holds the metadata; setuptools' own ``packages.find`` cannot prefix
 the names it finds, so the sub-packages are found here and mapped under ``jianfu``.
-A hand-kept list once missed ``jianfu.solver.constraints`` and broke ``pip install .``.
+A hand-kept list once missed ``jianfu.solver.constraints`` (now ``jianfu.solver.school.constraints``) and broke ``pip install .``.
 """
 
 from setuptools import find_packages, setup

@@ -26,7 +26,7 @@ import time
 
 import numpy as np
 
-from jianfu.solver.homework import (DEFAULT_TOL, cell_bounds, homework_kernel, objective,
+from jianfu.solver.homework.kernel import (DEFAULT_TOL, cell_bounds, homework_kernel, objective,
                                round_to_grid)
 
 #: Grade caps of the national profile (minutes per school day, grades 1..9).
@@ -98,7 +98,7 @@ def run(sizes, ref_sizes=(), group_ref_sizes=(), repeats: int = 5, alpha: float 
     """Measure every size. HiGHS as one QP for ``ref_sizes``, one QP per parallel group
     (same optimum, far faster) for ``group_ref_sizes``. Returns table rows; each row is
     also passed to ``progress`` as soon as it is measured."""
-    from jianfu.solver.homework_ref import solve_reference
+    from jianfu.solver.homework.reference import solve_reference
 
     rows = []
     for n in sorted(set(sizes) | set(ref_sizes) | set(group_ref_sizes)):
@@ -188,7 +188,7 @@ def _check(data, x, alpha=1.0, beta=0.5):
 
 
 def test_bench_kernel_1000(benchmark) -> None:
-    from jianfu.solver.homework import homework_twin
+    from jianfu.solver.homework.twin import homework_twin
 
     data = synthetic_district(1000)
     homework_kernel(*data, 1.0, 0.5)
@@ -222,7 +222,7 @@ def test_bench_rounding_10000(benchmark) -> None:
 
 
 def test_bench_matches_reference_500(benchmark) -> None:
-    from jianfu.solver.homework_ref import solve_reference
+    from jianfu.solver.homework.reference import solve_reference
 
     data = synthetic_district(500)
     homework_kernel(*data, 1.0, 0.5)

@@ -123,8 +123,8 @@ def test_bench_compile_nine_year(benchmark):
 def test_bench_build_model(benchmark):
     from ortools.sat.python import cp_model
 
-    from jianfu.solver.build import build
-    from jianfu.solver.objective import add_objective
+    from jianfu.solver.school.build import build
+    from jianfu.solver.school.objective import add_objective
 
     school = generate_school("nine-year", 2, 0)
     problem = compile_school(school, school.policy())
@@ -140,7 +140,7 @@ def test_bench_build_model(benchmark):
 
 
 def test_bench_warm_start(benchmark):
-    from jianfu.solver.hint import greedy
+    from jianfu.solver.school.hint import greedy
 
     school = generate_school("nine-year", 4, 0)
     problem = compile_school(school, school.policy())

@@ -109,7 +109,7 @@ def run_jianfu_one(path: Path, limit: float, workers: int, locked: Path, seed: i
     """Solve in this process and return the row fields (the ``--one`` mode)."""
     from jianfu.instances.fet_export import write_locked_fet
     from jianfu.models.fet_check import score_fet
-    from jianfu.solver.fet_model import solve_fet
+    from jianfu.solver.fet.solve import solve_fet
 
     result, problem = solve_fet(path, time_limit=limit, workers=workers, seed=seed,
                                 ignore_unsupported=True)

@@ -14,11 +14,11 @@ those rules into these domains:
 * :func:`compile_school` — a Chinese school under a :class:`~jianfu.models.policy.Policy`:
   one group × one teacher × unit lessons with a weekly count, one record per rule
   family (``Problem.constraint(family)``); the school engine
-  (:mod:`jianfu.solver.build`) consumes it.
+  (:mod:`jianfu.solver.school.build`) consumes it.
 * :func:`jianfu.models.fet_core.compile_fet` — a FET file: one slot per (day, hour),
   groups = subgroups, activities of count 1 with several teachers and subgroups and a
   duration, and one record per FET constraint, many of one family
-  (``Problem.records(family)``); :class:`jianfu.solver.fet_model.FetModel` consumes it.
+  (``Problem.records(family)``); :class:`jianfu.solver.fet.model.FetModel` consumes it.
 
 Nothing here refers to grades or Chinese subjects beyond the optional ``cohort`` and
 activity flags. Everything is a frozen dataclass; derived lookups are built once in

@@ -15,7 +15,7 @@ from ..models.policy import Policy
 from ..models.school import School
 from ..models.violation import Violation
 from .result import Result, format_result
-from .solve import solve
+from .school.solve import solve
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +59,7 @@ def solve_checked(school: School, policy: Policy, **options: Any) -> CheckedResu
 
 @dataclass(frozen=True, slots=True)
 class CheckedFet:
-    """A FET file's :class:`~jianfu.solver.fet_model.FetResult` with the FET checker's verdict.
+    """A FET file's :class:`~jianfu.solver.result.FetResult` with the FET checker's verdict.
 
     ``score`` is :func:`jianfu.models.fet_check.score_fet`'s answer (``None`` without a
     timetable), ``verdict`` the hard violations' lines when it is not compliant.
@@ -77,9 +77,10 @@ class CheckedFet:
 
 
 def solve_fet_checked(path: Any, **options: Any) -> CheckedFet:
-    """:func:`jianfu.solver.fet_model.solve_fet` (same keyword options), then check it."""
+    """:func:`jianfu.solver.fet.solve.solve_fet` (same keyword options), then check it."""
     from ..models.fet_check import check_fet, score_fet
-    from .fet_model import format_fet_result, solve_fet
+    from .result import format_fet_result
+    from .fet.solve import solve_fet
 
     result, problem = solve_fet(path, **options)
     score, verdict = None, ""

@@ -73,7 +73,9 @@ from ..models.itinerant import (
 )
 from ..models.school import School, Unavailable, school_fingerprint
 from ..models.timetable import Timetable
-from .homework import ArraySolution, _metrics, build_problem, objective, solve_arrays
+from .homework.plan import ArraySolution, _metrics, solve_arrays
+from .homework.problem import build_problem
+from .homework.kernel import objective
 
 log = logging.getLogger(__name__)
 
@@ -654,10 +656,10 @@ def plan_district_homework(schools: Mapping[str, School], timetables: Mapping[st
                            ) -> tuple[dict[str, HomeworkPlan], HomeworkRun]:
     """Homework quotas for every class of every school, in one kernel call.
 
-    Each school's arrays come from :func:`jianfu.solver.homework.build_problem`; they are
+    Each school's arrays come from :func:`jianfu.solver.homework.problem.build_problem`; they are
     laid side by side over the district's subjects (by name) and days (a school with
     fewer days has zero caps on the others), parallel groups are (school, grade), and
-    :func:`~jianfu.solver.homework.solve_arrays` runs once. Schools whose profiles
+    :func:`~jianfu.solver.homework.plan.solve_arrays` runs once. Schools whose profiles
     weigh the terms differently (``homework_alpha``/``beta``) or group subjects
     differently for the evening rule cannot share a call: they are batched by those
     settings (``HomeworkRun.calls`` says how many calls were made). Each school's plan

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..models.checker import RULE_NAMES
+from ..models.fet import FetProblem, FetSolution
 from ..models.policy import Policy
 from ..models.school import School
 from ..models.timetable import Timetable
@@ -148,6 +149,76 @@ def format_result(result: Result, school: School, policy: Policy, summary: Any =
         compliant = getattr(summary, "compliant", None)
         if compliant is not None:
             lines.append("检查 checker: " + ("合规 compliant" if compliant else "不合规 NOT compliant"))
+    if result.explanation:
+        lines.append("原因 explanation:")
+        lines.extend(f"  - {s}" for s in result.explanation)
+    return "\n".join(lines)
+@dataclass(frozen=True, slots=True)
+class FetResult:
+    """What :func:`solve_fet_problem` returns.
+
+    ``objective``/``bound`` in weighted penalty units (Σ amount × weight% / 100);
+    ``terms`` the soft penalty per constraint kind read from the solver's values;
+    ``time_to_first`` seconds from ``t0`` (the start of the call, or before the import
+    with :func:`solve_fet`) to the first timetable satisfying every 100 % constraint
+    and ``first_by`` the method that found it (CP-SAT or recursive swapping);
+    ``build_time`` seconds from ``t0`` spent importing and building the model (with
+    the race the rules are built while the first search already runs, so that part
+    overlaps the search);
+    ``left_out`` the unsupported constraint kinds and counts that were ignored.
+    """
+
+    status: Status
+    solution: FetSolution | None
+    objective: float = math.nan
+    bound: float = math.nan
+    runtime: float = 0.0
+    time_to_first: float | None = None
+    build_time: float = 0.0
+    terms: dict[str, float] = field(default_factory=dict)
+    statistics: Statistics = field(default_factory=Statistics)
+    left_out: tuple[tuple[str, int], ...] = ()
+    explanation: tuple[str, ...] = ()
+    first_by: str = ""
+    interrupted: int | None = None   # the signal that stopped the search, if one did
+
+    @property
+    def feasible(self) -> bool:
+        return self.solution is not None
+
+
+def format_fet_result(result: FetResult, problem: FetProblem, score: object = None) -> str:
+    """The solve report of a FET file: status, times, soft terms, what was left out.
+
+    ``score`` is :func:`jianfu.models.fet_check.score_fet`'s answer for the solution.
+    """
+    lines = [f"== 排课结果 Solve result: {problem.name} (FET file) ==",
+             (f"活动 activities: {len(problem.activities)}   约束 constraints: "
+              f"{len(problem.constraints)}   状态 status: {result.status.zh} "
+              f"{result.status.value}" + (" — 已中断 INTERRUPTED" if result.interrupted else ""))]
+    if result.interrupted:
+        lines.append(interruption_note(result.interrupted, result.solution is not None))
+    if result.solution is not None:
+        lines.append(f"软约束罚分 soft penalty: {result.objective:g}   下界 bound: {result.bound:g}")
+    lines.append(f"用时 runtime: {result.runtime:.2f}s (导入与建模 import+build "
+                 f"{result.build_time:.2f}s)" + (f"   首个课表 first timetable: "
+                                                 f"{result.time_to_first:.2f}s"
+                                                 + (f" ({result.first_by})" if result.first_by
+                                                    else "")
+                                                 if result.time_to_first is not None else ""))
+    if result.terms:
+        lines.append("软约束 soft constraints (penalty = units × weight%):")
+        for kind, v in sorted(result.terms.items(), key=lambda kv: -kv[1]):
+            lines.append(f"  {kind:<44}{v:>10g}")
+    if score is not None:
+        lines.append("检查 checker: " + ("合规 all 100% constraints hold"
+                                        if getattr(score, "compliant", False)
+                                        else "不合规 NOT compliant"))
+    if result.left_out:
+        lines.append("未处理的约束 constraints left out (--ignore-unsupported): "
+                     + ", ".join(f"{k} ×{n}" for k, n in result.left_out))
+    if problem.skipped:
+        lines.append("跳过 skipped (inactive): " + ", ".join(f"{k} ×{n}" for k, n in problem.skipped))
     if result.explanation:
         lines.append("原因 explanation:")
         lines.extend(f"  - {s}" for s in result.explanation)

@@ -271,7 +271,7 @@ def test_unplaced_activity_cannot_be_locked() -> None:
 @pytest.mark.skipif(FET_CL is None, reason="fet-cl not installed")
 def test_locked_export_accepted_by_fet(tmp_path: Path) -> None:
     from jianfu.models.fet_check import score_fet
-    from jianfu.solver.fet_model import solve_fet
+    from jianfu.solver.fet.solve import solve_fet
 
     result, p = solve_fet(SMALL, time_limit=10, workers=1)
     assert result.solution is not None
@@ -306,7 +306,7 @@ FET_HOME_ROOMS = {1: "语文室", 2: "201", 3: None}
 
 def test_home_room_gives_way_to_subject_room() -> None:
     from jianfu.models.fet_check import score_fet
-    from jianfu.solver.fet_model import solve_fet
+    from jianfu.solver.fet.solve import solve_fet
 
     result, p = solve_fet(HOME_ROOM, time_limit=10, workers=1)
     assert result.solution is not None, result.explanation

@@ -90,7 +90,7 @@ def test_bad_log_rows_name_file_line_and_value(tmp_path, school, body, where, va
 
 
 def test_quotas_round_trip(tmp_path, school) -> None:
-    from jianfu.solver.homework import plan_homework
+    from jianfu.solver.homework.plan import plan_homework
 
     plan = plan_homework(school, round_robin_timetable(school))
     path = tmp_path / "quotas.csv"

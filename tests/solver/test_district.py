@@ -108,7 +108,7 @@ def test_a_teacher_busy_everywhere_cannot_be_shared(pair_dir: Path) -> None:
 
 def test_district_homework_is_one_call_and_every_plan_checks(pair_dir: Path) -> None:
     from jianfu.solver import solve
-    from jianfu.solver.homework import plan_homework
+    from jianfu.solver.homework.plan import plan_homework
 
     district = read_district(pair_dir)
     schools = load_schools(district)

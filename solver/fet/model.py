@@ -1,0 +1,744 @@
+"""CP-SAT model of a :class:`~jianfu.models.fet.FetProblem` and :func:`solve_fet`.
+
+The FET problem is first compiled into the generic core shared with Chinese
+schools (:func:`jianfu.models.fet_core.compile_fet` → :class:`jianfu.models.core.Problem`):
+one slot per (day, hour), subgroups and teachers as resources, activities with
+several teachers and groups, a duration and their allowed starts (every hard unary
+rule applied on the models side, as the school compiler does), and one core
+:class:`~jianfu.models.core.Constraint` record per FET constraint. :class:`FetModel`
+reads everything from that core: its variables, resource occupancy, clashes and one
+``add_<family>`` per FET constraint family (``problem.records(kind)``), named soft
+terms summed into one objective, and reuses the engine's
+:class:`~jianfu.solver.result.Status` mapping. It is a separate CP-SAT translation
+from the school engine's (:mod:`jianfu.solver.school.build`) because FET's families
+(pairwise rules between individual placements, per-hour gaps, rooms by rule) are
+not the school's; both read the same core.
+
+Variables: ``x[i][(d, h)]`` is 1 when activity ``i`` starts at day ``d``, hour ``h``;
+one per allowed start of the core activity. Activities with room rules get
+``y[i][r]``; rooms with several candidate activities get per-hour room-occupancy
+literals. Resource-hour occupancy is a sum of start literals under an at-most-one, so
+counts (hours per day, days, gaps) are linear in them.
+
+Soft terms: ``amount × round(100 × Weight_Percentage)``, divided by 10 000 in the
+reported objective, so objective = Σ amount × weight% / 100, the cost
+:func:`jianfu.models.fet_check.score_fet` computes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from itertools import pairwise
+
+from ortools.sat.python import cp_model
+
+from ...models.core import Constraint, Problem
+from ...models.fet import FetProblem, FetSolution, Placement, follows, room_rules
+from ...models.fet_core import compile_fet
+from ..result import BY_CP_SAT, BY_SEARCH, Statistics, StatisticsRow, Status, interruption_note  # noqa: F401
+
+logger = logging.getLogger(__name__)
+
+Cell = tuple[int, int]
+SCALE = 10_000
+
+
+class _Infeasible(Exception):
+    """Raised while building when a hard rule leaves activity ``activity`` (a FET id)
+    no place. Reported as proven only when the checker confirms it
+    (:func:`jianfu.models.fet_check.cannot_place`)."""
+
+    def __init__(self, message: str, activity: int) -> None:
+        super().__init__(message)
+        self.activity = activity
+
+
+class FetModel:
+    """The CP-SAT translation; ``build`` lists the families like a table of contents.
+
+    Built from ``self.core = compile_fet(problem)``: activities, domains, durations,
+    resources and constraint records come from the core; ``self.p`` (the FET problem)
+    is kept for activity ids.
+    """
+
+    def __init__(self, problem: FetProblem, *, optional: bool = False) -> None:
+        self.p = problem
+        self.core: Problem = compile_fet(problem)
+        self.n_days = len(self.core.days)
+        self.n_hours = 1 + max(s.period for s in self.core.slots)
+        #: (day, hour) of every core slot; the variables are keyed by these cells
+        self.cell_of: tuple[Cell, ...] = tuple((s.day, s.period) for s in self.core.slots)
+        self.optional = optional          # activities may stay out (see ``present``)
+        self.present: dict[int, cp_model.IntVar] = {}
+        self.m = cp_model.CpModel()
+        self.breaks = frozenset(self.cell_of[s] for c in self.core.records("BreakTimes")
+                                if c.hard for s in c.slots)
+        self.terms: dict[str, list[tuple[cp_model.LinearExprT, int]]] = defaultdict(list)
+        self.x: list[dict[Cell, cp_model.IntVar]] = []
+        self.y: list[dict[int | None, cp_model.IntVar]] = []
+        self.fixed_room: list[int | None] = []
+        self.cover: list[dict[Cell, list[cp_model.IntVar]]] = []
+        self.dayv: list[dict[int, cp_model.IntVar]] = []
+        self._days: dict[tuple[str, int], cp_model.IntVar] = {}
+        self._gaps: dict[tuple[str, int, int], list[cp_model.IntVar]] = {}
+
+    # -- helpers ------------------------------------------------------------------
+    def soft(self, c: Constraint, expr: cp_model.LinearExprT, units: int = 1) -> None:
+        self.terms[c.family].append((expr, units * round(100 * c.weight)))
+
+    def at_most(self, c: Constraint, expr: cp_model.LinearExprT, bound: int, ub: int) -> None:
+        """``expr ≤ bound``, hard or with an excess variable penalised."""
+        if c.hard:
+            self.m.Add(expr <= bound)
+        elif ub > bound:
+            ex = self.m.NewIntVar(0, ub - bound, "")
+            self.m.Add(ex >= expr - bound)
+            self.soft(c, ex)
+
+    def at_least(self, c: Constraint, expr: cp_model.LinearExprT, bound: cp_model.LinearExprT,
+                 ub: int) -> None:
+        if c.hard:
+            self.m.Add(expr >= bound)
+        else:
+            ex = self.m.NewIntVar(0, ub, "")
+            self.m.Add(ex >= bound - expr)
+            self.soft(c, ex)
+
+    def starts_of(self, aid: int) -> dict[Cell, cp_model.IntVar]:
+        return self.x[self.p.index_of(aid)]
+
+    def cells(self, i: int, start: Cell) -> list[Cell]:
+        d, h = start
+        return [(d, h + k) for k in range(self.core.activities[i].duration)]
+
+    def cells_of(self, c: Constraint) -> set[Cell]:
+        """The (day, hour) cells of the slots a record names."""
+        return {self.cell_of[s] for s in c.slots}
+
+    def day_expr(self, i: int, d: int) -> cp_model.LinearExprT:
+        """A literal: activity ``i`` is on day ``d`` (0 when it cannot be)."""
+        return self.dayv[i].get(d, 0)
+
+    def resource_cells(self, acts: Iterable[int]) -> dict[Cell, list[cp_model.IntVar]]:
+        out: dict[Cell, list[cp_model.IntVar]] = defaultdict(list)
+        for i in acts:
+            for cell, lits in self.cover[i].items():
+                out[cell].extend(lits)
+        return out
+
+    def works(self, key: str, acts: tuple[int, ...], d: int,
+              cells: dict[Cell, list[cp_model.IntVar]]) -> cp_model.IntVar:
+        """A literal at least as large as "the resource has a lesson on day d"."""
+        k = (key, d)
+        if k not in self._days:
+            w = self.m.NewBoolVar("")
+            for h in range(self.n_hours):
+                for lit in cells.get((d, h), ()):
+                    self.m.AddImplication(lit, w)
+            self._days[k] = w
+        return self._days[k]
+
+    # -- domains ------------------------------------------------------------------
+    def _domains(self) -> list[set[Cell]]:
+        """Allowed starts: the core activities' ``slots`` (hard unary rules applied)."""
+        core, cell = self.core, self.cell_of
+        teacher_na: dict[int, set[Cell]] = defaultdict(set)
+        sub_na: dict[int, set[Cell]] = defaultdict(set)
+        for t, teacher in enumerate(core.teachers):
+            if teacher.unavailable:
+                teacher_na[t] = {cell[s] for s in teacher.unavailable}
+        for g, group in enumerate(core.groups):
+            if group.unavailable:
+                sub_na[g] = {cell[s] for s in group.unavailable}
+        self.teacher_na, self.sub_na = teacher_na, sub_na
+        doms = [{cell[s] for s in a.slots} for a in core.activities]
+        for i, dom in enumerate(doms):
+            if not dom:
+                name = core.activities[i].name
+                raise _Infeasible(f"活动{name}没有可用的开始时间 activity "
+                                  f"{name} has no allowed start (breaks, "
+                                  f"not-available and preferred times leave none)",
+                                  self.p.activities[i].id)
+        return doms
+
+    def _targets(self, c: Constraint) -> tuple[int, ...]:
+        return c.activities
+
+    # -- build ----------------------------------------------------------------------
+    def build(self) -> None:
+        """The grid (:meth:`build_grid`), then the rules (:meth:`build_rules`)."""
+        self.build_grid()
+        self.build_rules()
+
+    def build_grid(self) -> None:
+        """Start variables, rooms and one-at-a-time resources: all that
+        :func:`jianfu.solver.fet.data.search_data` reads, so the search can begin
+        while :meth:`build_rules` runs. Raises ``_Infeasible`` when an activity has
+        no start or room at all."""
+        doms = self._domains()
+        self.add_variables(doms)
+        self.add_rooms()
+        self.add_resource_clashes()
+
+    def build_rules(self) -> None:
+        """One family per constraint kind, compact days, the objective, the search order."""
+        for c in self.core.constraints:
+            fn = getattr(self, "add_" + c.family, None)
+            if fn is None:
+                continue
+            if c.weight > 0:
+                fn(c)
+            elif c.family == "MinDaysBetweenActivities" and c.param("consecutive"):
+                self.add_consecutive_if_same_day(c)   # FET applies it even at 0 %
+        self.add_compact_days()
+        self.add_objective()
+        self.add_search_order()
+
+    def add_variables(self, doms: list[set[Cell]]) -> None:
+        # activities that must start together (100 % ActivitiesSameStartingTime) share
+        # their start literals: fewer variables and immediate propagation
+        leader = list(range(len(doms)))
+
+        def find(i: int) -> int:
+            while leader[i] != i:
+                leader[i] = leader[leader[i]]
+                i = leader[i]
+            return i
+        for c in self.core.records("ActivitiesSameStartingTime"):
+            if c.hard:
+                idx = c.activities
+                for j in idx[1:]:
+                    leader[find(j)] = find(idx[0])
+        for i, dom in enumerate(doms):
+            r = find(i)
+            if r != i:
+                doms[r] &= dom
+        shared: dict[int, dict[Cell, cp_model.IntVar]] = {}
+        shared_days: dict[int, dict[int, cp_model.IntVar]] = {}
+        for i in range(len(doms)):
+            r = find(i)
+            if r not in shared:
+                if not doms[r]:
+                    name = self.core.activities[i].name
+                    raise _Infeasible(f"活动{name}与须同时开始的活动没有共同的开始时间 "
+                                      f"activity {name}: no start shared with the "
+                                      f"activities it must start with", self.p.activities[i].id)
+                rname = self.core.activities[r].name
+                shared[r] = {s: self.m.NewBoolVar(f"x{rname}_{s[0]}_{s[1]}")
+                             for s in sorted(doms[r])}
+                if self.optional:     # present ⇔ placed once (for assumption cores)
+                    pres = self.m.NewBoolVar(f"present{rname}")
+                    self.m.Add(sum(shared[r].values()) == pres)
+                    self.present[r] = pres
+                else:
+                    self.m.AddExactlyOne(shared[r].values())
+            xs = shared[r]
+            self.x.append(xs)
+            if r not in shared_days:
+                by_day: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+                for (d, _), v in xs.items():
+                    by_day[d].append(v)
+                shared_days[r] = {}
+                for d, lits in sorted(by_day.items()):
+                    dv = self.m.NewBoolVar("")
+                    self.m.Add(dv == sum(lits))
+                    shared_days[r][d] = dv
+            self.dayv.append(shared_days[r])
+            cover: dict[Cell, list[cp_model.IntVar]] = defaultdict(list)
+            for s, v in xs.items():
+                for cell in self.cells(i, s):
+                    cover[cell].append(v)
+            self.cover.append(cover)
+
+    def add_resource_clashes(self) -> None:
+        """BasicCompulsoryTime: a teacher or subgroup is in one activity per hour.
+
+        ``by_t`` / ``by_s``: the core's activities of each teacher / group that has
+        any (keys in order of first activity, as the constraints are added).
+        """
+        seen: set[frozenset[int]] = set()
+        groups: list[tuple[int, ...]] = []
+        by_t: dict[int, list[int]] = defaultdict(list)
+        by_s: dict[int, list[int]] = defaultdict(list)
+        for a in self.core.activities:    # key order: first activity of each resource
+            for t in a.teachers:
+                by_t.setdefault(t, list(self.core.activities_of_teacher[t]))
+            for s in a.groups:
+                by_s.setdefault(s, list(self.core.activities_of_group[s]))
+        for acts in (*by_t.values(), *by_s.values()):
+            key = frozenset(acts)
+            if len(acts) > 1 and key not in seen:
+                seen.add(key)
+                groups.append(tuple(acts))
+        self.by_t, self.by_s = by_t, by_s
+        acts_ = self.core.activities
+        for acts in groups:
+            cells = self.resource_cells(acts)
+            # a resource busy in every hour it could use: each such hour is covered
+            full = not self.optional and sum(acts_[i].duration for i in acts) == len(cells)
+            for lits in cells.values():
+                if full:
+                    self.m.AddExactlyOne(lits)
+                elif len(lits) > 1:
+                    self.m.AddAtMostOne(lits)
+            if full:
+                # the same fact per day, as one linear row (a knapsack over the day)
+                for d in range(self.n_days):
+                    n = sum(1 for (dd, _) in cells if dd == d)
+                    terms = [acts_[i].duration * v for i in acts
+                             for (dd, _), v in self.x[i].items() if dd == d]
+                    self.m.Add(sum(terms) == n)
+
+    def add_rooms(self) -> None:
+        """Room choice per activity with room rules; BasicCompulsorySpace; RoomNotAvailable.
+
+        Interchangeable rooms (every activity that may use any of them may use exactly
+        them, by 100 % rules only, with no not-available times) are a pool: a count per
+        hour ≤ pool size suffices — per day the activities are intervals, and intervals
+        with at most k overlapping can always be given k rooms (interval graphs are
+        perfect) — and rooms are handed out after solving by :meth:`_pool_rooms`.
+        """
+        # the rooms that keep each rule, FET's home-room precedence applied
+        # (the checker reads the same :func:`room_rules`)
+        rules = {i: [(rooms_, self.core.constraints[k].weight, self.core.constraints[k])
+                     for rooms_, k in reqs]
+                 for i, reqs in room_rules(self.p).items()}
+        room_na: dict[int, list[Constraint]] = defaultdict(list)
+        for c in self.core.records("RoomNotAvailableTimes"):
+            room_na[c.param("room")].append(c)
+        users: dict[int, list[int]] = defaultdict(list)
+        self.room_dom: list[tuple[int | None, ...]] = []
+        for i, a in enumerate(self.core.activities):
+            reqs = rules.get(i, [])
+            fits = {r for r, room in enumerate(self.core.pools) if room.capacity >= a.size}
+            hard = [rooms for rooms, w, _ in reqs if w >= 100]
+            if hard:
+                dom: set[int | None] = set(fits.intersection(*hard))
+                if not dom:
+                    raise _Infeasible(f"活动{a.name}没有满足全部教室要求的教室 activity {a.name}: "
+                                      f"no room meets all its 100% room rules",
+                                      self.p.activities[i].id)
+            elif reqs:
+                dom = {r for rooms, _, _ in reqs for r in rooms if r in fits} | {None}
+            else:
+                dom = {None}
+            order = tuple(sorted(dom, key=lambda r: -1 if r is None else r))
+            self.room_dom.append(order)
+            for r in order:
+                if r is not None:
+                    users[r].append(i)
+        self.pools: dict[tuple[int, ...], list[int]] = {}
+        pooled: set[int] = set()
+        for dom_ in {d for d in self.room_dom if len(d) > 1 and None not in d}:
+            acts = sorted({i for r in dom_ for i in users[r]})
+            if all(self.room_dom[i] == dom_ and all(w >= 100 for _, w, _ in rules.get(i, []))
+                   for i in acts) and not any(r in room_na for r in dom_):
+                self.pools[dom_] = acts        # type: ignore[index]
+                pooled.update(acts)
+                per_cell = self.resource_cells(acts)
+                for lits in per_cell.values():
+                    if len(lits) > len(dom_):
+                        self.m.Add(sum(lits) <= len(dom_))
+        for i in range(len(self.core.activities)):
+            order = self.room_dom[i]
+            ys = {r: self.m.NewBoolVar("") for r in order} \
+                if len(order) > 1 and i not in pooled else {}
+            if ys:
+                self.m.AddExactlyOne(ys.values())
+            self.y.append(ys)
+            for rooms, w, c in rules.get(i, []):
+                if w < 100:
+                    inside = [ys[r] for r in order if r in rooms] if ys else \
+                        ([1] if order[0] in rooms else [])
+                    self.soft(c, 1 - sum(inside))
+        for r, acts in users.items():
+            if acts[0] in pooled:
+                continue
+            per_cell: dict[Cell, list[cp_model.LinearExprT]] = defaultdict(list)
+            for i in acts:
+                if len(self.room_dom[i]) == 1:
+                    for cell, lits in self.cover[i].items():
+                        per_cell[cell].append(sum(lits))
+                    continue
+                if len(acts) == 1 and r not in room_na:
+                    continue
+                for cell, lits in self.cover[i].items():
+                    z = self.m.NewBoolVar("")
+                    self.m.AddImplication(z, self.y[i][r])
+                    self.m.Add(z <= sum(lits))
+                    # z = y ∧ occupied: lower bound so the room is really counted
+                    self.m.Add(z >= self.y[i][r] + sum(lits) - 1)
+                    per_cell[cell].append(z)
+            for cell, terms in per_cell.items():
+                if len(terms) > 1:
+                    self.m.Add(sum(terms) <= 1)
+            for c in room_na.get(r, ()):
+                for cell in sorted(self.cells_of(c)):
+                    for term in per_cell.get(cell, ()):
+                        if c.hard:
+                            self.m.Add(term == 0)
+                        else:
+                            self.soft(c, term)
+
+    def _pool_rooms(self, starts: dict[int, Cell]) -> dict[int, int]:
+        """Rooms for pooled activities: per day, interval colouring by start hour."""
+        out: dict[int, int] = {}
+        for rooms, acts in self.pools.items():
+            by_day: dict[int, list[int]] = defaultdict(list)
+            for i in acts:
+                by_day[starts[i][0]].append(i)
+            for day_acts in by_day.values():
+                free_at = {r: 0 for r in rooms}       # first hour each room is free
+                for i in sorted(day_acts, key=lambda i: starts[i][1]):
+                    h = starts[i][1]
+                    r = next(r for r in rooms if free_at[r] <= h)
+                    free_at[r] = h + self.core.activities[i].duration
+                    out[i] = r
+        return out
+
+    # -- unary soft time rules (hard ones are domains) -----------------------------
+    def _soft_starts(self, c: Constraint, bad: Callable[[int, Cell], int]) -> None:
+        if c.hard:
+            return
+        for i in self._targets(c):
+            for s, v in self.x[i].items():
+                n = bad(i, s)
+                if n:
+                    self.soft(c, v, n)
+
+    def add_BreakTimes(self, c: Constraint) -> None:
+        slots = self.cells_of(c)
+        if not c.hard:
+            for i in range(len(self.core.activities)):
+                for s, v in self.x[i].items():
+                    n = sum(cell in slots for cell in self.cells(i, s))
+                    if n:
+                        self.soft(c, v, n)
+
+    def add_TeacherNotAvailableTimes(self, c: Constraint) -> None:
+        slots = self.cells_of(c)
+        if not c.hard:
+            for i in (i for t in c.teachers for i in self.by_t.get(t, ())):
+                for s, v in self.x[i].items():
+                    n = sum(cell in slots for cell in self.cells(i, s))
+                    if n:
+                        self.soft(c, v, n)
+
+    def add_StudentsSetNotAvailableTimes(self, c: Constraint) -> None:
+        slots, subs = self.cells_of(c), set(c.groups)
+        if not c.hard:
+            for i, a in enumerate(self.core.activities):
+                if subs & set(a.groups):
+                    for s, v in self.x[i].items():
+                        n = sum(cell in slots for cell in self.cells(i, s))
+                        if n:
+                            self.soft(c, v, n)
+
+    def add_ActivityPreferredStartingTimes(self, c: Constraint) -> None:
+        """The record's ``slots`` are the starts it prefers (one day/hour or a list)."""
+        ok = self.cells_of(c)
+        self._soft_starts(c, lambda i, s: int(s not in ok))
+
+    add_ActivityPreferredStartingTime = add_ActivityPreferredStartingTimes
+    add_ActivitiesPreferredStartingTimes = add_ActivityPreferredStartingTimes
+
+    def add_ActivityPreferredTimeSlots(self, c: Constraint) -> None:
+        ok = self.cells_of(c)
+        self._soft_starts(c, lambda i, s: int(not all(x in ok for x in self.cells(i, s))))
+
+    add_ActivitiesPreferredTimeSlots = add_ActivityPreferredTimeSlots
+
+    # -- pairwise rules -------------------------------------------------------------
+    def add_MinDaysBetweenActivities(self, c: Constraint) -> None:
+        idx = c.activities
+        k, D = c.param("min_days"), self.n_days
+        if c.hard:
+            for d0 in range(D - min(k, D) + 1):
+                # over the start literals: one clique CP-SAT's presolve can merge
+                self.m.AddAtMostOne([v for i in idx for (d, _), v in self.x[i].items()
+                                     if d0 <= d < d0 + k])
+        else:
+            for n, i in enumerate(idx):
+                for j in idx[n + 1:]:
+                    if k == 1:
+                        v = self.m.NewBoolVar("")
+                        for d in range(D):
+                            self.m.Add(v >= self.day_expr(i, d) + self.day_expr(j, d) - 1)
+                    else:
+                        v = self.m.NewIntVar(0, k, "")
+                        for d in range(D):
+                            for e in range(max(0, d - k + 1), min(D, d + k)):
+                                self.m.Add(v >= (k - abs(d - e)) *
+                                           (self.day_expr(i, d) + self.day_expr(j, e) - 1))
+                    self.soft(c, v)
+        if c.param("consecutive") and not (c.hard and k >= 1):   # hard: never one day
+            self.add_consecutive_if_same_day(c)
+
+    def add_consecutive_if_same_day(self, c: Constraint) -> None:
+        """Consecutive_If_Same_Day: activities on one day are adjacent, whatever the weight.
+
+        FET enforces this part of MinDaysBetweenActivities as a must even when the
+        constraint's weight is below 100 % (even 0 %): fet-cl cannot place a locked
+        timetable that breaks it.
+        """
+        idx = c.activities
+        for n, i in enumerate(idx):
+            for j in idx[n + 1:]:
+                self._adjacent_if_same_day(i, j)
+
+    def _adjacent_if_same_day(self, i: int, j: int) -> None:
+        di, dj = self.core.activities[i].duration, self.core.activities[j].duration
+        for (d, h), v in self.x[i].items():
+            same = self.day_expr(j, d)
+            # strictly adjacent: unlike TwoActivitiesConsecutive, fet-cl does not let a
+            # break hour between them count as consecutive here
+            ok = [self.x[j][s] for s in ((d, h + di), (d, h - dj)) if s in self.x[j]]
+            self.m.Add(v + same - sum(ok) <= 1)
+
+    def add_ActivitiesSameStartingTime(self, c: Constraint) -> None:
+        idx = c.activities
+        i0 = idx[0]
+        for j in idx[1:]:
+            v = None if c.hard else self.m.NewBoolVar("")
+            for s in set(self.x[i0]) | set(self.x[j]):
+                a, b = self.x[i0].get(s, 0), self.x[j].get(s, 0)
+                if c.hard:
+                    self.m.Add(a == b)
+                else:
+                    self.m.Add(v >= a - b)
+            if v is not None:
+                self.soft(c, v)
+
+    def add_TwoActivitiesConsecutive(self, c: Constraint) -> None:
+        i, j = c.activities      # first, second
+        di = self.core.activities[i].duration
+        v = None if c.hard else self.m.NewBoolVar("")
+        for (d, h), lit in self.x[i].items():
+            nxt = sum(w for (dd, h2), w in self.x[j].items()
+                      if dd == d and follows(self.breaks, d, h + di, h2))
+            if c.hard:
+                self.m.Add(lit <= nxt)
+            else:
+                self.m.Add(v >= lit - nxt)
+        if v is not None:
+            self.soft(c, v)
+
+    # -- per-resource counting rules -----------------------------------------------
+    def _resources(self, c: Constraint) -> list[tuple[str, tuple[int, ...], set[Cell]]]:
+        """(key, activity indices, 100 % not-available cells) per bound resource."""
+        out = []
+        if "Teacher" in c.family:
+            for t in c.teachers:
+                out.append((f"t{t}", tuple(self.by_t.get(t, ())), self.teacher_na[t]))
+        else:
+            seen: set[tuple] = set()
+            for s in c.groups:
+                acts = tuple(self.by_s.get(s, ()))
+                key = (acts, frozenset(self.sub_na[s]))
+                if key in seen:       # identical subgroups give identical constraints
+                    continue
+                seen.add(key)
+                out.append((f"s{s}", acts, self.sub_na[s]))
+        return out
+
+    def add_TeacherMaxDaysPerWeek(self, c: Constraint) -> None:
+        for key, acts, _ in self._resources(c):
+            cells = self.resource_cells(acts)
+            days = [self.works(key, acts, d, cells) for d in range(self.n_days)]
+            self.at_most(c, sum(days), c.param("bound"), self.n_days)
+
+    def add_TeacherMaxHoursDaily(self, c: Constraint) -> None:
+        H = self.n_hours
+        for key, acts, _ in self._resources(c):
+            cells = self.resource_cells(acts)
+            for d in range(self.n_days):
+                hours = [lit for h in range(H) for lit in cells.get((d, h), ())]
+                if len(hours) > c.param("bound"):
+                    self.at_most(c, sum(hours), c.param("bound"), H)
+
+    add_TeachersMaxHoursDaily = add_TeacherMaxHoursDaily
+
+    def add_TeacherMinHoursDaily(self, c: Constraint) -> None:
+        H, bound = self.n_hours, c.param("bound")
+        for key, acts, _ in self._resources(c):
+            cells = self.resource_cells(acts)
+            for d in range(self.n_days):
+                hours = sum(lit for h in range(H) for lit in cells.get((d, h), ()))
+                need = bound * self.works(key, acts, d, cells) if c.param("allow_empty") else bound
+                self.at_least(c, hours, need, bound)
+
+    add_TeachersMinHoursDaily = add_TeacherMinHoursDaily
+    add_StudentsSetMinHoursDaily = add_TeacherMinHoursDaily
+    add_StudentsMinHoursDaily = add_TeacherMinHoursDaily
+
+    def gaps(self, key: str, acts: tuple[int, ...], d: int, na: set[Cell]) -> list[cp_model.IntVar]:
+        """Gap literals of one resource and day (each ≥ "hour h is a gap")."""
+        k = (key, d, 0)
+        if k in self._gaps:
+            return self._gaps[k]
+        H = self.n_hours
+        cells = self.resource_cells(acts)
+        busy = [cells.get((d, h), []) for h in range(H)]
+        before = [self.m.NewBoolVar("") for _ in range(H)]
+        after = [self.m.NewBoolVar("") for _ in range(H)]
+        for h in range(1, H):
+            self.m.AddImplication(before[h - 1], before[h])
+            for lit in busy[h - 1]:
+                self.m.AddImplication(lit, before[h])
+        for h in range(H - 2, -1, -1):
+            self.m.AddImplication(after[h + 1], after[h])
+            for lit in busy[h + 1]:
+                self.m.AddImplication(lit, after[h])
+        out = []
+        for h in range(1, H - 1):
+            if (d, h) in self.breaks or (d, h) in na:
+                continue
+            g = self.m.NewBoolVar("")
+            self.m.Add(g >= before[h] + after[h] - sum(busy[h]) - 1)
+            out.append(g)
+        self._gaps[k] = out
+        return out
+
+    def add_TeacherMaxGapsPerWeek(self, c: Constraint) -> None:
+        per_day, bound = c.family.endswith("PerDay"), c.param("bound")
+        for key, acts, na in self._resources(c):
+            if not acts:
+                continue
+            days = [self.gaps(key, acts, d, na) for d in range(self.n_days)]
+            if per_day:
+                for g in days:
+                    if len(g) > bound:
+                        self.at_most(c, sum(g), bound, len(g))
+            else:
+                allg = [x for g in days for x in g]
+                if len(allg) > bound:
+                    self.at_most(c, sum(allg), bound, len(allg))
+
+    add_TeachersMaxGapsPerWeek = add_TeacherMaxGapsPerWeek
+    add_TeacherMaxGapsPerDay = add_TeacherMaxGapsPerWeek
+    add_TeachersMaxGapsPerDay = add_TeacherMaxGapsPerWeek
+    add_StudentsMaxGapsPerWeek = add_TeacherMaxGapsPerWeek
+    add_StudentsSetMaxGapsPerWeek = add_TeacherMaxGapsPerWeek
+
+    def add_StudentsEarlyMaxBeginningsAtSecondHour(self, c: Constraint) -> None:
+        for key, acts, na in self._resources(c):
+            if not acts:
+                continue
+            cells = self.resource_cells(acts)
+            seconds = []
+            for d in range(self.n_days):
+                avail = [h for h in range(self.n_hours)
+                         if (d, h) not in self.breaks and (d, h) not in na]
+                if not avail:
+                    continue
+                works = self.works(key, acts, d, cells)
+                b0 = sum(cells.get((d, avail[0]), []))
+                b1 = sum(cells.get((d, avail[1]), [])) if len(avail) > 1 else 0
+                late = works - b0 - b1
+                if c.hard:
+                    self.m.Add(late <= 0)
+                else:
+                    v = self.m.NewBoolVar("")
+                    self.m.Add(v >= late)
+                    self.soft(c, v)
+                if len(avail) > 1:
+                    sec = self.m.NewBoolVar("")
+                    self.m.Add(sec >= b1 - b0)
+                    seconds.append(sec)
+            if len(seconds) > c.param("bound"):
+                self.at_most(c, sum(seconds), c.param("bound"), len(seconds))
+
+    add_StudentsSetEarlyMaxBeginningsAtSecondHour = add_StudentsEarlyMaxBeginningsAtSecondHour
+
+    def add_compact_days(self) -> None:
+        """Implied rows: no gaps and no late start means busy hours form a prefix.
+
+        Where a subgroup is bound by both 100 % StudentsEarlyMaxBeginningsAtSecondHour
+        with 0 and 100 % students max gaps per week 0, each day's lessons fill its
+        available hours (not break, not not-available) from the first one on, so
+        hour k+1 busy implies hour k busy. The gap and early families already say so;
+        these short rows let propagation see it at once.
+        """
+        early: set[int] = set()
+        nogap: set[int] = set()
+        for c in self.core.records("StudentsEarlyMaxBeginningsAtSecondHour",
+                                   "StudentsSetEarlyMaxBeginningsAtSecondHour"):
+            if c.hard and c.param("bound") == 0:
+                early.update(c.groups)
+        for c in self.core.records("StudentsMaxGapsPerWeek", "StudentsSetMaxGapsPerWeek"):
+            if c.hard and c.param("bound") == 0:
+                nogap.update(c.groups)
+        seen: set[tuple] = set()
+        for s in sorted(early & nogap):
+            acts = tuple(self.by_s.get(s, ()))
+            key = (acts, frozenset(self.sub_na[s]))
+            if not acts or key in seen:
+                continue
+            seen.add(key)
+            cells = self.resource_cells(acts)
+            for d in range(self.n_days):
+                avail = [h for h in range(self.n_hours)
+                         if (d, h) not in self.breaks and (d, h) not in self.sub_na[s]]
+                for h0, h1 in pairwise(avail):
+                    later = cells.get((d, h1), [])
+                    if later:
+                        self.m.Add(sum(later) <= sum(cells.get((d, h0), [])))
+
+    # -- search -------------------------------------------------------------------------
+    def add_search_order(self) -> None:
+        """Most constrained activities first, day before hour (FET places in that spirit).
+
+        Tightness of an activity: the load of its busiest teacher or subgroup over the
+        hours that resource could use, then fewer allowed starts per hour of duration.
+        """
+        load: dict[tuple[str, int], float] = {}
+        for kind, table in (("t", self.by_t), ("s", self.by_s)):
+            for r, acts in table.items():
+                cells = self.resource_cells(acts)
+                load[(kind, r)] = sum(self.core.activities[i].duration
+                                      for i in acts) / max(1, len(cells))
+        seen: set[int] = set()
+        order = []
+        for i, a in enumerate(self.core.activities):
+            tight = max([load.get(("t", t), 0) for t in a.teachers] +
+                        [load.get(("s", s), 0) for s in a.groups] + [0])
+            order.append((-round(tight, 2), len(self.x[i]) / a.duration, -a.duration, i))
+        order.sort()
+        days, starts = [], []
+        for *_, i in order:
+            if id(self.x[i]) in seen:      # activities sharing start literals
+                continue
+            seen.add(id(self.x[i]))
+            days.extend(self.dayv[i].values())
+            starts.extend(self.x[i].values())
+        self.m.AddDecisionStrategy(days, cp_model.CHOOSE_FIRST, cp_model.SELECT_MAX_VALUE)
+        self.m.AddDecisionStrategy(starts, cp_model.CHOOSE_FIRST, cp_model.SELECT_MAX_VALUE)
+
+    # -- objective ------------------------------------------------------------------
+    def add_objective(self) -> None:
+        if self.terms:
+            self.m.Minimize(sum(w * e for ts in self.terms.values() for e, w in ts))
+
+    def term_values(self, solver: cp_model.CpSolver) -> dict[str, float]:
+        return {kind: sum(w * solver.Value(e) for e, w in ts) / SCALE
+                for kind, ts in self.terms.items()}
+
+    def solution(self, solver: cp_model.CpSolver) -> FetSolution:
+        out: dict[int, Placement] = {}
+        starts = {i: next(s for s, v in xs.items() if solver.Value(v))
+                  for i, xs in enumerate(self.x)}
+        pooled = self._pool_rooms(starts)
+        for i, a in enumerate(self.p.activities):
+            d, h = starts[i]
+            if i in pooled:
+                room: int | None = pooled[i]
+            elif self.y[i]:
+                room = next(r for r, v in self.y[i].items() if solver.Value(v))
+            else:
+                room = self.room_dom[i][0]
+            out[a.id] = Placement(d, h, room)
+        return FetSolution(out)
+
+

@@ -1,0 +1,293 @@
+"""``solve``: school + policy in, :class:`~jianfu.solver.result.Result` out."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass, replace
+from typing import Callable, Iterable
+
+from ortools.sat.python import cp_model
+
+from ...models.core import Problem, SlotKind, compile_school
+from ...models.policy import Policy
+from ...models.school import School
+from ...models.timetable import Timetable
+from .build import build
+from .explain import explain_infeasible, precheck
+from .hint import add_hint
+from ..interrupt import interruptible, solve_cp
+from .mapping import chosen, to_timetable
+from .objective import add_objective, lower_bound, weight_scale
+from ..result import Result, Statistics, StatisticsRow, Status
+from .variables import Variables
+
+logger = logging.getLogger(__name__)
+
+LessonKey = tuple[str, str, int]   # (class name, day name, 0-based period)
+
+
+@dataclass(frozen=True, slots=True)
+class Keep:
+    """A previous timetable to stay close to (``moved_lesson``) or to lock.
+
+    ``school`` is the school the timetable was made for, when it differs from the one
+    being solved (a teacher removed, a class added): lessons are matched by class,
+    subject and day *names* and the period index. ``lock`` fixes kept lessons
+    entirely: ``True`` for all, or a set of ``(class name, day name, period)`` keys
+    (period 0-based). Lessons that no longer fit (their class, subject or slot is gone
+    or forbidden) cannot be locked and count as moved.
+    """
+
+    timetable: Timetable
+    school: School | None = None
+    lock: bool | frozenset[LessonKey] = False
+
+
+ProgressFn = Callable[[float, float, float], None]
+
+_STATUS = {
+    cp_model.OPTIMAL: Status.OPTIMAL,
+    cp_model.FEASIBLE: Status.FEASIBLE,
+    cp_model.INFEASIBLE: Status.INFEASIBLE,
+    cp_model.UNKNOWN: Status.UNKNOWN,
+}
+
+
+class _Recorder(cp_model.CpSolverSolutionCallback):
+    """Records one statistics row per improving solution and reports progress."""
+
+    def __init__(self, t0: float, scale: int, progress: ProgressFn | None) -> None:
+        super().__init__()
+        self.t0, self.scale, self.progress = t0, scale, progress
+        self.rows: list[StatisticsRow] = []
+
+    def on_solution_callback(self) -> None:
+        row = StatisticsRow(time.perf_counter() - self.t0, self.ObjectiveValue() / self.scale,
+                            self.BestObjectiveBound() / self.scale)
+        self.rows.append(row)
+        if self.progress is not None:
+            self.progress(row.time, row.objective, row.bound)
+
+
+def solve(school: School, policy: Policy, *, time_limit: float = 60.0, workers: int = 2,
+          seed: int = 0, keep: Keep | Timetable | tuple[School, Timetable] | None = None,
+          lock: bool | Iterable[LessonKey] = False, log: bool = False,
+          progress: ProgressFn | None = None, hint: bool = True,
+          params: dict[str, object] | None = None) -> Result:
+    """Find a compliant weekly timetable minimising the weighted soft rules.
+
+    Parameters
+    ----------
+    school, policy
+        The problem; the policy is usually ``school.policy()``.
+    time_limit
+        Seconds of search (the model build is not counted in the limit).
+    workers, seed
+        CP-SAT workers and random seed; ``workers=1`` with a fixed seed is
+        deterministic.
+    keep
+        A previous timetable (for this school), ``(old_school, timetable)`` or a
+        :class:`Keep`; adds the ``moved_lesson`` term with the policy's weight.
+    lock
+        With ``keep``: ``True`` fixes every kept lesson, or an iterable of
+        ``(class name, day name, period)`` keys fixes those (overrides ``Keep.lock``).
+    log
+        Send the CP-SAT search log to ``logging`` (logger ``jianfu.solver.solve``).
+    progress
+        Called as ``progress(elapsed, objective, bound)`` on each improving solution.
+    hint
+        Start from a greedy timetable (:mod:`jianfu.solver.hint`) completed by CP-SAT.
+        When the completion succeeds it is the first solution (``time_to_first`` is the
+        warm-start time) and the search only looks for timetables no
+        worse (an objective cap, which keeps the bound valid); if CP-SAT finds none in the
+        limit the warm start is returned with status ``FEASIBLE``.
+    params
+        Extra CP-SAT parameters by name (tuning and benchmarks), e.g.
+        ``{"linearization_level": 2}``.
+
+    Ctrl-C or SIGTERM (with :func:`jianfu.solver.interrupt.install`) stops the
+    search: the result keeps the best timetable found before it, with
+    ``interrupted`` set to the signal.
+
+    Returns
+    -------
+    Result
+        Never ``OPTIMAL`` after a time-out, never ``INFEASIBLE`` unless proven; without a
+        timetable ``explanation`` says why. ``MODEL_INVALID`` raises ``RuntimeError``.
+    """
+    with interruptible() as run:   # a signal stops the warm start and the search alike
+        result = _solve(school, policy, time_limit=time_limit, workers=workers, seed=seed,
+                        keep=keep, lock=lock, log=log, progress=progress, hint=hint,
+                        params=params)
+    return replace(result, interrupted=run.signum) if run.interrupted else result
+
+
+def _solve(school: School, policy: Policy, *, time_limit: float, workers: int, seed: int,
+           keep: Keep | Timetable | tuple[School, Timetable] | None,
+           lock: bool | Iterable[LessonKey], log: bool, progress: ProgressFn | None,
+           hint: bool, params: dict[str, object] | None) -> Result:
+    t0 = time.perf_counter()
+    problem = compile_school(school, policy)
+    fatal = precheck(school, policy, problem)
+    if fatal:
+        return Result(Status.INFEASIBLE, None, runtime=time.perf_counter() - t0,
+                      build_time=time.perf_counter() - t0, explanation=tuple(fatal))
+    model = cp_model.CpModel()
+    v = build(model, problem)
+    keep_obj = _as_keep(keep, lock)
+    extra, locked = {}, 0
+    if keep_obj is not None:
+        moved_expr, locked = _add_keep(model, problem, school, v, keep_obj)
+        extra["moved_lesson"] = (moved_expr, policy.weights.moved_lesson)
+    weights = add_objective(model, problem, v, extra)
+    scale = weight_scale(weights)
+    build_time = time.perf_counter() - t0
+    warm = None
+    if hint:
+        warm = add_hint(model, problem, v, keep_obj and _kept_pairs(problem, school, keep_obj),
+                        time_limit=min(10.0, time_limit / 2), seed=seed)
+    warm_time = time.perf_counter() - t0 - build_time
+    logger.info("model built in %.2fs, warm start %s in %.2fs", build_time,
+                "complete" if warm else "partial", warm_time)
+
+    extra_params = params
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.max_time_in_seconds = max(0.01, float(time_limit) - warm_time)
+    params.num_workers = max(1, int(workers))
+    params.random_seed = int(seed)
+    for name, value in (extra_params or {}).items():
+        setattr(params, name, value)
+    if log:
+        params.log_search_progress = True
+        params.log_to_stdout = False
+        solver.log_callback = lambda line: logger.info("%s", line)
+    recorder = _Recorder(t0, scale, progress)
+    floor = lower_bound(problem, weights)
+    warm_objective = math.inf
+    if warm is not None:
+        # the completed warm start is a compliant timetable already: it is the first
+        # solution even when CP-SAT (say one worker, busy elsewhere) never improves it
+        warm_objective = sum(weights[k] * int(warm.Value(e)) for k, e in v.terms.items()
+                             if k in weights)
+        recorder.rows.append(StatisticsRow(build_time + warm_time, warm_objective,
+                                           floor))
+        if progress is not None:
+            progress(build_time + warm_time, warm_objective, floor)
+        # CP-SAT need only look for better timetables
+        if v.terms and warm_objective > 0:
+            model.Add(cp_model.LinearExpr.Sum(
+                [round(weights[k] * scale) * e for k, e in v.terms.items()
+                 if k in weights]) <= round(warm_objective * scale))
+    code, _ = solve_cp(solver, model, recorder)
+    runtime = time.perf_counter() - t0
+    if code == cp_model.MODEL_INVALID:
+        raise RuntimeError(f"internal error: invalid CP-SAT model: {model.Validate()}")
+    status = _STATUS[code]
+    stats = Statistics(tuple(recorder.rows))
+    source = solver
+    if warm is not None and (status not in (Status.OPTIMAL, Status.FEASIBLE)
+                             or _weighted(solver, v, weights) > warm_objective):
+        if status is Status.INFEASIBLE:   # cannot be: the warm start is a solution
+            logger.error("CP-SAT proved infeasible a model with a known solution")
+        if status is not Status.OPTIMAL:
+            status, source = Status.FEASIBLE, warm
+    if status in (Status.OPTIMAL, Status.FEASIBLE):
+        lessons, sessions = chosen(problem, source.BooleanValue, v)
+        timetable = to_timetable(problem, lessons, sessions)
+        terms = {k: int(source.Value(e)) for k, e in v.terms.items() if k in weights}
+        objective = sum(weights[k] * u for k, u in terms.items())
+        if source is solver and abs(objective * scale - solver.ObjectiveValue()) > 1e-6 \
+                and v.terms:
+            # postsolve may complete removed variables differently from the presolved
+            # solution; the timetable's own terms (what the checker recomputes) win
+            logger.debug("objective %s differs from CP-SAT's %s", objective,
+                           solver.ObjectiveValue() / scale)
+        # every term is a count ≥ 0 and the per-entity relaxations are proven too; the
+        # warm start's objective cap keeps CP-SAT's bound valid (nothing below it is cut)
+        bound = max(floor, solver.BestObjectiveBound() / scale) if v.terms else 0.0
+        bound = min(bound, objective)
+        if bound > objective + 1e-9:   # would be a bug in lower_bound: say so loudly
+            logger.error("bound %s above the objective %s", bound, objective)
+        stats = Statistics(tuple(StatisticsRow(r.time, r.objective, max(floor, r.bound))
+                                 for r in stats.rows))
+        moved = terms.get("moved_lesson") if keep_obj is not None else None
+        return Result(status, timetable, objective, bound, runtime,
+                      stats.rows[0].time if stats.rows else runtime, build_time, terms, weights,
+                      stats, moved, locked)
+    if status is Status.INFEASIBLE:
+        reasons = explain_infeasible(school, policy, problem, time_limit=min(60.0, time_limit),
+                                     keep_locks=keep_obj is not None and bool(locked))
+    else:
+        reasons = [f"在 {time_limit:g} 秒内未找到可行课表，也未证明无解；请延长求解时间 — no "
+                   f"timetable found and none proven impossible within {time_limit:g} s; "
+                   f"try a longer --time-limit"]
+    return Result(status, None, math.nan, math.nan, runtime, None, build_time, {}, weights,
+                  stats, None, locked, tuple(reasons))
+
+
+def _as_keep(keep: Keep | Timetable | tuple[School, Timetable] | None,
+             lock: bool | Iterable[LessonKey]) -> Keep | None:
+    if keep is None:
+        return None
+    if isinstance(keep, Timetable):
+        keep = Keep(keep)
+    elif isinstance(keep, tuple):
+        keep = Keep(keep[1], keep[0])
+    if lock is True or (lock is not False and not isinstance(lock, bool)):
+        keep = Keep(keep.timetable, keep.school,
+                    True if lock is True else frozenset(lock))   # type: ignore[arg-type]
+    return keep
+
+
+def _kept_pairs(problem: Problem, school: School, keep: Keep
+                ) -> list[tuple[LessonKey, int | None, int | None]]:
+    """Each kept lesson as (key, activity, slot) in the new problem (None when gone)."""
+    old = keep.school or school
+    slot_of = {(s.schedule, s.day, s.period): i for i, s in enumerate(problem.slots)
+               if s.kind is SlotKind.LESSON}
+    req_of = {(r.cls, r.subject): i for i, r in enumerate(school.requirements)}
+    seen = set()
+    out = []
+    for lesson in keep.timetable.lessons:
+        cname = old.classes[lesson.cls].name
+        dname = old.days[lesson.day]
+        sname = old.subjects[lesson.subject].name
+        key = (cname, dname, lesson.period)
+        if (key, sname) in seen:
+            continue
+        seen.add((key, sname))
+        c = school.class_index.get(cname)
+        subj = school.subject_index.get(sname)
+        d = school.days.index(dname) if dname in school.days else None
+        a = req_of.get((c, subj)) if c is not None and subj is not None else None
+        s = None
+        if a is not None and d is not None:
+            s = slot_of.get((school.classes[c].schedule, d, lesson.period))
+        out.append((key, a, s))
+    return out
+
+
+def _add_keep(model: cp_model.CpModel, problem: Problem, school: School, v: Variables,
+              keep: Keep) -> tuple[cp_model.LinearExprT, int]:
+    """The moved_lesson expression (kept lessons not in the new timetable) and locks."""
+    parts: list[cp_model.LinearExprT] = []
+    gone = 0
+    locked = 0
+    for key, a, s in _kept_pairs(problem, school, keep):
+        var = v.x.get((a, s)) if a is not None and s is not None else None
+        if var is None:
+            gone += 1
+            continue
+        parts.append(1 - var)
+        if keep.lock is True or (not isinstance(keep.lock, bool) and key in keep.lock):
+            model.Add(var == 1)
+            locked += 1
+    return cp_model.LinearExpr.Sum(parts) + gone, locked
+
+
+def _weighted(solver: cp_model.CpSolver, v: Variables, weights: dict[str, float]) -> float:
+    """The weighted objective of the solver's solution, from the terms themselves."""
+    return sum(weights[k] * int(solver.Value(e)) for k, e in v.terms.items() if k in weights)

@@ -13,8 +13,11 @@ those rules into these domains:
 
 * :func:`compile_school` — a Chinese school under a :class:`~jianfu.models.policy.Policy`:
   one group × one teacher × unit lessons with a weekly count, one record per rule
-  family (``Problem.constraint(family)``); the school engine
-  (:mod:`jianfu.solver.school.build`) consumes it.
+  family (``Problem.constraint(family)``). The school engine
+  (:mod:`jianfu.solver.school.build`) consumes it, and any other core problem with the
+  school's families: activities of several groups (combined lessons) and teachers,
+  placements of several periods, ``same_start`` records tying activities together;
+  :mod:`jianfu.models.core_check` is the checker of such a placement.
 * :func:`jianfu.models.fet_core.compile_fet` — a FET file: one slot per (day, hour),
   groups = subgroups, activities of count 1 with several teachers and subgroups and a
   duration, and one record per FET constraint, many of one family
@@ -225,6 +228,7 @@ class Problem:
     activities_of_teacher: tuple[tuple[int, ...], ...] = field(init=False, repr=False, compare=False)
     activities_of_pool: tuple[tuple[int, ...], ...] = field(init=False, repr=False, compare=False)
     next_slot: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    tied: frozenset[int] = field(init=False, repr=False, compare=False)
     families: Mapping[str, tuple[Constraint, ...]] = field(init=False, repr=False, compare=False)
     _lesson_at: Mapping[tuple[int, int, int], int] = field(init=False, repr=False, compare=False)
 
@@ -255,6 +259,8 @@ class Problem:
             _check_refs(f"constraints[{k}].slots", c.slots, n)
             families[c.family].append(c)
         object.__setattr__(self, "families", {f: tuple(cs) for f, cs in families.items()})
+        object.__setattr__(self, "tied", frozenset(
+            a for c in families.get("same_start", ()) for a in c.activities))
         object.__setattr__(self, "activities_of_group", _group(
             len(self.groups), ((g, i) for i, a in enumerate(self.activities) for g in a.groups)))
         object.__setattr__(self, "activities_of_teacher", _group(
@@ -288,6 +294,16 @@ class Problem:
             return self.families.get(families[0], ())
         wanted = set(families)
         return tuple(c for c in self.constraints if c.family in wanted)
+
+    def school_days_of(self, a: int) -> tuple[int, ...]:
+        """The days every group of activity ``a`` is at school (every day without groups)."""
+        groups = self.activities[a].groups
+        if not groups:
+            return tuple(range(len(self.days)))
+        common = set(self.groups[groups[0]].school_days)
+        for g in groups[1:]:
+            common &= set(self.groups[g].school_days)
+        return tuple(d for d in self.groups[groups[0]].school_days if d in common)
 
     def span(self, start: int, duration: int) -> tuple[int, ...] | None:
         """The lesson slots a placement starting in ``start`` occupies, or ``None``.

@@ -79,7 +79,7 @@ class Result:
     """
 
     status: Status
-    timetable: Timetable | None
+    solution: Any   # Timetable (a school), CoreSolution (a core problem) or None
     objective: float = math.nan
     bound: float = math.nan
     runtime: float = 0.0
@@ -96,15 +96,20 @@ class Result:
     @property
     def gap(self) -> float:
         """Relative gap (objective − bound) / objective; 0 when both are 0."""
-        if self.timetable is None or math.isnan(self.objective):
+        if self.solution is None or math.isnan(self.objective):
             return math.nan
         if self.objective == 0:
             return 0.0
         return max(0.0, (self.objective - self.bound) / abs(self.objective))
 
     @property
+    def timetable(self) -> Timetable | None:
+        """A school's timetable: the solution under the name the school code reads."""
+        return self.solution
+
+    @property
     def feasible(self) -> bool:
-        return self.timetable is not None
+        return self.solution is not None
 
 
 def interruption_note(signum: int, has_timetable: bool) -> str:

@@ -5,7 +5,7 @@ Read this file as the table of contents of the timetable model. Domain rules
 nothing: a lesson variable exists only for an allowed slot of its activity, whose
 teacher is fixed. Rules about the school itself (weekly_total, pe_periods, long_break,
 short_break, daily_breaks) are checked before the model is built
-(:func:`jianfu.solver.explain.precheck`).
+(:func:`jianfu.solver.school.explain.precheck`).
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from ortools.sat.python import cp_model
 from ...models.core import Problem
 from ...models.errors import InputError
 from .constraints.activity import add_daily_activity, add_daily_pe, add_session_slot
-from .constraints.clash import add_class_clash, add_teacher_clash
+from .constraints.clash import add_activity_overlap, add_class_clash, add_teacher_clash
 from .constraints.coverage import add_coverage
 from .constraints.domains import add_domains
+from .constraints.same_start import add_same_start
 from .constraints.doubles import add_double_period
 from .constraints.study import add_study_cap
 from .constraints.teacher_load import add_teacher_daily_max
@@ -31,7 +32,9 @@ Family = Callable[[cp_model.CpModel, Problem, Variables], None]
 FAMILIES: tuple[tuple[str, Family], ...] = (
     ("domains", add_domains),                    # explain mode only
     ("coverage", add_coverage),                  # 开齐开足
+    ("same_start", add_same_start),              # 同时开始 (combined blocks)
     ("class_clash", add_class_clash),            # 班级冲突
+    ("activity_overlap", add_activity_overlap),  # (activities without groups)
     ("teacher_clash", add_teacher_clash),        # 教师冲突 (by clock time)
     ("venue_capacity", add_venue_capacity),      # 场地 (venue_clash + venue_need)
     ("teacher_daily_max", add_teacher_daily_max),  # 教师每日节数
@@ -46,22 +49,32 @@ FAMILIES: tuple[tuple[str, Family], ...] = (
 def build(model: cp_model.CpModel, problem: Problem, explain: bool = False) -> Variables:
     """Create the variables and every hard family; the objective is added separately.
 
-    The school engine places lessons of one group with one teacher, one slot each
-    (:func:`~jianfu.models.core.compile_school`'s shape); a core problem with other
-    activities (a compiled FET file) is refused rather than half-read.
+    Any core activity shape is placed: several groups (a combined lesson), several
+    teachers, placements of several periods, activities tied by ``same_start``.
     """
-    check_school_shape(problem)
+    check_shape(problem)
     v = make_variables(model, problem, explain)
     for _, add in FAMILIES:
         add(model, problem, v)
     return v
 
 
-def check_school_shape(problem: Problem) -> None:
-    """Raise :class:`InputError` unless every activity is one group × one teacher × one slot."""
+def check_shape(problem: Problem) -> None:
+    """Raise :class:`InputError` for what no timetable can mean.
+
+    Double periods (连堂) pair unit lessons, so an activity of longer placements
+    cannot also ask for doubles; activities tied by ``same_start`` start together
+    placement for placement, so their weekly counts must be equal.
+    """
     for i, a in enumerate(problem.activities):
-        if a.duration != 1 or len(a.groups) != 1 or len(a.teachers) != 1:
-            raise InputError(f"activities[{i}]", a.name,
-                             f"学校引擎只排单班单师单节课 the school engine places one group × one "
-                             f"teacher × one slot (got {len(a.groups)} groups, {len(a.teachers)} "
-                             f"teachers, duration {a.duration})")
+        if a.doubles and a.duration != 1:
+            raise InputError(f"activities[{i}].doubles", a.doubles,
+                             f"连堂只用于单节课 doubles pair single periods; {a.name!r} "
+                             f"already lasts {a.duration} periods")
+    for k, rule in enumerate(problem.records("same_start")):
+        counts = {problem.activities[a].count for a in rule.activities}
+        if len(counts) > 1:
+            names = ", ".join(problem.activities[a].name for a in rule.activities)
+            raise InputError(f"same_start[{k}].activities", names,
+                             f"同时开始的课每周节数须相同 activities that start together need "
+                             f"equal weekly counts (got {sorted(counts)})")

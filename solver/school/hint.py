@@ -64,6 +64,13 @@ def _spaced(days: tuple[int, ...], k: int) -> list[tuple[int, ...]]:
     return _SPACED[key]
 
 
+def _plain(problem: Problem, a: int) -> bool:
+    """A unit lesson of one group with one teacher, tied to nothing: what the greedy places."""
+    act = problem.activities[a]
+    return (act.duration == 1 and len(act.groups) == 1 and len(act.teachers) == 1
+            and a not in problem.tied)
+
+
 def greedy(problem: Problem, first: list[tuple[int, int]] | None = None) -> set[tuple[int, int]]:
     """(activity, slot) pairs of a clash-free (possibly partial) timetable."""
     slots = problem.slots
@@ -83,8 +90,10 @@ def greedy(problem: Problem, first: list[tuple[int, int]] | None = None) -> set[
                 room[(g, slots[s].day)] += 1
     want: dict[int, list[int]] = {}
     # PE first: its days decide which days need an activity session on the ground
-    order = sorted(range(len(acts)), key=lambda a: (not acts[a].pe, -acts[a].doubles,
-                                                    -acts[a].count))
+    # the greedy places unit lessons of one class and one teacher; combined lessons,
+    # longer placements and tied activities are left to the CP-SAT completion
+    order = sorted((a for a in range(len(acts)) if _plain(problem, a)),
+                   key=lambda a: (not acts[a].pe, -acts[a].doubles, -acts[a].count))
     rule = problem.constraint("daily_activity")
     target = int(rule.param("minutes", 0)) if rule else 0
     session_load: dict[int, int] = defaultdict(int)      # activity slot -> sessions needed
@@ -205,7 +214,7 @@ def greedy(problem: Problem, first: list[tuple[int, int]] | None = None) -> set[
                 apart, not act.main and not slot.afternoon, slot.start)
 
     for a, s in first or ():
-        if s in acts[a].slots and free(a, s):
+        if _plain(problem, a) and s in acts[a].slots and free(a, s):
             put(a, s)
     count = defaultdict(int)
     for a, _ in placed:
@@ -456,10 +465,10 @@ def add_hint(model: cp_model.CpModel, problem: Problem, v: Variables,
                 used.update((s, nxt))
                 pairs += 1
         if len(mine) < act.count or pairs < act.doubles:
-            loose.add(act.group)
+            loose.update(act.groups)
     fix: dict[int, cp_model.IntVar] = {}   # activity -> assumption "keep its greedy lessons"
     for a, act in enumerate(problem.activities):
-        if act.group in loose or not by_act.get(a):
+        if loose & set(act.groups) or not by_act.get(a):
             continue
         lit = fix[a] = trial.NewBoolVar(f"keep[{a}]")
         for s in by_act[a]:

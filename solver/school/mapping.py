@@ -1,9 +1,11 @@
-"""Map solver values back to a :class:`~jianfu.models.timetable.Timetable`.
+"""Map solver values back to a core :class:`~jianfu.models.core_check.CoreSolution` or,
+for a school, to a :class:`~jianfu.models.timetable.Timetable`.
 
-Group ``g`` is class ``g``, activity ``a`` is requirement ``a`` and a lesson slot is
-``(schedule, day, period)``, so lessons map one to one. Concrete venues are chosen
-within each pool greedily by start time over the pool's capacity units: the model
-keeps every instant within the pool's capacity, so a free unit always exists.
+For a school, group ``g`` is class ``g``, activity ``a`` is requirement ``a`` and a
+lesson slot is ``(schedule, day, period)``, so lessons map one to one. Concrete venues
+are chosen within each pool greedily by start time over the pool's capacity units,
+a placement of several periods keeping one venue throughout: the model keeps every
+instant within the pool's capacity, so for unit lessons a free unit always exists.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections import defaultdict
 from typing import Callable
 
 from ...models.core import Problem
+from ...models.core_check import CoreSolution, covered
 from ...models.timetable import Lesson, Session, Timetable
 
 
@@ -32,7 +35,9 @@ def needed_sessions(problem: Problem, lessons: list[tuple[int, int]],
     for a, s in lessons:
         act = problem.activities[a]
         if act.pe:
-            pe_minutes[(act.group, problem.slots[s].day)] += problem.slots[s].minutes
+            for c in covered(problem, a, s):
+                for g in act.groups:
+                    pe_minutes[(g, problem.slots[c].day)] += problem.slots[c].minutes
     kept = []
     for g, s in sessions:
         d = problem.slots[s].day
@@ -43,45 +48,64 @@ def needed_sessions(problem: Problem, lessons: list[tuple[int, int]],
     return kept
 
 
-def assign_venues(problem: Problem, uses: list[tuple[int, int, object]]
+def assign_venues(problem: Problem, uses: list[tuple[int, tuple[int, ...], object]]
                   ) -> dict[object, int]:
-    """Venue per use ``(pool, slot, key)``: interval partitioning over capacity units."""
+    """Venue per use ``(pool, slots, key)``: first fit by start time over capacity units.
+
+    A unit is free for a use when none of its earlier uses overlaps any of the use's
+    slots; for uses of one slot each this is interval partitioning, which never needs
+    more units than the most uses at one instant.
+    """
     out: dict[object, int] = {}
-    by_pool_day: dict[tuple[int, int], list[tuple[int, int, object]]] = defaultdict(list)
-    for pool, s, key in uses:
-        slot = problem.slots[s]
-        by_pool_day[(pool, slot.day)].append((slot.start, slot.end, key))
+    by_pool_day: dict[tuple[int, int], list[tuple[int, int, tuple[int, ...], object]]] = \
+        defaultdict(list)
+    for pool, slots, key in uses:
+        first = problem.slots[slots[0]]
+        by_pool_day[(pool, first.day)].append((first.start, problem.slots[slots[-1]].end,
+                                               slots, key))
     for (pool, _), items in by_pool_day.items():
-        units = [[venue, -1] for venue, cap in zip(problem.pools[pool].venues,
-                                                    problem.pools[pool].capacities)
-                 for _ in range(cap)]
-        for start, end, key in sorted(items, key=lambda u: (u[0], u[1], str(u[2]))):
-            free = next((u for u in units if u[1] <= start), None)
-            if free is None:   # cannot happen when the capacity constraint holds
-                free = min(units, key=lambda u: u[1])
-            free[1] = end
-            out[key] = free[0]
+        units: list[tuple[int, list[tuple[int, int]]]] = [
+            (venue, []) for venue, cap in zip(problem.pools[pool].venues,
+                                              problem.pools[pool].capacities)
+            for _ in range(cap)]
+        for _, _, slots, key in sorted(items, key=lambda u: (u[0], u[1], str(u[3]))):
+            spans = [(problem.slots[s].start, problem.slots[s].end) for s in slots]
+
+            def fits(busy: list[tuple[int, int]]) -> bool:
+                return not any(st < e and b < en for st, en in spans for b, e in busy)
+
+            venue, busy = next((u for u in units if fits(u[1])),
+                               min(units, key=lambda u: len(u[1])))   # cannot happen
+            busy.extend(spans)
+            out[key] = venue
     return out
+
+
+def to_solution(problem: Problem, starts: list[tuple[int, int]],
+                sessions: list[tuple[int, int]]) -> CoreSolution:
+    """Placements and (needed) sessions as a core solution with concrete venues."""
+    sessions = needed_sessions(problem, starts, sessions)
+    uses: list[tuple[int, tuple[int, ...], object]] = []
+    for a, s in starts:
+        pool = problem.activities[a].pool
+        if pool is not None:
+            uses.append((pool, covered(problem, a, s), ("lesson", a, s)))
+    if problem.session_pool is not None:
+        for g, s in sessions:
+            uses.append((problem.session_pool, (s,), ("session", g, s)))
+    return CoreSolution(tuple(sorted(starts)), tuple(sorted(sessions)),
+                        assign_venues(problem, uses))
 
 
 def to_timetable(problem: Problem, lessons: list[tuple[int, int]],
                  sessions: list[tuple[int, int]]) -> Timetable:
-    """Lessons and (needed) sessions as a timetable with concrete venues."""
-    sessions = needed_sessions(problem, lessons, sessions)
-    uses: list[tuple[int, int, object]] = []
-    for a, s in lessons:
-        pool = problem.activities[a].pool
-        if pool is not None:
-            uses.append((pool, s, ("lesson", a, s)))
-    if problem.session_pool is not None:
-        for g, s in sessions:
-            uses.append((problem.session_pool, s, ("session", g, s)))
-    venue = assign_venues(problem, uses)
+    """A school's lessons and (needed) sessions as a timetable with concrete venues."""
+    solution = to_solution(problem, lessons, sessions)
     out_lessons = []
-    for a, s in lessons:
+    for a, s in solution.starts:
         act, slot = problem.activities[a], problem.slots[s]
         out_lessons.append(Lesson(act.group, slot.day, slot.period, act.subject, act.teacher,
-                                  venue.get(("lesson", a, s))))
-    out_sessions = [Session(g, problem.slots[s].day, venue.get(("session", g, s)))
-                    for g, s in sessions]
+                                  solution.venues.get(("lesson", a, s))))
+    out_sessions = [Session(g, problem.slots[s].day, solution.venues.get(("session", g, s)))
+                    for g, s in solution.sessions]
     return Timetable(tuple(out_lessons), tuple(out_sessions))

@@ -40,13 +40,13 @@ def bool_and(model: cp_model.CpModel, lits: list, name: str) -> cp_model.IntVar:
 
 def term_main_morning(model: cp_model.CpModel, problem: Problem, v: Variables) -> Expr | None:
     lits = [var for a, act in enumerate(problem.activities) if act.main
-            for s, var in v.of_activity[a] if problem.slots[s].afternoon]
+            for s, var in v.occupied[a] if problem.slots[s].afternoon]
     return sum(lits) if lits else None
 
 
 def term_pe_placement(model: cp_model.CpModel, problem: Problem, v: Variables) -> Expr | None:
     lits = [var for a, act in enumerate(problem.activities) if act.pe
-            for s, var in v.of_activity[a]
+            for s, var in v.occupied[a]
             if problem.slots[s].period == 0 or problem.slots[s].after_lunch]
     return sum(lits) if lits else None
 
@@ -55,7 +55,7 @@ def term_subject_once_daily(model: cp_model.CpModel, problem: Problem, v: Variab
                             ) -> Expr | None:
     excess = []
     for a, act in enumerate(problem.activities):
-        days = max(1, len(problem.groups[act.group].school_days))
+        days = max(1, len(problem.school_days_of(a)))
         most = max(1, math.ceil(act.count / days)) + (1 if act.doubles else 0)
         per_day: dict[int, list[cp_model.IntVar]] = defaultdict(list)
         for s, var in v.of_activity[a]:
@@ -82,7 +82,7 @@ def _occupancy(model: cp_model.CpModel, problem: Problem, v: Variables
         lambda: defaultdict(list))
     for t, acts in enumerate(problem.activities_of_teacher):
         for a in acts:
-            for s, var in v.of_activity[a]:
+            for s, var in v.occupied[a]:
                 slot = problem.slots[s]
                 lits[(t, slot.day)][slot.period].append(var)
     occ: dict[tuple[int, int], dict[int, cp_model.IntVar]] = {}
@@ -133,10 +133,12 @@ def _afternoon_flags(problem: Problem, t: int, d: int) -> dict[int, set[bool]]:
     """Period index -> the afternoon flags of the slots teacher ``t`` may use on day ``d``."""
     aft: dict[int, set[bool]] = defaultdict(set)
     for a in problem.activities_of_teacher[t]:
-        for s in problem.activities[a].slots:
-            slot = problem.slots[s]
-            if slot.day == d:
-                aft[slot.period].add(slot.afternoon)
+        act = problem.activities[a]
+        for start in act.slots:
+            for s in problem.span(start, act.duration) or ():
+                slot = problem.slots[s]
+                if slot.day == d:
+                    aft[slot.period].add(slot.afternoon)
     return aft
 
 
@@ -159,7 +161,7 @@ def term_teacher_consecutive(model: cp_model.CpModel, problem: Problem, v: Varia
         def afternoon_at(p: int) -> cp_model.IntVar:
             if p not in aft_lit:
                 lits = [var for a in problem.activities_of_teacher[t]
-                        for s, var in v.of_activity[a]
+                        for s, var in v.occupied[a]
                         if problem.slots[s].day == d and problem.slots[s].period == p
                         and problem.slots[s].afternoon]
                 aft_lit[p] = bool_or(model, lits, f"aft[{t},{d},{p}]")
@@ -195,6 +197,8 @@ def term_teacher_consecutive(model: cp_model.CpModel, problem: Problem, v: Varia
 def term_parallel_step(model: cp_model.CpModel, problem: Problem, v: Variables) -> Expr | None:
     cohorts: dict[tuple[str, int], list[int]] = defaultdict(list)
     for a, act in enumerate(problem.activities):
+        if len(act.groups) != 1:
+            continue       # a combined lesson has no single cohort to keep in step
         cohort = problem.groups[act.group].cohort
         if cohort:
             cohorts[(cohort, act.subject)].append(a)
@@ -222,7 +226,7 @@ def term_parallel_step(model: cp_model.CpModel, problem: Problem, v: Variables) 
 def term_spread(model: cp_model.CpModel, problem: Problem, v: Variables) -> Expr | None:
     parts = []
     for a, act in enumerate(problem.activities):
-        days = len(problem.groups[act.group].school_days)
+        days = len(problem.school_days_of(a))
         if not 2 <= act.count - act.doubles < days:
             continue
         hs = [v.day_has(model, problem, a, d) for d in range(len(problem.days))]
@@ -298,18 +302,18 @@ def lower_bound(problem: Problem, weights: dict[str, float]) -> float:
     least the main lessons beyond the morning slots they may use, ``pe_placement`` the
     PE lessons beyond the good slots. Every other term is bounded by 0. The sum of the
     pieces' minima bounds the whole; CP-SAT's LP rarely proves as much on large
-    schools, so :func:`jianfu.solver.solve` reports the larger of the two.
+    schools, so :func:`jianfu.solver.school.solve.solve` reports the larger of the two.
     """
     w_once = weights.get("subject_once_daily", 0)
     w_spread = weights.get("spread", 0)
     total = 0.0
     n_days = len(problem.days)
     if w_once or w_spread:
-        for act in problem.activities:
-            group = problem.groups[act.group]
-            days = max(1, len(group.school_days))
+        for a, act in enumerate(problem.activities):
+            school_days = len(problem.school_days_of(a))
+            days = max(1, school_days)
             most = max(1, math.ceil(act.count / days)) + (1 if act.doubles else 0)
-            spread = w_spread if 2 <= act.count - act.doubles < len(group.school_days) else 0
+            spread = w_spread if 2 <= act.count - act.doubles < school_days else 0
             cap = [0] * n_days
             for s in act.slots:
                 cap[problem.slots[s].day] += 1
@@ -319,11 +323,15 @@ def lower_bound(problem: Problem, weights: dict[str, float]) -> float:
                 ("main_morning", lambda a: a.main, lambda x: x.afternoon),
                 ("pe_placement", lambda a: a.pe, lambda x: x.period == 0 or x.after_lunch)):
             w = weights.get(rule, 0)
-            chosen = [problem.activities[a] for a in acts if pick(problem.activities[a])]
+            # a combined lesson counts once: towards its first group
+            chosen = [problem.activities[a] for a in acts if pick(problem.activities[a])
+                      and problem.activities[a].groups[0] == g]
             if not w or not chosen:
                 continue
-            good = {s for act in chosen for s in act.slots if not bad(problem.slots[s])}
-            total += w * max(0, sum(a.count for a in chosen) - len(good))
+            good = {s for act in chosen for start in act.slots
+                    for s in problem.span(start, act.duration) or ()
+                    if not bad(problem.slots[s])}
+            total += w * max(0, sum(a.count * a.duration for a in chosen) - len(good))
     return total
 
 

@@ -18,7 +18,7 @@ from .build import build
 from .explain import explain_infeasible, precheck
 from .hint import add_hint
 from ..interrupt import interruptible, solve_cp
-from .mapping import chosen, to_timetable
+from .mapping import chosen, to_solution, to_timetable
 from .objective import add_objective, lower_bound, weight_scale
 from ..result import Result, Statistics, StatisticsRow, Status
 from .variables import Variables
@@ -94,11 +94,11 @@ def solve(school: School, policy: Policy, *, time_limit: float = 60.0, workers: 
         With ``keep``: ``True`` fixes every kept lesson, or an iterable of
         ``(class name, day name, period)`` keys fixes those (overrides ``Keep.lock``).
     log
-        Send the CP-SAT search log to ``logging`` (logger ``jianfu.solver.solve``).
+        Send the CP-SAT search log to ``logging`` (logger ``jianfu.solver.school.solve``).
     progress
         Called as ``progress(elapsed, objective, bound)`` on each improving solution.
     hint
-        Start from a greedy timetable (:mod:`jianfu.solver.hint`) completed by CP-SAT.
+        Start from a greedy timetable (:mod:`jianfu.solver.school.hint`) completed by CP-SAT.
         When the completion succeeds it is the first solution (``time_to_first`` is the
         warm-start time) and the search only looks for timetables no
         worse (an objective cap, which keeps the bound valid); if CP-SAT finds none in the
@@ -134,20 +134,100 @@ def _solve(school: School, policy: Policy, *, time_limit: float, workers: int, s
     if fatal:
         return Result(Status.INFEASIBLE, None, runtime=time.perf_counter() - t0,
                       build_time=time.perf_counter() - t0, explanation=tuple(fatal))
+    keep_obj = _as_keep(keep, lock)
+
+    def add_keep(model: cp_model.CpModel, v: Variables) -> tuple[dict, int, list | None]:
+        if keep_obj is None:
+            return {}, 0, None
+        moved_expr, locked = _add_keep(model, problem, school, v, keep_obj)
+        return ({"moved_lesson": (moved_expr, policy.weights.moved_lesson)}, locked,
+                _kept_pairs(problem, school, keep_obj))
+
+    run = _search(problem, t0=t0, time_limit=time_limit, workers=workers, seed=seed, log=log,
+                  progress=progress, hint=hint, params=params, add_keep=add_keep)
+    if run.values is not None:
+        timetable = to_timetable(problem, *chosen(problem, run.values, run.v))
+        moved = run.terms.get("moved_lesson") if keep_obj is not None else None
+        return Result(run.status, timetable, run.objective, run.bound, run.runtime,
+                      run.first, run.build_time, run.terms, run.weights, run.statistics, moved,
+                      run.locked)
+    if run.status is Status.INFEASIBLE:
+        reasons = explain_infeasible(school, policy, problem, time_limit=min(60.0, time_limit),
+                                     keep_locks=keep_obj is not None and bool(run.locked))
+    else:
+        reasons = [_not_found(time_limit)]
+    return Result(run.status, None, math.nan, math.nan, run.runtime, None, run.build_time, {},
+                  run.weights, run.statistics, None, run.locked, tuple(reasons))
+
+
+def solve_problem(problem: Problem, *, time_limit: float = 60.0, workers: int = 2,
+                  seed: int = 0, log: bool = False, progress: ProgressFn | None = None,
+                  hint: bool = True, params: dict[str, object] | None = None) -> Result:
+    """The school engine on any core problem: its ``solution`` is a
+    :class:`~jianfu.models.core_check.CoreSolution` (placements, sessions, venues).
+
+    Activities may have several groups and teachers, placements of several periods and
+    ``same_start`` ties; :func:`jianfu.models.core_check.check_core` is the checker of
+    what it returns. Options as for :func:`solve`; there is no school to name in an
+    explanation, so an infeasible problem is reported without one.
+    """
+    with interruptible() as run:
+        t0 = time.perf_counter()
+        found = _search(problem, t0=t0, time_limit=time_limit, workers=workers, seed=seed,
+                        log=log, progress=progress, hint=hint, params=params, add_keep=None)
+    result = Result(found.status, None, math.nan, math.nan, found.runtime, None,
+                    found.build_time, {}, found.weights, found.statistics,
+                    explanation=(("已证明无解 proven: no timetable keeps every hard rule",)
+                                 if found.status is Status.INFEASIBLE else
+                                 (_not_found(time_limit),)))
+    if found.values is not None:
+        result = Result(found.status, to_solution(problem, *chosen(problem, found.values, found.v)),
+                        found.objective, found.bound, found.runtime, found.first,
+                        found.build_time, found.terms, found.weights, found.statistics)
+    return replace(result, interrupted=run.signum) if run.interrupted else result
+
+
+def _not_found(time_limit: float) -> str:
+    return (f"在 {time_limit:g} 秒内未找到可行课表，也未证明无解；请延长求解时间 — no "
+            f"timetable found and none proven impossible within {time_limit:g} s; "
+            f"try a longer --time-limit")
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """What :func:`_search` found: the status and, with a timetable, where to read it."""
+
+    status: Status
+    values: Callable[[object], int] | None    # BooleanValue of the chosen solution
+    v: Variables
+    terms: dict[str, int]
+    weights: dict[str, float]
+    objective: float
+    bound: float
+    runtime: float
+    first: float | None
+    build_time: float
+    statistics: Statistics
+    locked: int
+
+
+KeepHook = Callable[[cp_model.CpModel, Variables], tuple[dict, int, list | None]]
+
+
+def _search(problem: Problem, *, t0: float, time_limit: float, workers: int, seed: int,
+            log: bool, progress: ProgressFn | None, hint: bool,
+            params: dict[str, object] | None, add_keep: KeepHook | None) -> _Found:
+    """Build the model, warm-start it, run CP-SAT and read the best timetable's terms."""
     model = cp_model.CpModel()
     v = build(model, problem)
-    keep_obj = _as_keep(keep, lock)
-    extra, locked = {}, 0
-    if keep_obj is not None:
-        moved_expr, locked = _add_keep(model, problem, school, v, keep_obj)
-        extra["moved_lesson"] = (moved_expr, policy.weights.moved_lesson)
+    extra, locked, kept = add_keep(model, v) if add_keep is not None else ({}, 0, None)
     weights = add_objective(model, problem, v, extra)
     scale = weight_scale(weights)
     build_time = time.perf_counter() - t0
     warm = None
     if hint:
-        warm = add_hint(model, problem, v, keep_obj and _kept_pairs(problem, school, keep_obj),
-                        time_limit=min(10.0, time_limit / 2), seed=seed)
+        warm = add_hint(model, problem, v, kept, time_limit=min(10.0, time_limit / 2),
+                        seed=seed)
     warm_time = time.perf_counter() - t0 - build_time
     logger.info("model built in %.2fs, warm start %s in %.2fs", build_time,
                 "complete" if warm else "partial", warm_time)
@@ -194,38 +274,25 @@ def _solve(school: School, policy: Policy, *, time_limit: float, workers: int, s
             logger.error("CP-SAT proved infeasible a model with a known solution")
         if status is not Status.OPTIMAL:
             status, source = Status.FEASIBLE, warm
-    if status in (Status.OPTIMAL, Status.FEASIBLE):
-        lessons, sessions = chosen(problem, source.BooleanValue, v)
-        timetable = to_timetable(problem, lessons, sessions)
-        terms = {k: int(source.Value(e)) for k, e in v.terms.items() if k in weights}
-        objective = sum(weights[k] * u for k, u in terms.items())
-        if source is solver and abs(objective * scale - solver.ObjectiveValue()) > 1e-6 \
-                and v.terms:
-            # postsolve may complete removed variables differently from the presolved
-            # solution; the timetable's own terms (what the checker recomputes) win
-            logger.debug("objective %s differs from CP-SAT's %s", objective,
-                           solver.ObjectiveValue() / scale)
-        # every term is a count ≥ 0 and the per-entity relaxations are proven too; the
-        # warm start's objective cap keeps CP-SAT's bound valid (nothing below it is cut)
-        bound = max(floor, solver.BestObjectiveBound() / scale) if v.terms else 0.0
-        bound = min(bound, objective)
-        if bound > objective + 1e-9:   # would be a bug in lower_bound: say so loudly
-            logger.error("bound %s above the objective %s", bound, objective)
-        stats = Statistics(tuple(StatisticsRow(r.time, r.objective, max(floor, r.bound))
-                                 for r in stats.rows))
-        moved = terms.get("moved_lesson") if keep_obj is not None else None
-        return Result(status, timetable, objective, bound, runtime,
-                      stats.rows[0].time if stats.rows else runtime, build_time, terms, weights,
-                      stats, moved, locked)
-    if status is Status.INFEASIBLE:
-        reasons = explain_infeasible(school, policy, problem, time_limit=min(60.0, time_limit),
-                                     keep_locks=keep_obj is not None and bool(locked))
-    else:
-        reasons = [f"在 {time_limit:g} 秒内未找到可行课表，也未证明无解；请延长求解时间 — no "
-                   f"timetable found and none proven impossible within {time_limit:g} s; "
-                   f"try a longer --time-limit"]
-    return Result(status, None, math.nan, math.nan, runtime, None, build_time, {}, weights,
-                  stats, None, locked, tuple(reasons))
+    if status not in (Status.OPTIMAL, Status.FEASIBLE):
+        return _Found(status, None, v, {}, weights, math.nan, math.nan, runtime, None,
+                      build_time, stats, locked)
+    terms = {k: int(source.Value(e)) for k, e in v.terms.items() if k in weights}
+    objective = sum(weights[k] * u for k, u in terms.items())
+    if source is solver and abs(objective * scale - solver.ObjectiveValue()) > 1e-6 \
+            and v.terms:
+        # postsolve may complete removed variables differently from the presolved
+        # solution; the timetable's own terms (what the checker recomputes) win
+        logger.debug("objective %s differs from CP-SAT's %s", objective,
+                     solver.ObjectiveValue() / scale)
+    # every term is a count ≥ 0 and the per-entity relaxations are proven too; the
+    # warm start's objective cap keeps CP-SAT's bound valid (nothing below it is cut)
+    bound = max(floor, solver.BestObjectiveBound() / scale) if v.terms else 0.0
+    bound = min(bound, objective)
+    stats = Statistics(tuple(StatisticsRow(r.time, r.objective, max(floor, r.bound))
+                             for r in stats.rows))
+    return _Found(status, source.BooleanValue, v, terms, weights, objective, bound, runtime,
+                  stats.rows[0].time if stats.rows else runtime, build_time, stats, locked)
 
 
 def _as_keep(keep: Keep | Timetable | tuple[School, Timetable] | None,

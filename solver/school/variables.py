@@ -1,9 +1,15 @@
 """Decision variables of the aggregated timetable model.
 
-``x[a, s]``: activity ``a`` has a lesson in slot ``s`` (one boolean per allowed slot);
-``y[a, s]``: a double period of ``a`` starts in ``s`` (only on joined pairs, only for
+``x[a, s]``: a placement of activity ``a`` starts in slot ``s`` (one boolean per allowed
+start whose ``duration`` periods fit in the day); for a unit activity that is "a lesson
+in ``s``". ``occupied[a]`` lists, for every slot a placement would cover, the start
+literal covering it: what clashes, venues, daily counts and minutes read. ``y[a, s]``:
+a double period of ``a`` starts in ``s`` (only on joined pairs, only for unit
 activities with doubles); ``session[g, s]``: group ``g`` has an after-class activity
 session in activity slot ``s``.
+
+An activity may have several groups (a combined lesson) and several teachers: it then
+occupies each of them, and ``same_start`` records tie activities to start together.
 
 With ``explain=True`` the domains are relaxed back to the group's day shape and the
 domain rules (morning start, teacher unavailability) become guarded constraints, and
@@ -29,6 +35,7 @@ class Variables:
     y: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     session: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     of_activity: list[list[tuple[int, cp_model.IntVar]]] = field(default_factory=list)
+    occupied: list[list[tuple[int, cp_model.IntVar]]] = field(default_factory=list)
     explain: bool = False
     guards: dict[tuple[str, str, int], cp_model.IntVar] = field(default_factory=dict)
     # filled by the objective: rule id -> linear expression of penalty units
@@ -74,13 +81,17 @@ def make_variables(model: cp_model.CpModel, problem: Problem, explain: bool = Fa
     """Create ``x``, ``y`` and ``session`` for ``problem``."""
     v = Variables(explain=explain)
     for a, act in enumerate(problem.activities):
-        domain = problem.groups[act.group].slots if explain else act.slots
-        row = []
-        for s in domain:
+        row, covered = [], []
+        for s in relaxed_starts(problem, a) if explain else act.slots:
+            span = problem.span(s, act.duration)
+            if span is None:
+                continue
             var = model.NewBoolVar(f"x[{a},{s}]")
             v.x[(a, s)] = var
             row.append((s, var))
+            covered.extend((c, var) for c in span)
         v.of_activity.append(row)
+        v.occupied.append(row if act.duration == 1 else covered)
         if act.doubles:
             for s, var in row:
                 nxt = problem.next_slot[s]
@@ -92,11 +103,22 @@ def make_variables(model: cp_model.CpModel, problem: Problem, explain: bool = Fa
     return v
 
 
+def relaxed_starts(problem: Problem, a: int) -> tuple[int, ...]:
+    """Explain mode's domain: slots inside every group's day shape (bans lifted)."""
+    groups = problem.activities[a].groups
+    if not groups:
+        return problem.activities[a].slots
+    common = set(problem.groups[groups[0]].slots)
+    for g in groups[1:]:
+        common &= set(problem.groups[g].slots)
+    return tuple(s for s in problem.groups[groups[0]].slots if s in common)
+
+
 def by_slot(problem: Problem, v: Variables, activities: tuple[int, ...] | list[int]
             ) -> dict[int, list[cp_model.IntVar]]:
-    """Lesson variables of ``activities`` grouped by slot."""
+    """The literals occupying each slot, over ``activities``."""
     out: dict[int, list[cp_model.IntVar]] = defaultdict(list)
     for a in activities:
-        for s, var in v.of_activity[a]:
+        for s, var in v.occupied[a]:
             out[s].append(var)
     return out

@@ -19,7 +19,7 @@ def _pe_by_day(problem: Problem, v: Variables, g: int) -> dict[int, list[tuple[i
     out: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
     for a in problem.activities_of_group[g]:
         if problem.activities[a].pe:
-            for s, var in v.of_activity[a]:
+            for s, var in v.occupied[a]:
                 out[problem.slots[s].day].append((problem.slots[s].minutes, var))
     return out
 

@@ -1,5 +1,8 @@
 """class_clash and teacher_clash: at most one lesson per group / teacher at any instant.
 
+A combined lesson occupies every group and teacher it has; a placement of several
+periods occupies each of them.
+
 Slots of different bell schedules overlap by clock time (a 40-minute primary period
 and a 45-minute junior period), so a teacher's constraint is one "≤ 1" per instant
 clique of the slots it may use, not per period index.
@@ -16,6 +19,13 @@ from ..variables import Variables, by_slot
 def add_class_clash(model: cp_model.CpModel, problem: Problem, v: Variables) -> None:
     for g, acts in enumerate(problem.activities_of_group):
         _at_most_one_per_instant(model, problem, v, acts, "class_clash", "group", g)
+
+
+def add_activity_overlap(model: cp_model.CpModel, problem: Problem, v: Variables) -> None:
+    """Placements of one activity never overlap (its groups' clash says so when it has any)."""
+    for a, act in enumerate(problem.activities):
+        if not act.groups and act.count > 1:
+            _at_most_one_per_instant(model, problem, v, (a,), "class_clash", "activity", a)
 
 
 def add_teacher_clash(model: cp_model.CpModel, problem: Problem, v: Variables) -> None:

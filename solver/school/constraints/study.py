@@ -21,7 +21,7 @@ def add_study_cap(model: cp_model.CpModel, problem: Problem, v: Variables) -> No
             most[problem.slots[s].day] += problem.slots[s].minutes
         terms: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
         for a in problem.activities_of_group[g]:
-            for s, var in v.of_activity[a]:
+            for s, var in v.occupied[a]:
                 terms[problem.slots[s].day].append((problem.slots[s].minutes, var))
         for d in range(len(problem.days)):
             fixed = group.fixed_study_minutes[d] if group.fixed_study_minutes else 0

@@ -16,7 +16,7 @@ def add_teacher_daily_max(model: cp_model.CpModel, problem: Problem, v: Variable
             continue
         per_day: dict[int, list[cp_model.IntVar]] = defaultdict(list)
         for a in problem.activities_of_teacher[t]:
-            for s, var in v.of_activity[a]:
+            for s, var in v.occupied[a]:
                 per_day[problem.slots[s].day].append(var)
         for lits in per_day.values():
             if len(lits) > teacher.max_per_day:

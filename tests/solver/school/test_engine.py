@@ -148,7 +148,7 @@ def test_warm_start_completes_a_generated_school_with_one_worker():
         assert sum(warm.BooleanValue(var) for _, var in v.of_activity[a]) == act.count
 
 
-def test_school_engine_refuses_activities_it_cannot_read():
+def test_school_engine_builds_every_core_shape_and_refuses_doubles_of_long_lessons():
     from jianfu.models.core import Problem, compile_school
     from jianfu.models.errors import InputError
     from jianfu.solver.school.build import build
@@ -156,10 +156,21 @@ def test_school_engine_refuses_activities_it_cannot_read():
 
     s = two_classes()
     prob = compile_school(s, fit_policy(s))
-    build(cp_model.CpModel(), prob)             # the school's own shape is fine
-    for change in ({"duration": 2}, {"groups": (0, 1)}, {"teachers": ()}):
+
+    def with_first(**change) -> Problem:
         bad = dataclasses.replace(prob.activities[0], **change)
-        q = Problem(prob.name, prob.days, prob.slots, prob.groups, prob.teachers, prob.pools,
-                    (bad, *prob.activities[1:]), prob.constraints)
-        with pytest.raises(InputError, match=r"activities\[0\]"):
-            build(cp_model.CpModel(), q)
+        return Problem(prob.name, prob.days, prob.slots, prob.groups, prob.teachers,
+                       prob.pools, (bad, *prob.activities[1:]), prob.constraints)
+
+    for change in ({"duration": 2, "doubles": 0}, {"groups": (0, 1)}, {"teachers": ()},
+                   {"teachers": (0, 1)}):
+        v = build(cp_model.CpModel(), with_first(**change))
+        assert v.of_activity[0], change
+    long = with_first(duration=2, doubles=0)
+    v = build(cp_model.CpModel(), long)
+    # a two-period lesson starts only where the next period of the day exists
+    starts = {s for s, _ in v.of_activity[0]}
+    assert starts == {s for s in prob.activities[0].slots if long.span(s, 2) is not None}
+    assert len(v.occupied[0]) == 2 * len(starts)
+    with pytest.raises(InputError, match=r"activities\[0\]\.doubles"):
+        build(cp_model.CpModel(), with_first(duration=2, doubles=1))

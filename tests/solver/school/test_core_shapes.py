@@ -190,3 +190,44 @@ def test_any_timetable_of_the_engine_passes_the_core_checker(p: Problem) -> None
     assert check_core(p, r.solution) == []
     assert core_terms(p, r.solution) == r.terms
     assert r.objective == pytest.approx(sum(w * r.terms[k] for k, w in r.weights.items()))
+
+
+def test_a_generated_school_with_combined_pe_and_tied_english() -> None:
+    """A whole primary school (2 classes a grade) in which each grade's two PE
+    activities become one combined lesson with one teacher, and in each grade one
+    subject taught by two teachers is tied to start together (a 走班 block)."""
+    from jianfu.instances.generator import generate_school
+    from jianfu.models.core import compile_school
+
+    school = generate_school("primary", 2, 1)
+    base = compile_school(school, school.policy())
+    by_cohort: dict[tuple[str, int], list[int]] = {}
+    for a, x in enumerate(base.activities):
+        by_cohort.setdefault((base.groups[x.group].cohort, x.subject), []).append(a)
+    pe = {s for s, sub in enumerate(school.subjects) if sub.is_pe}
+    acts, ties, dropped, tied_cohorts = list(base.activities), [], set(), set()
+    for (cohort, subject), members in by_cohort.items():
+        if len(members) != 2:
+            continue
+        a, b = members
+        if subject in pe:
+            common = tuple(s for s in acts[a].slots if s in set(acts[b].slots))
+            acts[a] = replace(acts[a], groups=(acts[a].group, acts[b].group), slots=common,
+                              doubles=0)
+            dropped.add(b)
+        elif cohort not in tied_cohorts and acts[a].teacher != acts[b].teacher \
+                and not acts[a].doubles and not acts[b].doubles:
+            ties.append((a, b))
+            tied_cohorts.add(cohort)
+    keep = [a for a in range(len(acts)) if a not in dropped]
+    renumber = {a: i for i, a in enumerate(keep)}
+    p = Problem(base.name, base.days, base.slots, base.groups, base.teachers, base.pools,
+                tuple(acts[a] for a in keep),
+                base.constraints + tuple(Constraint("same_start", True,
+                                                    activities=(renumber[a], renumber[b]))
+                                         for a, b in ties))
+    assert dropped and ties
+    r = solve_problem(p, time_limit=8, workers=2, seed=0)
+    assert r.status in (Status.OPTIMAL, Status.FEASIBLE)
+    assert check_core(p, r.solution) == []
+    assert core_terms(p, r.solution) == r.terms

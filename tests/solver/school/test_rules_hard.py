@@ -138,7 +138,10 @@ def test_study_cap_binds():
 def test_study_cap_must_fail():
     s = mini_school([("一班", 1)], [("一班", "语文", "王芳", 10), ("一班", "美术", "李明", 2)])
     r = run(s, fit_policy(s, zero=True, study_cap_hours=(3.4, 3.4)))
-    assert r.status is Status.INFEASIBLE and r.explanation
+    # 204 minutes hold five 40-minute periods a day: 10 of the 12 on two days
+    assert r.status is Status.INFEASIBLE
+    assert len(r.explanation) == 1
+    assert "needs 12 periods" in r.explanation[0] and "room for only 10" in r.explanation[0]
 
 
 def test_morning_start_shrinks_the_domain():

@@ -10,7 +10,10 @@ period after lunch, with a one-step repair (move a lesson of the same class) whe
 slot is free; leftover lessons go to days without that subject first. A last pass
 swaps PE lessons so that the days left without PE (each needing an after-class
 session on the sports ground) stay within the ground's capacity at activity time.
-Lessons still unplaced are left to the CP-SAT completion (:func:`add_hint`).
+Combined lessons, lessons of several teachers or periods and activities tied to
+start together are placed first, each unit whole where everything it occupies is free
+(:func:`_reserve_units`); the repairs never move them. Lessons still unplaced are left
+to the CP-SAT completion (:func:`add_hint`).
 """
 
 from __future__ import annotations
@@ -88,10 +91,19 @@ def greedy(problem: Problem, first: list[tuple[int, int]] | None = None) -> set[
         for s in group.slots:
             if s not in early:
                 room[(g, slots[s].day)] += 1
+    group_at: dict[tuple[int, int], int] = {}              # (group, slot) -> activity
+    teacher_busy: dict[tuple[int, int], list[tuple[int, int, int]]] = defaultdict(list)
+    pool_busy: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    per_teacher_day: dict[tuple[int, int], int] = defaultdict(int)
+    placed: set[tuple[int, int]] = set()
+    # combined lessons, lessons of several teachers or periods and tied activities
+    # are placed first, as whole units, where all they occupy is free; the unit
+    # lessons then go around them (the repairs below never move them)
+    reserved = _reserve_units(problem, group_at, teacher_busy, pool_busy, per_teacher_day,
+                              room)
+    fixed = frozenset(a for a, _ in reserved)
     want: dict[int, list[int]] = {}
     # PE first: its days decide which days need an activity session on the ground
-    # the greedy places unit lessons of one class and one teacher; combined lessons,
-    # longer placements and tied activities are left to the CP-SAT completion
     order = sorted((a for a in range(len(acts)) if _plain(problem, a)),
                    key=lambda a: (not acts[a].pe, -acts[a].doubles, -acts[a].count))
     rule = problem.constraint("daily_activity")
@@ -153,11 +165,6 @@ def greedy(problem: Problem, first: list[tuple[int, int]] | None = None) -> set[
             room[(act.group, d)] -= 1
         want[a] = plan
     # --- period phase --------------------------------------------------------------------
-    group_at: dict[tuple[int, int], int] = {}              # (group, slot) -> activity
-    teacher_busy: dict[tuple[int, int], list[tuple[int, int, int]]] = defaultdict(list)
-    pool_busy: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
-    per_teacher_day: dict[tuple[int, int], int] = defaultdict(int)
-    placed: set[tuple[int, int]] = set()
 
     def free(a: int, s: int, ignore: int | None = None) -> bool:
         act, slot = acts[a], slots[s]
@@ -248,7 +255,8 @@ def greedy(problem: Problem, first: list[tuple[int, int]] | None = None) -> set[
                 s = next((s for s in sorted(cand, key=lambda s: score(a, s))
                           if (a, s) not in placed and free(a, s)), None)
                 if s is None:
-                    s = _repair(a, cand, acts, slots, group_at, free, put, take)
+                    s = _repair(a, cand, acts, slots, group_at, free, put, take,
+                                fixed=fixed)
                 if s is None:
                     continue
                 put(a, s)
@@ -266,7 +274,8 @@ def greedy(problem: Problem, first: list[tuple[int, int]] | None = None) -> set[
             ranked = sorted(act.slots, key=lambda s: (on_day[slots[s].day], score(a, s)))
             s = next((s for s in ranked if (a, s) not in placed and free(a, s)), None)
             if s is None:
-                s = _repair(a, ranked, acts, slots, group_at, free, put, take, same_day=False)
+                s = _repair(a, ranked, acts, slots, group_at, free, put, take, same_day=False,
+                            fixed=fixed)
             if s is None:
                 s = _repair_teacher(a, problem, group_at, teacher_lessons(act.teacher),
                                     free, put, take)
@@ -278,7 +287,109 @@ def greedy(problem: Problem, first: list[tuple[int, int]] | None = None) -> set[
         _spread_pe(problem, acts, slots, group_at, placed, free, put, take)
         if problem.session_pool is not None:
             _balance_sessions(problem, target, group_at, placed, free, put, take)
-    return placed
+    return placed | reserved
+
+
+def _units(problem: Problem) -> list[list[int]]:
+    """The activities the greedy does not place one lesson at a time, as units that
+    start together: each ``same_start`` record's activities (records sharing an
+    activity merged), and every other combined, multi-teacher or long activity alone."""
+    parent = list(range(len(problem.activities)))
+
+    def root(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for rule in problem.records("same_start"):
+        for b in rule.activities[1:]:
+            parent[root(b)] = root(rule.activities[0])
+    units: dict[int, list[int]] = defaultdict(list)
+    for a in range(len(problem.activities)):
+        if not _plain(problem, a):
+            units[root(a)].append(a)
+    size = {r: sum(len(problem.activities[a].groups) + len(problem.activities[a].teachers)
+                   for a in members) * problem.activities[members[0]].duration
+            for r, members in units.items()}
+    return [units[r] for r in sorted(units, key=lambda r: (-size[r], r))]
+
+
+def _reserve_units(problem: Problem, group_at: dict, teacher_busy: dict, pool_busy: dict,
+                   per_teacher_day: dict, room: dict) -> set[tuple[int, int]]:
+    """Place each unit of :func:`_units` count times, on different days where it can,
+    where every group, teacher and pool place it needs is free; (activity, start) pairs."""
+    slots, acts = problem.slots, problem.activities
+    out: set[tuple[int, int]] = set()
+
+    def fits(a: int, s: int) -> bool:
+        span = problem.span(s, acts[a].duration)
+        if span is None:
+            return False
+        day = slots[s].day
+        for t in acts[a].teachers:
+            most = problem.teachers[t].max_per_day
+            if most is not None and per_teacher_day[(t, day)] + len(span) > most:
+                return False
+        for c in span:
+            slot = slots[c]
+            if any((g, c) in group_at for g in acts[a].groups):
+                return False
+            if any(st < slot.end and slot.start < en for t in acts[a].teachers
+                   for st, en, _ in teacher_busy[(t, day)]):
+                return False
+            pool = acts[a].pool
+            if pool is not None and sum(1 for st, en in pool_busy[(pool, day)]
+                                        if st < slot.end and slot.start < en) \
+                    >= problem.pools[pool].capacity:
+                return False
+        return True
+
+    def occupy(a: int, s: int, sign: int) -> None:
+        for c in problem.span(s, acts[a].duration) or ():
+            slot = slots[c]
+            for g in acts[a].groups:
+                if sign > 0:
+                    group_at[(g, c)] = a
+                else:
+                    del group_at[(g, c)]
+                room[(g, slot.day)] -= sign
+            for t in acts[a].teachers:
+                busy = teacher_busy[(t, slot.day)]
+                busy.append((slot.start, slot.end, c)) if sign > 0 else \
+                    busy.remove((slot.start, slot.end, c))
+                per_teacher_day[(t, slot.day)] += sign
+            if acts[a].pool is not None:
+                busy = pool_busy[(acts[a].pool, slot.day)]
+                busy.append((slot.start, slot.end)) if sign > 0 else \
+                    busy.remove((slot.start, slot.end))
+
+    for members in _units(problem):
+        starts = set(acts[members[0]].slots)
+        for a in members[1:]:
+            starts &= set(acts[a].slots)
+        used_days: set[int] = set()
+        for _ in range(acts[members[0]].count):
+            ranked = sorted(starts, key=lambda s: (slots[s].day in used_days,
+                                                   -min(room[(g, slots[s].day)]
+                                                        for a in members
+                                                        for g in acts[a].groups or (0,)),
+                                                   slots[s].day, slots[s].start))
+            for s in ranked:
+                done = []
+                for a in members:
+                    if not fits(a, s):
+                        break
+                    occupy(a, s, +1)
+                    done.append(a)
+                if len(done) == len(members):
+                    out.update((a, s) for a in members)
+                    used_days.add(slots[s].day)
+                    starts.discard(s)
+                    break
+                for a in done:
+                    occupy(a, s, -1)
+    return out
 
 
 def _needed(problem: Problem, target: int, placed: set[tuple[int, int]]) -> dict[int, list[int]]:
@@ -331,7 +442,8 @@ def _balance_sessions(problem, target, group_at, placed, free, put, take, rounds
                     continue
                 for s2 in acts[a].slots:
                     b = group_at.get((g, s2))
-                    if slots[s2].day != day or b is None or acts[b].pe or s1 not in acts[b].slots:
+                    if slots[s2].day != day or b is None or acts[b].pe \
+                            or s1 not in acts[b].slots or (b, s2) not in placed:
                         continue
                     if _swap(a, s1, b, s2, free, put, take):
                         moved = True
@@ -373,7 +485,8 @@ def _spread_pe(problem, acts, slots, group_at, placed, free, put, take):
             done = False
             for s2 in acts[a].slots:
                 b = group_at.get((act.group, s2))
-                if b is None or b == a or slots[s2].day in days or s1 not in acts[b].slots:
+                if b is None or b == a or slots[s2].day in days or s1 not in acts[b].slots \
+                        or (b, s2) not in placed:       # a unit placed whole stays
                     continue
                 if _swap(a, s1, b, s2, free, put, take):
                     done = True
@@ -383,12 +496,13 @@ def _spread_pe(problem, acts, slots, group_at, placed, free, put, take):
                 days = {slots[s].day for s in mine}
 
 
-def _repair(a, cand, acts, slots, group_at, free, put, take, same_day=True):
-    """Free a slot for ``a`` by moving the class's lesson there to another free slot."""
+def _repair(a, cand, acts, slots, group_at, free, put, take, same_day=True, fixed=frozenset()):
+    """Free a slot for ``a`` by moving the class's lesson there to another free slot
+    (never one of the ``fixed`` activities, placed as units)."""
     g = acts[a].group
     for s in cand:
         b = group_at.get((g, s))
-        if b is None or b == a:
+        if b is None or b == a or b in fixed:
             continue
         take(b, s)
         if free(a, s):

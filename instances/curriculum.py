@@ -1,4 +1,4 @@
-"""Built-in curriculum: subject metadata and weekly periods per grade (policy.md §3).
+"""Built-in curriculum: subject metadata and weekly periods per grade (docs/policy.md §3).
 
 艺术 is delivered as 音乐 and 美术 (``part_of="艺术"``), as schools timetable it.
 A school file may override any subject's metadata or periods.
@@ -33,7 +33,7 @@ SUBJECT_BY_NAME = {s.name: s for s in SUBJECTS}
 
 PE = "体育与健康"
 
-# policy.md §3, grades 1..9 (艺术 split 2+2 in primary, 1+1 in junior).
+# docs/policy.md §3, grades 1..9 (艺术 split 2+2 in primary, 1+1 in junior).
 WEEKLY: dict[str, tuple[int, ...]] = {
     "道德与法治": (2, 2, 2, 2, 2, 2, 2, 2, 3),
     "语文": (8, 8, 7, 7, 6, 6, 5, 5, 5),

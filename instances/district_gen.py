@@ -43,7 +43,7 @@ __all__ = ["generate_district", "write_generated_district", "ITINERANT_MAX_PERIO
 
 #: Weekly periods an itinerant teacher carries at most over all their schools.
 ITINERANT_MAX_PERIODS = 18
-#: Subjects small rural schools share teachers for (policy.md §1: 跨校走教).
+#: Subjects small rural schools share teachers for (docs/policy.md §1: 跨校走教).
 SHARED_SUBJECTS = ("外语", "音乐", "美术", "体育与健康")
 
 _PLACES = ("清河", "柳溪", "青石", "桃源", "凤山", "东湖", "南山", "西园", "北塘", "滨江",

@@ -61,7 +61,7 @@ TEACHER_MAX_RATIO = 0.8      # weekly load ≤ 80 % of the teacher's usable less
 VENUE_MAX_RATIO = 0.75       # lessons needing a venue kind ≤ 75 % of its slot capacity
 GROUND_PE_MAX_RATIO = 0.75   # PE lessons per period ≤ 75 % of the ground they may use
 
-# Default clock of a school day (policy.md §1; seeds 000, 001, 003).
+# Default clock of a school day (docs/policy.md §1; seeds 000, 001, 003).
 _DEFAULT_START = {"primary": 8 * 60 + 20, "junior": 8 * 60}
 _LUNCH_END = {"primary": 14 * 60, "junior": 13 * 60 + 40}
 _AFTER_SCHOOL_TOTAL = {"primary": 120, "junior": 90}   # activity + 课后服务, minutes

@@ -1,7 +1,7 @@
 """Policy profiles: every rule number jianfu enforces, as data, with its source.
 
 A :class:`Policy` is frozen. Each field carries ``metadata`` with a Chinese and an
-English description and the source row of ``shared/reference/policy.md`` it comes
+English description and the source row of ``docs/policy.md`` it comes
 from, so ``jianfu policy show`` can print every value with its source.
 
 Per-grade values are tuples of nine numbers, grade 1 first. Per-stage values are
@@ -67,7 +67,7 @@ class Policy:
 
     name: str = "national"
     description: str = "国家默认 National defaults (义务教育课程方案2022, 双减, 体质管理通知2021)"
-    # --- timetable (policy.md §1) -------------------------------------------------
+    # --- timetable (docs/policy.md §1) -------------------------------------------------
     weekly_periods: tuple[int, ...] = _f(
         (26, 26, 30, 30, 30, 30, 34, 34, 34),
         "各年级周课时", "weekly periods per grade (g1..g9)", "义务教育课程方案（2022年版）")
@@ -110,7 +110,7 @@ class Policy:
     teacher_max_consecutive: int = _f(
         3, "教师连续上课节数上限（软）", "teacher periods in a row before a penalty (soft)",
         "policy.md §1 common local quality rules")
-    # --- homework (policy.md §2) --------------------------------------------------
+    # --- homework (docs/policy.md §2) --------------------------------------------------
     homework_cap_weekday: tuple[int, ...] = _f(
         (0, 0, 60, 60, 60, 60, 90, 90, 90), "书面作业每日上限（分钟）",
         "written homework cap per school day, minutes per grade",

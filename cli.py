@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import shutil
 import signal
 import sys
 import time
@@ -162,7 +161,8 @@ class _Progress:
 
 
 def _rejected(verdict: str) -> int:
-    """The checker is the specification: a solver timetable that fails it is a bug."""
+    """Say why the checker rejected the solver's timetable (``Checked.rejected``): the
+    checker is the specification, so that is a bug and nothing is written."""
     print(verdict, file=sys.stderr)
     print("内部错误 internal error: the solver's timetable fails the checker; nothing written",
           file=sys.stderr)
@@ -182,16 +182,16 @@ def _finish(run: RunFolder, has_timetable: bool, written: list[Path]) -> None:
 def cmd_solve_fet(args: argparse.Namespace) -> int:
     from .instances.fet_export import write_fet_activities, write_locked_fet
     from .instances.files import write_atomic
-    from .solver.checked import solve_fet_checked
+    from .solver.checked import solve_checked
 
     with RunFolder(args.output, inputs=(args.school,)) as run:
         print(f"solving FET file {args.school}: time limit {args.time_limit:g}s, "
               f"{args.workers} workers")
-        checked = solve_fet_checked(args.school, time_limit=args.time_limit,
-                                    workers=args.workers, seed=args.seed, log=args.log,
-                                    ignore_unsupported=getattr(args, "ignore_unsupported", False))
+        checked = solve_checked(args.school, time_limit=args.time_limit,
+                                workers=args.workers, seed=args.seed, log=args.log,
+                                ignore_unsupported=getattr(args, "ignore_unsupported", False))
         result, problem = checked.result, checked.problem
-        if result.solution is not None and not checked.compliant:
+        if checked.rejected:
             return _rejected(checked.verdict)
         print(checked.text)
         written = [run.staged / "report.txt"]
@@ -201,7 +201,7 @@ def cmd_solve_fet(args: argparse.Namespace) -> int:
                                             source=args.school))
             written.append(write_fet_activities(problem, result.solution,
                                                 run.staged / f"{problem.name}_activities.xml"))
-        write_atomic(run.staged / "report.txt", checked.text + "\n")
+        write_atomic(run.staged / "report.txt", checked.report + "\n")
         _finish(run, result.solution is not None, written)
     return _solve_exit(result.solution is not None, result.status, result.interrupted)
 
@@ -209,10 +209,7 @@ def cmd_solve_fet(args: argparse.Namespace) -> int:
 def cmd_solve(args: argparse.Namespace) -> int:
     if str(args.school).endswith((".fet", ".fet.gz")):
         return cmd_solve_fet(args)
-    from .instances.files import write_atomic
-    from .instances.schoolfile import write_school
-    from .instances.timetable_io import read_timetable, write_timetable
-    from .models.school import school_fingerprint
+    from .instances.timetable_io import read_timetable
     from .solver.checked import solve_checked
 
     school = _load_school(args.school)
@@ -228,24 +225,14 @@ def cmd_solve(args: argparse.Namespace) -> int:
                                 seed=args.seed, keep=keep, log=args.log, progress=progress)
         progress.done()
         result = checked.result
-        if result.timetable is not None and not checked.compliant:
+        if checked.rejected:
             return _rejected(checked.verdict)
         print(checked.text)
-        written = [run.staged / "report.txt", run.staged / SCHOOL_COPY]
-        if result.timetable is not None:
-            meta = {"status": str(result.status), "objective": result.objective,
-                    "bound": result.bound, "profile": policy.name,
-                    "school_fingerprint": school_fingerprint(school)}
-            if result.interrupted:
-                meta["interrupted"] = True
-            write_timetable(result.timetable, school, run.staged / "timetable.json", meta=meta)
-            written.append(run.staged / "timetable.json")
-        if Path(args.school).resolve() == run.path.resolve() / SCHOOL_COPY:
-            shutil.copyfile(args.school, run.staged / SCHOOL_COPY)   # the user's own, verbatim
-        else:
-            write_school(school, run.staged / SCHOOL_COPY)
         report = checked.report + "".join(f"\n注意 note: {n}" for n in notes)
-        write_atomic(run.staged / "report.txt", report + "\n")
+        written = run.write_solved(school, report, school_file=args.school,
+                                   status=str(result.status), timetable=result.timetable,
+                                   objective=result.objective, bound=result.bound,
+                                   profile=policy.name, interrupted=bool(result.interrupted))
         _finish(run, result.timetable is not None, written)
     return _solve_exit(result.timetable is not None, result.status, result.interrupted)
 

@@ -31,6 +31,7 @@ from jianfu.models.checker import check, summarize
 from jianfu.models.core import compile_school
 from jianfu.models.policy import load_policy
 from jianfu.solver import Status, solve
+from jianfu.solver.checked import solve_checked
 
 PRESETS = ("primary", "junior", "nine-year")
 
@@ -58,13 +59,13 @@ def run_one(preset: str, per_grade: int, *, limit: float, seed: int, workers: in
     t = time.perf_counter()
     compile_school(school, policy)
     compile_time = time.perf_counter() - t
-    result = solve(school, policy, time_limit=limit, workers=workers, seed=seed)
+    checked = solve_checked(school, policy, time_limit=limit, workers=workers, seed=seed)
+    result = checked.result
     compliant = None
     checker_objective = math.nan
-    if result.timetable is not None:
-        summary = summarize(check(school, policy, result.timetable), policy)
-        compliant = summary.compliant
-        checker_objective = summary.objective
+    if checked.summary is not None:
+        compliant = checked.compliant
+        checker_objective = checked.summary.objective
     obj10, bound10 = _at(result, 10.0)
     return {
         "preset": preset, "per_grade": per_grade, "classes": len(school.classes),

@@ -108,15 +108,14 @@ def run_jianfu_one(path: Path, limit: float, workers: int, locked: Path, seed: i
                    ) -> dict:
     """Solve in this process and return the row fields (the ``--one`` mode)."""
     from jianfu.instances.fet_export import write_locked_fet
-    from jianfu.models.fet_check import score_fet
-    from jianfu.solver.fet.solve import solve_fet
+    from jianfu.solver.checked import solve_checked
 
-    result, problem = solve_fet(path, time_limit=limit, workers=workers, seed=seed,
-                                ignore_unsupported=True)
+    checked = solve_checked(path, time_limit=limit, workers=workers, seed=seed,
+                            ignore_unsupported=True)
+    result, problem, score = checked.result, checked.problem, checked.summary
     row: dict = {"jf_status": result.status.value, "activities": len(problem.activities),
                  "left_out": dict(problem.unsupported)}
     if result.solution is not None:
-        score = score_fet(problem, result.solution)
         write_locked_fet(problem, result.solution, locked, source=path)
         row.update(jf_s=result.time_to_first, jf_by=result.first_by, jf_hard=score.hard,
                    jf_soft=score.soft, jf_bound=result.bound, jf_objective=result.objective,

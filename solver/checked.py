@@ -1,15 +1,17 @@
-"""Solve, then pass the timetable through the independent checker.
+"""Solve, then pass the solution through the independent checker — for every engine.
 
 Every timetable jianfu writes goes through here: the checker is the specification,
-so a solver timetable that fails it is reported as an internal error, never output.
+so a solver timetable that fails it is reported as an internal error
+(:attr:`Checked.rejected`), never output.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
-from ..models.checker import CheckSummary, check, format_violations, summarize
+from ..models.checker import check, format_violations, summarize
 from ..models.fet import FetProblem
 from ..models.policy import Policy
 from ..models.school import School
@@ -19,23 +21,35 @@ from .school.solve import solve
 
 
 @dataclass(frozen=True, slots=True)
-class CheckedResult:
-    """A solver :class:`Result` with the checker's verdict on its timetable.
+class Checked:
+    """A solver :class:`Result` with the checker's verdict on its solution.
 
-    ``summary`` is ``None`` when there is no timetable; ``text`` is the result report
-    and ``verdict`` the checker's grouped violations (empty without a timetable).
+    ``problem`` is what was solved: the :class:`School`, or the
+    :class:`~jianfu.models.fet.FetProblem` imported from the FET file.
+    ``summary`` is the checker's answer (:class:`~jianfu.models.checker.CheckSummary`,
+    or :class:`~jianfu.models.fet_check.FetScore` for a FET file), ``None`` without a
+    solution; ``violations`` its records (for a FET file only the hard ones, listed
+    only when there are any). ``text`` is the result report and ``verdict`` the
+    checker's grouped violations (empty without a solution; a FET file's only when it
+    is not compliant).
     """
 
+    problem: School | FetProblem
     result: Result
     violations: tuple[Violation, ...]
-    summary: CheckSummary | None
+    summary: Any
     text: str
     verdict: str
 
     @property
     def compliant(self) -> bool:
-        """A timetable exists and the checker finds no hard violation."""
+        """A solution exists and the checker finds no hard violation."""
         return self.summary is not None and self.summary.compliant
+
+    @property
+    def rejected(self) -> bool:
+        """The checker rejected the solver's solution: a bug, never written (exit 70)."""
+        return self.result.solution is not None and not self.compliant
 
     @property
     def report(self) -> str:
@@ -45,48 +59,44 @@ class CheckedResult:
         return self.text + "\n\n== 检查结果 Checker verdict ==\n" + self.verdict
 
 
-def solve_checked(school: School, policy: Policy, **options: Any) -> CheckedResult:
-    """:func:`jianfu.solver.solve` (same keyword options), then :func:`check` its timetable."""
+def solve_checked(source: School | str | os.PathLike[str], policy: Policy | None = None,
+                  **options: Any) -> Checked:
+    """Solve ``source`` and check the solution.
+
+    A :class:`School` goes to :func:`jianfu.solver.solve` (``policy`` defaults to the
+    school's own) and :func:`~jianfu.models.checker.check`; a path to a ``.fet`` file
+    goes to :func:`jianfu.solver.fet.solve.solve_fet` and
+    :func:`~jianfu.models.fet_check.score_fet`. ``options`` are the engine's keyword
+    options.
+    """
+    if isinstance(source, School):
+        return _school(source, policy or source.policy(), options)
+    if policy is not None:
+        raise TypeError("a FET file carries its own constraints: no policy applies")
+    return _fet(source, options)
+
+
+def _school(school: School, policy: Policy, options: dict[str, Any]) -> Checked:
     result = solve(school, policy, **options)
     if result.timetable is None:
-        return CheckedResult(result, (), None, format_result(result, school, policy), "")
+        return Checked(school, result, (), None, format_result(result, school, policy), "")
     violations = tuple(check(school, policy, result.timetable))
     summary = summarize(list(violations), policy)
-    return CheckedResult(result, violations, summary,
-                         format_result(result, school, policy, summary),
-                         format_violations(list(violations), summary))
+    return Checked(school, result, violations, summary,
+                   format_result(result, school, policy, summary),
+                   format_violations(list(violations), summary))
 
 
-@dataclass(frozen=True, slots=True)
-class CheckedFet:
-    """A FET file's :class:`~jianfu.solver.result.FetResult` with the FET checker's verdict.
-
-    ``score`` is :func:`jianfu.models.fet_check.score_fet`'s answer (``None`` without a
-    timetable), ``verdict`` the hard violations' lines when it is not compliant.
-    """
-
-    result: Any
-    problem: FetProblem
-    score: Any
-    text: str
-    verdict: str
-
-    @property
-    def compliant(self) -> bool:
-        return self.score is not None and self.score.compliant
-
-
-def solve_fet_checked(path: Any, **options: Any) -> CheckedFet:
-    """:func:`jianfu.solver.fet.solve.solve_fet` (same keyword options), then check it."""
+def _fet(path: str | os.PathLike[str], options: dict[str, Any]) -> Checked:
     from ..models.fet_check import check_fet, score_fet
-    from .result import format_fet_result
     from .fet.solve import solve_fet
 
     result, problem = solve_fet(path, **options)
-    score, verdict = None, ""
+    score, hard = None, ()
     if result.solution is not None:
         score = score_fet(problem, result.solution)
-        if not score.compliant:
-            verdict = "\n".join(f"  {v.rule}: {v.message}"
-                                 for v in check_fet(problem, result.solution) if v.hard)
-    return CheckedFet(result, problem, score, format_fet_result(result, problem, score), verdict)
+        if not score.compliant:   # scoring is all a compliant timetable needs
+            hard = tuple(v for v in check_fet(problem, result.solution) if v.hard)
+    verdict = "\n".join(f"  {v.rule}: {v.message}" for v in hard)
+    return Checked(problem, result, hard, score, format_result(result, problem, summary=score),
+                   verdict)

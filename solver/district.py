@@ -19,7 +19,8 @@ then
 3. re-running the same command resumes: a school whose ``result.json`` has the same
    input fingerprint and a finished status is not solved again;
 4. plans homework quotas for every class of the district in one kernel call
-   (:func:`plan_district_homework`) and writes each school's ``quotas.csv``;
+   (:func:`jianfu.solver.homework.plan.plan_district`; schools whose profiles cannot
+   share a call are batched) and writes each school's ``quotas.csv``;
 5. writes ``summary.csv`` (one row per school).
 
 A bad school does not stop the district: a school file that does not read or does not
@@ -55,16 +56,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-import numpy as np
-
 from ..instances.district import District, output_dir_of, read_district, read_schools
 from ..instances.files import write_atomic
 from ..instances.homework_io import QUOTA_COLUMNS
-from ..instances.timetable_io import dump_timetable, read_timetable
+from ..instances.solved import TIMETABLE, read_finished, write_solved
+from ..instances.timetable_io import read_timetable
 from ..models.district_check import HALVES, half_day_cut
 from ..models.errors import InputError
-from ..models.homework import HomeworkEntry, HomeworkPlan
-from ..models.homework_check import check_homework
+from ..models.homework import HomeworkPlan
 from ..models.itinerant import (
     ITINERANT_RATIO,
     HalfDay,
@@ -72,20 +71,15 @@ from ..models.itinerant import (
     assign_itinerant,
 )
 from ..models.school import School, Unavailable, school_fingerprint
-from ..models.timetable import Timetable
-from .homework.plan import ArraySolution, _metrics, solve_arrays
-from .homework.problem import build_problem
-from .homework.kernel import objective
+from .homework.plan import HomeworkRun, plan_district
 
 log = logging.getLogger(__name__)
 
 __all__ = ["HalfDay", "ITINERANT_RATIO", "assign_itinerant", "share_half_days", "restrict_school",
            "school_fingerprint", "SchoolOutcome", "DistrictProgress", "DistrictRun", "HomeworkRun",
-           "solve_district", "plan_district_homework", "format_summary_table", "SUMMARY_COLUMNS",
+           "solve_district", "format_summary_table", "SUMMARY_COLUMNS",
            "output_dir_of", "BAD_INPUT", "CONNECT_TIMEOUT"]
 
-#: Statuses of a finished school (not solved again on resume).
-FINISHED = ("OPTIMAL", "FEASIBLE", "INFEASIBLE")
 #: Status of a school whose input is bad: not solved, the reason is its input error.
 BAD_INPUT = "BAD_INPUT"
 #: Seconds to reach a ``--scheduler`` before giving up (before anything is written).
@@ -178,8 +172,7 @@ def _solve_task(name: str, school: School, time_limit: float, cp_workers: int,
     """Solve and check one school; returns plain data (the client writes the files)."""
     from .checked import solve_checked
 
-    policy = school.policy()
-    run = solve_checked(school, policy, time_limit=time_limit, workers=cp_workers, seed=seed)
+    run = solve_checked(school, time_limit=time_limit, workers=cp_workers, seed=seed)
     result = run.result
     out: dict[str, Any] = {
         "name": name, "status": str(result.status), "runtime": result.runtime,
@@ -192,13 +185,12 @@ def _solve_task(name: str, school: School, time_limit: float, cp_workers: int,
                           "schools are kept")
     if run.summary is not None:
         out["hard"], out["soft"] = run.summary.hard, run.summary.objective
-        if not run.compliant:
-            out["status"] = "FAILED"
-            out["timetable"] = None   # the checker is the specification: never written
-            out["reason"] = ("internal error: the solver's timetable fails the checker — "
-                             + "; ".join(v.message for v in run.violations if v.hard)[:500])
-    report = run.report
-    out["report"] = report
+    if run.rejected:
+        out["status"] = "FAILED"
+        out["timetable"] = None   # the checker is the specification: never written
+        out["reason"] = ("internal error: the solver's timetable fails the checker — "
+                         + "; ".join(v.message for v in run.violations if v.hard)[:500])
+    out["report"] = run.report
     return out
 
 
@@ -248,16 +240,6 @@ class DistrictProgress:
 
 
 @dataclass(frozen=True, slots=True)
-class HomeworkRun:
-    """The district homework step: one kernel call over ``classes`` classes."""
-
-    calls: int
-    classes: int
-    seconds: float
-    kernel_seconds: float
-
-
-@dataclass(frozen=True, slots=True)
 class DistrictRun:
     """What :func:`solve_district` did: per-school outcomes and the district totals."""
 
@@ -286,38 +268,13 @@ ProgressCallback = Callable[[DistrictProgress], None]
 
 # --- orchestration ------------------------------------------------------------------------------
 
-def _read_finished(directory: Path, fingerprint: str) -> dict[str, Any] | None:
-    path = directory / "result.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if data.get("fingerprint") != fingerprint or data.get("status") not in FINISHED:
-        return None
-    if data["status"] != "INFEASIBLE" and not (directory / "timetable.json").is_file():
-        return None
-    return data
-
-
-def _num(x: Any) -> float | None:
-    return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
-
-
 def _write_school(directory: Path, school: School, data: Mapping[str, Any],
                   fingerprint: str) -> None:
-    """timetable.json, report.txt, then result.json last: result.json marks it finished."""
-    tt = data.get("timetable")
-    if tt is not None:
-        meta = {"status": data["status"], "objective": _num(data["objective"]),
-                "bound": _num(data["bound"]), "profile": school.policy().name}
-        write_atomic(directory / "timetable.json", dump_timetable(tt, school, meta))
+    """One school's folder from its task's data (:func:`write_solved`; result.json last)."""
     report = data.get("report") or f"{school.name}: {data['status']}\n{data.get('reason', '')}"
-    write_atomic(directory / "report.txt", report.rstrip("\n") + "\n")
-    record = {k: _num(data.get(k)) for k in ("runtime", "time_to_first", "objective", "bound",
-                                              "gap", "hard", "soft")}
-    record.update(name=data["name"], status=data["status"], reason=data.get("reason", ""),
-                  fingerprint=fingerprint)
-    write_atomic(directory / "result.json", json.dumps(record, ensure_ascii=False, indent=1) + "\n")
+    write_solved(directory, school, report, status=data["status"],
+                 timetable=data.get("timetable"), objective=data.get("objective", math.nan),
+                 bound=data.get("bound", math.nan), record={**data, "fingerprint": fingerprint})
 
 
 def _outcome(entry_file: str, school: School, data: Mapping[str, Any], resumed: bool
@@ -541,7 +498,7 @@ def solve_district(directory: str | Path, out: str | Path, *, scheduler: str | N
         name: _bad_input(entry_file[name], name, exc) for name, exc in broken.items()}
     todo = []
     for name, school in schools.items():
-        data = _read_finished(output_dir_of(out, district, name), fingerprints[name])
+        data = read_finished(output_dir_of(out, district, name), fingerprints[name])
         if data is not None:
             outcomes[name] = _outcome(entry_file[name], school, data, resumed=True)
         else:
@@ -632,150 +589,21 @@ def solve_district(directory: str | Path, out: str | Path, *, scheduler: str | N
         for name, school in schools.items():
             if outcomes[name].solved:
                 timetables[name] = read_timetable(
-                    output_dir_of(out, district, name) / "timetable.json", school)
+                    output_dir_of(out, district, name) / TIMETABLE, school)
         if timetables:
             try:
-                plans, hw_run = plan_district_homework(
-                    {n: schools[n] for n in timetables}, timetables)
+                plans, hw_run = plan_district([(schools[n], t) for n, t in timetables.items()])
             except (RuntimeError, ValueError) as exc:   # the timetables stay written
                 log.error("district homework failed: %s", exc)
                 hw_error = f"{type(exc).__name__}: {exc}"
             else:
-                for name, plan in plans.items():
+                for name, plan in zip(timetables, plans):
                     write_atomic(output_dir_of(out, district, name) / "quotas.csv",
                                  quotas_text(plan))
     ordered = tuple(outcomes[s.name] for s in district.schools)
     write_atomic(out / "summary.csv", summary_csv(ordered))
     return DistrictRun(district.name, ordered, time.perf_counter() - t0, solve_time, hw_run,
                        n_workers, scheduler_name, halves, hw_error)
-
-
-# --- homework for the whole district ------------------------------------------------------------
-
-def plan_district_homework(schools: Mapping[str, School], timetables: Mapping[str, Timetable]
-                           ) -> tuple[dict[str, HomeworkPlan], HomeworkRun]:
-    """Homework quotas for every class of every school, in one kernel call.
-
-    Each school's arrays come from :func:`jianfu.solver.homework.problem.build_problem`; they are
-    laid side by side over the district's subjects (by name) and days (a school with
-    fewer days has zero caps on the others), parallel groups are (school, grade), and
-    :func:`~jianfu.solver.homework.plan.solve_arrays` runs once. Schools whose profiles
-    weigh the terms differently (``homework_alpha``/``beta``) or group subjects
-    differently for the evening rule cannot share a call: they are batched by those
-    settings (``HomeworkRun.calls`` says how many calls were made). Each school's plan
-    passes :func:`check_homework`; a violation raises ``RuntimeError`` (a bug).
-    """
-    t0 = time.perf_counter()
-    names = list(schools)
-    policies = {n: schools[n].policy() for n in names}
-    problems = {n: build_problem(schools[n], policies[n], timetables[n]) for n in names}
-    subjects: list[str] = []
-    for n in names:
-        for s in schools[n].subjects:
-            if s.name not in subjects:
-                subjects.append(s.name)
-    s_index = {s: j for j, s in enumerate(subjects)}
-    n_s = len(subjects)
-    n_d = max(len(p.days) for p in problems.values())
-
-    def key(n: str) -> tuple[Any, ...]:
-        w = policies[n].weights
-        sg = np.full(n_s, -1, dtype=np.int64)
-        cols = [s_index[s.name] for s in schools[n].subjects]
-        sg[cols] = problems[n].subject_group
-        return (w.homework_alpha, w.homework_beta,
-                tuple(sg.tolist()) if problems[n].rule_on.any() else None)
-
-    batches: dict[tuple[Any, ...], list[str]] = {}
-    # schools with the evening rule first; a school without it joins any batch that
-    # has the same weights
-    for n in sorted(names, key=lambda n: key(n)[2] is None):
-        k = key(n)
-        target = k if k[2] is not None else next((m for m in batches if m[:2] == k[:2]), k)
-        batches.setdefault(target, []).append(n)
-    plans: dict[str, HomeworkPlan] = {}
-    kernel_seconds = 0.0
-    for (alpha, beta, sg_key), members in batches.items():
-        sols = _solve_batch(members, schools, problems, s_index, n_s, n_d, alpha, beta, sg_key)
-        for n, (sol, cols) in sols.items():
-            kernel_seconds = max(kernel_seconds, sol.seconds)
-            plans[n] = _plan_of(schools[n], policies[n], timetables[n], problems[n], sol, cols)
-    total = sum(len(schools[n].classes) for n in names)
-    return plans, HomeworkRun(len(batches), total, time.perf_counter() - t0, kernel_seconds)
-
-
-def _solve_batch(members: list[str], schools: Mapping[str, School], problems: Mapping[str, Any],
-                 s_index: Mapping[str, int], n_s: int, n_d: int, alpha: float, beta: float,
-                 sg_key: tuple[int, ...] | None
-                 ) -> dict[str, tuple[ArraySolution, list[int]]]:
-    caps, elig, ub, targets, group, rule_on, max_subj = [], [], [], [], [], [], []
-    spans: dict[str, tuple[int, int, list[int]]] = {}
-    row = 0
-    for k, n in enumerate(members):
-        p = problems[n]
-        c, d = p.caps.shape
-        cols = [s_index[s.name] for s in schools[n].subjects]
-        cp = np.zeros((c, n_d))
-        cp[:, :d] = p.caps
-        el = np.zeros((c, n_d, n_s), dtype=bool)
-        el[:, :d, cols] = p.eligible
-        u = np.full((c, n_s), np.inf)
-        u[:, cols] = p.ub
-        tg = np.zeros((c, n_s))
-        tg[:, cols] = p.targets
-        caps.append(cp)
-        elig.append(el)
-        ub.append(u)
-        targets.append(tg)
-        group.append(k * 100 + p.group)
-        rule_on.append(p.rule_on)
-        max_subj.append(np.full(c, p.max_subjects, dtype=np.int64))
-        spans[n] = (row, row + c, cols)
-        row += c
-    subject_group = (np.asarray(sg_key, dtype=np.int64) if sg_key is not None
-                     else np.zeros(n_s, dtype=np.int64))
-    if sg_key is not None:   # subjects no school has: a group of their own
-        subject_group = np.where(subject_group < 0, subject_group.max() + 1, subject_group)
-        _, subject_group = np.unique(subject_group, return_inverse=True)
-    all_rule = np.concatenate(rule_on)
-    sol = solve_arrays(np.vstack(caps), np.concatenate(elig), np.vstack(ub),
-                       np.vstack(targets), np.concatenate(group), alpha, beta,
-                       rule_on=all_rule if all_rule.any() else None,
-                       subject_group=subject_group.reshape(-1).astype(np.int64),
-                       max_subjects=np.concatenate(max_subj))
-    log.info("homework kernel: %d classes of %d schools in one call, %.3fs, %d iterations",
-             row, len(members), sol.seconds, sol.iterations)
-    out = {}
-    for n, (a, b, cols) in spans.items():
-        d = problems[n].caps.shape[1]
-        part = ArraySolution(
-            minutes=sol.minutes[a:b, :d][:, :, cols],
-            continuous=sol.continuous[a:b, :d][:, :, cols],
-            eligible=sol.eligible[a:b, :d][:, :, cols], objective=0.0,
-            rounding_total=float(np.abs(sol.minutes[a:b] - sol.continuous[a:b]).sum()),
-            rounding_max=float(np.abs(sol.minutes[a:b] - sol.continuous[a:b]).max(initial=0.0)),
-            iterations=sol.iterations, seconds=sol.seconds)
-        p = problems[n]
-        part = dataclasses.replace(part, objective=float(objective(
-            part.continuous, part.eligible, p.targets, p.group, alpha, beta)))
-        out[n] = (part, cols)
-    return out
-
-
-def _plan_of(school: School, policy: Any, timetable: Timetable, problem: Any,
-             sol: ArraySolution, cols: list[int]) -> HomeworkPlan:
-    metrics, target_rows = _metrics(problem, sol, len(school.days))
-    entries = tuple(HomeworkEntry(int(c), int(d), int(s), int(sol.minutes[c, d, s]))
-                    for c, d, s in zip(*np.nonzero(sol.minutes)))
-    plan = HomeworkPlan(school=school.name, profile=policy.name, days=problem.days,
-                        weekend=problem.weekend, classes=tuple(c.name for c in school.classes),
-                        subjects=tuple(s.name for s in school.subjects), entries=entries,
-                        targets=tuple(target_rows), metrics=metrics)
-    violations = check_homework(school, policy, timetable, plan)
-    if violations:
-        raise RuntimeError(f"{school.name}: homework plan failed its own checker: "
-                           + "; ".join(v.message for v in violations[:5]))
-    return plan
 
 
 # --- text outputs -------------------------------------------------------------------------------

@@ -1,22 +1,26 @@
-"""What a solve returns: :class:`Result`, :class:`Statistics` and the report text."""
+"""What a solve returns, for every engine: :class:`Result`, :class:`Statistics`, the
+CP-SAT status map and statistics recorder, and the report text."""
 
 from __future__ import annotations
 
 import csv
 import math
+import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
+
+from ortools.sat.python import cp_model
 
 from ..models.checker import RULE_NAMES
-from ..models.fet import FetProblem, FetSolution
+from ..models.fet import FetProblem
 from ..models.policy import Policy
 from ..models.school import School
 from ..models.timetable import Timetable
 
 
-#: Which method found a FET file's first timetable (``FetResult.first_by``).
+#: Which method found a FET file's first timetable (``Result.first_by``).
 BY_SEARCH, BY_CP_SAT = "recursive swapping", "CP-SAT"
 
 
@@ -32,6 +36,25 @@ class Status(StrEnum):
     def zh(self) -> str:
         return {"OPTIMAL": "最优", "FEASIBLE": "可行（未证明最优）", "INFEASIBLE": "无解",
                 "UNKNOWN": "未找到课表"}[self.value]
+
+
+_STATUS = {
+    cp_model.OPTIMAL: Status.OPTIMAL,
+    cp_model.FEASIBLE: Status.FEASIBLE,
+    cp_model.INFEASIBLE: Status.INFEASIBLE,
+    cp_model.UNKNOWN: Status.UNKNOWN,
+}
+
+
+def status_of(code: int, model: cp_model.CpModel) -> Status:
+    """The :class:`Status` of CP-SAT's answer ``code`` on ``model``.
+
+    ``MODEL_INVALID`` raises ``RuntimeError``: a bug of the translation, never the
+    user's input.
+    """
+    if code == cp_model.MODEL_INVALID:
+        raise RuntimeError(f"internal error: invalid CP-SAT model: {model.Validate()}")
+    return _STATUS[code]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,31 +90,66 @@ class Statistics:
         return cls(rows)
 
 
+ProgressFn = Callable[[float, float, float], None]
+
+
+class Recorder(cp_model.CpSolverSolutionCallback):
+    """One :class:`StatisticsRow` per improving solution, in seconds since ``t0`` and
+    objective units (CP-SAT's integer objective divided by ``scale``); reports each to
+    ``progress(elapsed, objective, bound)`` when given."""
+
+    def __init__(self, t0: float, scale: float, progress: ProgressFn | None = None) -> None:
+        super().__init__()
+        self.t0, self.scale, self.progress = t0, scale, progress
+        self.rows: list[StatisticsRow] = []
+
+    def on_solution_callback(self) -> None:
+        row = StatisticsRow(time.perf_counter() - self.t0, self.ObjectiveValue() / self.scale,
+                            self.BestObjectiveBound() / self.scale)
+        self.rows.append(row)
+        if self.progress is not None:
+            self.progress(row.time, row.objective, row.bound)
+
+
 @dataclass(frozen=True, slots=True)
 class Result:
-    """The answer of :func:`jianfu.solver.solve`.
+    """What every engine returns: :func:`jianfu.solver.solve` (a school),
+    :func:`~jianfu.solver.school.solve.solve_problem` (a core problem) and
+    :func:`~jianfu.solver.fet.solve.solve_fet_problem` (a FET file).
 
+    ``solution`` is a :class:`~jianfu.models.timetable.Timetable`, a
+    :class:`~jianfu.models.core_check.CoreSolution` or a
+    :class:`~jianfu.models.fet.FetSolution` (``None`` without one).
     ``objective``/``bound`` are in weighted penalty points (``nan`` without a
-    timetable); ``terms`` maps each soft rule id to its penalty units read from the
-    solver's values, ``weights`` to its weight; ``moved`` counts kept lessons that
-    moved (``None`` without ``keep``); ``explanation`` holds sentences (Chinese with
-    English) whenever no timetable is returned.
+    solution; a FET file: Σ amount × weight% / 100); ``terms`` maps each soft rule id
+    (a FET file: constraint kind) to its penalty read from the solver's values — units
+    for the school engine, whose ``weights`` give the weight of each. ``time_to_first``
+    is seconds from the start (a FET file: before its import) to the first solution and
+    ``first_by`` the method that found it (a FET file: :data:`BY_CP_SAT` or
+    :data:`BY_SEARCH`); ``build_time`` the seconds spent building the model (a FET
+    file: importing it too; with the race the rules are built while the first search
+    already runs, so that part overlaps the search). ``moved`` counts kept lessons that
+    moved (``None`` without ``keep``) and ``locked`` those fixed; ``left_out`` the
+    unsupported FET constraint kinds and counts that were ignored; ``explanation``
+    holds sentences (Chinese with English) whenever no solution is returned.
     """
 
     status: Status
-    solution: Any   # Timetable (a school), CoreSolution (a core problem) or None
+    solution: Any   # Timetable, CoreSolution, FetSolution or None
     objective: float = math.nan
     bound: float = math.nan
     runtime: float = 0.0
     time_to_first: float | None = None
     build_time: float = 0.0
-    terms: dict[str, int] = field(default_factory=dict)
+    terms: dict[str, float] = field(default_factory=dict)
     weights: dict[str, float] = field(default_factory=dict)
     statistics: Statistics = field(default_factory=Statistics)
     moved: int | None = None
     locked: int = 0
     explanation: tuple[str, ...] = ()
     interrupted: int | None = None   # the signal that stopped the search, if one did
+    left_out: tuple[tuple[str, int], ...] = ()
+    first_by: str = ""
 
     @property
     def gap(self) -> float:
@@ -125,13 +183,36 @@ def interruption_note(signum: int, has_timetable: bool) -> str:
             f"before any timetable was found")
 
 
-def format_result(result: Result, school: School, policy: Policy, summary: Any = None) -> str:
-    """The solve report: status, objective, bound, gap, times, soft terms, moves, reasons."""
+def format_result(result: Result, problem: School | FetProblem, policy: Policy | None = None,
+                  summary: Any = None) -> str:
+    """The solve report of either engine: status, objective, bound, times, soft terms,
+    moves or what was left out, the checker's word, reasons.
+
+    ``problem`` is the school (``policy`` defaults to its own) or the imported FET
+    problem; ``summary`` the checker's answer for the solution
+    (:class:`~jianfu.models.checker.CheckSummary` or
+    :class:`~jianfu.models.fet_check.FetScore`), when it was checked.
+    """
+    if isinstance(problem, FetProblem):
+        lines = _fet_lines(result, problem, summary)
+    else:
+        lines = _school_lines(result, problem, policy or problem.policy(), summary)
+    if result.explanation:
+        lines.append("原因 explanation:")
+        lines.extend(f"  - {s}" for s in result.explanation)
+    return "\n".join(lines)
+
+
+def _status_text(result: Result) -> str:
+    return (f"{result.status.zh} {result.status.value}"
+            + (" — 已中断 INTERRUPTED" if result.interrupted else ""))
+
+
+def _school_lines(result: Result, school: School, policy: Policy, summary: Any) -> list[str]:
     lines = [f"== 排课结果 Solve result: {school.name} (profile {policy.name}) ==",
-             f"状态 status: {result.status.zh} {result.status.value}"
-             + (" — 已中断 INTERRUPTED" if result.interrupted else "")]
+             f"状态 status: {_status_text(result)}"]
     if result.interrupted:
-        lines.append(interruption_note(result.interrupted, result.timetable is not None))
+        lines.append(interruption_note(result.interrupted, result.solution is not None))
     if result.timetable is not None:
         lines.append(f"目标值 objective: {result.objective:g}   下界 bound: {result.bound:g}   "
                      f"差距 gap: {100 * result.gap:.1f}%")
@@ -154,63 +235,23 @@ def format_result(result: Result, school: School, policy: Policy, summary: Any =
         compliant = getattr(summary, "compliant", None)
         if compliant is not None:
             lines.append("检查 checker: " + ("合规 compliant" if compliant else "不合规 NOT compliant"))
-    if result.explanation:
-        lines.append("原因 explanation:")
-        lines.extend(f"  - {s}" for s in result.explanation)
-    return "\n".join(lines)
-@dataclass(frozen=True, slots=True)
-class FetResult:
-    """What :func:`solve_fet_problem` returns.
-
-    ``objective``/``bound`` in weighted penalty units (Σ amount × weight% / 100);
-    ``terms`` the soft penalty per constraint kind read from the solver's values;
-    ``time_to_first`` seconds from ``t0`` (the start of the call, or before the import
-    with :func:`solve_fet`) to the first timetable satisfying every 100 % constraint
-    and ``first_by`` the method that found it (CP-SAT or recursive swapping);
-    ``build_time`` seconds from ``t0`` spent importing and building the model (with
-    the race the rules are built while the first search already runs, so that part
-    overlaps the search);
-    ``left_out`` the unsupported constraint kinds and counts that were ignored.
-    """
-
-    status: Status
-    solution: FetSolution | None
-    objective: float = math.nan
-    bound: float = math.nan
-    runtime: float = 0.0
-    time_to_first: float | None = None
-    build_time: float = 0.0
-    terms: dict[str, float] = field(default_factory=dict)
-    statistics: Statistics = field(default_factory=Statistics)
-    left_out: tuple[tuple[str, int], ...] = ()
-    explanation: tuple[str, ...] = ()
-    first_by: str = ""
-    interrupted: int | None = None   # the signal that stopped the search, if one did
-
-    @property
-    def feasible(self) -> bool:
-        return self.solution is not None
+    return lines
 
 
-def format_fet_result(result: FetResult, problem: FetProblem, score: object = None) -> str:
-    """The solve report of a FET file: status, times, soft terms, what was left out.
-
-    ``score`` is :func:`jianfu.models.fet_check.score_fet`'s answer for the solution.
-    """
+def _fet_lines(result: Result, problem: FetProblem, score: Any) -> list[str]:
     lines = [f"== 排课结果 Solve result: {problem.name} (FET file) ==",
              (f"活动 activities: {len(problem.activities)}   约束 constraints: "
-              f"{len(problem.constraints)}   状态 status: {result.status.zh} "
-              f"{result.status.value}" + (" — 已中断 INTERRUPTED" if result.interrupted else ""))]
+              f"{len(problem.constraints)}   状态 status: {_status_text(result)}")]
     if result.interrupted:
         lines.append(interruption_note(result.interrupted, result.solution is not None))
     if result.solution is not None:
         lines.append(f"软约束罚分 soft penalty: {result.objective:g}   下界 bound: {result.bound:g}")
+    first = ""
+    if result.time_to_first is not None:
+        first = (f"   首个课表 first timetable: {result.time_to_first:.2f}s"
+                 + (f" ({result.first_by})" if result.first_by else ""))
     lines.append(f"用时 runtime: {result.runtime:.2f}s (导入与建模 import+build "
-                 f"{result.build_time:.2f}s)" + (f"   首个课表 first timetable: "
-                                                 f"{result.time_to_first:.2f}s"
-                                                 + (f" ({result.first_by})" if result.first_by
-                                                    else "")
-                                                 if result.time_to_first is not None else ""))
+                 f"{result.build_time:.2f}s)" + first)
     if result.terms:
         lines.append("软约束 soft constraints (penalty = units × weight%):")
         for kind, v in sorted(result.terms.items(), key=lambda kv: -kv[1]):
@@ -224,7 +265,4 @@ def format_fet_result(result: FetResult, problem: FetProblem, score: object = No
                      + ", ".join(f"{k} ×{n}" for k, n in result.left_out))
     if problem.skipped:
         lines.append("跳过 skipped (inactive): " + ", ".join(f"{k} ×{n}" for k, n in problem.skipped))
-    if result.explanation:
-        lines.append("原因 explanation:")
-        lines.extend(f"  - {s}" for s in result.explanation)
-    return "\n".join(lines)
+    return lines

@@ -19,15 +19,7 @@ from ortools.sat.python import cp_model
 from ...models.fet import FetProblem
 from ...models.fet_check import cannot_place
 from ..interrupt import interruptible, solve_cp
-from ..result import (  # noqa: F401
-    BY_CP_SAT,
-    BY_SEARCH,
-    FetResult,
-    Statistics,
-    StatisticsRow,
-    Status,
-    interruption_note,
-)
+from ..result import BY_CP_SAT, Recorder, Result, Statistics, StatisticsRow, Status, status_of
 from .model import SCALE, FetModel, _Infeasible
 
 logger = logging.getLogger(__name__)
@@ -44,25 +36,9 @@ POLISH_SHARE = 0.5
 #: before the search.
 PROBE_S, PROBE_SHARE = 2.0, 0.05
 
-_STATUS = {cp_model.OPTIMAL: Status.OPTIMAL, cp_model.FEASIBLE: Status.FEASIBLE,
-           cp_model.INFEASIBLE: Status.INFEASIBLE, cp_model.UNKNOWN: Status.UNKNOWN}
-
-
-class _Recorder(cp_model.CpSolverSolutionCallback):
-    def __init__(self, t0: float) -> None:
-        super().__init__()
-        self.t0 = t0
-        self.rows: list[StatisticsRow] = []
-
-    def on_solution_callback(self) -> None:
-        self.rows.append(StatisticsRow(time.perf_counter() - self.t0,
-                                       self.ObjectiveValue() / SCALE,
-                                       self.BestObjectiveBound() / SCALE))
-
-
 def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers: int = 2,
                       seed: int = 0, log: bool = False, t0: float | None = None,
-                      params: dict[str, object] | None = None, search: bool = True) -> FetResult:
+                      params: dict[str, object] | None = None, search: bool = True) -> Result:
     """Solve an imported FET problem with CP-SAT.
 
     Parameters
@@ -98,7 +74,7 @@ def solve_fet_problem(problem: FetProblem, *, time_limit: float = 60.0, workers:
 
 def _solve_fet_problem(problem: FetProblem, *, time_limit: float, workers: int, seed: int,
                        log: bool, t0: float, params: dict[str, object] | None,
-                       search: bool) -> FetResult:
+                       search: bool) -> Result:
     model = FetModel(problem)
     # with a race, its first search starts on the grid while the rules are built
     overlap = search and workers >= 2 and bool(problem.activities)
@@ -159,12 +135,10 @@ def _solve_fet_problem(problem: FetProblem, *, time_limit: float, workers: int, 
     if log:
         solver.parameters.log_search_progress = True
         solver.log_callback = logger.info
-    rec = _Recorder(t0)
+    rec = Recorder(t0, SCALE)
     rec.rows.extend(rows)
     code, _ = solve_cp(solver, model.m, rec)
-    if code == cp_model.MODEL_INVALID:     # a bug of ours, never the user's input
-        raise RuntimeError(f"CP-SAT model invalid: {model.m.Validate()}")
-    status = _STATUS[code]
+    status = status_of(code, model.m)     # MODEL_INVALID: a bug of ours, never the input
     runtime = time.perf_counter() - t0
     stats = Statistics(tuple(rec.rows))
     best = solver if status in (Status.OPTIMAL, Status.FEASIBLE) else \
@@ -177,32 +151,31 @@ def _solve_fet_problem(problem: FetProblem, *, time_limit: float, workers: int, 
         bound = best.BestObjectiveBound() / SCALE if model.terms and best is solver else \
             (0.0 if not model.terms else math.nan)
         by = found.by if found is not None and found.solver is not None else BY_CP_SAT
-        return FetResult(status, model.solution(best), objective, bound, runtime,
-                         rec.rows[0].time if rec.rows else runtime, build_time + rules_s, terms,
-                         stats,
-                         problem.unsupported, first_by=by)
+        return Result(status, model.solution(best), objective, bound, runtime=runtime,
+                      time_to_first=rec.rows[0].time if rec.rows else runtime,
+                      build_time=build_time + rules_s, terms=terms, statistics=stats,
+                      left_out=problem.unsupported, first_by=by)
     why = ("已证明无解 proven: no timetable satisfies every 100% constraint",) \
         if status is Status.INFEASIBLE else \
         (f"{time_limit:g}秒内未找到课表 no timetable found within {time_limit:g}s",)
-    return FetResult(status, None, runtime=runtime, build_time=build_time + rules_s,
-                     statistics=stats,
-                     left_out=problem.unsupported, explanation=why)
+    return Result(status, None, runtime=runtime, build_time=build_time + rules_s,
+                  statistics=stats, left_out=problem.unsupported, explanation=why)
 
 
-def _presolved(problem: FetProblem, exc: _Infeasible, t0: float) -> FetResult:
+def _presolved(problem: FetProblem, exc: _Infeasible, t0: float) -> Result:
     """The result when building found an activity with no place: INFEASIBLE only when
     the checker confirms it, else UNKNOWN — the model's reading of a rule is not
     proof."""
     now = time.perf_counter() - t0
     if cannot_place(problem, exc.activity):
-        return FetResult(Status.INFEASIBLE, None, runtime=now, build_time=now,
-                         left_out=problem.unsupported, explanation=(str(exc),))
+        return Result(Status.INFEASIBLE, None, runtime=now, build_time=now,
+                      left_out=problem.unsupported, explanation=(str(exc),))
     logger.warning("presolve found activity %d impossible but the checker does not: %s",
                    exc.activity, exc)
     why = (f"未求解：{exc}（检查器未能确认 not confirmed by the checker, so not "
            f"reported as infeasible）")
-    return FetResult(Status.UNKNOWN, None, runtime=now, build_time=now,
-                     left_out=problem.unsupported, explanation=(why,))
+    return Result(Status.UNKNOWN, None, runtime=now, build_time=now,
+                  left_out=problem.unsupported, explanation=(why,))
 
 
 def _hint(model: FetModel, found: object) -> None:
@@ -225,7 +198,7 @@ def _hint(model: FetModel, found: object) -> None:
 
 def solve_fet(path: str | Path, *, time_limit: float = 60.0, workers: int = 2, seed: int = 0,
               ignore_unsupported: bool = False, log: bool = False
-              ) -> tuple[FetResult, FetProblem]:
+              ) -> tuple[Result, FetProblem]:
     """Import a ``.fet`` file and solve it; times include the import.
 
     Returns the result (its ``solution`` is a

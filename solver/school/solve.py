@@ -20,7 +20,7 @@ from .hint import add_hint
 from ..interrupt import interruptible, solve_cp
 from .mapping import chosen, to_solution, to_timetable
 from .objective import add_objective, lower_bound, weight_scale
-from ..result import Result, Statistics, StatisticsRow, Status
+from ..result import ProgressFn, Recorder, Result, Statistics, StatisticsRow, Status, status_of
 from .variables import Variables
 
 logger = logging.getLogger(__name__)
@@ -43,32 +43,6 @@ class Keep:
     timetable: Timetable
     school: School | None = None
     lock: bool | frozenset[LessonKey] = False
-
-
-ProgressFn = Callable[[float, float, float], None]
-
-_STATUS = {
-    cp_model.OPTIMAL: Status.OPTIMAL,
-    cp_model.FEASIBLE: Status.FEASIBLE,
-    cp_model.INFEASIBLE: Status.INFEASIBLE,
-    cp_model.UNKNOWN: Status.UNKNOWN,
-}
-
-
-class _Recorder(cp_model.CpSolverSolutionCallback):
-    """Records one statistics row per improving solution and reports progress."""
-
-    def __init__(self, t0: float, scale: int, progress: ProgressFn | None) -> None:
-        super().__init__()
-        self.t0, self.scale, self.progress = t0, scale, progress
-        self.rows: list[StatisticsRow] = []
-
-    def on_solution_callback(self) -> None:
-        row = StatisticsRow(time.perf_counter() - self.t0, self.ObjectiveValue() / self.scale,
-                            self.BestObjectiveBound() / self.scale)
-        self.rows.append(row)
-        if self.progress is not None:
-            self.progress(row.time, row.objective, row.bound)
 
 
 def solve(school: School, policy: Policy, *, time_limit: float = 60.0, workers: int = 2,
@@ -148,16 +122,18 @@ def _solve(school: School, policy: Policy, *, time_limit: float, workers: int, s
     if run.values is not None:
         timetable = to_timetable(problem, *chosen(problem, run.values, run.v))
         moved = run.terms.get("moved_lesson") if keep_obj is not None else None
-        return Result(run.status, timetable, run.objective, run.bound, run.runtime,
-                      run.first, run.build_time, run.terms, run.weights, run.statistics, moved,
-                      run.locked)
+        return Result(run.status, timetable, run.objective, run.bound, runtime=run.runtime,
+                      time_to_first=run.first, build_time=run.build_time, terms=run.terms,
+                      weights=run.weights, statistics=run.statistics, moved=moved,
+                      locked=run.locked)
     if run.status is Status.INFEASIBLE:
         reasons = explain_infeasible(school, policy, problem, time_limit=min(60.0, time_limit),
                                      keep_locks=keep_obj is not None and bool(run.locked))
     else:
         reasons = [_not_found(time_limit)]
-    return Result(run.status, None, math.nan, math.nan, run.runtime, None, run.build_time, {},
-                  run.weights, run.statistics, None, run.locked, tuple(reasons))
+    return Result(run.status, None, runtime=run.runtime, build_time=run.build_time,
+                  weights=run.weights, statistics=run.statistics, locked=run.locked,
+                  explanation=tuple(reasons))
 
 
 def solve_problem(problem: Problem, *, time_limit: float = 60.0, workers: int = 2,
@@ -175,15 +151,16 @@ def solve_problem(problem: Problem, *, time_limit: float = 60.0, workers: int = 
         t0 = time.perf_counter()
         found = _search(problem, t0=t0, time_limit=time_limit, workers=workers, seed=seed,
                         log=log, progress=progress, hint=hint, params=params, add_keep=None)
-    result = Result(found.status, None, math.nan, math.nan, found.runtime, None,
-                    found.build_time, {}, found.weights, found.statistics,
+    result = Result(found.status, None, runtime=found.runtime, build_time=found.build_time,
+                    weights=found.weights, statistics=found.statistics,
                     explanation=(("已证明无解 proven: no timetable keeps every hard rule",)
                                  if found.status is Status.INFEASIBLE else
                                  (_not_found(time_limit),)))
     if found.values is not None:
         result = Result(found.status, to_solution(problem, *chosen(problem, found.values, found.v)),
-                        found.objective, found.bound, found.runtime, found.first,
-                        found.build_time, found.terms, found.weights, found.statistics)
+                        found.objective, found.bound, runtime=found.runtime,
+                        time_to_first=found.first, build_time=found.build_time,
+                        terms=found.terms, weights=found.weights, statistics=found.statistics)
     return replace(result, interrupted=run.signum) if run.interrupted else result
 
 
@@ -244,7 +221,7 @@ def _search(problem: Problem, *, t0: float, time_limit: float, workers: int, see
         params.log_search_progress = True
         params.log_to_stdout = False
         solver.log_callback = lambda line: logger.info("%s", line)
-    recorder = _Recorder(t0, scale, progress)
+    recorder = Recorder(t0, scale, progress)
     floor = lower_bound(problem, weights)
     warm_objective = math.inf
     if warm is not None:
@@ -263,9 +240,7 @@ def _search(problem: Problem, *, t0: float, time_limit: float, workers: int, see
                  if k in weights]) <= round(warm_objective * scale))
     code, _ = solve_cp(solver, model, recorder)
     runtime = time.perf_counter() - t0
-    if code == cp_model.MODEL_INVALID:
-        raise RuntimeError(f"internal error: invalid CP-SAT model: {model.Validate()}")
-    status = _STATUS[code]
+    status = status_of(code, model)
     stats = Statistics(tuple(recorder.rows))
     source = solver
     if warm is not None and (status not in (Status.OPTIMAL, Status.FEASIBLE)

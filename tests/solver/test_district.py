@@ -23,8 +23,7 @@ from jianfu.models.homework_check import check_homework
 from jianfu.models.school import Unavailable
 from jianfu.models.timetable import Timetable
 from jianfu.solver.district import (ITINERANT_RATIO, _half_capacity, assign_itinerant,
-                                    plan_district_homework, restrict_school, share_half_days,
-                                    solve_district)
+                                    restrict_school, share_half_days, solve_district)
 
 PAIR = [("rural", 1), ("rural", 1)]
 LIMIT = 6.0   # CP-SAT seconds per tiny school
@@ -108,7 +107,7 @@ def test_a_teacher_busy_everywhere_cannot_be_shared(pair_dir: Path) -> None:
 
 def test_district_homework_is_one_call_and_every_plan_checks(pair_dir: Path) -> None:
     from jianfu.solver import solve
-    from jianfu.solver.homework.plan import plan_homework
+    from jianfu.solver.homework.plan import plan_district, plan_homework
 
     district = read_district(pair_dir)
     schools = load_schools(district)
@@ -117,7 +116,8 @@ def test_district_homework_is_one_call_and_every_plan_checks(pair_dir: Path) -> 
         result = solve(school, school.policy(), time_limit=LIMIT, workers=2, seed=1)
         assert result.timetable is not None
         timetables[name] = result.timetable
-    plans, run = plan_district_homework(schools, timetables)
+    listed, run = plan_district([(school, timetables[n]) for n, school in schools.items()])
+    plans = dict(zip(schools, listed))
     assert run.calls == 1
     assert run.classes == sum(len(s.classes) for s in schools.values())
     for name, school in schools.items():

@@ -24,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
-from .errors import InputError
+from .errors import InputError, check_index
 from .policy import Policy, format_clock
 from .school import GROUND, School, SegmentKind
 from .timetable import Lesson, Session, Timetable
@@ -58,20 +58,20 @@ class _Facts:
         self.lessons: tuple[Lesson, ...] = timetable.lessons
         for i, lesson in enumerate(self.lessons):
             where = f"timetable.lessons[{i}]"
-            _check_index(f"{where}.class", lesson.cls, nc)
-            _check_index(f"{where}.day", lesson.day, nd)
-            _check_index(f"{where}.subject", lesson.subject, ns)
-            _check_index(f"{where}.teacher", lesson.teacher, nt)
+            check_index(f"{where}.class", lesson.cls, nc)
+            check_index(f"{where}.day", lesson.day, nd)
+            check_index(f"{where}.subject", lesson.subject, ns)
+            check_index(f"{where}.teacher", lesson.teacher, nt)
             if lesson.venue is not None:
-                _check_index(f"{where}.venue", lesson.venue, nv)
+                check_index(f"{where}.venue", lesson.venue, nv)
             if not isinstance(lesson.period, int) or lesson.period < 0:
                 raise InputError(f"{where}.period", lesson.period, "a period index ≥ 0")
         for i, session in enumerate(timetable.sessions):
             where = f"timetable.sessions[{i}]"
-            _check_index(f"{where}.class", session.cls, nc)
-            _check_index(f"{where}.day", session.day, nd)
+            check_index(f"{where}.class", session.cls, nc)
+            check_index(f"{where}.day", session.day, nd)
             if session.venue is not None:
-                _check_index(f"{where}.venue", session.venue, nv)
+                check_index(f"{where}.venue", session.venue, nv)
 
         # clock time of each lesson; None when the period is not in the schedule that day
         self.time: list[tuple[int, int] | None] = []
@@ -109,11 +109,6 @@ class _Facts:
     def lesson_minutes(self, i: int) -> int:
         start, end = self.time[i]  # type: ignore[misc]
         return end - start
-
-
-def _check_index(path: str, value: object, size: int) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < size:
-        raise InputError(path, value, f"refers to nothing (valid: 0..{size - 1})")
 
 
 _LOCAL = threading.local()   # one cached index per thread: (school, timetable, facts)

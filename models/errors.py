@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from numbers import Integral
 from typing import Any
 
 
@@ -36,3 +37,12 @@ class InputError(ValueError):
         if self.where.startswith(filename):
             return self
         return InputError(f"{filename}: {self.where}", self.value, self.problem)
+
+
+def check_index(path: str, value: Any, size: int) -> None:
+    """Raise :class:`InputError` at ``path`` unless ``value`` indexes one of ``size`` entries.
+
+    Any whole number counts (``numpy`` integers too), but not ``True``/``False``.
+    """
+    if isinstance(value, bool) or not isinstance(value, Integral) or not 0 <= value < size:
+        raise InputError(path, value, f"refers to nothing (valid: 0..{size - 1})")

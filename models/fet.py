@@ -184,12 +184,6 @@ class FetProblem:
     def of_kind(self, *kinds: str) -> tuple[FetConstraint, ...]:
         return tuple(c for c in self.constraints if c.kind in kinds)
 
-    def room_index(self, name: str) -> int:
-        for i, r in enumerate(self.rooms):
-            if r.name == name:
-                return i
-        raise KeyError(name)
-
 
 @dataclass(frozen=True, slots=True)
 class Placement:

@@ -107,6 +107,7 @@ class FetModel:
             self.soft(c, ex)
 
     def starts_of(self, aid: int) -> dict[Cell, cp_model.IntVar]:
+        """The start literals of the activity with FET id ``aid`` (the family tests pin them)."""
         return self.x[self.p.index_of(aid)]
 
     def cells(self, i: int, start: Cell) -> list[Cell]:

@@ -1,30 +1,26 @@
 """The homework pipeline: kernel, evening choice, rounding, checker, for a school or a district.
 
-:func:`plan_homework` plans one school; :func:`plan_district` plans many in one
-kernel call per batch. Every plan returned has passed
+:func:`solve_arrays` runs the array pipeline (continuous solve, evening choice and
+re-solve, 5-minute rounding); :func:`plan_homework` plans one school and
+:func:`plan_district` many, one kernel call per batch of schools whose profiles can
+share one (:class:`HomeworkRun` says how many). Every plan returned has passed
 :func:`jianfu.models.homework_check.check_homework`.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
-from ...models.errors import InputError
 from ...models.homework import HomeworkEntry, HomeworkMetrics, HomeworkPlan, TargetRow
 from ...models.homework_check import check_homework
 from ...models.policy import Policy
 from ...models.school import School
 from ...models.timetable import Timetable
-
-if TYPE_CHECKING:
-    pass
-
-log = logging.getLogger(__name__)
-
 from .kernel import (
     DEFAULT_MAX_ITER,
     DEFAULT_TOL,
@@ -37,10 +33,12 @@ from .kernel import (
 from .problem import DEFAULT_FILL, HomeworkProblem, build_problem
 from .twin import homework_twin
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True, slots=True)
 class ArraySolution:
-    """Result of :func:`solve_problem`: rounded minutes, continuous minutes, facts."""
+    """Result of :func:`solve_arrays`: rounded minutes, continuous minutes, facts."""
 
     minutes: np.ndarray       # (C, D, S) int, on the grid
     continuous: np.ndarray    # (C, D, S) float, the continuous optimum used
@@ -50,6 +48,16 @@ class ArraySolution:
     rounding_max: float
     iterations: int
     seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class HomeworkRun:
+    """What :func:`plan_district` did: kernel calls made, classes planned, seconds."""
+
+    calls: int              # one per batch of schools
+    classes: int
+    seconds: float          # the whole step, arrays and checker included
+    kernel_seconds: float   # the longest kernel call
 
 
 def solve_arrays(caps: np.ndarray, eligible: np.ndarray, ub: np.ndarray, targets: np.ndarray,
@@ -152,79 +160,138 @@ def plan_homework(school: School, timetable: Timetable, *, policy: Policy | None
         what the caps allow), and metrics. The plan has passed
         :func:`check_homework`; a violation would be a bug and raises ``RuntimeError``.
     """
-    return plan_district([(school, timetable)], policies=None if policy is None else [policy],
-                         requests=None if requests is None else [requests], fill=fill,
-                         tol=tol, max_iter=max_iter, use_jit=use_jit)[0]
+    plans, _ = plan_district([(school, timetable)],
+                             policies=None if policy is None else [policy],
+                             requests=None if requests is None else [requests], fill=fill,
+                             tol=tol, max_iter=max_iter, use_jit=use_jit)
+    return plans[0]
 
 
 def plan_district(schools: Sequence[tuple[School, Timetable]], *,
                   policies: Sequence[Policy] | None = None,
                   requests: Sequence[Mapping[tuple[int, int], float] | None] | None = None,
                   fill: float = DEFAULT_FILL, tol: float = DEFAULT_TOL,
-                  max_iter: int = DEFAULT_MAX_ITER, use_jit: bool = True) -> list[HomeworkPlan]:
-    """Plan every school of a district in one kernel call; one checked plan per school.
+                  max_iter: int = DEFAULT_MAX_ITER, use_jit: bool = True
+                  ) -> tuple[list[HomeworkPlan], HomeworkRun]:
+    """Plan the homework of many schools in as few kernel calls as their profiles allow.
 
-    Each school keeps its own profile (caps, subject caps, evening rule, weekend);
-    parallel groups are (school, grade). The objective weights α, β must be the same
-    in every profile (they are one objective). Arrays of schools with fewer days or
-    subjects are padded with ineligible cells. Parameters as :func:`plan_homework`,
-    one policy and one requests mapping per school.
+    Each school's arrays come from :func:`build_problem` with its own profile (caps,
+    subject caps, evening rule, weekend); they are laid side by side over the union of
+    the schools' subjects (by name) and days (a school with fewer days has ineligible
+    cells on the others), and parallel groups are (school, grade). Schools whose
+    profiles weigh the terms differently (``homework_alpha``/``beta``) or group
+    subjects differently for the evening rule cannot share a call: they are batched by
+    those settings, and :func:`solve_arrays` runs once per batch. Parameters as
+    :func:`plan_homework`, one policy (default ``school.policy()``) and one requests
+    mapping per school.
+
+    Returns
+    -------
+    (list of HomeworkPlan, HomeworkRun)
+        One plan per school, in the order given, each passed by :func:`check_homework`
+        (a violation is a bug and raises ``RuntimeError``); and the calls made.
     """
+    t0 = time.perf_counter()
     if not schools:
-        return []
+        return [], HomeworkRun(0, 0, 0.0, 0.0)
     if policies is None:
         policies = [school.policy() for school, _ in schools]
-    if len(policies) != len(schools):
-        raise ValueError("one policy per school")
-    requests = list(requests) if requests is not None else [None] * len(schools)
-    weights = {(p.weights.homework_alpha, p.weights.homework_beta) for p in policies}
-    if len(weights) != 1:
-        raise InputError("policy.weights", sorted(weights),
-                         "homework_alpha and homework_beta must be equal across the district")
-    alpha, beta = weights.pop()
-    problems = [build_problem(school, policy, timetable, requests=asked, fill=fill)
-                for (school, timetable), policy, asked in zip(schools, policies, requests)]
-    n_d = max(len(p.days) for p in problems)
-    n_s = max(p.eligible.shape[2] for p in problems)
-    sizes = [p.eligible.shape[0] for p in problems]
-    n_c = sum(sizes)
-    caps = np.zeros((n_c, n_d))
-    eligible = np.zeros((n_c, n_d, n_s), dtype=bool)
-    ub = np.full((n_c, n_s), np.inf)
-    targets = np.zeros((n_c, n_s))
-    group = np.zeros(n_c, dtype=np.int64)
-    rule_on = np.zeros(n_c, dtype=bool)
-    subject_group = np.zeros((n_c, n_s), dtype=np.int64)
-    max_subjects = np.full(n_c, n_s, dtype=np.int64)
-    offsets = np.concatenate([[0], np.cumsum(sizes)])
-    for i, p in enumerate(problems):
-        rows = slice(offsets[i], offsets[i + 1])
-        c_i, d_i, s_i = p.eligible.shape
-        caps[rows, :d_i] = p.caps
-        eligible[rows, :d_i, :s_i] = p.eligible
-        ub[rows, :s_i] = p.ub
-        targets[rows, :s_i] = p.targets
-        group[rows] = i * 100 + p.group           # parallel classes: same school and grade
-        rule_on[rows] = p.rule_on
-        subject_group[rows, :s_i] = p.subject_group
-        max_subjects[rows] = p.max_subjects
-    sol = solve_arrays(caps, eligible, ub, targets, group, alpha, beta, rule_on=rule_on,
-                       subject_group=subject_group, max_subjects=max_subjects, tol=tol,
-                       max_iter=max_iter, use_jit=use_jit)
-    plans = []
-    for i, ((school, timetable), policy, p) in enumerate(zip(schools, policies, problems)):
-        rows = slice(offsets[i], offsets[i + 1])
-        c_i, d_i, s_i = p.eligible.shape
-        part = ArraySolution(
-            minutes=sol.minutes[rows, :d_i, :s_i], continuous=sol.continuous[rows, :d_i, :s_i],
-            eligible=sol.eligible[rows, :d_i, :s_i],
-            objective=objective(sol.continuous[rows, :d_i, :s_i], sol.eligible[rows, :d_i, :s_i],
-                                p.targets, p.group, alpha, beta),
-            rounding_total=float(np.abs(sol.minutes[rows] - sol.continuous[rows]).sum()),
-            rounding_max=float(np.abs(sol.minutes[rows] - sol.continuous[rows]).max(initial=0)),
-            iterations=sol.iterations, seconds=sol.seconds)
-        plans.append(_plan_of(school, policy, timetable, p, part))
-    return plans
+    asked = list(requests) if requests is not None else [None] * len(schools)
+    if len(policies) != len(schools) or len(asked) != len(schools):
+        raise ValueError("one policy and one requests mapping per school")
+    problems = [build_problem(school, policy, timetable, requests=r, fill=fill)
+                for (school, timetable), policy, r in zip(schools, policies, asked)]
+    subjects = list(dict.fromkeys(s.name for school, _ in schools for s in school.subjects))
+    column = {name: j for j, name in enumerate(subjects)}
+    cols = [[column[s.name] for s in school.subjects] for school, _ in schools]
+    n_s, n_d = len(subjects), max(len(p.days) for p in problems)
+
+    def key(i: int) -> tuple[float, float, tuple[int, ...] | None]:
+        w = policies[i].weights
+        sg = np.full(n_s, -1, dtype=np.int64)
+        sg[cols[i]] = problems[i].subject_group
+        return (w.homework_alpha, w.homework_beta,
+                tuple(sg.tolist()) if problems[i].rule_on.any() else None)
+
+    batches: dict[tuple[float, float, tuple[int, ...] | None], list[int]] = {}
+    # schools with the evening rule first; a school without it joins any batch that
+    # has the same weights
+    for i in sorted(range(len(schools)), key=lambda i: key(i)[2] is None):
+        k = key(i)
+        target = k if k[2] is not None else next((m for m in batches if m[:2] == k[:2]), k)
+        batches.setdefault(target, []).append(i)
+    plans: dict[int, HomeworkPlan] = {}
+    kernel_seconds = 0.0
+    for (alpha, beta, groups), members in batches.items():
+        parts = _solve_batch([problems[i] for i in members], [cols[i] for i in members],
+                             n_s, n_d, alpha, beta, groups, tol=tol, max_iter=max_iter,
+                             use_jit=use_jit)
+        for i, part in zip(members, parts):
+            kernel_seconds = max(kernel_seconds, part.seconds)
+            school, timetable = schools[i]
+            plans[i] = _plan_of(school, policies[i], timetable, problems[i], part)
+    classes = sum(len(school.classes) for school, _ in schools)
+    return ([plans[i] for i in range(len(schools))],
+            HomeworkRun(len(batches), classes, time.perf_counter() - t0, kernel_seconds))
+
+
+def _solve_batch(problems: Sequence[HomeworkProblem], cols: Sequence[list[int]], n_s: int,
+                 n_d: int, alpha: float, beta: float, groups: tuple[int, ...] | None, *,
+                 tol: float, max_iter: int, use_jit: bool) -> list[ArraySolution]:
+    """One kernel call over the schools of a batch; each school's part of the solution.
+
+    ``cols[k]`` are the batch columns of school ``k``'s subjects; ``groups`` the
+    evening-rule group of every column (``-1`` where the batch's schools with the rule
+    have no such subject), or None when no school of the batch has the rule.
+    """
+    caps, elig, ub, targets, group, rule_on, max_subj = [], [], [], [], [], [], []
+    spans = []
+    row = 0
+    for k, (p, cs) in enumerate(zip(problems, cols)):
+        c, d = p.caps.shape
+        cp = np.zeros((c, n_d))
+        cp[:, :d] = p.caps
+        el = np.zeros((c, n_d, n_s), dtype=bool)
+        el[:, :d, cs] = p.eligible
+        u = np.full((c, n_s), np.inf)
+        u[:, cs] = p.ub
+        tg = np.zeros((c, n_s))
+        tg[:, cs] = p.targets
+        caps.append(cp)
+        elig.append(el)
+        ub.append(u)
+        targets.append(tg)
+        group.append(k * 100 + p.group)          # parallel classes: same school and grade
+        rule_on.append(p.rule_on)
+        max_subj.append(np.full(c, p.max_subjects, dtype=np.int64))
+        spans.append((row, row + c))
+        row += c
+    subject_group = (np.asarray(groups, dtype=np.int64) if groups is not None
+                     else np.zeros(n_s, dtype=np.int64))
+    if groups is not None:   # subjects no school with the rule has: a group of their own
+        subject_group = np.where(subject_group < 0, subject_group.max() + 1, subject_group)
+        _, subject_group = np.unique(subject_group, return_inverse=True)
+    all_rule = np.concatenate(rule_on)
+    sol = solve_arrays(np.vstack(caps), np.concatenate(elig), np.vstack(ub),
+                       np.vstack(targets), np.concatenate(group), alpha, beta,
+                       rule_on=all_rule if all_rule.any() else None,
+                       subject_group=subject_group.reshape(-1).astype(np.int64),
+                       max_subjects=np.concatenate(max_subj), tol=tol, max_iter=max_iter,
+                       use_jit=use_jit)
+    log.info("homework kernel: %d classes of %d schools in one call, %.3fs, %d iterations",
+             row, len(problems), sol.seconds, sol.iterations)
+    parts = []
+    for p, cs, (a, b) in zip(problems, cols, spans):
+        d = p.caps.shape[1]
+        continuous = sol.continuous[a:b, :d][:, :, cs]
+        eligible = sol.eligible[a:b, :d][:, :, cs]
+        off_grid = np.abs(sol.minutes[a:b] - sol.continuous[a:b])
+        parts.append(ArraySolution(
+            minutes=sol.minutes[a:b, :d][:, :, cs], continuous=continuous, eligible=eligible,
+            objective=objective(continuous, eligible, p.targets, p.group, alpha, beta),
+            rounding_total=float(off_grid.sum()), rounding_max=float(off_grid.max(initial=0.0)),
+            iterations=sol.iterations, seconds=sol.seconds))
+    return parts
 
 
 def _plan_of(school: School, policy: Policy, timetable: Timetable, problem: HomeworkProblem,
@@ -240,7 +307,7 @@ def _plan_of(school: School, policy: Policy, timetable: Timetable, problem: Home
                         entries=entries, targets=tuple(target_rows), metrics=metrics)
     violations = check_homework(school, policy, timetable, plan)
     if violations:
-        raise RuntimeError("homework plan failed its own checker: "
+        raise RuntimeError(f"{school.name}: homework plan failed its own checker: "
                            + "; ".join(v.message for v in violations[:5]))
     for row in target_rows:
         if row.infeasible:
@@ -248,5 +315,3 @@ def _plan_of(school: School, policy: Policy, timetable: Timetable, problem: Home
                      plan.classes[row.cls], plan.subjects[row.subject], row.target,
                      row.capacity, row.planned)
     return plan
-
-

@@ -7,9 +7,8 @@ weekly periods when the school gives none.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping
+from typing import Mapping
 
 import numpy as np
 
@@ -19,17 +18,6 @@ from ...models.homework_check import evening_groups
 from ...models.policy import Policy
 from ...models.school import School
 from ...models.timetable import Timetable
-
-if TYPE_CHECKING:
-    pass
-
-log = logging.getLogger(__name__)
-
-
-
-# ---------------------------------------------------------------------------------
-# From a school and its timetable to a checked plan
-# ---------------------------------------------------------------------------------
 
 #: Default share of the weekly cap total that default targets fill. Below 1 so the
 #: daily caps are a ceiling with room, not the plan (双减: caps are maxima, not quotas).
@@ -42,7 +30,8 @@ OTHER_WEIGHT = 0.5
 
 @dataclass(frozen=True, slots=True)
 class HomeworkProblem:
-    """The arrays of one school's homework problem (see the module docstring)."""
+    """The arrays of one school's homework problem, shaped as
+    :func:`jianfu.solver.homework.kernel.homework_kernel` takes them."""
 
     days: tuple[str, ...]
     weekend: bool

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import unicodedata
 from typing import TYPE_CHECKING
 
@@ -11,8 +10,6 @@ from ...models.policy import Policy
 
 if TYPE_CHECKING:
     import pandas as pd
-
-log = logging.getLogger(__name__)
 
 
 def plan_frame(plan: HomeworkPlan) -> "pd.DataFrame":

@@ -10,20 +10,13 @@ from __future__ import annotations
 import logging
 import math
 import time
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    pass
+from .kernel import DEFAULT_MAX_ITER, DEFAULT_TOL, KernelResult, _group_sum, _prepare, cell_bounds
 
 log = logging.getLogger(__name__)
 
-from .kernel import DEFAULT_MAX_ITER, DEFAULT_TOL, KernelResult, _group_sum, _prepare, cell_bounds
-
-# ---------------------------------------------------------------------------------
-# The NumPy twin (same algorithm, vectorised; used in tests)
-# ---------------------------------------------------------------------------------
 
 def _project_rows(v: np.ndarray, u: np.ndarray, cap: np.ndarray) -> np.ndarray:
     """Row-wise :func:`_project_day`: ``v, u`` are (R, S), ``cap`` (R,)."""

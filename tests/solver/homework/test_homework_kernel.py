@@ -11,10 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jianfu.solver.homework.kernel import _project_day, cell_bounds, choose_evening_subjects, homework_kernel, kkt_residual, objective, round_to_grid
-from jianfu.solver.homework.twin import _project_rows, homework_twin
+from jianfu.solver.homework.kernel import (_project_day, cell_bounds, choose_evening_subjects,
+                                           homework_kernel, kkt_residual, objective)
 from jianfu.solver.homework.plan import solve_arrays
 from jianfu.solver.homework.reference import solve_reference, solve_reference_batch
+from jianfu.solver.homework.twin import _project_rows, homework_twin
 
 TIGHT = 1e-7
 

@@ -165,7 +165,9 @@ def test_district_in_one_call_matches_single_schools() -> None:
     a = homework_school((3, 3, 7))
     b = homework_school((4, 9), "chengnan")
     ta, tb = round_robin_timetable(a, {1: 2}), round_robin_timetable(b)
-    both = plan_district([(a, ta), (b, tb)])
+    both, run = plan_district([(a, ta), (b, tb)])
+    # the national school has no evening rule, so it joins chengnan's call
+    assert (run.calls, run.classes) == (1, 5)
     assert [p.profile for p in both] == ["national", "chengnan"]
     for plan, school, tt in zip(both, (a, b), (ta, tb)):
         _assert_compliant(school, school.policy(), tt, plan)
@@ -173,6 +175,23 @@ def test_district_in_one_call_matches_single_schools() -> None:
     alone = plan_homework(a, ta)
     np.testing.assert_allclose(both[0].metrics.objective, alone.metrics.objective, rtol=1e-6)
     assert both[0].entries == alone.entries
+
+
+def test_district_batches_schools_whose_profiles_cannot_share_a_call() -> None:
+    from jianfu.solver.homework.plan import plan_district
+
+    a = homework_school((3, 7))
+    heavier = homework_school((3, 7), overrides=(("weights", {"homework_alpha": 2.0}),))
+    regrouped = homework_school((3, 4), "chengnan", (("evening_rule", {
+        "grades": [3, 4], "max_subjects": 2, "groups": [["语文", "外语"], ["数学", "科学"]]}),))
+    chengnan = homework_school((3, 4), "chengnan")
+    pairs = [(s, round_robin_timetable(s)) for s in (a, heavier, regrouped, chengnan)]
+    plans, run = plan_district(pairs)
+    # α differs, and the two evening rules group subjects differently: three calls
+    assert (run.calls, run.classes) == (3, 8)
+    for (school, tt), plan in zip(pairs, plans):
+        _assert_compliant(school, school.policy(), tt, plan)
+        assert plan.entries == plan_homework(school, tt).entries
 
 
 def test_start_point_does_not_change_the_optimum() -> None:

@@ -23,7 +23,7 @@ from typing import Mapping
 
 import numpy as np
 
-from .errors import InputError
+from .errors import InputError, check_index
 from .school import School
 from .timetable import Timetable
 
@@ -138,9 +138,7 @@ class HomeworkPlan:
             for name, value, size in (("cls", e.cls, len(self.classes)),
                                       ("day", e.day, len(self.days)),
                                       ("subject", e.subject, len(self.subjects))):
-                if not isinstance(value, (int, np.integer)) or not 0 <= value < size:
-                    raise InputError(f"entries[{i}].{name}", value,
-                                     f"refers to nothing (valid: 0..{size - 1})")
+                check_index(f"entries[{i}].{name}", value, size)
             if not isinstance(e.minutes, (int, np.integer)):
                 raise InputError(f"entries[{i}].minutes", e.minutes, "whole minutes")
             key = (e.cls, e.day, e.subject)

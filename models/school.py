@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Iterable, Mapping
 
-from .errors import InputError
+from .errors import InputError, check_index
 from .policy import Policy, format_clock, load_policy, stage_of
 
 
@@ -290,7 +290,7 @@ class School:
                 raise InputError(f"schedules[{i}].days", len(sched.days),
                                  f"needs one day schedule per school day ({len(self.days)})")
         for i, c in enumerate(self.classes):
-            _index(f"classes[{i}].schedule", c.schedule, len(self.schedules))
+            check_index(f"classes[{i}].schedule", c.schedule, len(self.schedules))
             if c.periods_per_day is not None:
                 if len(c.periods_per_day) != len(self.days):
                     raise InputError(f"classes[{i}].periods_per_day", list(c.periods_per_day),
@@ -302,15 +302,15 @@ class School:
                                          f"0..{most} (periods in the bell schedule that day)")
         for i, t in enumerate(self.teachers):
             for j, s in enumerate(t.subjects):
-                _index(f"teachers[{i}].subjects[{j}]", s, len(self.subjects))
+                check_index(f"teachers[{i}].subjects[{j}]", s, len(self.subjects))
             for j, u in enumerate(t.unavailable):
-                _index(f"teachers[{i}].unavailable[{j}].day", u.day, len(self.days))
+                check_index(f"teachers[{i}].unavailable[{j}].day", u.day, len(self.days))
         kinds = {v.kind for v in self.venues}
         seen_pairs: set[tuple[int, int]] = set()
         for i, r in enumerate(self.requirements):
-            _index(f"requirements[{i}].class", r.cls, len(self.classes))
-            _index(f"requirements[{i}].subject", r.subject, len(self.subjects))
-            _index(f"requirements[{i}].teacher", r.teacher, len(self.teachers))
+            check_index(f"requirements[{i}].class", r.cls, len(self.classes))
+            check_index(f"requirements[{i}].subject", r.subject, len(self.subjects))
+            check_index(f"requirements[{i}].teacher", r.teacher, len(self.teachers))
             if (r.cls, r.subject) in seen_pairs:
                 raise InputError(f"requirements[{i}]",
                                  f"{self.classes[r.cls].name}/{self.subjects[r.subject].name}",
@@ -364,11 +364,6 @@ class School:
 
 
 GROUND = "ground"   # venue kind of the sports ground (操场), used by PE and activity sessions
-
-
-def _index(path: str, value: Any, size: int) -> None:
-    if not isinstance(value, int) or not 0 <= value < size:
-        raise InputError(path, value, f"refers to nothing (valid: 0..{size - 1})")
 
 
 def _group(size: int, pairs: Iterable[tuple[int, int]]) -> tuple[tuple[int, ...], ...]:

@@ -294,6 +294,22 @@ def _study_cap(problem: Problem, lessons: list[tuple[int, int, int]]) -> list[Vi
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class CoreScore:
+    """The checker's answer for a core placement: hard records and soft units."""
+
+    hard: int
+    terms: dict[str, int]
+
+    @property
+    def compliant(self) -> bool:
+        return self.hard == 0
+
+
+def score_core(problem: Problem, solution: CoreSolution) -> CoreScore:
+    return CoreScore(len(check_core(problem, solution)), core_terms(problem, solution))
+
+
 # --- soft rules ----------------------------------------------------------------------
 
 def core_terms(problem: Problem, solution: CoreSolution) -> dict[str, int]:

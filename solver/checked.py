@@ -8,10 +8,11 @@ so a solver timetable that fails it is reported as an internal error
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..models.checker import check, format_violations, summarize
+from ..models.core import Problem
 from ..models.fet import FetProblem
 from ..models.policy import Policy
 from ..models.school import School
@@ -34,7 +35,7 @@ class Checked:
     is not compliant).
     """
 
-    problem: School | FetProblem
+    problem: School | FetProblem | Problem
     result: Result
     violations: tuple[Violation, ...]
     summary: Any
@@ -59,11 +60,13 @@ class Checked:
         return self.text + "\n\n== 检查结果 Checker verdict ==\n" + self.verdict
 
 
-def solve_checked(source: School | str | os.PathLike[str], policy: Policy | None = None,
+def solve_checked(source: School | Problem | str | os.PathLike[str], policy: Policy | None = None,
                   **options: Any) -> Checked:
     """Solve ``source`` and check the solution.
 
-    A :class:`School` goes to :func:`jianfu.solver.solve` (``policy`` defaults to the
+    A core :class:`~jianfu.models.core.Problem` goes to
+    :func:`jianfu.solver.school.solve.solve_problem` and
+    :func:`~jianfu.models.core_check.check_core`; a :class:`School` goes to :func:`jianfu.solver.solve` (``policy`` defaults to the
     school's own) and :func:`~jianfu.models.checker.check`; a path to a ``.fet`` file
     goes to :func:`jianfu.solver.fet.solve.solve_fet` and
     :func:`~jianfu.models.fet_check.score_fet`. ``options`` are the engine's keyword
@@ -71,6 +74,8 @@ def solve_checked(source: School | str | os.PathLike[str], policy: Policy | None
     """
     if isinstance(source, School):
         return _school(source, policy or source.policy(), options)
+    if isinstance(source, Problem):
+        return _core(source, options)
     if policy is not None:
         raise TypeError("a FET file carries its own constraints: no policy applies")
     return _fet(source, options)
@@ -85,6 +90,24 @@ def _school(school: School, policy: Policy, options: dict[str, Any]) -> Checked:
     return Checked(school, result, violations, summary,
                    format_result(result, school, policy, summary),
                    format_violations(list(violations), summary))
+
+
+def _core(problem: Problem, options: dict[str, Any]) -> Checked:
+    from ..models.core_check import check_core, score_core
+    from .school.solve import solve_problem
+
+    result = solve_problem(problem, **options)
+    if result.solution is None:
+        return Checked(problem, result, (), None, format_result(result, problem), "")
+    violations = tuple(check_core(problem, result.solution))
+    score = score_core(problem, result.solution)
+    if score.terms != result.terms:   # the engine's units are the checker's, or a bug
+        violations += (Violation("objective", True, f"engine units {result.terms} ≠ checker "
+                                                    f"units {score.terms}"),)
+        score = replace(score, hard=score.hard + 1)
+    return Checked(problem, result, violations, score,
+                   format_result(result, problem, summary=score),
+                   "\n".join(f"  {x.rule}: {x.message}" for x in violations))
 
 
 def _fet(path: str | os.PathLike[str], options: dict[str, Any]) -> Checked:

@@ -14,6 +14,7 @@ from typing import Any, Callable
 from ortools.sat.python import cp_model
 
 from ..models.checker import RULE_NAMES
+from ..models.core import Problem
 from ..models.fet import FetProblem
 from ..models.policy import Policy
 from ..models.school import School
@@ -183,7 +184,7 @@ def interruption_note(signum: int, has_timetable: bool) -> str:
             f"before any timetable was found")
 
 
-def format_result(result: Result, problem: School | FetProblem, policy: Policy | None = None,
+def format_result(result: Result, problem: School | FetProblem | Problem, policy: Policy | None = None,
                   summary: Any = None) -> str:
     """The solve report of either engine: status, objective, bound, times, soft terms,
     moves or what was left out, the checker's word, reasons.
@@ -195,6 +196,8 @@ def format_result(result: Result, problem: School | FetProblem, policy: Policy |
     """
     if isinstance(problem, FetProblem):
         lines = _fet_lines(result, problem, summary)
+    elif isinstance(problem, Problem):
+        lines = _core_lines(result, problem, summary)
     else:
         lines = _school_lines(result, problem, policy or problem.policy(), summary)
     if result.explanation:
@@ -235,6 +238,24 @@ def _school_lines(result: Result, school: School, policy: Policy, summary: Any) 
         compliant = getattr(summary, "compliant", None)
         if compliant is not None:
             lines.append("检查 checker: " + ("合规 compliant" if compliant else "不合规 NOT compliant"))
+    return lines
+
+
+def _core_lines(result: Result, problem: Problem, score: Any) -> list[str]:
+    lines = [f"== 排课结果 Solve result: {problem.name} (core problem) ==",
+             f"活动 activities: {len(problem.activities)}   状态 status: {_status_text(result)}"]
+    if result.interrupted:
+        lines.append(interruption_note(result.interrupted, result.solution is not None))
+    if result.solution is not None:
+        lines.append(f"目标值 objective: {result.objective:g}   下界 bound: {result.bound:g}   "
+                     f"差距 gap: {100 * result.gap:.1f}%   安排 placements: "
+                     f"{len(result.solution.starts)}")
+    lines.append(f"用时 runtime: {result.runtime:.2f}s (建模 build {result.build_time:.2f}s)")
+    for rule, units in result.terms.items():
+        lines.append(f"  {rule:<22}{units:>7}{result.weights.get(rule, 0):>8g}")
+    if score is not None:
+        lines.append("检查 checker: " + ("合规 compliant" if score.compliant
+                                        else "不合规 NOT compliant"))
     return lines
 
 

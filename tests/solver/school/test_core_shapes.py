@@ -231,3 +231,13 @@ def test_a_generated_school_with_combined_pe_and_tied_english() -> None:
     assert r.status in (Status.OPTIMAL, Status.FEASIBLE)
     assert check_core(p, r.solution) == []
     assert core_terms(p, r.solution) == r.terms
+
+
+def test_the_one_checked_path_takes_a_core_problem() -> None:
+    from jianfu.solver.checked import solve_checked
+
+    p = every_shape()
+    checked = solve_checked(p, time_limit=10, workers=1, seed=0)
+    assert checked.compliant and not checked.rejected and checked.violations == ()
+    assert checked.summary.terms == checked.result.terms
+    assert "(core problem)" in checked.report and "合规 compliant" in checked.report

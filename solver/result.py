@@ -212,50 +212,47 @@ def _status_text(result: Result) -> str:
 
 
 def _school_lines(result: Result, school: School, policy: Policy, summary: Any) -> list[str]:
-    lines = [f"== 排课结果 Solve result: {school.name} (profile {policy.name}) ==",
-             f"状态 status: {_status_text(result)}"]
+    counts = None
+    if result.timetable is not None:
+        counts = (f"课 lessons: {len(result.timetable.lessons)}   "
+                  f"课外体育活动 activity sessions: {len(result.timetable.sessions)}")
+    return _engine_lines(result, f"{school.name} (profile {policy.name})", counts, summary)
+
+
+def _core_lines(result: Result, problem: Problem, summary: Any) -> list[str]:
+    counts = None
+    if result.solution is not None:
+        counts = (f"活动 activities: {len(problem.activities)}   "
+                  f"安排 placements: {len(result.solution.starts)}")
+    return _engine_lines(result, f"{problem.name} (core problem)", counts, summary)
+
+
+def _engine_lines(result: Result, title: str, counts: str | None, summary: Any) -> list[str]:
+    """The school engine's report, for a school or a core problem."""
+    lines = [f"== 排课结果 Solve result: {title} ==", f"状态 status: {_status_text(result)}"]
     if result.interrupted:
         lines.append(interruption_note(result.interrupted, result.solution is not None))
-    if result.timetable is not None:
+    if result.solution is not None:
         lines.append(f"目标值 objective: {result.objective:g}   下界 bound: {result.bound:g}   "
                      f"差距 gap: {100 * result.gap:.1f}%")
     lines.append(f"用时 runtime: {result.runtime:.2f}s (建模 build {result.build_time:.2f}s)"
                  + (f"   首个课表 first timetable: {result.time_to_first:.2f}s"
                     if result.time_to_first is not None else ""))
-    if result.timetable is not None:
-        lines.append(f"课 lessons: {len(result.timetable.lessons)}   "
-                     f"课外体育活动 activity sessions: {len(result.timetable.sessions)}")
+    if counts is not None:
+        lines.append(counts)
     if result.terms:
         lines.append("软规则 soft rules:")
         lines.append(f"  {'rule':<22}{'units':>7}{'weight':>8}{'cost':>8}")
         for rule, units in result.terms.items():
             w = result.weights.get(rule, 0)
-            lines.append(f"  {rule:<22}{units:>7}{w:>8g}{units * w:>8g}  {RULE_NAMES.get(rule, ('', ''))[0]}")
+            name = RULE_NAMES.get(rule, ("", ""))[0]
+            lines.append(f"  {rule:<22}{units:>7}{w:>8g}{units * w:>8g}  {name}")
     if result.moved is not None:
         lines.append(f"调整节数 moved lessons: {result.moved}"
                      + (f"   锁定 locked: {result.locked}" if result.locked else ""))
-    if summary is not None:
-        compliant = getattr(summary, "compliant", None)
-        if compliant is not None:
-            lines.append("检查 checker: " + ("合规 compliant" if compliant else "不合规 NOT compliant"))
-    return lines
-
-
-def _core_lines(result: Result, problem: Problem, score: Any) -> list[str]:
-    lines = [f"== 排课结果 Solve result: {problem.name} (core problem) ==",
-             f"活动 activities: {len(problem.activities)}   状态 status: {_status_text(result)}"]
-    if result.interrupted:
-        lines.append(interruption_note(result.interrupted, result.solution is not None))
-    if result.solution is not None:
-        lines.append(f"目标值 objective: {result.objective:g}   下界 bound: {result.bound:g}   "
-                     f"差距 gap: {100 * result.gap:.1f}%   安排 placements: "
-                     f"{len(result.solution.starts)}")
-    lines.append(f"用时 runtime: {result.runtime:.2f}s (建模 build {result.build_time:.2f}s)")
-    for rule, units in result.terms.items():
-        lines.append(f"  {rule:<22}{units:>7}{result.weights.get(rule, 0):>8g}")
-    if score is not None:
-        lines.append("检查 checker: " + ("合规 compliant" if score.compliant
-                                        else "不合规 NOT compliant"))
+    compliant = getattr(summary, "compliant", None)
+    if compliant is not None:
+        lines.append("检查 checker: " + ("合规 compliant" if compliant else "不合规 NOT compliant"))
     return lines
 
 

@@ -2,6 +2,7 @@
 
 ``model``: the CP-SAT translation of the FET families (:class:`FetModel`); ``data``:
 the model flattened into the search's arrays; ``kernels``: recursive swapping in
-numba; ``search``: its episodes, the race with CP-SAT and ``polish``; ``certify``:
+numba, with ``twin``, a plain-Python twin of its central move (the ejection chain);
+``search``: its episodes, the race with CP-SAT and ``polish``; ``certify``:
 CP-SAT's check of a searched timetable; ``solve``: the whole run (:func:`solve_fet`).
 """

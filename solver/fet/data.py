@@ -1,15 +1,22 @@
 """The search's data: a built FET model flattened into the arrays its kernels read.
 
 :func:`search_data` turns a :class:`~jianfu.solver.fet.model.FetModel` into
-:class:`SearchData` (units, footprints, resources, pair rules, per-resource rules);
-the constants here fix the layout of those arrays. The search itself is in
-:mod:`jianfu.solver.fet.search`, its kernels in :mod:`jianfu.solver.fet.kernels`.
+:class:`SearchData`, whose arrays come in four records the kernels take as they are:
+:class:`Grid` (days, hours, breaks), :class:`Units` (allowed starts and footprints),
+:class:`Resources` (capacities, users, per-resource rules, sync partners) and
+:class:`Pairs` (pair rules; :func:`pair_rules` builds one, as :func:`polish
+<jianfu.solver.fet.search.polish>` does with soft pairs added). The records are
+named tuples of arrays and ints: numba passes them by value, field by field, so
+they need no reference counting (see :data:`kernel`). The constants here fix the
+layout of the arrays. The search itself is in :mod:`jianfu.solver.fet.search`, its
+kernels in :mod:`jianfu.solver.fet.kernels`.
 """
 
 
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
@@ -37,38 +44,72 @@ SYNC_PARTNERS = 3
 #: handed to a call took 57 % of the search's time (perf on Insight), and the same
 #: steps now take 2.2–2.6× less time (secondary_school, FGPS, Insight; same result
 #: step for step). Such a kernel cannot allocate: :func:`swap_search` allocates every
-#: work array and hands them to :func:`_swap_core`.
+#: work array and hands them to :func:`_swap_core`. Named tuples of arrays pass
+#: through such kernels unchanged (numba flattens them into their fields); a
+#: jitclass or structref is reference-counted, so they would not.
 kernel = njit(cache=True, _nrt=False)
+
+
+class Grid(NamedTuple):
+    """The week: days, hours a day, and the breaks (a cell is day × ``n_hours`` + hour)."""
+
+    n_days: int
+    n_hours: int
+    brk: np.ndarray              # [cell] break hour
+
+
+class Units(NamedTuple):
+    """Where each unit may start and what it holds there (CSR: unit u's entries are
+    ``ptr[u]:ptr[u + 1]``)."""
+
+    dom_ptr: np.ndarray          # unit → slice of dom_cell
+    dom_cell: np.ndarray         # allowed codes: cell + D × H × room option
+    fp_ptr: np.ndarray           # unit → slice of fp_res / fp_off: its footprint
+    fp_res: np.ndarray           # resources the unit occupies ...
+    fp_off: np.ndarray           # ... at start + offset % OPT, for room option
+                                 #   offset // OPT − 1 (−1: whatever the option)
+    ures_ptr: np.ndarray         # unit → slice of ures
+    ures: np.ndarray             # the distinct resources of its footprint
+
+
+class Resources(NamedTuple):
+    """Teachers, subgroups and rooms: capacities, users and per-resource rules."""
+
+    cap: np.ndarray              # [resource, cell] capacity
+    skip: np.ndarray             # [resource, cell] no gap / not an hour to begin (break, n/a)
+    ru_ptr: np.ndarray           # resource → slice of ru
+    ru: np.ndarray               # the units using it
+    rules: np.ndarray            # [resource, 7]: maxh, minh_all, minh_busy, maxdays,
+                                 #   gaps_week, gaps_day, early (−1 = none)
+    has_rules: np.ndarray        # [resource] any rule at all
+    tot: np.ndarray              # [resource] hours its units hold (room options aside)
+    sync: np.ndarray             # [resource, 2 × SYNC_PARTNERS]: partners, then the
+                                 #   hours of the units they share (−1 = none)
+
+
+class Pairs(NamedTuple):
+    """Pair rules between two units, and which rows each unit is in."""
+
+    rows: np.ndarray             # [pair, 6]: unit a, unit b, dur a, dur b, kind, k
+    ptr: np.ndarray              # unit → slice of idx
+    idx: np.ndarray              # rows of the pairs the unit is in
 
 
 @dataclass(frozen=True, slots=True)
 class SearchData:
-    """The flat arrays the kernel works on (built by :func:`search_data`)."""
+    """What the kernels read (built by :func:`search_data`): four records of flat
+    arrays, handed to every kernel as they are, and what only Python reads."""
 
-    n_days: int
-    n_hours: int
+    grid: Grid
+    units: Units
+    res: Resources
+    pairs: Pairs
     unit_of: np.ndarray          # activity index → unit
-    dom_ptr: np.ndarray          # unit → slice of dom_cell
-    dom_cell: np.ndarray         # allowed codes: cell (day × H + hour) + D × H × room option
-    fp_ptr: np.ndarray           # unit → slice of fp_res / fp_off
-    fp_res: np.ndarray           # resources the unit occupies ...
-    fp_off: np.ndarray           # ... at start + offset % OPT, for room option
-                                 #   offset // OPT − 1 (−1: whatever the option)
-    ures_ptr: np.ndarray         # unit → slice of ures (distinct resources)
-    ures: np.ndarray
-    cap: np.ndarray              # [resource, cell] capacity
-    skip: np.ndarray             # [resource, cell] no gap / not an hour to begin (break, n/a)
-    rules: np.ndarray            # [resource, 7]: maxh, minh_all, minh_busy, maxdays,
-                                 #   gaps_week, gaps_day, early (−1 = none)
-    brk: np.ndarray              # [cell] break hour
-    pairs: np.ndarray            # [pair, 6]: unit a, unit b, dur a, dur b, kind, k
-    pr_ptr: np.ndarray           # unit → slice of pr_idx (pairs it is in)
-    pr_idx: np.ndarray
-    ru_ptr: np.ndarray           # resource → slice of ru (units using it)
-    ru: np.ndarray
     difficulty: np.ndarray       # unit → hours occupied / allowed starts
-    sync: np.ndarray             # [resource, 2 × SYNC_PARTNERS]: partners, then the
-                                 #   hours of the units they share (−1 = none)
+
+    @property
+    def n_units(self) -> int:
+        return len(self.difficulty)
 
 
 def search_data(fm: object, problem: FetProblem) -> SearchData:
@@ -185,16 +226,18 @@ def search_data(fm: object, problem: FetProblem) -> SearchData:
     for u, f in enumerate(fp):
         for r, _, _ in f:
             users[r].add(u)
-    pair_rows = np.array(pairs, np.int64).reshape(len(pairs), 6)
-    pr_ptr, pr_idx = _pair_index(pair_rows, U)
-    ru_ptr, ru = csr([sorted(users[r]) for r in range(len(res_cap))])
+    R = len(res_cap)
+    ru_ptr, ru = csr([sorted(users[r]) for r in range(R)])
+    rules = np.array(res_rules, np.int64).reshape(R, 7)
     difficulty = np.array([len(fp[u]) / n_opts[u] / max(1, len(doms[u])) for u in range(U)])
     return SearchData(
-        D, H, unit_of, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ures_ptr, ures,
-        np.array(res_cap, np.int64).reshape(len(res_cap), D * H),
-        np.array(res_skip, np.bool_).reshape(len(res_cap), D * H),
-        np.array(res_rules, np.int64).reshape(len(res_cap), 7), brk, pair_rows, pr_ptr, pr_idx,
-        ru_ptr, ru, difficulty, sync)
+        Grid(D, H, brk),
+        Units(dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ures_ptr, ures),
+        Resources(np.array(res_cap, np.int64).reshape(R, D * H),
+                  np.array(res_skip, np.bool_).reshape(R, D * H), ru_ptr, ru, rules,
+                  rules.max(axis=1, initial=NONE) >= 0,
+                  np.bincount(fp_res[fp_off < OPT], minlength=R).astype(np.int64), sync),
+        pair_rules(np.array(pairs, np.int64).reshape(len(pairs), 6), U), unit_of, difficulty)
 
 
 def _sync_pairs(res_cap: list[np.ndarray], res_skip: list[np.ndarray],
@@ -355,22 +398,23 @@ def _soft_min_days(p: FetProblem, unit_of: np.ndarray) -> list[tuple[int, ...]]:
 
 def _min_days_penalty(soft: np.ndarray, codes: np.ndarray, data: SearchData) -> np.ndarray:
     """Weighted penalty (units × weight % × 100) of each soft MinDays pair at ``codes``."""
-    H, DH = data.n_hours, data.n_days * data.n_hours
+    H, DH = data.grid.n_hours, data.grid.n_days * data.grid.n_hours
     k, w = soft[:, 5], soft[:, 6]
     dist = np.abs(codes[soft[:, 0]] % DH // H - codes[soft[:, 1]] % DH // H)
     return np.where(dist < k, k - dist, 0) * w
 
 
-def _pair_index(pairs: np.ndarray, U: int) -> tuple[np.ndarray, np.ndarray]:
-    """Unit → slice of the returned index: the rows of ``pairs`` the unit is in."""
+def pair_rules(rows: np.ndarray, U: int) -> Pairs:
+    """``rows`` (pair rows, see :class:`Pairs`) with the index of the rows each of the
+    ``U`` units is in."""
     by_unit: list[list[int]] = [[] for _ in range(U)]
-    for q in range(len(pairs)):
-        a, b = int(pairs[q, 0]), int(pairs[q, 1])
+    for q in range(len(rows)):
+        a, b = int(rows[q, 0]), int(rows[q, 1])
         by_unit[a].append(q)
         if b != a:
             by_unit[b].append(q)
     ptr = np.zeros(U + 1, np.int64)
     ptr[1:] = np.cumsum([len(x) for x in by_unit])
-    return ptr, np.array([y for x in by_unit for y in x], np.int64)
+    return Pairs(rows, ptr, np.array([y for x in by_unit for y in x], np.int64))
 
 

@@ -1,12 +1,20 @@
 """The numba kernels of recursive swapping: placing, ejecting and undoing units.
 
-:func:`swap_search` is the entry point; everything it calls runs without
-numba's reference counting (see :data:`jianfu.solver.fet.data.kernel`). The arrays
-are built by :mod:`jianfu.solver.fet.data`; :mod:`jianfu.solver.fet.search` drives
-the episodes.
+:func:`swap_search` is the entry point (:func:`place_chain`: one ejection chain, for
+tests); everything they call runs without numba's reference counting (see
+:data:`jianfu.solver.fet.data.kernel`). The kernels take records, never loose arrays:
+the read-only :class:`~jianfu.solver.fet.data.Grid`, :class:`~jianfu.solver.fet.data.Units`,
+:class:`~jianfu.solver.fet.data.Resources` and :class:`~jianfu.solver.fet.data.Pairs`
+built by :mod:`jianfu.solver.fet.data`, and the mutable :class:`State` (the
+timetable being built), :class:`Frames` (the stack of an ejection chain),
+:class:`Work` (scratch room) and :class:`Waiting` (units waiting to be placed),
+which :func:`swap_search` allocates. Every kernel lists the records first, read-only
+ones before mutable ones, then its scalars. :mod:`jianfu.solver.fet.search` drives
+the episodes; :mod:`jianfu.solver.fet.twin` is a plain-Python twin of
+:func:`_place_chain` for the tests.
 """
 
-
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
@@ -14,8 +22,59 @@ from numba import njit
 from .data import MEND, OPT, kernel
 
 
+class State(NamedTuple):
+    """The timetable being built, and what undoes changes to it.
+
+    A move (one call of :func:`_conflicts`) has a number, ``tag[0]``; ``stamp[w] ==
+    tag[0]`` says unit w already leaves in this move. Changes of ``start`` are logged
+    in ``log_u`` / ``log_s`` (unit, its start before), ``logn[0]`` entries.
+    """
+
+    start: np.ndarray            # unit → placement code (−1: not placed)
+    occ: np.ndarray              # [resource, cell] units there
+    own: np.ndarray              # [resource, cell] the unit put there last (−1: none known)
+    stamp: np.ndarray            # unit → tag of the move it last had to leave in
+    tag: np.ndarray              # [1] the current move's tag
+    inchain: np.ndarray          # unit → placed by the current ejection chain
+    log_u: np.ndarray
+    log_s: np.ndarray
+    logn: np.ndarray             # [1]
+
+
+class Frames(NamedTuple):
+    """The explicit stack of :func:`_place_chain`: frame L places unit ``unit[L]``."""
+
+    unit: np.ndarray             # [level]
+    cells: np.ndarray            # [level, k] its starts, best first ...
+    n: np.ndarray                # [level] ... how many
+    pos: np.ndarray              # [level] the next to try
+    mark: np.ndarray             # [level] log length before its current start
+    ej: np.ndarray               # [level, k] the units that start pushed out ...
+    nej: np.ndarray              # [level] ... how many
+    next: np.ndarray             # [level] the next of them to place again
+    busy: np.ndarray             # [level] a start is in place
+
+
+class Work(NamedTuple):
+    """Scratch room the kernels write before they read."""
+
+    out: np.ndarray              # [unit] units in the way of a move
+    score: np.ndarray            # [start] :func:`_setup`'s scores ...
+    idx: np.ndarray              # [start] ... and their order
+    days: np.ndarray             # [day] :func:`_free_a_day`'s hours per day
+
+
+class Waiting(NamedTuple):
+    """Units waiting to be placed (the hardest on top), and FET's guards against cycling."""
+
+    stack: np.ndarray            # [unit + 1]
+    tabu: np.ndarray             # [unit, code] step until which the unit may not go back
+    tried: np.ndarray            # [unit, code] times it was pushed out from there
+
+
 @kernel
-def _pair_pen(kind, k, ca, cb, da, db, H, brk):
+def _pair_pen(grid, kind, k, ca, cb, da, db):
+    H = grid.n_hours
     dA, hA = ca // H, ca % H
     dB, hB = cb // H, cb % H
     if kind == 0:
@@ -28,21 +87,23 @@ def _pair_pen(kind, k, ca, cb, da, db, H, brk):
     if dA != dB or hB < hA + da:
         return 1
     for h in range(hA + da, hB):
-        if not brk[dA * H + h]:
+        if not grid.brk[dA * H + h]:
             return 1
     return 0
 
 
 @kernel
-def _put(occ, own, u, code, sign, fp_ptr, fp_res, fp_off):
+def _put(units, st, u, code, sign):
     """Add (sign 1) or take away (−1) unit u placed by ``code`` (cell + D × H × room option).
 
     ``own[r, cell]``: the unit put there last and still there (−1: none known), so
     :func:`_conflicts` finds the occupant of a one-place resource without a scan.
     """
+    occ, own = st.occ, st.own
+    fp_res, fp_off = units.fp_res, units.fp_off
     DH = occ.shape[1]
     cell, opt = code % DH, code // DH
-    for k in range(fp_ptr[u], fp_ptr[u + 1]):
+    for k in range(units.fp_ptr[u], units.fp_ptr[u + 1]):
         o = fp_off[k] // OPT - 1
         if o < 0 or o == opt:
             r, x = fp_res[k], cell + fp_off[k] % OPT
@@ -54,45 +115,49 @@ def _put(occ, own, u, code, sign, fp_ptr, fp_res, fp_off):
 
 
 @kernel
-def _covers(w, r, x, start, fp_ptr, fp_res, fp_off, DH):
+def _covers(units, st, w, r, x):
     """Whether placed unit w holds resource r at cell x."""
-    for kk in range(fp_ptr[w], fp_ptr[w + 1]):
-        oo = fp_off[kk] // OPT - 1
-        if oo >= 0 and oo != start[w] // DH:
+    DH = st.occ.shape[1]
+    s = st.start[w]
+    for kk in range(units.fp_ptr[w], units.fp_ptr[w + 1]):
+        oo = units.fp_off[kk] // OPT - 1
+        if oo >= 0 and oo != s // DH:
             continue
-        if fp_res[kk] == r and start[w] % DH + fp_off[kk] % OPT == x:
+        if units.fp_res[kk] == r and s % DH + units.fp_off[kk] % OPT == x:
             return True
     return False
 
 
 @kernel
-def _holder(r, x, u, start, own, fp_ptr, fp_res, fp_off, ru_ptr, ru, DH, stamp, tag):
+def _holder(units, res, st, r, x, u, tag):
     """A unit other than u, not already leaving, holding resource r at cell x (−1: none)."""
-    w = own[r, x]
+    start, stamp = st.start, st.stamp
+    w = st.own[r, x]
     if w >= 0 and w != u and start[w] >= 0 and stamp[w] != tag:
         return w
-    for j in range(ru_ptr[r], ru_ptr[r + 1]):
-        w = ru[j]
-        if w != u and start[w] >= 0 and stamp[w] != tag and \
-                _covers(w, r, x, start, fp_ptr, fp_res, fp_off, DH):
+    for j in range(res.ru_ptr[r], res.ru_ptr[r + 1]):
+        w = res.ru[j]
+        if w != u and start[w] >= 0 and stamp[w] != tag and _covers(units, st, w, r, x):
             return w
     return -1
 
 
 @kernel
-def _free_a_day(u, c, r, most, start, occ, own, fp_ptr, fp_res, fp_off, ru_ptr, ru, H, stamp,
-                tag, out, n, hours):
+def _free_a_day(grid, units, res, st, work, u, c, r, n):
     """Max days per week of resource r: when u at c would open one day too many, the
     units on r's day with the fewest hours staying leave too (FET does the same).
-    Returns the new length of ``out``."""
+    Appends them to ``work.out[:n]`` and returns its new length."""
+    occ, hours, out = st.occ, work.days, work.out
+    tag = st.tag[0]
+    most = res.rules[r, 3]
+    H = grid.n_hours
     DH = occ.shape[1]
     D = DH // H
     d = c % DH // H
     hours[:D] = 0                              # hours of units staying, per day
     for x in range(DH):
         if occ[r, x] > 0:
-            if _holder(r, x, u, start, own, fp_ptr, fp_res, fp_off, ru_ptr, ru, DH, stamp,
-                       tag) >= 0:
+            if _holder(units, res, st, r, x, u, tag) >= 0:
                 hours[x // H] += 1
     used = 0
     for dd in range(D):
@@ -110,28 +175,29 @@ def _free_a_day(u, c, r, most, start, occ, own, fp_ptr, fp_res, fp_off, ru_ptr, 
             pick = dd
     for x in range(pick * H, pick * H + H):
         if occ[r, x] > 0:
-            w = _holder(r, x, u, start, own, fp_ptr, fp_res, fp_off, ru_ptr, ru, DH, stamp, tag)
+            w = _holder(units, res, st, r, x, u, tag)
             if w >= 0:
-                stamp[w] = tag
+                st.stamp[w] = tag
                 out[n] = w
                 n += 1
     return n
 
 
 @kernel
-def _mend_gaps(u, c, r, start, occ, own, skip, rules, D, H, tot, fp_ptr, fp_res, fp_off, ru_ptr,
-               ru, stamp, tag, out, n, inchain):
+def _mend_gaps(grid, units, res, st, work, u, c, r, n):
     """Max gaps of resource r: while its lower bound (:func:`_lower_cost`) with u at c
-    and ``out[:n]`` gone is above 0, a unit of r at the first or last hour of one of
-    its days leaves too (at random; FET does the same), at most ``MEND`` of them.
-    Returns the new length of ``out``."""
-    DH = occ.shape[1]
+    and ``work.out[:n]`` gone is above 0, a unit of r at the first or last hour of one
+    of its days leaves too (at random; FET does the same), at most ``MEND`` of them.
+    Returns the new length of ``work.out``."""
+    occ, start, out = st.occ, st.start, work.out
+    tag = st.tag[0]
+    D, H = grid.n_days, grid.n_hours
     for j in range(n):
-        _put(occ, own, out[j], start[out[j]], -1, fp_ptr, fp_res, fp_off)
-    _put(occ, own, u, c, 1, fp_ptr, fp_res, fp_off)
+        _put(units, st, out[j], start[out[j]], -1)
+    _put(units, st, u, c, 1)
     m = n
     for _ in range(MEND):
-        if _lower_cost(occ, skip, rules, r, D, H, tot) == 0:
+        if _lower_cost(grid, res, occ, r) == 0:
             break
         pick, seen = -1, 0
         for d in range(D):
@@ -144,40 +210,42 @@ def _mend_gaps(u, c, r, start, occ, own, skip, rules, D, H, tot, fp_ptr, fp_res,
             if first < 0:
                 continue
             for h in (first, last):
-                w = _holder(r, d * H + h, u, start, own, fp_ptr, fp_res, fp_off, ru_ptr, ru, DH,
-                            stamp, tag)
-                if w >= 0 and not inchain[w] and w != pick:
+                w = _holder(units, res, st, r, d * H + h, u, tag)
+                if w >= 0 and not st.inchain[w] and w != pick:
                     seen += 1
                     if np.random.randint(seen) == 0:
                         pick = w
         if pick < 0:
             break
-        stamp[pick] = tag
+        st.stamp[pick] = tag
         out[m] = pick
         m += 1
-        _put(occ, own, pick, start[pick], -1, fp_ptr, fp_res, fp_off)
+        _put(units, st, pick, start[pick], -1)
     for j in range(m - 1, n - 1, -1):
-        _put(occ, own, out[j], start[out[j]], 1, fp_ptr, fp_res, fp_off)
-    _put(occ, own, u, c, -1, fp_ptr, fp_res, fp_off)
+        _put(units, st, out[j], start[out[j]], 1)
+    _put(units, st, u, c, -1)
     for j in range(n):
-        _put(occ, own, out[j], start[out[j]], 1, fp_ptr, fp_res, fp_off)
+        _put(units, st, out[j], start[out[j]], 1)
     return m
 
 
 @kernel
-def _conflicts(u, c, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs, pr_ptr,
-               pr_idx, H, brk, stamp, tag, out, rules, ures_ptr, ures, skip, tot, inchain, mend,
-               days):
-    """Units that must leave for u to be placed by code c, into ``out``; −1 if c is impossible.
+def _conflicts(grid, units, res, pairs, st, work, u, c, mend):
+    """A new move: units that must leave for u to be placed by code c, into
+    ``work.out``; returns how many, −1 if c is impossible.
 
     Also the units whose leaving frees a day for u where a max-days rule demands it
     (:func:`_free_a_day`) and, with ``mend``, those whose leaving lets u's resources
     meet their max-gaps rules (:func:`_mend_gaps`). Only the forced placement mends
     gaps: in ejection chains it makes more work than it saves (secondary_school
-    2–3 s → 24 s). ``days``: room for :func:`_free_a_day`'s hours per day."""
+    2–3 s → 24 s)."""
+    start, occ, own, stamp, out = st.start, st.occ, st.own, st.stamp, work.out
+    cap, fp_res, fp_off = res.cap, units.fp_res, units.fp_off
+    st.tag[0] += 1
+    tag = st.tag[0]
     DH = occ.shape[1]
     n = 0
-    for k in range(fp_ptr[u], fp_ptr[u + 1]):
+    for k in range(units.fp_ptr[u], units.fp_ptr[u + 1]):
         o = fp_off[k] // OPT - 1
         if o >= 0 and o != c // DH:
             continue
@@ -197,10 +265,9 @@ def _conflicts(u, c, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, p
                 out[n] = w
                 n += 1
             continue
-        for j in range(ru_ptr[r], ru_ptr[r + 1]):
-            w = ru[j]
-            if w == u or start[w] < 0 or not _covers(w, r, cell, start, fp_ptr, fp_res,
-                                                      fp_off, DH):
+        for j in range(res.ru_ptr[r], res.ru_ptr[r + 1]):
+            w = res.ru[j]
+            if w == u or start[w] < 0 or not _covers(units, st, w, r, cell):
                 continue
             if stamp[w] == tag:              # already leaving: nothing more needed
                 pick = -2
@@ -212,38 +279,39 @@ def _conflicts(u, c, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, p
             stamp[pick] = tag
             out[n] = pick
             n += 1
-    for k in range(pr_ptr[u], pr_ptr[u + 1]):
-        q = pr_idx[k]
-        a, b = pairs[q, 0], pairs[q, 1]
+    rows = pairs.rows
+    for k in range(pairs.ptr[u], pairs.ptr[u + 1]):
+        q = pairs.idx[k]
+        a, b = rows[q, 0], rows[q, 1]
         w = b if a == u else a
         if w == u or start[w] < 0 or stamp[w] == tag:
             continue
         ca = (c if a == u else start[a]) % DH
         cb = (c if b == u else start[b]) % DH
-        if _pair_pen(pairs[q, 4], pairs[q, 5], ca, cb, pairs[q, 2], pairs[q, 3], H, brk) > 0:
+        if _pair_pen(grid, rows[q, 4], rows[q, 5], ca, cb, rows[q, 2], rows[q, 3]) > 0:
             stamp[w] = tag
             out[n] = w
             n += 1
-    for k in range(ures_ptr[u], ures_ptr[u + 1]):
-        r = ures[k]
-        if rules[r, 3] >= 0:
-            n = _free_a_day(u, c, r, rules[r, 3], start, occ, own, fp_ptr, fp_res, fp_off,
-                            ru_ptr, ru, H, stamp, tag, out, n, days)
-        if mend and (rules[r, 4] >= 0 or rules[r, 5] >= 0):
-            n = _mend_gaps(u, c, r, start, occ, own, skip, rules, DH // H, H, tot, fp_ptr,
-                           fp_res, fp_off, ru_ptr, ru, stamp, tag, out, n, inchain)
+    for k in range(units.ures_ptr[u], units.ures_ptr[u + 1]):
+        r = units.ures[k]
+        if res.rules[r, 3] >= 0:
+            n = _free_a_day(grid, units, res, st, work, u, c, r, n)
+        if mend and (res.rules[r, 4] >= 0 or res.rules[r, 5] >= 0):
+            n = _mend_gaps(grid, units, res, st, work, u, c, r, n)
     return n
 
 
 @kernel
-def _lower_cost(occ, skip, rules, r, D, H, tot):
+def _lower_cost(grid, res, occ, r):
     """A lower bound on resource r's final rule cost, given what is placed now.
 
     Max hours a day and max days only grow as lessons are added, so they count in
     full; gaps, late starts, beginnings at the second hour and missing minimum hours
-    can each be cut by at most one per hour still to place (``tot[r]`` − placed), so
-    they count beyond that. Zero at every state a timetable can be completed from.
+    can each be cut by at most one per hour still to place (``res.tot[r]`` − placed),
+    so they count beyond that. Zero at every state a timetable can be completed from.
     """
+    skip, rules = res.skip, res.rules
+    D, H = grid.n_days, grid.n_hours
     placed = 0
     hard = 0
     days = 0
@@ -297,7 +365,7 @@ def _lower_cost(occ, skip, rules, r, D, H, tot):
             short += rules[r, 1] - n
     if rules[r, 3] >= 0 and days > rules[r, 3]:
         hard += days - rules[r, 3]
-    rem = tot[r] - placed
+    rem = res.tot[r] - placed
     soft = gaps_day
     if rules[r, 4] >= 0 and gaps > rules[r, 4]:
         soft += gaps - rules[r, 4]
@@ -308,9 +376,10 @@ def _lower_cost(occ, skip, rules, r, D, H, tot):
 
 
 @kernel
-def _sync_ok(a, occ, own, skip, sync):
+def _sync_ok(res, st, a):
     """Whether full resource a and each partner have as many hours free together as
     the units they share still to place need (see :func:`_sync_pairs`)."""
+    occ, own, skip, sync = st.occ, st.own, res.skip, res.sync
     K = sync.shape[1] // 2
     for k in range(K):
         b = sync[a, k]
@@ -332,101 +401,103 @@ def _sync_ok(a, occ, own, skip, sync):
 
 
 @kernel
-def _sync_cost(u, c, out, n, start, occ, own, skip, sync, fp_ptr, fp_res, fp_off, ures_ptr,
-               ures):
-    """How many of u's full resources fail :func:`_sync_ok` once out[:n] leave and u is
-    at c: a hole that only moving something else can fill, so the search counts each
-    as one more unit in the way (counting rather than refusing: refusing such starts
-    stalls secondary_school, whose classes have two hours of slack)."""
+def _sync_cost(units, res, st, work, u, c, n):
+    """How many of u's full resources fail :func:`_sync_ok` once ``work.out[:n]`` leave
+    and u is at c: a hole that only moving something else can fill, so the search
+    counts each as one more unit in the way (counting rather than refusing: refusing
+    such starts stalls secondary_school, whose classes have two hours of slack)."""
+    start, out, sync = st.start, work.out, res.sync
     found = False
-    for k in range(ures_ptr[u], ures_ptr[u + 1]):
-        if sync[ures[k], 0] >= 0:
+    for k in range(units.ures_ptr[u], units.ures_ptr[u + 1]):
+        if sync[units.ures[k], 0] >= 0:
             found = True
             break
     if not found:
         return 0
     for j in range(n):
-        _put(occ, own, out[j], start[out[j]], -1, fp_ptr, fp_res, fp_off)
-    _put(occ, own, u, c, 1, fp_ptr, fp_res, fp_off)
+        _put(units, st, out[j], start[out[j]], -1)
+    _put(units, st, u, c, 1)
     cost = 0
-    for k in range(ures_ptr[u], ures_ptr[u + 1]):
-        r = ures[k]
-        if sync[r, 0] >= 0 and not _sync_ok(r, occ, own, skip, sync):
+    for k in range(units.ures_ptr[u], units.ures_ptr[u + 1]):
+        r = units.ures[k]
+        if sync[r, 0] >= 0 and not _sync_ok(res, st, r):
             cost += 1
-    _put(occ, own, u, c, -1, fp_ptr, fp_res, fp_off)
+    _put(units, st, u, c, -1)
     for j in range(n):
-        _put(occ, own, out[j], start[out[j]], 1, fp_ptr, fp_res, fp_off)
+        _put(units, st, out[j], start[out[j]], 1)
     return cost
 
 
 @kernel
-def _rules_hold(u, c, out, n, start, occ, own, skip, rules, D, H, tot, fp_ptr, fp_res, fp_off,
-                ures_ptr, ures, has_rules):
-    """Whether u's resources can still meet their rules once out[:n] leave and u is at c."""
+def _rules_hold(grid, units, res, st, work, u, c, n):
+    """Whether u's resources can still meet their rules once ``work.out[:n]`` leave and
+    u is at c."""
+    start, out = st.start, work.out
     any_rules = False
-    for k in range(ures_ptr[u], ures_ptr[u + 1]):
-        if has_rules[ures[k]]:
+    for k in range(units.ures_ptr[u], units.ures_ptr[u + 1]):
+        if res.has_rules[units.ures[k]]:
             any_rules = True
     if not any_rules:
         return True
     for j in range(n):
-        _put(occ, own, out[j], start[out[j]], -1, fp_ptr, fp_res, fp_off)
-    _put(occ, own, u, c, 1, fp_ptr, fp_res, fp_off)
+        _put(units, st, out[j], start[out[j]], -1)
+    _put(units, st, u, c, 1)
     ok = True
-    for k in range(ures_ptr[u], ures_ptr[u + 1]):
-        r = ures[k]
-        if has_rules[r] and _lower_cost(occ, skip, rules, r, D, H, tot) > 0:
+    for k in range(units.ures_ptr[u], units.ures_ptr[u + 1]):
+        r = units.ures[k]
+        if res.has_rules[r] and _lower_cost(grid, res, st.occ, r) > 0:
             ok = False
             break
-    _put(occ, own, u, c, -1, fp_ptr, fp_res, fp_off)
+    _put(units, st, u, c, -1)
     for j in range(n):
-        _put(occ, own, out[j], start[out[j]], 1, fp_ptr, fp_res, fp_off)
+        _put(units, st, out[j], start[out[j]], 1)
     return ok
 
 
 @kernel
-def _undo(mark, logn, log_u, log_s, start, occ, own, fp_ptr, fp_res, fp_off, inchain):
-    for k in range(logn[0] - 1, mark - 1, -1):
+def _undo(units, st, mark):
+    """Replay the log backwards down to ``mark`` entries."""
+    start, log_u, log_s = st.start, st.log_u, st.log_s
+    for k in range(st.logn[0] - 1, mark - 1, -1):
         w = log_u[k]
         if start[w] >= 0:
-            _put(occ, own, w, start[w], -1, fp_ptr, fp_res, fp_off)
+            _put(units, st, w, start[w], -1)
         if log_s[k] >= 0:
-            _put(occ, own, w, log_s[k], 1, fp_ptr, fp_res, fp_off)
+            _put(units, st, w, log_s[k], 1)
         start[w] = log_s[k]
-        inchain[w] = False
-    logn[0] = mark
+        st.inchain[w] = False
+    st.logn[0] = mark
 
 
 @kernel
-def _setup(L, u, max_level, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs,
-           pr_ptr, pr_idx, H, brk, stamp, tagbox, dom_ptr, dom_cell, inchain, out, f_u,
-           f_cells, f_n, f_pos, skip, rules, D, tot, ures_ptr, ures, has_rules, sync, score, idx,
-           days):
+def _log(st, w):
+    """Log w's start before it changes."""
+    st.log_u[st.logn[0]] = w
+    st.log_s[st.logn[0]] = st.start[w]
+    st.logn[0] += 1
+
+
+@kernel
+def _setup(grid, units, res, pairs, st, fr, work, L, u, max_level):
     """Frame L places unit u: its starts ordered by units in the way, plus full
-    resources left short of shared hours (:func:`_sync_cost`), random ties
-    (``score``, ``idx``: room for the scores and their order; ``days``: see
-    :func:`_conflicts`)."""
-    lo, hi = dom_ptr[u], dom_ptr[u + 1]
+    resources left short of shared hours (:func:`_sync_cost`), random ties."""
+    score, idx, out = work.score, work.idx, work.out
+    lo, hi = units.dom_ptr[u], units.dom_ptr[u + 1]
     for k in range(hi - lo):
-        c = dom_cell[lo + k]
-        tagbox[0] += 1
-        n = _conflicts(u, c, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs,
-                       pr_ptr, pr_idx, H, brk, stamp, tagbox[0], out, rules, ures_ptr, ures,
-                       skip, tot, inchain, False, days)
+        c = units.dom_cell[lo + k]
+        n = _conflicts(grid, units, res, pairs, st, work, u, c, False)
         bad = n < 0 or (n > 0 and L >= max_level)
         if not bad:
             for j in range(n):
-                if inchain[out[j]]:       # placed earlier in this chain: leave it
+                if st.inchain[out[j]]:       # placed earlier in this chain: leave it
                     bad = True
                     break
         if not bad:
-            bad = not _rules_hold(u, c, out, n, start, occ, own, skip, rules, D, H, tot, fp_ptr,
-                                  fp_res, fp_off, ures_ptr, ures, has_rules)
+            bad = not _rules_hold(grid, units, res, st, work, u, c, n)
         if bad:
             score[k] = np.inf
         else:
-            score[k] = n + _sync_cost(u, c, out, n, start, occ, own, skip, sync, fp_ptr, fp_res,
-                                      fp_off, ures_ptr, ures) + np.random.random()
+            score[k] = n + _sync_cost(units, res, st, work, u, c, n) + np.random.random()
     m = 0                    # the finite scores, lowest first (insertion sort)
     for k in range(hi - lo):
         if score[k] == np.inf:
@@ -438,18 +509,14 @@ def _setup(L, u, max_level, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr
         idx[j] = k
         m += 1
     for j in range(m):
-        f_cells[L, j] = dom_cell[lo + idx[j]]
-    f_u[L] = u
-    f_n[L] = m
-    f_pos[L] = 0
+        fr.cells[L, j] = units.dom_cell[lo + idx[j]]
+    fr.unit[L] = u
+    fr.n[L] = m
+    fr.pos[L] = 0
 
 
 @kernel
-def _place_chain(root, max_level, max_calls, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr,
-                 ru, pairs, pr_ptr, pr_idx, H, brk, stamp, tagbox, dom_ptr, dom_cell, log_u,
-                 log_s, logn, inchain, out, f_u, f_cells, f_n, f_pos, f_mark, f_ej, f_nej,
-                 f_next, f_busy, skip, rules, D, tot, ures_ptr, ures, has_rules, sync, score, idx,
-                 days):
+def _place_chain(grid, units, res, pairs, st, fr, work, root, max_level, max_calls):
     """Place ``root`` by ejection chains of depth ≤ max_level (FET's recursive swapping).
 
     Depth-first with an explicit stack of frames: a frame tries its unit's starts in
@@ -459,85 +526,108 @@ def _place_chain(root, max_level, max_calls, start, occ, own, cap, fp_ptr, fp_re
     replaying the log backwards. Returns whether ``root`` and every unit pushed out
     on the way are placed.
     """
+    start, out = st.start, work.out
     calls = 1
     L = 0
-    _setup(0, root, max_level, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs,
-           pr_ptr, pr_idx, H, brk, stamp, tagbox, dom_ptr, dom_cell, inchain, out, f_u,
-           f_cells, f_n, f_pos, skip, rules, D, tot, ures_ptr, ures, has_rules, sync, score, idx,
-           days)
-    f_busy[0] = False
+    _setup(grid, units, res, pairs, st, fr, work, 0, root, max_level)
+    fr.busy[0] = False
     while True:
-        if not f_busy[L]:                       # try the next start of frame L
-            if f_pos[L] >= f_n[L] or calls > max_calls:
+        if not fr.busy[L]:                      # try the next start of frame L
+            if fr.pos[L] >= fr.n[L] or calls > max_calls:
                 if L == 0:
                     return False
                 L -= 1                          # child failed: parent's start undone
-                _undo(f_mark[L], logn, log_u, log_s, start, occ, own, fp_ptr, fp_res, fp_off,
-                      inchain)
-                f_busy[L] = False
+                _undo(units, st, fr.mark[L])
+                fr.busy[L] = False
                 continue
-            u = f_u[L]
-            c = f_cells[L, f_pos[L]]
-            f_pos[L] += 1
-            tagbox[0] += 1
-            n = _conflicts(u, c, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru, pairs,
-                           pr_ptr, pr_idx, H, brk, stamp, tagbox[0], out, rules, ures_ptr, ures,
-                           skip, tot, inchain, False, days)
+            u = fr.unit[L]
+            c = fr.cells[L, fr.pos[L]]
+            fr.pos[L] += 1
+            n = _conflicts(grid, units, res, pairs, st, work, u, c, False)
             # who must leave is drawn at random (which of a pool's rooms, which day to
             # free), so the draw may differ from _setup's: check it again
             clash = n < 0 or (n > 0 and L >= max_level)
             for j in range(n):
-                if inchain[out[j]]:
+                if st.inchain[out[j]]:
                     clash = True
                     break
             if clash:
                 continue
-            f_mark[L] = logn[0]
+            fr.mark[L] = st.logn[0]
             for j in range(n):
                 w = out[j]
-                f_ej[L, j] = w
-                log_u[logn[0]] = w
-                log_s[logn[0]] = start[w]
-                logn[0] += 1
-                _put(occ, own, w, start[w], -1, fp_ptr, fp_res, fp_off)
+                fr.ej[L, j] = w
+                _log(st, w)
+                _put(units, st, w, start[w], -1)
                 start[w] = -1
-            log_u[logn[0]] = u
-            log_s[logn[0]] = start[u]
-            logn[0] += 1
-            _put(occ, own, u, c, 1, fp_ptr, fp_res, fp_off)
+            _log(st, u)
+            _put(units, st, u, c, 1)
             start[u] = c
-            inchain[u] = True
-            f_nej[L] = n
-            f_next[L] = 0
-            f_busy[L] = True
-        if f_next[L] == f_nej[L]:               # frame L done
+            st.inchain[u] = True
+            fr.nej[L] = n
+            fr.next[L] = 0
+            fr.busy[L] = True
+        if fr.next[L] == fr.nej[L]:             # frame L done
             if L == 0:
                 return True
             L -= 1
-            f_next[L] += 1
+            fr.next[L] += 1
             continue
-        w = f_ej[L, f_next[L]]
+        w = fr.ej[L, fr.next[L]]
         if start[w] >= 0:                       # already back in place
-            f_next[L] += 1
+            fr.next[L] += 1
             continue
         calls += 1
-        _setup(L + 1, w, max_level, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru,
-               pairs, pr_ptr, pr_idx, H, brk, stamp, tagbox, dom_ptr, dom_cell, inchain, out,
-               f_u, f_cells, f_n, f_pos, skip, rules, D, tot, ures_ptr, ures, has_rules, sync,
-               score, idx, days)
+        _setup(grid, units, res, pairs, st, fr, work, L + 1, w, max_level)
         L += 1
-        f_busy[L] = False
+        fr.busy[L] = False
+
+
+@njit(cache=True)
+def _allocate(grid, units, res, start, max_level):
+    """The mutable records for a search from ``start``: :class:`State` (``start`` itself,
+    occupancy filled in), :class:`Frames` for chains of depth ≤ ``max_level``,
+    :class:`Work`."""
+    U = units.dom_ptr.shape[0] - 1
+    R, DH = res.cap.shape
+    size = 64 * U * (max_level + 2)
+    st = State(start, np.zeros((R, DH), np.int64), np.full((R, DH), -1, np.int64),
+               np.zeros(U, np.int64), np.zeros(1, np.int64), np.zeros(U, np.bool_),
+               np.empty(size, np.int64), np.empty(size, np.int64), np.zeros(1, np.int64))
+    for u in range(U):
+        if start[u] >= 0:
+            _put(units, st, u, start[u], 1)
+    levels = max_level + 2
+    most = np.diff(units.dom_ptr).max()
+    fr = Frames(np.empty(levels, np.int64), np.empty((levels, most), np.int64),
+                np.empty(levels, np.int64), np.empty(levels, np.int64),
+                np.empty(levels, np.int64), np.empty((levels, U), np.int64),
+                np.empty(levels, np.int64), np.empty(levels, np.int64),
+                np.zeros(levels, np.bool_))
+    work = Work(np.empty(U, np.int64), np.empty(most), np.empty(most, np.int64),
+                np.empty(grid.n_days, np.int64))
+    return st, fr, work
 
 
 @njit(cache=True, nogil=True)
-def swap_search(D, H, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ru_ptr, ru, ures_ptr, ures,
-                cap, skip, rules, pairs, pr_ptr, pr_idx, brk, order, start, best, best_left,
-                max_steps, max_level, max_calls, seed, stop, tried, sync):
+def place_chain(grid, units, res, pairs, start, root, max_level, max_calls, seed):
+    """One ejection chain (:func:`_place_chain`) for unplaced ``root`` from ``start``
+    (updated), numba's generator seeded with ``seed``; returns whether it placed
+    ``root``. The kernel side of :mod:`jianfu.solver.fet.twin`'s tests."""
+    np.random.seed(seed)
+    st, fr, work = _allocate(grid, units, res, start, max_level)
+    return _place_chain(grid, units, res, pairs, st, fr, work, root, max_level, max_calls)
+
+
+@njit(cache=True, nogil=True)
+def swap_search(grid, units, res, pairs, order, start, best, best_left, max_steps, max_level,
+                max_calls, seed, stop, tried):
     """FET's recursive swapping for ``max_steps`` steps from ``start`` (kept up to date).
 
     Returns the fewest units left unplaced so far: ``best_left`` on entry or a state
     of this call with fewer, then copied into ``best``. Returns early when another
     thread sets ``stop[0]`` (it runs without the GIL, side by side with CP-SAT).
+    ``tried``: times each unit was pushed out from each start (see :class:`Waiting`).
 
     Units wait on a stack (the hardest on top). The top one is placed by
     :func:`_place_chain` (ejection chains of bounded depth, undone when they fail);
@@ -545,66 +635,28 @@ def swap_search(D, H, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ru_ptr, ru, ure
     way, which go on the stack (a unit pushed out may not return to that start for
     a few steps, FET's guard against cycling).
     """
-    U = dom_ptr.shape[0] - 1
-    R = cap.shape[0]
-    occ = np.zeros((R, D * H), np.int64)
-    own = np.full((R, D * H), -1, np.int64)
-    for u in range(U):
-        if start[u] >= 0:
-            _put(occ, own, u, start[u], 1, fp_ptr, fp_res, fp_off)
-    stamp = np.zeros(U, np.int64)
-    tagbox = np.zeros(1, np.int64)
-    logn = np.zeros(1, np.int64)
-    tot = np.zeros(R, np.int64)
-    for k in range(fp_res.shape[0]):
-        if fp_off[k] < OPT:              # room options aside: hours the resource will hold
-            tot[fp_res[k]] += 1
-    has_rules = np.zeros(R, np.bool_)
-    for r in range(R):
-        has_rules[r] = rules[r].max() >= 0
-    size = 64 * U * (max_level + 2)
-    log_u = np.empty(size, np.int64)
-    log_s = np.empty(size, np.int64)
-    inchain = np.zeros(U, np.bool_)
-    tabu = np.zeros((U, dom_cell.max() + 1), np.int64)
-    stack = np.empty(U + 1, np.int64)
+    U = units.dom_ptr.shape[0] - 1
+    st, fr, work = _allocate(grid, units, res, start, max_level)
+    wait = Waiting(np.empty(U + 1, np.int64),
+                   np.zeros((U, units.dom_cell.max() + 1), np.int64), tried)
     top = 0
     for k in range(order.shape[0] - 1, -1, -1):
         if start[order[k]] < 0:
-            stack[top] = order[k]
+            wait.stack[top] = order[k]
             top += 1
-    out = np.empty(U, np.int64)
-    levels = max_level + 2
-    f_u = np.empty(levels, np.int64)
-    f_cells = np.empty((levels, np.diff(dom_ptr).max()), np.int64)
-    f_n = np.empty(levels, np.int64)
-    f_pos = np.empty(levels, np.int64)
-    f_mark = np.empty(levels, np.int64)
-    f_ej = np.empty((levels, U), np.int64)
-    f_nej = np.empty(levels, np.int64)
-    f_next = np.empty(levels, np.int64)
-    f_busy = np.zeros(levels, np.bool_)
-    score = np.empty(f_cells.shape[1])
-    idx = np.empty(f_cells.shape[1], np.int64)
-    days = np.empty(D, np.int64)
-    return _swap_core(D, H, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ru_ptr, ru, ures_ptr, ures,
-                      cap, skip, rules, pairs, pr_ptr, pr_idx, brk, start, best, best_left,
-                      max_steps, max_level, max_calls, seed, stop, tried, sync, occ, own, stamp,
-                      tagbox, logn, tot, has_rules, log_u, log_s, inchain, tabu, stack, top, out,
-                      f_u, f_cells, f_n, f_pos, f_mark, f_ej, f_nej, f_next, f_busy, score, idx,
-                      days)
+    return _swap_core(grid, units, res, pairs, st, fr, work, wait, top, best, best_left,
+                      max_steps, max_level, max_calls, seed, stop)
 
 
 @njit(cache=True, nogil=True, _nrt=False)
-def _swap_core(D, H, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ru_ptr, ru, ures_ptr, ures,
-               cap, skip, rules, pairs, pr_ptr, pr_idx, brk, start, best, best_left,
-               max_steps, max_level, max_calls, seed, stop, tried, sync, occ, own, stamp,
-               tagbox, logn, tot, has_rules, log_u, log_s, inchain, tabu, stack, top, out,
-               f_u, f_cells, f_n, f_pos, f_mark, f_ej, f_nej, f_next, f_busy, score, idx, days):
-    """:func:`swap_search`'s steps, on the work arrays it allocated (a :data:`kernel`,
-    without the GIL)."""
+def _swap_core(grid, units, res, pairs, st, fr, work, wait, top, best, best_left, max_steps,
+               max_level, max_calls, seed, stop):
+    """:func:`swap_search`'s steps, on the records it allocated (a :data:`kernel`,
+    without the GIL); ``top``: units on ``wait.stack``."""
     np.random.seed(seed)
-    U = dom_ptr.shape[0] - 1
+    start, out = st.start, work.out
+    stack, tabu, tried = wait.stack, wait.tabu, wait.tried
+    U = units.dom_ptr.shape[0] - 1
     step = 0
     while top > 0 and step < max_steps:
         if step % 64 == 0 and stop[0]:
@@ -612,29 +664,21 @@ def _swap_core(D, H, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ru_ptr, ru, ures
         step += 1
         top -= 1
         u = stack[top]
-        logn[0] = 0
-        ok = _place_chain(u, max_level, max_calls, start, occ, own, cap, fp_ptr, fp_res, fp_off,
-                          ru_ptr, ru, pairs, pr_ptr, pr_idx, H, brk, stamp, tagbox, dom_ptr,
-                          dom_cell, log_u, log_s, logn, inchain, out, f_u, f_cells, f_n,
-                          f_pos, f_mark, f_ej, f_nej, f_next, f_busy, skip, rules, D, tot,
-                          ures_ptr, ures, has_rules, sync, score, idx, days)
-        for k in range(logn[0]):
-            inchain[log_u[k]] = False
+        st.logn[0] = 0
+        ok = _place_chain(grid, units, res, pairs, st, fr, work, u, max_level, max_calls)
+        for k in range(st.logn[0]):
+            st.inchain[st.log_u[k]] = False
         if not ok:
             # place it anyway where fewest units are in the way; they wait on the stack
-            lo, hi = dom_ptr[u], dom_ptr[u + 1]
+            lo, hi = units.dom_ptr[u], units.dom_ptr[u + 1]
             best_c = -1
             best_s = np.inf
             for k in range(lo, hi):
-                c = dom_cell[k]
+                c = units.dom_cell[k]
                 if tabu[u, c] > step:
                     continue
-                tagbox[0] += 1
-                n = _conflicts(u, c, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru,
-                               pairs, pr_ptr, pr_idx, H, brk, stamp, tagbox[0], out, rules,
-                               ures_ptr, ures, skip, tot, inchain, True, days)
-                if n < 0 or not _rules_hold(u, c, out, n, start, occ, own, skip, rules, D, H, tot,
-                                            fp_ptr, fp_res, fp_off, ures_ptr, ures, has_rules):
+                n = _conflicts(grid, units, res, pairs, st, work, u, c, True)
+                if n < 0 or not _rules_hold(grid, units, res, st, work, u, c, n):
                     continue
                 # FET's choice: the start whose units in the way were pushed out from
                 # where they are the fewest times before, then the fewest units
@@ -645,20 +689,21 @@ def _swap_core(D, H, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ru_ptr, ru, ures
                     low = k if j == 0 or k < low else low
                 # a start that leaves a full resource short of shared hours
                 # (_sync_cost) only when every start does
-                short = _sync_cost(u, c, out, n, start, occ, own, skip, sync, fp_ptr, fp_res,
-                                   fp_off, ures_ptr, ures)
+                short = _sync_cost(units, res, st, work, u, c, n)
                 sc = ((short * 1024.0 + low) * 1024.0 + wrong) * 1024.0 + n + np.random.random()
                 if sc < best_s:
                     best_s, best_c = sc, c
             if best_c < 0:
                 # nowhere to go: take two units sharing a resource out, then retry u
-                for _ in range(2 if ures_ptr[u + 1] > ures_ptr[u] else 0):
-                    k = ures_ptr[u] + np.random.randint(ures_ptr[u + 1] - ures_ptr[u])
-                    r = ures[k]
-                    w = ru[ru_ptr[r] + np.random.randint(ru_ptr[r + 1] - ru_ptr[r])]
+                for _ in range(2 if units.ures_ptr[u + 1] > units.ures_ptr[u] else 0):
+                    k = units.ures_ptr[u] + np.random.randint(units.ures_ptr[u + 1]
+                                                              - units.ures_ptr[u])
+                    r = units.ures[k]
+                    w = res.ru[res.ru_ptr[r] + np.random.randint(res.ru_ptr[r + 1]
+                                                                 - res.ru_ptr[r])]
                     if start[w] < 0:
                         continue
-                    _put(occ, own, w, start[w], -1, fp_ptr, fp_res, fp_off)
+                    _put(units, st, w, start[w], -1)
                     tabu[w, start[w]] = step + 5 + np.random.randint(10)
                     start[w] = -1
                     stack[top] = w
@@ -666,24 +711,20 @@ def _swap_core(D, H, dom_ptr, dom_cell, fp_ptr, fp_res, fp_off, ru_ptr, ru, ures
                 stack[top] = u
                 top += 1
                 continue
-            tagbox[0] += 1
-            n = _conflicts(u, best_c, start, occ, own, cap, fp_ptr, fp_res, fp_off, ru_ptr, ru,
-                           pairs, pr_ptr, pr_idx, H, brk, stamp, tagbox[0], out, rules,
-                           ures_ptr, ures, skip, tot, inchain, True, days)
+            n = _conflicts(grid, units, res, pairs, st, work, u, best_c, True)
             for j in range(n):
                 w = out[j]
-                _put(occ, own, w, start[w], -1, fp_ptr, fp_res, fp_off)
+                _put(units, st, w, start[w], -1)
                 tabu[w, start[w]] = step + 5 + np.random.randint(10)
                 tried[w, start[w]] += 1
                 start[w] = -1
                 stack[top] = w
                 top += 1
-            _put(occ, own, u, best_c, 1, fp_ptr, fp_res, fp_off)
+            _put(units, st, u, best_c, 1)
             start[u] = best_c
         if top < best_left:
             best_left = top
             for k in range(U):
                 best[k] = start[k]
     return best_left
-
 

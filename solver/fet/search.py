@@ -49,9 +49,11 @@ The search's answer is then given to CP-SAT as fixed starts on a copy of the who
 model (:func:`certify`): CP-SAT picks the rooms and checks every rule, so a
 timetable only counts when the full model accepts it. Where every soft rule is a
 MinDaysBetweenActivities, :func:`polish` then mends broken pairs with the same
-search before CP-SAT optimises. The data, kernels and
-certification are in :mod:`~jianfu.solver.fet.data`, :mod:`~jianfu.solver.fet.kernels`
-and :mod:`~jianfu.solver.fet.certify`.
+search before CP-SAT optimises. The data (four records of arrays: grid, units,
+resources, pair rules), the kernels and certification are in
+:mod:`~jianfu.solver.fet.data`, :mod:`~jianfu.solver.fet.kernels` and
+:mod:`~jianfu.solver.fet.certify`; :mod:`~jianfu.solver.fet.twin` is a plain-Python
+twin of the central move, one ejection chain, that the tests hold the kernel to.
 """
 
 
@@ -74,8 +76,8 @@ from .data import (
     MAX_LEVEL,
     SearchData,
     _min_days_penalty,
-    _pair_index,
     _soft_min_days,
+    pair_rules,
     search_data,
 )
 from .kernels import swap_search
@@ -126,7 +128,7 @@ def first_timetable(fm: object, problem: FetProblem, *, deadline: float, seed: i
     ``stop[0]`` set by another thread, then :func:`certify` when all are placed."""
     t = time.perf_counter()
     data = search_data(fm, problem)
-    codes = np.full(len(data.dom_ptr) - 1, -1, np.int64)
+    codes = np.full(data.n_units, -1, np.int64)
     starts, left = place_units(fm, problem, deadline=deadline, seed=seed, stop=stop, data=data,
                                codes=codes)
     search_s = time.perf_counter() - t
@@ -151,7 +153,7 @@ def place_units(fm: object, problem: FetProblem, *, deadline: float, seed: int =
     t = time.perf_counter()
     stop = np.zeros(1, np.int64) if stop is None else stop
     data = search_data(fm, problem) if data is None else data
-    U = len(data.dom_ptr) - 1
+    U = data.n_units
     start = np.full(U, -1, np.int64)
     best = start.copy()            # best state of the current attempt ...
     best_all = start.copy()        # ... and of all attempts
@@ -159,7 +161,7 @@ def place_units(fm: object, problem: FetProblem, *, deadline: float, seed: int =
     left = left_all = U + 1
     # times each unit was pushed out from each start in this attempt (FET's "tried
     # removals"): the fallback placement avoids repeating itself
-    tried = np.zeros((U, int(data.dom_cell.max()) + 1), np.int64)
+    tried = np.zeros((U, int(data.units.dom_cell.max()) + 1), np.int64)
 
     # the kernel cannot read the clock: a timer sets the flag it reads at the deadline,
     # started after a first short episode, which always runs (it compiles the kernels,
@@ -178,11 +180,8 @@ def place_units(fm: object, problem: FetProblem, *, deadline: float, seed: int =
         t1 = time.perf_counter()
         before = left
         left = int(swap_search(
-            data.n_days, data.n_hours, data.dom_ptr, data.dom_cell, data.fp_ptr, data.fp_res,
-            data.fp_off, data.ru_ptr, data.ru, data.ures_ptr, data.ures, data.cap, data.skip,
-            data.rules, data.pairs, data.pr_ptr, data.pr_idx, data.brk, order, start, best,
-            left, EPISODE * U if rounds else FIRST, MAX_LEVEL, MAX_CALLS, seed + rounds, stop,
-            tried, data.sync))
+            data.grid, data.units, data.res, data.pairs, order, start, best, left,
+            EPISODE * U if rounds else FIRST, MAX_LEVEL, MAX_CALLS, seed + rounds, stop, tried))
         logger.debug("episode %d: %d units left (best %d), %.2f s", rounds, left,
                      min(left, left_all), time.perf_counter() - t1)
         rounds += 1
@@ -200,8 +199,8 @@ def place_units(fm: object, problem: FetProblem, *, deadline: float, seed: int =
     start, left = best_all, left_all
     if codes is not None:
         codes[:] = start
-    H = data.n_hours
-    DH = data.n_days * H
+    H = data.grid.n_hours
+    DH = data.grid.n_days * H
     starts = {i: (int(start[u]) % DH // H, int(start[u]) % H) for i, u in enumerate(data.unit_of)
               if start[u] >= 0}
     left = min(left, U)                 # U + 1: no episode ran (stopped at once)
@@ -236,7 +235,7 @@ def race(fm: object, problem: FetProblem, *, deadline: float, workers: int, seed
     first: list[tuple[dict[int, tuple[int, int]], int]] = []
     second: list[tuple[dict[int, tuple[int, int]], int]] = []
     done: list[int] = []
-    codes = [np.full(len(data.dom_ptr) - 1, -1, np.int64) for _ in range(2)]
+    codes = [np.full(data.n_units, -1, np.int64) for _ in range(2)]
 
     def search() -> None:
         first.append(place_units(fm, problem, deadline=deadline, seed=seed, stop=stop,
@@ -353,7 +352,7 @@ def polish(fm: object, problem: FetProblem, found: SearchOutcome, *, deadline: f
     logger.info("polish: soft MinDays %.2f -> %s, %d moves, %.2f s", before / 1e4,
                 " / ".join(f"{e[0] / 1e4:.2f}" for e in sorted(ends, key=lambda e: e[1])),
                 ends[0][2], time.perf_counter() - t)
-    H, DH = data.n_hours, data.n_days * data.n_hours
+    H, DH = data.grid.n_hours, data.grid.n_days * data.grid.n_hours
     for penalty, _, _, codes in ends:       # the best end CP-SAT certifies
         if penalty >= before:
             break
@@ -388,17 +387,14 @@ def _polish_chain(fm: object, problem: FetProblem, k: int, codes: np.ndarray, pe
     while time.perf_counter() < deadline and penalty:
         q = rng.choice(np.flatnonzero(pen))
         keep = np.flatnonzero(pen == 0).tolist() + [q]
-        pairs = np.vstack([data.pairs, soft[keep, :6]])
-        pr_ptr, pr_idx = _pair_index(pairs, U)
+        pairs = pair_rules(np.vstack([data.pairs.rows, soft[keep, :6]]), U)
         start = codes.copy()
         start[soft[q, :2]] = -1
         best = start.copy()
         left = swap_search(
-            data.n_days, data.n_hours, data.dom_ptr, data.dom_cell, data.fp_ptr, data.fp_res,
-            data.fp_off, data.ru_ptr, data.ru, data.ures_ptr, data.ures, data.cap, data.skip,
-            data.rules, pairs, pr_ptr, pr_idx, data.brk, order, start, best, U + 1, steps,
+            data.grid, data.units, data.res, pairs, order, start, best, U + 1, steps,
             MAX_LEVEL, MAX_CALLS, int(rng.integers(1 << 30)), np.zeros(1, np.int64),
-            np.zeros((U, int(data.dom_cell.max()) + 1), np.int64), data.sync)
+            np.zeros((U, int(data.units.dom_cell.max()) + 1), np.int64))
         if left == 0:
             new = _min_days_penalty(soft, best, data)
             if new.sum() < penalty:

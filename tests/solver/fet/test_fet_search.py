@@ -10,12 +10,19 @@ from jianfu.models.fet_check import score_fet
 from jianfu.solver.result import BY_CP_SAT, BY_SEARCH
 from jianfu.solver.fet.model import FetModel
 from jianfu.solver.fet.solve import solve_fet_problem
-from jianfu.solver.fet.data import SYNC_PARTNERS, _room_families, search_data
+from jianfu.solver.fet.data import SYNC_PARTNERS, Grid, Resources, Units, _room_families, search_data
 from jianfu.solver.fet.search import SearchOutcome, first_timetable, place_units, polish, race
-from jianfu.solver.fet.kernels import _free_a_day, _lower_cost, _mend_gaps, _put, _sync_cost, _sync_ok
+from jianfu.solver.fet.kernels import (
+    _allocate,
+    _free_a_day,
+    _lower_cost,
+    _mend_gaps,
+    _sync_cost,
+    _sync_ok,
+)
 from jianfu.solver.fet.certify import certify
 from jianfu.solver.result import Status
-from test_fet_model import ACTS, BINDS, DATA, con, mini
+from models.fet_helpers import ACTS, BINDS, DATA, con, mini
 
 
 def built(p) -> FetModel:
@@ -70,54 +77,66 @@ def test_certify_refuses_starts_that_break_a_rule() -> None:
     assert certify(fm, fine, deadline=time.perf_counter() + 5) is not None
 
 
+def one_resource(D: int, H: int, n: int, rules: np.ndarray | None = None, tot: int = 0
+                 ) -> Resources:
+    """Resource 0, one place every hour, used by one-hour units 0..n−1."""
+    rules = np.full((1, 7), -1, np.int64) if rules is None else rules
+    return Resources(np.ones((1, D * H), np.int64), np.zeros((1, D * H), np.bool_),
+                     np.array([0, n], np.int64), np.arange(n, dtype=np.int64), rules,
+                     rules.max(axis=1) >= 0, np.array([tot], np.int64),
+                     np.full((1, 2 * SYNC_PARTNERS), -1, np.int64))
+
+
 def test_lower_cost_counts_what_cannot_be_mended() -> None:
     D, H = 1, 4
-    skip = np.zeros((1, D * H), np.bool_)
+    grid = Grid(D, H, np.zeros(D * H, np.bool_))
     rules = np.full((1, 7), -1, np.int64)
     rules[0, 4] = 0                               # no gaps in the week
     occ = np.array([[1, 0, 1, 0]], np.int64)      # a gap at hour 1
-    assert _lower_cost(occ, skip, rules, 0, D, H, np.array([2])) == 1    # nothing left
-    assert _lower_cost(occ, skip, rules, 0, D, H, np.array([3])) == 0    # one may fill it
+
+    def cost(tot: int) -> int:
+        return _lower_cost(grid, one_resource(D, H, 0, rules, tot), occ, 0)
+
+    assert cost(2) == 1                           # nothing left
+    assert cost(3) == 0                           # one may fill it
     rules[0, 0] = 1                               # at most one hour a day: grows only
-    assert _lower_cost(occ, skip, rules, 0, D, H, np.array([9])) == 1
+    assert cost(9) == 1
 
 
 class OneResource:
-    """Kernel arrays for one teacher (resource 0) over D days × H hours and one-hour
+    """Kernel records for one teacher (resource 0) over D days × H hours and one-hour
     units 0..n−1, unit k placed at ``cells[k]`` (−1: not placed)."""
 
     def __init__(self, D: int, H: int, cells: list[int]) -> None:
         n = len(cells)
-        self.D, self.H = D, H
-        self.occ = np.zeros((1, D * H), np.int64)
-        self.own = np.full((1, D * H), -1, np.int64)
-        self.fp_ptr = np.arange(n + 1, dtype=np.int64)
-        self.fp_res = np.zeros(n, np.int64)
-        self.fp_off = np.zeros(n, np.int64)
-        self.ru_ptr = np.array([0, n], np.int64)
-        self.ru = np.arange(n, dtype=np.int64)
+        self.grid = Grid(D, H, np.zeros(D * H, np.bool_))
+        dom_ptr = np.arange(n + 1, dtype=np.int64)
+        self.units = Units(dom_ptr, np.zeros(n, np.int64), np.arange(n + 1, dtype=np.int64),
+                           np.zeros(n, np.int64), np.zeros(n, np.int64),
+                           np.arange(n + 1, dtype=np.int64), np.zeros(n, np.int64))
+        self.n = n
         self.start = np.array(cells, np.int64)
-        self.stamp = np.zeros(n, np.int64)
-        self.out = np.zeros(n, np.int64)
-        for u, c in enumerate(cells):
-            if c >= 0:
-                _put(self.occ, self.own, u, c, 1, self.fp_ptr, self.fp_res, self.fp_off)
+
+    def state(self, res: Resources) -> tuple:
+        st, _, work = _allocate(self.grid, self.units, res, self.start, 1)
+        st.tag[0] = 1                             # the move's tag: nobody leaves yet
+        return st, work
 
     def free_a_day(self, u: int, c: int, most: int) -> list[int]:
-        n = _free_a_day(u, c, 0, most, self.start, self.occ, self.own, self.fp_ptr,
-                        self.fp_res, self.fp_off, self.ru_ptr, self.ru, self.H, self.stamp, 1,
-                        self.out, 0, np.empty(self.occ.shape[1] // self.H, np.int64))
-        return sorted(self.out[:n].tolist())
+        rules = np.full((1, 7), -1, np.int64)
+        rules[0, 3] = most
+        res = one_resource(self.grid.n_days, self.grid.n_hours, self.n, rules)
+        st, work = self.state(res)
+        n = _free_a_day(self.grid, self.units, res, st, work, u, c, 0, 0)
+        return sorted(work.out[:n].tolist())
 
     def mend_gaps(self, u: int, c: int, rules: np.ndarray, tot: int) -> list[int]:
-        occ0 = self.occ.copy()
-        n = _mend_gaps(u, c, 0, self.start, self.occ, self.own,
-                       np.zeros((1, self.D * self.H), np.bool_), rules, self.D, self.H,
-                       np.array([tot]), self.fp_ptr, self.fp_res, self.fp_off, self.ru_ptr,
-                       self.ru, self.stamp, 1, self.out, 0,
-                       np.zeros(len(self.start), np.bool_))
-        assert (self.occ == occ0).all()               # the trial placement is undone
-        return self.out[:n].tolist()
+        res = one_resource(self.grid.n_days, self.grid.n_hours, self.n, rules, tot)
+        st, work = self.state(res)
+        occ0 = st.occ.copy()
+        n = _mend_gaps(self.grid, self.units, res, st, work, u, c, 0, 0)
+        assert (st.occ == occ0).all()             # the trial placement is undone
+        return work.out[:n].tolist()
 
 
 def test_a_day_is_freed_when_max_days_would_be_exceeded() -> None:
@@ -125,7 +144,6 @@ def test_a_day_is_freed_when_max_days_would_be_exceeded() -> None:
     # needs day 1 (one hour) emptied, not day 0 (two hours)
     r = OneResource(3, 4, [0, 1, 4, -1])
     assert r.free_a_day(3, 8, 2) == [2]
-    r = OneResource(3, 4, [0, 1, 4, -1])
     assert r.free_a_day(3, 5, 2) == []              # day 1 is in use already
     assert r.free_a_day(3, 8, 3) == []              # a third day is allowed
 
@@ -156,31 +174,27 @@ def test_full_subgroups_are_partners_by_their_shared_hours() -> None:
     data = search_data(built(p), p)
     S0, S1 = 2, 3                                 # resources: T0, T1, then subgroups
     K = SYNC_PARTNERS
-    partners = {int(b): int(h) for b, h in zip(data.sync[S0, :K], data.sync[S0, K:])}
+    sync = data.res.sync
+    partners = {int(b): int(h) for b, h in zip(sync[S0, :K], sync[S0, K:])}
     assert partners[S1] == 2                      # the two class lessons
-    assert S0 in data.sync[S1, :K]
-    assert data.sync[1, 0] == -1                  # T1: one hour of three, not full
+    assert S0 in sync[S1, :K]
+    assert sync[1, 0] == -1                       # T1: one hour of three, not full
 
 
 def test_a_subgroup_lesson_beside_a_free_partner_hour_is_counted() -> None:
     p = split_class()
     data = search_data(built(p), p)
-    occ = np.zeros_like(data.cap)
-    own = np.full_like(data.cap, -1)
     start = np.array([0, -1, 1, -1], np.int64)    # a class lesson at 0, S0 alone at 1
-    for u in (0, 2):
-        _put(occ, own, u, start[u], 1, data.fp_ptr, data.fp_res, data.fp_off)
-    assert _sync_ok(2, occ, own, data.skip, data.sync)         # hour 2 free for both
+    st, _, work = _allocate(data.grid, data.units, data.res, start, 1)
+    assert _sync_ok(data.res, st, 2)              # hour 2 free for both
 
     def cost(u: int, c: int) -> int:
-        return _sync_cost(u, c, np.zeros(4, np.int64), 0, start, occ, own, data.skip,
-                          data.sync, data.fp_ptr, data.fp_res, data.fp_off, data.ures_ptr,
-                          data.ures)
+        return _sync_cost(data.units, data.res, st, work, u, c, 0)
 
     assert cost(3, 1) == 0                        # S1 alone beside S0 alone: fine
     assert cost(3, 2) > 0                         # at 2 the last class lesson has no hour
-    occ0 = occ.copy()
-    assert cost(1, 2) == 0 and (occ == occ0).all()    # the trial placement is undone
+    occ0 = st.occ.copy()
+    assert cost(1, 2) == 0 and (st.occ == occ0).all()    # the trial placement is undone
 
 
 def test_room_families_are_the_unions_of_overlapping_sets() -> None:

@@ -101,6 +101,9 @@ def _drop_idle(school: School) -> School:
     new = {old: k for k, old in enumerate(keep)}
     return dataclasses.replace(
         school, teachers=tuple(school.teachers[i] for i in keep),
+        classes=tuple(c if c.head_teacher is None
+                      else dataclasses.replace(c, head_teacher=new.get(c.head_teacher))
+                      for c in school.classes),
         requirements=tuple(dataclasses.replace(r, teacher=new[r.teacher])
                            for r in school.requirements))
 

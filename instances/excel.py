@@ -1,7 +1,7 @@
 """Excel in and out for the 教务处.
 
 In: :func:`write_template` writes a blank, documented workbook (说明, 学校, 作息时间,
-班级, 学科, 教师, 任课, 场地); :func:`read_school_xlsx` reads a filled one into the
+班级, 学科, 教师, 教研活动, 任课, 场地); :func:`read_school_xlsx` reads a filled one into the
 same mapping the YAML school file gives (``docs/format.md``) and validates it with
 :func:`jianfu.instances.schoolfile.school_from_dict`, so both formats share every
 rule; its errors name the sheet, the row and the column
@@ -102,6 +102,8 @@ COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("schedule", "作息表", "schedule: bell-schedule name (blank if the school has one)"),
         ("periods_per_day", "每天节数", "periods_per_day: optional, one number per day, "
                                         "e.g. 6、6、6、6、5"),
+        ("head_teacher", "班主任", "head_teacher: optional, the class teacher's name (a teacher "
+                                  "of the 教师 sheet)"),
     ),
     "学科": (
         ("name", "学科", "name: subject; built-in subjects need a row only to change them"),
@@ -117,6 +119,17 @@ COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("max_periods_per_day", "每日最多节数", "max_periods_per_day: whole number; blank = no limit"),
         ("unavailable", "不可用时间", "unavailable: 周一上午、周三下午、周五 14:00-16:00"),
         ("schools", "走教学校", "schools: itinerant teacher's schools, optional"),
+    ),
+    "教研活动": (
+        ("name", "名称", "name: e.g. 语文组教研, 行政会"),
+        ("subject", "教研组(学科)", "subject: every teacher of this subject attends, e.g. 语文; "
+                                    "several: 物理、化学"),
+        ("teachers", "教师", "teachers: named teachers, e.g. 王校长、李主任 (with or without a subject)"),
+        ("day", "星期", "day: one school day, e.g. 周二"),
+        ("half", "时段", "half: 上午, 下午 or 全天 of each teacher's bell schedule; "
+                         "or blank with 开始/结束"),
+        ("start", "开始", "start: HH:MM (when 时段 is blank)"),
+        ("end", "结束", "end: HH:MM"),
     ),
     "任课": (
         ("class", "班级", "class: class name"),
@@ -159,8 +172,14 @@ HELP = (
     "   作息时间: one row per segment in time order; 每天 = every day, or give all of one day's rows.",
     "5. 班级、教师、场地：每行一个。教师不可用时间写“周一上午”“周三下午”“周五 14:00-16:00”。",
     "   班级/教师/场地: one row each. Unavailable times read 周一上午, 周三下午, 周五 14:00-16:00.",
+    "   班级的“班主任”写教师姓名（班会由班主任上）。 班主任: the class teacher's name "
+    "(who teaches its 班会).",
     "6. 任课：每个班每门学科一行；周课时留空则按国家课程方案。",
     "   任课: one row per class and subject; blank periods = the national curriculum.",
+    "   教研活动：每个教研组或会议一行（如 语文组教研 周二下午、行政会），这段时间参加者不排课；"
+    "“教研组(学科)”写学科即该学科全体任课教师参加，“教师”写其他参加者。",
+    "   教研活动: one row per subject group or meeting (e.g. 语文组教研 on 周二 下午, 行政会); "
+    "its teachers get no lessons then.",
     "7. 时间请写成 08:20 这样的文字。 Write times as text such as 08:20.",
     "",
     "保存后交给 jianfu 排课。 Save the workbook, then let jianfu build the timetable.",
@@ -225,13 +244,17 @@ def school_rows(school: School) -> dict[str, list[list[Any]]]:
                                      seg["start"], seg["end"], seg.get("label")])
     for c in school.classes:
         rows["班级"].append([c.name, c.grade, school.schedules[c.schedule].name,
-                           list(c.periods_per_day) if c.periods_per_day is not None else None])
+                           list(c.periods_per_day) if c.periods_per_day is not None else None,
+                           None if c.head_teacher is None else school.teachers[c.head_teacher].name])
     for s in data.get("subjects") or []:
         rows["学科"].append([s["name"], s.get("english"), s.get("category"),
                            _yes_no(s.get("homework")), s.get("venue_kind"), s.get("part_of")])
     for t in data["teachers"]:
         rows["教师"].append([t["name"], t.get("subjects") or None, t.get("max_periods_per_day"),
                            t.get("unavailable") or None, t.get("schools") or None])
+    for m in data.get("meetings") or []:
+        rows["教研活动"].append([m["name"], m.get("subject"), m.get("teachers"), m["day"],
+                             m.get("half"), m.get("start"), m.get("end")])
     for q in school.requirements:
         rows["任课"].append([school.classes[q.cls].name, school.subjects[q.subject].name,
                            school.teachers[q.teacher].name, q.periods, q.doubles or None,
@@ -283,7 +306,10 @@ def _examples() -> dict[str, list[list[Any]]]:
     rows = school_rows(example_school())
     pick = {"作息时间": rows["作息时间"][:4], "班级": rows["班级"][:1],
             "学科": [["书法", "Calligraphy", "arts", "否", None, "艺术"]],
-            "教师": rows["教师"][:2], "任课": rows["任课"][:2], "场地": rows["场地"][:1]}
+            "教师": rows["教师"][:2],
+            "教研活动": [["语文组教研", "语文", None, "周二", "下午", None, None],
+                     ["行政会", None, rows["教师"][0][0], "周一", None, "15:40", "17:00"]],
+            "任课": rows["任课"][:2], "场地": rows["场地"][:1]}
     return pick
 
 
@@ -399,9 +425,9 @@ class _Places:
 
 #: Columns a sheet cannot do without (the school file's required fields).
 REQUIRED_COLUMNS = {"作息时间": ("kind", "start", "end"), "班级": ("name", "grade"),
-                    "学科": ("name",), "教师": ("name",), "任课": ("class", "subject", "teacher"),
-                    "场地": ("name", "kind")}
-#: Sheets a school workbook cannot do without; 学科 and 场地 may be left out.
+                    "学科": ("name",), "教师": ("name",), "教研活动": ("name", "day"),
+                    "任课": ("class", "subject", "teacher"), "场地": ("name", "kind")}
+#: Sheets a school workbook cannot do without; 学科, 教研活动 and 场地 may be left out.
 REQUIRED_SHEETS = ("学校", "作息时间", "班级", "教师", "任课")
 
 
@@ -561,6 +587,8 @@ def school_mapping(path: Path | str) -> tuple[dict[str, Any], _Places]:
     table("学科", "subjects", {"homework": lambda x: None if _plain(x) is None else _bool_cell(x)})
     table("教师", "teachers", {"subjects": _list_cell, "unavailable": _list_cell,
                              "schools": _list_cell})
+    table("教研活动", "meetings", {"subject": _list_cell, "teachers": _list_cell,
+                               "start": _clock_cell, "end": _clock_cell})
     table("任课", "requirements", {})
     table("场地", "venues", {})
     # schoolfile translates subject errors to names: point those at the 学科 rows too

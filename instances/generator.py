@@ -151,6 +151,7 @@ def generate_school(preset: str, classes_per_grade: int, seed: int, policy: Poli
     plan = _curriculum(classes, policy, rng)
     names = _NameMaker(rng)
     teachers, assignment = _allocate(classes, plan, stages, names)
+    classes = _with_head_teachers(classes, stages, assignment)
     requirements = tuple(
         Requirement(c, subject_index[subj], assignment[(c, subj)], periods, doubles)
         for c in range(len(classes)) for subj, periods, doubles in plan[c])
@@ -476,6 +477,22 @@ def _allocate(classes: Sequence[SchoolClass], plan: list[list[tuple[str, int, in
     return teachers, assignment
 
 
+def _with_head_teachers(classes: Sequence[SchoolClass], stages: Sequence[str],
+                        assignment: dict[tuple[int, str], int]) -> tuple[SchoolClass, ...]:
+    """The classes with their 班主任, as :func:`_allocate` pairs them: the 语文 teacher of
+    the first class of a pair, the 数学 teacher of the second (the other one if the
+    class lacks that subject)."""
+    out = list(classes)
+    for stage in stages:
+        members = [i for i, c in enumerate(classes) if c.stage == stage]
+        for k, c in enumerate(members):
+            first, second = ("语文", "数学") if k % 2 == 0 else ("数学", "语文")
+            head = assignment.get((c, first), assignment.get((c, second)))
+            if head is not None:
+                out[c] = dataclasses.replace(out[c], head_teacher=head)
+    return tuple(out)
+
+
 def _split(loads: Sequence[int], count: int) -> list[int]:
     """Owner of each item: at most ``count`` contiguous runs (a teacher takes classes in
     order) with the smallest possible largest load."""
@@ -741,15 +758,15 @@ def _ground_need(school: School, policy: Policy, pe_ratio: float) -> float:
 
 def _teacher_slots_per_day(school: School, t: int) -> list[int]:
     """Distinct lesson times a teacher could teach each day (their classes' day shapes,
-    minus unavailable stretches)."""
-    teacher = school.teachers[t]
+    minus unavailable stretches and meetings)."""
+    away = school.unavailable_of(t)
     classes = {school.requirements[q].cls for q in school.requirements_of_teacher[t]}
     out = []
     for d in range(len(school.days)):
         times = set()
         for c in classes:
             for p in school.day_of(c, d).periods[:school.usable_periods(c, d)]:
-                if not any(u.overlaps(d, p.start, p.end) for u in teacher.unavailable):
+                if not any(u.overlaps(d, p.start, p.end) for u in away):
                     times.add((p.start, p.end))
         out.append(len(times))
     return out

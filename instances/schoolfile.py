@@ -12,6 +12,7 @@ school equals the school.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -27,6 +28,8 @@ from ..models.school import (
     BellSchedule,
     Category,
     DaySchedule,
+    Half,
+    Meeting,
     Requirement,
     School,
     SchoolClass,
@@ -62,14 +65,17 @@ SEGMENT_NAMES.update({
 })
 
 _TOP = ("school", "profile", "policy", "days", "schedules", "builtin_subjects", "subjects",
-        "venues", "classes", "teachers", "requirements")
+        "venues", "classes", "teachers", "meetings", "requirements")
 _SEGMENT_KEYS = ("kind", "start", "end", "label")
 _SUBJECT_KEYS = ("name", "english", "category", "homework", "venue_kind", "part_of")
 _VENUE_KEYS = ("name", "kind", "capacity")
-_CLASS_KEYS = ("name", "grade", "schedule", "periods_per_day")
+_CLASS_KEYS = ("name", "grade", "schedule", "periods_per_day", "head_teacher")
 _TEACHER_KEYS = ("name", "subjects", "max_periods_per_day", "unavailable", "schools")
 _REQ_KEYS = ("teacher", "periods", "doubles", "venue")
 _REQ_LIST_KEYS = ("class", "subject") + _REQ_KEYS
+_MEETING_KEYS = ("name", "subject", "teachers", "day", "half", "start", "end")
+#: Names accepted for a meeting's half-day.
+HALF_NAMES: dict[str, Half] = {h.value: h for h in Half} | {h.zh: h for h in Half}
 _RANGE = re.compile(r"^\s*(\d{1,2}:\d{2})\s*[-–—~～至到]\s*(\d{1,2}:\d{2})\s*$")
 
 
@@ -322,6 +328,7 @@ def school_from_dict(data: Mapping[str, Any], source: str,
         if tname in teacher_names:
             raise r.error(f"teachers[{i}].name", tname, "重复的教师姓名 duplicate teacher name")
         teacher_names[tname] = i
+    classes = _with_head_teachers(r, top.get("classes") or [], classes, teacher_names)
 
     requirements, req_paths = _read_requirements(
         r, top.get("requirements") or {}, classes, class_index, subjects, subject_index,
@@ -335,11 +342,13 @@ def school_from_dict(data: Mapping[str, Any], source: str,
         _read_teacher(r, raw, i, days, subject_index,
                       _teacher_schedule(schedules, taught[i], class_schedule))
         for i, raw in enumerate(raw_teachers))
+    meetings = _read_meetings(r, top.get("meetings") or [], days, subject_index, teacher_names)
 
     try:
         return School(name=name, days=days, schedules=schedules, subjects=subjects,
                       classes=classes, teachers=teachers, venues=venues,
-                      requirements=requirements, profile=profile, policy_overrides=overrides)
+                      requirements=requirements, profile=profile, policy_overrides=overrides,
+                      meetings=meetings)
     except InputError as exc:
         raise _school_error(r, exc, schedules, subjects, req_paths) from None
 
@@ -542,6 +551,19 @@ def _read_classes(r: _Reader, raw: Any, schedules: tuple[BellSchedule, ...],
     return tuple(classes)
 
 
+def _with_head_teachers(r: _Reader, raw: Any, classes: tuple[SchoolClass, ...],
+                        teacher_names: Mapping[str, int]) -> tuple[SchoolClass, ...]:
+    """``classes`` with the 班主任 each raw class names (``head_teacher``), once the
+    teachers' names are known."""
+    out = list(classes)
+    for i, item in enumerate(r.seq(raw, "classes")):
+        if isinstance(item, Mapping) and item.get("head_teacher") is not None:
+            head = r.name_ref(item["head_teacher"], f"classes[{i}].head_teacher",
+                              teacher_names, "教师")
+            out[i] = dataclasses.replace(out[i], head_teacher=head)
+    return tuple(out)
+
+
 def _read_teacher(r: _Reader, raw: Any, i: int, days: tuple[str, ...],
                   subject_index: Mapping[str, int], schedule: BellSchedule) -> Teacher:
     path = f"teachers[{i}]"
@@ -568,6 +590,63 @@ def _read_teacher(r: _Reader, raw: Any, i: int, days: tuple[str, ...],
         return Teacher(name, subjects, tuple(unavailable), most, schools)
     except InputError as exc:
         raise r.wrap(exc, path) from None
+
+
+def _names_list(value: Any, path: str) -> list[tuple[Any, str]]:
+    """A name or a list of names, each with its field path."""
+    if isinstance(value, (list, tuple)):
+        return [(v, f"{path}[{j}]") for j, v in enumerate(value)]
+    return [] if value is None else [(value, path)]
+
+
+def _read_meetings(r: _Reader, raw: Any, days: tuple[str, ...],
+                   subject_index: Mapping[str, int], teacher_names: Mapping[str, int]
+                   ) -> tuple[Meeting, ...]:
+    """``meetings``: 教研活动 and 行政会, one line per group of teachers."""
+    out = []
+    day_index = {d: i for i, d in enumerate(days)}
+    # a 教研组 may be written as its name: 语文组 is the group of 语文
+    groups = dict(subject_index) | {f"{s}组": i for s, i in subject_index.items()
+                                    if f"{s}组" not in subject_index}
+    for i, item in enumerate(r.seq(raw, "meetings")):
+        path = f"meetings[{i}]"
+        m = r.mapping(item, path, _MEETING_KEYS, required=("name", "day"))
+        name = r.text(m["name"], f"{path}.name")
+        day = r.name_ref(m["day"], f"{path}.day", day_index, "日期")
+        subjects = tuple(dict.fromkeys(
+            r.name_ref(s, p, groups, "学科") for s, p in _names_list(m.get("subject"),
+                                                                   f"{path}.subject")))
+        teachers = tuple(dict.fromkeys(
+            r.name_ref(t, p, teacher_names, "教师") for t, p in _names_list(m.get("teachers"),
+                                                                          f"{path}.teachers")))
+        if not subjects and not teachers:
+            raise r.error(path, name, "没有参加者 the meeting names nobody: give `subject` "
+                                      "(a 教研组, e.g. 语文) or `teachers`")
+        half = start = end = None
+        if m.get("half") is not None:
+            text = r.text(m["half"], f"{path}.half")
+            half = HALF_NAMES.get(text)
+            if half is None:
+                raise r.error(f"{path}.half", text, "应为 上午、下午 或 全天 expected 上午 (morning), "
+                                                    "下午 (afternoon) or 全天 (day)")
+            if m.get("start") is not None or m.get("end") is not None:
+                raise r.error(f"{path}.half", text, "时段与开始、结束时间只能写一种 give `half` or "
+                                                    "`start` and `end`, not both")
+        else:
+            for key in ("start", "end"):
+                if m.get(key) is None:
+                    raise r.error(f"{path}.{key}", "", "缺少时间 missing: give `half` "
+                                                       "(上午/下午/全天) or both `start` and `end`")
+            start = r.clock(m["start"], f"{path}.start")
+            end = r.clock(m["end"], f"{path}.end", allow_end=True)
+            if end <= start:
+                raise r.error(f"{path}.end", m["end"],
+                              f"结束应晚于开始 must be after start {m['start']}")
+        try:
+            out.append(Meeting(name, day, teachers, subjects, half, start, end))
+        except InputError as exc:
+            raise r.wrap(exc, path) from None
+    return tuple(out)
 
 
 def _read_requirement(r: _Reader, raw: Any, path: str, cls: int, subject: int,
@@ -677,6 +756,8 @@ def school_to_dict(school: School, base_dir: str | os.PathLike[str] | None = Non
     out["venues"] = [_venue_to_dict(v) for v in school.venues]
     out["classes"] = [_class_to_dict(school, c) for c in school.classes]
     out["teachers"] = [_teacher_to_dict(school, i) for i in range(len(school.teachers))]
+    if school.meetings:
+        out["meetings"] = [_meeting_to_dict(school, m) for m in school.meetings]
     out["requirements"] = _requirements_to_data(school)
     return out
 
@@ -744,6 +825,8 @@ def _class_to_dict(school: School, c: SchoolClass) -> dict[str, Any]:
         out["schedule"] = school.schedules[c.schedule].name
     if c.periods_per_day is not None:
         out["periods_per_day"] = list(c.periods_per_day)
+    if c.head_teacher is not None:
+        out["head_teacher"] = school.teachers[c.head_teacher].name
     return out
 
 
@@ -760,6 +843,22 @@ def _teacher_to_dict(school: School, i: int) -> dict[str, Any]:
         out["unavailable"] = [format_unavailable(u, school.days, schedule) for u in t.unavailable]
     if t.schools:
         out["schools"] = list(t.schools)
+    return out
+
+
+def _meeting_to_dict(school: School, m: Meeting) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": m.name}
+    subjects = [school.subjects[s].name for s in m.subjects]
+    if subjects:
+        out["subject"] = subjects[0] if len(subjects) == 1 else subjects
+    if m.teachers:
+        out["teachers"] = [school.teachers[t].name for t in m.teachers]
+    out["day"] = school.days[m.day]
+    if m.half is not None:
+        out["half"] = m.half.zh
+    else:
+        assert m.start is not None and m.end is not None
+        out["start"], out["end"] = _clock_text(m.start), _clock_text(m.end)
     return out
 
 
@@ -843,7 +942,7 @@ def _flowing(data: dict[str, Any]) -> dict[str, Any]:
     out = dict(data)
     out["schedules"] = {name: {day: [_Flow(seg) for seg in segs] for day, segs in body.items()}
                         for name, body in data["schedules"].items()}
-    for key in ("subjects", "venues", "classes", "teachers"):
+    for key in ("subjects", "venues", "classes", "teachers", "meetings"):
         if key in out:
             out[key] = [_Flow(x) for x in data[key]]
     reqs = data["requirements"]

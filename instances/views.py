@@ -190,8 +190,15 @@ def class_grid(school: School, timetable: Timetable, cls: int) -> Grid:
     n = sum(1 for lesson in timetable.lessons if lesson.cls == cls)
     return _build_grid(school, schedule, entries, seg_cells, open_period, kind="class",
                        index=cls, name=c.name, title=f"{c.name} 课程表",
-                       subtitle=f"{school.name} · {c.grade}年级 · 作息 {schedule.name} · 每周 {n} 节",
+                       subtitle=f"{school.name} · {c.grade}年级{head_teacher_line(school, cls)}"
+                                f" · 作息 {schedule.name} · 每周 {n} 节",
                        )
+
+
+def head_teacher_line(school: School, cls: int) -> str:
+    """`` · 班主任 class teacher: 王芳`` for a class that names its 班主任, else ``""``."""
+    head = school.classes[cls].head_teacher
+    return "" if head is None else f" · 班主任 class teacher: {school.teachers[head].name}"
 
 
 def _main_schedule(school: School, lessons: Iterable[Lesson]) -> BellSchedule:
@@ -207,7 +214,9 @@ def _entity_grid(school: School, timetable: Timetable, kind: str, index: int) ->
         mine = [lesson for lesson in timetable.lessons if lesson.teacher == index]
         name = school.teachers[index].name
         subs = sorted({school.subjects[lesson.subject].name for lesson in mine})
-        subtitle = f"{school.name} · {'、'.join(subs) or '—'} · 每周 {len(mine)} 节"
+        heads = [c.name for c in school.classes if c.head_teacher == index]
+        head = f" · {'、'.join(heads)} 班主任 class teacher" if heads else ""
+        subtitle = f"{school.name} · {'、'.join(subs) or '—'}{head} · 每周 {len(mine)} 节"
         title = f"{name} 课程表"
         my_sessions: list[Session] = []
     else:
@@ -325,7 +334,7 @@ def homework_tables(school: School, policy: Policy, plan: Any) -> list[HomeworkT
             notes.append("中午不布置作业 no homework is set at noon.")
         tables.append(HomeworkTable(
             c, k.name, f"{k.name} 作业公示",
-            f"{school.name} · {k.grade}年级 · 每日书面作业时长（分钟）",
+            f"{school.name} · {k.grade}年级{head_teacher_line(school, c)} · 每日书面作业时长（分钟）",
             days, tuple(rows), evenings, tuple(notes)))
     return tables
 
@@ -415,7 +424,8 @@ def example_school(name: str = "示范小学") -> School:
         Teacher("孙悦", (s["语文"],)),
     )
     venues = (Venue("操场", "ground", 3), Venue("音乐教室", "music", 1))
-    classes = (SchoolClass("三(1)班", 3), SchoolClass("三(2)班", 3))
+    # each class's 班主任 is its 语文 teacher
+    classes = (SchoolClass("三(1)班", 3, head_teacher=0), SchoolClass("三(2)班", 3, head_teacher=6))
     weekly = {"语文": 8, "数学": 5, "外语": 3, "科学": 2, "体育与健康": 4, "音乐": 2,
               "美术": 2, "道德与法治": 4}
     teacher_of = {"语文": (0, 6), "数学": (1, 1), "外语": (2, 2), "科学": (3, 3),
@@ -471,5 +481,5 @@ __all__ = [
     "Entry", "Grid", "GridRow", "class_grid", "teacher_grid", "venue_grid",
     "example_school", "example_timetable", "lesson_times", "write_atomic", "summary_rows",
     "summary_verdict", "check_summary", "homework_tables", "HomeworkTable", "HomeworkDay",
-    "hard_rows", "rule_zh",
+    "hard_rows", "rule_zh", "head_teacher_line",
 ]

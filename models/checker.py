@@ -12,8 +12,8 @@ and the timetable; per-entity indexes are built once per (school, timetable) pai
 
 Lessons whose period does not exist in the class's bell schedule that day are reported
 by ``lesson_outside_periods`` and ignored by every rule that needs a lesson's position
-or clock time; only ``coverage``, ``teacher_assignment``, ``venue_need``,
-``class_clash`` and ``teacher_daily_max`` count them.
+or clock time; only ``coverage``, ``teacher_assignment``, ``head_teacher_meeting``,
+``venue_need``, ``class_clash`` and ``teacher_daily_max`` count them.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Callable, Iterable, Sequence
 
 from .errors import InputError, check_index
 from .policy import Policy, format_clock
-from .school import GROUND, School, SegmentKind
+from .school import CLASS_MEETING, GROUND, School, SegmentKind
 from .timetable import Lesson, Session, Timetable
 from .violation import Violation
 
@@ -254,6 +254,27 @@ def check_teacher_assignment(school: School, policy: Policy,
                 f"class {e['cls']} {_slot_en(school, lesson.cls, lesson.day, lesson.period)}: "
                 f"{e['subject']} taught by {e['teacher']}, assigned teacher is "
                 f"{school.teachers[want].name}", **e))
+    return out
+
+
+def check_head_teacher_meeting(school: School, policy: Policy,
+                               timetable: Timetable) -> list[Violation]:
+    """班会由班主任上: a 班会 lesson of a class that names its 班主任 is taught by them."""
+    facts = _facts(school, timetable)
+    meeting = school.subject_index.get(CLASS_MEETING)
+    out = []
+    for lesson in facts.lessons:
+        head = school.classes[lesson.cls].head_teacher
+        if lesson.subject != meeting or head is None or lesson.teacher == head:
+            continue
+        e = _lesson_entities(school, lesson)
+        want = school.teachers[head].name
+        out.append(_hard(
+            "head_teacher_meeting",
+            f"{e['cls']} {_slot_zh(school, lesson.cls, lesson.day, lesson.period)} 班会由 "
+            f"{e['teacher']} 上，应由班主任 {want} 上 — class {e['cls']} "
+            f"{_slot_en(school, lesson.cls, lesson.day, lesson.period)}: the class meeting (班会) "
+            f"is taught by {e['teacher']}, not by its head teacher {want}", **e))
     return out
 
 
@@ -618,6 +639,29 @@ def check_teacher_unavailable(school: School, policy: Policy,
     return out
 
 
+def check_meeting(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
+    """教研活动与会议: no lesson of a member overlaps a meeting (one record per lesson and
+    meeting); the meeting's time is the member's (``School.meeting_times``)."""
+    facts = _facts(school, timetable)
+    out = []
+    for i in facts.placed:
+        lesson = facts.lessons[i]
+        start, end = facts.time[i]  # type: ignore[misc]
+        for m, hit in school.meeting_times[lesson.teacher]:
+            if not hit.overlaps(lesson.day, start, end):
+                continue
+            name = school.meetings[m].name
+            e = _lesson_entities(school, lesson)
+            out.append(_hard(
+                "meeting",
+                f"{e['teacher']} {school.days[lesson.day]} {_span(hit.start, hit.end)} 参加{name}，"
+                f"却排了 {e['cls']} {_slot_zh(school, lesson.cls, lesson.day, lesson.period)} "
+                f"{e['subject']} — teacher {e['teacher']} is at {name} "
+                f"{_day_en(school, lesson.day)} {_span(hit.start, hit.end)} but teaches "
+                f"{e['cls']} {_slot_en(school, lesson.cls, lesson.day, lesson.period)}", **e))
+    return out
+
+
 def check_teacher_daily_max(school: School, policy: Policy,
                             timetable: Timetable) -> list[Violation]:
     """教师每日节数: a teacher's lessons per day ≤ ``max_periods_per_day``."""
@@ -846,6 +890,27 @@ def check_spread(school: School, policy: Policy, timetable: Timetable) -> list[V
     return out
 
 
+def check_head_teacher_first(school: School, policy: Policy,
+                             timetable: Timetable) -> list[Violation]:
+    """班主任上第一节: a school day of a class whose period 1 its 班主任 does not teach."""
+    facts = _facts(school, timetable)
+    out = []
+    for c, cls in enumerate(school.classes):
+        if cls.head_teacher is None:
+            continue
+        head = school.teachers[cls.head_teacher].name
+        for d in facts.class_days[c]:
+            if any(facts.lessons[i].period == 0 and facts.lessons[i].teacher == cls.head_teacher
+                   for i in facts.placed_by_class_day.get((c, d), ())):
+                continue
+            out.append(_soft(
+                "head_teacher_first", policy,
+                f"{cls.name} {school.days[d]}第1节不是班主任 {head} 的课 — class {cls.name}: "
+                f"period 1 on {_day_en(school, d)} is not taught by its head teacher {head}",
+                cls=cls.name, teacher=head, day=school.days[d], period=1))
+    return out
+
+
 def check_moved_lesson(school: School, policy: Policy, timetable: Timetable,
                        kept: Timetable | None = None) -> list[Violation]:
     """调整节数: each lesson of the kept timetable whose slot and subject changed."""
@@ -874,6 +939,8 @@ HARD_RULES: tuple[tuple[str, str, str, RuleFunction], ...] = (
     ("weekly_total", "周课时总量", "Weekly period total", check_weekly_total),
     ("pe_periods", "体育课时", "PE periods per week", check_pe_periods),
     ("teacher_assignment", "任课教师", "Assigned teacher", check_teacher_assignment),
+    ("head_teacher_meeting", "班会由班主任上", "Class meeting taught by the head teacher",
+     check_head_teacher_meeting),
     ("class_clash", "班级冲突", "Class clash", check_class_clash),
     ("teacher_clash", "教师冲突", "Teacher clash", check_teacher_clash),
     ("venue_clash", "场地超员", "Venue over capacity", check_venue_clash),
@@ -889,6 +956,7 @@ HARD_RULES: tuple[tuple[str, str, str, RuleFunction], ...] = (
     ("study_cap", "在校集中学习时间", "Daily study-time cap", check_study_cap),
     ("morning_start", "上午上课时间", "Morning start time", check_morning_start),
     ("teacher_unavailable", "教师不可用", "Teacher unavailable", check_teacher_unavailable),
+    ("meeting", "教研活动与会议", "Meetings (教研活动, 行政会)", check_meeting),
     ("teacher_daily_max", "教师每日节数", "Teacher periods per day", check_teacher_daily_max),
     ("double_period", "连堂", "Double periods", check_double_period),
 )
@@ -902,6 +970,8 @@ SOFT_RULES: tuple[tuple[str, str, str, RuleFunction], ...] = (
      check_teacher_consecutive),
     ("parallel_step", "平行班同步", "Parallel classes in step", check_parallel_step),
     ("spread", "分散安排", "Spread over the week", check_spread),
+    ("head_teacher_first", "班主任上第一节", "Head teacher takes period 1",
+     check_head_teacher_first),
     ("moved_lesson", "调整节数", "Lessons moved", check_moved_lesson),  # type: ignore[list-item]
 )
 

@@ -305,6 +305,16 @@ class Problem:
             common &= set(self.groups[g].school_days)
         return tuple(d for d in self.groups[groups[0]].school_days if d in common)
 
+    def first_slots(self, g: int) -> dict[int, int]:
+        """Day → group ``g``'s first lesson slot that day (lowest period of its ``slots``);
+        days where it has none are left out. For a school class: period 1 of its day."""
+        out: dict[int, int] = {}
+        for s in self.groups[g].slots:
+            slot = self.slots[s]
+            if slot.day not in out or slot.period < self.slots[out[slot.day]].period:
+                out[slot.day] = s
+        return out
+
     def span(self, start: int, duration: int) -> tuple[int, ...] | None:
         """The lesson slots a placement starting in ``start`` occupies, or ``None``.
 
@@ -364,7 +374,7 @@ HARD_FAMILIES = ("coverage", "class_clash", "teacher_clash", "venue_capacity",
                  "teacher_daily_max", "double_period", "daily_activity", "daily_pe",
                  "session_slot", "study_cap")
 SOFT_FAMILIES = ("main_morning", "subject_once_daily", "pe_placement", "teacher_gaps",
-                 "teacher_consecutive", "parallel_step", "spread")
+                 "teacher_consecutive", "parallel_step", "spread", "head_teacher_first")
 
 
 def compile_school(school: School, policy: Policy) -> Problem:
@@ -416,9 +426,10 @@ def compile_school(school: School, policy: Policy) -> Problem:
         ))
 
     teachers = []
-    for t in school.teachers:
+    for ti, t in enumerate(school.teachers):
+        away = school.unavailable_of(ti)   # own stretches and meetings (教研活动, 行政会)
         off = tuple(i for i, s in enumerate(slots) if s.kind is SlotKind.LESSON
-                    and any(u.overlaps(s.day, s.start, s.end) for u in t.unavailable))
+                    and any(u.overlaps(s.day, s.start, s.end) for u in away))
         teachers.append(TeacherResource(t.name, off, t.max_periods_per_day))
 
     kinds = sorted({v.kind for v in school.venues})
@@ -449,8 +460,14 @@ def compile_school(school: School, policy: Policy) -> Problem:
     constraints.append(Constraint("teacher_consecutive", False, w.teacher_consecutive,
                                   (("max", policy.teacher_max_consecutive),)))
     for f in SOFT_FAMILIES:
-        if f != "teacher_consecutive":
+        if f not in ("teacher_consecutive", "head_teacher_first"):
             constraints.append(Constraint(f, False, getattr(w, f)))
+    # groups[i]'s head teacher (班主任) is teachers[i]: the classes that name one
+    heads = [(c, cls.head_teacher) for c, cls in enumerate(school.classes)
+             if cls.head_teacher is not None]
+    constraints.append(Constraint("head_teacher_first", False, w.head_teacher_first,
+                                  groups=tuple(c for c, _ in heads),
+                                  teachers=tuple(t for _, t in heads)))
     return Problem(
         name=school.name, days=school.days, slots=tuple(slots), groups=tuple(groups),
         teachers=tuple(teachers), pools=tuple(pools), activities=tuple(activities),

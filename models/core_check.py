@@ -39,7 +39,10 @@ that both hold an activity with 2 ≤ count − doubles < school days; ``paralle
 per (cohort, subject) and day, ``min(k, n − k)`` of the cohort's n single-group
 activities, k of them placed that day; ``teacher_gaps`` free period indices between a
 teacher's first and last lesson of a day; ``teacher_consecutive`` windows of
-``max + 1`` consecutive taught period indices with no lunch inside. An activity's
+``max + 1`` consecutive taught period indices with no lunch inside; ``head_teacher_first``
+per pair (``groups[i]``, ``teachers[i]``) of its record and day, 1 when no lesson period of
+an activity with that group and teacher is the group's first slot of the day
+(:meth:`Problem.first_slots`). An activity's
 school days are the days all its groups are at school. This module imports no solver.
 """
 
@@ -419,6 +422,16 @@ def _teacher_consecutive(problem, placements, lessons, rule):
         yield f"{problem.teachers[t].name} {problem.days[d]} 连上超过 {limit} 节 — long runs", runs
 
 
+def _head_teacher_first(problem, placements, lessons, rule):
+    covered = {(g, t, c) for a, c in lessons for g in problem.activities[a].groups
+               for t in problem.activities[a].teachers}
+    for g, t in zip(rule.groups, rule.teachers):
+        for d, first in problem.first_slots(g).items():
+            if (g, t, first) not in covered:
+                yield (f"{problem.groups[g].name} {problem.days[d]} 第一节不是班主任 "
+                       f"{problem.teachers[t].name} 的课 — first period not the head teacher's"), 1
+
+
 _SOFT = {
     "main_morning": _main_morning,
     "pe_placement": _pe_placement,
@@ -427,4 +440,5 @@ _SOFT = {
     "parallel_step": _parallel_step,
     "teacher_gaps": _teacher_gaps,
     "teacher_consecutive": _teacher_consecutive,
+    "head_teacher_first": _head_teacher_first,
 }

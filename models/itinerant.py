@@ -41,8 +41,8 @@ class DistrictLike(Protocol):
 
 def _half_capacity(school: School, teacher: int) -> dict[HalfDay, int]:
     """Distinct lesson times per half-day the teacher could teach in ``school`` (their
-    classes' day shapes, minus their own unavailability)."""
-    t = school.teachers[teacher]
+    classes' day shapes, minus their own unavailability and meetings)."""
+    away = school.unavailable_of(teacher)   # own stretches and meetings
     classes = {school.requirements[q].cls for q in school.requirements_of_teacher[teacher]}
     times: dict[HalfDay, set[tuple[int, int]]] = {(d, h): set() for d in range(len(school.days))
                                                   for h in (0, 1)}
@@ -50,7 +50,7 @@ def _half_capacity(school: School, teacher: int) -> dict[HalfDay, int]:
         for d in range(len(school.days)):
             periods = school.day_of(c, d).periods[:school.usable_periods(c, d)]
             for p, seg in enumerate(periods):
-                if any(u.overlaps(d, seg.start, seg.end) for u in t.unavailable):
+                if any(u.overlaps(d, seg.start, seg.end) for u in away):
                     continue
                 half = half_of(school, c, d, p)
                 assert half is not None

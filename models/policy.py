@@ -56,6 +56,7 @@ class SoftWeights:
     teacher_consecutive: int = 3
     parallel_step: int = 1
     spread: int = 2
+    head_teacher_first: int = 0   # 班主任上第一节: off unless a school asks for it
     moved_lesson: int = 20
     homework_alpha: float = 5.0
     homework_beta: float = 0.5

@@ -171,12 +171,14 @@ class Subject:
 
 @dataclass(frozen=True, slots=True)
 class SchoolClass:
-    """A class (班级). ``periods_per_day[d]``: lessons only in its first n periods that day."""
+    """A class (班级). ``periods_per_day[d]``: lessons only in its first n periods that day;
+    ``head_teacher``: the teacher index of its 班主任 (class teacher), or ``None``."""
 
     name: str
     grade: int
     schedule: int = 0
     periods_per_day: tuple[int, ...] | None = None
+    head_teacher: int | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.grade, int) or not 1 <= self.grade <= 9:
@@ -197,6 +199,73 @@ class Unavailable:
 
     def overlaps(self, day: int, start: int, end: int) -> bool:
         return self.day == day and self.start < end and start < self.end
+
+
+DAY_END = 24 * 60
+
+
+class Half(StrEnum):
+    """A half-day of a teacher's bell schedule: 上午 until lunch starts, 下午 from its end."""
+
+    MORNING = "morning"      # 上午
+    AFTERNOON = "afternoon"  # 下午
+    DAY = "day"              # 全天
+
+    @property
+    def zh(self) -> str:
+        return {Half.MORNING: "上午", Half.AFTERNOON: "下午", Half.DAY: "全天"}[self]
+
+    def stretch(self, day: int, schedule: DaySchedule) -> Unavailable:
+        """This half of ``day`` as read in ``schedule`` (12:00 when it has no lunch)."""
+        lunch = schedule.lunch
+        if self is Half.MORNING:
+            return Unavailable(day, 0, lunch.start if lunch else 12 * 60)
+        if self is Half.AFTERNOON:
+            return Unavailable(day, lunch.end if lunch else 12 * 60, DAY_END)
+        return Unavailable(day, 0, DAY_END)
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    """A weekly meeting (教研活动 of a 教研组, 行政会) that keeps its members from teaching.
+
+    The members are ``teachers`` and every teacher of one of ``subjects`` (the subject
+    is in their ``subjects`` or they have a requirement of it). The time is ``half`` of
+    ``day`` in each member's own bell schedule (as their ``unavailable`` 周二下午 reads),
+    or, when ``half`` is ``None``, the clock stretch ``start``–``end``.
+    """
+
+    name: str
+    day: int
+    teachers: tuple[int, ...] = ()
+    subjects: tuple[int, ...] = ()
+    half: Half | None = None
+    start: int | None = None
+    end: int | None = None
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            raise InputError("name", self.name, "a meeting needs a name")
+        if self.half is not None:
+            if not isinstance(self.half, Half):
+                raise InputError("half", self.half, f"one of {', '.join(h.value for h in Half)}")
+            if self.start is not None or self.end is not None:
+                raise InputError("half", self.half.value, "give a half-day or start and end, not both")
+        elif self.start is None or self.end is None:
+            raise InputError("half", "", "give a half-day or both start and end")
+        elif not 0 <= self.start < self.end <= DAY_END:
+            raise InputError("end", format_clock(self.end),
+                             f"must be after start {format_clock(self.start)}")
+        if not self.teachers and not self.subjects:
+            raise InputError("teachers", [], "a meeting names its teachers or a subject group")
+
+    def time_for(self, schedule: DaySchedule) -> Unavailable:
+        """The meeting as an unavailable stretch of a member whose bell schedule that day
+        is ``schedule``."""
+        if self.half is not None:
+            return self.half.stretch(self.day, schedule)
+        assert self.start is not None and self.end is not None
+        return Unavailable(self.day, self.start, self.end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +332,7 @@ class School:
     requirements: tuple[Requirement, ...]
     profile: str = "national"
     policy_overrides: tuple[tuple[str, Any], ...] = ()
+    meetings: tuple[Meeting, ...] = ()
     # derived lookups, built once
     subject_index: Mapping[str, int] = field(init=False, repr=False, compare=False)
     class_index: Mapping[str, int] = field(init=False, repr=False, compare=False)
@@ -270,6 +340,9 @@ class School:
     venue_index: Mapping[str, int] = field(init=False, repr=False, compare=False)
     requirements_of_class: tuple[tuple[int, ...], ...] = field(init=False, repr=False, compare=False)
     requirements_of_teacher: tuple[tuple[int, ...], ...] = field(init=False, repr=False, compare=False)
+    meeting_members: tuple[tuple[int, ...], ...] = field(init=False, repr=False, compare=False)
+    meeting_times: tuple[tuple[tuple[int, Unavailable], ...], ...] = field(
+        init=False, repr=False, compare=False)   # per teacher: (meeting, its stretch)
 
     def __post_init__(self) -> None:
         if not self.days:
@@ -300,6 +373,8 @@ class School:
                     if not 0 <= n <= most:
                         raise InputError(f"classes[{i}].periods_per_day[{d}]", n,
                                          f"0..{most} (periods in the bell schedule that day)")
+            if c.head_teacher is not None:
+                check_index(f"classes[{i}].head_teacher", c.head_teacher, len(self.teachers))
         for i, t in enumerate(self.teachers):
             for j, s in enumerate(t.subjects):
                 check_index(f"teachers[{i}].subjects[{j}]", s, len(self.subjects))
@@ -317,7 +392,15 @@ class School:
                                  "class and subject listed twice")
             seen_pairs.add((r.cls, r.subject))
             teacher = self.teachers[r.teacher]
-            if teacher.subjects and r.subject not in teacher.subjects:
+            cls = self.classes[r.cls]
+            meeting = self.subjects[r.subject].name == CLASS_MEETING and cls.head_teacher is not None
+            if meeting and r.teacher != cls.head_teacher:
+                head = self.teachers[cls.head_teacher].name
+                raise InputError(f"requirements[{i}].teacher", teacher.name,
+                                 f"班会应由班主任 {head} 上 — {cls.name}'s class meeting (班会) "
+                                 f"is taught by its head teacher {head} (rule head_teacher_meeting)")
+            # a 班主任 teaches their class's 班会 without listing it among their subjects
+            if teacher.subjects and r.subject not in teacher.subjects and not meeting:
                 raise InputError(f"requirements[{i}].teacher", teacher.name,
                                  f"does not teach {self.subjects[r.subject].name}")
             need = self.venue_kind(r)
@@ -331,6 +414,32 @@ class School:
             len(self.classes), ((r.cls, i) for i, r in enumerate(self.requirements))))
         object.__setattr__(self, "requirements_of_teacher", _group(
             len(self.teachers), ((r.teacher, i) for i, r in enumerate(self.requirements))))
+        self._index_meetings()
+
+    def _index_meetings(self) -> None:
+        """Check the meetings and resolve each one's members and their stretches."""
+        members: list[tuple[int, ...]] = []
+        times: list[list[tuple[int, Unavailable]]] = [[] for _ in self.teachers]
+        for i, m in enumerate(self.meetings):
+            check_index(f"meetings[{i}].day", m.day, len(self.days))
+            for j, t in enumerate(m.teachers):
+                check_index(f"meetings[{i}].teachers[{j}]", t, len(self.teachers))
+            for j, s in enumerate(m.subjects):
+                check_index(f"meetings[{i}].subjects[{j}]", s, len(self.subjects))
+            group = set(m.teachers) | {t for t, teacher in enumerate(self.teachers)
+                                       if set(m.subjects) & set(teacher.subjects)}
+            group |= {r.teacher for r in self.requirements if r.subject in m.subjects}
+            if not group:
+                raise InputError(f"meetings[{i}].subject",
+                                 "、".join(self.subjects[s].name for s in m.subjects),
+                                 f"没有任教该学科的教师，{m.name} 没有参加者 — no teacher teaches "
+                                 f"it, so {m.name} names nobody")
+            members.append(tuple(sorted(group)))
+            for t in members[-1]:
+                day = self.schedules[self.schedule_of_teacher(t)].days[m.day]
+                times[t].append((i, m.time_for(day)))
+        object.__setattr__(self, "meeting_members", tuple(members))
+        object.__setattr__(self, "meeting_times", tuple(tuple(x) for x in times))
 
     # --- lookups ---------------------------------------------------------------------
     def schedule_of(self, cls: int) -> BellSchedule:
@@ -344,6 +453,19 @@ class School:
         c = self.classes[cls]
         total = len(self.schedules[c.schedule].periods(day))
         return total if c.periods_per_day is None else c.periods_per_day[day]
+
+    def schedule_of_teacher(self, teacher: int) -> int:
+        """The bell schedule that gives a teacher's 上午/下午 their meaning: the one most
+        of their requirements' classes use (ties: the first; no classes: the first)."""
+        counts: dict[int, int] = {}
+        for q in self.requirements_of_teacher[teacher]:
+            s = self.classes[self.requirements[q].cls].schedule
+            counts[s] = counts.get(s, 0) + 1
+        return max(sorted(counts), key=lambda s: counts[s]) if counts else 0
+
+    def unavailable_of(self, teacher: int) -> tuple[Unavailable, ...]:
+        """A teacher's effective unavailability: their own stretches, then their meetings."""
+        return self.teachers[teacher].unavailable + tuple(u for _, u in self.meeting_times[teacher])
 
     def venue_kind(self, req: Requirement) -> str | None:
         return req.venue_kind if req.venue_kind is not None else self.subjects[req.subject].venue_kind
@@ -364,6 +486,7 @@ class School:
 
 
 GROUND = "ground"   # venue kind of the sports ground (操场), used by PE and activity sessions
+CLASS_MEETING = "班会"   # the subject a class's head teacher (班主任) teaches (rule head_teacher_meeting)
 
 
 def _group(size: int, pairs: Iterable[tuple[int, int]]) -> tuple[tuple[int, ...], ...]:

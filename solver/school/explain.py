@@ -68,6 +68,15 @@ def _names(items: Iterable[str]) -> str:
     return "、".join(items)
 
 
+def _meetings_note(school: School, t: int) -> tuple[str, str]:
+    """Chinese and English notes naming a teacher's meetings (教研活动, 行政会): their
+    times are part of the teacher's unavailability (``School.unavailable_of``)."""
+    names = list(dict.fromkeys(school.meetings[m].name for m, _ in school.meeting_times[t]))
+    if not names:
+        return "", ""
+    return f"（{_names(names)}期间不能上课）", f" (none during {', '.join(names)})"
+
+
 def precheck(school: School, policy: Policy, problem: Problem) -> list[str]:
     """Counting checks; each returned sentence proves no compliant timetable exists."""
     out: list[str] = []
@@ -176,9 +185,11 @@ def _check_activities(school: School, problem: Problem) -> list[str]:
         cname, sname = school.classes[act.group].name, school.subjects[act.subject].name
         tname = school.teachers[act.teacher].name
         if act.count > len(act.slots):
+            zh, en = _meetings_note(school, act.teacher)
             out.append(f"{cname} 的 {sname} 每周 {act.count} 节，但 {tname} 可上课且在班级课表内的时段只有 "
-                       f"{len(act.slots)} 个 — {cname} needs {act.count} periods of {sname} but "
-                       f"teacher {tname} is available in only {len(act.slots)} of the class's slots")
+                       f"{len(act.slots)} 个{zh} — {cname} needs {act.count} periods of {sname} but "
+                       f"teacher {tname} is available in only {len(act.slots)} of the class's "
+                       f"slots{en}")
         if act.doubles and _disjoint_pairs(problem, act.slots) < act.doubles:
             out.append(f"{cname} 的 {sname} 需要 {act.doubles} 次连堂，但只有 "
                        f"{_disjoint_pairs(problem, act.slots)} 对可连排的空闲时段（不跨大课间和午休）— "
@@ -222,8 +233,10 @@ def _check_teachers(school: School, problem: Problem) -> list[str]:
         slots = {s for a in acts for s in problem.activities[a].slots}
         avail = _most_disjoint(problem, slots)
         if need > avail:
-            out.append(f"{teacher.name} 每周 {need} 节课，但只有 {avail} 个可上课时段 — teacher "
-                       f"{teacher.name} teaches {need} periods but is available for only {avail}")
+            zh, en = _meetings_note(school, t)
+            out.append(f"{teacher.name} 每周 {need} 节课，但只有 {avail} 个可上课时段{zh} — teacher "
+                       f"{teacher.name} teaches {need} periods but is available for only "
+                       f"{avail}{en}")
         if teacher.max_periods_per_day is not None:
             days = len({problem.slots[s].day for s in slots})
             if need > teacher.max_periods_per_day * days:
@@ -603,6 +616,13 @@ def _sentence(school: School, problem: Problem, policy: Policy, family: str, kin
         if family == "teacher_daily_max":
             return (f"{t.name} 每天最多上 {t.max_periods_per_day} 节 — teacher {t.name} teaches at most "
                     f"{t.max_periods_per_day} periods a day")
+        meetings = list(dict.fromkeys(school.meetings[m].name for m, _ in school.meeting_times[i]))
+        if meetings and t.unavailable:
+            return (f"{t.name} 的不可上课时间（{len(t.unavailable)} 段）及{_names(meetings)} — teacher "
+                    f"{t.name}'s unavailable times and meetings ({', '.join(meetings)})")
+        if meetings:
+            return (f"{t.name} 参加{_names(meetings)}期间不能上课 — teacher {t.name}'s meetings "
+                    f"({', '.join(meetings)})")
         return (f"{t.name} 的不可上课时间（{len(t.unavailable)} 段）— teacher {t.name}'s unavailable times")
     if kind == "group":
         c = school.classes[i]

@@ -254,6 +254,28 @@ def term_spread(model: cp_model.CpModel, problem: Problem, v: Variables) -> Expr
     return sum(parts) if parts else None
 
 
+def term_head_teacher_first(model: cp_model.CpModel, problem: Problem, v: Variables
+                            ) -> Expr | None:
+    """Days on which a class's first period is not taught by its head teacher (班主任).
+
+    The record pairs ``groups[i]`` with its head teacher ``teachers[i]``. Per pair and
+    day with a first slot: 1 − Σ of the pair's lessons occupying it. That sum is 0 or 1
+    (class clash is hard), so the expression is the exact count, with no auxiliary
+    variable.
+    """
+    rule = problem.constraint("head_teacher_first")
+    if rule is None or not rule.groups:
+        return None
+    days = 0
+    lits = []
+    for g, t in zip(rule.groups, rule.teachers):
+        firsts = set(problem.first_slots(g).values())
+        days += len(firsts)
+        lits += [var for a in problem.activities_of_group[g] if t in problem.activities[a].teachers
+                 for s, var in v.occupied[a] if s in firsts]
+    return days - cp_model.LinearExpr.Sum(lits)
+
+
 TERMS: dict[str, Callable[[cp_model.CpModel, Problem, Variables], Expr | None]] = {
     "main_morning": term_main_morning,
     "subject_once_daily": term_subject_once_daily,
@@ -262,6 +284,7 @@ TERMS: dict[str, Callable[[cp_model.CpModel, Problem, Variables], Expr | None]] 
     "teacher_consecutive": term_teacher_consecutive,
     "parallel_step": term_parallel_step,
     "spread": term_spread,
+    "head_teacher_first": term_head_teacher_first,
 }
 
 
@@ -300,7 +323,9 @@ def lower_bound(problem: Problem, weights: dict[str, float]) -> float:
     per activity, ``subject_once_daily`` + ``spread`` depend only on its lessons per
     day (a small DP over the week, doubles ignored); per class, ``main_morning`` is at
     least the main lessons beyond the morning slots they may use, ``pe_placement`` the
-    PE lessons beyond the good slots. Every other term is bounded by 0. The sum of the
+    PE lessons beyond the good slots; per (class, head teacher), ``head_teacher_first``
+    is at least its days less the first periods the head teacher's lessons of the class
+    may reach (and less their count). Every other term is bounded by 0. The sum of the
     pieces' minima bounds the whole; CP-SAT's LP rarely proves as much on large
     schools, so :func:`jianfu.solver.school.solve.solve` reports the larger of the two.
     """
@@ -332,6 +357,17 @@ def lower_bound(problem: Problem, weights: dict[str, float]) -> float:
                     for s in problem.span(start, act.duration) or ()
                     if not bad(problem.slots[s])}
             total += w * max(0, sum(a.count * a.duration for a in chosen) - len(good))
+    w_head = weights.get("head_teacher_first", 0)
+    rule = problem.constraint("head_teacher_first") if w_head else None
+    for g, t in zip(rule.groups, rule.teachers) if rule is not None else ():
+        # a first slot is covered only by a lesson of the pair that may occupy it, and
+        # a placement covers at most one first slot (one day)
+        firsts = set(problem.first_slots(g).values())
+        mine = [problem.activities[a] for a in problem.activities_of_group[g]
+                if t in problem.activities[a].teachers]
+        reachable = firsts & {s for act in mine for start in act.slots
+                              for s in problem.span(start, act.duration) or ()}
+        total += w_head * (len(firsts) - min(len(reachable), sum(act.count for act in mine)))
     return total
 
 

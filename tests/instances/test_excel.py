@@ -53,6 +53,11 @@ def test_template_is_documented_and_reading_it_names_the_missing_school(tmp_path
 def test_filled_workbook_reads_back_the_same_school(tmp_path, school):
     path = write_filled(tmp_path / "school.xlsx", school)
     assert read_school_xlsx(path) == school
+    assert [c.head_teacher for c in school.classes] == [0, 6]      # 班主任 王芳, 孙悦
+    ws = load_workbook(path)["班级"]
+    col = next(c for c in range(2, ws.max_column + 1) if ws.cell(1, c).value == "班主任")
+    rows = [r for r in range(3, ws.max_row + 1) if ws.cell(r, 1).value != EXAMPLE_MARK]
+    assert [ws.cell(r, col).value for r in rows] == ["王芳", "孙悦"]
 
 
 def test_generated_nine_year_school_round_trips(tmp_path):
@@ -69,6 +74,7 @@ def test_generated_nine_year_school_round_trips(tmp_path):
     ("班级", "grade", 12, "out of range"),
     ("作息时间", "start", "25:00", "HH:MM"),
     ("任课", "teacher", "无名氏", "unknown teacher"),
+    ("班级", "head_teacher", "无名氏", "unknown teacher"),
     ("场地", "capacity", 0, "out of range"),
 ])
 def test_errors_name_sheet_row_and_column(tmp_path, school, sheet, field, value, problem):
@@ -139,6 +145,7 @@ def test_class_sheet_layout_and_page_setup(tmp_path, school, timetable):
     cell = ws.cell(4, 3)
     assert cell.alignment.wrap_text and cell.border.left.style == "thin"
     assert cell.font.name == "宋体"
+    assert "班主任 class teacher: 王芳" in ws.cell(2, 1).value    # the subtitle, with the class
 
 
 def test_summary_sheet_shows_the_verdict_and_soft_terms(tmp_path, school, timetable):
@@ -238,3 +245,44 @@ def test_damaged_header_and_missing_sheet_are_named(tmp_path, school):
     wb.save(tmp_path / "s.xlsx")
     with pytest.raises(InputError, match="学校"):
         read_school_xlsx(tmp_path / "s.xlsx")
+
+
+# --- meetings (教研活动) -----------------------------------------------------------------------
+
+def _with_meetings(school):
+    import dataclasses
+
+    from jianfu.models.school import Half, Meeting
+
+    return dataclasses.replace(school, meetings=(
+        Meeting("语文组教研", 1, subjects=(school.subject_index["语文"],), half=Half.AFTERNOON),
+        Meeting("行政会", 0, teachers=(school.teacher_index["李强"], school.teacher_index["刘洋"]),
+                start=15 * 60 + 40, end=17 * 60)))
+
+
+def test_template_has_a_meeting_sheet_with_example_rows(tmp_path):
+    ws = load_workbook(write_template(tmp_path / "template.xlsx"))["教研活动"]
+    assert [ws.cell(1, c).value for c in range(2, 9)] == [
+        "名称", "教研组(学科)", "教师", "星期", "时段", "开始", "结束"]
+    assert ws.cell(3, 1).value == EXAMPLE_MARK and ws.cell(3, 2).value == "语文组教研"
+
+
+def test_meetings_round_trip_through_the_workbook(tmp_path, school):
+    met = _with_meetings(school)
+    path = write_filled(tmp_path / "school.xlsx", met)
+    ws = load_workbook(path)["教研活动"]
+    rows = [[ws.cell(r, c).value for c in range(2, 9)] for r in range(3, ws.max_row + 1)
+            if ws.cell(r, 1).value != EXAMPLE_MARK]
+    assert rows == [["语文组教研", "语文", None, "周二", "下午", None, None],
+                    ["行政会", None, "李强、刘洋", "周一", None, "15:40", "17:00"]]
+    back = read_school_xlsx(path)
+    assert back == met and back.meeting_members == met.meeting_members
+
+
+def test_bad_meeting_cell_is_located(tmp_path, school):
+    good = write_filled(tmp_path / "good.xlsx", _with_meetings(school))
+    cell = _data_cell(good, "教研活动", "teachers", nth=1)
+    bad = _edit(good, tmp_path / "school.xlsx", "教研活动", cell, "王校长")
+    with pytest.raises(InputError) as err:
+        read_school_xlsx(bad)
+    assert str(err.value).startswith(f"school.xlsx: 教研活动!{cell} (teachers): '王校长'"), err.value

@@ -335,3 +335,20 @@ def test_development_set_imports() -> None:
                 "Spain/3-school/primaria.fet"):
         p = read_fet(EXAMPLES / rel)
         assert p.activities and p.constraints
+
+
+def test_meeting_becomes_teacher_not_available_times() -> None:
+    import dataclasses
+
+    from jianfu.models.school import Half, Meeting
+
+    from builders import fit_policy, mini_school
+
+    s = mini_school([("一班", 1)], [("一班", "语文", "王芳", 6), ("一班", "数学", "李明", 6)])
+    s = dataclasses.replace(s, meetings=(
+        Meeting("语文组教研", 1, subjects=(s.subject_index["语文"],), half=Half.AFTERNOON),))
+    p = school_to_fet(s, fit_policy(s))
+    na = [dict(c.params) for c in p.of_kind("TeacherNotAvailableTimes")]
+    assert [c["teacher"] for c in na] == [s.teacher_index["王芳"]]
+    afternoon = [h for h, name in enumerate(p.hours) if name.startswith(("第5节", "第6节"))]
+    assert len(afternoon) == 2 and na[0]["slots"] == tuple((1, h) for h in afternoon)

@@ -332,3 +332,17 @@ def test_changed_weekly_totals_are_filled_with_local_hours():
     with pytest.raises(InputError, match="weekly_periods"):
         generate_school("junior", 1, 1, dataclasses.replace(
             NATIONAL, weekly_periods=(26, 26, 30, 30, 30, 30, 20, 34, 34)))
+
+
+@pytest.mark.parametrize("preset, per_grade", [("primary", 1), ("nine-year", 3)])
+def test_every_class_has_a_head_teacher_who_teaches_it_chinese_or_maths(preset, per_grade):
+    school = generate_school(preset, per_grade, 4)
+    main = {school.subject_index["语文"], school.subject_index["数学"]}
+    for c, cls in enumerate(school.classes):
+        assert cls.head_teacher is not None, cls.name
+        taught = {school.requirements[q].subject for q in school.requirements_of_class[c]
+                  if school.requirements[q].teacher == cls.head_teacher}
+        assert taught & main, cls.name
+    # the two classes of a 班主任 pair share their 语文 and 数学 teachers, not their 班主任
+    heads = [cls.head_teacher for cls in school.classes]
+    assert len(set(heads)) == len(heads)

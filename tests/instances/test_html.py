@@ -98,6 +98,18 @@ def test_class_page_cells_hold_the_right_lessons(site, school, timetable):
     assert {"long_break", "lunch", "activity"} <= page.kinds
 
 
+def test_class_pages_name_the_head_teacher(site, school):
+    for c, head in ((0, "王芳"), (1, "孙悦")):
+        assert school.teachers[school.classes[c].head_teacher].name == head
+        text = (site.parent / page_name("class", c)).read_text(encoding="utf-8")
+        header = re.search(r"<header>(.*?)</header>", text, re.S).group(1)
+        assert school.classes[c].name in header and f"班主任 class teacher: {head}" in header
+        homework = (site.parent / page_name("homework", c)).read_text(encoding="utf-8")
+        assert f"班主任 class teacher: {head}" in homework
+    teacher = (site.parent / page_name("teacher", 0)).read_text(encoding="utf-8")
+    assert "三(1)班 班主任 class teacher" in teacher
+
+
 def _chromium(*args: str, tmp: Path) -> subprocess.CompletedProcess:
     if not CHROMIUM.exists():
         pytest.skip("headless Chromium not installed (apt-get install -y chromium)")

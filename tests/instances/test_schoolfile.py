@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+import yaml
 
 from jianfu.instances import files
 from jianfu.instances.files import write_atomic
@@ -368,3 +369,162 @@ def test_policy_overrides_with_mappings_stay_hashable(example, tmp_path):
     write_school(school, tmp_path / "s.yaml")
     again = read_school(tmp_path / "s.yaml")
     assert again == school and hash(again) == hash(school)
+
+
+# --- meetings (教研活动, 行政会) -------------------------------------------------------------
+
+def test_doc_example_meetings_name_their_group_once():
+    from jianfu.models.school import Half
+
+    school = build(load_yaml(doc_example_text()), "format.md")
+    chinese, admin = school.meetings
+    assert (chinese.name, chinese.day, chinese.half) == ("语文组教研", 1, Half.AFTERNOON)
+    assert [school.teachers[t].name for t in school.meeting_members[0]] == ["王芳", "周杰"]
+    assert [school.teachers[t].name for t in school.meeting_members[1]] == ["李强", "吴敏"]
+    # 下午 in each member's schedule: 王芳 teaches 小学部 (lunch ends 14:00), 周杰 初中部 (13:40)
+    wang, zhou = school.teacher_index["王芳"], school.teacher_index["周杰"]
+    assert school.meeting_times[wang] == ((0, Unavailable(1, 14 * 60, 24 * 60)),)
+    assert school.meeting_times[zhou] == ((0, Unavailable(1, 13 * 60 + 40, 24 * 60)),)
+    assert (admin.start, admin.end, admin.half) == (15 * 60 + 40, 17 * 60, None)
+
+
+def test_meeting_forms_and_round_trip(example, tmp_path):
+    data = copy.deepcopy(example)
+    data["meetings"] = [
+        {"name": "理科组教研", "subject": ["科学", "生物学"], "teachers": "吴敏", "day": "周三",
+         "half": "morning"},
+        {"name": "语文组教研", "subject": "语文组", "day": "周四", "half": "全天"},
+    ]
+    school = build(data)
+    assert [school.teachers[t].name for t in school.meeting_members[0]] == ["赵磊", "吴敏"]
+    assert [school.teachers[t].name for t in school.meeting_members[1]] == ["王芳", "周杰"]
+    text = dump_school(school)
+    assert '{name: 理科组教研, subject: [科学, 生物学], teachers: [吴敏], day: 周三, half: 上午}' in text
+    for name in ("m.yaml", "m.json"):
+        write_school(school, tmp_path / name)
+        assert read_school(tmp_path / name) == school
+    del data["meetings"]
+    assert "meetings" not in school_to_dict(build(data))
+
+
+MEETING_ERRORS = [
+    # (id, meeting, expected location, expected value text)
+    ("unknown teacher", {"name": "行政会", "teachers": ["王校长"], "day": "周一", "half": "下午"},
+     "meetings[0].teachers[0]", "'王校长'"),
+    ("unknown subject", {"name": "思政组", "subject": "思政", "day": "周一", "half": "下午"},
+     "meetings[0].subject", "'思政'"),
+    ("unknown day", {"name": "行政会", "teachers": ["李强"], "day": "周六", "half": "下午"},
+     "meetings[0].day", "'周六'"),
+    ("bad half", {"name": "行政会", "teachers": ["李强"], "day": "周一", "half": "晚上"},
+     "meetings[0].half", "'晚上'"),
+    ("times reversed", {"name": "行政会", "teachers": ["李强"], "day": "周一", "start": "17:00",
+                        "end": "15:40"}, "meetings[0].end", "'15:40'"),
+    ("half and times", {"name": "行政会", "teachers": ["李强"], "day": "周一", "half": "下午",
+                        "start": "15:40", "end": "17:00"}, "meetings[0].half", "not both"),
+    ("no time", {"name": "行政会", "teachers": ["李强"], "day": "周一"},
+     "meetings[0].start", "missing"),
+    ("names nobody", {"name": "行政会", "day": "周一", "half": "下午"},
+     "meetings[0]", "names nobody"),
+    ("subject nobody teaches", {"name": "化学组教研", "subject": "化学", "day": "周一", "half": "下午"},
+     "meetings[0].subject", "'化学'"),
+    ("unknown field", {"name": "行政会", "teachers": ["李强"], "day": "周一", "time": "下午"},
+     "meetings[0].time", "unknown field"),
+    ("missing name", {"teachers": ["李强"], "day": "周一", "half": "下午"},
+     "meetings[0].name", "missing"),
+]
+
+
+@pytest.mark.parametrize("meeting,where,value", [e[1:] for e in MEETING_ERRORS],
+                         ids=[e[0] for e in MEETING_ERRORS])
+def test_bad_meeting_names_file_field_and_value(example, meeting, where, value):
+    data = copy.deepcopy(example)
+    data["meetings"] = [meeting]
+    with pytest.raises(InputError) as info:
+        build(data, "school.yaml")
+    text = str(info.value)
+    assert text.startswith(f"school.yaml: {where}:"), text
+    assert value in text, text
+
+
+@pytest.mark.parametrize("command", ["check", "solve"])
+def test_cli_exits_2_on_a_bad_meeting(example, tmp_path, capsys, command):
+    from jianfu.cli import main
+
+    data = copy.deepcopy(example)
+    data["meetings"] = [{"name": "行政会", "teachers": ["王校长"], "day": "周一", "half": "下午"}]
+    path = tmp_path / "school.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    tt = tmp_path / "tt.json"
+    tt.write_text(json.dumps({"school": data["school"], "lessons": []}), encoding="utf-8")
+    argv = ["check", str(path), str(tt)] if command == "check" else \
+        ["solve", str(path), "--time-limit", "1", "-o", str(tmp_path / "out")]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert "school.yaml: meetings[0].teachers[0]: '王校长'" in out + err
+    assert "Traceback" not in out + err
+    assert not (tmp_path / "out").exists()
+
+
+# --- 班主任 (head_teacher) and 班会 ---------------------------------------------------------
+
+def _with_class_meeting(data: dict[str, Any], teacher: str) -> dict[str, Any]:
+    """The example with a 班会 subject, given to ``teacher`` in 三年级1班 (班主任 王芳)."""
+    data = copy.deepcopy(data)
+    data["subjects"].append({"name": "班会", "english": "Class meeting", "category": "moral"})
+    data["requirements"]["三年级1班"]["班会"] = {"teacher": teacher, "periods": 1}
+    return data
+
+
+def test_head_teacher_is_read_and_written_back(example, tmp_path):
+    school = build(example, "format.md")
+    heads = {c.name: school.teachers[c.head_teacher].name for c in school.classes}
+    assert heads == {"三年级1班": "王芳", "七年级1班": "周杰"}
+    write_school(school, tmp_path / "s.yaml")
+    text = (tmp_path / "s.yaml").read_text(encoding="utf-8")
+    assert "head_teacher: 王芳" in text and "head_teacher: 周杰" in text
+    data = copy.deepcopy(example)
+    del data["classes"][1]["head_teacher"]
+    plain = build(data)
+    assert plain.classes[1].head_teacher is None
+    write_school(plain, tmp_path / "p.json")
+    assert read_school(tmp_path / "p.json") == plain
+
+
+def test_class_meeting_goes_to_the_head_teacher(example):
+    # 王芳 does not list 班会 among her subjects: as 班主任 she teaches it all the same
+    school = build(_with_class_meeting(example, "王芳"))
+    c3, meeting = school.class_index["三年级1班"], school.subject_index["班会"]
+    assert [school.requirements[q].teacher for q in school.requirements_of_class[c3]
+            if school.requirements[q].subject == meeting] == [school.teacher_index["王芳"]]
+    with pytest.raises(InputError) as info:
+        build(_with_class_meeting(example, "李强"))
+    text = str(info.value)
+    assert text.startswith("school.yaml: requirements.三年级1班.班会.teacher: '李强': "), text
+    assert "班主任 王芳" in text and "head_teacher_meeting" in text
+
+
+@pytest.mark.parametrize("command", ["check", "solve"])
+@pytest.mark.parametrize("field, value, words", [
+    ("head_teacher", "王老师", "school.yaml: classes[0].head_teacher: '王老师': 未定义的教师"),
+    ("meeting", "李强", "school.yaml: requirements.三年级1班.班会.teacher: '李强': 班会应由班主任 王芳"),
+])
+def test_cli_exits_2_on_a_bad_head_teacher(example, tmp_path, capsys, command, field, value,
+                                           words):
+    from jianfu.cli import main
+
+    if field == "head_teacher":
+        data = copy.deepcopy(example)
+        data["classes"][0]["head_teacher"] = value
+    else:
+        data = _with_class_meeting(example, value)
+    path = tmp_path / "school.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    tt = tmp_path / "tt.json"
+    tt.write_text(json.dumps({"school": data["school"], "lessons": []}), encoding="utf-8")
+    argv = ["check", str(path), str(tt)] if command == "check" else \
+        ["solve", str(path), "--time-limit", "1", "-o", str(tmp_path / "out")]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert words in out + err, out + err
+    assert "Traceback" not in out + err
+    assert not (tmp_path / "out").exists()

@@ -10,22 +10,25 @@ import pytest
 from jianfu.models.checker import (
     HARD_RULES, SOFT_RULES, CheckSummary, Term, check, check_class_clash, check_coverage,
     check_daily_activity, check_daily_breaks, check_daily_pe, check_double_period,
+    check_head_teacher_first, check_head_teacher_meeting,
     check_lesson_outside_periods, check_long_break, check_main_morning, check_morning_start,
     check_moved_lesson, check_parallel_step, check_pe_periods, check_pe_placement,
     check_session_slot, check_short_break, check_spread, check_study_cap,
     check_subject_once_daily, check_teacher_assignment, check_teacher_clash,
     check_teacher_consecutive, check_teacher_daily_max, check_teacher_gaps,
-    check_teacher_unavailable, check_venue_clash, check_venue_need, check_weekly_total,
+    check_meeting, check_teacher_unavailable, check_venue_clash, check_venue_need,
+    check_weekly_total,
     format_violations, summarize, violations_to_json,
 )
 from jianfu.models.errors import InputError
 from jianfu.models.policy import NATIONAL, SoftWeights
-from jianfu.models.school import Teacher, Unavailable, Venue
+from jianfu.models.school import (
+    CLASS_MEETING, Category, Half, Meeting, Subject, Teacher, Unavailable, Venue)
 from jianfu.models.timetable import Lesson, Session, Timetable
 from jianfu.models.violation import Violation
 
 from builders import (
-    fit_policy, make_schedule, mini_school, rules_of, timetable, units,
+    SUBJECTS, fit_policy, make_schedule, mini_school, rules_of, timetable, units,
 )
 
 C1, C2, C3 = "七年级1班", "七年级2班", "七年级3班"
@@ -73,7 +76,7 @@ def test_clean_timetable_has_no_violations_at_all():
 
 def test_rule_tables_name_each_function_after_its_rule():
     ids = [rule for rule, *_ in HARD_RULES + SOFT_RULES]
-    assert len(ids) == len(set(ids)) == 28
+    assert len(ids) == len(set(ids)) == 31
     for rule, zh, en, fn in HARD_RULES + SOFT_RULES:
         assert fn.__name__ == f"check_{rule}" and zh and en
         assert hasattr(SoftWeights, rule) or (rule, zh, en, fn) in HARD_RULES
@@ -667,3 +670,71 @@ def test_clash_counts_match_their_definitions(lessons, sessions):
                                     for v in found if not v.hard)
     assert summary.hard == sum(1 for v in found if v.hard)
     assert summary.compliant == (summary.hard == 0)
+
+
+def test_meeting():
+    school, policy = base()
+    assert run(check_meeting, school, policy, CLEAN) == []
+    school = dataclasses.replace(school, meetings=(
+        Meeting("语文组教研", 1, subjects=(school.subject_index["语文"],), half=Half.MORNING),
+        Meeting("行政会", 0, teachers=(school.teacher_index["刘洋"],), start=480, end=570)))
+    found = run(check_meeting, school, policy, CLEAN)   # 语文 on Tue morning, 数学 Mon 08:00–09:30
+    assert [(v.teacher, v.cls, v.day, v.period, v.subject) for v in found] == [
+        ("刘洋", C1, MON, 2, "数学"), ("王芳", C1, TUE, 1, "语文"),
+        ("刘洋", C2, MON, 1, "数学"), ("赵丽", C2, TUE, 2, "语文")]
+    assert "参加语文组教研" in found[1].message and "is at 语文组教研 Tue" in found[1].message
+    assert "period 1" in found[1].message and "行政会" in found[0].message
+    everything = check(school, policy, timetable(school, CLEAN))
+    assert {v.rule for v in everything if v.hard} == {"meeting"}   # not teacher_unavailable
+    assert summarize(everything, policy).hard == 4
+
+
+# --------------------------------------------------------------------------- 班主任
+def with_heads(school, heads):
+    """``school`` whose classes name the 班主任 in ``heads`` (class name -> teacher name)."""
+    return dataclasses.replace(school, classes=tuple(
+        dataclasses.replace(c, head_teacher=school.teacher_index[heads[c.name]])
+        if c.name in heads else c for c in school.classes))
+
+
+def test_head_teacher_meeting():
+    meeting = Subject(CLASS_MEETING, "Class meeting", Category.MORAL)
+    school = mini_school([(C1, 7), (C2, 7)],
+                         REQS + [(C1, CLASS_MEETING, "王芳", 1), (C2, CLASS_MEETING, "赵丽", 1)],
+                         subjects=SUBJECTS + (meeting,))
+    school = with_heads(school, {C1: "王芳", C2: "赵丽"})
+    policy = fit_policy(school)
+    rows = CLEAN + [(C1, TUE, 4, CLASS_MEETING), (C2, TUE, 3, CLASS_MEETING)]
+    assert run(check_head_teacher_meeting, school, policy, rows) == []
+    assert not [v.message for v in check(school, policy, timetable(school, rows)) if v.hard]
+    # another tool's timetable gives 一班's 班会 to 刘洋 and adds one by 陈静 to 二班
+    bad = moved(rows, (C1, TUE, 4, CLASS_MEETING), (C1, TUE, 4, CLASS_MEETING, "刘洋"))
+    bad.append((C2, TUE, 5, CLASS_MEETING, "陈静"))
+    found = run(check_head_teacher_meeting, school, policy, bad)
+    assert [(v.cls, v.teacher, v.day, v.period) for v in found] == [
+        (C1, "刘洋", TUE, 4), (C2, "陈静", TUE, 5)]
+    assert all(v.hard and v.amount == 1 for v in found)
+    assert "应由班主任 王芳 上" in found[0].message and "head teacher 王芳" in found[0].message
+    # a class that names no 班主任 has nothing to check; a lesson outside the day counts too
+    plain = with_heads(mini_school([(C1, 7), (C2, 7)], REQS + [(C1, CLASS_MEETING, "王芳", 1)],
+                                   subjects=SUBJECTS + (meeting,)), {C1: "王芳"})
+    rows = CLEAN + [(C1, TUE, 9, CLASS_MEETING, "陈静"), (C2, TUE, 5, CLASS_MEETING, "陈静")]
+    found = run(check_head_teacher_meeting, plain, fit_policy(plain), rows)
+    assert [(v.cls, v.period) for v in found] == [(C1, 9)]
+
+
+def test_head_teacher_first():
+    school, policy = base()
+    policy = dataclasses.replace(policy, weights=SoftWeights(head_teacher_first=5))
+    assert run(check_head_teacher_first, school, policy, CLEAN) == []    # no 班主任 named
+    school = with_heads(school, {C1: "王芳", C2: "刘洋"})               # both teach period 1
+    assert run(check_head_teacher_first, school, policy, CLEAN) == []
+    school = with_heads(school, {C2: "赵丽"})
+    rows = moved(CLEAN, (C1, MON, 1, "语文"), (C1, MON, 5, "语文"))   # 一班 Monday: no period 1
+    found = run(check_head_teacher_first, school, policy, rows)
+    assert [(v.cls, v.teacher, v.day, v.amount, v.weight) for v in found] == [
+        (C1, "王芳", MON, 1, 5), (C2, "赵丽", MON, 1, 5), (C2, "赵丽", TUE, 1, 5)]
+    assert "第1节不是班主任 赵丽" in found[1].message and "period 1 on Mon" in found[1].message
+    summary = summarize(check(school, policy, timetable(school, rows)), policy)
+    assert summary.terms["head_teacher_first"] == Term(units=3, weight=5, cost=15)
+    assert summarize(found, NATIONAL).terms["head_teacher_first"].cost == 0   # off by default

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from jianfu.models.errors import InputError
 from jianfu.models.policy import parse_clock
 from jianfu.models.school import (
-    BellSchedule, DaySchedule, Requirement, School, SchoolClass, Segment, SegmentKind, Subject,
-    Teacher, Unavailable, Venue,
+    CLASS_MEETING, BellSchedule, DaySchedule, Half, Meeting, Requirement, School, SchoolClass,
+    Segment, SegmentKind, Subject, Teacher, Unavailable, Venue,
 )
 
 from builders import make_day, make_schedule, mini_school
@@ -138,3 +140,95 @@ def test_periods_per_day_is_the_day_shape():
     s = mini_school([("一年级1班", 1, 0, (5, 4))], [("一年级1班", "语文", "王芳", 4)])
     assert s.usable_periods(0, 0) == 5 and s.usable_periods(0, 1) == 4
     assert SchoolClass("七年级1班", 7).stage == "junior"
+
+
+# --- meetings (教研活动, 行政会) -------------------------------------------------------------
+
+def _meeting_school(*meetings):
+    """Two schedules (primary lunch 12:00–14:00, junior 11:50–13:50); 王芳 teaches 语文 in
+    the primary class, 周杰 语文 in the junior one, 赵丽 lists 语文 but has no class."""
+    junior = make_schedule("初中", start="08:00", length=45)
+    s = mini_school([("一班", 1, 0), ("七班", 7, 1)],
+                    [("一班", "语文", "王芳", 4), ("七班", "语文", "周杰", 4),
+                     ("一班", "数学", "李强", 4), ("七班", "数学", "李强", 4)],
+                    schedules=(make_schedule("小学"), junior),
+                    teachers=(Teacher("王芳"), Teacher("周杰"), Teacher("李强"),
+                              Teacher("赵丽", subjects=(0,)), Teacher("校长")))
+    return dataclasses.replace(s, meetings=tuple(meetings))
+
+
+def test_meeting_members_are_the_subject_group_and_the_named_teachers():
+    s = _meeting_school(Meeting("语文组教研", 1, subjects=(0,), half=Half.AFTERNOON),
+                        Meeting("行政会", 0, teachers=(4, 2), start=parse_clock("15:40"),
+                                end=parse_clock("17:00")))
+    names = [[s.teachers[t].name for t in m] for m in s.meeting_members]
+    assert names == [["王芳", "周杰", "赵丽"], ["李强", "校长"]]
+    # 下午 in each member's own schedule: the primary lunch ends 14:00, the junior 13:50
+    wang, zhou = s.teacher_index["王芳"], s.teacher_index["周杰"]
+    assert s.meeting_times[wang] == ((0, Unavailable(1, 14 * 60, 24 * 60)),)
+    assert s.meeting_times[zhou] == ((0, Unavailable(1, 13 * 60 + 50, 24 * 60)),)
+    assert s.unavailable_of(s.teacher_index["李强"]) == (Unavailable(0, 940, 1020),)
+    assert s.meeting_times[s.teacher_index["校长"]] == ((1, Unavailable(0, 940, 1020)),)
+
+
+def test_meeting_half_days_and_the_school_without_meetings():
+    day = make_day()
+    assert Half.MORNING.stretch(2, day) == Unavailable(2, 0, 12 * 60)
+    assert Half.DAY.stretch(2, day) == Unavailable(2, 0, 24 * 60)
+    s = _meeting_school()
+    assert s.meeting_members == () and all(t == () for t in s.meeting_times)
+    assert s.unavailable_of(0) == ()
+
+
+@pytest.mark.parametrize("kwargs,where", [
+    (dict(name="", day=0, teachers=(0,), half=Half.DAY), "name"),
+    (dict(name="会", day=0, teachers=(0,)), "half"),
+    (dict(name="会", day=0, teachers=(0,), half=Half.DAY, start=600, end=700), "half"),
+    (dict(name="会", day=0, teachers=(0,), half="afternoon"), "half"),
+    (dict(name="会", day=0, teachers=(0,), start=700, end=600), "end"),
+    (dict(name="会", day=0, half=Half.DAY), "teachers"),
+])
+def test_bad_meeting_is_refused_naming_the_field(kwargs, where):
+    with pytest.raises(InputError) as err:
+        Meeting(**kwargs)
+    assert err.value.where == where
+
+
+@pytest.mark.parametrize("meeting,where,value", [
+    (Meeting("会", 5, teachers=(0,), half=Half.DAY), "meetings[0].day", 5),
+    (Meeting("会", 0, teachers=(9,), half=Half.DAY), "meetings[0].teachers[0]", 9),
+    (Meeting("会", 0, subjects=(3,), half=Half.DAY), "meetings[0].subject", "音乐"),
+])
+def test_meeting_school_errors_name_field_and_value(meeting, where, value):
+    with pytest.raises(InputError) as err:
+        _meeting_school(meeting)
+    assert err.value.where == where and err.value.value == value
+
+
+# --- 班主任 (head teacher) and 班会 -----------------------------------------------------------
+
+def _class_meeting_school(head, teacher):
+    """一年级1班 with 班主任 ``head`` and its 班会 taught by ``teacher`` (indices)."""
+    return _school(
+        subjects=(Subject("语文"), Subject("体育", venue_kind="ground"), Subject(CLASS_MEETING)),
+        classes=(SchoolClass("一年级1班", 1, head_teacher=head), SchoolClass("一年级2班", 1)),
+        requirements=(Requirement(0, 0, 0, 4), Requirement(1, 1, 1, 2),
+                      Requirement(0, 2, teacher, 1)))
+
+
+def test_head_teacher_is_an_optional_teacher_index():
+    s = _school(classes=(SchoolClass("一年级1班", 1, head_teacher=1), SchoolClass("一年级2班", 1)))
+    assert [c.head_teacher for c in s.classes] == [1, None]
+    for bad in (2, True, -1):
+        with pytest.raises(InputError) as err:
+            _school(classes=(SchoolClass("一年级1班", 1, head_teacher=bad),))
+        assert err.value.where == "classes[0].head_teacher" and err.value.value == bad
+
+
+def test_class_meeting_is_refused_unless_the_head_teacher_teaches_it():
+    assert _class_meeting_school(0, 0).requirements[2].teacher == 0
+    assert _class_meeting_school(None, 1).classes[0].head_teacher is None   # no 班主任 named
+    with pytest.raises(InputError) as err:
+        _class_meeting_school(0, 1)
+    assert err.value.where == "requirements[2].teacher" and err.value.value == "李强"
+    assert "班主任 王芳" in err.value.problem and "head_teacher_meeting" in err.value.problem

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from jianfu.models.school import BellSchedule, Teacher, Unavailable, Venue
+from jianfu.models.school import BellSchedule, Half, Meeting, Teacher, Unavailable, Venue
 from jianfu.solver import Status, solve
 
 from builders import fit_policy, make_day, mini_school, verified
@@ -164,3 +164,79 @@ def test_school_level_rules_are_explained():
     p2 = dataclasses.replace(p, weekly_periods=(7,) + p.weekly_periods[1:])
     r2 = run(mini_school([("一班", 1)], [("一班", "语文", "王芳", 6)], days=1), p2)
     assert any("requires 7" in x for x in r2.explanation)
+
+
+def _chinese_group(s, half=Half.AFTERNOON, subject="语文", name="语文组教研"):
+    """``s`` with a weekly 教研 half-day on day 2 for every teacher of ``subject``."""
+    return dataclasses.replace(s, meetings=s.meetings + (
+        Meeting(name, 1, subjects=(s.subject_index[subject],), half=half),))
+
+
+def test_meeting_holds_no_member_teaches_during_it():
+    s = mini_school([("一班", 1), ("二班", 1)],
+                    [("一班", "语文", "王芳", 6), ("二班", "语文", "赵丽", 6),
+                     ("一班", "数学", "李明", 6), ("二班", "数学", "周强", 6)])
+    s = _chinese_group(dataclasses.replace(s, meetings=(   # 行政会 Mon 08:00–10:00: P1, P2
+        Meeting("行政会", 0, teachers=(s.teacher_index["李明"],), start=480, end=600),)))
+    p = fit_policy(s, zero=True)
+    r = run(s, p)
+    verified(s, p, r)
+    yuwen, li = s.subject_index["语文"], s.teacher_index["李明"]
+    assert not [x for x in r.timetable.lessons if x.subject == yuwen and x.day == 1 and x.period >= 4]
+    assert not [x for x in r.timetable.lessons if x.teacher == li and x.day == 0 and x.period < 2]
+
+
+def test_meeting_binds_the_only_free_slots_and_fails_with_one_period_more():
+    s = _chinese_group(mini_school([("一班", 1)], [("一班", "语文", "王芳", 10),
+                                                   ("一班", "数学", "李明", 2)]))
+    p = fit_policy(s, zero=True)
+    r = run(s, p)
+    verified(s, p, r)
+    maths = s.subject_index["数学"]   # 王芳 is at the meeting Tue P5–P6: maths goes there
+    assert sorted((x.day, x.period) for x in r.timetable.lessons if x.subject == maths) == \
+        [(1, 4), (1, 5)]
+    s = mini_school([("一班", 1)], [("一班", "语文", "王芳", 11), ("一班", "数学", "李明", 1)])
+    p = fit_policy(s, zero=True)
+    verified(s, p, run(s, p))                        # feasible without the meeting
+    r = run(_chinese_group(s), p)
+    assert r.status is Status.INFEASIBLE and r.timetable is None
+    line = next(x for x in r.explanation if x.startswith("王芳"))
+    assert "语文组教研期间不能上课" in line and "(none during 语文组教研)" in line
+
+
+def test_meeting_core_names_the_meeting_when_counting_cannot():
+    # as test_daily_pe_core_names_rule_and_teacher, with 张伟 at a 体育组 day on Tuesday
+    s = mini_school([("一班", 1)], [("一班", "体育", "张伟", 2), ("一班", "语文", "王芳", 10)])
+    s = _chinese_group(s, Half.DAY, "体育", "体育组教研")
+    r = run(s, fit_policy(s, zero=True, daily_pe=True))
+    assert r.status is Status.INFEASIBLE
+    text = "\n".join(r.explanation)
+    assert "PE every day" in text and "张伟 参加体育组教研期间不能上课" in text
+    assert "meetings (体育组教研)" in text
+
+
+def test_head_teacher_meeting_holds_by_construction_and_is_refused_otherwise():
+    import pytest
+
+    from jianfu.models.errors import InputError
+    from jianfu.models.school import CLASS_MEETING, Category, Subject
+
+    from builders import SUBJECTS
+    s = mini_school([("一班", 1)],
+                    [("一班", "语文", "王芳", 5), ("一班", "数学", "李明", 6),
+                     ("一班", CLASS_MEETING, "王芳", 1)],
+                    subjects=SUBJECTS + (Subject(CLASS_MEETING, "Class meeting", Category.MORAL),))
+    wang, li, meeting = s.teacher_index["王芳"], s.teacher_index["李明"], s.subject_index[CLASS_MEETING]
+    s = dataclasses.replace(s, classes=tuple(dataclasses.replace(c, head_teacher=wang)
+                                             for c in s.classes))
+    p = fit_policy(s, zero=True)
+    r = run(s, p)
+    assert r.status is Status.OPTIMAL
+    verified(s, p, r)   # no head_teacher_meeting violation
+    assert [x.teacher for x in r.timetable.lessons if x.subject == meeting] == [wang]
+    # the 班会 given to 李明 cannot even be stated: the School is refused when built
+    with pytest.raises(InputError, match="head_teacher_meeting") as err:
+        dataclasses.replace(s, requirements=tuple(
+            dataclasses.replace(q, teacher=li) if q.subject == meeting else q
+            for q in s.requirements))
+    assert err.value.where == "requirements[2].teacher" and err.value.value == "李明"

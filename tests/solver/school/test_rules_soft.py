@@ -133,3 +133,63 @@ def test_teacher_consecutive_across_schedules_that_disagree_on_lunch():
     # three after lunch: e.g. 王芳 at 一班 1, 4, 5 and 七班 2, 5, 6, 7 (1-based).
     assert r.terms["teacher_gaps"] == 4 and r.terms["teacher_consecutive"] == 1
     assert r.objective == 7
+
+
+def with_heads(school, heads):
+    """``school`` whose classes name the 班主任 in ``heads`` (class name -> teacher name)."""
+    import dataclasses
+
+    return dataclasses.replace(school, classes=tuple(
+        dataclasses.replace(c, head_teacher=school.teacher_index[heads[c.name]])
+        if c.name in heads else c for c in school.classes))
+
+
+def one_class(chinese, teachers=()):
+    """一班 over two days of six periods: ``chinese`` 语文 periods by 王芳 (班主任), the
+    rest 数学 by 李明."""
+    s = mini_school([("一班", 1)], [("一班", "语文", "王芳", chinese),
+                                    ("一班", "数学", "李明", 12 - chinese)], teachers=teachers)
+    return with_heads(s, {"一班": "王芳"})
+
+
+def test_head_teacher_first_binds_when_the_head_teacher_has_fewer_lessons_than_days():
+    s = one_class(1)
+    r = run(s, fit_policy(s, zero=True, weights={"head_teacher_first": 4}))
+    assert r.terms["head_teacher_first"] == 1 and r.objective == 4
+    wang = s.teacher_index["王芳"]
+    assert [l.period for l in r.timetable.lessons if l.teacher == wang] == [0]
+
+
+def test_head_teacher_first_holds_and_is_off_by_default():
+    s = one_class(2)
+    r = run(s, fit_policy(s, zero=True, weights={"head_teacher_first": 4}))
+    assert r.terms["head_teacher_first"] == 0 and r.objective == 0
+    assert "head_teacher_first" not in run(s, fit_policy(s, zero=True)).terms
+
+
+def test_head_teacher_first_counts_a_first_period_she_cannot_teach():
+    # 王芳 is away on Monday 08:30–09:10, period 1: only Tuesday can open with her
+    s = one_class(2, teachers=(Teacher("王芳", unavailable=(Unavailable(0, 510, 550),)),))
+    r = run(s, fit_policy(s, zero=True, weights={"head_teacher_first": 4}))
+    assert r.terms["head_teacher_first"] == 1 and r.objective == 4
+
+
+def test_head_teacher_first_of_two_classes_opens_one_a_day():
+    # 王芳 is 班主任 of both classes; their first periods are at the same time
+    s = mini_school([("一班", 1), ("二班", 1)],
+                    [("一班", "语文", "王芳", 2), ("一班", "数学", "李明", 10),
+                     ("二班", "语文", "王芳", 2), ("二班", "数学", "周强", 10)])
+    s = with_heads(s, {"一班": "王芳", "二班": "王芳"})
+    r = run(s, fit_policy(s, zero=True, weights={"head_teacher_first": 3}))
+    assert r.terms["head_teacher_first"] == 2 and r.objective == 6
+
+
+def test_head_teacher_first_on_the_core_problem_matches_core_terms():
+    from jianfu.models.core import compile_school
+    from jianfu.solver.checked import solve_checked
+
+    s = one_class(1)
+    problem = compile_school(s, fit_policy(s, zero=True, weights={"head_teacher_first": 4}))
+    checked = solve_checked(problem, time_limit=10, workers=1, seed=0)
+    assert checked.compliant and checked.violations == ()
+    assert checked.result.terms == checked.summary.terms == {"head_teacher_first": 1}

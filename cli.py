@@ -3,7 +3,8 @@
 No logic lives only here. Exit codes: 0 success (a compliant timetable / no hard
 violation), 1 the checker found hard violations (``check``, ``homework audit``),
 2 bad input (a file, field or value; an output place that cannot be written),
-3 proven infeasible, 4 no timetable within the time limit, 70 an internal error (a bug:
+3 proven infeasible (also ``check school.xlsx`` without a timetable when a pre-check
+rules the school out), 4 no timetable within the time limit, 70 an internal error (a bug:
 one line, the details with ``-v``), 130 / 143 interrupted by Ctrl-C / SIGTERM.
 """
 
@@ -124,10 +125,29 @@ def cmd_generate_school(args: argparse.Namespace) -> int:
 
 # --- check ----------------------------------------------------------------------------
 
+def cmd_check_school(args: argparse.Namespace) -> int:
+    """`jianfu check school.xlsx`: read and validate a school, pre-check it, no solving."""
+    from dataclasses import asdict
+
+    from .solver.validate import format_validation, validate_school
+
+    school = _load_school(args.school)        # every bad-input check: exit 2 on the first
+    policy = _policy(school, args.policy)
+    _notes()
+    found = validate_school(school, policy)
+    if args.json:
+        print(json.dumps(asdict(found), ensure_ascii=False, indent=2))
+    else:
+        print(format_validation(found, args.school))
+    return EXIT_OK if found.ok else EXIT_INFEASIBLE
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from .instances.timetable_io import read_timetable
     from .models.checker import check, format_violations, summarize, violations_to_json
 
+    if args.timetable is None:
+        return cmd_check_school(args)
     school = _load_school(args.school)
     policy = _policy(school, args.policy)
     timetable = read_timetable(args.timetable, school)
@@ -473,9 +493,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="school file to write (.yaml or .json)")
     p.set_defaults(func=cmd_generate_school)
 
-    p = sub.add_parser("check", help="检查课表 check a timetable against every rule")
+    p = sub.add_parser("check", help="检查课表 check a timetable against every rule; with only a "
+                                     "school file, check the school (no solving)")
     p.add_argument("school")
-    p.add_argument("timetable")
+    p.add_argument("timetable", nargs="?", default=None,
+                   help="timetable.json; without it the school file is read, validated and "
+                        "pre-checked (exit 0 / 2 bad input / 3 proven impossible)")
     p.add_argument("--policy", default=None, help="profile name or file (default: the school's)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--examples", type=_number(int, 0, 100000), default=5, metavar="N",

@@ -1,7 +1,7 @@
 """Excel in and out for the 教务处.
 
 In: :func:`write_template` writes a blank, documented workbook (说明, 学校, 作息时间,
-班级, 学科, 教师, 教研活动, 任课, 场地); :func:`read_school_xlsx` reads a filled one into the
+班级, 学科, 教师, 教研活动, 合班, 任课, 场地); :func:`read_school_xlsx` reads a filled one into the
 same mapping the YAML school file gives (``docs/format.md``) and validates it with
 :func:`jianfu.instances.schoolfile.school_from_dict`, so both formats share every
 rule; its errors name the sheet, the row and the column
@@ -61,6 +61,7 @@ FILL = {
     SegmentKind.ACTIVITY.value: PatternFill("solid", fgColor="E2F0D9"),
     SegmentKind.SELF_STUDY.value: PatternFill("solid", fgColor="EDEDED"),
     SegmentKind.AFTER_SCHOOL.value: PatternFill("solid", fgColor="EDEDED"),
+    SegmentKind.EVENT.value: PatternFill("solid", fgColor="DDEBF7"),
 }
 
 
@@ -95,6 +96,7 @@ COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("start", "开始", "start: HH:MM"),
         ("end", "结束", "end: HH:MM"),
         ("label", "名称", "label: optional text shown on timetables"),
+        ("counts_as", "计入", "counts_as: 集体活动 only — none (不计), study (学习), activity (体育活动)"),
     ),
     "班级": (
         ("name", "班级", "name: class name, e.g. 三(1)班"),
@@ -112,6 +114,7 @@ COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("homework", "书面作业", "homework: 是/否 (sets written homework)"),
         ("venue_kind", "场地类型", "venue_kind: optional, e.g. lab, computer, music, ground"),
         ("part_of", "所属科目", "part_of: optional, e.g. 艺术"),
+        ("forbidden", "禁排", "forbidden: periods no class has it, e.g. 下午第1节 (禁排)"),
     ),
     "教师": (
         ("name", "姓名", "name: teacher's name (unique)"),
@@ -119,6 +122,7 @@ COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("max_periods_per_day", "每日最多节数", "max_periods_per_day: whole number; blank = no limit"),
         ("unavailable", "不可用时间", "unavailable: 周一上午、周三下午、周五 14:00-16:00"),
         ("schools", "走教学校", "schools: itinerant teacher's schools, optional"),
+        ("wishes", "意愿", "wishes: 避开周五下午×2、避开第1节、希望周二上午 (×weight, default 1)"),
     ),
     "教研活动": (
         ("name", "名称", "name: e.g. 语文组教研, 行政会"),
@@ -131,6 +135,13 @@ COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("start", "开始", "start: HH:MM (when 时段 is blank)"),
         ("end", "结束", "end: HH:MM"),
     ),
+    "合班": (
+        ("name", "名称", "name: e.g. 一年级体育合班, 一二年级复式"),
+        ("members", "成员", "members: class:subject of each class taught together, e.g. "
+                            "一(1)班:体育与健康; 一(2)班:体育与健康 (each a 任课 row)"),
+        ("teacher", "教师", "teacher: optional, the teacher of every member's 任课 row"),
+        ("venue_kind", "场地类型", "venue_kind: optional, e.g. ground"),
+    ),
     "任课": (
         ("class", "班级", "class: class name"),
         ("subject", "学科", "subject: subject name"),
@@ -138,6 +149,8 @@ COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("periods", "周课时", "periods: lessons a week; blank = the curriculum for the grade"),
         ("doubles", "连堂", "doubles: how many double periods (连堂) a week; blank = 0"),
         ("venue", "场地类型", "venue: optional venue kind or venue name (e.g. lab)"),
+        ("fixed", "固定", "fixed: periods that must hold a lesson of it, e.g. 周一1 (周一第1节)"),
+        ("forbidden", "禁排", "forbidden: periods it must not be in, e.g. 最后一节、周五下午"),
     ),
     "场地": (
         ("name", "场地", "name: venue name"),
@@ -174,12 +187,26 @@ HELP = (
     "   班级/教师/场地: one row each. Unavailable times read 周一上午, 周三下午, 周五 14:00-16:00.",
     "   班级的“班主任”写教师姓名（班会由班主任上）。 班主任: the class teacher's name "
     "(who teaches its 班会).",
-    "6. 任课：每个班每门学科一行；周课时留空则按国家课程方案。",
-    "   任课: one row per class and subject; blank periods = the national curriculum.",
+    "6. 任课表：每个班一行，每门学科一列，格子里写任课教师姓名（如 王芳）；周课时按课程方案，"
+    "不同时写在姓名后（王芳 5、王芳(5)）；空格或 / 表示该班不开这门课。",
+    "   任课表: one row per class, one column per subject, the teacher's name in the cell; "
+    "periods from the curriculum unless written after the name (王芳 5); blank = not taught.",
+    "   任课：每个班每门学科一行，用于连堂、场地类型、固定、禁排；任课表已有的班级学科，教师和周课时"
+    "可留空（填写时须与任课表一致）。没有任课表时，每门课都在这里写一行，周课时留空则按课程方案。",
+    "   任课: one row per class and subject, for 连堂, venue, 固定, 禁排; for a cell of 任课表 "
+    "leave 教师/周课时 blank (or the same). Without 任课表 every requirement is a row here.",
+    "   任课的“固定”写必须排在的节次（如 周一1 即周一第1节），“禁排”写不能排的节次（如 最后一节、"
+    "周五下午）；学科表的“禁排”对全校各班都有效（如 体育与健康 下午第1节）。",
+    "   固定: periods that must hold a lesson (周一1); 禁排: periods it must not be in "
+    "(最后一节, 周五下午); 禁排 on the 学科 sheet holds for every class.",
     "   教研活动：每个教研组或会议一行（如 语文组教研 周二下午、行政会），这段时间参加者不排课；"
     "“教研组(学科)”写学科即该学科全体任课教师参加，“教师”写其他参加者。",
     "   教研活动: one row per subject group or meeting (e.g. 语文组教研 on 周二 下午, 行政会); "
     "its teachers get no lessons then.",
+    "   合班：几个班同一时间由同一教师在同一场地上课（体育合班、复式班），每行一个，成员写"
+    "“一(1)班:体育与健康; 一(2)班:体育与健康”，每个成员在“任课”中有一行、同一教师、同样周课时。",
+    "   合班: one row per lesson of several classes at once (one teacher, one venue); each "
+    "member class:subject also has its 任课 row, with that teacher and the same periods.",
     "7. 时间请写成 08:20 这样的文字。 Write times as text such as 08:20.",
     "",
     "保存后交给 jianfu 排课。 Save the workbook, then let jianfu build the timetable.",
@@ -241,24 +268,31 @@ def school_rows(school: School) -> dict[str, list[list[Any]]]:
             for seg in segments:
                 kind = SegmentKind(seg["kind"]).zh
                 rows["作息时间"].append([sname, "每天" if key == "default" else key, kind,
-                                     seg["start"], seg["end"], seg.get("label")])
+                                     seg["start"], seg["end"], seg.get("label"),
+                                     seg.get("counts_as")])
     for c in school.classes:
         rows["班级"].append([c.name, c.grade, school.schedules[c.schedule].name,
                            list(c.periods_per_day) if c.periods_per_day is not None else None,
                            None if c.head_teacher is None else school.teachers[c.head_teacher].name])
     for s in data.get("subjects") or []:
         rows["学科"].append([s["name"], s.get("english"), s.get("category"),
-                           _yes_no(s.get("homework")), s.get("venue_kind"), s.get("part_of")])
+                           _yes_no(s.get("homework")), s.get("venue_kind"), s.get("part_of"),
+                           s.get("forbidden")])
     for t in data["teachers"]:
         rows["教师"].append([t["name"], t.get("subjects") or None, t.get("max_periods_per_day"),
-                           t.get("unavailable") or None, t.get("schools") or None])
+                           t.get("unavailable") or None, t.get("schools") or None,
+                           [_wish_text(w) for w in t.get("wishes") or []] or None])
     for m in data.get("meetings") or []:
         rows["教研活动"].append([m["name"], m.get("subject"), m.get("teachers"), m["day"],
                              m.get("half"), m.get("start"), m.get("end")])
+    for k in data.get("combined") or []:
+        rows["合班"].append([k["name"], "; ".join(f"{c}:{subj}" for c, subj in k["members"]),
+                           k.get("teacher"), k.get("venue_kind")])
     for q in school.requirements:
         rows["任课"].append([school.classes[q.cls].name, school.subjects[q.subject].name,
                            school.teachers[q.teacher].name, q.periods, q.doubles or None,
-                           q.venue_kind])
+                           q.venue_kind, [x.text(school.days) for x in q.fixed] or None,
+                           [x.text(school.days) for x in q.forbidden] or None])
     for v in data["venues"]:
         rows["场地"].append([v["name"], v["kind"], v.get("capacity", 1)])
     return rows
@@ -287,6 +321,8 @@ def _school_workbook(data: Mapping[str, list[list[Any]]] | None,
                  "policy override, e.g. 书面作业每日上限 per grade"], example=True)
 
     for name, columns in COLUMNS.items():
+        if name == "任课":          # the matrix first: it is what most schools fill in
+            _matrix_sheet(wb, data, examples)
         ws = wb.create_sheet(name)
         _header(ws, [zh for _, zh, _ in columns], [f"{key} — {note.split(': ', 1)[-1]}"
                                                      for key, _, note in columns], "标记")
@@ -294,22 +330,69 @@ def _school_workbook(data: Mapping[str, list[list[Any]]] | None,
             _append(ws, row, example=True)
         for row in (data or {}).get(name, []):
             _append(ws, row)
-        if name == "作息时间":
-            dv = DataValidation(type="list", allow_blank=True,
-                                formula1='"' + ",".join(k.zh for k in SegmentKind) + '"')
-            ws.add_data_validation(dv)
-            dv.add("D3:D2000")
+        _dropdowns(ws, name)
     return wb
+
+
+def _matrix_sheet(wb: Workbook, data: Mapping[str, list[list[Any]]] | None,
+                  examples: Mapping[str, list[list[Any]]]) -> None:
+    """The 任课表 sheet (``instances/excel_matrix.py``); ``data[MATRIX_SHEET]`` is the
+    subject list, then the rows; the example is ``[class, {subject: cell}]``."""
+    from .curriculum import SUBJECTS
+    from .excel_matrix import MATRIX_SHEET, add_matrix_sheet
+
+    given = (data or {}).get(MATRIX_SHEET)
+    subjects = list(given[0]) if given else [s.name for s in SUBJECTS]
+    rows = given[1:] if given else []
+    shown = [[cls, *(cells.get(s) for s in subjects)] for cls, cells in examples.get(MATRIX_SHEET, [])]
+    add_matrix_sheet(wb.create_sheet(MATRIX_SHEET), subjects, rows, shown, header=_header,
+                     append=_append)
+
+
+#: Dropdown lists (openpyxl data validation) per sheet and field: the allowed values, or a
+#: range of another sheet; ``strict`` refuses anything else, otherwise the list suggests.
+_VENUE_KINDS = ("ground", "lab", "computer", "music", "art")
+_TEACHERS = "='教师'!$B$3:$B$2000"
+DROPDOWNS: dict[str, tuple[tuple[str, Sequence[str] | str, bool], ...]] = {
+    "作息时间": (("kind", [k.zh for k in SegmentKind], True),),
+    "班级": (("head_teacher", _TEACHERS, False),),
+    "学科": (("category", [c.value for c in Category], True), ("homework", ["是", "否"], True),
+           ("venue_kind", _VENUE_KINDS, False)),
+    "合班": (("teacher", _TEACHERS, False), ("venue_kind", _VENUE_KINDS, False)),
+    "任课": (("class", "='班级'!$B$3:$B$2000", False), ("teacher", _TEACHERS, False),
+           ("venue", "='场地'!$B$3:$B$2000", False)),
+    "场地": (("kind", _VENUE_KINDS, False),),
+}
+
+
+def _dropdowns(ws: Worksheet, sheet: str) -> None:
+    fields = [key for key, _, _ in COLUMNS[sheet]]
+    for field, values, strict in DROPDOWNS.get(sheet, ()):
+        if field not in fields:
+            continue
+        formula = values if isinstance(values, str) else '"' + ",".join(values) + '"'
+        dv = DataValidation(type="list", formula1=formula, allow_blank=True,
+                            showErrorMessage=strict)
+        if strict:
+            dv.error, dv.errorTitle = "请从下拉列表中选择 pick a value from the list", sheet
+        ws.add_data_validation(dv)
+        col = get_column_letter(fields.index(field) + 2)
+        dv.add(f"{col}3:{col}2000")
 
 
 def _examples() -> dict[str, list[list[Any]]]:
     rows = school_rows(example_school())
     pick = {"作息时间": rows["作息时间"][:4], "班级": rows["班级"][:1],
-            "学科": [["书法", "Calligraphy", "arts", "否", None, "艺术"]],
+            "学科": [["书法", "Calligraphy", "arts", "否", None, "艺术", None]],
             "教师": rows["教师"][:2],
+            "合班": [["三年级体育合班", "三(1)班:体育与健康; 三(2)班:体育与健康", None, None]],
             "教研活动": [["语文组教研", "语文", None, "周二", "下午", None, None],
                      ["行政会", None, rows["教师"][0][0], "周一", None, "15:40", "17:00"]],
             "任课": rows["任课"][:2], "场地": rows["场地"][:1]}
+    from .excel_matrix import MATRIX_SHEET, matrix_rows
+
+    subjects, matrix = matrix_rows(example_school())
+    pick[MATRIX_SHEET] = [[matrix[0][0], dict(zip(subjects, matrix[0][1:]))]]
     return pick
 
 
@@ -318,9 +401,21 @@ def write_template(path: Path | str) -> Path:
     return _save(_school_workbook(None, _examples()), path)
 
 
-def write_filled(path: Path | str, school: School) -> Path:
-    """Write ``school`` into the template's sheets: ``read_school_xlsx`` gives it back."""
-    return _save(_school_workbook(school_rows(school), _examples()), path)
+def write_filled(path: Path | str, school: School, *, matrix: bool = False) -> Path:
+    """Write ``school`` into the template's sheets: ``read_school_xlsx`` gives it back.
+
+    ``matrix``: the teachers go into the 任课表 matrix (periods only where they differ
+    from the curriculum) and 任课 keeps only the rows with 连堂, 场地类型, 固定 or 禁排;
+    otherwise every requirement is a 任课 row and 任课表 is left empty.
+    """
+    from .excel_matrix import MATRIX_SHEET, extra_rows, matrix_rows
+
+    rows = school_rows(school)
+    subjects, grid = matrix_rows(school)
+    rows[MATRIX_SHEET] = [subjects, *(grid if matrix else [])]   # the school's columns
+    if matrix:
+        rows["任课"] = extra_rows(school)
+    return _save(_school_workbook(rows, _examples()), path)
 
 
 # --- reading the school workbook ----------------------------------------------------------
@@ -375,6 +470,31 @@ def _list_cell(value: Any) -> list[Any]:
     return [value]
 
 
+_WISH = re.compile(r"^(避开|希望)\s*(.+?)\s*(?:[×xX*]\s*(\d+))?$")
+
+
+def _wish_text(wish: dict[str, Any]) -> str:
+    """A school file's wish as the 意愿 cell writes it: 避开周五下午×2, 希望周二上午."""
+    verb, text = ("希望", wish["prefer"]) if "prefer" in wish else ("避开", wish["avoid"])
+    return f"{verb}{text}" + (f"×{wish['weight']}" if "weight" in wish else "")
+
+
+def _wishes_cell(value: Any) -> list[Any]:
+    """避开周五下午×2、希望周二上午 → the school file's wishes; an entry it cannot read
+    goes on as text, and the school file names it (``teachers[i].wishes[j]``)."""
+    out: list[Any] = []
+    for item in _list_cell(value):
+        match = _WISH.match(str(item).strip())
+        if match is None:
+            out.append(item)
+            continue
+        wish: dict[str, Any] = {"prefer" if match.group(1) == "希望" else "avoid": match.group(2)}
+        if match.group(3) is not None:
+            wish["weight"] = int(match.group(3))
+        out.append(wish)
+    return out
+
+
 def _policy_value(value: Any) -> Any:
     value = _plain(value)
     if isinstance(value, str):
@@ -426,9 +546,12 @@ class _Places:
 #: Columns a sheet cannot do without (the school file's required fields).
 REQUIRED_COLUMNS = {"作息时间": ("kind", "start", "end"), "班级": ("name", "grade"),
                     "学科": ("name",), "教师": ("name",), "教研活动": ("name", "day"),
+                    "合班": ("name", "members"),
                     "任课": ("class", "subject", "teacher"), "场地": ("name", "kind")}
-#: Sheets a school workbook cannot do without; 学科, 教研活动 and 场地 may be left out.
-REQUIRED_SHEETS = ("学校", "作息时间", "班级", "教师", "任课")
+#: Sheets a school workbook cannot do without; 学科, 教研活动, 合班 and 场地 may be left out,
+#: and one of 任课表 (the class × subject matrix) and 任课 (one row each) may be.
+REQUIRED_SHEETS = ("学校", "作息时间", "班级", "教师")
+TEACHING_SHEETS = ("任课表", "任课")
 
 
 def _columns(ws: Worksheet, sheet: str, source: str) -> dict[str, int]:
@@ -501,10 +624,13 @@ def school_mapping(path: Path | str) -> tuple[dict[str, Any], _Places]:
     source = file.name
     wb = open_workbook(file)
     missing = [name for name in REQUIRED_SHEETS if name not in wb.sheetnames]
+    if not any(name in wb.sheetnames for name in TEACHING_SHEETS):
+        missing.append("/".join(TEACHING_SHEETS))
     if missing:
         raise InputError(source, "、".join(missing),
                          f"缺少工作表 missing sheet(s); a school workbook has the sheets "
-                         f"{'、'.join(REQUIRED_SHEETS)} (start from `jianfu template`)")
+                         f"{'、'.join(REQUIRED_SHEETS)} and 任课表 or 任课 (or both) "
+                         f"(start from `jianfu template`)")
     places = _Places(source)
     data: dict[str, Any] = {}
 
@@ -553,7 +679,7 @@ def school_mapping(path: Path | str) -> tuple[dict[str, Any], _Places]:
             places.add(f"schedules.{name}.{key}", "作息时间", row, cols.get("day"), "day")
             places.add(base, "作息时间", row, None, "")
             seg: dict[str, Any] = {}
-            for field in ("kind", "start", "end", "label"):
+            for field in ("kind", "start", "end", "label", "counts_as"):
                 if field in cols:
                     places.add(f"{base}.{field}", "作息时间", row, cols[field], field)
                 raw = v.get(field)
@@ -584,12 +710,15 @@ def school_mapping(path: Path | str) -> tuple[dict[str, Any], _Places]:
         places.add(key, sheet, 3, None, "")
 
     table("班级", "classes", {"periods_per_day": lambda x: _list_cell(x) or None})
-    table("学科", "subjects", {"homework": lambda x: None if _plain(x) is None else _bool_cell(x)})
+    table("学科", "subjects", {"homework": lambda x: None if _plain(x) is None else _bool_cell(x),
+                             "forbidden": _list_cell})
     table("教师", "teachers", {"subjects": _list_cell, "unavailable": _list_cell,
-                             "schools": _list_cell})
+                             "schools": _list_cell, "wishes": _wishes_cell})
     table("教研活动", "meetings", {"subject": _list_cell, "teachers": _list_cell,
                                "start": _clock_cell, "end": _clock_cell})
-    table("任课", "requirements", {})
+    table("合班", "combined", {"members": _list_cell})
+    table("任课", "requirements", {"fixed": _list_cell, "forbidden": _list_cell})
+    _read_matrix(wb, data, places)
     table("场地", "venues", {})
     # schoolfile translates subject errors to names: point those at the 学科 rows too
     for i, s in enumerate(data.get("subjects", [])):
@@ -597,6 +726,31 @@ def school_mapping(path: Path | str) -> tuple[dict[str, Any], _Places]:
             sheet, row, col, _ = places.cells[f"subjects[{i}]"]
             places.add(f"subjects.{s['name']}", sheet, row, col, "name")
     return data, places
+
+
+def _read_matrix(wb: Any, data: dict[str, Any], places: _Places) -> None:
+    """Fold the 任课表 matrix into ``data["requirements"]`` with the 任课 rows
+    (``instances/excel_matrix.py``), re-pointing each requirement's fields at its cells."""
+    from .excel_matrix import MATRIX_SHEET, merge_matrix, read_matrix
+
+    if MATRIX_SHEET not in wb.sheetnames:
+        return
+    teachers = {str(t["name"]) for t in data.get("teachers", []) if "name" in t}
+    entries = read_matrix(wb[MATRIX_SHEET], places.source, teachers, _plain, EXAMPLE_MARK)
+    if not entries:
+        return
+    rows = data.get("requirements", [])
+    row_cells = []
+    for i in range(len(rows)):
+        prefix = f"requirements[{i}]"
+        row_cells.append({k[len(prefix):]: places.cells.pop(k) for k in list(places.cells)
+                          if k == prefix or k.startswith(prefix + ".")})
+    items, cells = merge_matrix(entries, rows, row_cells, places.source)
+    data["requirements"] = items
+    for i, where in enumerate(cells):
+        for suffix, cell in where.items():
+            places.cells[f"requirements[{i}]{suffix}"] = cell
+    places.add("requirements", MATRIX_SHEET, 3, None, "")
 
 
 def read_school_xlsx(path: Path | str) -> School:

@@ -36,6 +36,25 @@ def _w(weight: float) -> str:
     return str(int(weight)) if float(weight).is_integer() else repr(float(weight))
 
 
+def _fixed_starts(core: Any, act: Any, durations: list[int], cell: Any
+                  ) -> list[list[tuple[int, int]]]:
+    """The (day, hour) starts each sub-activity may take for the activity's fixed
+    periods (固定): single lessons first take one fixed period each; a fixed period
+    left over goes to a double period, which starts there or in the period before
+    (whichever pair is joined). Sub-activities without a fixed period get ``[]``."""
+    out: list[list[tuple[int, int]]] = [[] for _ in durations]
+    singles = [k for k, dur in enumerate(durations) if dur == 1]
+    doubles = [k for k, dur in enumerate(durations) if dur == 2]
+    for s in act.fixed:
+        if singles:
+            out[singles.pop(0)] = [cell(s)]
+        elif doubles:
+            before = [x for x in range(len(core.slots)) if core.next_slot[x] == s]
+            out[doubles.pop(0)] = [cell(x) for x in before
+                                   + ([s] if core.next_slot[s] >= 0 else [])]
+    return out
+
+
 def _times(p: FetProblem, el: ET.Element, slots: Any, item: str, dtag: str, htag: str,
            count_tag: str | None) -> None:
     if count_tag:
@@ -304,7 +323,11 @@ def school_to_fet(school: Any, policy: Any, *, spread_weight: float = 95.0) -> F
     it has no more lessons than days; teacher unavailability and daily maximum;
     periods a class may not use (short days, the policy's earliest start) as students
     not-available times; venues as rooms (a venue holding ``k`` classes at once, e.g.
-    the sports ground, becomes ``k`` rooms) with 100 % ActivityPreferredRooms.
+    the sports ground, becomes ``k`` rooms) with 100 % ActivityPreferredRooms; fixed
+    periods (固定) as 100 % ActivityPreferredStartingTime of one sub-activity each (a
+    double period: ActivityPreferredStartingTimes, starting there or one period
+    before) and forbidden periods (禁排) as 100 % ActivityPreferredTimeSlots of every
+    sub-activity (the grid's lesson hours minus them).
 
     Not carried (FET has no such rule): daily physical-activity minutes, study-time
     caps, main subjects in the morning and the other weighted Chinese soft rules.
@@ -336,6 +359,9 @@ def school_to_fet(school: Any, policy: Any, *, spread_weight: float = 95.0) -> F
     def cell(slot: int) -> tuple[int, int]:
         s = core.slots[slot]
         return (s.day, lesson_hour[s.period])
+
+    lesson_at = {(s.schedule, s.day, s.period): i for i, s in enumerate(core.slots)
+                 if s.period >= 0}
 
     constraints: list[FetConstraint] = []
     if reserved:
@@ -378,26 +404,46 @@ def school_to_fet(school: Any, policy: Any, *, spread_weight: float = 95.0) -> F
         pool_rooms.append(tuple(ids))
     activities: list[FetActivity] = []
     next_id = 1
-    for act in core.activities:
+    from ..models.core import school_activity_members
+
+    for act, members in zip(core.activities, school_activity_members(school)):
         durations = [2] * act.doubles + [1] * (act.count - 2 * act.doubles)
         gid = next_id if len(durations) > 1 else 0
         ids = []
-        for dur in durations:
+        starts = _fixed_starts(core, act, durations, cell)
+        banned = {cell(lesson_at[(school.classes[act.group].schedule, d, p)])
+                  for q in members for d, p in school.forbidden_periods[q]}
+        for k, dur in enumerate(durations):
             activities.append(FetActivity(
                 id=next_id, duration=dur, subject=act.subject, teachers=(act.teacher,),
-                students=(school.classes[act.group].name,), subgroups=(sub[act.group],),
+                # a combined lesson (合班): one activity of every member class, under the
+                # first member's subject (FET has one subject per activity)
+                students=tuple(school.classes[g].name for g in act.groups),
+                subgroups=tuple(sub[g] for g in act.groups),
                 group_id=gid))
             ids.append(next_id)
             if act.pool is not None:
                 constraints.append(FetConstraint("ActivityPreferredRooms", 100.0, (
                     ("activity", next_id), ("rooms", pool_rooms[act.pool]))))
+            if len(starts[k]) == 1:   # 固定: this lesson starts there
+                (day, hour), = starts[k]
+                constraints.append(FetConstraint("ActivityPreferredStartingTime", 100.0, (
+                    ("activity", next_id), ("day", day), ("hour", hour), ("locked", False))))
+            elif starts[k]:
+                constraints.append(FetConstraint("ActivityPreferredStartingTimes", 100.0, (
+                    ("activity", next_id), ("starts", tuple(starts[k])))))
+            if banned:   # 禁排: every period the lesson covers lies outside them
+                constraints.append(FetConstraint("ActivityPreferredTimeSlots", 100.0, (
+                    ("activity", next_id), ("slots", tuple(sorted(all_lessons - banned))))))
             next_id += 1
         if 2 <= len(ids) <= D:
             constraints.append(FetConstraint("MinDaysBetweenActivities", spread_weight, (
                 ("activities", tuple(ids)), ("min_days", 1), ("consecutive", True))))
     kinds_order = {"BreakTimes": 0, "TeacherNotAvailableTimes": 1,
                    "StudentsSetNotAvailableTimes": 2, "TeacherMaxHoursDaily": 3,
-                   "MinDaysBetweenActivities": 4, "ActivityPreferredRooms": 5}
+                   "MinDaysBetweenActivities": 4, "ActivityPreferredStartingTime": 5,
+                   "ActivityPreferredStartingTimes": 5, "ActivityPreferredTimeSlots": 6,
+                   "ActivityPreferredRooms": 7}
     constraints.sort(key=lambda c: kinds_order[c.kind])
     constraints = [FetConstraint("BasicCompulsoryTime", 100.0, (), 0)] + constraints + \
         [FetConstraint("BasicCompulsorySpace", 100.0)]

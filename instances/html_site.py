@@ -55,6 +55,7 @@ td.closed { background: var(--closed); }
 tr.seg th, tr.seg td { font-size: .8rem; color: #3b4a3b; padding: 3px; }
 tr.long_break td, tr.long_break th, tr.activity td, tr.activity th { background: var(--break); }
 tr.lunch td, tr.lunch th { background: var(--lunch); }
+tr.event th, tr.event td:not(.closed) { background: #e6eefa; }
 tr.self_study td, tr.self_study th, tr.after_school td, tr.after_school th { background: #f1f1f1; }
 .verdict { padding: 8px 10px; border-radius: 6px; font-weight: 700; margin: 8px 0; }
 .ok { background: #e3f4e1; color: #1e5e1a; }

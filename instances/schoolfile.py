@@ -27,18 +27,22 @@ from ..models.policy import PROFILES, Policy, format_clock, load_policy
 from ..models.school import (
     BellSchedule,
     Category,
+    Combined,
     DaySchedule,
     Half,
     Meeting,
     Requirement,
+    SlotSpec,
     School,
     SchoolClass,
+    CountsAs,
     Segment,
     SegmentKind,
     Subject,
     Teacher,
     Unavailable,
     Venue,
+    Wish,
 )
 from ..models.textfile import load_data, load_yaml
 from .curriculum import SUBJECT_BY_NAME, SUBJECTS, weekly_periods
@@ -62,18 +66,28 @@ SEGMENT_NAMES.update({
     "午餐午休": SegmentKind.LUNCH, "午休": SegmentKind.LUNCH, "午餐": SegmentKind.LUNCH,
     "课外体育活动": SegmentKind.ACTIVITY, "体育活动": SegmentKind.ACTIVITY,
     "课后服务": SegmentKind.AFTER_SCHOOL,
+    "集体活动": SegmentKind.EVENT, "全校活动": SegmentKind.EVENT,
 })
 
+#: Names accepted for an event's ``counts_as``.
+COUNTS_AS_NAMES: dict[str, CountsAs] = {c.value: c for c in CountsAs}
+COUNTS_AS_NAMES.update({"不计": CountsAs.NONE, "学习": CountsAs.STUDY, "自习": CountsAs.STUDY,
+                        "体育活动": CountsAs.ACTIVITY, "锻炼": CountsAs.ACTIVITY})
+
 _TOP = ("school", "profile", "policy", "days", "schedules", "builtin_subjects", "subjects",
-        "venues", "classes", "teachers", "meetings", "requirements")
-_SEGMENT_KEYS = ("kind", "start", "end", "label")
-_SUBJECT_KEYS = ("name", "english", "category", "homework", "venue_kind", "part_of")
+        "venues", "classes", "teachers", "meetings", "combined", "requirements")
+_SEGMENT_KEYS = ("kind", "start", "end", "label", "counts_as", "days")
+_SUBJECT_KEYS = ("name", "english", "category", "homework", "venue_kind", "part_of",
+                 "forbidden")
 _VENUE_KEYS = ("name", "kind", "capacity")
 _CLASS_KEYS = ("name", "grade", "schedule", "periods_per_day", "head_teacher")
-_TEACHER_KEYS = ("name", "subjects", "max_periods_per_day", "unavailable", "schools")
-_REQ_KEYS = ("teacher", "periods", "doubles", "venue")
+_TEACHER_KEYS = ("name", "subjects", "max_periods_per_day", "unavailable", "schools", "wishes")
+_WISH_KEYS = ("avoid", "prefer", "weight")
+_PERIOD = re.compile(r"^第\s*(\d+)\s*节$")
+_REQ_KEYS = ("teacher", "periods", "doubles", "venue", "fixed", "forbidden")
 _REQ_LIST_KEYS = ("class", "subject") + _REQ_KEYS
 _MEETING_KEYS = ("name", "subject", "teachers", "day", "half", "start", "end")
+_COMBINED_KEYS = ("name", "members", "teacher", "venue_kind")
 #: Names accepted for a meeting's half-day.
 HALF_NAMES: dict[str, Half] = {h.value: h for h in Half} | {h.zh: h for h in Half}
 _RANGE = re.compile(r"^\s*(\d{1,2}:\d{2})\s*[-–—~～至到]\s*(\d{1,2}:\d{2})\s*$")
@@ -235,6 +249,62 @@ def format_unavailable(u: Unavailable, days: tuple[str, ...], schedule: BellSche
     return f"{day} {_clock_text(u.start)}-{_clock_text(u.end)}"
 
 
+def parse_wish(text: str, prefer: bool, weight: int, days: tuple[str, ...],
+               schedule: BellSchedule) -> Wish:
+    """A wish from its time text: ``第1节`` (every day), ``周五第1节``, or any
+    unavailability text (``周五下午``, ``"周三 14:00-16:00"``, read in ``schedule``).
+
+    Raises
+    ------
+    ValueError
+        With a sentence saying what is wrong (the caller adds file and path).
+    """
+    raw = str(text).strip()
+    day, rest = None, raw
+    for d, name in sorted(enumerate(days), key=lambda x: -len(x[1])):
+        if raw.startswith(name):
+            day, rest = d, raw[len(name):].strip()
+            break
+    match = _PERIOD.match(rest)
+    if match is None:
+        return Wish(prefer, weight, stretch=parse_unavailable(raw, days, schedule))
+    if prefer:
+        raise ValueError("a preferred time is a half-day or a stretch (周二上午), not a period")
+    period = int(match.group(1))
+    if period < 1:
+        raise ValueError(f"periods are numbered from 1, got {period}")
+    return Wish(False, weight, period=period - 1, day=day)
+
+
+def format_wish(wish: Wish, days: tuple[str, ...], schedule: BellSchedule) -> dict[str, Any]:
+    """The inverse of :func:`parse_wish`, as the school file's mapping."""
+    if wish.stretch is not None:
+        text = format_unavailable(wish.stretch, days, schedule)
+    else:
+        text = f"{days[wish.day] if wish.day is not None else ''}第{(wish.period or 0) + 1}节"
+    out: dict[str, Any] = {"prefer" if wish.prefer else "avoid": text}
+    if wish.weight != 1:
+        out["weight"] = wish.weight
+    return out
+
+
+def _read_wish(r: _Reader, raw: Any, path: str, days: tuple[str, ...],
+               schedule: BellSchedule) -> Wish:
+    w = r.mapping(raw, path, _WISH_KEYS)
+    if ("avoid" in w) == ("prefer" in w):
+        raise r.error(path, raw, "一条意愿写 avoid（避开）或 prefer（希望）之一 — give exactly one of "
+                                 "avoid or prefer, e.g. {avoid: 周五下午, weight: 2}")
+    key = "prefer" if "prefer" in w else "avoid"
+    text = r.text(w[key], f"{path}.{key}")
+    weight = 1 if w.get("weight") is None else r.integer(w["weight"], f"{path}.weight", 1, 100)
+    try:
+        return parse_wish(text, key == "prefer", weight, days, schedule)
+    except ValueError as exc:
+        raise r.error(f"{path}.{key}", text,
+                      f"无法识别的意愿时间 cannot read: {exc} (e.g. 周五下午, 第1节, 周五第1节, "
+                      f"\"周三 14:00-16:00\")") from None
+
+
 def _teacher_schedule(school_schedules: tuple[BellSchedule, ...],
                       teacher_classes: list[int], class_schedule: list[int]) -> BellSchedule:
     """The bell schedule that gives 上午/下午 their meaning for a teacher: the one most of
@@ -314,7 +384,7 @@ def school_from_dict(data: Mapping[str, Any], source: str,
 
     schedules = _read_schedules(r, top["schedules"], days)
     schedule_index = {s.name: i for i, s in enumerate(schedules)}
-    subjects = _read_subjects(r, top.get("subjects"), top.get("builtin_subjects", True))
+    subjects = _read_subjects(r, top.get("subjects"), top.get("builtin_subjects", True), days)
     subject_index = {s.name: i for i, s in enumerate(subjects)}
     venues = _read_venues(r, top.get("venues") or [])
     venue_by_name = {v.name: v for v in venues}
@@ -332,7 +402,7 @@ def school_from_dict(data: Mapping[str, Any], source: str,
 
     requirements, req_paths = _read_requirements(
         r, top.get("requirements") or {}, classes, class_index, subjects, subject_index,
-        teacher_names, venue_by_name, policy)
+        teacher_names, venue_by_name, policy, days)
 
     taught: dict[int, list[int]] = {i: [] for i in range(len(raw_teachers))}
     for req in requirements:
@@ -343,12 +413,14 @@ def school_from_dict(data: Mapping[str, Any], source: str,
                       _teacher_schedule(schedules, taught[i], class_schedule))
         for i, raw in enumerate(raw_teachers))
     meetings = _read_meetings(r, top.get("meetings") or [], days, subject_index, teacher_names)
+    combined = _read_combined(r, top.get("combined") or [], requirements, class_index,
+                              subject_index, teacher_names)
 
     try:
         return School(name=name, days=days, schedules=schedules, subjects=subjects,
                       classes=classes, teachers=teachers, venues=venues,
                       requirements=requirements, profile=profile, policy_overrides=overrides,
-                      meetings=meetings)
+                      meetings=meetings, combined=combined)
     except InputError as exc:
         raise _school_error(r, exc, schedules, subjects, req_paths) from None
 
@@ -387,7 +459,9 @@ def _school_error(r: _Reader, exc: InputError, schedules: tuple[BellSchedule, ..
     return r.error(where, exc.value, exc.problem)
 
 
-def _read_segment(r: _Reader, raw: Any, path: str) -> Segment:
+def _read_segment(r: _Reader, raw: Any, path: str,
+                  days: tuple[str, ...] | None = None) -> tuple[Segment, frozenset[str] | None]:
+    """One segment and, for a ``default`` segment with ``days``, the days it is on."""
     seg = r.mapping(raw, path, _SEGMENT_KEYS, required=("kind", "start", "end"))
     kind_name = r.text(seg["kind"], f"{path}.kind")
     kind = SEGMENT_NAMES.get(kind_name)
@@ -402,17 +476,51 @@ def _read_segment(r: _Reader, raw: Any, path: str) -> Segment:
     label = seg.get("label") or ""
     if not isinstance(label, str):
         raise r.error(f"{path}.label", label, "应为文字 expected a text value")
+    counts_as = CountsAs.NONE
+    if seg.get("counts_as") is not None:
+        name = r.text(seg["counts_as"], f"{path}.counts_as")
+        if name not in COUNTS_AS_NAMES:
+            raise r.error(f"{path}.counts_as", name, "未知计入方式 unknown counts_as; use one of "
+                          + ", ".join(c.value for c in CountsAs))
+        counts_as = COUNTS_AS_NAMES[name]
+        if counts_as is not CountsAs.NONE and kind is not SegmentKind.EVENT:
+            raise r.error(f"{path}.counts_as", name, f"只有集体活动 (event) 可以计入学习或体育活动 "
+                          f"only an event segment may count as study or activity, not {kind.value}")
+    on: frozenset[str] | None = None
+    if seg.get("days") is not None:
+        if days is None:
+            raise r.error(f"{path}.days", seg["days"], "days 只能用在 default 的时段上 only a "
+                          "segment of `default` may name its days")
+        raw_days = seg["days"] if isinstance(seg["days"], (list, tuple)) else [seg["days"]]
+        known = {d: d for d in days}
+        on = frozenset(r.name_ref(x, f"{path}.days", known, "日期") for x in raw_days)
     try:
-        return Segment(kind, start, end, label)
+        return Segment(kind, start, end, label, counts_as), on
     except InputError as exc:
         raise r.wrap(exc, path) from None
 
 
-def _read_day(r: _Reader, raw: Any, path: str) -> DaySchedule:
-    segments = tuple(_read_segment(r, s, f"{path}[{j}]") for j, s in enumerate(r.seq(raw, path)))
-    for j, (a, b) in enumerate(zip(segments, segments[1:])):
+def _read_day(r: _Reader, raw: Any, path: str, days: tuple[str, ...] | None = None
+              ) -> dict[str | None, DaySchedule]:
+    """The day's schedule under key None, and, when a ``default`` segment names its
+    ``days``, one schedule per school day (segments without ``days`` are on every day)."""
+    read = [_read_segment(r, s, f"{path}[{j}]", days) for j, s in enumerate(r.seq(raw, path))]
+    if days is None or all(on is None for _, on in read):
+        return {None: _checked_day(r, [(j, s) for j, (s, _) in enumerate(read)], path)}
+    return {d: _checked_day(r, [(j, s) for j, (s, on) in enumerate(read) if on is None or d in on],
+                            path) for d in days}
+
+
+def _checked_day(r: _Reader, indexed: list[tuple[int, Segment]], path: str) -> DaySchedule:
+    segments = tuple(s for _, s in indexed)
+    for (i, a), (j, b) in zip(indexed, indexed[1:]):
+        if b.start < a.end and a.kind is SegmentKind.EVENT and b.kind is not SegmentKind.EVENT:
+            # name the event, not the period it was put on
+            raise r.error(f"{path}[{i}]", f"{_clock_text(a.start)}-{_clock_text(a.end)}",
+                          f"集体活动与{b.kind.zh}重叠 the event overlaps the {b.kind.value} segment "
+                          f"after it ({_clock_text(b.start)}-{_clock_text(b.end)})")
         if b.start < a.end:
-            raise r.error(f"{path}[{j + 1}]", f"{_clock_text(b.start)}-{_clock_text(b.end)}",
+            raise r.error(f"{path}[{j}]", f"{_clock_text(b.start)}-{_clock_text(b.end)}",
                           f"与前一时段重叠 overlaps the segment before it "
                           f"({_clock_text(a.start)}-{_clock_text(a.end)}); "
                           f"list segments in time order")
@@ -431,14 +539,15 @@ def _read_schedules(r: _Reader, raw: Any, days: tuple[str, ...]) -> tuple[BellSc
         path = f"schedules.{sname}"
         sname = r.text(sname, path)
         body = r.mapping(body, path, ("default",) + days)
-        parsed: dict[str, DaySchedule] = {key: _read_day(r, value, f"{path}.{key}")
-                                          for key, value in body.items()}
+        parsed = {key: _read_day(r, value, f"{path}.{key}", days if key == "default" else None)
+                  for key, value in body.items()}
         day_list = []
         for d in days:
             if d in parsed:
-                day_list.append(parsed[d])
+                day_list.append(parsed[d][None])
             elif "default" in parsed:
-                day_list.append(parsed["default"])
+                default = parsed["default"]
+                day_list.append(default[d] if d in default else default[None])
             else:
                 raise r.error(f"{path}.default", "",
                               f"缺少 default 或 {d} missing: give `default` or every day")
@@ -446,7 +555,8 @@ def _read_schedules(r: _Reader, raw: Any, days: tuple[str, ...]) -> tuple[BellSc
     return tuple(out)
 
 
-def _read_subject(r: _Reader, raw: Any, path: str, base: Subject | None) -> Subject:
+def _read_subject(r: _Reader, raw: Any, path: str, base: Subject | None,
+                  days: tuple[str, ...] = ()) -> Subject:
     s = r.mapping(raw, path, _SUBJECT_KEYS, required=("name",))
     name = r.text(s["name"], f"{path}.name")
     fields: dict[str, Any] = {} if base is None else {
@@ -467,13 +577,16 @@ def _read_subject(r: _Reader, raw: Any, path: str, base: Subject | None) -> Subj
     for key in ("venue_kind", "part_of"):
         if key in s:
             fields[key] = None if s[key] is None else r.text(s[key], f"{path}.{key}")
+    if s.get("forbidden") is not None:
+        fields["forbidden"] = _read_slot_specs(r, s["forbidden"], f"{path}.forbidden", days)
     try:
         return Subject(name, **fields)
     except InputError as exc:
         raise r.wrap(exc, path) from None
 
 
-def _read_subjects(r: _Reader, raw: Any, builtin: Any) -> tuple[Subject, ...]:
+def _read_subjects(r: _Reader, raw: Any, builtin: Any,
+                   days: tuple[str, ...] = ()) -> tuple[Subject, ...]:
     builtin = r.boolean(builtin, "builtin_subjects")
     items = r.seq(raw or [], "subjects")
     subjects: list[Subject] = list(SUBJECTS) if builtin else []
@@ -488,7 +601,7 @@ def _read_subjects(r: _Reader, raw: Any, builtin: Any) -> tuple[Subject, ...]:
         base = None
         if isinstance(item, Mapping) and item.get("name") in position:
             base = subjects[position[item["name"]]]
-        subject = _read_subject(r, item, path, base)
+        subject = _read_subject(r, item, path, base, days)
         if subject.name in position:
             subjects[position[subject.name]] = subject
         else:
@@ -586,8 +699,10 @@ def _read_teacher(r: _Reader, raw: Any, i: int, days: tuple[str, ...],
         most = r.integer(most, f"{path}.max_periods_per_day", 1, 20)
     schools = tuple(r.text(s, f"{path}.schools[{j}]")
                     for j, s in enumerate(r.seq(t.get("schools") or [], f"{path}.schools")))
+    wishes = tuple(_read_wish(r, w, f"{path}.wishes[{j}]", days, schedule)
+                   for j, w in enumerate(r.seq(t.get("wishes") or [], f"{path}.wishes")))
     try:
-        return Teacher(name, subjects, tuple(unavailable), most, schools)
+        return Teacher(name, subjects, tuple(unavailable), most, schools, wishes)
     except InputError as exc:
         raise r.wrap(exc, path) from None
 
@@ -652,7 +767,8 @@ def _read_meetings(r: _Reader, raw: Any, days: tuple[str, ...],
 def _read_requirement(r: _Reader, raw: Any, path: str, cls: int, subject: int,
                       classes: tuple[SchoolClass, ...], subjects: tuple[Subject, ...],
                       teacher_names: Mapping[str, int], venue_by_name: Mapping[str, Venue],
-                      policy: Policy, allowed: tuple[str, ...] = _REQ_KEYS) -> Requirement:
+                      policy: Policy, allowed: tuple[str, ...] = _REQ_KEYS,
+                      days: tuple[str, ...] = ()) -> Requirement:
     if isinstance(raw, str):
         raw = {"teacher": raw}
     q = r.mapping(raw, path, allowed, required=("teacher",))
@@ -679,16 +795,123 @@ def _read_requirement(r: _Reader, raw: Any, path: str, cls: int, subject: int,
             raise r.error(f"{path}.venue", venue,
                           f"未定义的场地或场地类型 no venue or venue kind of that name "
                           f"(kinds: {', '.join(sorted(kinds)) or 'none'})")
+    slots = {key: _read_slot_specs(r, q[key], f"{path}.{key}", days)
+             for key in ("fixed", "forbidden") if q.get(key) is not None}
     try:
-        return Requirement(cls, subject, teacher, periods, doubles, venue_kind)
+        return Requirement(cls, subject, teacher, periods, doubles, venue_kind, **slots)
     except InputError as exc:
         raise r.wrap(exc, path) from None
+
+
+#: Words for the last period of a class's day (末节).
+LAST_NAMES = ("最后一节", "最后1节", "末节", "最后", "last")
+_SPEC = re.compile(r"^(?P<half>上午|下午|全天)?(?:(?P<last>" + "|".join(LAST_NAMES)
+                   + r")|第?(?P<n>\d{1,2})节?)?$")
+
+
+def parse_slot_spec(value: Any, days: tuple[str, ...]) -> SlotSpec | str:
+    """One entry of ``fixed``/``forbidden``: a :class:`SlotSpec`, or why it cannot be read.
+
+    Texts are a day, then 上午/下午, then a period: ``周一1``, ``周一第1节``, ``下午第1节``,
+    ``周五下午``, ``最后一节``, ``第7节`` (or the number 7); a mapping
+    ``{day: 周一, period: 1}`` (``period`` may be ``最后``) says the same.
+    """
+    if isinstance(value, Mapping):
+        unknown = [k for k in value if k not in ("day", "period", "half")]
+        if unknown:
+            return f"未知字段 unknown field {unknown[0]!r}; allowed: day, period, half"
+        period = value.get("period")
+        if isinstance(period, int) and not isinstance(period, bool):
+            period = f"第{period}节"
+        text = "".join(str(x) for x in (value.get("day"), value.get("half"), period)
+                       if x is not None)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        text = f"第{value}节"
+    elif isinstance(value, str):
+        text = value
+    else:
+        return "应为文字或 {day, period} expected a text such as 周一第1节 or {day, period}"
+    text = re.sub(r"\s+", "", text)
+    day = next((i for i, d in sorted(enumerate(days), key=lambda x: -len(x[1]))
+                if text.startswith(d)), None)
+    rest = text[len(days[day]):] if day is not None else text
+    match = _SPEC.match(rest)
+    if not text or match is None:
+        return (f"无法识别的时段 cannot read: write a day and/or a period, e.g. "
+                f"{days[0] if days else '周一'}第1节, 下午第1节, 周五下午, 最后一节")
+    n = match.group("n")
+    if n is not None and int(n) < 1:
+        return "节次从 1 开始 periods are numbered from 1"
+    try:
+        return SlotSpec(day, None if n is None else int(n) - 1,
+                        HALF_NAMES[match.group("half")] if match.group("half") else Half.DAY,
+                        last=match.group("last") is not None)
+    except InputError as exc:
+        return exc.problem
+
+
+def _read_slot_specs(r: _Reader, raw: Any, path: str, days: tuple[str, ...]
+                     ) -> tuple[SlotSpec, ...]:
+    """``fixed``/``forbidden``: one entry or a list (``[周一1, 周三1]``)."""
+    items = raw if isinstance(raw, (list, tuple)) else [raw]
+    out = []
+    for j, item in enumerate(items):
+        where = f"{path}[{j}]" if isinstance(raw, (list, tuple)) else path
+        spec = parse_slot_spec(item, days)
+        if isinstance(spec, str):
+            raise r.error(where, item, spec)
+        out.append(spec)
+    return tuple(out)
+
+
+def _read_combined(r: _Reader, raw: Any, requirements: tuple[Requirement, ...],
+                   class_index: Mapping[str, int], subject_index: Mapping[str, int],
+                   teacher_names: Mapping[str, int]) -> tuple[Combined, ...]:
+    """``combined``: 合班 and 复式班, each member a requirement ``[class, subject]``."""
+    req_of = {(q.cls, q.subject): i for i, q in enumerate(requirements)}
+    out = []
+    for i, item in enumerate(r.seq(raw, "combined")):
+        path = f"combined[{i}]"
+        m = r.mapping(item, path, _COMBINED_KEYS, required=("name", "members"))
+        name = r.text(m["name"], f"{path}.name")
+        members = []
+        for j, member in enumerate(r.seq(m["members"], f"{path}.members")):
+            where = f"{path}.members[{j}]"
+            if isinstance(member, str):
+                parts = re.split(r"[:：]", member, maxsplit=1)
+            elif isinstance(member, Mapping):
+                parts = [r.mapping(member, where, ("class", "subject"),
+                                   required=("class", "subject"))[k] for k in ("class", "subject")]
+            else:
+                parts = list(member) if isinstance(member, (list, tuple)) else [member]
+            if len(parts) != 2:
+                raise r.error(where, member, "应为 [班级, 学科] expected [class, subject], "
+                                             "e.g. [一(1)班, 体育] or \"一(1)班:体育\"")
+            cls = r.name_ref(parts[0], where, class_index, "班级")
+            subject = r.name_ref(parts[1], where, subject_index, "学科")
+            q = req_of.get((cls, subject))
+            if q is None:
+                raise r.error(where, f"{parts[0]}:{parts[1]}",
+                              "没有该课程要求 not a requirement: give it under requirements")
+            members.append(q)
+        if len(members) < 2:
+            raise r.error(f"{path}.members", m["members"], "合班至少两个班 at least two members")
+        teacher = (r.name_ref(m["teacher"], f"{path}.teacher", teacher_names, "教师")
+                   if m.get("teacher") is not None else requirements[members[0]].teacher)
+        kind = r.text(m["venue_kind"], f"{path}.venue_kind") if m.get("venue_kind") is not None \
+            else None
+        try:
+            out.append(Combined(name, tuple(members), teacher, kind))
+        except InputError as exc:
+            raise r.wrap(exc, path) from None
+    return tuple(out)
 
 
 def _read_requirements(r: _Reader, raw: Any, classes: tuple[SchoolClass, ...],
                        class_index: Mapping[str, int], subjects: tuple[Subject, ...],
                        subject_index: Mapping[str, int], teacher_names: Mapping[str, int],
-                       venue_by_name: Mapping[str, Venue], policy: Policy
+                       venue_by_name: Mapping[str, Venue], policy: Policy,
+                       days: tuple[str, ...] = ()
                        ) -> tuple[tuple[Requirement, ...], list[str]]:
     out: list[Requirement] = []
     paths: list[str] = []
@@ -714,7 +937,7 @@ def _read_requirements(r: _Reader, raw: Any, classes: tuple[SchoolClass, ...],
                 path = f"{cpath}.{sname}"
                 subject = r.name_ref(sname, path, subject_index, "学科")
                 add(_read_requirement(r, item, path, cls, subject, classes, subjects,
-                                      teacher_names, venue_by_name, policy), path)
+                                      teacher_names, venue_by_name, policy, days=days), path)
     elif isinstance(raw, (list, tuple)):
         for i, item in enumerate(raw):
             path = f"requirements[{i}]"
@@ -722,7 +945,7 @@ def _read_requirements(r: _Reader, raw: Any, classes: tuple[SchoolClass, ...],
             cls = r.name_ref(q.pop("class"), f"{path}.class", class_index, "班级")
             subject = r.name_ref(q.pop("subject"), f"{path}.subject", subject_index, "学科")
             add(_read_requirement(r, q, path, cls, subject, classes, subjects, teacher_names,
-                                  venue_by_name, policy), path)
+                                  venue_by_name, policy, days=days), path)
     else:
         raise r.error("requirements", raw, "应为 班级: {学科: ...} 的映射 expected a mapping "
                                            "class -> subject -> {teacher, ...}")
@@ -748,7 +971,7 @@ def school_to_dict(school: School, base_dir: str | os.PathLike[str] | None = Non
         out["policy"] = {k: _thaw(v) for k, v in school.policy_overrides}
     out["days"] = list(school.days)
     out["schedules"] = {s.name: _schedule_to_dict(s, school.days) for s in school.schedules}
-    builtin, subjects = _subjects_to_list(school.subjects)
+    builtin, subjects = _subjects_to_list(school.subjects, school.days)
     if not builtin:
         out["builtin_subjects"] = False
     if subjects:
@@ -758,6 +981,8 @@ def school_to_dict(school: School, base_dir: str | os.PathLike[str] | None = Non
     out["teachers"] = [_teacher_to_dict(school, i) for i in range(len(school.teachers))]
     if school.meetings:
         out["meetings"] = [_meeting_to_dict(school, m) for m in school.meetings]
+    if school.combined:
+        out["combined"] = [_combined_to_dict(school, k) for k in school.combined]
     out["requirements"] = _requirements_to_data(school)
     return out
 
@@ -775,6 +1000,8 @@ def _segment_to_dict(s: Segment) -> dict[str, Any]:
                            "end": _clock_text(s.end)}
     if s.label:
         out["label"] = s.label
+    if s.counts_as is not CountsAs.NONE:
+        out["counts_as"] = s.counts_as.value
     return out
 
 
@@ -788,7 +1015,8 @@ def _schedule_to_dict(schedule: BellSchedule, days: tuple[str, ...]) -> dict[str
     return out
 
 
-def _subject_to_dict(s: Subject, base: Subject | None) -> dict[str, Any]:
+def _subject_to_dict(s: Subject, base: Subject | None, days: tuple[str, ...] = ()
+                     ) -> dict[str, Any]:
     full = {"name": s.name, "english": s.english, "category": s.category.value,
             "homework": s.homework, "venue_kind": s.venue_kind, "part_of": s.part_of}
     if base is None:
@@ -798,18 +1026,22 @@ def _subject_to_dict(s: Subject, base: Subject | None) -> dict[str, Any]:
     else:
         keep = {"name"} | {k for k in ("english", "category", "homework", "venue_kind", "part_of")
                            if getattr(s, k) != getattr(base, k)}
-    return {k: v for k, v in full.items() if k in keep}
+    out = {k: v for k, v in full.items() if k in keep}
+    if s.forbidden:
+        out["forbidden"] = [x.text(days) for x in s.forbidden]
+    return out
 
 
-def _subjects_to_list(subjects: tuple[Subject, ...]) -> tuple[bool, list[dict[str, Any]]]:
+def _subjects_to_list(subjects: tuple[Subject, ...], days: tuple[str, ...] = ()
+                      ) -> tuple[bool, list[dict[str, Any]]]:
     names = [s.name for s in SUBJECTS]
     if [s.name for s in subjects[:len(names)]] == names:
-        listed = [_subject_to_dict(s, SUBJECT_BY_NAME[s.name]) for s in subjects[:len(names)]
-                  if s != SUBJECT_BY_NAME[s.name]]
-        listed += [_subject_to_dict(s, None) for s in subjects[len(names):]]
+        listed = [_subject_to_dict(s, SUBJECT_BY_NAME[s.name], days)
+                  for s in subjects[:len(names)] if s != SUBJECT_BY_NAME[s.name]]
+        listed += [_subject_to_dict(s, None, days) for s in subjects[len(names):]]
         return True, listed
     # Not the built-in list: write every subject with its full metadata.
-    return False, [_subject_to_dict(s, None) for s in subjects]
+    return False, [_subject_to_dict(s, None, days) for s in subjects]
 
 
 def _venue_to_dict(v: Venue) -> dict[str, Any]:
@@ -843,6 +1075,21 @@ def _teacher_to_dict(school: School, i: int) -> dict[str, Any]:
         out["unavailable"] = [format_unavailable(u, school.days, schedule) for u in t.unavailable]
     if t.schools:
         out["schools"] = list(t.schools)
+    if t.wishes:
+        classes = [school.requirements[q].cls for q in school.requirements_of_teacher[i]]
+        schedule = _teacher_schedule(school.schedules, classes,
+                                     [c.schedule for c in school.classes])
+        out["wishes"] = [format_wish(w, school.days, schedule) for w in t.wishes]
+    return out
+
+
+def _combined_to_dict(school: School, k: Combined) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": k.name, "members": [
+        [school.classes[school.requirements[q].cls].name,
+         school.subjects[school.requirements[q].subject].name] for q in k.members],
+        "teacher": school.teachers[k.teacher].name}
+    if k.venue_kind is not None:
+        out["venue_kind"] = k.venue_kind
     return out
 
 
@@ -875,6 +1122,9 @@ def _requirement_body(school: School, q: Requirement) -> dict[str, Any]:
         body["doubles"] = q.doubles
     if q.venue_kind is not None:
         body["venue"] = q.venue_kind
+    for key in ("fixed", "forbidden"):
+        if getattr(q, key):
+            body[key] = [x.text(school.days) for x in getattr(q, key)]
     return body
 
 
@@ -942,7 +1192,7 @@ def _flowing(data: dict[str, Any]) -> dict[str, Any]:
     out = dict(data)
     out["schedules"] = {name: {day: [_Flow(seg) for seg in segs] for day, segs in body.items()}
                         for name, body in data["schedules"].items()}
-    for key in ("subjects", "venues", "classes", "teachers", "meetings"):
+    for key in ("subjects", "venues", "classes", "teachers", "meetings", "combined"):
         if key in out:
             out[key] = [_Flow(x) for x in data[key]]
     reqs = data["requirements"]

@@ -114,8 +114,26 @@ def _build_grid(school: School, schedule: BellSchedule,
     rows: list[GridRow] = []
     seen: Counter[SegmentKind] = Counter()
     period = 0
-    for seg in ref.segments:
-        if seg.kind is SegmentKind.LESSON:
+    # an event (升旗仪式) held on other days than the reference day still gets its row
+    segments = list(ref.segments)
+    names = {s.name for s in ref.of_kind(SegmentKind.EVENT)}
+    for other in schedule.days:
+        for s in other.of_kind(SegmentKind.EVENT):
+            if s.name not in names:
+                names.add(s.name)
+                segments.append(s)
+    segments.sort(key=lambda s: s.start)   # stable: the reference day's order is kept
+    for seg in segments:
+        if seg.kind is SegmentKind.EVENT:
+            cells, closed = [], []
+            for d in range(ndays):
+                same = [s for s in schedule.days[d].of_kind(SegmentKind.EVENT) if s.name == seg.name]
+                # the event's name, and its time when that day holds it at another time
+                cells.append(tuple(Entry((s.name,) + ((f"({_span(s)})",) if _span(s) != _span(seg)
+                                                      else ())) for s in same[:1]))
+                closed.append(not same)
+            rows.append(GridRow("event", seg.name, _span(seg), tuple(cells), None, tuple(closed)))
+        elif seg.kind is SegmentKind.LESSON:
             p = period
             period += 1
             cells, closed = [], []
@@ -216,7 +234,10 @@ def _entity_grid(school: School, timetable: Timetable, kind: str, index: int) ->
         subs = sorted({school.subjects[lesson.subject].name for lesson in mine})
         heads = [c.name for c in school.classes if c.head_teacher == index]
         head = f" · {'、'.join(heads)} 班主任 class teacher" if heads else ""
-        subtitle = f"{school.name} · {'、'.join(subs) or '—'}{head} · 每周 {len(mine)} 节"
+        # a combined lesson (合班) is one lesson of its teacher, whatever the classes
+        taught = {(school.combined_of.get((x.cls, x.subject), -1 - i), x.day, x.period)
+                  for i, x in enumerate(mine)}
+        subtitle = f"{school.name} · {'、'.join(subs) or '—'}{head} · 每周 {len(taught)} 节"
         title = f"{name} 课程表"
         my_sessions: list[Session] = []
     else:

@@ -105,6 +105,28 @@ class _Facts:
         self.class_days: tuple[tuple[int, ...], ...] = tuple(
             tuple(d for d in range(nd) if school.usable_periods(c, d) > 0) for c in range(nc))
         self.schedules_in_use = sorted({c.schedule for c in school.classes})
+        # 合班: a member's lesson held with an earlier member's at the same (day, period),
+        # by the same teacher in the same venue, is that one lesson (docs/rules.md)
+        held: dict[tuple[int, int, int, int, int | None], list[tuple[int, int]]] = \
+            defaultdict(list)
+        for i in self.placed:
+            lesson = self.lessons[i]
+            k = school.combined_of.get((lesson.cls, lesson.subject))
+            if k is not None:
+                j = school.combined[k].members.index(self.req_of[(lesson.cls, lesson.subject)])
+                held[(k, lesson.day, lesson.period, lesson.teacher, lesson.venue)].append((j, i))
+        self.joined: frozenset[int] = frozenset(
+            i for found in held.values() for _, i in sorted(found)[1:])
+        self.teaching_by_teacher_day = {
+            key: [i for i in idx if i not in self.joined] for key, idx in by_td.items()}
+        # a requirement's days: its class's, or those all members of its 合班 share
+        self.req_days: list[tuple[int, ...]] = []
+        for r in school.requirements:
+            k = school.combined_of.get((r.cls, r.subject))
+            members = ([school.requirements[q].cls for q in school.combined[k].members]
+                       if k is not None else [r.cls])
+            self.req_days.append(tuple(d for d in self.class_days[r.cls]
+                                       if all(d in self.class_days[c] for c in members)))
 
     def lesson_minutes(self, i: int) -> int:
         start, end = self.time[i]  # type: ignore[misc]
@@ -302,7 +324,7 @@ def check_teacher_clash(school: School, policy: Policy, timetable: Timetable) ->
     """
     facts = _facts(school, timetable)
     out = []
-    for (t, d), idx in sorted(facts.placed_by_teacher_day.items()):
+    for (t, d), idx in sorted(facts.teaching_by_teacher_day.items()):
         if len(idx) < 2:
             continue
         order = sorted(idx, key=lambda i: (facts.time[i], facts.lessons[i].cls, i))
@@ -334,7 +356,7 @@ def _venue_uses(school: School, timetable: Timetable
     uses: dict[tuple[int, int], list[tuple[int, int, str]]] = defaultdict(list)
     for i in facts.placed:
         lesson = facts.lessons[i]
-        if lesson.venue is not None:
+        if lesson.venue is not None and i not in facts.joined:   # a 合班 uses it once
             start, end = facts.time[i]  # type: ignore[misc]
             who = f"{school.classes[lesson.cls].name} {school.subjects[lesson.subject].name}"
             uses[(lesson.venue, lesson.day)].append((start, end, who))
@@ -505,16 +527,18 @@ def check_daily_activity(school: School, policy: Policy,
     for c, cls in enumerate(school.classes):
         for d in facts.class_days[c]:
             day = school.day_of(c, d)
-            long_breaks = sum(s.minutes for s in day.of_kind(SegmentKind.LONG_BREAK))
+            long_breaks = day.fixed_activity_minutes  # long breaks and activity events
             pe = sum(facts.lesson_minutes(i) for i in facts.placed_by_class_day.get((c, d), ())
                      if school.subjects[facts.lessons[i].subject].is_pe)
             act = day.activity
             activity = act.minutes if act is not None and (c, d) in sessions else 0
             have = long_breaks + pe + activity
             if have < need:
+                fixed = "大课间与集体活动" if any(s.kind is SegmentKind.EVENT and s.is_fixed_activity
+                                           for s in day.segments) else "大课间"
                 out.append(_hard(
                     "daily_activity",
-                    f"{cls.name} {school.days[d]} 校内体育活动 {have} 分钟（大课间 {long_breaks}、"
+                    f"{cls.name} {school.days[d]} 校内体育活动 {have} 分钟（{fixed} {long_breaks}、"
                     f"体育课 {pe}、课外活动 {activity}），不足 {need} 分钟 — class {cls.name} has "
                     f"{have} min of physical activity on {_day_en(school, d)}, needs {need}",
                     need - have, cls=cls.name, day=school.days[d]))
@@ -579,7 +603,7 @@ def check_study_cap(school: School, policy: Policy, timetable: Timetable) -> lis
             day = school.day_of(c, d)
             periods = {facts.lessons[i].period for i in facts.placed_by_class_day.get((c, d), ())}
             lessons = sum(day.periods[p].minutes for p in periods)
-            study = sum(s.minutes for s in day.of_kind(SegmentKind.SELF_STUDY))
+            study = day.study_minutes  # self-study and study events
             total = lessons + study
             if total > cap:
                 out.append(_hard(
@@ -601,7 +625,7 @@ def check_morning_start(school: School, policy: Policy, timetable: Timetable) ->
             day = school.day_of(c, d)
             idx = facts.placed_by_class_day.get((c, d), ())
             starts = [facts.time[i][0] for i in idx]  # type: ignore[index]
-            starts += [s.start for s in day.of_kind(SegmentKind.SELF_STUDY)]
+            starts += [s.start for s in day.segments if s.is_study]
             if not starts:
                 continue
             first = min(starts)
@@ -662,12 +686,95 @@ def check_meeting(school: School, policy: Policy, timetable: Timetable) -> list[
     return out
 
 
+def check_combined_together(school: School, policy: Policy,
+                            timetable: Timetable) -> list[Violation]:
+    """合班同上: the members of a combined lesson have their lessons at the same (day,
+    period), with one teacher in one venue (one record per lesson and period apart)."""
+    facts = _facts(school, timetable)
+    out = []
+    for k, comb in enumerate(school.combined):
+        members = [school.requirements[q] for q in comb.members]
+        at: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for r in members:
+            for d in range(len(school.days)):
+                for i in facts.placed_by_class_subject_day.get((r.cls, r.subject, d), ()):
+                    at[(d, facts.lessons[i].period)].append(i)
+        for (d, p), idx in sorted(at.items()):
+            here = {(facts.lessons[i].cls, facts.lessons[i].subject) for i in idx}
+            missing = [r for r in members if (r.cls, r.subject) not in here]
+            ways = {(facts.lessons[i].teacher, facts.lessons[i].venue) for i in idx}
+            if not missing and len(ways) == 1:
+                continue
+            slot_zh, slot_en = _slot_zh(school, members[0].cls, d, p), \
+                _slot_en(school, members[0].cls, d, p)
+            if missing:
+                names = "、".join(school.classes[r.cls].name for r in missing)
+                msg = (f"合班 {comb.name} {slot_zh} 缺少 {names} — combined lesson {comb.name} at "
+                       f"{slot_en} is without {names}")
+            else:
+                msg = (f"合班 {comb.name} {slot_zh} 不是同一教师、同一场地 — combined lesson "
+                       f"{comb.name} at {slot_en} has more than one teacher or venue")
+            out.append(_hard("combined_together", msg, len(missing) or 1,
+                             cls=(names if missing else school.classes[members[0].cls].name),
+                             teacher=school.teachers[comb.teacher].name, day=school.days[d],
+                             period=p + 1))
+    return out
+
+
+def check_fixed_slot(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
+    """固定时段: every fixed period of a requirement holds a lesson of its class and
+    subject (one record per fixed period without one)."""
+    facts = _facts(school, timetable)
+    out = []
+    for i, r in enumerate(school.requirements):
+        cls, subject = school.classes[r.cls].name, school.subjects[r.subject].name
+        for d, p in school.fixed_periods[i]:
+            idx = facts.placed_by_class_subject_day.get((r.cls, r.subject, d), ())
+            if any(facts.lessons[k].period == p for k in idx):
+                continue
+            out.append(_hard(
+                "fixed_slot",
+                f"{cls} 的 {subject} 固定在{_slot_zh(school, r.cls, d, p)}，但这一节没有排 {subject} — "
+                f"{cls}'s {subject} is fixed in {_slot_en(school, r.cls, d, p)} but is not "
+                f"there", cls=cls, subject=subject, day=school.days[d], period=p + 1))
+    return out
+
+
+def check_forbidden_slot(school: School, policy: Policy,
+                         timetable: Timetable) -> list[Violation]:
+    """禁排时段: no lesson in a forbidden period of its subject for its class (the
+    requirement's ``forbidden`` and the subject's own; one record per lesson)."""
+    facts = _facts(school, timetable)
+    banned: dict[tuple[int, int], frozenset[tuple[int, int]]] = {}
+    out = []
+    for i in facts.placed:
+        lesson = facts.lessons[i]
+        key = (lesson.cls, lesson.subject)
+        if key not in banned:
+            q = facts.req_of.get(key)
+            banned[key] = (school.forbidden_periods[q] if q is not None
+                           else school.forbidden_of(*key))
+        if (lesson.day, lesson.period) not in banned[key]:
+            continue
+        e = _lesson_entities(school, lesson)
+        out.append(_hard(
+            "forbidden_slot",
+            f"{e['cls']} {_slot_zh(school, lesson.cls, lesson.day, lesson.period)} 是 {e['subject']} "
+            f"的禁排时段，却排了 {e['subject']} — {e['cls']} has {e['subject']} in "
+            f"{_slot_en(school, lesson.cls, lesson.day, lesson.period)}, a period where "
+            f"{e['subject']} is forbidden", **e))
+    return out
+
+
 def check_teacher_daily_max(school: School, policy: Policy,
                             timetable: Timetable) -> list[Violation]:
-    """教师每日节数: a teacher's lessons per day ≤ ``max_periods_per_day``."""
+    """教师每日节数: a teacher's lessons per day ≤ ``max_periods_per_day`` (a combined
+    lesson, 合班, counts once)."""
+    facts = _facts(school, timetable)
     count: dict[tuple[int, int], int] = defaultdict(int)
-    for lesson in timetable.lessons:
-        count[(lesson.teacher, lesson.day)] += 1
+    for i, lesson in enumerate(timetable.lessons):
+        if i not in facts.joined:
+            count[(lesson.teacher, lesson.day)] += 1
     out = []
     for (t, d), n in sorted(count.items()):
         teacher = school.teachers[t]
@@ -698,6 +805,33 @@ def _double_blocks(school: School, facts: _Facts, cls: int, subject: int) -> int
     return blocks
 
 
+def check_level_progress(school: School, policy: Policy,
+                         timetable: Timetable) -> list[Violation]:
+    """教案齐头 (with ``level_progress``): a teacher's classes of one subject and grade
+    have lessons of it on the same days (one record per group and day they differ)."""
+    if not policy.level_progress:
+        return []
+    from .core import level_progress_groups
+
+    facts = _facts(school, timetable)
+    out = []
+    for t, subject, _, qs in level_progress_groups(school):
+        classes = [school.requirements[q].cls for q in qs]
+        tname, sname = school.teachers[t].name, school.subjects[subject].name
+        for d in range(len(school.days)):
+            have = [c for c in classes if facts.placed_by_class_subject_day.get((c, subject, d))]
+            if not have or len(have) == len(classes):
+                continue
+            yes = "、".join(school.classes[c].name for c in have)
+            no = "、".join(school.classes[c].name for c in classes if c not in have)
+            out.append(_hard(
+                "level_progress",
+                f"{tname} 的 {sname} 教案不齐头：{school.days[d]} {yes} 有课，{no} 没有 — teacher "
+                f"{tname}'s {sname} classes are not in step on {_day_en(school, d)}: {yes} have "
+                f"it, {no} do not", teacher=tname, subject=sname, day=school.days[d]))
+    return out
+
+
 def check_double_period(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
     """连堂: a requirement with ``doubles = k`` has ≥ k double blocks."""
     facts = _facts(school, timetable)
@@ -725,7 +859,8 @@ def check_main_morning(school: School, policy: Policy, timetable: Timetable) -> 
     out = []
     for i in facts.placed:
         lesson = facts.lessons[i]
-        if not school.subjects[lesson.subject].is_main:
+        if not school.subjects[lesson.subject].is_main \
+                or not school.combined_lead(lesson.cls, lesson.subject):
             continue
         if school.day_of(lesson.cls, lesson.day).afternoon[lesson.period]:
             e = _lesson_entities(school, lesson)
@@ -740,7 +875,7 @@ def check_main_morning(school: School, policy: Policy, timetable: Timetable) -> 
 
 def _once_daily_limit(school: School, facts: _Facts, r_index: int) -> int:
     r = school.requirements[r_index]
-    days = max(1, len(facts.class_days[r.cls]))
+    days = max(1, len(facts.req_days[r_index]))
     return max(1, math.ceil(r.periods / days)) + (1 if r.doubles > 0 else 0)
 
 
@@ -750,6 +885,8 @@ def check_subject_once_daily(school: School, policy: Policy,
     facts = _facts(school, timetable)
     out = []
     for ri, r in enumerate(school.requirements):
+        if not school.combined_lead(r.cls, r.subject):
+            continue   # a combined lesson (合班) counts once, with its first member
         m = _once_daily_limit(school, facts, ri)
         for d in range(len(school.days)):
             n = len(facts.placed_by_class_subject_day.get((r.cls, r.subject, d), ()))
@@ -770,7 +907,8 @@ def check_pe_placement(school: School, policy: Policy, timetable: Timetable) -> 
     out = []
     for i in facts.placed:
         lesson = facts.lessons[i]
-        if not school.subjects[lesson.subject].is_pe:
+        if not school.subjects[lesson.subject].is_pe \
+                or not school.combined_lead(lesson.cls, lesson.subject):
             continue
         day = school.day_of(lesson.cls, lesson.day)
         if lesson.period == 0 or day.after_lunch[lesson.period]:
@@ -848,7 +986,8 @@ def check_parallel_step(school: School, policy: Policy, timetable: Timetable) ->
     facts = _facts(school, timetable)
     taught: dict[tuple[int, int], list[int]] = defaultdict(list)
     for r in school.requirements:
-        taught[(school.classes[r.cls].grade, r.subject)].append(r.cls)
+        if (r.cls, r.subject) not in school.combined_of:   # a 合班 has no single grade
+            taught[(school.classes[r.cls].grade, r.subject)].append(r.cls)
     out = []
     for (grade, s), classes in sorted(taught.items()):
         n = len(classes)
@@ -873,9 +1012,9 @@ def check_spread(school: School, policy: Policy, timetable: Timetable) -> list[V
     """分散安排: a subject on two adjacent school days, when it could be spread out."""
     facts = _facts(school, timetable)
     out = []
-    for r in school.requirements:
-        days = len(facts.class_days[r.cls])
-        if not 2 <= r.periods - r.doubles < days:
+    for ri, r in enumerate(school.requirements):
+        days = len(facts.req_days[ri])
+        if not 2 <= r.periods - r.doubles < days or not school.combined_lead(r.cls, r.subject):
             continue
         has = [(r.cls, r.subject, d) in facts.placed_by_class_subject_day
                for d in range(len(school.days))]
@@ -908,6 +1047,30 @@ def check_head_teacher_first(school: School, policy: Policy,
                 f"{cls.name} {school.days[d]}第1节不是班主任 {head} 的课 — class {cls.name}: "
                 f"period 1 on {_day_en(school, d)} is not taught by its head teacher {head}",
                 cls=cls.name, teacher=head, day=school.days[d], period=1))
+    return out
+
+
+def check_teacher_wish(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
+    """教师意愿: per wish of a teacher, the placed lessons of the teacher against it
+    (:meth:`Wish.against`), amount = their number × the wish's weight."""
+    facts = _facts(school, timetable)
+    out = []
+    for t, teacher in enumerate(school.teachers):
+        if not teacher.wishes:
+            continue
+        schedule = school.schedules[school.schedule_of_teacher(t)]
+        for j, wish in enumerate(teacher.wishes):
+            n = sum(1 for d in wish.days(len(school.days))
+                    for i in facts.placed_by_teacher_day.get((t, d), ())
+                    if wish.against(d, facts.lessons[i].period, *facts.time[i]))  # type: ignore[misc]
+            if not n:
+                continue
+            what = wish.describe(school.days, schedule)
+            out.append(_soft(
+                "teacher_wish", policy,
+                f"{teacher.name} 的意愿「{what}」（权重 {wish.weight}）未满足：{n} 节课 — teacher "
+                f"{teacher.name}'s wish {what} (weight {wish.weight}) is not met by {n} lesson(s)",
+                n * wish.weight, teacher=teacher.name))
     return out
 
 
@@ -957,8 +1120,12 @@ HARD_RULES: tuple[tuple[str, str, str, RuleFunction], ...] = (
     ("morning_start", "上午上课时间", "Morning start time", check_morning_start),
     ("teacher_unavailable", "教师不可用", "Teacher unavailable", check_teacher_unavailable),
     ("meeting", "教研活动与会议", "Meetings (教研活动, 行政会)", check_meeting),
+    ("fixed_slot", "固定时段", "Fixed period", check_fixed_slot),
+    ("forbidden_slot", "禁排时段", "Forbidden period", check_forbidden_slot),
+    ("combined_together", "合班同上", "Combined lessons together", check_combined_together),
     ("teacher_daily_max", "教师每日节数", "Teacher periods per day", check_teacher_daily_max),
     ("double_period", "连堂", "Double periods", check_double_period),
+    ("level_progress", "教案齐头", "Parallel classes on the same days", check_level_progress),
 )
 
 SOFT_RULES: tuple[tuple[str, str, str, RuleFunction], ...] = (
@@ -972,6 +1139,7 @@ SOFT_RULES: tuple[tuple[str, str, str, RuleFunction], ...] = (
     ("spread", "分散安排", "Spread over the week", check_spread),
     ("head_teacher_first", "班主任上第一节", "Head teacher takes period 1",
      check_head_teacher_first),
+    ("teacher_wish", "教师意愿", "Teachers' wishes", check_teacher_wish),
     ("moved_lesson", "调整节数", "Lessons moved", check_moved_lesson),  # type: ignore[list-item]
 )
 

@@ -38,7 +38,7 @@ from typing import Any
 
 from .errors import InputError
 from .policy import Policy
-from .school import GROUND, School, SegmentKind
+from .school import GROUND, School
 
 
 class SlotKind(StrEnum):
@@ -86,9 +86,9 @@ class Group:
 
     ``slots``: lesson slots inside its day shape; ``early``: those of them that start
     before its earliest start (forbidden for lessons); ``activity_slots``: at most one
-    after-class activity slot per day; ``fixed_activity_minutes[d]``: long-break minutes
-    counted as physical activity; ``fixed_study_minutes[d]``: self-study minutes
-    counted as study time; ``study_cap``: minutes per day or ``None``; ``cohort``:
+    after-class activity slot per day; ``fixed_activity_minutes[d]``: long-break (and
+    activity-event) minutes counted as physical activity; ``fixed_study_minutes[d]``:
+    self-study (and study-event) minutes counted as study time; ``study_cap``: minutes per day or ``None``; ``cohort``:
     groups with equal non-empty cohort are parallel classes (平行班); ``unavailable``:
     slots of ``slots`` the group must not use (FET's 100 % students-set
     not-available times; a school's are simply not in ``slots``).
@@ -142,10 +142,14 @@ class Activity:
     is the venue pool needed or ``None``; ``main`` and ``pe`` flag main subjects and
     lessons counted as physical activity; ``source`` is the index of the requirement
     or FET activity it came from; ``tags`` are FET activity-tag indices; ``size`` the
-    number of students (for room capacities).
+    number of students (for room capacities); ``fixed`` are starts a placement must
+    take (固定: a school requirement's fixed periods; the other placements are free).
 
-    A school activity has exactly one group and one teacher, read as :attr:`group`
-    and :attr:`teacher`.
+    ``group_subjects[i]`` is the subject ``groups[i]`` learns when the groups of one
+    lesson learn different subjects (a 复式班); empty: ``subject`` for every group.
+
+    A school activity has one teacher, read as :attr:`teacher`, and one group, read as
+    :attr:`group`, or, for a combined lesson (合班), the member classes as groups.
     """
 
     name: str
@@ -162,6 +166,8 @@ class Activity:
     duration: int = 1
     tags: tuple[int, ...] = ()
     size: int = 0
+    fixed: tuple[int, ...] = ()
+    group_subjects: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if self.duration < 1:
@@ -247,6 +253,10 @@ class Problem:
             _check_refs(f"activities[{i}].groups", a.groups, len(self.groups))
             _check_refs(f"activities[{i}].teachers", a.teachers, len(self.teachers))
             _check_refs(f"activities[{i}].slots", a.slots, n)
+            _check_refs(f"activities[{i}].fixed", a.fixed, n)
+            if len(a.fixed) > a.count:
+                raise InputError(f"activities[{i}].fixed", len(a.fixed),
+                                 f"more fixed starts than its {a.count} placements")
             if a.pool is not None and not 0 <= a.pool < len(self.pools):
                 raise InputError(f"activities[{i}].pool", a.pool, "refers to nothing")
             if a.count < 1 or 2 * a.doubles > a.count:
@@ -382,7 +392,9 @@ def compile_school(school: School, policy: Policy) -> Problem:
 
     Slots, groups, activities and pools keep the school's indices: slot ``i`` maps to
     ``(schedule, day, period)``, group ``g`` is class ``g``, teacher ``t`` is teacher
-    ``t``, activity ``a`` is requirement ``a``. The lunch, the long break and every
+    ``t``, activity ``a`` is requirement ``a`` — except that the members of a combined
+    lesson (``School.combined``, 合班) are one activity with every member class as a group
+    (:func:`school_activity_members`, :func:`activity_of_requirement`). The lunch, the long break and every
     other non-lesson segment are simply not slots.
     """
     slots: list[Slot] = []
@@ -416,10 +428,8 @@ def compile_school(school: School, policy: Policy) -> Problem:
             name=cls.name, slots=tuple(own), early=tuple(early),
             activity_slots=tuple(activity_slot[(cls.schedule, d)] for d in range(len(school.days))
                                  if (cls.schedule, d) in activity_slot),
-            fixed_activity_minutes=tuple(
-                sum(s.minutes for s in day.of_kind(SegmentKind.LONG_BREAK)) for day in sched.days),
-            fixed_study_minutes=tuple(
-                sum(s.minutes for s in day.of_kind(SegmentKind.SELF_STUDY)) for day in sched.days),
+            fixed_activity_minutes=tuple(day.fixed_activity_minutes for day in sched.days),
+            fixed_study_minutes=tuple(day.study_minutes for day in sched.days),
             study_cap=policy.study_cap_minutes(cls.grade),
             cohort=f"grade {cls.grade}",
             school_days=tuple(d for d in range(len(school.days)) if school.usable_periods(c, d) > 0),
@@ -439,17 +449,32 @@ def compile_school(school: School, policy: Policy) -> Problem:
     pool_of = {p.kind: i for i, p in enumerate(pools)}
 
     activities = []
-    for i, r in enumerate(school.requirements):
+    for members in school_activity_members(school):
+        i = members[0]
+        r = school.requirements[i]
         subject = school.subjects[r.subject]
-        g = groups[r.cls]
-        banned = set(g.early) | set(teachers[r.teacher].unavailable)
+        schedule = school.classes[r.cls].schedule   # a combined lesson's members share it
+        banned = set(teachers[r.teacher].unavailable)
+        allowed = set(groups[r.cls].slots)
+        fixed: dict[int, None] = {}
+        for q in members:
+            m = school.requirements[q]
+            allowed &= set(groups[m.cls].slots)
+            banned |= set(groups[m.cls].early)
+            banned |= {lesson_slot[(schedule, d, p)] for d, p in school.forbidden_periods[q]}
+            fixed.update((lesson_slot[(schedule, d, p)], None) for d, p in school.fixed_periods[q])
         need = school.venue_kind(r)
+        k = school.combined_of.get((r.cls, r.subject))
         activities.append(Activity(
-            name=f"{school.classes[r.cls].name}/{subject.name}",
-            groups=(r.cls,), teachers=(r.teacher,), subject=r.subject, count=r.periods,
-            slots=tuple(s for s in g.slots if s not in banned), doubles=r.doubles,
-            pool=pool_of[need] if need is not None else None,
-            main=subject.is_main, pe=subject.is_pe, source=i))
+            name=(school.combined[k].name if k is not None
+                  else f"{school.classes[r.cls].name}/{subject.name}"),
+            groups=tuple(school.requirements[q].cls for q in members), teachers=(r.teacher,),
+            subject=r.subject, count=r.periods,
+            slots=tuple(s for s in groups[r.cls].slots if s in allowed and s not in banned),
+            doubles=r.doubles, pool=pool_of[need] if need is not None else None,
+            main=subject.is_main, pe=subject.is_pe, source=i, fixed=tuple(fixed),
+            group_subjects=(tuple(school.requirements[q].subject for q in members)
+                            if k is not None else ())))
 
     w = policy.weights
     constraints = [Constraint(f, True) for f in HARD_FAMILIES if f != "daily_pe"]
@@ -468,7 +493,69 @@ def compile_school(school: School, policy: Policy) -> Problem:
     constraints.append(Constraint("head_teacher_first", False, w.head_teacher_first,
                                   groups=tuple(c for c, _ in heads),
                                   teachers=tuple(t for _, t in heads)))
+    if any(t.wishes for t in school.teachers):
+        constraints.append(_teacher_wishes(school, slots, w.teacher_wish))
+    if policy.level_progress:
+        constraints += _level_progress(school)
     return Problem(
         name=school.name, days=school.days, slots=tuple(slots), groups=tuple(groups),
         teachers=tuple(teachers), pools=tuple(pools), activities=tuple(activities),
         constraints=tuple(constraints), session_pool=pool_of.get(GROUND))
+
+
+def school_activity_members(school: School) -> tuple[tuple[int, ...], ...]:
+    """Per activity of :func:`compile_school`, the requirements it places: one, or the
+    members of a combined lesson (合班, first member first), at the place of the
+    earliest of them in ``school.requirements``."""
+    out: list[tuple[int, ...]] = []
+    done: set[int] = set()
+    for q, r in enumerate(school.requirements):
+        k = school.combined_of.get((r.cls, r.subject))
+        if k is None:
+            out.append((q,))
+        elif k not in done:
+            done.add(k)
+            out.append(school.combined[k].members)
+    return tuple(out)
+
+
+def activity_of_requirement(school: School) -> tuple[int, ...]:
+    """Requirement index → the index of the activity of :func:`compile_school` placing it."""
+    out = [0] * len(school.requirements)
+    for a, members in enumerate(school_activity_members(school)):
+        for q in members:
+            out[q] = a
+    return tuple(out)
+
+
+def _teacher_wishes(school: School, slots: list[Slot], weight: float) -> Constraint:
+    """The ``teacher_wish`` record: param ``wishes`` holds, per wish, ``(teacher, the
+    wish's own weight, the lesson slots a lesson of the teacher goes against it in)``."""
+    wishes = []
+    for t, teacher in enumerate(school.teachers):
+        for wish in teacher.wishes:
+            against = tuple(i for i, s in enumerate(slots) if s.kind is SlotKind.LESSON
+                            and wish.against(s.day, s.period, s.start, s.end))
+            wishes.append((t, wish.weight, against))
+    return Constraint("teacher_wish", False, weight, (("wishes", tuple(wishes)),))
+
+
+def level_progress_groups(school: School) -> list[tuple[int, int, int, tuple[int, ...]]]:
+    """教案齐头: ``(teacher, subject, grade, requirements)`` for every teacher who teaches
+    one subject to ≥ 2 classes of one grade (the requirements in class order)."""
+    groups: dict[tuple[int, int, int], list[int]] = defaultdict(list)
+    for q, r in enumerate(school.requirements):
+        groups[(r.teacher, r.subject, school.classes[r.cls].grade)].append(q)
+    return [(t, s, g, tuple(sorted(qs, key=lambda q: school.requirements[q].cls)))
+            for (t, s, g), qs in sorted(groups.items()) if len(qs) >= 2]
+
+
+def _level_progress(school: School) -> list[Constraint]:
+    """One hard ``level_progress`` record per group of :func:`level_progress_groups`:
+    its activities (= requirements) have lessons on exactly the same days. Members of
+    one combined lesson (合班) are one activity, counted once."""
+    act = activity_of_requirement(school)
+    tied = [(t, tuple(dict.fromkeys(act[q] for q in qs)))
+            for t, _, _, qs in level_progress_groups(school)]
+    return [Constraint("level_progress", True, activities=acts, teachers=(t,))
+            for t, acts in tied if len(acts) >= 2]

@@ -14,7 +14,11 @@ The rules, read on the core (docs/rules.md, "The core"):
 * ``start_domain``: a placement starts in one of its activity's allowed starts and
   its ``duration`` periods fit in the day (:meth:`Problem.span`).
 * ``coverage``: every activity has exactly ``count`` placements.
+* ``fixed_slot``: every fixed start of an activity (``Activity.fixed``) holds one of
+  its placements.
 * ``same_start``: activities of a ``same_start`` record start at the same slots.
+* ``level_progress``: activities of a ``level_progress`` record (教案齐头) have lesson
+  periods on the same days.
 * ``class_clash`` / ``teacher_clash``: a group / teacher is in at most one lesson at
   any instant (slots overlap by clock time); a placement occupies every group and
   teacher of its activity for each period it covers; placements of an activity
@@ -42,7 +46,8 @@ teacher's first and last lesson of a day; ``teacher_consecutive`` windows of
 ``max + 1`` consecutive taught period indices with no lunch inside; ``head_teacher_first``
 per pair (``groups[i]``, ``teachers[i]``) of its record and day, 1 when no lesson period of
 an activity with that group and teacher is the group's first slot of the day
-(:meth:`Problem.first_slots`). An activity's
+(:meth:`Problem.first_slots`); ``teacher_wish`` per wish ``(teacher, weight, slots)`` of
+its record's ``wishes``, weight × the teacher's lesson periods in those slots. An activity's
 school days are the days all its groups are at school. This module imports no solver.
 """
 
@@ -116,12 +121,24 @@ def check_core(problem: Problem, solution: CoreSolution) -> list[Violation]:
         if n != act.count:
             out.append(_hard("coverage", f"{act.name} 每周 {n} 次，应为 {act.count} — placed "
                                          f"{n} times, needs {act.count}", abs(n - act.count)))
+        for s in act.fixed:
+            if s not in placements.get(a, ()):
+                out.append(_hard("fixed_slot", f"{act.name} 固定从时段 {s} 开始，但没有 — has no "
+                                               f"placement at its fixed start {s}"))
     for k, rule in enumerate(problem.records("same_start")):
         first = sorted(placements.get(rule.activities[0], ()))
         for b in rule.activities[1:]:
             if sorted(placements.get(b, ())) != first:
                 out.append(_hard("same_start", f"{acts[b].name} 未与 {acts[rule.activities[0]].name} "
                                                f"同时开始 does not start with it (record {k})"))
+    for k, rule in enumerate(problem.records("level_progress")):
+        first = {problem.slots[c].day for s in placements.get(rule.activities[0], ())
+                 for c in covered(problem, rule.activities[0], s)}
+        for b in rule.activities[1:]:
+            days = {problem.slots[c].day for s in placements.get(b, ()) for c in covered(problem, b, s)}
+            if days != first:
+                out.append(_hard("level_progress", f"{acts[b].name} 与 {acts[rule.activities[0]].name} "
+                                                   f"上课日不同 not on the same days (record {k})"))
     lessons = [(a, s, c) for a, starts in placements.items() for s in starts
                for c in covered(problem, a, s)]
     out.extend(_clashes(problem, lessons))
@@ -432,6 +449,13 @@ def _head_teacher_first(problem, placements, lessons, rule):
                        f"{problem.teachers[t].name} 的课 — first period not the head teacher's"), 1
 
 
+def _teacher_wish(problem, placements, lessons, rule):
+    for t, weight, slots in rule.param("wishes", ()):
+        bad = set(slots)
+        n = sum(1 for a, c in lessons if c in bad and t in problem.activities[a].teachers)
+        yield f"{problem.teachers[t].name} 的意愿未满足 wish not met: {n} lesson period(s)", n * weight
+
+
 _SOFT = {
     "main_morning": _main_morning,
     "pe_placement": _pe_placement,
@@ -441,4 +465,5 @@ _SOFT = {
     "teacher_gaps": _teacher_gaps,
     "teacher_consecutive": _teacher_consecutive,
     "head_teacher_first": _head_teacher_first,
+    "teacher_wish": _teacher_wish,
 }

@@ -57,6 +57,7 @@ class SoftWeights:
     parallel_step: int = 1
     spread: int = 2
     head_teacher_first: int = 0   # 班主任上第一节: off unless a school asks for it
+    teacher_wish: int = 1         # 教师意愿: × each wish's own weight
     moved_lesson: int = 20
     homework_alpha: float = 5.0
     homework_beta: float = 0.5
@@ -96,6 +97,9 @@ class Policy:
     daily_pe: bool = _f(
         False, "每天一节体育课", "one PE lesson every school day",
         "Guangdong 2025 / Beijing: daily PE; not national")
+    level_progress: bool = _f(
+        False, "教案齐头（硬）", "a teacher's parallel classes of one subject have lessons on "
+        "the same days (hard)", "common 教务处 practice (教案齐头); soft parallel_step otherwise")
     extra_pe_taken_from: tuple[str, ...] = _f(
         ("地方与校本课程", "综合实践活动"), "增加的体育课时来源",
         "subjects that give up periods when PE periods are added, in order",

@@ -26,16 +26,26 @@ class SegmentKind(StrEnum):
     LUNCH = "lunch"                # 午餐午休
     ACTIVITY = "activity"          # 课外体育活动 (after-class physical activity slot)
     AFTER_SCHOOL = "after_school"  # 课后服务
+    EVENT = "event"                # 集体活动 — a school-wide event (升旗仪式, 晨会, 午读), no lesson
 
     @property
     def zh(self) -> str:
         return SEGMENT_ZH[self]
 
 
+class CountsAs(StrEnum):
+    """What an ``event`` segment counts as in the daily timing rules (docs/rules.md)."""
+
+    NONE = "none"          # 不计 — neither study nor physical activity (升旗仪式, 班会)
+    STUDY = "study"        # 计入学习 — like self-study: study_cap, morning_start (午读, 早读)
+    ACTIVITY = "activity"  # 计入体育活动 — like the long break: daily_activity (跑操)
+
+
 SEGMENT_ZH = {
     SegmentKind.LESSON: "课", SegmentKind.SELF_STUDY: "自习", SegmentKind.BREAK: "课间",
     SegmentKind.EYE: "眼保健操", SegmentKind.LONG_BREAK: "大课间", SegmentKind.LUNCH: "午餐午休",
     SegmentKind.ACTIVITY: "课外体育活动", SegmentKind.AFTER_SCHOOL: "课后服务",
+    SegmentKind.EVENT: "集体活动",
 }
 
 # Segments that may lie between two periods of a double period (连堂).
@@ -50,19 +60,42 @@ class Segment:
     start: int
     end: int
     label: str = ""
+    counts_as: CountsAs = CountsAs.NONE   # events only: study or physical activity time
 
     def __post_init__(self) -> None:
         if not isinstance(self.kind, SegmentKind):
             raise InputError("kind", self.kind, f"one of {', '.join(k.value for k in SegmentKind)}")
         if not 0 <= self.start < self.end <= 24 * 60:
             raise InputError("end", format_clock(self.end), f"must be after start {format_clock(self.start)}")
+        if not isinstance(self.counts_as, CountsAs):
+            raise InputError("counts_as", self.counts_as, f"one of {', '.join(c.value for c in CountsAs)}")
+        if self.counts_as is not CountsAs.NONE and self.kind is not SegmentKind.EVENT:
+            raise InputError("counts_as", self.counts_as.value,
+                             f"only an event segment may count as study or activity, not {self.kind.value}")
 
     @property
     def minutes(self) -> int:
         return self.end - self.start
 
+    @property
+    def is_study(self) -> bool:
+        """Study time outside lessons (rules study_cap, morning_start): 自习, or an event counted as study."""
+        return self.kind is SegmentKind.SELF_STUDY or (
+            self.kind is SegmentKind.EVENT and self.counts_as is CountsAs.STUDY)
+
+    @property
+    def is_fixed_activity(self) -> bool:
+        """Physical activity every class has (rule daily_activity): 大课间, or an event counted as activity."""
+        return self.kind is SegmentKind.LONG_BREAK or (
+            self.kind is SegmentKind.EVENT and self.counts_as is CountsAs.ACTIVITY)
+
+    @property
+    def name(self) -> str:
+        """What people call it: an event's label (升旗仪式), else the kind's Chinese name."""
+        return self.label if self.kind is SegmentKind.EVENT and self.label else self.kind.zh
+
     def __str__(self) -> str:
-        return f"{self.kind.zh} {format_clock(self.start)}–{format_clock(self.end)}"
+        return f"{self.name} {format_clock(self.start)}–{format_clock(self.end)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +143,16 @@ class DaySchedule:
         found = self.of_kind(SegmentKind.LUNCH)
         return found[0] if found else None
 
+    @property
+    def study_minutes(self) -> int:
+        """Minutes of self-study and study events (rule study_cap), every class using the day."""
+        return sum(s.minutes for s in self.segments if s.is_study)
+
+    @property
+    def fixed_activity_minutes(self) -> int:
+        """Minutes of long breaks and activity events (rule daily_activity), every class."""
+        return sum(s.minutes for s in self.segments if s.is_fixed_activity)
+
 
 @dataclass(frozen=True, slots=True)
 class BellSchedule:
@@ -148,6 +191,7 @@ class Subject:
     homework: bool = False          # sets written homework
     venue_kind: str | None = None   # needs a venue of this kind (ground, lab, computer, music…)
     part_of: str | None = None
+    forbidden: tuple[SlotSpec, ...] = ()   # 禁排 for every class (no 体育 下午第1节)
 
     def __post_init__(self) -> None:
         if not self.name:
@@ -269,14 +313,136 @@ class Meeting:
 
 
 @dataclass(frozen=True, slots=True)
+class SlotSpec:
+    """Periods of a class's week as a 教务处 names them (固定 ``fixed``, 禁排 ``forbidden``).
+
+    ``day``: a day index, or ``None`` for every school day; ``half``: the periods are
+    counted over the whole day, the morning (before lunch) or the afternoon (after it);
+    ``period``: 0-based within that part, or ``None`` for all of it; ``last``: the
+    class's last period that day (末节, by its day shape). 周一第1节 is
+    ``SlotSpec(0, 0)``, 下午第1节 ``SlotSpec(None, 0, Half.AFTERNOON)``, 周五下午
+    ``SlotSpec(4, None, Half.AFTERNOON)``.
+    """
+
+    day: int | None = None
+    period: int | None = None
+    half: Half = Half.DAY
+    last: bool = False
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.half, Half):
+            raise InputError("half", self.half, f"one of {', '.join(h.value for h in Half)}")
+        if self.period is not None and (not isinstance(self.period, int) or self.period < 0):
+            raise InputError("period", self.period, "a period number ≥ 1")
+        if self.last and (self.period is not None or self.half is not Half.DAY):
+            raise InputError("last", self.period, "最后一节 names its own period")
+        if self.day is None and self.period is None and self.half is Half.DAY and not self.last:
+            raise InputError("day", "", "names every period of the week: give a day or a period")
+
+    def on(self, day: DaySchedule, usable: int) -> tuple[tuple[int, ...], bool]:
+        """The period indices this names on one day of a class (inside its first ``usable``
+        periods), and whether it names a period the class does not have that day."""
+        if self.last:
+            return ((usable - 1,) if usable else ()), False
+        part = [p for p in range(len(day.periods))
+                if self.half is Half.DAY or day.afternoon[p] == (self.half is Half.AFTERNOON)]
+        if self.period is None:
+            return tuple(p for p in part if p < usable), False
+        if self.period >= len(part) or part[self.period] >= usable:
+            return (), True
+        return (part[self.period],), False
+
+    def text(self, days: tuple[str, ...]) -> str:
+        """As a school file writes it: 周一第1节, 下午第1节, 周五下午, 最后一节."""
+        out = "" if self.day is None else days[self.day]
+        if self.half is not Half.DAY:
+            out += self.half.zh
+        if self.last:
+            out += "最后一节"
+        elif self.period is not None:
+            out += f"第{self.period + 1}节"
+        return out
+
+
+WISH_MAX_WEIGHT = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Wish:
+    """A teacher's weighted wish (意愿), the soft rule ``teacher_wish``.
+
+    ``avoid`` (``prefer`` False): the teacher would rather not teach inside ``stretch``
+    (a clock stretch of one day, read like an ``unavailable`` entry) or in period
+    ``period`` (0-based) of ``day``, of every day when ``day`` is ``None``. ``prefer``:
+    on the day of ``stretch`` (a half-day, say) the teacher would rather teach only
+    inside it. Each lesson against the wish costs ``weight`` units.
+    """
+
+    prefer: bool = False
+    weight: int = 1
+    stretch: Unavailable | None = None
+    period: int | None = None
+    day: int | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.weight, int) or not 1 <= self.weight <= WISH_MAX_WEIGHT:
+            raise InputError("weight", self.weight, f"a whole number 1..{WISH_MAX_WEIGHT}")
+        if (self.stretch is None) == (self.period is None):
+            raise InputError("avoid", "", "a wish names a stretch (周五下午) or a period (第1节)")
+        if self.period is not None and (not isinstance(self.period, int) or self.period < 0):
+            raise InputError("period", self.period, "a period number ≥ 1")
+        if self.prefer and self.stretch is None:
+            raise InputError("prefer", f"第{(self.period or 0) + 1}节",
+                             "a preferred time is a half-day or a stretch of one day (周二上午)")
+        if self.stretch is not None and self.day is not None:
+            raise InputError("day", self.day, "a stretch carries its own day")
+
+    def days(self, n_days: int) -> tuple[int, ...]:
+        """The days the wish speaks about."""
+        if self.stretch is not None:
+            return (self.stretch.day,)
+        return tuple(range(n_days)) if self.day is None else (self.day,)
+
+    def against(self, day: int, period: int, start: int, end: int) -> bool:
+        """Does a lesson of the teacher in ``period`` (``start``–``end``) on ``day`` go
+        against the wish? avoid: inside the stretch or the period; prefer: on the
+        stretch's day and not overlapping it."""
+        if self.stretch is None:
+            return period == self.period and (self.day is None or day == self.day)
+        inside = self.stretch.overlaps(day, start, end)
+        if self.prefer:
+            return day == self.stretch.day and not inside
+        return inside
+
+    def describe(self, days: tuple[str, ...], schedule: BellSchedule) -> str:
+        """``避开周五下午`` / ``避开第1节`` / ``希望周二上午`` (``schedule``: the teacher's)."""
+        verb = "希望" if self.prefer else "避开"
+        if self.stretch is None:
+            return f"{verb}{days[self.day] if self.day is not None else ''}第{(self.period or 0) + 1}节"
+        u = self.stretch
+        lunch = schedule.days[u.day].lunch
+        if (u.start, u.end) == (0, DAY_END):
+            what = days[u.day]
+        elif (u.start, u.end) == (0, lunch.start if lunch else 12 * 60):
+            what = f"{days[u.day]}上午"
+        elif (u.start, u.end) == (lunch.end if lunch else 12 * 60, DAY_END):
+            what = f"{days[u.day]}下午"
+        else:
+            what = f"{days[u.day]} {format_clock(u.start)}-{format_clock(u.end)}"
+        return f"{verb}{what}"
+
+
+@dataclass(frozen=True, slots=True)
 class Teacher:
-    """A teacher. ``schools`` lists the schools an itinerant (走教) teacher serves."""
+    """A teacher. ``schools`` lists the schools an itinerant (走教) teacher serves;
+    ``wishes`` their weighted wishes (:class:`Wish`)."""
 
     name: str
     subjects: tuple[int, ...] = ()
     unavailable: tuple[Unavailable, ...] = ()
     max_periods_per_day: int | None = None
     schools: tuple[str, ...] = ()
+    wishes: tuple[Wish, ...] = ()
 
     def __post_init__(self) -> None:
         if self.max_periods_per_day is not None and self.max_periods_per_day < 1:
@@ -301,7 +467,9 @@ class Requirement:
     """Class ``cls`` gets ``periods`` of ``subject`` a week from ``teacher``.
 
     ``doubles`` of them come as double periods (连堂); ``venue_kind`` overrides the
-    subject's venue need.
+    subject's venue need. ``fixed``: periods that must hold a lesson of it (固定, e.g.
+    班会 周一第1节; the other lessons are free); ``forbidden``: periods that must not
+    (禁排), on top of the subject's own (``Subject.forbidden``).
     """
 
     cls: int
@@ -310,12 +478,36 @@ class Requirement:
     periods: int
     doubles: int = 0
     venue_kind: str | None = None
+    fixed: tuple[SlotSpec, ...] = ()
+    forbidden: tuple[SlotSpec, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.periods, int) or self.periods < 1:
             raise InputError("periods", self.periods, "a whole number ≥ 1")
         if not isinstance(self.doubles, int) or self.doubles < 0 or 2 * self.doubles > self.periods:
             raise InputError("doubles", self.doubles, f"0..{self.periods // 2} (two periods each)")
+
+
+@dataclass(frozen=True, slots=True)
+class Combined:
+    """A combined lesson (合班, 复式班): one lesson for several classes at once.
+
+    ``members`` are requirement indices, each of another class; they are taught together
+    by ``teacher`` in one venue (of ``venue_kind``, else the kind every member needs), at
+    the same periods. Each member keeps its own subject: PE of two classes has the same
+    subject twice, a 复式班 one subject per grade.
+    """
+
+    name: str
+    members: tuple[int, ...]
+    teacher: int
+    venue_kind: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            raise InputError("name", self.name, "a combined lesson needs a name")
+        if len(self.members) < 2:
+            raise InputError("members", list(self.members), "合班至少两个班 at least two members")
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,6 +525,7 @@ class School:
     profile: str = "national"
     policy_overrides: tuple[tuple[str, Any], ...] = ()
     meetings: tuple[Meeting, ...] = ()
+    combined: tuple[Combined, ...] = ()
     # derived lookups, built once
     subject_index: Mapping[str, int] = field(init=False, repr=False, compare=False)
     class_index: Mapping[str, int] = field(init=False, repr=False, compare=False)
@@ -343,6 +536,11 @@ class School:
     meeting_members: tuple[tuple[int, ...], ...] = field(init=False, repr=False, compare=False)
     meeting_times: tuple[tuple[tuple[int, Unavailable], ...], ...] = field(
         init=False, repr=False, compare=False)   # per teacher: (meeting, its stretch)
+    combined_of: Mapping[tuple[int, int], int] = field(init=False, repr=False, compare=False)
+    fixed_periods: tuple[tuple[tuple[int, int], ...], ...] = field(
+        init=False, repr=False, compare=False)   # per requirement: (day, period) 固定
+    forbidden_periods: tuple[frozenset[tuple[int, int]], ...] = field(
+        init=False, repr=False, compare=False)   # per requirement: (day, period) 禁排
 
     def __post_init__(self) -> None:
         if not self.days:
@@ -380,6 +578,10 @@ class School:
                 check_index(f"teachers[{i}].subjects[{j}]", s, len(self.subjects))
             for j, u in enumerate(t.unavailable):
                 check_index(f"teachers[{i}].unavailable[{j}].day", u.day, len(self.days))
+            for j, w in enumerate(t.wishes):
+                day = w.stretch.day if w.stretch is not None else w.day
+                if day is not None:
+                    check_index(f"teachers[{i}].wishes[{j}].day", day, len(self.days))
         kinds = {v.kind for v in self.venues}
         seen_pairs: set[tuple[int, int]] = set()
         for i, r in enumerate(self.requirements):
@@ -415,6 +617,51 @@ class School:
         object.__setattr__(self, "requirements_of_teacher", _group(
             len(self.teachers), ((r.teacher, i) for i, r in enumerate(self.requirements))))
         self._index_meetings()
+        self._index_combined()
+        self._index_slots()
+
+    def _index_combined(self) -> None:
+        """Check the combined lessons: members of distinct classes of one bell schedule,
+        with the lesson's teacher, equal periods and doubles, all PE or none, one venue."""
+        found: dict[tuple[int, int], int] = {}
+        object.__setattr__(self, "combined_of", found)
+        kinds = {v.kind for v in self.venues}
+        for i, k in enumerate(self.combined):
+            check_index(f"combined[{i}].teacher", k.teacher, len(self.teachers))
+            first: Requirement | None = None
+            for j, q in enumerate(k.members):
+                path = f"combined[{i}].members[{j}]"
+                check_index(path, q, len(self.requirements))
+                r = self.requirements[q]
+                who = f"{self.classes[r.cls].name}:{self.subjects[r.subject].name}"
+                if (r.cls, r.subject) in found:
+                    raise InputError(path, who, f"已在合班 {self.combined[found[r.cls, r.subject]].name} "
+                                                f"中 — already a member of another combined lesson")
+                found[(r.cls, r.subject)] = i
+                if r.teacher != k.teacher:
+                    raise InputError(path, who, f"该课任课教师是 {self.teachers[r.teacher].name}，"
+                                                f"不是合班教师 {self.teachers[k.teacher].name} — its "
+                                                f"requirement names another teacher")
+                if first is None:
+                    first = r
+                    continue
+                if r.cls in {self.requirements[m].cls for m in k.members[:j]}:
+                    raise InputError(path, who, "同一个班出现两次 the class is a member twice")
+                for what, mine, theirs in (
+                        ("periods", r.periods, first.periods), ("doubles", r.doubles, first.doubles),
+                        ("schedule", self.classes[r.cls].schedule, self.classes[first.cls].schedule),
+                        ("pe", self.subjects[r.subject].is_pe, self.subjects[first.subject].is_pe)):
+                    if mine != theirs:
+                        raise InputError(path, who, f"{what} {mine!r} 与第一个成员不同 differs from "
+                                                    f"the first member's ({theirs!r})")
+            if k.venue_kind is not None and k.venue_kind not in kinds:
+                raise InputError(f"combined[{i}].venue_kind", k.venue_kind,
+                                 "no venue of that kind in the school")
+            needs = {self.venue_kind(self.requirements[q]) for q in k.members}
+            if len(needs) > 1:
+                raise InputError(f"combined[{i}].venue_kind", "",
+                                 f"成员需要不同的场地 the members need different venue kinds "
+                                 f"({', '.join(sorted(str(n) for n in needs))}): give venue_kind")
 
     def _index_meetings(self) -> None:
         """Check the meetings and resolve each one's members and their stretches."""
@@ -440,6 +687,81 @@ class School:
                 times[t].append((i, m.time_for(day)))
         object.__setattr__(self, "meeting_members", tuple(members))
         object.__setattr__(self, "meeting_times", tuple(tuple(x) for x in times))
+
+    def _index_slots(self) -> None:
+        """Check the fixed and forbidden periods and resolve them per requirement.
+
+        A fixed period the class does not have, more fixed periods than the requirement
+        has lessons, a fixed period that is also forbidden, and two requirements of one
+        class fixed to the same period are refused: no timetable could mean them.
+        """
+        for i, subject in enumerate(self.subjects):
+            for j, spec in enumerate(subject.forbidden):
+                if spec.day is not None:
+                    check_index(f"subjects[{i}].forbidden[{j}].day", spec.day, len(self.days))
+        fixed: list[tuple[tuple[int, int], ...]] = []
+        forbidden: list[frozenset[tuple[int, int]]] = []
+        taken: dict[tuple[int, int, int], int] = {}   # (class, day, period) -> requirement
+        for i, r in enumerate(self.requirements):
+            for field_name in ("fixed", "forbidden"):
+                for j, spec in enumerate(getattr(r, field_name)):
+                    if spec.day is not None:
+                        check_index(f"requirements[{i}].{field_name}[{j}].day", spec.day,
+                                    len(self.days))
+            banned = self.forbidden_of(r.cls, r.subject, r)
+            cls = self.classes[r.cls]
+            mine: list[tuple[int, int]] = []
+            for j, spec in enumerate(r.fixed):
+                text = spec.text(self.days)
+                for d, p in self._resolve(spec, r.cls, f"requirements[{i}].fixed[{j}]"):
+                    where = f"{self.days[d]}第{p + 1}节"
+                    if (d, p) in banned:
+                        raise InputError(f"requirements[{i}].fixed[{j}]", text,
+                                         f"{where} 又是禁排时段 is also a forbidden period of "
+                                         f"{self.subjects[r.subject].name}")
+                    other = taken.get((r.cls, d, p))
+                    if other is not None and other != i:
+                        name = self.subjects[self.requirements[other].subject].name
+                        raise InputError(f"requirements[{i}].fixed[{j}]", text,
+                                         f"{cls.name} {where} 已固定为 {name} — {cls.name} has "
+                                         f"{name} fixed in that period already")
+                    taken[(r.cls, d, p)] = i
+                    if (d, p) not in mine:
+                        mine.append((d, p))
+            if len(mine) > r.periods:
+                raise InputError(f"requirements[{i}].fixed", len(mine),
+                                 f"固定 {len(mine)} 个时段，但每周只有 {r.periods} 节 — more fixed "
+                                 f"periods than the {r.periods} lessons a week")
+            fixed.append(tuple(sorted(mine)))
+            forbidden.append(banned)
+        object.__setattr__(self, "fixed_periods", tuple(fixed))
+        object.__setattr__(self, "forbidden_periods", tuple(forbidden))
+
+    def _resolve(self, spec: SlotSpec, cls: int, where: str | None = None
+                 ) -> list[tuple[int, int]]:
+        """The (day, period) pairs ``spec`` names for class ``cls``; with ``where``, a
+        named period the class does not have is an :class:`InputError` there."""
+        out = []
+        for d in range(len(self.days)) if spec.day is None else (spec.day,):
+            periods, outside = spec.on(self.day_of(cls, d), self.usable_periods(cls, d))
+            if outside and where is not None and spec.day is not None:
+                raise InputError(where, spec.text(self.days),
+                                 f"{self.classes[cls].name} {self.days[d]}没有这一节 — class "
+                                 f"{self.classes[cls].name} has no such period that day "
+                                 f"({self.usable_periods(cls, d)} periods)")
+            out.extend((d, p) for p in periods)
+        if not out and where is not None:
+            raise InputError(where, spec.text(self.days),
+                             f"{self.classes[cls].name} 没有这一节 — class "
+                             f"{self.classes[cls].name} has no such period")
+        return out
+
+    def forbidden_of(self, cls: int, subject: int, req: Requirement | None = None
+                     ) -> frozenset[tuple[int, int]]:
+        """The (day, period) pairs where class ``cls`` may not have ``subject``: the
+        subject's own forbidden periods and those of the requirement ``req``."""
+        specs = self.subjects[subject].forbidden + (req.forbidden if req is not None else ())
+        return frozenset(x for spec in specs for x in self._resolve(spec, cls))
 
     # --- lookups ---------------------------------------------------------------------
     def schedule_of(self, cls: int) -> BellSchedule:
@@ -468,7 +790,22 @@ class School:
         return self.teachers[teacher].unavailable + tuple(u for _, u in self.meeting_times[teacher])
 
     def venue_kind(self, req: Requirement) -> str | None:
+        """The venue kind a requirement's lessons need: its combined lesson's, its own, or
+        its subject's."""
+        k = self.combined_of.get((req.cls, req.subject)) if hasattr(self, "combined_of") else None
+        if k is not None and self.combined[k].venue_kind is not None:
+            return self.combined[k].venue_kind
         return req.venue_kind if req.venue_kind is not None else self.subjects[req.subject].venue_kind
+
+    def combined_lead(self, cls: int, subject: int) -> bool:
+        """Whether (class, subject) is a requirement of its own or the first member of a
+        combined lesson: the lessons the per-lesson soft rules count (a combined lesson
+        counts once, as its one core activity does)."""
+        k = self.combined_of.get((cls, subject))
+        if k is None:
+            return True
+        r = self.requirements[self.combined[k].members[0]]
+        return (r.cls, r.subject) == (cls, subject)
 
     def venues_of_kind(self, kind: str) -> tuple[int, ...]:
         return tuple(i for i, v in enumerate(self.venues) if v.kind == kind)

@@ -208,7 +208,7 @@ def test_workbook_missing_sheet_and_renamed_header(capsys, solved, tmp_path) -> 
     book = tmp_path / "school.xlsx"
     assert main(["template", str(book)]) == 0
     wb = load_workbook(book)
-    del wb["任课"]
+    del wb["任课"], wb["任课表"]       # neither the matrix nor the row sheet
     wb.save(tmp_path / "nosheet.xlsx")
     code, _, err = run(capsys, "solve", tmp_path / "nosheet.xlsx", "-o", tmp_path / "o")
     assert code == 2 and "nosheet.xlsx" in err and "任课" in err and "missing sheet" in err

@@ -84,3 +84,31 @@ def test_check_exits_1_on_a_planted_clash(tmp_path: Path, capsys: pytest.Capture
     capsys.readouterr()
     assert main(["check", str(school), str(bad)]) == 1
     assert "class_clash" in capsys.readouterr().out
+
+
+def test_check_a_school_workbook_without_a_timetable(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from openpyxl import load_workbook
+
+    from jianfu.instances.excel import write_filled
+    from jianfu.instances.views import example_school
+
+    good = write_filled(tmp_path / "school.xlsx", example_school(), matrix=True)
+    assert main(["check", str(good)]) == 0
+    out = capsys.readouterr().out
+    assert "班级 classes          2" in out and "教师 teachers         7" in out
+    assert "任课 requirements     16 (60" in out and "未发现问题" in out
+
+    wb = load_workbook(good)
+    wb["任课表"]["D4"] = "无名氏 5"                       # a teacher the 教师 sheet lacks
+    wb.save(tmp_path / "bad.xlsx")
+    assert main(["check", str(tmp_path / "bad.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert "bad.xlsx: 任课表!D4 (teacher): '无名氏'" in err and "Traceback" not in err
+
+    wb = load_workbook(good)
+    wb["任课表"]["C4"] = "王芳 40"                        # more than the week holds
+    wb.save(tmp_path / "full.xlsx")
+    assert main(["check", str(tmp_path / "full.xlsx")]) == 3
+    out = capsys.readouterr().out
+    assert "预检 precheck: " in out and "王芳 每周 40 节课" in out

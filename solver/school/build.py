@@ -20,6 +20,8 @@ from .constraints.activity import add_daily_activity, add_daily_pe, add_session_
 from .constraints.clash import add_activity_overlap, add_class_clash, add_teacher_clash
 from .constraints.coverage import add_coverage
 from .constraints.domains import add_domains
+from .constraints.level_progress import add_level_progress
+from .constraints.fixed import add_fixed_slot
 from .constraints.same_start import add_same_start
 from .constraints.doubles import add_double_period
 from .constraints.study import add_study_cap
@@ -32,6 +34,7 @@ Family = Callable[[cp_model.CpModel, Problem, Variables], None]
 FAMILIES: tuple[tuple[str, Family], ...] = (
     ("domains", add_domains),                    # explain mode only
     ("coverage", add_coverage),                  # 开齐开足
+    ("fixed_slot", add_fixed_slot),              # 固定时段
     ("same_start", add_same_start),              # 同时开始 (combined blocks)
     ("class_clash", add_class_clash),            # 班级冲突
     ("activity_overlap", add_activity_overlap),  # (activities without groups)
@@ -43,6 +46,7 @@ FAMILIES: tuple[tuple[str, Family], ...] = (
     ("daily_pe", add_daily_pe),                  # 每天体育课
     ("session_slot", add_session_slot),          # 课外活动时段
     ("study_cap", add_study_cap),                # 在校集中学习时间
+    ("level_progress", add_level_progress),      # 教案齐头 (policy level_progress)
 )
 
 

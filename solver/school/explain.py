@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from ...models.core import Problem
+from ...models.core import Activity, Problem
 from ...models.policy import Policy, format_clock
 from ...models.school import School, SegmentKind
 from ..interrupt import solve_cp
@@ -64,6 +64,11 @@ def _disjoint_pairs(problem: Problem, slot_ids: Iterable[int]) -> int:
     return n
 
 
+def _classes_of(school: School, act: Activity) -> str:
+    """The class of an activity, or the classes of a combined lesson (合班): 一班、二班."""
+    return "、".join(school.classes[g].name for g in act.groups)
+
+
 def _names(items: Iterable[str]) -> str:
     return "、".join(items)
 
@@ -85,10 +90,47 @@ def precheck(school: School, policy: Policy, problem: Problem) -> list[str]:
         out += _check_self_study(school, policy)
     out += _check_classes(school, policy, problem)
     out += _check_activities(school, problem)
+    out += _check_fixed(school, problem)
     out += _check_class_doubles(school, problem)
     out += _check_teachers(school, problem)
     out += _check_pools(school, problem)
     out += _check_activity(school, policy, problem)
+    out += _check_level_progress(school, problem)
+    return out
+
+
+def _check_level_progress(school: School, problem: Problem) -> list[str]:
+    """教案齐头: the classes of a record share their days of the subject, at most ``m`` of
+    them (``m`` = the fewest weekly periods among them, as each shared day holds a lesson
+    of every class), all days on which each of them may have it. So each class's periods
+    fit in its ``m`` fullest common days, and the teacher's periods of them all in ``m``
+    days of the teacher's daily maximum."""
+    out = []
+    for rule in problem.records("level_progress"):
+        acts = [problem.activities[a] for a in rule.activities]
+        per_day = [defaultdict(int) for _ in acts]
+        for act, days in zip(acts, per_day):
+            for s in act.slots:
+                days[problem.slots[s].day] += 1
+        common = set.intersection(*(set(days) for days in per_day))
+        m = min(min(act.count for act in acts), len(common))
+        teacher = school.teachers[rule.teachers[0]]
+        cap = teacher.max_periods_per_day
+        sname = school.subjects[acts[0].subject].name
+        classes = _names(school.classes[act.group].name for act in acts)
+        for act, days in zip(acts, per_day):
+            room = sum(sorted((min(days[d], cap or days[d]) for d in common), reverse=True)[:m])
+            if act.count > room:
+                cname = school.classes[act.group].name
+                out.append(f"教案齐头：{teacher.name} 的 {sname}（{classes}）须在相同的 {m} 天以内上课，"
+                           f"{cname} 每周 {act.count} 节排不下（最多 {room} 节）— level progress: "
+                           f"{teacher.name}'s {sname} classes share at most {m} days, where "
+                           f"{cname} fits only {room} of its {act.count} periods")
+        total = sum(act.count for act in acts)
+        if cap is not None and total > cap * m:
+            out.append(f"教案齐头：{teacher.name} 的 {sname}（{classes}）共 {total} 节须在相同的 {m} 天"
+                       f"以内上完，但每天最多 {cap} 节 — level progress: {teacher.name}'s {total} "
+                       f"periods of {sname} fit in at most {m} shared days of {cap} periods")
     return out
 
 
@@ -164,7 +206,7 @@ def _check_self_study(school: School, policy: Policy) -> list[str]:
     out = []
     for si, sched in enumerate(school.schedules):
         for d, day in enumerate(sched.days):
-            study = sum(x.minutes for x in day.of_kind(SegmentKind.SELF_STUDY))
+            study = day.study_minutes
             over: dict[int, list[str]] = defaultdict(list)
             for cls in school.classes:
                 cap = policy.study_cap_minutes(cls.grade)
@@ -182,7 +224,7 @@ def _check_activities(school: School, problem: Problem) -> list[str]:
     """One requirement against its teacher's slots and joined pairs."""
     out = []
     for act in problem.activities:
-        cname, sname = school.classes[act.group].name, school.subjects[act.subject].name
+        cname, sname = _classes_of(school, act), school.subjects[act.subject].name
         tname = school.teachers[act.teacher].name
         if act.count > len(act.slots):
             zh, en = _meetings_note(school, act.teacher)
@@ -195,6 +237,51 @@ def _check_activities(school: School, problem: Problem) -> list[str]:
                        f"{_disjoint_pairs(problem, act.slots)} 对可连排的空闲时段（不跨大课间和午休）— "
                        f"{cname} needs {act.doubles} double periods of {sname} but has only "
                        f"{_disjoint_pairs(problem, act.slots)} joined pairs of free periods")
+    return out
+
+
+def _check_fixed(school: School, problem: Problem) -> list[str]:
+    """Fixed lessons (固定) that cannot hold: outside their domain (the teacher away or a
+    meeting, before the morning start), two of one teacher at once, more of one teacher
+    on a day than their daily maximum."""
+    out = []
+    by_teacher: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for a, act in enumerate(problem.activities):
+        cname, sname = _classes_of(school, act), school.subjects[act.subject].name
+        tname = school.teachers[act.teacher].name
+        for s in act.fixed:
+            slot = problem.slots[s]
+            where = f"{school.days[slot.day]}第{slot.period + 1}节"
+            by_teacher[act.teacher].append((a, s))
+            if s in act.slots:
+                continue
+            if s in problem.groups[act.group].early:
+                out.append(f"{cname} 的 {sname} 固定在{where}，但这一节早于规定的上课时间 — {cname}'s "
+                           f"{sname} is fixed in {where}, before the earliest start")
+            else:
+                zh, en = _meetings_note(school, act.teacher)
+                out.append(f"{cname} 的 {sname} 固定在{where}，但 {tname} 这时不能上课{zh} — "
+                           f"{cname}'s {sname} is fixed in {where} ({school.days[slot.day]} "
+                           f"period {slot.period + 1}) but teacher {tname} is unavailable "
+                           f"then{en}")
+    for t, fixed in by_teacher.items():
+        tname = school.teachers[t].name
+        for i, (a, s) in enumerate(fixed):
+            for b, x in fixed[i + 1:]:
+                if a != b and problem.slots[s].overlaps(problem.slots[x]):
+                    one, two = problem.activities[a].name, problem.activities[b].name
+                    day = school.days[problem.slots[s].day]
+                    out.append(f"{tname} 的 {one}（第{problem.slots[s].period + 1}节）和 {two}（第"
+                               f"{problem.slots[x].period + 1}节）都固定在{day}同一时间 — teacher "
+                               f"{tname} has {one} and {two} fixed at the same time on {day}")
+        most = school.teachers[t].max_periods_per_day
+        per_day: dict[int, int] = defaultdict(int)
+        for _, s in fixed:
+            per_day[problem.slots[s].day] += 1
+        for d, n in sorted(per_day.items()):
+            if most is not None and n > most:
+                out.append(f"{tname} {school.days[d]}固定了 {n} 节课，但每天最多 {most} 节 — teacher "
+                           f"{tname} has {n} fixed lessons on {school.days[d]}, at most {most} a day")
     return out
 
 
@@ -364,12 +451,14 @@ def _check_schedules(school: School, policy: Policy) -> list[str]:
                                f"bell schedule {sched.name} has {breaks} min of breaks on {dname}, "
                                f"fewer than {want}")
             for c in users:
-                early = [s for s in day.of_kind(SegmentKind.SELF_STUDY)
-                         if s.start < policy.earliest_start_minutes(c.grade)]
+                early = [s for s in day.segments
+                         if s.is_study and s.start < policy.earliest_start_minutes(c.grade)]
                 if early:
-                    out.append(f"作息表 {sched.name} {dname} 的自习 {early[0]} 早于 {c.name} 的上课时间 "
-                               f"{format_clock(policy.earliest_start_minutes(c.grade))} — a self-study "
-                               f"segment starts before the earliest start of class {c.name}")
+                    what = ("自习", "a self-study segment") if early[0].kind is SegmentKind.SELF_STUDY \
+                        else ("学习活动", "an event counted as study")
+                    out.append(f"作息表 {sched.name} {dname} 的{what[0]} {early[0]} 早于 {c.name} 的上课时间 "
+                               f"{format_clock(policy.earliest_start_minutes(c.grade))} — {what[1]} "
+                               f"starts before the earliest start of class {c.name}")
                     break
     return out
 
@@ -602,11 +691,18 @@ def _sentence(school: School, problem: Problem, policy: Policy, family: str, kin
               i: int) -> str:
     if kind == "activity":
         act = problem.activities[i]
-        cname = school.classes[act.group].name
+        cname = _classes_of(school, act)
         sname = school.subjects[act.subject].name
         if family == "double_period":
             return (f"{cname} 的 {sname} 需要 {act.doubles} 次连堂 — {cname} needs {act.doubles} "
                     f"double periods of {sname}")
+        if family in ("fixed_slot", "forbidden_slot"):
+            at = _names(f"{school.days[problem.slots[s].day]}第{problem.slots[s].period + 1}节"
+                        for s in act.fixed)
+            if family == "fixed_slot":
+                return (f"{cname} 的 {sname} 固定在{at} — {cname}'s {sname} is fixed in {at}")
+            return (f"{cname} 的 {sname} 不排在禁排时段 — {cname}'s {sname} stays out of its "
+                    f"forbidden periods")
         return (f"{cname} 的 {sname} 每周须上 {act.count} 节（开齐开足，{school.teachers[act.teacher].name} 任教）"
                 f" — {cname} needs {act.count} periods of {sname} a week")
     if kind == "teacher":
@@ -637,6 +733,14 @@ def _sentence(school: School, problem: Problem, policy: Policy, family: str, kin
                              f"class {c.name} starts no earlier than "
                              f"{format_clock(policy.earliest_start_minutes(c.grade))}",
         }.get(family, f"{family}: {c.name}")
+    if kind == "level":
+        rule = problem.records("level_progress")[i]
+        acts = [problem.activities[a] for a in rule.activities]
+        tname = school.teachers[rule.teachers[0]].name
+        sname = school.subjects[acts[0].subject].name
+        classes = [school.classes[act.group].name for act in acts]
+        return (f"教案齐头：{tname} 的 {sname}（{_names(classes)}）同一天上课 — level progress: "
+                f"{tname}'s {sname} classes ({', '.join(classes)}) on the same days")
     if kind == "pool":
         pool = problem.pools[i]
         names = "、".join(school.venues[v].name for v in pool.venues)

@@ -562,7 +562,9 @@ def add_hint(model: cp_model.CpModel, problem: Problem, v: Variables,
         variable indices), or ``None`` when the hint is partial.
     """
     deadline = time.perf_counter() + max(0.1, time_limit)
-    first = [(a, s) for _, a, s in kept or () if a is not None and s is not None]
+    # fixed lessons (固定) first, then the kept ones
+    first = [(a, s) for a, act in enumerate(problem.activities) for s in act.fixed]
+    first += [(a, s) for _, a, s in kept or () if a is not None and s is not None]
     placed = greedy(problem, first)
     by_act: dict[int, set[int]] = defaultdict(set)
     for a, s in placed:

@@ -1,8 +1,10 @@
 """Map solver values back to a core :class:`~jianfu.models.core_check.CoreSolution` or,
 for a school, to a :class:`~jianfu.models.timetable.Timetable`.
 
-For a school, group ``g`` is class ``g``, activity ``a`` is requirement ``a`` and a
-lesson slot is ``(schedule, day, period)``, so lessons map one to one. Concrete venues
+For a school, group ``g`` is class ``g``, activity ``a`` places one requirement (or the
+members of a combined lesson, 合班) and a lesson slot is ``(schedule, day, period)``, so
+a placement maps to one lesson per group: each class its own subject
+(``Activity.group_subjects``), all of them the activity's teacher and venue. Concrete venues
 are chosen within each pool greedily by start time over the pool's capacity units,
 a placement of several periods keeping one venue throughout: the model keeps every
 instant within the pool's capacity, so for unit lessons a free unit always exists.
@@ -104,8 +106,10 @@ def to_timetable(problem: Problem, lessons: list[tuple[int, int]],
     out_lessons = []
     for a, s in solution.starts:
         act, slot = problem.activities[a], problem.slots[s]
-        out_lessons.append(Lesson(act.group, slot.day, slot.period, act.subject, act.teacher,
-                                  solution.venues.get(("lesson", a, s))))
+        subjects = act.group_subjects or (act.subject,) * len(act.groups)
+        for g, subject in zip(act.groups, subjects):
+            out_lessons.append(Lesson(g, slot.day, slot.period, subject, act.teacher,
+                                      solution.venues.get(("lesson", a, s))))
     out_sessions = [Session(g, problem.slots[s].day, solution.venues.get(("session", g, s)))
                     for g, s in solution.sessions]
     return Timetable(tuple(out_lessons), tuple(out_sessions))

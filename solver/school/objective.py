@@ -276,6 +276,27 @@ def term_head_teacher_first(model: cp_model.CpModel, problem: Problem, v: Variab
     return days - cp_model.LinearExpr.Sum(lits)
 
 
+def term_teacher_wish(model: cp_model.CpModel, problem: Problem, v: Variables
+                      ) -> Expr | None:
+    """Teachers' wishes (意愿): Σ over wishes of the wish's weight × the teacher's lesson
+    periods in the slots that go against it.
+
+    The record's ``wishes`` are ``(teacher, weight, slots)``. The units are weighted
+    (a lesson against a wish of weight 2 is 2 units), exactly as the checker's records
+    count them, so the weights stay whole numbers and no auxiliary variable is needed.
+    """
+    rule = problem.constraint("teacher_wish")
+    wishes = rule.param("wishes", ()) if rule is not None else ()
+    parts = []
+    for t, weight, slots in wishes:
+        bad = set(slots)
+        lits = [var for a in problem.activities_of_teacher[t]
+                for s, var in v.occupied[a] if s in bad]
+        if lits:
+            parts.append(weight * cp_model.LinearExpr.Sum(lits))
+    return sum(parts) if parts else None
+
+
 TERMS: dict[str, Callable[[cp_model.CpModel, Problem, Variables], Expr | None]] = {
     "main_morning": term_main_morning,
     "subject_once_daily": term_subject_once_daily,
@@ -285,6 +306,7 @@ TERMS: dict[str, Callable[[cp_model.CpModel, Problem, Variables], Expr | None]] 
     "parallel_step": term_parallel_step,
     "spread": term_spread,
     "head_teacher_first": term_head_teacher_first,
+    "teacher_wish": term_teacher_wish,
 }
 
 

@@ -10,7 +10,7 @@ from typing import Callable, Iterable
 
 from ortools.sat.python import cp_model
 
-from ...models.core import Problem, SlotKind, compile_school
+from ...models.core import Problem, SlotKind, activity_of_requirement, compile_school
 from ...models.policy import Policy
 from ...models.school import School
 from ...models.timetable import Timetable
@@ -290,7 +290,8 @@ def _kept_pairs(problem: Problem, school: School, keep: Keep
     old = keep.school or school
     slot_of = {(s.schedule, s.day, s.period): i for i, s in enumerate(problem.slots)
                if s.kind is SlotKind.LESSON}
-    req_of = {(r.cls, r.subject): i for i, r in enumerate(school.requirements)}
+    act_of = activity_of_requirement(school)   # a combined lesson's members: one activity
+    req_of = {(r.cls, r.subject): act_of[i] for i, r in enumerate(school.requirements)}
     seen = set()
     out = []
     for lesson in keep.timetable.lessons:

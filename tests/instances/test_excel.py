@@ -38,7 +38,9 @@ def _edit(src: Path, dst: Path, sheet: str, cell: str, value) -> Path:
 def test_template_is_documented_and_reading_it_names_the_missing_school(tmp_path):
     path = write_template(tmp_path / "template.xlsx")
     wb = load_workbook(path)
-    assert wb.sheetnames == ["说明", "学校", *COLUMNS]
+    sheets = [*COLUMNS]
+    sheets.insert(sheets.index("任课"), "任课表")      # the matrix, before the row sheet
+    assert wb.sheetnames == ["说明", "学校", *sheets]
     ws = wb["教师"]
     assert [ws.cell(1, c).value for c in range(2, 7)] == ["姓名", "任教学科", "每日最多节数",
                                                           "不可用时间", "走教学校"]
@@ -286,3 +288,236 @@ def test_bad_meeting_cell_is_located(tmp_path, school):
     with pytest.raises(InputError) as err:
         read_school_xlsx(bad)
     assert str(err.value).startswith(f"school.xlsx: 教研活动!{cell} (teachers): '王校长'"), err.value
+
+
+def _with_slots(school):
+    """``school`` with 体育 kept out of 下午第1节 for all, the first class's first
+    requirement fixed in 周一第1节 and kept out of the last period."""
+    import dataclasses
+
+    from jianfu.models.school import Half, SlotSpec
+
+    pe = school.subject_index["体育与健康"]
+    subjects = tuple(dataclasses.replace(x, forbidden=(SlotSpec(None, 0, Half.AFTERNOON),))
+                     if i == pe else x for i, x in enumerate(school.subjects))
+    first = school.requirements[0]
+    reqs = (dataclasses.replace(first, fixed=(SlotSpec(0, 0),),
+                                forbidden=(SlotSpec(last=True), SlotSpec(4, None, Half.AFTERNOON))),
+            ) + school.requirements[1:]
+    return dataclasses.replace(school, subjects=subjects, requirements=reqs)
+
+
+def test_fixed_and_forbidden_periods_round_trip_through_the_workbook(tmp_path, school):
+    slots = _with_slots(school)
+    path = write_filled(tmp_path / "school.xlsx", slots)
+    ws = load_workbook(path)["任课"]
+    heads = [ws.cell(1, c).value for c in range(2, ws.max_column + 1)]
+    fixed, banned = heads.index("固定") + 2, heads.index("禁排") + 2
+    row = next(r for r in range(3, ws.max_row + 1) if ws.cell(r, 1).value != EXAMPLE_MARK)
+    assert (ws.cell(row, fixed).value, ws.cell(row, banned).value) == ("周一第1节", "最后一节、周五下午")
+    back = read_school_xlsx(path)
+    assert back == slots and back.fixed_periods == slots.fixed_periods
+    assert back.forbidden_periods == slots.forbidden_periods
+
+
+def test_bad_fixed_period_cell_is_located(tmp_path, school):
+    good = write_filled(tmp_path / "good.xlsx", _with_slots(school))
+    cell = _data_cell(good, "任课", "fixed")
+    bad = _edit(good, tmp_path / "school.xlsx", "任课", cell, "周一第12节")
+    with pytest.raises(InputError) as err:
+        read_school_xlsx(bad)
+    assert str(err.value).startswith(f"school.xlsx: 任课!{cell} (fixed"), err.value
+    assert "'周一第12节'" in str(err.value) and "no such period" in str(err.value)
+
+
+def test_wishes_round_trip_through_the_workbook(tmp_path, school):
+    import dataclasses
+
+    from jianfu.models.school import Unavailable, Wish
+
+    first = school.teachers[0]
+    wishes = (Wish(False, 2, stretch=Unavailable(4, 0, 24 * 60)), Wish(False, 1, period=0),
+              Wish(False, 3, period=6, day=1))
+    wished = dataclasses.replace(school, teachers=(dataclasses.replace(first, wishes=wishes),)
+                                 + school.teachers[1:])
+    path = write_filled(tmp_path / "school.xlsx", wished)
+    cell = _data_cell(path, "教师", "wishes")
+    ws = load_workbook(path)["教师"]
+    assert ws[cell].value == "避开周五×2、避开第1节、避开周二第7节×3"
+    assert ws.cell(1, ws[cell].column).value == "意愿"
+    assert read_school_xlsx(path) == wished
+    bad = _edit(path, tmp_path / "bad.xlsx", "教师", cell, "避开周八上午")
+    with pytest.raises(InputError) as err:
+        read_school_xlsx(bad)
+    assert "'周八上午'" in str(err.value) and "无法识别的意愿时间" in str(err.value), err.value
+
+
+# --- combined lessons (合班) -------------------------------------------------------------------
+
+def _with_combined(school):
+    import dataclasses
+
+    from jianfu.models.school import Combined
+
+    pe = school.subject_index["体育与健康"]
+    members = tuple(i for i, r in enumerate(school.requirements) if r.subject == pe)
+    return dataclasses.replace(school, combined=(
+        Combined("三年级体育合班", members, school.requirements[members[0]].teacher, "ground"),))
+
+
+def test_combined_lessons_round_trip_through_the_workbook(tmp_path, school):
+    both = _with_combined(school)
+    path = write_filled(tmp_path / "school.xlsx", both)
+    ws = load_workbook(path)["合班"]
+    assert [ws.cell(1, c).value for c in range(2, 6)] == ["名称", "成员", "教师", "场地类型"]
+    rows = [[ws.cell(r, c).value for c in range(2, 6)] for r in range(3, ws.max_row + 1)
+            if ws.cell(r, 1).value != EXAMPLE_MARK]
+    assert rows == [["三年级体育合班", "三(1)班:体育与健康; 三(2)班:体育与健康", "陈刚", "ground"]]
+    back = read_school_xlsx(path)
+    assert back == both and back.combined_of == both.combined_of
+
+
+def test_bad_combined_cell_is_located(tmp_path, school):
+    good = write_filled(tmp_path / "good.xlsx", _with_combined(school))
+    cell = _data_cell(good, "合班", "members")
+    bad = _edit(good, tmp_path / "school.xlsx", "合班", cell, "三(1)班:体育与健康; 三(9)班:体育与健康")
+    with pytest.raises(InputError) as err:
+        read_school_xlsx(bad)
+    assert str(err.value).startswith(f"school.xlsx: 合班!{cell} (members): '三(9)班'"), err.value
+
+
+# --- the 任课表 matrix (class × subject) ---------------------------------------------------
+
+def _matrix_workbook(path: Path, school, cells: dict[str, list[str | None]],
+                     rows: list[list] = ()) -> Path:
+    """``school`` written as the row form, then its 任课 rows replaced by ``rows`` and the
+    任课表 filled by hand: one list of cells per class, in the sheet's subject columns."""
+    good = write_filled(path.with_name("rows.xlsx"), school)
+    wb = load_workbook(good)
+    ws = wb["任课"]
+    for r in range(ws.max_row, 2, -1):
+        if ws.cell(r, 1).value != EXAMPLE_MARK:
+            ws.delete_rows(r)
+    for row in rows:
+        ws.append([None, *row])
+    matrix = wb["任课表"]
+    for cls, values in cells.items():
+        matrix.append([None, cls, *values])
+    wb.save(path)
+    return path
+
+
+def _hand_matrix(school) -> dict[str, list[str | None]]:
+    """The example school's requirements as a clerk types them, in every cell syntax."""
+    return {"三(1)班": ["王芳(8)", "李强 5", "张丽 <Zhang>（3节）", "赵敏", "陈刚4", "刘洋", "刘洋",
+                      "张丽 <Zhang> 4"],
+            "三(2)班": ["孙悦 8", "李强（5）", "张丽 <Zhang> 3", "赵敏", "陈刚 4", "刘洋", "刘洋",
+                      "张丽 <Zhang>(4)"]}
+
+
+def test_template_has_the_matrix_sheet_with_every_curriculum_subject(tmp_path):
+    from jianfu.instances.curriculum import SUBJECTS
+
+    ws = load_workbook(write_template(tmp_path / "t.xlsx"))["任课表"]
+    assert [ws.cell(1, c).value for c in range(2, ws.max_column + 1)] == \
+        ["班级", *(s.name for s in SUBJECTS)]
+    assert ws.cell(3, 1).value == EXAMPLE_MARK and ws.cell(3, 2).value == "三(1)班"
+
+
+def test_hand_filled_matrix_reads_as_the_same_school_as_the_row_form(tmp_path, school):
+    # 美术's 连堂 stays on a 任课 row, teacher and periods blank: the matrix gives them
+    extras = [["三(1)班", "美术", None, None, 1], ["三(2)班", "美术", None, None, 1]]
+    path = _matrix_workbook(tmp_path / "school.xlsx", school, _hand_matrix(school), extras)
+    assert read_school_xlsx(path) == school == read_school_xlsx(tmp_path / "rows.xlsx")
+
+
+def test_filled_matrix_round_trips(tmp_path, school):
+    path = write_filled(tmp_path / "school.xlsx", school, matrix=True)
+    ws = load_workbook(path)["任课表"]
+    assert [ws.cell(4, c).value for c in range(2, 5)] == ["三(1)班", "王芳 8", "李强 5"]
+    assert read_school_xlsx(path) == school
+
+
+def test_a_number_in_a_cell_overrides_the_curriculum(tmp_path, school):
+    from jianfu.instances.curriculum import weekly_periods
+
+    plan = weekly_periods(3, school.policy())
+    cells = _hand_matrix(school)
+    science = school.subject_index["科学"]
+    path = _matrix_workbook(tmp_path / "a.xlsx", school, cells, [["三(1)班", "美术", None, None, 1]])
+    assert {school.classes[q.cls].name: q.periods for q in read_school_xlsx(path).requirements
+            if q.subject == science} == {"三(1)班": plan["科学"], "三(2)班": plan["科学"]}
+    cells["三(1)班"][science] = "赵敏 3"
+    path = _matrix_workbook(tmp_path / "b.xlsx", school, cells)
+    assert {school.classes[q.cls].name: q.periods for q in read_school_xlsx(path).requirements
+            if q.subject == science} == {"三(1)班": 3, "三(2)班": plan["科学"]}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("王芳", ("王芳", None)), ("王芳 5", ("王芳", 5)), ("王芳5", ("王芳", 5)),
+    ("王芳(5)", ("王芳", 5)), ("王芳（5节）", ("王芳", 5)), (" 王芳 12 ", ("王芳", 12)),
+    ("李老师2", ("李老师2", None)),          # a teacher of that name: taken whole
+])
+def test_matrix_cell_syntax(text, expected):
+    from jianfu.instances.excel_matrix import parse_cell
+
+    assert parse_cell(text, {"王芳", "李老师2"}) == expected
+
+
+def test_bad_teacher_in_a_matrix_cell_names_sheet_cell_and_value(tmp_path, school):
+    cells = _hand_matrix(school)
+    cells["三(2)班"][1] = "无名氏 5"                     # 数学 of the second class
+    path = _matrix_workbook(tmp_path / "school.xlsx", school, cells)
+    ws = load_workbook(path)["任课表"]
+    row = next(r for r in range(3, ws.max_row + 1) if ws.cell(r, 2).value == "三(2)班"
+               and ws.cell(r, 1).value != EXAMPLE_MARK)
+    with pytest.raises(InputError) as err:
+        read_school_xlsx(path)
+    assert str(err.value).startswith(f"school.xlsx: 任课表!D{row} (teacher): '无名氏'"), err.value
+    assert "unknown teacher" in str(err.value)
+
+
+def test_matrix_and_row_sheet_that_disagree_name_both_cells(tmp_path, school):
+    path = _matrix_workbook(tmp_path / "school.xlsx", school, _hand_matrix(school),
+                            [["三(1)班", "语文", "李强", None, None]])
+    with pytest.raises(InputError) as err:
+        read_school_xlsx(path)
+    text = str(err.value)
+    assert text.startswith("school.xlsx: 任课!D5 (teacher): '李强'") and "任课表!C" in text, text
+
+
+def test_matrix_errors_name_the_cell(tmp_path, school):
+    good = _matrix_workbook(tmp_path / "good.xlsx", school, _hand_matrix(school))
+    row = load_workbook(good)["任课表"].max_row
+    for cell, value, problem in ((f"C{row}", 5, "teacher's name"),
+                                 (f"B{row}", None, "no class name"),
+                                 ("J1", "书法课", "unknown subject")):
+        bad = _edit(good, tmp_path / "bad.xlsx", "任课表", cell, value)
+        if cell == "J1":
+            bad = _edit(bad, bad, "任课表", f"J{row}", "王芳 1")
+        with pytest.raises(InputError) as err:
+            read_school_xlsx(bad)
+        assert str(err.value).startswith(f"bad.xlsx: 任课表!{cell}"), err.value
+        assert problem in str(err.value)
+
+
+def test_workbook_without_the_matrix_sheet_still_reads(tmp_path, school):
+    wb = load_workbook(write_filled(tmp_path / "school.xlsx", school))
+    del wb["任课表"]                                     # an older workbook: rows only
+    wb.save(tmp_path / "old.xlsx")
+    assert read_school_xlsx(tmp_path / "old.xlsx") == school
+
+
+def test_template_has_dropdowns(tmp_path):
+    wb = load_workbook(write_template(tmp_path / "t.xlsx"))
+
+    def lists(sheet):
+        return {str(dv.sqref).split(":")[0][:-1]: dv for dv in wb[sheet].data_validations.dataValidation}
+
+    assert "课" in lists("作息时间")["D"].formula1 and lists("作息时间")["D"].showErrorMessage
+    assert "main" in lists("学科")["D"].formula1 and "是" in lists("学科")["E"].formula1
+    for sheet, col in (("任课表", "C"), ("任课", "D"), ("班级", "F"), ("合班", "D")):
+        assert lists(sheet)[col].formula1 == "='教师'!$B$3:$B$2000", (sheet, col)
+    assert lists("任课")["G"].formula1 == "='场地'!$B$3:$B$2000"
+    assert "ground" in lists("场地")["C"].formula1
+    assert not lists("任课表")["C"].showErrorMessage     # 王芳 5 is not in the list: allowed

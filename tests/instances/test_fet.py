@@ -352,3 +352,54 @@ def test_meeting_becomes_teacher_not_available_times() -> None:
     assert [c["teacher"] for c in na] == [s.teacher_index["王芳"]]
     afternoon = [h for h, name in enumerate(p.hours) if name.startswith(("第5节", "第6节"))]
     assert len(afternoon) == 2 and na[0]["slots"] == tuple((1, h) for h in afternoon)
+
+
+def test_fixed_and_forbidden_periods_become_preferred_times(tmp_path) -> None:
+    import dataclasses
+
+    from jianfu.models.fet_core import compile_fet
+    from jianfu.models.school import Half, SlotSpec
+
+    from builders import fit_policy, mini_school
+
+    s = mini_school([("一班", 1)], [("一班", "语文", "王芳", 6, 1), ("一班", "数学", "李明", 6)])
+    s = dataclasses.replace(s, requirements=(
+        dataclasses.replace(s.requirements[0], fixed=(SlotSpec(0, 0), SlotSpec(1, 1))),
+        dataclasses.replace(s.requirements[1], forbidden=(SlotSpec(None, None, Half.AFTERNOON),))))
+    p = school_to_fet(s, fit_policy(s))
+    hour = {name.split()[0]: h for h, name in enumerate(p.hours)}
+    fixed = [dict(c.params) for c in p.of_kind("ActivityPreferredStartingTime")]
+    assert [(c["day"], c["hour"]) for c in fixed] == [(0, hour["第1节"]), (1, hour["第2节"])]
+    assert all(c.weight == 100 for c in p.of_kind("ActivityPreferredStartingTime"))
+    slots = [dict(c.params) for c in p.of_kind("ActivityPreferredTimeSlots")]
+    maths = [a.id for a in p.activities if p.subjects[a.subject] == "数学"]
+    assert [c["activity"] for c in slots] == maths
+    morning = {(d, hour[f"第{k}节"]) for d in range(2) for k in (1, 2, 3, 4)}
+    assert all(set(c["slots"]) == morning for c in slots)
+    # the written file reads back with the same rules: FET's domains keep them
+    write_fet(p, tmp_path / "s.fet")
+    back = compile_fet(read_fet(tmp_path / "s.fet"))
+    kept = [{(back.slots[x].day, back.slots[x].period) for x in a.slots}
+            for a in back.activities if p.subjects[a.subject] == "数学"]
+    assert len(kept) == 6 and all(k == morning for k in kept)
+
+
+def test_combined_lesson_becomes_one_activity_of_both_classes(tmp_path) -> None:
+    import dataclasses
+
+    from jianfu.instances.fet import read_fet
+    from jianfu.models.school import Combined
+
+    from builders import fit_policy, mini_school
+
+    s = mini_school([("一班", 1), ("二班", 1)],
+                    [("一班", "体育", "张伟", 2), ("一班", "语文", "王芳", 6),
+                     ("二班", "体育", "张伟", 2), ("二班", "语文", "赵丽", 6)])
+    s = dataclasses.replace(s, combined=(Combined("体育合班", (0, 2), s.teacher_index["张伟"]),))
+    p = school_to_fet(s, fit_policy(s))
+    pe = [a for a in p.activities if a.subject == s.subject_index["体育"]]
+    assert len(pe) == 2 and all(a.students == ("一班", "二班") for a in pe)
+    assert all(len(a.subgroups) == 2 for a in pe)
+    back = read_fet(write_fet(p, tmp_path / "c.fet"))
+    assert [a.students for a in back.activities if a.subject == s.subject_index["体育"]] == \
+        [("一班", "二班")] * 2

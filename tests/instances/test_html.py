@@ -149,3 +149,20 @@ def test_phone_sized_screenshot(site, tmp_path):
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (412, 915)
     assert len(data) > 10_000                              # not a blank page
+
+
+def test_teacher_page_counts_a_combined_lesson_once(school):
+    import dataclasses
+
+    from jianfu.instances.views import teacher_grid
+    from jianfu.models.school import Combined
+    from jianfu.models.timetable import Lesson, Timetable
+
+    pe = school.subject_index["体育与健康"]
+    members = tuple(i for i, r in enumerate(school.requirements) if r.subject == pe)
+    teacher = school.requirements[members[0]].teacher
+    both = dataclasses.replace(school, combined=(Combined("体育合班", members, teacher),))
+    tt = Timetable((Lesson(0, 0, 2, pe, teacher, None), Lesson(1, 0, 2, pe, teacher, None),
+                    Lesson(0, 1, 2, pe, teacher, None)))
+    assert "每周 2 节" in teacher_grid(both, tt, teacher).subtitle   # the 合班 once, one alone
+    assert "每周 3 节" in teacher_grid(school, tt, teacher).subtitle

@@ -528,3 +528,315 @@ def test_cli_exits_2_on_a_bad_head_teacher(example, tmp_path, capsys, command, f
     assert words in out + err, out + err
     assert "Traceback" not in out + err
     assert not (tmp_path / "out").exists()
+
+
+# --- 合班 and 复式班 (combined) ---------------------------------------------------------------
+
+def _combined_snippet() -> str:
+    match = re.search(r"### Combined lessons.*?```yaml\n(.*?)```", DOC.read_text(encoding="utf-8"),
+                      re.S)
+    assert match, "docs/format.md has no combined example"
+    return match.group(1)
+
+
+def _with_combined(example: dict[str, Any], combined: Any = None) -> dict[str, Any]:
+    """The example with the classes and teachers of the documented combined snippet."""
+    data = copy.deepcopy(example)
+    data["classes"] += [{"name": "一(1)班", "grade": 1, "schedule": "小学部"},
+                        {"name": "一(2)班", "grade": 1, "schedule": "小学部"},
+                        {"name": "二(1)班", "grade": 2, "schedule": "小学部"}]
+    data["teachers"] += [{"name": "张老师", "subjects": ["体育与健康"]},
+                         {"name": "李老师", "subjects": ["语文", "数学"]},
+                         {"name": "王老师", "subjects": ["体育与健康"]}]
+    data["requirements"]["一(1)班"] = {"体育与健康": "张老师", "语文": "王芳"}
+    data["requirements"]["一(2)班"] = {"体育与健康": "张老师",
+                                       "语文": {"teacher": "李老师", "periods": 4}}
+    data["requirements"]["二(1)班"] = {"数学": {"teacher": "李老师", "periods": 4}}
+    data["combined"] = (load_yaml(_combined_snippet())["combined"] if combined is None
+                        else combined)
+    return data
+
+
+def test_doc_combined_lessons_read_and_round_trip(example, tmp_path):
+    school = build(_with_combined(example), "format.md")
+    pe, rest = school.combined
+    assert pe.name == "一年级体育合班" and pe.venue_kind == "ground"
+    assert school.teachers[pe.teacher].name == "张老师"
+    assert [(school.classes[school.requirements[q].cls].name,
+             school.subjects[school.requirements[q].subject].name) for q in rest.members] == \
+        [("一(2)班", "语文"), ("二(1)班", "数学")]
+    assert school.teachers[rest.teacher].name == "李老师"   # given, and every member's
+    text = dump_school(school)
+    assert "members: [[一(2)班, 语文], [二(1)班, 数学]], teacher: 李老师}" in text
+    for name in ("c.yaml", "c.json"):
+        write_school(school, tmp_path / name)
+        assert read_school(tmp_path / name) == school
+    data = _with_combined(example, [{"name": "体育", "members": [
+        {"class": "一(1)班", "subject": "体育与健康"}, "一(2)班：体育与健康"]}])
+    again = build(data)
+    assert again.teachers[again.combined[0].teacher].name == "张老师"   # the first member's
+    assert "combined" not in school_to_dict(build(example))
+
+
+def _pe(members: list[Any], **more: Any) -> list[dict[str, Any]]:
+    return [{"name": "体育合班", "members": members, **more}]
+
+
+COMBINED_ERRORS = [
+    # (id, combined, change to the requirements, expected location, expected value text)
+    ("unknown class", _pe([["一(1)班", "体育与健康"], ["一(9)班", "体育与健康"]]), None,
+     "combined[0].members[1]", "'一(9)班'"),
+    ("unknown subject", _pe([["一(1)班", "体育与健康"], ["一(2)班", "体操"]]), None,
+     "combined[0].members[1]", "'体操'"),
+    ("not a requirement", _pe([["一(1)班", "体育与健康"], ["二(1)班", "体育与健康"]]), None,
+     "combined[0].members[1]", "'二(1)班:体育与健康'"),
+    ("bad member", _pe([["一(1)班", "体育与健康"], "一(2)班"]), None,
+     "combined[0].members[1]", "'一(2)班'"),
+    ("one member", _pe([["一(1)班", "体育与健康"]]), None, "combined[0].members", "at least two"),
+    ("member twice", _pe([["一(1)班", "体育与健康"], ["一(2)班", "体育与健康"]])
+     + [{"name": "又一个", "members": [["一(2)班", "体育与健康"], ["一(1)班", "语文"]]}], None,
+     "combined[1].members[0]", "already a member"),
+    ("unequal periods", _pe([["一(1)班", "体育与健康"], ["一(2)班", "体育与健康"]]),
+     ("一(2)班", "体育与健康", {"teacher": "张老师", "periods": 3}),
+     "combined[0].members[1]", "periods 3"),
+    ("another teacher", _pe([["一(1)班", "体育与健康"], ["一(2)班", "体育与健康"]]),
+     ("一(2)班", "体育与健康", "王老师"), "combined[0].members[1]", "王老师"),
+    ("teacher of the lesson", _pe([["一(1)班", "体育与健康"], ["一(2)班", "体育与健康"]],
+                                  teacher="王老师"), None, "combined[0].members[0]", "王老师"),
+    ("unknown teacher", _pe([["一(1)班", "体育与健康"], ["一(2)班", "体育与健康"]],
+                            teacher="赵老师"), None, "combined[0].teacher", "'赵老师'"),
+    ("unknown venue kind", _pe([["一(1)班", "体育与健康"], ["一(2)班", "体育与健康"]],
+                               venue_kind="pool"), None, "combined[0].venue_kind", "'pool'"),
+    ("class twice", _pe([["一(1)班", "体育与健康"], ["一(1)班", "语文"]]),
+     ("一(1)班", "语文", {"teacher": "张老师", "periods": 2}), "combined[0].members[1]", "twice"),
+    ("different venue needs", [{"name": "复式", "members": [["一(2)班", "语文"], ["二(1)班", "数学"]]}],
+     ("二(1)班", "数学", {"teacher": "李老师", "periods": 4, "venue": "lab"}),
+     "combined[0].venue_kind", "different venue kinds"),
+    ("PE with another subject", [{"name": "复式", "members": [["一(2)班", "体育与健康"],
+                                                             ["二(1)班", "数学"]],
+                                  "venue_kind": "ground"}],
+     ("二(1)班", "数学", {"teacher": "张老师", "periods": 4}), "combined[0].members[1]", "pe"),
+    ("unknown field", _pe([["一(1)班", "体育与健康"], ["一(2)班", "体育与健康"]], room="操场"), None,
+     "combined[0].room", "unknown field"),
+]
+
+
+@pytest.mark.parametrize("combined,change,where,value", [e[1:] for e in COMBINED_ERRORS],
+                         ids=[e[0] for e in COMBINED_ERRORS])
+def test_bad_combined_names_file_field_and_value(example, combined, change, where, value):
+    data = _with_combined(example, combined)
+    if change is not None:
+        data["requirements"][change[0]][change[1]] = change[2]
+        teacher = change[2] if isinstance(change[2], str) else change[2]["teacher"]
+        if teacher == "张老师":
+            data["teachers"][-3]["subjects"].append(change[1])   # 张老师 may teach it
+    with pytest.raises(InputError) as info:
+        build(data, "school.yaml")
+    text = str(info.value)
+    assert text.startswith(f"school.yaml: {where}:"), text
+    assert value in text, text
+
+
+@pytest.mark.parametrize("command", ["check", "solve"])
+def test_cli_exits_2_on_a_bad_combined_lesson(example, tmp_path, capsys, command):
+    from jianfu.cli import main
+
+    data = _with_combined(example)
+    data["requirements"]["一(2)班"]["体育与健康"] = "王老师"
+    path = tmp_path / "school.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    tt = tmp_path / "tt.json"
+    tt.write_text(json.dumps({"school": data["school"], "lessons": []}), encoding="utf-8")
+    argv = ["check", str(path), str(tt)] if command == "check" else \
+        ["solve", str(path), "--time-limit", "1", "-o", str(tmp_path / "out")]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert "school.yaml: combined[0].members[1]: '一(2)班:体育与健康'" in out + err
+    assert "Traceback" not in out + err
+    assert not (tmp_path / "out").exists()
+
+
+# --- fixed and forbidden periods (固定, 禁排) --------------------------------------------------
+
+def test_doc_example_fixed_and_forbidden_periods():
+    school = build(load_yaml(doc_example_text()), "format.md")
+    c3, c7 = school.class_index["三年级1班"], school.class_index["七年级1班"]
+    q = {(school.requirements[i].cls, school.subjects[school.requirements[i].subject].name): i
+         for i in range(len(school.requirements))}
+    assert school.fixed_periods[q[(c3, "道德与法治")]] == ((0, 0),)
+    # 七年级1班 has 7, 7, 7, 7, 6 periods: 数学 is never in the last of them
+    assert school.forbidden_periods[q[(c7, "数学")]] == {(0, 6), (1, 6), (2, 6), (3, 6), (4, 5)}
+    # 体育与健康 for every class: the first afternoon period (小学部 P5, 初中部 P5)
+    assert school.forbidden_periods[q[(c3, "体育与健康")]] == {(d, 4) for d in range(5)}
+    assert school.forbidden_periods[q[(c7, "体育与健康")]] == {(d, 4) for d in range(5)}
+
+
+def test_fixed_and_forbidden_forms_and_round_trip(example, tmp_path):
+    data = copy.deepcopy(example)
+    body = data["requirements"]["三年级1班"]
+    body["语文"] = {"teacher": "王芳", "fixed": ["周一2", {"day": "周二", "period": 2}, "周三 第3节"],
+                  "forbidden": "周五下午"}
+    body["数学"] = {"teacher": "李强", "forbidden": [{"day": "周四", "period": "最后"}, 6, "上午第1节"]}
+    school = build(data)
+    q = {school.subjects[school.requirements[i].subject].name: i
+         for i in school.requirements_of_class[school.class_index["三年级1班"]]}
+    assert school.fixed_periods[q["语文"]] == ((0, 1), (1, 1), (2, 2))
+    assert school.forbidden_periods[q["语文"]] == {(4, 4), (4, 5)}
+    assert school.forbidden_periods[q["数学"]] == {(3, 5)} | {(d, p) for d in range(5) for p in (0, 5)}
+    text = dump_school(school)
+    assert "fixed: [周一第2节, 周二第2节, 周三第3节], forbidden: [周五下午]" in text
+    assert "forbidden: [周四最后一节, 第6节, 上午第1节]" in text
+    assert "{name: 体育与健康, forbidden: [下午第1节]}" in text
+    for name in ("s.yaml", "s.json"):
+        write_school(school, tmp_path / name)
+        assert read_school(tmp_path / name) == school
+
+
+SLOT_ERRORS = [
+    # (id, class, subject, body, expected location, expected value text)
+    ("unreadable", "三年级1班", "语文", {"teacher": "王芳", "fixed": ["周八1"]},
+     "requirements.三年级1班.语文.fixed[0]", "'周八1': 无法识别的时段"),
+    ("period 0", "三年级1班", "语文", {"teacher": "王芳", "forbidden": "第0节"},
+     "requirements.三年级1班.语文.forbidden", "'第0节': 节次从 1 开始"),
+    ("every period", "三年级1班", "语文", {"teacher": "王芳", "forbidden": ["全天"]},
+     "requirements.三年级1班.语文.forbidden[0]", "names every period"),
+    ("outside the day", "三年级1班", "语文", {"teacher": "王芳", "fixed": ["周一第9节"]},
+     "requirements.三年级1班.语文.fixed[0]", "'周一第9节': 三年级1班 周一没有这一节"),
+    ("beyond the day shape", "七年级1班", "语文", {"teacher": "周杰", "fixed": ["周五第7节"]},
+     "requirements.七年级1班.语文.fixed[0]", "has no such period that day (6 periods)"),
+    ("more fixed than periods", "三年级1班", "书法",
+     {"teacher": "孙丽", "periods": 1, "fixed": ["周二1", "周三1"]},
+     "requirements.三年级1班.书法.fixed", "2: 固定 2 个时段，但每周只有 1 节"),
+    ("fixed and forbidden", "七年级1班", "数学",
+     {"teacher": "吴敏", "fixed": ["周五6"], "forbidden": ["最后一节"]},
+     "requirements.七年级1班.数学.fixed[0]", "'周五第6节': 周五第6节 又是禁排时段"),
+    ("two fixed in one period", "三年级1班", "数学", {"teacher": "李强", "fixed": ["周一1"]},
+     "requirements.三年级1班.道德与法治.fixed[0]", "三年级1班 周一第1节 已固定为 数学"),   # the later one
+    ("bad mapping", "三年级1班", "语文", {"teacher": "王芳", "fixed": [{"day": "周一", "slot": 1}]},
+     "requirements.三年级1班.语文.fixed[0]", "unknown field 'slot'"),
+]
+
+
+@pytest.mark.parametrize("cls,subject,body,where,value", [e[1:] for e in SLOT_ERRORS],
+                         ids=[e[0] for e in SLOT_ERRORS])
+def test_bad_fixed_or_forbidden_names_file_field_and_value(example, cls, subject, body, where,
+                                                           value):
+    data = copy.deepcopy(example)
+    data["requirements"][cls][subject] = body
+    with pytest.raises(InputError) as info:
+        build(data, "school.yaml")
+    text = str(info.value)
+    assert text.startswith(f"school.yaml: {where}:"), text
+    assert value in text, text
+
+
+def test_bad_subject_wide_forbidden_is_named(example):
+    data = copy.deepcopy(example)
+    data["subjects"].append({"name": "数学", "forbidden": ["午后"]})
+    with pytest.raises(InputError) as info:
+        build(data, "school.yaml")
+    assert str(info.value).startswith("school.yaml: subjects[3].forbidden[0]: '午后': "), info.value
+
+
+@pytest.mark.parametrize("command", ["check", "solve"])
+def test_cli_exits_2_on_a_bad_fixed_period(example, tmp_path, capsys, command):
+    from jianfu.cli import main
+
+    data = copy.deepcopy(example)
+    data["requirements"]["三年级1班"]["语文"] = {"teacher": "王芳", "fixed": ["周一第9节"]}
+    path = tmp_path / "school.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    tt = tmp_path / "tt.json"
+    tt.write_text(json.dumps({"school": data["school"], "lessons": []}), encoding="utf-8")
+    argv = ["check", str(path), str(tt)] if command == "check" else \
+        ["solve", str(path), "--time-limit", "1", "-o", str(tmp_path / "out")]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert "school.yaml: requirements.三年级1班.语文.fixed[0]: '周一第9节'" in out + err, out + err
+    assert "Traceback" not in out + err
+    assert not (tmp_path / "out").exists()
+
+
+# --- 意愿 (wishes) and 教案齐头 (level_progress) --------------------------------------------
+
+def test_doc_example_wishes_and_level_progress(example):
+    from jianfu.models.school import Wish
+
+    school = build(example, "format.md")
+    chen = school.teachers[school.teacher_index["陈静"]]
+    # 小学部 (the first of 陈静's two schedules, a tie): lunch 11:50–14:00
+    assert chen.wishes == (Wish(False, 2, stretch=Unavailable(4, 14 * 60, 24 * 60)),
+                           Wish(False, 1, period=0),
+                           Wish(True, 1, stretch=Unavailable(1, 0, 11 * 60 + 50)))
+    assert school.policy().level_progress is True
+
+
+def test_wish_forms_round_trip(example, tmp_path):
+    data = copy.deepcopy(example)
+    data["teachers"][1]["wishes"] = [
+        {"avoid": "周一第2节", "weight": 3}, {"avoid": "周三 14:00-16:00"},
+        {"prefer": "周四下午", "weight": 100}, {"avoid": "周五"}]
+    school = build(data)
+    li = school.teachers[1]
+    assert [(w.prefer, w.weight, w.period, w.day) for w in li.wishes] == [
+        (False, 3, 1, 0), (False, 1, None, None), (True, 100, None, None), (False, 1, None, None)]
+    text = dump_school(school)
+    assert "wishes: [{avoid: 周一第2节, weight: 3}, {avoid: '周三 14:00-16:00'}, " \
+           "{prefer: 周四下午, weight: 100}, {avoid: 周五}]" in text
+    for name in ("w.yaml", "w.json"):
+        write_school(school, tmp_path / name)
+        assert read_school(tmp_path / name) == school
+    del data["teachers"][1]["wishes"]
+    assert "wishes" not in school_to_dict(build(data))["teachers"][1]
+
+
+WISH_ERRORS = [
+    ("neither", {"weight": 2}, "teachers[2].wishes[0]", "exactly one of avoid or prefer"),
+    ("both", {"avoid": "周一", "prefer": "周二上午"}, "teachers[2].wishes[0]", "exactly one"),
+    ("bad day", {"avoid": "周八上午"}, "teachers[2].wishes[0].avoid", "'周八上午'"),
+    ("prefer a period", {"prefer": "第1节"}, "teachers[2].wishes[0].prefer", "'第1节'"),
+    ("period 0", {"avoid": "第0节"}, "teachers[2].wishes[0].avoid", "numbered from 1"),
+    ("weight 0", {"avoid": "第1节", "weight": 0}, "teachers[2].wishes[0].weight", "0"),
+    ("weight text", {"avoid": "第1节", "weight": "高"}, "teachers[2].wishes[0].weight", "'高'"),
+    ("unknown field", {"avoid": "第1节", "why": "晨练"}, "teachers[2].wishes[0].why",
+     "unknown field"),
+]
+
+
+@pytest.mark.parametrize("wish,where,value", [e[1:] for e in WISH_ERRORS],
+                         ids=[e[0] for e in WISH_ERRORS])
+def test_bad_wish_names_file_field_and_value(example, wish, where, value):
+    data = copy.deepcopy(example)
+    data["teachers"][2]["wishes"] = [wish]
+    with pytest.raises(InputError) as info:
+        build(data, "school.yaml")
+    text = str(info.value)
+    assert text.startswith(f"school.yaml: {where}:"), text
+    assert value in text, text
+
+
+@pytest.mark.parametrize("command", ["check", "solve"])
+@pytest.mark.parametrize("change, words", [
+    (lambda d: d["teachers"][2].update(wishes=[{"avoid": "周八上午", "weight": 2}]),
+     "school.yaml: teachers[2].wishes[0].avoid: '周八上午': 无法识别的意愿时间"),
+    (lambda d: d["teachers"][2].update(wishes=[{"avoid": "第1节", "weight": 101}]),
+     "school.yaml: teachers[2].wishes[0].weight: 101: 超出范围 out of range (1..100)"),
+    (lambda d: d["policy"].update(level_progress="maybe"), "level_progress"),
+], ids=["wish time", "wish weight", "level_progress"])
+def test_cli_exits_2_on_a_bad_wish_or_level_progress(example, tmp_path, capsys, command, change,
+                                                     words):
+    from jianfu.cli import main
+
+    data = copy.deepcopy(example)
+    change(data)
+    path = tmp_path / "school.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    tt = tmp_path / "tt.json"
+    tt.write_text(json.dumps({"school": data["school"], "lessons": []}), encoding="utf-8")
+    argv = ["check", str(path), str(tt)] if command == "check" else \
+        ["solve", str(path), "--time-limit", "1", "-o", str(tmp_path / "out")]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert words in out + err, out + err
+    assert "school.yaml" in out + err and "Traceback" not in out + err
+    assert not (tmp_path / "out").exists()

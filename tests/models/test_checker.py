@@ -17,13 +17,13 @@ from jianfu.models.checker import (
     check_subject_once_daily, check_teacher_assignment, check_teacher_clash,
     check_teacher_consecutive, check_teacher_daily_max, check_teacher_gaps,
     check_meeting, check_teacher_unavailable, check_venue_clash, check_venue_need,
-    check_weekly_total,
+    check_weekly_total, check_fixed_slot, check_forbidden_slot,
     format_violations, summarize, violations_to_json,
 )
 from jianfu.models.errors import InputError
 from jianfu.models.policy import NATIONAL, SoftWeights
 from jianfu.models.school import (
-    CLASS_MEETING, Category, Half, Meeting, Subject, Teacher, Unavailable, Venue)
+    CLASS_MEETING, Category, Half, Meeting, SlotSpec, Subject, Teacher, Unavailable, Venue)
 from jianfu.models.timetable import Lesson, Session, Timetable
 from jianfu.models.violation import Violation
 
@@ -76,7 +76,7 @@ def test_clean_timetable_has_no_violations_at_all():
 
 def test_rule_tables_name_each_function_after_its_rule():
     ids = [rule for rule, *_ in HARD_RULES + SOFT_RULES]
-    assert len(ids) == len(set(ids)) == 31
+    assert len(ids) == len(set(ids)) == 36
     for rule, zh, en, fn in HARD_RULES + SOFT_RULES:
         assert fn.__name__ == f"check_{rule}" and zh and en
         assert hasattr(SoftWeights, rule) or (rule, zh, en, fn) in HARD_RULES
@@ -689,6 +689,51 @@ def test_meeting():
     assert summarize(everything, policy).hard == 4
 
 
+# --------------------------------------------------------------------------- 固定 / 禁排
+def with_slots(school, **by_pair):
+    """``school`` whose requirements get ``fixed``/``forbidden`` by "class/subject" keys."""
+    def changed(q):
+        key = f"{school.classes[q.cls].name}/{school.subjects[q.subject].name}"
+        return dataclasses.replace(q, **by_pair[key]) if key in by_pair else q
+    return dataclasses.replace(school, requirements=tuple(changed(q) for q in school.requirements))
+
+
+def test_fixed_slot():
+    school, policy = base()
+    ok = with_slots(school, **{f"{C1}/语文": dict(fixed=(SlotSpec(0, 0), SlotSpec(1, 0)))})
+    assert run(check_fixed_slot, ok, policy, CLEAN) == []
+    school = with_slots(school, **{f"{C1}/语文": dict(fixed=(SlotSpec(0, 0),)),
+                                   f"{C1}/数学": dict(fixed=(SlotSpec(1, 0),))})
+    rows = moved(CLEAN, (C1, MON, 1, "语文"), (C1, MON, 5, "语文"))   # 数学 is in Tue P2
+    found = run(check_fixed_slot, school, policy, rows)
+    assert [(v.cls, v.subject, v.day, v.period, v.amount) for v in found] == [
+        (C1, "语文", MON, 1, 1), (C1, "数学", TUE, 1, 1)]
+    assert "固定在周一第1节（08:30–09:10），但这一节没有排 语文" in found[0].message
+    assert "is fixed in Mon period 1 (08:30–09:10) but is not there" in found[0].message
+    everything = check(school, policy, timetable(school, rows))
+    assert {v.rule for v in everything if v.hard} == {"fixed_slot"}
+    assert summarize(everything, policy).hard == 2
+
+
+def test_forbidden_slot():
+    school, policy = base()
+    art = dataclasses.replace(SUBJECTS[4], forbidden=(SlotSpec(None, 0, Half.AFTERNOON),))
+    pe = dataclasses.replace(SUBJECTS[2], forbidden=(SlotSpec(0, 2),))   # no 体育 周一第3节
+    subjects = tuple({"体育": pe, "美术": art}.get(x.name, x) for x in SUBJECTS)
+    assert run(check_forbidden_slot, school, policy, CLEAN) == []
+    school, _ = base(subjects=subjects)
+    school = with_slots(school, **{f"{C2}/数学": dict(forbidden=(SlotSpec(1),))})   # not 周二
+    rows = CLEAN + [(C1, TUE, 5, "美术", "陈静")]   # no requirement: the subject's ban holds
+    found = run(check_forbidden_slot, school, policy, rows)
+    assert [(v.cls, v.subject, v.day, v.period) for v in found] == [
+        (C1, "体育", MON, 3), (C1, "美术", TUE, 5), (C2, "数学", TUE, 1)]
+    assert all(v.hard and v.amount == 1 for v in found)
+    assert "周一第3节（10:30–11:10） 是 体育 的禁排时段" in found[0].message
+    assert "a period where 体育 is forbidden" in found[0].message
+    everything = check(school, policy, timetable(school, rows))
+    assert {v.rule for v in everything if v.hard} == {"forbidden_slot", "coverage"}
+
+
 # --------------------------------------------------------------------------- 班主任
 def with_heads(school, heads):
     """``school`` whose classes name the 班主任 in ``heads`` (class name -> teacher name)."""
@@ -738,3 +783,112 @@ def test_head_teacher_first():
     summary = summarize(check(school, policy, timetable(school, rows)), policy)
     assert summary.terms["head_teacher_first"] == Term(units=3, weight=5, cost=15)
     assert summarize(found, NATIONAL).terms["head_teacher_first"].cost == 0   # off by default
+
+
+# --------------------------------------------------------------------------- 意愿, 教案齐头
+def test_teacher_wish():
+    from jianfu.models.checker import check_teacher_wish
+    from jianfu.models.school import Wish
+
+    school, policy = base()
+    assert run(check_teacher_wish, school, policy, CLEAN) == []     # nobody wishes anything
+    wishes = {
+        "王芳": (Wish(False, 2, period=0),),                            # avoid 第1节: Mon 1, Tue 1
+        "刘洋": (Wish(True, 1, stretch=Unavailable(0, 0, 12 * 60)),),   # prefer 周一上午
+        "李强": (Wish(False, 5, stretch=Unavailable(1, 14 * 60, 16 * 60)),),   # held
+        "陈静": (Wish(False, 3, period=3, day=0),),                      # avoid 周一第4节: 一班
+    }
+    school = dataclasses.replace(school, teachers=tuple(
+        dataclasses.replace(t, wishes=wishes.get(t.name, ())) for t in school.teachers))
+    rows = moved(CLEAN, (C1, MON, 2, "数学"), (C1, MON, 5, "数学"))   # 刘洋 Monday afternoon
+    found = run(check_teacher_wish, school, policy, rows)
+    assert [(v.teacher, v.amount, v.weight) for v in found] == [
+        ("王芳", 4, 1), ("刘洋", 1, 1), ("陈静", 3, 1)]
+    assert "意愿「避开第1节」（权重 2）未满足：2 节课" in found[0].message
+    assert "wish 希望周一上午 (weight 1)" in found[1].message
+    assert "避开周一第4节" in found[2].message
+    heavy = dataclasses.replace(policy, weights=SoftWeights(teacher_wish=4))
+    summary = summarize(check(school, heavy, timetable(school, rows)), heavy)
+    assert summary.terms["teacher_wish"] == Term(units=8, weight=4, cost=32)
+    assert run(check_teacher_wish, school, policy, moved(rows, (C1, MON, 5, "数学"),
+                                                         (C1, MON, 6, "数学")))[1].amount == 1
+
+
+def test_level_progress():
+    from jianfu.models.checker import check_level_progress
+
+    school, policy = base()
+    hard = dataclasses.replace(policy, level_progress=True)
+    assert run(check_level_progress, school, hard, CLEAN) == []       # 刘洋, 李强, 陈静 in step
+    rows = without(CLEAN, (C2, TUE, 1, "数学"))
+    assert run(check_level_progress, school, policy, rows) == []      # off by default
+    found = run(check_level_progress, school, hard, rows)
+    assert [(v.teacher, v.subject, v.day, v.amount, v.hard) for v in found] == [
+        ("刘洋", "数学", TUE, 1, True)]
+    assert "周二 七年级1班 有课，七年级2班 没有" in found[0].message
+    rows = moved(CLEAN, (C2, MON, 3, "音乐"), (C2, TUE, 3, "音乐"))   # 陈静: Mon vs Tue
+    found = run(check_level_progress, school, hard, rows)
+    assert [(v.teacher, v.day) for v in found] == [("陈静", MON), ("陈静", TUE)]
+    assert summarize(check(school, hard, timetable(school, rows)), hard).hard_by_rule[
+        "level_progress"] == 2
+
+
+# --------------------------------------------------------------------------- 合班 combined
+TOGETHER = moved(moved(moved(CLEAN, (C2, MON, 4, "体育"), (C2, MON, 3, "体育")),
+                       (C2, MON, 3, "音乐"), (C2, MON, 5, "音乐")),
+                 (C2, TUE, 4, "体育"), (C2, TUE, 3, "体育"))
+
+
+def combined_pe(extra=(), **school_kwargs):
+    """The base school with the PE of both classes one combined lesson (合班) of 李强."""
+    from jianfu.models.school import Combined
+
+    classes = [(C1, 7), (C2, 7)] + ([(C3, 7)] if extra else [])
+    school = mini_school(classes, REQS + list(extra), **school_kwargs)
+    pe = school.subject_index["体育"]
+    members = tuple(i for i, r in enumerate(school.requirements)
+                    if r.subject == pe and school.classes[r.cls].name in (C1, C2))
+    school = dataclasses.replace(school, combined=(
+        Combined("体育合班", members, school.teacher_index["李强"]),))
+    return school, fit_policy(school)
+
+
+def test_combined_together_holds_and_the_lesson_counts_once():
+    from jianfu.models.checker import check_combined_together
+
+    ground = (Venue("操场", "ground", 1), Venue("音乐教室", "music"))
+    school, policy = combined_pe(venues=ground)
+    assert run(check_combined_together, school, policy, TOGETHER) == []
+    found = check(school, policy, timetable(school, TOGETHER))
+    assert [v for v in found if v.hard] == []   # one teacher, one use of the ground
+    # counted once by the teacher's daily maximum as well
+    li = school.teacher_index["李强"]
+    teachers = tuple(dataclasses.replace(t, max_periods_per_day=1) if i == li else t
+                     for i, t in enumerate(school.teachers))
+    school = dataclasses.replace(school, teachers=teachers)
+    assert run(check_teacher_daily_max, school, policy, TOGETHER) == []
+
+
+def test_combined_together_fails_when_the_members_are_apart():
+    from jianfu.models.checker import check_combined_together
+
+    school, policy = combined_pe()
+    found = run(check_combined_together, school, policy, CLEAN)   # C2's PE one period later
+    assert [(v.day, v.period, v.cls, v.amount) for v in found] == [
+        (MON, 3, C2, 1), (MON, 4, C1, 1), (TUE, 3, C2, 1), (TUE, 4, C1, 1)]
+    assert "合班 体育合班" in found[0].message and "is without 七年级2班" in found[0].message
+    # together, but in two venues: one record
+    rows = [r if r[:4] != (C2, MON, 3, "体育") else r + ("李强", "音乐教室") for r in TOGETHER]
+    found = run(check_combined_together, school, policy, rows)
+    assert [(v.day, v.period) for v in found] == [(MON, 3)]
+    assert "more than one teacher or venue" in found[0].message
+
+
+def test_real_clashes_next_to_a_combined_lesson_are_still_found():
+    ground = (Venue("操场", "ground", 1), Venue("音乐教室", "music"))
+    school, policy = combined_pe([(C3, "体育", "李强", 1)], venues=ground)
+    rows = TOGETHER + [(C3, MON, 3, "体育")]   # 李强 also has 七年级3班 during the 合班
+    found = run(check_teacher_clash, school, policy, rows)
+    assert [(v.teacher, v.cls, v.day, v.period) for v in found] == [("李强", C3, MON, 3)]
+    found = run(check_venue_clash, school, policy, rows)
+    assert [(v.venue, v.day, v.amount) for v in found] == [("操场", MON, 1)]

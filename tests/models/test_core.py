@@ -123,3 +123,38 @@ def test_span_follows_periods_of_one_day():
     assert prob.span(lesson[(0, 1)], 3) == (lesson[(0, 1)], lesson[(0, 2)], lesson[(0, 3)])
     assert prob.span(lesson[(0, 0)], 1) == (lesson[(0, 0)],)
     assert prob.span(lesson[(0, 4)], 3) is None        # past the day's last period
+
+
+def test_compile_fixed_and_forbidden_periods_into_the_domains():
+    from jianfu.models.school import Half, SlotSpec
+
+    s = mini_school([("一班", 1, 0, (4, 6))],
+                    [("一班", "语文", "王芳", 6), ("一班", "体育", "张伟", 4)])
+    s = replace(s, requirements=(
+        replace(s.requirements[0], fixed=(SlotSpec(1, 0),), forbidden=(SlotSpec(last=True),)),
+        replace(s.requirements[1], forbidden=(SlotSpec(None, 0, Half.AFTERNOON),))))
+    prob = compile_school(s, fit_policy(s))
+    at = {(x.day, x.period): i for i, x in enumerate(prob.slots) if x.kind is SlotKind.LESSON}
+    chinese, pe = prob.activities
+    # Monday has 4 periods (last: P4), Tuesday 6 (last: P6): both gone from 语文
+    assert at[(0, 3)] not in chinese.slots and at[(1, 5)] not in chinese.slots
+    assert len(chinese.slots) == 8 and chinese.fixed == (at[(1, 0)],)
+    # 下午第1节 is P5: only Tuesday has one
+    assert at[(1, 4)] not in pe.slots and len(pe.slots) == 9
+
+
+def test_a_fixed_start_is_a_placement_that_must_exist():
+    from jianfu.models.core_check import CoreSolution, check_core
+    from jianfu.models.school import SlotSpec
+
+    s = mini_school([("一班", 1)], [("一班", "语文", "王芳", 2)], days=1)
+    s = replace(s, requirements=(replace(s.requirements[0], fixed=(SlotSpec(0, 2),)),))
+    prob = compile_school(s, fit_policy(s))
+    fixed = prob.activities[0].fixed
+    assert len(fixed) == 1 and prob.slots[fixed[0]].period == 2
+    good = CoreSolution(starts=((0, fixed[0]), (0, fixed[0] + 1)))
+    bad = CoreSolution(starts=((0, fixed[0] - 1), (0, fixed[0] + 1)))
+    assert not [v for v in check_core(prob, good) if v.rule == "fixed_slot"]
+    assert [v.rule for v in check_core(prob, bad) if v.rule == "fixed_slot"] == ["fixed_slot"]
+    with pytest.raises(InputError, match=r"activities\[0\]\.fixed"):
+        replace(prob, activities=(replace(prob.activities[0], fixed=fixed * 3),))

@@ -232,3 +232,104 @@ def test_class_meeting_is_refused_unless_the_head_teacher_teaches_it():
         _class_meeting_school(0, 1)
     assert err.value.where == "requirements[2].teacher" and err.value.value == "李强"
     assert "班主任 王芳" in err.value.problem and "head_teacher_meeting" in err.value.problem
+
+
+# --- fixed and forbidden periods (固定, 禁排) -----------------------------------------
+
+def _slotted(s, **changes):
+    return dataclasses.replace(s, requirements=(
+        dataclasses.replace(s.requirements[0], **changes),) + s.requirements[1:])
+
+
+def test_slot_specs_resolve_per_class_and_day():
+    from jianfu.models.school import Half, SlotSpec
+
+    s = mini_school([("一班", 1, 0, (4, 6))], [("一班", "语文", "王芳", 6)])
+    s = _slotted(s, fixed=(SlotSpec(0, 0), SlotSpec(None, 0, Half.AFTERNOON)),
+                 forbidden=(SlotSpec(last=True), SlotSpec(None, 1, Half.MORNING)))
+    # Monday's 4 periods have no afternoon: 下午第1节 is Tuesday P5 only
+    assert s.fixed_periods == (((0, 0), (1, 4)),)
+    assert s.forbidden_periods == (frozenset({(0, 3), (1, 5), (0, 1), (1, 1)}),)
+    assert SlotSpec(4, None, Half.AFTERNOON).text(("一", "二", "三", "四", "周五")) == "周五下午"
+    assert SlotSpec(None, 0, Half.AFTERNOON).text(()) == "下午第1节"
+
+
+@pytest.mark.parametrize("spec,problem", [
+    (dict(period=-1), "a period number"),
+    (dict(last=True, period=2), "最后一节"),
+    (dict(), "names every period"),
+])
+def test_a_bad_slot_spec_is_refused(spec, problem):
+    from jianfu.models.school import SlotSpec
+
+    with pytest.raises(InputError, match=problem):
+        SlotSpec(**spec)
+
+
+def test_fixed_periods_that_no_timetable_could_mean_are_refused():
+    from jianfu.models.school import SlotSpec
+
+    s = mini_school([("一班", 1, 0, (4, 6))],
+                    [("一班", "语文", "王芳", 2), ("一班", "数学", "李明", 2)])
+    with pytest.raises(InputError) as err:                  # Monday has 4 periods
+        _slotted(s, fixed=(SlotSpec(0, 4),))
+    assert err.value.where == "requirements[0].fixed[0]" and err.value.value == "周一第5节"
+    with pytest.raises(InputError, match="more fixed periods than the 2 lessons"):
+        _slotted(s, fixed=(SlotSpec(None, 0),) + (SlotSpec(0, 1),))
+    with pytest.raises(InputError, match="is also a forbidden period of 语文"):
+        _slotted(s, fixed=(SlotSpec(0, 0),), forbidden=(SlotSpec(0),))
+    with pytest.raises(InputError, match=r"requirements\[0\]\.fixed\[0\]\.day"):
+        _slotted(s, fixed=(SlotSpec(7, 0),))
+    with pytest.raises(InputError, match="has 语文 fixed in that period already"):
+        dataclasses.replace(s, requirements=tuple(
+            dataclasses.replace(q, fixed=(SlotSpec(1, 2),)) for q in s.requirements))
+
+
+def test_a_wish_is_validated_when_built():
+    from jianfu.models.school import Teacher, Unavailable, Wish
+
+    monday = Unavailable(0, 0, 24 * 60)
+    for bad, where in [(dict(weight=0, period=0), "weight"), (dict(weight=101, period=0), "weight"),
+                       (dict(), "avoid"), (dict(period=0, stretch=monday), "avoid"),
+                       (dict(period=-1), "period"), (dict(prefer=True, period=0), "prefer"),
+                       (dict(stretch=monday, day=1), "day")]:
+        with pytest.raises(InputError) as err:
+            Wish(**bad)
+        assert err.value.where == where, bad
+    wish = Wish(False, 2, period=0)
+    assert wish.days(5) == (0, 1, 2, 3, 4) and wish.against(3, 0, 510, 550)
+    assert not wish.against(3, 1, 560, 600)
+    prefer = Wish(True, 1, stretch=Unavailable(1, 0, 12 * 60))
+    assert prefer.against(1, 4, 14 * 60, 14 * 60 + 40) and not prefer.against(1, 0, 510, 550)
+    assert not prefer.against(0, 4, 14 * 60, 14 * 60 + 40)   # only its own day
+    s = mini_school([("一班", 1)], [("一班", "语文", "王芳", 2)])
+    with pytest.raises(InputError) as err:
+        dataclasses.replace(s, teachers=(Teacher("王芳", wishes=(Wish(period=0, day=7),)),))
+    assert err.value.where == "teachers[0].wishes[0].day"
+
+
+def test_combined_lesson_members_are_checked_and_share_one_venue_kind():
+    from jianfu.models.school import Combined
+
+    s = mini_school([("一班", 1), ("二班", 1), ("三班", 2)],
+                    [("一班", "体育", "张伟", 2), ("二班", "体育", "张伟", 2), ("三班", "体育", "张伟", 3),
+                     ("二班", "语文", "赵丽", 2), ("三班", "数学", "赵丽", 2), ("一班", "音乐", "张伟", 2)],
+                    teachers=["张伟", "赵丽"])
+    zhang, zhao = s.teacher_index["张伟"], s.teacher_index["赵丽"]
+    both = dataclasses.replace(s, combined=(Combined("体育", (0, 1), zhang),
+                                            Combined("复式", (3, 4), zhao, "music")))
+    assert both.combined_of == {(0, 2): 0, (1, 2): 0, (1, 0): 1, (2, 1): 1}
+    assert both.venue_kind(both.requirements[3]) == "music"   # the lesson's kind for all
+    assert both.combined_lead(0, 2) and not both.combined_lead(1, 2) and both.combined_lead(2, 2)
+    for combined, where in (((Combined("x", (0, 2), zhang),), "combined[0].members[1]"),   # periods
+                            ((Combined("x", (0, 3), zhang),), "combined[0].members[1]"),   # teacher
+                            ((Combined("x", (0, 5), zhang),), "combined[0].members[1]"),   # class
+                            ((Combined("x", (0, 1), zhang), Combined("y", (1, 2), zhang)),
+                             "combined[1].members[0]"),
+                            ((Combined("x", (0, 9), zhang),), "combined[0].members[1]"),
+                            ((Combined("x", (0, 1), zhang, "lab"),), "combined[0].venue_kind")):
+        with pytest.raises(InputError) as info:
+            dataclasses.replace(s, combined=combined)
+        assert info.value.where == where, (combined, info.value)
+    with pytest.raises(InputError):
+        Combined("x", (0,), zhang)

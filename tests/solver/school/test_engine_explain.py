@@ -329,3 +329,35 @@ def test_generated_school_with_a_one_class_ground_is_proved_at_once():
     r = solve(s, p, time_limit=10, workers=1)
     assert r.status is Status.INFEASIBLE
     assert len(r.explanation) == 1 and "每周最多容纳 5 班次课外体育活动" in r.explanation[0]
+
+
+def _with(s, subject, **changes):
+    return dataclasses.replace(s, requirements=tuple(
+        dataclasses.replace(q, **changes) if s.subjects[q.subject].name == subject else q
+        for q in s.requirements))
+
+
+def test_fixed_periods_against_a_double_period_name_both_rules():
+    from jianfu.models.school import SlotSpec
+
+    s = mini_school([("一班", 1)], [("一班", "语文", "王芳", 2, 1), ("一班", "数学", "李明", 10)])
+    p = fit_policy(s, zero=True)
+    verified(s, p, solve(s, p, time_limit=10, workers=1))
+    s = _with(s, "语文", fixed=(SlotSpec(0, 1), SlotSpec(1, 0)))   # a 连堂 cannot span two days
+    r = solve(s, p, time_limit=10, workers=1)
+    assert r.status is Status.INFEASIBLE
+    text = "\n".join(r.explanation)
+    assert "一班 的 语文 固定在周一第2节、周二第1节" in text and "需要 1 次连堂" in text
+
+
+def test_forbidden_periods_against_daily_pe_name_both_rules():
+    from jianfu.models.school import SlotSpec
+
+    s = mini_school([("一班", 1)], [("一班", "体育", "张伟", 2), ("一班", "语文", "王芳", 10)])
+    p = fit_policy(s, zero=True, daily_pe=True)
+    verified(s, p, solve(s, p, time_limit=10, workers=1))
+    s = _with(s, "体育", forbidden=(SlotSpec(1),))   # no PE on Tuesday
+    r = solve(s, p, time_limit=10, workers=1)
+    assert r.status is Status.INFEASIBLE
+    text = "\n".join(r.explanation)
+    assert "一班 的 体育 不排在禁排时段" in text and "PE every day" in text

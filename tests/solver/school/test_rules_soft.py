@@ -193,3 +193,65 @@ def test_head_teacher_first_on_the_core_problem_matches_core_terms():
     checked = solve_checked(problem, time_limit=10, workers=1, seed=0)
     assert checked.compliant and checked.violations == ()
     assert checked.result.terms == checked.summary.terms == {"head_teacher_first": 1}
+
+
+def wishing(school, name, *wishes):
+    """``school`` whose teacher ``name`` has ``wishes``."""
+    import dataclasses
+
+    return dataclasses.replace(school, teachers=tuple(
+        dataclasses.replace(t, wishes=wishes) if t.name == name else t for t in school.teachers))
+
+
+def test_teacher_wish_avoid_binds_with_the_wish_weights():
+    from jianfu.models.school import Wish
+
+    # 王芳 would rather not teach Monday (weight 1) nor Tuesday (weight 2): her four
+    # lessons go on Monday, 4 units; the policy weight 3 makes the objective 12
+    s = mini_school([("一班", 1)], [("一班", "语文", "王芳", 4), ("一班", "数学", "李明", 8)])
+    s = wishing(s, "王芳", Wish(False, 1, stretch=Unavailable(0, 0, 24 * 60)),
+                Wish(False, 2, stretch=Unavailable(1, 0, 24 * 60)))
+    r = run(s, fit_policy(s, zero=True, weights={"teacher_wish": 3}))
+    assert r.terms["teacher_wish"] == 4 and r.objective == 12
+    assert {l.day for l in r.timetable.lessons if l.teacher == s.teacher_index["王芳"]} == {0}
+
+
+def test_teacher_wish_prefer_binds_on_a_full_day():
+    from jianfu.models.school import Wish
+
+    # one day of six periods, all 王芳's; she prefers the morning (periods 1–4, weight 2)
+    s = mini_school([("一班", 1)], [("一班", "语文", "王芳", 6)], days=1)
+    s = wishing(s, "王芳", Wish(True, 2, stretch=Unavailable(0, 0, 12 * 60)))
+    r = run(s, fit_policy(s, zero=True))
+    assert r.terms["teacher_wish"] == 4 and r.objective == 4
+
+
+def test_teacher_wish_holds_and_is_off_at_weight_zero():
+    from jianfu.models.school import Wish
+
+    s = mini_school([("一班", 1)], [("一班", "语文", "王芳", 2), ("一班", "数学", "李明", 10)])
+    s = wishing(s, "王芳", Wish(False, 5, period=0), Wish(True, 1, stretch=Unavailable(1, 0, 12 * 60)))
+    r = run(s, fit_policy(s, zero=True))
+    assert r.terms["teacher_wish"] == 0 and r.objective == 0
+    wang = s.teacher_index["王芳"]
+    assert all(l.period != 0 for l in r.timetable.lessons if l.teacher == wang)
+    assert "teacher_wish" not in run(s, fit_policy(s, zero=True, weights={"teacher_wish": 0})).terms
+    plain = mini_school([("一班", 1)], [("一班", "语文", "王芳", 2), ("一班", "数学", "李明", 10)])
+    assert "teacher_wish" not in run(plain, fit_policy(plain)).terms   # no wishes, no term
+
+
+def test_teacher_wish_is_listed_in_the_report_and_matches_the_core():
+    from jianfu.models.core import compile_school
+    from jianfu.models.school import Wish
+    from jianfu.solver.checked import solve_checked
+
+    s = mini_school([("一班", 1)], [("一班", "语文", "王芳", 6)], days=1)
+    s = wishing(s, "王芳", Wish(True, 2, stretch=Unavailable(0, 0, 12 * 60)))
+    p = fit_policy(s, zero=True)
+    checked = solve_checked(s, p, time_limit=10, workers=1, seed=0)
+    assert checked.compliant
+    assert "[teacher_wish] 教师意愿" in checked.report
+    assert "王芳 的意愿「希望周一上午」（权重 2）未满足：2 节课" in checked.report
+    core = solve_checked(compile_school(s, p), time_limit=10, workers=1, seed=0)
+    assert core.compliant and core.violations == ()
+    assert core.result.terms == core.summary.terms == {"teacher_wish": 4}

@@ -279,3 +279,26 @@ def verified(school: School, policy: Policy, result: Any, kept: Any = None) -> C
     assert abs(summary.objective - result.objective) < 1e-6, (summary.objective, result.objective)
     assert result.bound <= result.objective + 1e-9, (result.bound, result.objective)
     return summary
+
+
+def cli_refuses(tmp_path: Any, capsys: Any, data: dict, command: str) -> str:
+    """Write ``data`` as ``school.yaml``, run ``jianfu check`` (with an empty timetable) or
+    ``jianfu solve`` on it, assert bad input — exit 2, no traceback, no output folder —
+    and return what was printed."""
+    import json
+
+    import yaml
+
+    from jianfu.cli import main
+
+    path = tmp_path / "school.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    tt = tmp_path / "tt.json"
+    tt.write_text(json.dumps({"school": data["school"], "lessons": []}), encoding="utf-8")
+    argv = ["check", str(path), str(tt)] if command == "check" else \
+        ["solve", str(path), "--time-limit", "1", "-o", str(tmp_path / "out")]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    assert not (tmp_path / "out").exists()
+    return out + err

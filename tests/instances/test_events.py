@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from jianfu.instances.html_site import page_name, write_site
 from jianfu.instances.schoolfile import (
@@ -34,7 +33,7 @@ from jianfu.models.policy import parse_clock
 from jianfu.models.school import BellSchedule, CountsAs, DaySchedule, Segment, SegmentKind
 from jianfu.solver import Status, solve
 
-from builders import fit_policy, make_day, mini_school, rules_of, timetable, units, verified
+from builders import cli_refuses, fit_policy, make_day, mini_school, rules_of, timetable, units, verified
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "format.md"
 K = SegmentKind
@@ -275,20 +274,10 @@ def test_days_only_in_default():
 @pytest.mark.parametrize("command", ["check", "solve"])
 @pytest.mark.parametrize("event, where, value", _BAD[:2])
 def test_cli_exits_2_on_a_bad_event(tmp_path, capsys, command, event, where, value):
-    from jianfu.cli import main
 
     data = _insert(event)
-    path = tmp_path / "school.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    tt = tmp_path / "tt.json"
-    tt.write_text(json.dumps({"school": data["school"], "lessons": []}), encoding="utf-8")
-    argv = ["check", str(path), str(tt)] if command == "check" else \
-        ["solve", str(path), "--time-limit", "1", "-o", str(tmp_path / "out")]
-    assert main(argv) == 2
-    out, err = capsys.readouterr()
-    assert f"school.yaml: {where}" in out + err and value in out + err, out + err
-    assert "Traceback" not in out + err
-    assert not (tmp_path / "out").exists()
+    text = cli_refuses(tmp_path, capsys, data, command)
+    assert f"school.yaml: {where}" in text and value in text, text
 
 
 # --- views: grid rows and the HTML class page -------------------------------------------------

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
-import yaml
 
 from jianfu.instances import files
 from jianfu.instances.files import write_atomic
@@ -28,6 +27,8 @@ from jianfu.instances.schoolfile import (
 from jianfu.models.errors import InputError
 from jianfu.models.policy import PROFILES
 from jianfu.models.school import SegmentKind, Unavailable
+
+from builders import cli_refuses
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "format.md"
 
@@ -448,21 +449,11 @@ def test_bad_meeting_names_file_field_and_value(example, meeting, where, value):
 
 @pytest.mark.parametrize("command", ["check", "solve"])
 def test_cli_exits_2_on_a_bad_meeting(example, tmp_path, capsys, command):
-    from jianfu.cli import main
 
     data = copy.deepcopy(example)
     data["meetings"] = [{"name": "行政会", "teachers": ["王校长"], "day": "周一", "half": "下午"}]
-    path = tmp_path / "school.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    tt = tmp_path / "tt.json"
-    tt.write_text(json.dumps({"school": data["school"], "lessons": []}), encoding="utf-8")
-    argv = ["check", str(path), str(tt)] if command == "check" else \
-        ["solve", str(path), "--time-limit", "1", "-o", str(tmp_path / "out")]
-    assert main(argv) == 2
-    out, err = capsys.readouterr()
-    assert "school.yaml: meetings[0].teachers[0]: '王校长'" in out + err
-    assert "Traceback" not in out + err
-    assert not (tmp_path / "out").exists()
+    text = cli_refuses(tmp_path, capsys, data, command)
+    assert "school.yaml: meetings[0].teachers[0]: '王校长'" in text
 
 
 # --- 班主任 (head_teacher) and 班会 ---------------------------------------------------------
@@ -510,24 +501,14 @@ def test_class_meeting_goes_to_the_head_teacher(example):
 ])
 def test_cli_exits_2_on_a_bad_head_teacher(example, tmp_path, capsys, command, field, value,
                                            words):
-    from jianfu.cli import main
 
     if field == "head_teacher":
         data = copy.deepcopy(example)
         data["classes"][0]["head_teacher"] = value
     else:
         data = _with_class_meeting(example, value)
-    path = tmp_path / "school.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    tt = tmp_path / "tt.json"
-    tt.write_text(json.dumps({"school": data["school"], "lessons": []}), encoding="utf-8")
-    argv = ["check", str(path), str(tt)] if command == "check" else \
-        ["solve", str(path), "--time-limit", "1", "-o", str(tmp_path / "out")]
-    assert main(argv) == 2
-    out, err = capsys.readouterr()
-    assert words in out + err, out + err
-    assert "Traceback" not in out + err
-    assert not (tmp_path / "out").exists()
+    text = cli_refuses(tmp_path, capsys, data, command)
+    assert words in text, text
 
 
 # --- 合班 and 复式班 (combined) ---------------------------------------------------------------
@@ -639,21 +620,11 @@ def test_bad_combined_names_file_field_and_value(example, combined, change, wher
 
 @pytest.mark.parametrize("command", ["check", "solve"])
 def test_cli_exits_2_on_a_bad_combined_lesson(example, tmp_path, capsys, command):
-    from jianfu.cli import main
 
     data = _with_combined(example)
     data["requirements"]["一(2)班"]["体育与健康"] = "王老师"
-    path = tmp_path / "school.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    tt = tmp_path / "tt.json"
-    tt.write_text(json.dumps({"school": data["school"], "lessons": []}), encoding="utf-8")
-    argv = ["check", str(path), str(tt)] if command == "check" else \
-        ["solve", str(path), "--time-limit", "1", "-o", str(tmp_path / "out")]
-    assert main(argv) == 2
-    out, err = capsys.readouterr()
-    assert "school.yaml: combined[0].members[1]: '一(2)班:体育与健康'" in out + err
-    assert "Traceback" not in out + err
-    assert not (tmp_path / "out").exists()
+    text = cli_refuses(tmp_path, capsys, data, command)
+    assert "school.yaml: combined[0].members[1]: '一(2)班:体育与健康'" in text
 
 
 # --- fixed and forbidden periods (固定, 禁排) --------------------------------------------------
@@ -740,21 +711,11 @@ def test_bad_subject_wide_forbidden_is_named(example):
 
 @pytest.mark.parametrize("command", ["check", "solve"])
 def test_cli_exits_2_on_a_bad_fixed_period(example, tmp_path, capsys, command):
-    from jianfu.cli import main
 
     data = copy.deepcopy(example)
     data["requirements"]["三年级1班"]["语文"] = {"teacher": "王芳", "fixed": ["周一第9节"]}
-    path = tmp_path / "school.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    tt = tmp_path / "tt.json"
-    tt.write_text(json.dumps({"school": data["school"], "lessons": []}), encoding="utf-8")
-    argv = ["check", str(path), str(tt)] if command == "check" else \
-        ["solve", str(path), "--time-limit", "1", "-o", str(tmp_path / "out")]
-    assert main(argv) == 2
-    out, err = capsys.readouterr()
-    assert "school.yaml: requirements.三年级1班.语文.fixed[0]: '周一第9节'" in out + err, out + err
-    assert "Traceback" not in out + err
-    assert not (tmp_path / "out").exists()
+    text = cli_refuses(tmp_path, capsys, data, command)
+    assert "school.yaml: requirements.三年级1班.语文.fixed[0]: '周一第9节'" in text, text
 
 
 # --- 意愿 (wishes) and 教案齐头 (level_progress) --------------------------------------------
@@ -825,18 +786,9 @@ def test_bad_wish_names_file_field_and_value(example, wish, where, value):
 ], ids=["wish time", "wish weight", "level_progress"])
 def test_cli_exits_2_on_a_bad_wish_or_level_progress(example, tmp_path, capsys, command, change,
                                                      words):
-    from jianfu.cli import main
 
     data = copy.deepcopy(example)
     change(data)
-    path = tmp_path / "school.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    tt = tmp_path / "tt.json"
-    tt.write_text(json.dumps({"school": data["school"], "lessons": []}), encoding="utf-8")
-    argv = ["check", str(path), str(tt)] if command == "check" else \
-        ["solve", str(path), "--time-limit", "1", "-o", str(tmp_path / "out")]
-    assert main(argv) == 2
-    out, err = capsys.readouterr()
-    assert words in out + err, out + err
-    assert "school.yaml" in out + err and "Traceback" not in out + err
-    assert not (tmp_path / "out").exists()
+    text = cli_refuses(tmp_path, capsys, data, command)
+    assert words in text, text
+    assert "school.yaml" in text 

@@ -7,8 +7,7 @@ import math
 
 import pytest
 
-from jianfu.models.checker import check, summarize
-from jianfu.models.school import Teacher, Unavailable
+from jianfu.models.school import Unavailable
 from jianfu.solver import Keep, Statistics, Status, format_result, solve
 
 from builders import fit_policy, mini_school, verified

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from jianfu.models.school import BellSchedule, Half, Meeting, Teacher, Unavailable, Venue
+from jianfu.models.school import BellSchedule, Half, Meeting, Teacher, Unavailable
 from jianfu.solver import Status, solve
 
 from builders import fit_policy, make_day, mini_school, verified

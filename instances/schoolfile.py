@@ -28,6 +28,8 @@ from ..models.school import (
     BellSchedule,
     Category,
     Combined,
+    Split,
+    SplitGroup,
     DaySchedule,
     Half,
     Meeting,
@@ -75,7 +77,7 @@ COUNTS_AS_NAMES.update({"不计": CountsAs.NONE, "学习": CountsAs.STUDY, "自�
                         "体育活动": CountsAs.ACTIVITY, "锻炼": CountsAs.ACTIVITY})
 
 _TOP = ("school", "profile", "policy", "days", "schedules", "builtin_subjects", "subjects",
-        "venues", "classes", "teachers", "meetings", "combined", "requirements")
+        "venues", "classes", "teachers", "meetings", "combined", "split", "requirements")
 _SEGMENT_KEYS = ("kind", "start", "end", "label", "counts_as", "days")
 _SUBJECT_KEYS = ("name", "english", "category", "homework", "venue_kind", "part_of",
                  "forbidden")
@@ -88,6 +90,7 @@ _REQ_KEYS = ("teacher", "periods", "doubles", "venue", "fixed", "forbidden")
 _REQ_LIST_KEYS = ("class", "subject") + _REQ_KEYS
 _MEETING_KEYS = ("name", "subject", "teachers", "day", "half", "start", "end")
 _COMBINED_KEYS = ("name", "members", "teacher", "venue_kind")
+_SPLIT_KEYS = ("class", "subject", "groups", "venue_kind")
 #: Names accepted for a meeting's half-day.
 HALF_NAMES: dict[str, Half] = {h.value: h for h in Half} | {h.zh: h for h in Half}
 _RANGE = re.compile(r"^\s*(\d{1,2}:\d{2})\s*[-–—~～至到]\s*(\d{1,2}:\d{2})\s*$")
@@ -415,12 +418,14 @@ def school_from_dict(data: Mapping[str, Any], source: str,
     meetings = _read_meetings(r, top.get("meetings") or [], days, subject_index, teacher_names)
     combined = _read_combined(r, top.get("combined") or [], requirements, class_index,
                               subject_index, teacher_names)
+    splits = _read_splits(r, top.get("split") or [], requirements, class_index, subject_index,
+                          teacher_names)
 
     try:
         return School(name=name, days=days, schedules=schedules, subjects=subjects,
                       classes=classes, teachers=teachers, venues=venues,
                       requirements=requirements, profile=profile, policy_overrides=overrides,
-                      meetings=meetings, combined=combined)
+                      meetings=meetings, combined=combined, splits=splits)
     except InputError as exc:
         raise _school_error(r, exc, schedules, subjects, req_paths) from None
 
@@ -446,6 +451,8 @@ def _school_error(r: _Reader, exc: InputError, schedules: tuple[BellSchedule, ..
                   subjects: tuple[Subject, ...], req_paths: list[str]) -> InputError:
     """Translate index paths of a :class:`School` error into the file's name paths."""
     where = exc.where
+    if where.startswith("splits["):   # School.splits is the file's ``split``
+        where = "split[" + where[len("splits["):]
     match = re.match(r"^(requirements|schedules|subjects)\[(\d+)\](.*)$", where)
     if match:
         kind, i, rest = match.group(1), int(match.group(2)), match.group(3)
@@ -907,6 +914,61 @@ def _read_combined(r: _Reader, raw: Any, requirements: tuple[Requirement, ...],
     return tuple(out)
 
 
+def _read_splits(r: _Reader, raw: Any, requirements: tuple[Requirement, ...],
+                 class_index: Mapping[str, int], subject_index: Mapping[str, int],
+                 teacher_names: Mapping[str, int]) -> tuple[Split, ...]:
+    """``split``: 分组, a requirement taught in groups at once; each group a teacher name
+    (the requirement's subject) or ``[subject, teacher]``."""
+    req_of = {(q.cls, q.subject): i for i, q in enumerate(requirements)}
+    out = []
+    for i, item in enumerate(r.seq(raw, "split")):
+        path = f"split[{i}]"
+        m = r.mapping(item, path, _SPLIT_KEYS, required=("class", "groups"))
+        cls = r.name_ref(m["class"], f"{path}.class", class_index, "班级")
+        raw_groups = m["groups"]
+        if not isinstance(raw_groups, Mapping) or len(raw_groups) < 2:
+            raise r.error(f"{path}.groups", raw_groups, "应为至少两组的映射 expected a mapping of "
+                                                        "at least two groups, e.g. {男生: 张伟, "
+                                                        "女生: 李娜}")
+        entries = []
+        for label, value in raw_groups.items():
+            where = f"{path}.groups.{label}"
+            name = r.text(label, where)
+            if isinstance(value, (list, tuple)):
+                if len(value) != 2:
+                    raise r.error(where, value, "应为 教师 或 [学科, 教师] expected a teacher or "
+                                                "[subject, teacher]")
+                entries.append((name, where, value[0], value[1]))
+            else:
+                entries.append((name, where, None, value))
+        first_subject = entries[0][2]
+        subject_raw = m.get("subject", first_subject)
+        if subject_raw is None:
+            raise r.error(f"{path}.subject", "", "缺少学科 give subject (or the first group as "
+                                                 "[subject, teacher])")
+        subject = r.name_ref(subject_raw, f"{path}.subject", subject_index, "学科")
+        q = req_of.get((cls, subject))
+        if q is None:
+            raise r.error(path, f"{m['class']}:{subject_raw}",
+                          "没有该课程要求 not a requirement: give it under requirements")
+        groups = []
+        for name, where, subj, teacher in entries:
+            g_subject = (subject if subj is None
+                         else r.name_ref(subj, f"{where}.subject", subject_index, "学科"))
+            groups.append(SplitGroup(name, g_subject,
+                                     r.name_ref(teacher, f"{where}.teacher", teacher_names, "教师")))
+        # the requirement's own group comes first, wherever the file lists it
+        own = requirements[q]
+        groups.sort(key=lambda g: (g.subject, g.teacher) != (own.subject, own.teacher))
+        kind = r.text(m["venue_kind"], f"{path}.venue_kind") if m.get("venue_kind") is not None \
+            else None
+        try:
+            out.append(Split(q, tuple(groups), kind))
+        except InputError as exc:
+            raise r.wrap(exc, path) from None
+    return tuple(out)
+
+
 def _read_requirements(r: _Reader, raw: Any, classes: tuple[SchoolClass, ...],
                        class_index: Mapping[str, int], subjects: tuple[Subject, ...],
                        subject_index: Mapping[str, int], teacher_names: Mapping[str, int],
@@ -983,6 +1045,8 @@ def school_to_dict(school: School, base_dir: str | os.PathLike[str] | None = Non
         out["meetings"] = [_meeting_to_dict(school, m) for m in school.meetings]
     if school.combined:
         out["combined"] = [_combined_to_dict(school, k) for k in school.combined]
+    if school.splits:
+        out["split"] = [_split_to_dict(school, k) for k in school.splits]
     out["requirements"] = _requirements_to_data(school)
     return out
 
@@ -1093,6 +1157,18 @@ def _combined_to_dict(school: School, k: Combined) -> dict[str, Any]:
     return out
 
 
+def _split_to_dict(school: School, k: Split) -> dict[str, Any]:
+    r = school.requirements[k.requirement]
+    out: dict[str, Any] = {"class": school.classes[r.cls].name,
+                           "subject": school.subjects[r.subject].name, "groups": {
+        g.name: (school.teachers[g.teacher].name if g.subject == r.subject
+                 else [school.subjects[g.subject].name, school.teachers[g.teacher].name])
+        for g in k.groups}}
+    if k.venue_kind is not None:
+        out["venue_kind"] = k.venue_kind
+    return out
+
+
 def _meeting_to_dict(school: School, m: Meeting) -> dict[str, Any]:
     out: dict[str, Any] = {"name": m.name}
     subjects = [school.subjects[s].name for s in m.subjects]
@@ -1192,7 +1268,7 @@ def _flowing(data: dict[str, Any]) -> dict[str, Any]:
     out = dict(data)
     out["schedules"] = {name: {day: [_Flow(seg) for seg in segs] for day, segs in body.items()}
                         for name, body in data["schedules"].items()}
-    for key in ("subjects", "venues", "classes", "teachers", "meetings", "combined"):
+    for key in ("subjects", "venues", "classes", "teachers", "meetings", "combined", "split"):
         if key in out:
             out[key] = [_Flow(x) for x in data[key]]
     reqs = data["requirements"]

@@ -5,7 +5,8 @@
     {"school": "示范学校",
      "meta": {"status": "OPTIMAL", "objective": 37},          # optional, passed through
      "lessons": [{"class": "七年级1班", "day": "周一", "period": 1,
-                  "subject": "语文", "teacher": "王芳", "venue": null}, ...],
+                  "subject": "语文", "teacher": "王芳", "venue": null},
+                 {..., "subject": "体育与健康", "teacher": "李娜", "group": "女生"}, ...],
      "sessions": [{"class": "七年级1班", "day": "周二", "venue": "操场"}, ...]}
 
 Reading checks names against the school (unknown class, day, subject, teacher or
@@ -31,7 +32,7 @@ __all__ = ["timetable_to_dict", "timetable_from_dict", "read_timetable", "write_
            "read_timetable_meta", "dump_timetable"]
 
 _TOP = ("school", "meta", "lessons", "sessions")
-_LESSON = ("class", "day", "period", "subject", "teacher", "venue")
+_LESSON = ("class", "day", "period", "subject", "teacher", "venue", "group")
 _SESSION = ("class", "day", "venue")
 
 
@@ -45,6 +46,7 @@ def timetable_to_dict(tt: Timetable, school: School, meta: Mapping[str, Any] | N
         {"class": school.classes[x.cls].name, "day": school.days[x.day], "period": x.period + 1,
          "subject": school.subjects[x.subject].name, "teacher": school.teachers[x.teacher].name,
          "venue": None if x.venue is None else school.venues[x.venue].name}
+        | ({"group": x.group} if x.group is not None else {})   # absent: the whole class
         for x in tt.lessons]
     out["sessions"] = [
         {"class": school.classes[s.cls].name, "day": school.days[s.day],
@@ -113,13 +115,21 @@ def timetable_from_dict(data: Mapping[str, Any], school: School, source: str) ->
         if isinstance(period, bool) or not isinstance(period, int) or period < 1:
             raise err(f"{path}.period", period,
                       "节次应为 ≥ 1 的整数 a whole number ≥ 1 (1 = first period)")
+        cls = ref(x["class"], f"{path}.class", school.class_index, "班级")
+        subject = ref(x["subject"], f"{path}.subject", school.subject_index, "学科")
+        group = x.get("group")
+        if group is not None and (not isinstance(group, str)
+                                  or (cls, group, subject) not in school.split_part):
+            raise err(f"{path}.group", group,
+                      f"{x['class']} 没有上 {x['subject']} 的这个分组 no such group of a split "
+                      f"lesson of this class and subject")
         lessons.append(Lesson(
-            cls=ref(x["class"], f"{path}.class", school.class_index, "班级"),
+            cls=cls,
             day=ref(x["day"], f"{path}.day", days, "日期"),
             period=period - 1,
-            subject=ref(x["subject"], f"{path}.subject", school.subject_index, "学科"),
+            subject=subject,
             teacher=ref(x["teacher"], f"{path}.teacher", school.teacher_index, "教师"),
-            venue=venue(x.get("venue"), f"{path}.venue")))
+            venue=venue(x.get("venue"), f"{path}.venue"), group=group))
     sessions = []
     raw_sessions = top.get("sessions") or []
     if not isinstance(raw_sessions, list):

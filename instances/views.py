@@ -175,6 +175,11 @@ def _lesson_lines(school: School, lesson: Lesson, view: str) -> tuple[str, ...]:
     subject = school.subjects[lesson.subject].name
     teacher = school.teachers[lesson.teacher].name
     cls = school.classes[lesson.cls].name
+    if lesson.group is not None:   # a group of a split lesson (分组): 男生 体育
+        if view == "class":
+            subject = f"{lesson.group} {subject}"
+        else:
+            cls = f"{cls} {lesson.group}"
     lines = {"class": (subject, teacher), "teacher": (cls, subject),
              "venue": (cls, subject, teacher)}[view]
     if lesson.venue is not None and view != "venue":
@@ -205,7 +210,9 @@ def class_grid(school: School, timetable: Timetable, cls: int) -> Grid:
     def open_period(day: int, p: int) -> bool:
         return p < school.usable_periods(cls, day)
 
-    n = sum(1 for lesson in timetable.lessons if lesson.cls == cls)
+    # the groups of a split lesson (分组) are one period of the class
+    n = len({(x.day, x.period) if x.group is not None else (x.day, x.period, i)
+             for i, x in enumerate(timetable.lessons) if x.cls == cls})
     return _build_grid(school, schedule, entries, seg_cells, open_period, kind="class",
                        index=cls, name=c.name, title=f"{c.name} 课程表",
                        subtitle=f"{school.name} · {c.grade}年级{head_teacher_line(school, cls)}"

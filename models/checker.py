@@ -66,6 +66,10 @@ class _Facts:
                 check_index(f"{where}.venue", lesson.venue, nv)
             if not isinstance(lesson.period, int) or lesson.period < 0:
                 raise InputError(f"{where}.period", lesson.period, "a period index ≥ 0")
+            if lesson.group is not None and \
+                    (lesson.cls, lesson.group, lesson.subject) not in school.split_part:
+                raise InputError(f"{where}.group", lesson.group,
+                                 "no such group of a split lesson of this class and subject")
         for i, session in enumerate(timetable.sessions):
             where = f"timetable.sessions[{i}]"
             check_index(f"{where}.class", session.cls, nc)
@@ -86,18 +90,50 @@ class _Facts:
 
         self.req_of: dict[tuple[int, int], int] = {
             (r.cls, r.subject): i for i, r in enumerate(school.requirements)}
+        # 分组: at one (day, period) the first group's lesson of a split stands for the
+        # class; the other groups' lessons (one per group) are seen only by the teacher and
+        # venue rules, and those in the venue of an earlier group use it once
+        self.part_of: dict[int, tuple[int, int]] = {}
+        at_split: dict[tuple[int, int, int], list[tuple[int, int]]] = defaultdict(list)
+        for i, lesson in enumerate(self.lessons):
+            if lesson.group is not None:
+                k, j = school.split_part[(lesson.cls, lesson.group, lesson.subject)]
+                self.part_of[i] = (k, j)
+                at_split[(k, lesson.day, lesson.period)].append((j, i))
+        hidden: set[int] = set()
+        venue_once: set[int] = set()
+        for found in at_split.values():
+            seen: set[int] = set()
+            venues: set[int] = set()
+            for j, i in sorted(found):
+                if j in seen:
+                    continue        # a second lesson of one group: a clash of the class
+                if seen:
+                    hidden.add(i)
+                    if self.lessons[i].venue in venues:
+                        venue_once.add(i)
+                seen.add(j)
+                if self.lessons[i].venue is not None:
+                    venues.add(self.lessons[i].venue)
+        self.hidden: frozenset[int] = frozenset(hidden)
+        self.venue_once: frozenset[int] = frozenset(venue_once)
         by_cd: dict[tuple[int, int], list[int]] = defaultdict(list)
         by_td: dict[tuple[int, int], list[int]] = defaultdict(list)
         by_cs: dict[tuple[int, int], list[int]] = defaultdict(list)
         by_csd: dict[tuple[int, int, int], list[int]] = defaultdict(list)
+        all_cd: dict[tuple[int, int], list[int]] = defaultdict(list)
         for i in self.placed:
             lesson = self.lessons[i]
-            by_cd[(lesson.cls, lesson.day)].append(i)
             by_td[(lesson.teacher, lesson.day)].append(i)
-            by_csd[(lesson.cls, lesson.subject, lesson.day)].append(i)
+            all_cd[(lesson.cls, lesson.day)].append(i)
+            if i not in self.hidden:
+                by_cd[(lesson.cls, lesson.day)].append(i)
+                by_csd[(lesson.cls, lesson.subject, lesson.day)].append(i)
         for i, lesson in enumerate(self.lessons):
-            by_cs[(lesson.cls, lesson.subject)].append(i)
+            if i not in self.hidden:
+                by_cs[(lesson.cls, lesson.subject)].append(i)
         self.placed_by_class_day = dict(by_cd)
+        self.all_placed_by_class_day = dict(all_cd)   # every group of a split too
         self.placed_by_teacher_day = dict(by_td)
         self.placed_by_class_subject_day = dict(by_csd)
         self.all_by_class_subject = dict(by_cs)
@@ -112,7 +148,7 @@ class _Facts:
         for i in self.placed:
             lesson = self.lessons[i]
             k = school.combined_of.get((lesson.cls, lesson.subject))
-            if k is not None:
+            if k is not None and i not in self.part_of:
                 j = school.combined[k].members.index(self.req_of[(lesson.cls, lesson.subject)])
                 held[(k, lesson.day, lesson.period, lesson.teacher, lesson.venue)].append((j, i))
         self.joined: frozenset[int] = frozenset(
@@ -262,11 +298,15 @@ def check_teacher_assignment(school: School, policy: Policy,
     """任课教师: a lesson's teacher is the requirement's teacher for its class and subject."""
     facts = _facts(school, timetable)
     out = []
-    for lesson in facts.lessons:
+    for i, lesson in enumerate(facts.lessons):
         r = facts.req_of.get((lesson.cls, lesson.subject))
-        if r is None:
+        if i in facts.part_of:   # a group of a split lesson (分组): that group's teacher
+            k, j = facts.part_of[i]
+            want = school.splits[k].groups[j].teacher
+        elif r is None:
             continue  # no requirement: the lesson is extra, reported by coverage
-        want = school.requirements[r].teacher
+        else:
+            want = school.requirements[r].teacher
         if lesson.teacher != want:
             e = _lesson_entities(school, lesson)
             out.append(_hard(
@@ -302,8 +342,13 @@ def check_head_teacher_meeting(school: School, policy: Policy,
 
 def check_class_clash(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
     """班级冲突: a class has at most one lesson per (day, period)."""
+    facts = _facts(school, timetable)
+    at: dict[tuple[int, int, int], list[Lesson]] = defaultdict(list)
+    for i, x in enumerate(facts.lessons):
+        if i not in facts.hidden:   # a split lesson (分组) is one lesson of the class
+            at[(x.cls, x.day, x.period)].append(x)
     out = []
-    for (c, d, p), lessons in sorted(timetable.by_class_slot.items()):
+    for (c, d, p), lessons in sorted(at.items()):
         if len(lessons) < 2:
             continue
         cname = school.classes[c].name
@@ -356,7 +401,8 @@ def _venue_uses(school: School, timetable: Timetable
     uses: dict[tuple[int, int], list[tuple[int, int, str]]] = defaultdict(list)
     for i in facts.placed:
         lesson = facts.lessons[i]
-        if lesson.venue is not None and i not in facts.joined:   # a 合班 uses it once
+        if lesson.venue is not None and i not in facts.joined \
+                and i not in facts.venue_once:   # a 合班, the groups of a 分组 use it once
             start, end = facts.time[i]  # type: ignore[misc]
             who = f"{school.classes[lesson.cls].name} {school.subjects[lesson.subject].name}"
             uses[(lesson.venue, lesson.day)].append((start, end, who))
@@ -396,10 +442,13 @@ def check_venue_need(school: School, policy: Policy, timetable: Timetable) -> li
     """专用教室: a lesson needing a venue kind is in a venue of that kind."""
     facts = _facts(school, timetable)
     out = []
-    for lesson in facts.lessons:
+    for i, lesson in enumerate(facts.lessons):
         r = facts.req_of.get((lesson.cls, lesson.subject))
-        need = (school.venue_kind(school.requirements[r]) if r is not None
-                else school.subjects[lesson.subject].venue_kind)
+        if i in facts.part_of:
+            need = school.split_need(*facts.part_of[i])
+        else:
+            need = (school.venue_kind(school.requirements[r]) if r is not None
+                    else school.subjects[lesson.subject].venue_kind)
         if need is None:
             continue
         if lesson.venue is not None and school.venues[lesson.venue].kind == need:
@@ -721,6 +770,40 @@ def check_combined_together(school: School, policy: Policy,
     return out
 
 
+def check_split_together(school: School, policy: Policy,
+                         timetable: Timetable) -> list[Violation]:
+    """分组同上: the groups of a split lesson (分组) have their lessons at the same (day,
+    period). Per split and (day, period) holding a lesson of its class and subject (with
+    or without a group) or of one of its groups, amount = the groups without a lesson."""
+    facts = _facts(school, timetable)
+    at: dict[tuple[int, int, int], set[int]] = defaultdict(set)
+    for i in facts.placed:
+        lesson = facts.lessons[i]
+        if i in facts.part_of:
+            k, j = facts.part_of[i]
+            at[(k, lesson.day, lesson.period)].add(j)
+        else:
+            k = school.split_of.get((lesson.cls, lesson.subject))
+            if k is not None:
+                at.setdefault((k, lesson.day, lesson.period), set())
+    out = []
+    for (k, d, p), present in sorted(at.items()):
+        split = school.splits[k]
+        missing = [g.name for j, g in enumerate(split.groups) if j not in present]
+        if not missing:
+            continue
+        r = school.requirements[split.requirement]
+        cname, sname = school.classes[r.cls].name, school.subjects[r.subject].name
+        names = "、".join(missing)
+        out.append(_hard(
+            "split_together",
+            f"{cname} {sname} 分组 {_slot_zh(school, r.cls, d, p)} 缺少 {names} 组的课 — "
+            f"split lesson {cname} {sname} at {_slot_en(school, r.cls, d, p)}: no lesson of "
+            f"group(s) {', '.join(missing)}",
+            len(missing), cls=cname, subject=sname, day=school.days[d], period=p + 1))
+    return out
+
+
 def check_fixed_slot(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
     """固定时段: every fixed period of a requirement holds a lesson of its class and
     subject (one record per fixed period without one)."""
@@ -749,6 +832,8 @@ def check_forbidden_slot(school: School, policy: Policy,
     out = []
     for i in facts.placed:
         lesson = facts.lessons[i]
+        if i in facts.hidden:
+            continue   # a group of a split lesson: the class's lesson there is checked
         key = (lesson.cls, lesson.subject)
         if key not in banned:
             q = facts.req_of.get(key)
@@ -859,7 +944,7 @@ def check_main_morning(school: School, policy: Policy, timetable: Timetable) -> 
     out = []
     for i in facts.placed:
         lesson = facts.lessons[i]
-        if not school.subjects[lesson.subject].is_main \
+        if i in facts.hidden or not school.subjects[lesson.subject].is_main \
                 or not school.combined_lead(lesson.cls, lesson.subject):
             continue
         if school.day_of(lesson.cls, lesson.day).afternoon[lesson.period]:
@@ -907,7 +992,7 @@ def check_pe_placement(school: School, policy: Policy, timetable: Timetable) -> 
     out = []
     for i in facts.placed:
         lesson = facts.lessons[i]
-        if not school.subjects[lesson.subject].is_pe \
+        if i in facts.hidden or not school.subjects[lesson.subject].is_pe \
                 or not school.combined_lead(lesson.cls, lesson.subject):
             continue
         day = school.day_of(lesson.cls, lesson.day)
@@ -1040,7 +1125,7 @@ def check_head_teacher_first(school: School, policy: Policy,
         head = school.teachers[cls.head_teacher].name
         for d in facts.class_days[c]:
             if any(facts.lessons[i].period == 0 and facts.lessons[i].teacher == cls.head_teacher
-                   for i in facts.placed_by_class_day.get((c, d), ())):
+                   for i in facts.all_placed_by_class_day.get((c, d), ())):
                 continue
             out.append(_soft(
                 "head_teacher_first", policy,
@@ -1084,6 +1169,9 @@ def check_moved_lesson(school: School, policy: Policy, timetable: Timetable,
     for lesson in kept.lessons:
         if (lesson.cls, lesson.day, lesson.period, lesson.subject) in now:
             continue
+        if lesson.group is not None and school.split_part.get(
+                (lesson.cls, lesson.group, lesson.subject), (0, 0))[1] > 0:
+            continue   # a split lesson (分组) is kept as its first group's lesson
         cname, sname = school.classes[lesson.cls].name, school.subjects[lesson.subject].name
         out.append(_soft(
             "moved_lesson", policy,
@@ -1123,6 +1211,7 @@ HARD_RULES: tuple[tuple[str, str, str, RuleFunction], ...] = (
     ("fixed_slot", "固定时段", "Fixed period", check_fixed_slot),
     ("forbidden_slot", "禁排时段", "Forbidden period", check_forbidden_slot),
     ("combined_together", "合班同上", "Combined lessons together", check_combined_together),
+    ("split_together", "分组同上", "Split groups at the same time", check_split_together),
     ("teacher_daily_max", "教师每日节数", "Teacher periods per day", check_teacher_daily_max),
     ("double_period", "连堂", "Double periods", check_double_period),
     ("level_progress", "教案齐头", "Parallel classes on the same days", check_level_progress),

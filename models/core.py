@@ -148,6 +148,10 @@ class Activity:
     ``group_subjects[i]`` is the subject ``groups[i]`` learns when the groups of one
     lesson learn different subjects (a 复式班); empty: ``subject`` for every group.
 
+    ``parts`` split the lesson of one group into parts taught at once (分组: 男生/女生,
+    half-classes): ``(label, subject, teacher, uses the pool)`` each, ``teachers`` being
+    the parts' teachers; the parts using the pool share one venue, used once.
+
     A school activity has one teacher, read as :attr:`teacher`, and one group, read as
     :attr:`group`, or, for a combined lesson (合班), the member classes as groups.
     """
@@ -168,6 +172,7 @@ class Activity:
     size: int = 0
     fixed: tuple[int, ...] = ()
     group_subjects: tuple[int, ...] = ()
+    parts: tuple[tuple[str, int, int, bool], ...] = ()
 
     def __post_init__(self) -> None:
         if self.duration < 1:
@@ -394,7 +399,9 @@ def compile_school(school: School, policy: Policy) -> Problem:
     ``(schedule, day, period)``, group ``g`` is class ``g``, teacher ``t`` is teacher
     ``t``, activity ``a`` is requirement ``a`` — except that the members of a combined
     lesson (``School.combined``, 合班) are one activity with every member class as a group
-    (:func:`school_activity_members`, :func:`activity_of_requirement`). The lunch, the long break and every
+    (:func:`school_activity_members`, :func:`activity_of_requirement`), and a split
+    lesson (``School.splits``, 分组) is one activity of its class with every group's
+    teacher and :attr:`Activity.parts`. The lunch, the long break and every
     other non-lesson segment are simply not slots.
     """
     slots: list[Slot] = []
@@ -465,16 +472,29 @@ def compile_school(school: School, policy: Policy) -> Problem:
             fixed.update((lesson_slot[(schedule, d, p)], None) for d, p in school.fixed_periods[q])
         need = school.venue_kind(r)
         k = school.combined_of.get((r.cls, r.subject))
+        split = school.split_of.get((r.cls, r.subject))
+        parts: tuple[tuple[str, int, int, bool], ...] = ()
+        staff: tuple[int, ...] = (r.teacher,)
+        if split is not None:
+            # 分组: one activity of the class, every group's teacher, one venue use
+            groups_ = school.splits[split].groups
+            needs = [school.split_need(split, j) for j in range(len(groups_))]
+            need = next((n for n in needs if n is not None), None)
+            parts = tuple((g.name, g.subject, g.teacher, n is not None)
+                          for g, n in zip(groups_, needs))
+            staff = tuple(g.teacher for g in groups_)
+            for t in staff:
+                banned |= set(teachers[t].unavailable)
         activities.append(Activity(
             name=(school.combined[k].name if k is not None
                   else f"{school.classes[r.cls].name}/{subject.name}"),
-            groups=tuple(school.requirements[q].cls for q in members), teachers=(r.teacher,),
+            groups=tuple(school.requirements[q].cls for q in members), teachers=staff,
             subject=r.subject, count=r.periods,
             slots=tuple(s for s in groups[r.cls].slots if s in allowed and s not in banned),
             doubles=r.doubles, pool=pool_of[need] if need is not None else None,
             main=subject.is_main, pe=subject.is_pe, source=i, fixed=tuple(fixed),
             group_subjects=(tuple(school.requirements[q].subject for q in members)
-                            if k is not None else ())))
+                            if k is not None else ()), parts=parts))
 
     w = policy.weights
     constraints = [Constraint(f, True) for f in HARD_FAMILIES if f != "daily_pe"]

@@ -511,6 +511,36 @@ class Combined:
 
 
 @dataclass(frozen=True, slots=True)
+class SplitGroup:
+    """One group of a split class (男生, 女生, A, B): its ``subject`` with ``teacher``."""
+
+    name: str
+    subject: int
+    teacher: int
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """A split lesson (分组): requirement ``requirement`` is taught to its class in groups.
+
+    Each group has its own lesson at the same time, with its own teacher (and subject:
+    half the class 信息科技, the other half 劳动); the class counts the lesson once. The
+    first group learns the requirement's subject from the requirement's teacher. The
+    groups needing a venue (``venue_kind``, else each group's subject's kind) share one
+    venue of one kind, used once.
+    """
+
+    requirement: int
+    groups: tuple[SplitGroup, ...]
+    venue_kind: str | None = None
+
+    def __post_init__(self) -> None:
+        if len(self.groups) < 2:
+            raise InputError("groups", [g.name for g in self.groups],
+                             "分组至少两组 a split needs at least two groups")
+
+
+@dataclass(frozen=True, slots=True)
 class School:
     """One school: the problem the timetable answers."""
 
@@ -526,6 +556,7 @@ class School:
     policy_overrides: tuple[tuple[str, Any], ...] = ()
     meetings: tuple[Meeting, ...] = ()
     combined: tuple[Combined, ...] = ()
+    splits: tuple[Split, ...] = ()
     # derived lookups, built once
     subject_index: Mapping[str, int] = field(init=False, repr=False, compare=False)
     class_index: Mapping[str, int] = field(init=False, repr=False, compare=False)
@@ -537,6 +568,9 @@ class School:
     meeting_times: tuple[tuple[tuple[int, Unavailable], ...], ...] = field(
         init=False, repr=False, compare=False)   # per teacher: (meeting, its stretch)
     combined_of: Mapping[tuple[int, int], int] = field(init=False, repr=False, compare=False)
+    split_of: Mapping[tuple[int, int], int] = field(init=False, repr=False, compare=False)
+    split_part: Mapping[tuple[int, str, int], tuple[int, int]] = field(
+        init=False, repr=False, compare=False)   # (class, group, subject) → (split, group)
     fixed_periods: tuple[tuple[tuple[int, int], ...], ...] = field(
         init=False, repr=False, compare=False)   # per requirement: (day, period) 固定
     forbidden_periods: tuple[frozenset[tuple[int, int]], ...] = field(
@@ -618,7 +652,82 @@ class School:
             len(self.teachers), ((r.teacher, i) for i, r in enumerate(self.requirements))))
         self._index_meetings()
         self._index_combined()
+        self._index_splits()
         self._index_slots()
+
+    def _index_splits(self) -> None:
+        """Check the split lessons (分组): distinct group names and teachers, the first
+        group the requirement's, all PE or none, one venue kind, no 合班 member."""
+        found: dict[tuple[int, int], int] = {}
+        parts: dict[tuple[int, str, int], tuple[int, int]] = {}
+        object.__setattr__(self, "split_of", found)
+        object.__setattr__(self, "split_part", parts)
+        kinds = {v.kind for v in self.venues}
+        for i, k in enumerate(self.splits):
+            check_index(f"splits[{i}].requirement", k.requirement, len(self.requirements))
+            r = self.requirements[k.requirement]
+            who = f"{self.classes[r.cls].name}:{self.subjects[r.subject].name}"
+            if (r.cls, r.subject) in found:
+                raise InputError(f"splits[{i}]", who, "已分组 the requirement is split twice")
+            if (r.cls, r.subject) in self.combined_of:
+                raise InputError(f"splits[{i}]", who, "合班的课不能再分组 a combined lesson "
+                                                      "cannot also be split")
+            found[(r.cls, r.subject)] = i
+            if k.venue_kind is not None and k.venue_kind not in kinds:
+                raise InputError(f"splits[{i}].venue_kind", k.venue_kind,
+                                 "no venue of that kind in the school")
+            names: set[str] = set()
+            teachers: set[int] = set()
+            for j, g in enumerate(k.groups):
+                path = f"splits[{i}].groups.{g.name}"
+                check_index(f"{path}.subject", g.subject, len(self.subjects))
+                check_index(f"{path}.teacher", g.teacher, len(self.teachers))
+                tname = self.teachers[g.teacher].name
+                if not g.name or g.name in names:
+                    raise InputError(path, g.name, "组名为空或重复 a group name is empty or "
+                                                   "given twice")
+                names.add(g.name)
+                if g.teacher in teachers:
+                    raise InputError(f"{path}.teacher", tname, "一位教师不能同时教两组 one "
+                                                               "teacher cannot teach two groups at once")
+                teachers.add(g.teacher)
+                if j == 0 and (g.subject, g.teacher) != (r.subject, r.teacher):
+                    raise InputError(f"{path}.teacher", tname,
+                                     f"没有一组是该课的学科和任课教师 "
+                                     f"{self.subjects[r.subject].name} "
+                                     f"{self.teachers[r.teacher].name} — no group (the first) "
+                                     f"has the requirement's subject and teacher")
+                taught = self.teachers[g.teacher].subjects
+                if taught and g.subject not in taught:
+                    raise InputError(f"{path}.teacher", tname,
+                                     f"does not teach {self.subjects[g.subject].name}")
+                if self.subjects[g.subject].is_pe != self.subjects[r.subject].is_pe:
+                    raise InputError(f"{path}.subject", self.subjects[g.subject].name,
+                                     "各组须都是体育或都不是 the groups are all PE or none")
+                if (r.cls, g.name, g.subject) in parts:
+                    raise InputError(path, g.name, f"{self.classes[r.cls].name} 的另一分组已有"
+                                                   f"同名同学科的组 another split of the class has "
+                                                   f"this group with this subject")
+                parts[(r.cls, g.name, g.subject)] = (i, j)
+            needs = {n for j in range(len(k.groups)) if (n := self.split_need(i, j)) is not None}
+            if len(needs) > 1:
+                raise InputError(f"splits[{i}].venue_kind", "",
+                                 f"各组需要不同的场地 the groups need different venue kinds "
+                                 f"({', '.join(sorted(needs))}): not supported yet")
+            for n in needs:
+                if n not in kinds:
+                    raise InputError(f"splits[{i}].venue_kind", n,
+                                     "no venue of that kind in the school")
+
+    def split_need(self, k: int, j: int) -> str | None:
+        """The venue kind group ``j`` of split ``k`` needs: the split's ``venue_kind``, else
+        (first group) the requirement's, else its subject's."""
+        split = self.splits[k]
+        if split.venue_kind is not None:
+            return split.venue_kind
+        if j == 0:
+            return self.venue_kind(self.requirements[split.requirement])
+        return self.subjects[split.groups[j].subject].venue_kind
 
     def _index_combined(self) -> None:
         """Check the combined lessons: members of distinct classes of one bell schedule,

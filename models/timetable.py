@@ -12,7 +12,9 @@ class Lesson:
     """Class ``cls`` has ``subject`` with ``teacher`` on ``day`` in lesson period ``period``.
 
     ``period`` is 0-based into the class's bell schedule periods of that day;
-    ``venue`` is a venue index or ``None`` (the class's own room).
+    ``venue`` is a venue index or ``None`` (the class's own room); ``group`` names the
+    group of a split lesson (分组, ``School.splits``: 男生, A …) or is ``None`` for the
+    whole class.
     """
 
     cls: int
@@ -21,6 +23,7 @@ class Lesson:
     subject: int
     teacher: int
     venue: int | None = None
+    group: str | None = None
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -45,7 +48,8 @@ class Timetable:
         # venue may be None: sort None before any index instead of comparing None with int
         object.__setattr__(self, "lessons", tuple(sorted(
             self.lessons, key=lambda x: (x.cls, x.day, x.period, x.subject, x.teacher,
-                                         -1 if x.venue is None else x.venue))))
+                                         -1 if x.venue is None else x.venue,
+                                         x.group or ""))))
         object.__setattr__(self, "sessions", tuple(sorted(
             self.sessions, key=lambda x: (x.cls, x.day, -1 if x.venue is None else x.venue))))
         grouped: dict[tuple[int, int, int], list[Lesson]] = defaultdict(list)

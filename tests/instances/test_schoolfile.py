@@ -792,3 +792,63 @@ def test_cli_exits_2_on_a_bad_wish_or_level_progress(example, tmp_path, capsys, 
     text = cli_refuses(tmp_path, capsys, data, command)
     assert words in text, text
     assert "school.yaml" in text 
+
+
+# --- 分组 (split lessons) -----------------------------------------------------------------------
+
+def _split_snippet() -> str:
+    match = re.search(r"### Split lessons.*?```yaml\n(.*?)```", DOC.read_text(encoding="utf-8"),
+                      re.S)
+    assert match, "docs/format.md has no split example"
+    return match.group(1)
+
+
+def _with_split(example: dict[str, Any], split: Any = None) -> dict[str, Any]:
+    """The example with the documented split snippet and its second PE teacher."""
+    data = copy.deepcopy(example)
+    data["teachers"] += [{"name": "李娜", "subjects": ["体育与健康"]}]
+    data["split"] = load_yaml(_split_snippet())["split"] if split is None else split
+    return data
+
+
+def test_doc_split_lessons_read_and_round_trip(example, tmp_path):
+    school = build(_with_split(example), "format.md")
+    pe, it, labour = school.splits
+    names = {k: [(g.name, school.subjects[g.subject].name, school.teachers[g.teacher].name)
+                 for g in split.groups] for k, split in zip("pil", school.splits)}
+    assert names["p"] == [("男生", "体育与健康", "刘洋"), ("女生", "体育与健康", "李娜")]
+    assert names["i"] == [("A", "信息科技", "赵磊"), ("B", "劳动", "李强")]
+    assert names["l"] == [("A", "劳动", "李强"), ("B", "信息科技", "赵磊")]
+    assert pe.venue_kind == "ground" and it.venue_kind is None
+    text = dump_school(school)
+    assert "groups: {A: 赵磊, B: [劳动, 李强]}" in text
+    for name in ("s.yaml", "s.json"):
+        write_school(school, tmp_path / name)
+        assert read_school(tmp_path / name) == school
+    assert "split" not in school_to_dict(build(example))
+    # the requirement's own group first, wherever the file lists it
+    data = _with_split(example)
+    data["split"][0]["groups"] = {"女生": "李娜", "男生": "刘洋"}
+    assert build(data).splits == school.splits
+
+
+@pytest.mark.parametrize("command", ["check", "solve"])
+@pytest.mark.parametrize("change, words", [
+    (lambda s: s[0]["groups"].update({"女生": "王五"}),
+     "school.yaml: split[0].groups.女生.teacher: '王五': 未定义的教师"),
+    (lambda s: s[0].update({"groups": {"女生": "李娜", "男生": "王芳"}}),
+     "school.yaml: split[0].groups.女生.teacher: '李娜': 没有一组是该课的学科和任课教师"),
+    (lambda s: s[0]["groups"].update({"女生": "刘洋"}),
+     "一位教师不能同时教两组"),
+    (lambda s: s[1].update({"subject": "科学"}),
+     "school.yaml: split[1]: '七年级1班:科学': 没有该课程要求"),
+    (lambda s: s[1]["groups"].update({"B": ["劳动", "李强", "劳动"]}),
+     "school.yaml: split[1].groups.B: "),
+    (lambda s: s[0].update({"groups": {"男生": "刘洋"}}),
+     "school.yaml: split[0].groups: "),
+])
+def test_cli_exits_2_on_a_bad_split_lesson(example, tmp_path, capsys, command, change, words):
+    data = _with_split(example)
+    change(data["split"])
+    text = cli_refuses(tmp_path, capsys, data, command)
+    assert words in text, text

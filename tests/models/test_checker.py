@@ -76,7 +76,7 @@ def test_clean_timetable_has_no_violations_at_all():
 
 def test_rule_tables_name_each_function_after_its_rule():
     ids = [rule for rule, *_ in HARD_RULES + SOFT_RULES]
-    assert len(ids) == len(set(ids)) == 36
+    assert len(ids) == len(set(ids)) == 37
     for rule, zh, en, fn in HARD_RULES + SOFT_RULES:
         assert fn.__name__ == f"check_{rule}" and zh and en
         assert hasattr(SoftWeights, rule) or (rule, zh, en, fn) in HARD_RULES
@@ -892,3 +892,78 @@ def test_real_clashes_next_to_a_combined_lesson_are_still_found():
     assert [(v.teacher, v.cls, v.day, v.period) for v in found] == [("李强", C3, MON, 3)]
     found = run(check_venue_clash, school, policy, rows)
     assert [(v.venue, v.day, v.amount) for v in found] == [("操场", MON, 1)]
+
+
+# --- 分组 (split lessons) ----------------------------------------------------------------------
+
+def split_pe(**school_kwargs):
+    """``base`` with C1's PE in groups: 男生 with 李强 (the requirement's), 女生 with 孙丽."""
+    from jianfu.models.school import Split, SplitGroup
+
+    school = mini_school([(C1, 7), (C2, 7)], REQS, teachers=("孙丽",), **school_kwargs)
+    pe = school.subject_index["体育"]
+    q = next(i for i, r in enumerate(school.requirements)
+             if r.subject == pe and school.classes[r.cls].name == C1)
+    school = dataclasses.replace(school, splits=(Split(q, (
+        SplitGroup("男生", pe, school.teacher_index["李强"]),
+        SplitGroup("女生", pe, school.teacher_index["孙丽"]))),))
+    return school, fit_policy(school)
+
+
+def split_tt(school, rows, girls):
+    """``rows`` with C1's PE as the 男生 group, and the 女生 group's PE at ``girls``."""
+    from builders import lesson
+
+    out = []
+    for row in rows:
+        x = lesson(school, *row)
+        if row[0] == C1 and row[3] == "体育":
+            x = dataclasses.replace(x, group="男生")
+        out.append(x)
+    out += [dataclasses.replace(lesson(school, C1, d, p, "体育", "孙丽"), group="女生")
+            for d, p in girls]
+    return Timetable(tuple(out))
+
+
+def test_split_together_holds_and_the_class_has_the_lesson_once():
+    from jianfu.models.checker import check_split_together
+
+    ground = (Venue("操场", "ground", 1), Venue("音乐教室", "music"))
+    school, policy = split_pe(venues=ground)
+    tt = split_tt(school, CLEAN, [(MON, 3), (TUE, 3)])
+    assert check_split_together(school, policy, tt) == []
+    found = check(school, policy, tt)
+    # no class clash, coverage 2, one use of the one-class ground, each group its teacher
+    assert [v for v in found if v.hard] == []
+    assert summarize(found, policy).objective == summarize(
+        check(school, policy, timetable(school, CLEAN)), policy).objective
+
+
+def test_split_together_fails_when_the_groups_are_apart_and_real_clashes_stay():
+    from jianfu.models.checker import check_split_together
+
+    school, policy = split_pe()
+    tt = split_tt(school, CLEAN, [(MON, 4), (TUE, 3)])   # girls' PE with C1's 音乐
+    found = check_split_together(school, policy, tt)
+    assert [(v.day, v.period, v.amount) for v in found] == [(MON, 3, 1), (MON, 4, 1)]
+    assert "缺少 女生" in found[0].message and "缺少 男生" in found[1].message
+    clash = check_class_clash(school, policy, tt)
+    assert [(v.day, v.period, v.amount) for v in clash] == [(MON, 4, 1)]
+    # together, but a whole-class lesson in the same period: one clash
+    tt = split_tt(school, CLEAN + [(C1, TUE, 3, "语文")], [(MON, 3), (TUE, 3)])
+    clash = check_class_clash(school, policy, tt)
+    assert [(v.day, v.period, v.amount) for v in clash] == [(TUE, 3, 1)]
+    # the girls' group taught by the boys' teacher: teacher_assignment and teacher_clash
+    wrong = [dataclasses.replace(x, teacher=school.teacher_index["李强"])
+             if x.group == "女生" and x.day == 0 else x
+             for x in split_tt(school, CLEAN, [(MON, 3), (TUE, 3)]).lessons]
+    found = check(school, policy, Timetable(tuple(wrong)))
+    assert units(found, "teacher_assignment") == 1 and units(found, "teacher_clash") == 1
+
+
+def test_a_lesson_of_an_unknown_group_is_bad_input():
+    school, policy = split_pe()
+    tt = split_tt(school, CLEAN, [(MON, 3), (TUE, 3)])
+    bad = Timetable(tt.lessons[:-1] + (dataclasses.replace(tt.lessons[-1], group="丙组"),))
+    with pytest.raises(InputError, match="group"):
+        check(school, policy, bad)

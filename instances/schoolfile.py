@@ -33,6 +33,7 @@ from ..models.school import (
     DaySchedule,
     Half,
     Meeting,
+    most_used_schedule,
     Requirement,
     SlotSpec,
     School,
@@ -308,17 +309,6 @@ def _read_wish(r: _Reader, raw: Any, path: str, days: tuple[str, ...],
                       f"\"周三 14:00-16:00\")") from None
 
 
-def _teacher_schedule(school_schedules: tuple[BellSchedule, ...],
-                      teacher_classes: list[int], class_schedule: list[int]) -> BellSchedule:
-    """The bell schedule that gives 上午/下午 their meaning for a teacher: the one most of
-    their classes use (the first schedule when they teach none)."""
-    if not teacher_classes:
-        return school_schedules[0]
-    counts = Counter(class_schedule[c] for c in teacher_classes)
-    best = max(sorted(counts), key=lambda s: counts[s])
-    return school_schedules[best]
-
-
 # --- reading ---------------------------------------------------------------------------------
 
 def read_school(path: str | os.PathLike[str]) -> School:
@@ -413,7 +403,7 @@ def school_from_dict(data: Mapping[str, Any], source: str,
     class_schedule = [c.schedule for c in classes]
     teachers = tuple(
         _read_teacher(r, raw, i, days, subject_index,
-                      _teacher_schedule(schedules, taught[i], class_schedule))
+                      schedules[most_used_schedule(class_schedule[c] for c in taught[i])])
         for i, raw in enumerate(raw_teachers))
     meetings = _read_meetings(r, top.get("meetings") or [], days, subject_index, teacher_names)
     combined = _read_combined(r, top.get("combined") or [], requirements, class_index,
@@ -1133,16 +1123,12 @@ def _teacher_to_dict(school: School, i: int) -> dict[str, Any]:
     if t.max_periods_per_day is not None:
         out["max_periods_per_day"] = t.max_periods_per_day
     if t.unavailable:
-        classes = [school.requirements[q].cls for q in school.requirements_of_teacher[i]]
-        schedule = _teacher_schedule(school.schedules, classes,
-                                     [c.schedule for c in school.classes])
+        schedule = school.schedules[school.schedule_of_teacher(i)]
         out["unavailable"] = [format_unavailable(u, school.days, schedule) for u in t.unavailable]
     if t.schools:
         out["schools"] = list(t.schools)
     if t.wishes:
-        classes = [school.requirements[q].cls for q in school.requirements_of_teacher[i]]
-        schedule = _teacher_schedule(school.schedules, classes,
-                                     [c.schedule for c in school.classes])
+        schedule = school.schedules[school.schedule_of_teacher(i)]
         out["wishes"] = [format_wish(w, school.days, schedule) for w in t.wishes]
     return out
 

@@ -7,6 +7,7 @@ path (``teachers[3].unavailable[1]``) and the value.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Iterable, Mapping
@@ -510,6 +511,13 @@ class Combined:
             raise InputError("members", list(self.members), "合班至少两个班 at least two members")
 
 
+def most_used_schedule(schedules: Iterable[int]) -> int:
+    """The bell schedule index used most often (ties: the lowest; none given: 0): for a
+    teacher, over their requirements' classes, it gives 上午/下午 their meaning."""
+    counts = Counter(schedules)
+    return max(sorted(counts), key=lambda s: counts[s]) if counts else 0
+
+
 @dataclass(frozen=True, slots=True)
 class SplitGroup:
     """One group of a split class (男生, 女生, A, B): its ``subject`` with ``teacher``."""
@@ -888,11 +896,8 @@ class School:
     def schedule_of_teacher(self, teacher: int) -> int:
         """The bell schedule that gives a teacher's 上午/下午 their meaning: the one most
         of their requirements' classes use (ties: the first; no classes: the first)."""
-        counts: dict[int, int] = {}
-        for q in self.requirements_of_teacher[teacher]:
-            s = self.classes[self.requirements[q].cls].schedule
-            counts[s] = counts.get(s, 0) + 1
-        return max(sorted(counts), key=lambda s: counts[s]) if counts else 0
+        return most_used_schedule(self.classes[self.requirements[q].cls].schedule
+                                  for q in self.requirements_of_teacher[teacher])
 
     def unavailable_of(self, teacher: int) -> tuple[Unavailable, ...]:
         """A teacher's effective unavailability: their own stretches, then their meetings."""

@@ -415,7 +415,7 @@ def school_to_fet(school: Any, policy: Any, *, spread_weight: float = 95.0) -> F
                   for q in members for d, p in school.forbidden_periods[q]}
         for k, dur in enumerate(durations):
             activities.append(FetActivity(
-                # a split lesson (分组): every group's teacher, the whole class
+                # a split lesson (分组), a 走班 block: every group's teacher, every class
                 id=next_id, duration=dur, subject=act.subject, teachers=act.teachers,
                 # a combined lesson (合班): one activity of every member class, under the
                 # first member's subject (FET has one subject per activity)

@@ -26,6 +26,8 @@ from ..models.errors import InputError
 from ..models.policy import PROFILES, Policy, format_clock, load_policy
 from ..models.school import (
     BellSchedule,
+    Block,
+    BlockGroup,
     Category,
     Combined,
     Split,
@@ -78,7 +80,8 @@ COUNTS_AS_NAMES.update({"不计": CountsAs.NONE, "学习": CountsAs.STUDY, "自�
                         "体育活动": CountsAs.ACTIVITY, "锻炼": CountsAs.ACTIVITY})
 
 _TOP = ("school", "profile", "policy", "days", "schedules", "builtin_subjects", "subjects",
-        "venues", "classes", "teachers", "meetings", "combined", "split", "requirements")
+        "venues", "classes", "teachers", "meetings", "combined", "split", "blocks",
+        "requirements")
 _SEGMENT_KEYS = ("kind", "start", "end", "label", "counts_as", "days")
 _SUBJECT_KEYS = ("name", "english", "category", "homework", "venue_kind", "part_of",
                  "forbidden")
@@ -92,6 +95,8 @@ _REQ_LIST_KEYS = ("class", "subject") + _REQ_KEYS
 _MEETING_KEYS = ("name", "subject", "teachers", "day", "half", "start", "end")
 _COMBINED_KEYS = ("name", "members", "teacher", "venue_kind")
 _SPLIT_KEYS = ("class", "subject", "groups", "venue_kind")
+_BLOCK_KEYS = ("name", "classes", "subject", "groups")
+_BLOCK_GROUP_KEYS = ("teacher", "subject", "venue_kind")
 #: Names accepted for a meeting's half-day.
 HALF_NAMES: dict[str, Half] = {h.value: h for h in Half} | {h.zh: h for h in Half}
 _RANGE = re.compile(r"^\s*(\d{1,2}:\d{2})\s*[-–—~～至到]\s*(\d{1,2}:\d{2})\s*$")
@@ -410,12 +415,14 @@ def school_from_dict(data: Mapping[str, Any], source: str,
                               subject_index, teacher_names)
     splits = _read_splits(r, top.get("split") or [], requirements, class_index, subject_index,
                           teacher_names)
+    blocks = _read_blocks(r, top.get("blocks") or [], requirements, class_index, subject_index,
+                          teacher_names)
 
     try:
         return School(name=name, days=days, schedules=schedules, subjects=subjects,
                       classes=classes, teachers=teachers, venues=venues,
                       requirements=requirements, profile=profile, policy_overrides=overrides,
-                      meetings=meetings, combined=combined, splits=splits)
+                      meetings=meetings, combined=combined, splits=splits, blocks=blocks)
     except InputError as exc:
         raise _school_error(r, exc, schedules, subjects, req_paths) from None
 
@@ -959,6 +966,62 @@ def _read_splits(r: _Reader, raw: Any, requirements: tuple[Requirement, ...],
     return tuple(out)
 
 
+def _read_blocks(r: _Reader, raw: Any, requirements: tuple[Requirement, ...],
+                 class_index: Mapping[str, int], subject_index: Mapping[str, int],
+                 teacher_names: Mapping[str, int]) -> tuple[Block, ...]:
+    """``blocks``: 走班, classes releasing their students into teaching groups at once;
+    each group a teacher name, ``[subject, teacher]`` or ``{teacher, subject,
+    venue_kind}``."""
+    req_of = {(q.cls, q.subject): i for i, q in enumerate(requirements)}
+    out = []
+    for i, item in enumerate(r.seq(raw, "blocks")):
+        path = f"blocks[{i}]"
+        m = r.mapping(item, path, _BLOCK_KEYS, required=("name", "classes", "subject", "groups"))
+        name = r.text(m["name"], f"{path}.name")
+        subject = r.name_ref(m["subject"], f"{path}.subject", subject_index, "学科")
+        members = []
+        for j, raw_cls in enumerate(r.seq(m["classes"], f"{path}.classes")):
+            cls = r.name_ref(raw_cls, f"{path}.classes[{j}]", class_index, "班级")
+            q = req_of.get((cls, subject))
+            if q is None:
+                raise r.error(f"{path}.classes[{j}]", f"{raw_cls}:{m['subject']}",
+                              "没有该课程要求 not a requirement: give it under requirements")
+            members.append(q)
+        raw_groups = m["groups"]
+        if not isinstance(raw_groups, Mapping) or len(raw_groups) < 2:
+            raise r.error(f"{path}.groups", raw_groups, "应为至少两组的映射 expected a mapping of "
+                                                        "at least two groups, e.g. {A层: 王芳, "
+                                                        "B层: 李娜}")
+        groups = []
+        for label, value in raw_groups.items():
+            where = f"{path}.groups.{label}"
+            g_name = r.text(label, where)
+            kind = None
+            if isinstance(value, Mapping):
+                g = r.mapping(value, where, _BLOCK_GROUP_KEYS, required=("teacher",))
+                subj, teacher = g.get("subject"), g["teacher"]
+                if g.get("venue_kind") is not None:
+                    kind = r.text(g["venue_kind"], f"{where}.venue_kind")
+            elif isinstance(value, (list, tuple)):
+                if len(value) != 2:
+                    raise r.error(where, value, "应为 教师、[学科, 教师] 或 {teacher: …} expected a "
+                                                "teacher, [subject, teacher] or a mapping")
+                subj, teacher = value
+            else:
+                subj, teacher = None, value
+            groups.append(BlockGroup(
+                g_name, subject if subj is None
+                else r.name_ref(subj, f"{where}.subject", subject_index, "学科"),
+                r.name_ref(teacher, f"{where}.teacher", teacher_names, "教师"), kind))
+        # a group learning the block's subject comes first, wherever the file lists it
+        groups.sort(key=lambda g: g.subject != subject)
+        try:
+            out.append(Block(name, tuple(members), tuple(groups)))
+        except InputError as exc:
+            raise r.wrap(exc, path) from None
+    return tuple(out)
+
+
 def _read_requirements(r: _Reader, raw: Any, classes: tuple[SchoolClass, ...],
                        class_index: Mapping[str, int], subjects: tuple[Subject, ...],
                        subject_index: Mapping[str, int], teacher_names: Mapping[str, int],
@@ -1037,6 +1100,8 @@ def school_to_dict(school: School, base_dir: str | os.PathLike[str] | None = Non
         out["combined"] = [_combined_to_dict(school, k) for k in school.combined]
     if school.splits:
         out["split"] = [_split_to_dict(school, k) for k in school.splits]
+    if school.blocks:
+        out["blocks"] = [_block_to_dict(school, b) for b in school.blocks]
     out["requirements"] = _requirements_to_data(school)
     return out
 
@@ -1153,6 +1218,23 @@ def _split_to_dict(school: School, k: Split) -> dict[str, Any]:
     if k.venue_kind is not None:
         out["venue_kind"] = k.venue_kind
     return out
+
+
+def _block_to_dict(school: School, b: Block) -> dict[str, Any]:
+    first = school.requirements[b.members[0]]
+    groups: dict[str, Any] = {}
+    for g in b.groups:
+        teacher = school.teachers[g.teacher].name
+        if g.venue_kind is not None:
+            groups[g.name] = {"teacher": teacher, "subject": school.subjects[g.subject].name,
+                              "venue_kind": g.venue_kind}
+        elif g.subject != first.subject:
+            groups[g.name] = [school.subjects[g.subject].name, teacher]
+        else:
+            groups[g.name] = teacher
+    return {"name": b.name,
+            "classes": [school.classes[school.requirements[q].cls].name for q in b.members],
+            "subject": school.subjects[first.subject].name, "groups": groups}
 
 
 def _meeting_to_dict(school: School, m: Meeting) -> dict[str, Any]:

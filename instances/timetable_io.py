@@ -119,10 +119,10 @@ def timetable_from_dict(data: Mapping[str, Any], school: School, source: str) ->
         subject = ref(x["subject"], f"{path}.subject", school.subject_index, "学科")
         group = x.get("group")
         if group is not None and (not isinstance(group, str)
-                                  or (cls, group, subject) not in school.split_part):
+                                  or not school.has_group(cls, group, subject)):
             raise err(f"{path}.group", group,
-                      f"{x['class']} 没有上 {x['subject']} 的这个分组 no such group of a split "
-                      f"lesson of this class and subject")
+                      f"{x['class']} 没有上 {x['subject']} 的这个分组或走班教学组 no such group "
+                      f"of a split lesson or 走班 block of this class and subject")
         lessons.append(Lesson(
             cls=cls,
             day=ref(x["day"], f"{path}.day", days, "日期"),

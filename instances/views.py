@@ -175,7 +175,7 @@ def _lesson_lines(school: School, lesson: Lesson, view: str) -> tuple[str, ...]:
     subject = school.subjects[lesson.subject].name
     teacher = school.teachers[lesson.teacher].name
     cls = school.classes[lesson.cls].name
-    if lesson.group is not None:   # a group of a split lesson (分组): 男生 体育
+    if lesson.group is not None:   # a group of a split lesson (分组) or 走班 block: 男生 体育
         if view == "class":
             subject = f"{lesson.group} {subject}"
         else:
@@ -234,6 +234,18 @@ def _main_schedule(school: School, lessons: Iterable[Lesson]) -> BellSchedule:
     return school.schedules[best]
 
 
+def _taught_together(school: School, lesson: Lesson, i: int) -> tuple[str, int]:
+    """What a teacher's lesson ``i`` is part of: its combined lesson, its 走班 block, or
+    itself."""
+    key = (lesson.cls, lesson.subject)
+    if key in school.combined_of:
+        return ("combined", school.combined_of[key])
+    block = school.block_part.get((lesson.cls, lesson.group or "", lesson.subject))
+    if block is not None:
+        return ("block", block[0])
+    return ("lesson", i)
+
+
 def _entity_grid(school: School, timetable: Timetable, kind: str, index: int) -> Grid:
     if kind == "teacher":
         mine = [lesson for lesson in timetable.lessons if lesson.teacher == index]
@@ -241,9 +253,8 @@ def _entity_grid(school: School, timetable: Timetable, kind: str, index: int) ->
         subs = sorted({school.subjects[lesson.subject].name for lesson in mine})
         heads = [c.name for c in school.classes if c.head_teacher == index]
         head = f" · {'、'.join(heads)} 班主任 class teacher" if heads else ""
-        # a combined lesson (合班) is one lesson of its teacher, whatever the classes
-        taught = {(school.combined_of.get((x.cls, x.subject), -1 - i), x.day, x.period)
-                  for i, x in enumerate(mine)}
+        # a combined lesson (合班) or 走班 block is one lesson of its teacher, whatever the classes
+        taught = {(_taught_together(school, x, i), x.day, x.period) for i, x in enumerate(mine)}
         subtitle = f"{school.name} · {'、'.join(subs) or '—'}{head} · 每周 {len(taught)} 节"
         title = f"{name} 课程表"
         my_sessions: list[Session] = []

@@ -67,9 +67,9 @@ class _Facts:
             if not isinstance(lesson.period, int) or lesson.period < 0:
                 raise InputError(f"{where}.period", lesson.period, "a period index ≥ 0")
             if lesson.group is not None and \
-                    (lesson.cls, lesson.group, lesson.subject) not in school.split_part:
-                raise InputError(f"{where}.group", lesson.group,
-                                 "no such group of a split lesson of this class and subject")
+                    not school.has_group(lesson.cls, lesson.group, lesson.subject):
+                raise InputError(f"{where}.group", lesson.group, "no such group of a split "
+                                 "lesson or 走班 block of this class and subject")
         for i, session in enumerate(timetable.sessions):
             where = f"timetable.sessions[{i}]"
             check_index(f"{where}.class", session.cls, nc)
@@ -90,16 +90,25 @@ class _Facts:
 
         self.req_of: dict[tuple[int, int], int] = {
             (r.cls, r.subject): i for i, r in enumerate(school.requirements)}
-        # 分组: at one (day, period) the first group's lesson of a split stands for the
-        # class; the other groups' lessons (one per group) are seen only by the teacher and
-        # venue rules, and those in the venue of an earlier group use it once
-        self.part_of: dict[int, tuple[int, int]] = {}
-        at_split: dict[tuple[int, int, int], list[tuple[int, int]]] = defaultdict(list)
+        # 分组 and 走班: at one (day, period) the first group's lesson of a split (of a
+        # block, per member class) stands for the class; the other groups' lessons (one per
+        # group) are seen only by the teacher and venue rules, and those in the venue of an
+        # earlier group use it once
+        self.part_of: dict[int, tuple[int, int]] = {}    # lesson → (split, group)
+        self.block_of: dict[int, tuple[int, int]] = {}   # lesson → (block, group)
+        at_split: dict[tuple[object, ...], list[tuple[int, int]]] = defaultdict(list)
         for i, lesson in enumerate(self.lessons):
-            if lesson.group is not None:
-                k, j = school.split_part[(lesson.cls, lesson.group, lesson.subject)]
+            if lesson.group is None:
+                continue
+            key = (lesson.cls, lesson.group, lesson.subject)
+            if key in school.split_part:
+                k, j = school.split_part[key]
                 self.part_of[i] = (k, j)
-                at_split[(k, lesson.day, lesson.period)].append((j, i))
+                at_split[("split", k, lesson.day, lesson.period)].append((j, i))
+            else:
+                b, j = school.block_part[key]
+                self.block_of[i] = (b, j)
+                at_split[("block", b, lesson.cls, lesson.day, lesson.period)].append((j, i))
         hidden: set[int] = set()
         venue_once: set[int] = set()
         for found in at_split.values():
@@ -145,22 +154,26 @@ class _Facts:
         # by the same teacher in the same venue, is that one lesson (docs/rules.md)
         held: dict[tuple[int, int, int, int, int | None], list[tuple[int, int]]] = \
             defaultdict(list)
+        # and so is a 走班 group's lesson held with an earlier member class's of that group
         for i in self.placed:
             lesson = self.lessons[i]
             k = school.combined_of.get((lesson.cls, lesson.subject))
             if k is not None and i not in self.part_of:
                 j = school.combined[k].members.index(self.req_of[(lesson.cls, lesson.subject)])
                 held[(k, lesson.day, lesson.period, lesson.teacher, lesson.venue)].append((j, i))
+            elif i in self.block_of:
+                b, g = self.block_of[i]
+                j = [school.requirements[q].cls for q in school.blocks[b].members].index(lesson.cls)
+                held[(-1 - b, g, lesson.day, lesson.period, lesson.teacher, lesson.venue)
+                     ].append((j, i))   # type: ignore[index]
         self.joined: frozenset[int] = frozenset(
             i for found in held.values() for _, i in sorted(found)[1:])
         self.teaching_by_teacher_day = {
             key: [i for i in idx if i not in self.joined] for key, idx in by_td.items()}
-        # a requirement's days: its class's, or those all members of its 合班 share
+        # a requirement's days: its class's, or those all members of its 合班 or 走班 share
         self.req_days: list[tuple[int, ...]] = []
         for r in school.requirements:
-            k = school.combined_of.get((r.cls, r.subject))
-            members = ([school.requirements[q].cls for q in school.combined[k].members]
-                       if k is not None else [r.cls])
+            members = [school.requirements[q].cls for q in school.members_with(r.cls, r.subject)]
             self.req_days.append(tuple(d for d in self.class_days[r.cls]
                                        if all(d in self.class_days[c] for c in members)))
 
@@ -303,6 +316,9 @@ def check_teacher_assignment(school: School, policy: Policy,
         if i in facts.part_of:   # a group of a split lesson (分组): that group's teacher
             k, j = facts.part_of[i]
             want = school.splits[k].groups[j].teacher
+        elif i in facts.block_of:   # a group of a 走班 block: that group's teacher
+            b, j = facts.block_of[i]
+            want = school.blocks[b].groups[j].teacher
         elif r is None:
             continue  # no requirement: the lesson is extra, reported by coverage
         else:
@@ -345,7 +361,7 @@ def check_class_clash(school: School, policy: Policy, timetable: Timetable) -> l
     facts = _facts(school, timetable)
     at: dict[tuple[int, int, int], list[Lesson]] = defaultdict(list)
     for i, x in enumerate(facts.lessons):
-        if i not in facts.hidden:   # a split lesson (分组) is one lesson of the class
+        if i not in facts.hidden:   # a split lesson (分组), a 走班 block: one lesson of the class
             at[(x.cls, x.day, x.period)].append(x)
     out = []
     for (c, d, p), lessons in sorted(at.items()):
@@ -446,6 +462,8 @@ def check_venue_need(school: School, policy: Policy, timetable: Timetable) -> li
         r = facts.req_of.get((lesson.cls, lesson.subject))
         if i in facts.part_of:
             need = school.split_need(*facts.part_of[i])
+        elif i in facts.block_of:
+            need = school.block_need(*facts.block_of[i])
         else:
             need = (school.venue_kind(school.requirements[r]) if r is not None
                     else school.subjects[lesson.subject].venue_kind)
@@ -694,6 +712,8 @@ def check_teacher_unavailable(school: School, policy: Policy,
     facts = _facts(school, timetable)
     out = []
     for i in facts.placed:
+        if i in facts.joined:
+            continue   # one lesson of a 合班 or a 走班 group, seen at its first class
         lesson = facts.lessons[i]
         start, end = facts.time[i]  # type: ignore[misc]
         teacher = school.teachers[lesson.teacher]
@@ -718,6 +738,8 @@ def check_meeting(school: School, policy: Policy, timetable: Timetable) -> list[
     facts = _facts(school, timetable)
     out = []
     for i in facts.placed:
+        if i in facts.joined:
+            continue   # one lesson of a 合班 or a 走班 group, seen at its first class
         lesson = facts.lessons[i]
         start, end = facts.time[i]  # type: ignore[misc]
         for m, hit in school.meeting_times[lesson.teacher]:
@@ -801,6 +823,54 @@ def check_split_together(school: School, policy: Policy,
             f"split lesson {cname} {sname} at {_slot_en(school, r.cls, d, p)}: no lesson of "
             f"group(s) {', '.join(missing)}",
             len(missing), cls=cname, subject=sname, day=school.days[d], period=p + 1))
+    return out
+
+
+def check_block_together(school: School, policy: Policy,
+                         timetable: Timetable) -> list[Violation]:
+    """走班同上: a 走班 block is one placement. Per block and (day, period) holding a
+    lesson of a member's class and subject or of one of the block's groups: every member
+    class has every group's lesson there, and each group is in one venue (amount = the
+    (class, group) lessons missing + the groups in more than one venue)."""
+    facts = _facts(school, timetable)
+    at: dict[tuple[int, int, int], set[tuple[int, int]]] = defaultdict(set)
+    venues: dict[tuple[int, int, int, int], set[int | None]] = defaultdict(set)
+    for i in facts.placed:
+        lesson = facts.lessons[i]
+        if i in facts.block_of:
+            b, j = facts.block_of[i]
+            at[(b, lesson.day, lesson.period)].add((lesson.cls, j))
+            venues[(b, j, lesson.day, lesson.period)].add(lesson.venue)
+        else:
+            b = school.block_of.get((lesson.cls, lesson.subject))
+            if b is not None:   # the class's lesson without a group: every group is missing
+                at.setdefault((b, lesson.day, lesson.period), set())
+    out = []
+    for (b, d, p), present in sorted(at.items()):
+        block = school.blocks[b]
+        classes = [school.requirements[q].cls for q in block.members]
+        missing = [(c, j) for c in classes for j in range(len(block.groups))
+                   if (c, j) not in present]
+        split = [g.name for j, g in enumerate(block.groups)
+                 if len(venues.get((b, j, d, p), ())) > 1]
+        if not missing and not split:
+            continue
+        slot_zh, slot_en = _slot_zh(school, classes[0], d, p), _slot_en(school, classes[0], d, p)
+        parts_zh, parts_en = [], []
+        if missing:
+            who = "、".join(f"{school.classes[c].name}{block.groups[j].name}" for c, j in missing)
+            parts_zh.append(f"缺少 {who} 的课")
+            parts_en.append(f"no lesson of {who}")
+        if split:
+            parts_zh.append(f"{'、'.join(split)} 不在同一场地")
+            parts_en.append(f"group(s) {', '.join(split)} in more than one venue")
+        out.append(_hard(
+            "block_together",
+            f"走班 {block.name} {slot_zh}：{'；'.join(parts_zh)} — 走班 block {block.name} at "
+            f"{slot_en}: {'; '.join(parts_en)}",
+            len(missing) + len(split),
+            cls="、".join(school.classes[c].name for c in dict.fromkeys(c for c, _ in missing))
+            or school.classes[classes[0]].name, day=school.days[d], period=p + 1))
     return out
 
 
@@ -1071,7 +1141,7 @@ def check_parallel_step(school: School, policy: Policy, timetable: Timetable) ->
     facts = _facts(school, timetable)
     taught: dict[tuple[int, int], list[int]] = defaultdict(list)
     for r in school.requirements:
-        if (r.cls, r.subject) not in school.combined_of:   # a 合班 has no single grade
+        if len(school.members_with(r.cls, r.subject)) == 1:   # a 合班, a 走班: no single grade
             taught[(school.classes[r.cls].grade, r.subject)].append(r.cls)
     out = []
     for (grade, s), classes in sorted(taught.items()):
@@ -1146,7 +1216,7 @@ def check_teacher_wish(school: School, policy: Policy, timetable: Timetable) -> 
         schedule = school.schedules[school.schedule_of_teacher(t)]
         for j, wish in enumerate(teacher.wishes):
             n = sum(1 for d in wish.days(len(school.days))
-                    for i in facts.placed_by_teacher_day.get((t, d), ())
+                    for i in facts.teaching_by_teacher_day.get((t, d), ())
                     if wish.against(d, facts.lessons[i].period, *facts.time[i]))  # type: ignore[misc]
             if not n:
                 continue
@@ -1169,9 +1239,8 @@ def check_moved_lesson(school: School, policy: Policy, timetable: Timetable,
     for lesson in kept.lessons:
         if (lesson.cls, lesson.day, lesson.period, lesson.subject) in now:
             continue
-        if lesson.group is not None and school.split_part.get(
-                (lesson.cls, lesson.group, lesson.subject), (0, 0))[1] > 0:
-            continue   # a split lesson (分组) is kept as its first group's lesson
+        if school.group_rank(lesson.cls, lesson.group, lesson.subject) > 0:
+            continue   # a split lesson (分组) or 走班 block is kept as its first group's lesson
         cname, sname = school.classes[lesson.cls].name, school.subjects[lesson.subject].name
         out.append(_soft(
             "moved_lesson", policy,
@@ -1212,6 +1281,7 @@ HARD_RULES: tuple[tuple[str, str, str, RuleFunction], ...] = (
     ("forbidden_slot", "禁排时段", "Forbidden period", check_forbidden_slot),
     ("combined_together", "合班同上", "Combined lessons together", check_combined_together),
     ("split_together", "分组同上", "Split groups at the same time", check_split_together),
+    ("block_together", "走班同上", "走班 block in one placement", check_block_together),
     ("teacher_daily_max", "教师每日节数", "Teacher periods per day", check_teacher_daily_max),
     ("double_period", "连堂", "Double periods", check_double_period),
     ("level_progress", "教案齐头", "Parallel classes on the same days", check_level_progress),

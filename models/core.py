@@ -148,9 +148,11 @@ class Activity:
     ``group_subjects[i]`` is the subject ``groups[i]`` learns when the groups of one
     lesson learn different subjects (a 复式班); empty: ``subject`` for every group.
 
-    ``parts`` split the lesson of one group into parts taught at once (分组: 男生/女生,
-    half-classes): ``(label, subject, teacher, uses the pool)`` each, ``teachers`` being
-    the parts' teachers; the parts using the pool share one venue, used once.
+    ``parts`` split the lesson into parts taught at once: ``(label, subject, teacher,
+    uses the pool)`` each, ``teachers`` being the parts' teachers; the parts using the
+    pool share one venue, used once. With one group the parts are its groups (分组:
+    男生/女生, half-classes); with several, the students of all of them regroup into the
+    parts (a 走班 block: English 分层 over three parallel classes).
 
     A school activity has one teacher, read as :attr:`teacher`, and one group, read as
     :attr:`group`, or, for a combined lesson (合班), the member classes as groups.
@@ -401,7 +403,9 @@ def compile_school(school: School, policy: Policy) -> Problem:
     lesson (``School.combined``, 合班) are one activity with every member class as a group
     (:func:`school_activity_members`, :func:`activity_of_requirement`), and a split
     lesson (``School.splits``, 分组) is one activity of its class with every group's
-    teacher and :attr:`Activity.parts`. The lunch, the long break and every
+    teacher and :attr:`Activity.parts`; a 走班 block (``School.blocks``) is one activity
+    with every member class as a group, every teaching group's teacher and
+    :attr:`Activity.parts`. The lunch, the long break and every
     other non-lesson segment are simply not slots.
     """
     slots: list[Slot] = []
@@ -483,10 +487,20 @@ def compile_school(school: School, policy: Policy) -> Problem:
             parts = tuple((g.name, g.subject, g.teacher, n is not None)
                           for g, n in zip(groups_, needs))
             staff = tuple(g.teacher for g in groups_)
-            for t in staff:
-                banned |= set(teachers[t].unavailable)
+        block = school.block_of.get((r.cls, r.subject))
+        if block is not None:
+            # 走班: one activity of every member class, every group's teacher, one venue use
+            groups_ = school.blocks[block].groups
+            needs = [school.block_need(block, j) for j in range(len(groups_))]
+            need = next((n for n in needs if n is not None), None)
+            parts = tuple((g.name, g.subject, g.teacher, n is not None)
+                          for g, n in zip(groups_, needs))
+            staff = tuple(g.teacher for g in groups_)
+        for t in staff:
+            banned |= set(teachers[t].unavailable)
         activities.append(Activity(
             name=(school.combined[k].name if k is not None
+                  else school.blocks[block].name if block is not None
                   else f"{school.classes[r.cls].name}/{subject.name}"),
             groups=tuple(school.requirements[q].cls for q in members), teachers=staff,
             subject=r.subject, count=r.periods,
@@ -525,17 +539,21 @@ def compile_school(school: School, policy: Policy) -> Problem:
 
 def school_activity_members(school: School) -> tuple[tuple[int, ...], ...]:
     """Per activity of :func:`compile_school`, the requirements it places: one, or the
-    members of a combined lesson (合班, first member first), at the place of the
-    earliest of them in ``school.requirements``."""
+    members of a combined lesson (合班) or of a 走班 block (first member first), at the
+    place of the earliest of them in ``school.requirements``."""
     out: list[tuple[int, ...]] = []
-    done: set[int] = set()
+    done: set[tuple[str, int]] = set()
     for q, r in enumerate(school.requirements):
         k = school.combined_of.get((r.cls, r.subject))
-        if k is None:
+        b = school.block_of.get((r.cls, r.subject))
+        if k is None and b is None:
             out.append((q,))
-        elif k not in done:
-            done.add(k)
+        elif k is not None and ("combined", k) not in done:
+            done.add(("combined", k))
             out.append(school.combined[k].members)
+        elif b is not None and ("block", b) not in done:
+            done.add(("block", b))
+            out.append(school.blocks[b].members)
     return tuple(out)
 
 

@@ -549,6 +549,46 @@ class Split:
 
 
 @dataclass(frozen=True, slots=True)
+class BlockGroup:
+    """One teaching group of a 走班 block (A层, 篮球社): ``teacher`` teaches ``subject``
+    to it, in a venue of ``venue_kind`` when given (else of the subject's kind, else in
+    a class's own room)."""
+
+    name: str
+    subject: int
+    teacher: int
+    venue_kind: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A 走班 block: the classes of ``members`` release their students at the same
+    periods into the teaching groups ``groups`` (English 分层 over three parallel
+    classes, a grade's 社团 afternoon).
+
+    ``members`` are requirement indices of one subject, each of another class, with equal
+    periods and doubles: every placement of the block is one lesson of each member and
+    holds every group, each with its teacher. The first group learns the members'
+    subject; the groups needing a venue share one venue of one kind, used once (the
+    others are in the classes' own rooms).
+    """
+
+    name: str
+    members: tuple[int, ...]
+    groups: tuple[BlockGroup, ...]
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            raise InputError("name", self.name, "走班需要名称 a block needs a name")
+        if len(self.members) < 2:
+            raise InputError("classes", list(self.members),
+                             "走班至少两个班 a block has at least two classes (one class: use split)")
+        if len(self.groups) < 2:
+            raise InputError("groups", [g.name for g in self.groups],
+                             "走班至少两个教学组 a block has at least two teaching groups")
+
+
+@dataclass(frozen=True, slots=True)
 class School:
     """One school: the problem the timetable answers."""
 
@@ -565,6 +605,7 @@ class School:
     meetings: tuple[Meeting, ...] = ()
     combined: tuple[Combined, ...] = ()
     splits: tuple[Split, ...] = ()
+    blocks: tuple[Block, ...] = ()
     # derived lookups, built once
     subject_index: Mapping[str, int] = field(init=False, repr=False, compare=False)
     class_index: Mapping[str, int] = field(init=False, repr=False, compare=False)
@@ -579,6 +620,9 @@ class School:
     split_of: Mapping[tuple[int, int], int] = field(init=False, repr=False, compare=False)
     split_part: Mapping[tuple[int, str, int], tuple[int, int]] = field(
         init=False, repr=False, compare=False)   # (class, group, subject) → (split, group)
+    block_of: Mapping[tuple[int, int], int] = field(init=False, repr=False, compare=False)
+    block_part: Mapping[tuple[int, str, int], tuple[int, int]] = field(
+        init=False, repr=False, compare=False)   # (class, group, subject) → (block, group)
     fixed_periods: tuple[tuple[tuple[int, int], ...], ...] = field(
         init=False, repr=False, compare=False)   # per requirement: (day, period) 固定
     forbidden_periods: tuple[frozenset[tuple[int, int]], ...] = field(
@@ -661,6 +705,7 @@ class School:
         self._index_meetings()
         self._index_combined()
         self._index_splits()
+        self._index_blocks()
         self._index_slots()
 
     def _index_splits(self) -> None:
@@ -726,6 +771,117 @@ class School:
                 if n not in kinds:
                     raise InputError(f"splits[{i}].venue_kind", n,
                                      "no venue of that kind in the school")
+
+    def _index_blocks(self) -> None:
+        """Check the 走班 blocks: members of one subject in distinct classes of one bell
+        schedule, with equal periods and doubles, in no 合班 or 分组; groups with distinct
+        names and teachers, the first learning the members' subject, every member's own
+        teacher among the groups', all PE or none, one venue kind."""
+        found: dict[tuple[int, int], int] = {}
+        parts: dict[tuple[int, str, int], tuple[int, int]] = {}
+        object.__setattr__(self, "block_of", found)
+        object.__setattr__(self, "block_part", parts)
+        kinds = {v.kind for v in self.venues}
+        for b, block in enumerate(self.blocks):
+            first: Requirement | None = None
+            for j, q in enumerate(block.members):
+                path = f"blocks[{b}].classes[{j}]"
+                check_index(path, q, len(self.requirements))
+                r = self.requirements[q]
+                who = f"{self.classes[r.cls].name}:{self.subjects[r.subject].name}"
+                for taken, what in ((found, "另一个走班 another block"),
+                                    (self.combined_of, "合班 a combined lesson"),
+                                    (self.split_of, "分组 a split lesson")):
+                    if (r.cls, r.subject) in taken:
+                        raise InputError(path, who, f"该课已在{what} — the lesson is already in it")
+                found[(r.cls, r.subject)] = b
+                if first is None:
+                    first = r
+                    continue
+                if r.cls in {self.requirements[m].cls for m in block.members[:j]}:
+                    raise InputError(path, who, "同一个班出现两次 the class is in the block twice")
+                for what, mine, theirs in (
+                        ("subject", self.subjects[r.subject].name, self.subjects[first.subject].name),
+                        ("periods", r.periods, first.periods), ("doubles", r.doubles, first.doubles),
+                        ("schedule", self.classes[r.cls].schedule, self.classes[first.cls].schedule),
+                        ("venue", self.venue_kind(r), self.venue_kind(first))):
+                    if mine != theirs:
+                        raise InputError(path, who, f"{what} {mine!r} 与第一个班不同 differs from "
+                                                    f"the first class's ({theirs!r})")
+            assert first is not None
+            names: set[str] = set()
+            teachers: dict[int, int] = {}
+            for j, g in enumerate(block.groups):
+                path = f"blocks[{b}].groups.{g.name}"
+                check_index(f"{path}.subject", g.subject, len(self.subjects))
+                check_index(f"{path}.teacher", g.teacher, len(self.teachers))
+                tname = self.teachers[g.teacher].name
+                if not g.name or g.name in names:
+                    raise InputError(path, g.name, "组名为空或重复 a group name is empty or given twice")
+                names.add(g.name)
+                if g.teacher in teachers:
+                    raise InputError(f"{path}.teacher", tname, "一位教师不能同时教两组 one teacher "
+                                                               "cannot teach two groups at once")
+                teachers[g.teacher] = j
+                if j == 0 and g.subject != first.subject:
+                    raise InputError(f"{path}.subject", self.subjects[g.subject].name,
+                                     f"第一组应学 {self.subjects[first.subject].name} — the first "
+                                     f"group learns the block's subject")
+                taught = self.teachers[g.teacher].subjects
+                if taught and g.subject not in taught:
+                    raise InputError(f"{path}.teacher", tname,
+                                     f"does not teach {self.subjects[g.subject].name}")
+                if self.subjects[g.subject].is_pe != self.subjects[first.subject].is_pe:
+                    raise InputError(f"{path}.subject", self.subjects[g.subject].name,
+                                     "各组须都是体育或都不是 the groups are all PE or none")
+                if g.venue_kind is not None and g.venue_kind not in kinds:
+                    raise InputError(f"{path}.venue_kind", g.venue_kind,
+                                     "no venue of that kind in the school")
+                for q in block.members:
+                    key = (self.requirements[q].cls, g.name, g.subject)
+                    if key in self.split_part:
+                        raise InputError(path, g.name, f"{self.classes[key[0]].name} 的分组已有同名"
+                                                       f"同学科的组 a split of the class has this "
+                                                       f"group with this subject")
+                    parts[key] = (b, j)
+            for j, q in enumerate(block.members):
+                r = self.requirements[q]
+                if r.teacher not in teachers:
+                    raise InputError(f"blocks[{b}].classes[{j}]",
+                                     f"{self.classes[r.cls].name}:{self.teachers[r.teacher].name}",
+                                     "该班的任课教师不在走班的教学组中 the class's own teacher of the "
+                                     "subject teaches none of the block's groups")
+            needs = {n for j in range(len(block.groups)) if (n := self.block_need(b, j)) is not None}
+            if len(needs) > 1:
+                raise InputError(f"blocks[{b}].groups", ", ".join(sorted(needs)),
+                                 "各组需要不同的场地 the groups need different venue kinds: "
+                                 "not supported yet")
+
+    def block_need(self, b: int, j: int) -> str | None:
+        """The venue kind group ``j`` of block ``b`` needs: its own ``venue_kind``, else
+        (first group) the members' requirement's, else its subject's."""
+        block = self.blocks[b]
+        group = block.groups[j]
+        if group.venue_kind is not None:
+            return group.venue_kind
+        if j == 0:
+            return self.venue_kind(self.requirements[block.members[0]])
+        return self.subjects[group.subject].venue_kind
+
+    def has_group(self, cls: int, group: str, subject: int) -> bool:
+        """Whether class ``cls`` has a group ``group`` learning ``subject``: of a split
+        lesson (分组) or of a 走班 block."""
+        return (cls, group, subject) in self.split_part or (cls, group, subject) in self.block_part
+
+    def group_rank(self, cls: int, group: str | None, subject: int) -> int:
+        """The position of a lesson's group in its split lesson or 走班 block (0 for the
+        first group, for the whole class and for an unknown group): the first group's
+        lesson stands for the class."""
+        if group is None:
+            return 0
+        key = (cls, group, subject)
+        found = self.split_part.get(key) or self.block_part.get(key)
+        return found[1] if found is not None else 0
 
     def split_need(self, k: int, j: int) -> str | None:
         """The venue kind group ``j`` of split ``k`` needs: the split's ``venue_kind``, else
@@ -911,14 +1067,29 @@ class School:
             return self.combined[k].venue_kind
         return req.venue_kind if req.venue_kind is not None else self.subjects[req.subject].venue_kind
 
+    def members_with(self, cls: int, subject: int) -> tuple[int, ...]:
+        """The requirements placed together with class ``cls``'s ``subject``: the members
+        of its combined lesson (合班) or 走班 block, else its own requirement alone (no
+        requirement: none)."""
+        k = self.combined_of.get((cls, subject))
+        if k is not None:
+            return self.combined[k].members
+        b = self.block_of.get((cls, subject))
+        if b is not None:
+            return self.blocks[b].members
+        return tuple(q for q in self.requirements_of_class[cls]
+                     if self.requirements[q].subject == subject)
+
     def combined_lead(self, cls: int, subject: int) -> bool:
         """Whether (class, subject) is a requirement of its own or the first member of a
-        combined lesson: the lessons the per-lesson soft rules count (a combined lesson
-        counts once, as its one core activity does)."""
+        combined lesson or 走班 block: the lessons the per-lesson soft rules count (a
+        combined lesson or block counts once, as its one core activity does)."""
         k = self.combined_of.get((cls, subject))
-        if k is None:
+        b = self.block_of.get((cls, subject))
+        if k is None and b is None:
             return True
-        r = self.requirements[self.combined[k].members[0]]
+        members = self.combined[k].members if k is not None else self.blocks[b].members
+        r = self.requirements[members[0]]
         return (r.cls, r.subject) == (cls, subject)
 
     def venues_of_kind(self, kind: str) -> tuple[int, ...]:

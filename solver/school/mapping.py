@@ -6,7 +6,8 @@ members of a combined lesson, 合班) and a lesson slot is ``(schedule, day, per
 a placement maps to one lesson per group: each class its own subject
 (``Activity.group_subjects``), all of them the activity's teacher and venue; a split
 lesson (分组, ``Activity.parts``) maps to one lesson of its class per part, each with
-the part's subject, teacher and group name, the parts that need a venue in the one venue. Concrete venues
+the part's subject, teacher and group name, the parts that need a venue in the one venue;
+a 走班 block likewise, for every member class. Concrete venues
 are chosen within each pool greedily by start time over the pool's capacity units,
 a placement of several periods keeping one venue throughout: the model keeps every
 instant within the pool's capacity, so for unit lessons a free unit always exists.
@@ -109,10 +110,11 @@ def to_timetable(problem: Problem, lessons: list[tuple[int, int]],
     for a, s in solution.starts:
         act, slot = problem.activities[a], problem.slots[s]
         venue = solution.venues.get(("lesson", a, s))
-        if act.parts:   # 分组: one lesson per group, its subject, teacher and venue
-            for label, subject, teacher, uses in act.parts:
-                out_lessons.append(Lesson(act.group, slot.day, slot.period, subject, teacher,
-                                          venue if uses else None, label))
+        if act.parts:   # 分组, 走班: per class, one lesson per group with its subject, teacher, venue
+            for g in act.groups:
+                for label, subject, teacher, uses in act.parts:
+                    out_lessons.append(Lesson(g, slot.day, slot.period, subject, teacher,
+                                              venue if uses else None, label))
             continue
         subjects = act.group_subjects or (act.subject,) * len(act.groups)
         for g, subject in zip(act.groups, subjects):

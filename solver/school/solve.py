@@ -295,9 +295,8 @@ def _kept_pairs(problem: Problem, school: School, keep: Keep
     seen = set()
     out = []
     for lesson in keep.timetable.lessons:
-        if lesson.group is not None and old.split_part.get(
-                (lesson.cls, lesson.group, lesson.subject), (0, 0))[1] > 0:
-            continue   # a split lesson (分组) is kept as its first group's lesson
+        if old.group_rank(lesson.cls, lesson.group, lesson.subject) > 0:
+            continue   # a split lesson (分组) or 走班 block is kept as its first group's lesson
         cname = old.classes[lesson.cls].name
         dname = old.days[lesson.day]
         sname = old.subjects[lesson.subject].name

@@ -403,3 +403,42 @@ def test_combined_lesson_becomes_one_activity_of_both_classes(tmp_path) -> None:
     back = read_fet(write_fet(p, tmp_path / "c.fet"))
     assert [a.students for a in back.activities if a.subject == s.subject_index["体育"]] == \
         [("一班", "二班")] * 2
+
+
+@pytest.mark.skipif(FET_CL is None, reason="fet-cl not installed")
+def test_a_school_with_combined_split_and_block_lessons_exports_to_a_file_fet_solves(
+        tmp_path: Path) -> None:
+    import dataclasses
+
+    from jianfu.models.school import (Block, BlockGroup, Category, Combined, Split,
+                                      SplitGroup, Subject)
+
+    import builders
+
+    english = Subject("英语", "English", Category.MAIN)
+    s = builders.mini_school(
+        [("一班", 7), ("二班", 7)],
+        [("一班", "英语", "王芳", 2), ("一班", "体育", "张伟", 2), ("一班", "数学", "李明", 4),
+         ("一班", "音乐", "孙丽", 1),
+         ("二班", "英语", "李娜", 2), ("二班", "体育", "张伟", 2), ("二班", "数学", "赵丽", 4),
+         ("二班", "音乐", "孙丽", 1)],
+        teachers=("刘洋",), days=3, subjects=builders.SUBJECTS + (english,))
+    q = {(s.classes[r.cls].name, s.subjects[r.subject].name): i for i, r in enumerate(s.requirements)}
+    t = s.teacher_index
+    s = dataclasses.replace(
+        s, combined=(Combined("合唱", (q["一班", "音乐"], q["二班", "音乐"]), t["孙丽"]),),
+        splits=(Split(q["一班", "体育"], (SplitGroup("男生", s.subject_index["体育"], t["张伟"]),
+                                         SplitGroup("女生", s.subject_index["体育"], t["刘洋"]))),),
+        blocks=(Block("英语分层", (q["一班", "英语"], q["二班", "英语"]),
+                      (BlockGroup("A层", s.subject_index["英语"], t["王芳"]),
+                       BlockGroup("B层", s.subject_index["英语"], t["李娜"]))),))
+    fet = school_to_fet(s, builders.fit_policy(s))
+    path = write_fet(fet, tmp_path / "structures.fet")
+    run = subprocess.run([FET_CL, f"--inputfile={path}", f"--outputdir={tmp_path / 'out'}",
+                          "--timelimitseconds=30"], capture_output=True, text=True, timeout=90,
+                         check=False)
+    assert "Simulation successful" in run.stdout + run.stderr, run.stdout[-2000:]
+    back = read_fet(path)
+    teachers = {tuple(sorted(back.teachers[x] for x in a.teachers)) for a in back.activities}
+    assert ("李娜", "王芳") in teachers and ("刘洋", "张伟") in teachers
+    assert any(len(a.students) == 2 for a in back.activities)   # the 合班 and the block

@@ -6,6 +6,7 @@ A school file may override any subject's metadata or periods.
 
 from __future__ import annotations
 
+from ..models.errors import InputError
 from ..models.policy import Policy
 from ..models.school import Category, Subject
 
@@ -33,42 +34,11 @@ SUBJECT_BY_NAME = {s.name: s for s in SUBJECTS}
 
 PE = "体育与健康"
 
-# docs/policy.md §3, grades 1..9 (艺术 split 2+2 in primary, 1+1 in junior).
-WEEKLY: dict[str, tuple[int, ...]] = {
-    "道德与法治": (2, 2, 2, 2, 2, 2, 2, 2, 3),
-    "语文": (8, 8, 7, 7, 6, 6, 5, 5, 5),
-    "数学": (4, 4, 4, 4, 5, 5, 4, 4, 5),
-    "外语": (0, 0, 2, 2, 2, 3, 4, 4, 4),
-    "历史": (0, 0, 0, 0, 0, 0, 2, 2, 2),
-    "地理": (0, 0, 0, 0, 0, 0, 2, 2, 0),
-    "科学": (1, 1, 2, 2, 2, 2, 0, 0, 0),
-    "物理": (0, 0, 0, 0, 0, 0, 0, 2, 3),
-    "化学": (0, 0, 0, 0, 0, 0, 0, 0, 3),
-    "生物学": (0, 0, 0, 0, 0, 0, 3, 2, 0),
-    "信息科技": (0, 0, 1, 1, 1, 1, 1, 1, 0),
-    "体育与健康": (4, 4, 3, 3, 3, 3, 3, 3, 3),
-    "音乐": (2, 2, 2, 2, 2, 2, 1, 1, 1),
-    "美术": (2, 2, 2, 2, 2, 2, 1, 1, 1),
-    "劳动": (1, 1, 1, 1, 1, 1, 1, 1, 1),
-    "综合实践活动": (1, 1, 2, 2, 2, 2, 2, 2, 2),
-    "地方与校本课程": (1, 1, 2, 2, 2, 1, 3, 2, 1),
-}
-
-
 def weekly_periods(grade: int, policy: Policy) -> dict[str, int]:
-    """Weekly periods per subject for ``grade`` under ``policy`` (zero entries dropped).
-
-    When the profile asks for more PE than the plan (daily PE), the extra periods are
-    taken from ``policy.extra_pe_taken_from`` in order, so the weekly total is unchanged.
-    """
-    plan = {name: row[grade - 1] for name, row in WEEKLY.items()}
-    extra = max(0, policy.pe_for(grade) - plan[PE])
-    plan[PE] += extra
-    for donor in policy.extra_pe_taken_from:
-        take = min(extra, plan.get(donor, 0))
-        plan[donor] -= take
-        extra -= take
-    if extra:
-        raise ValueError(f"grade {grade}: cannot find {extra} more PE periods in "
-                         f"{', '.join(policy.extra_pe_taken_from)}")
-    return {name: n for name, n in plan.items() if n > 0}
+    """Weekly periods per subject for ``grade`` under ``policy``: the profile's curriculum
+    (:meth:`Policy.curriculum_for`; daily PE takes its extra periods from
+    ``extra_pe_taken_from``), zero entries dropped."""
+    try:
+        return policy.curriculum_for(grade)
+    except InputError as exc:
+        raise ValueError(str(exc)) from None

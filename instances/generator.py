@@ -64,7 +64,8 @@ GROUND_PE_MAX_RATIO = 0.75   # PE lessons per period ≤ 75 % of the ground they
 # Default clock of a school day (docs/policy.md §1; seeds 000, 001, 003).
 _DEFAULT_START = {"primary": 8 * 60 + 20, "junior": 8 * 60}
 _LUNCH_END = {"primary": 14 * 60, "junior": 13 * 60 + 40}
-_AFTER_SCHOOL_TOTAL = {"primary": 120, "junior": 90}   # activity + 课后服务, minutes
+# activity + 课后服务 minutes a day: 课后服务 at least 2 hours (policy service_minutes)
+_AFTER_SCHOOL_TOTAL = {"primary": 120, "junior": 120}
 
 _SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
@@ -138,10 +139,10 @@ def generate_school(preset: str, classes_per_grade: int, seed: int, policy: Poli
     shapes = {g: day_shape(policy.periods_for(g), len(days)) for g in grades}
     eye = rng.random() < 0.7
 
-    schedules = tuple(
+    schedules = _common_long_break(tuple(
         _bell_schedule(SECTION_NAME[stage], stage, [g for g in grades if stage_of(g) == stage],
                        shapes, policy, days, eye)
-        for stage in stages)
+        for stage in stages), stages, grades, shapes, policy, days, eye)
     classes = tuple(
         SchoolClass(f"{GRADE_ZH[g - 1]}年级{k}班", g, stages.index(stage_of(g)), shapes[g])
         for g in grades for k in range(1, classes_per_grade + 1))
@@ -258,26 +259,47 @@ def _ceil5(minutes: float) -> int:
     return int(math.ceil(minutes / 5.0) * 5)
 
 
+def _common_long_break(schedules: tuple[BellSchedule, ...], stages: Sequence[str],
+                       grades: Sequence[int], shapes: dict[int, tuple[int, ...]], policy: Policy,
+                       days: Sequence[str], eye: bool) -> tuple[BellSchedule, ...]:
+    """The schedules with the day's first 大课间 at one time for the whole school
+    (policy ``long_break_common``): a stage whose long break comes earlier starts later."""
+    if not policy.long_break_common or len(schedules) < 2:
+        return schedules
+    firsts = [min((x.start for x in sched.days[0].of_kind(SegmentKind.LONG_BREAK)), default=None)
+              for sched in schedules]
+    if None in firsts:
+        return schedules
+    latest = max(firsts)  # type: ignore[type-var]
+    return tuple(
+        sched if first == latest else
+        _bell_schedule(sched.name, stage, [g for g in grades if stage_of(g) == stage], shapes,
+                       policy, days, eye, shift=latest - first)  # type: ignore[operator]
+        for sched, stage, first in zip(schedules, stages, firsts))
+
+
 def _bell_schedule(name: str, stage: str, grades: Sequence[int], shapes: dict[int, tuple[int, ...]],
-                   policy: Policy, days: Sequence[str], eye: bool) -> BellSchedule:
+                   policy: Policy, days: Sequence[str], eye: bool, shift: int = 0) -> BellSchedule:
     grade = grades[0]
     per_day = [max(shapes[g][d] for g in grades) for d in range(len(days))]
     cache: dict[int, DaySchedule] = {}
     for n in set(per_day):
-        cache[n] = _day(stage, n, policy, grades, eye)
+        cache[n] = _day(stage, n, policy, grades, eye, shift)
     log.debug("bell schedule %s (grade %d…): %s", name, grade, per_day)
     return BellSchedule(name, tuple(cache[n] for n in per_day))
 
 
-def _day(stage: str, n: int, policy: Policy, grades: Sequence[int], eye: bool) -> DaySchedule:
-    """One school day of ``n`` periods that meets every timetable rule of ``policy``."""
+def _day(stage: str, n: int, policy: Policy, grades: Sequence[int], eye: bool,
+         shift: int = 0) -> DaySchedule:
+    """One school day of ``n`` periods that meets every timetable rule of ``policy``,
+    starting ``shift`` minutes after the stage's usual start."""
     i = STAGES.index(stage)
     period = policy.period_minutes[i]
     cap = min(policy.study_cap_minutes(g) for g in grades)
     if n * period > cap:
         raise InputError("policy.study_cap_hours", policy.study_cap_hours[i],
                          f"{n} periods of {period} minutes exceed the study cap of {stage} classes")
-    start = max(_DEFAULT_START[stage], min(policy.earliest_start_minutes(g) for g in grades))
+    start = max(_DEFAULT_START[stage], min(policy.earliest_start_minutes(g) for g in grades)) + shift
     short = max(10, policy.min_short_break_minutes)
     need_breaks = policy.min_daily_break_minutes[i]
     extra = 0

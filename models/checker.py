@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
 from .errors import InputError, check_index
-from .policy import Policy, format_clock
+from .policy import Policy, curriculum_line, format_clock, parse_clock
 from .school import CLASS_MEETING, GROUND, School, SegmentKind
 from .timetable import Lesson, Session, Timetable
 from .violation import Violation
@@ -1252,6 +1252,248 @@ def check_moved_lesson(school: School, policy: Policy, timetable: Timetable,
 
 
 # --------------------------------------------------------------------------------------
+# Plan against the policy: the curriculum, 挤占, 课后服务, school days, period length and
+# the common 大课间 (docs/rules.md "Plan against the policy")
+# --------------------------------------------------------------------------------------
+def _line(school: School, subject: int) -> str:
+    sub = school.subjects[subject]
+    return curriculum_line(sub.name, sub.part_of)
+
+
+def check_curriculum(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
+    """开齐开足（课程方案）: every class has at least the profile's weekly periods of each
+    mandated subject of its grade; a flexible group counts as one (its total)."""
+    facts = _facts(school, timetable)
+    have: dict[tuple[int, str], int] = defaultdict(int)
+    for (c, s), idx in facts.all_by_class_subject.items():
+        have[(c, _line(school, s))] += len(idx)
+    flexible = {name: group for group in policy.curriculum_flexible for name in group}
+    out = []
+    for c, cls in enumerate(school.classes):
+        want = policy.curriculum_for(cls.grade)
+        done: set[tuple[str, ...]] = set()
+        for name, n in want.items():
+            group = flexible.get(name, (name,))
+            if group in done:
+                continue
+            done.add(group)
+            need = sum(want.get(x, 0) for x in group)
+            got = sum(have[(c, x)] for x in group)
+            if got >= need:
+                continue
+            what = "、".join(group)
+            out.append(_hard(
+                "curriculum",
+                f"{cls.name} {what} 每周 {got} 节，课程方案规定{_grade_zh(cls.grade)}至少 {need} 节，"
+                f"少 {need - got} 节 — class {cls.name} has {got} period(s) of {what} a week, the "
+                f"curriculum requires at least {need} in grade {cls.grade}",
+                need - got, cls=cls.name, subject=what))
+    return out
+
+
+def check_occupied_subject(school: School, policy: Policy,
+                           timetable: Timetable) -> list[Violation]:
+    """挤占: a protected subject's lesson of a class (PE, 音乐, 美术, 劳动, 科学, 信息科技)
+    is not taught by a teacher of the class's main subjects (语数外) who is not qualified
+    for it (the teacher's ``subjects``); off under ``generalist_teachers`` (包班)."""
+    if policy.generalist_teachers:
+        return []
+    facts = _facts(school, timetable)
+    protected, main = set(policy.protected_subjects), set(policy.main_subjects)
+    mains: dict[int, dict[int, str]] = defaultdict(dict)   # class -> main teacher -> subject
+    for i, lesson in enumerate(facts.lessons):
+        line = _line(school, lesson.subject)
+        if line in main and i not in facts.hidden:
+            mains[lesson.cls].setdefault(lesson.teacher, line)
+    out = []
+    for lesson in facts.lessons:
+        line = _line(school, lesson.subject)
+        own = mains[lesson.cls].get(lesson.teacher)
+        if line not in protected or own is None:
+            continue
+        qualified = {_line(school, s) for s in school.teachers[lesson.teacher].subjects}
+        if line in qualified:
+            continue
+        e = _lesson_entities(school, lesson)
+        out.append(_hard(
+            "occupied_subject",
+            f"{e['cls']} {_slot_zh(school, lesson.cls, lesson.day, lesson.period)} 的 {e['subject']} "
+            f"由本班{own}教师 {e['teacher']} 上，该教师未登记任教{e['subject']}（挤占） — class "
+            f"{e['cls']} {_slot_en(school, lesson.cls, lesson.day, lesson.period)}: {e['subject']} "
+            f"is taught by the class's {own} teacher {e['teacher']}, who is not registered for it",
+            **e))
+    return out
+
+
+def _service(day) -> tuple[int, int, int] | None:
+    """(start, end, minutes) of a day's 课后服务: its after-school segments and the
+    after-class activity segment right before the first of them (only breaks between)."""
+    segs = sorted(day.segments, key=lambda x: x.start)
+    first = next((k for k, x in enumerate(segs) if x.kind is SegmentKind.AFTER_SCHOOL), None)
+    if first is None:
+        return None
+    parts = [x for x in segs if x.kind is SegmentKind.AFTER_SCHOOL]
+    k = first - 1
+    while k >= 0 and segs[k].kind in (SegmentKind.BREAK, SegmentKind.EYE):
+        k -= 1
+    if k >= 0 and segs[k].kind is SegmentKind.ACTIVITY:
+        parts.append(segs[k])
+    return (min(x.start for x in parts), max(x.end for x in parts), sum(x.minutes for x in parts))
+
+
+_AFTERNOON = parse_clock("13:00")   # lessons ending after this make a day with an afternoon
+
+
+def check_service_time(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
+    """课后服务与午休: no lesson in a period that starts once 课后服务 has begun; every
+    school day has 课后服务 of ≥ ``service_minutes`` ending no earlier than
+    ``service_end_not_before``; a day with lessons after 13:00 has a lunch segment of
+    ≥ ``min_lunch_minutes``. Per bell schedule in use and day with lessons."""
+    facts = _facts(school, timetable)
+    out = []
+    for i in facts.placed:
+        lesson = facts.lessons[i]
+        window = _service(school.day_of(lesson.cls, lesson.day))
+        start, _ = facts.time[i]  # type: ignore[misc]
+        if window is not None and start >= window[0]:
+            e = _lesson_entities(school, lesson)
+            out.append(_hard(
+                "service_time",
+                f"{e['cls']} {_slot_zh(school, lesson.cls, lesson.day, lesson.period)} 在课后服务时间"
+                f"（{format_clock(window[0])} 起）排了 {e['subject']} — class {e['cls']} has "
+                f"{e['subject']} at {_slot_en(school, lesson.cls, lesson.day, lesson.period)}, "
+                f"inside after-school service time (from {format_clock(window[0])})", **e))
+    end_rule = (parse_clock(policy.service_end_not_before)
+                if policy.service_end_not_before is not None else None)
+    for si in facts.schedules_in_use:
+        sched = school.schedules[si]
+        for d, day in enumerate(sched.days):
+            if not day.periods:
+                continue
+            where_zh, where_en = f"作息表 {sched.name} {school.days[d]}", \
+                f"bell schedule {sched.name} {_day_en(school, d)}"
+            window = _service(day)
+            minutes = window[2] if window is not None else 0
+            if minutes < policy.service_minutes:
+                out.append(_hard(
+                    "service_time",
+                    f"{where_zh} 课后服务只有 {minutes} 分钟，每天至少 {policy.service_minutes} 分钟 — "
+                    f"{where_en}: {minutes} min of after-school service, at least "
+                    f"{policy.service_minutes} needed", policy.service_minutes - minutes,
+                    day=school.days[d]))
+            if end_rule is not None and window is not None and window[1] < end_rule:
+                out.append(_hard(
+                    "service_time",
+                    f"{where_zh} 课后服务 {format_clock(window[1])} 结束，不应早于 "
+                    f"{policy.service_end_not_before} — {where_en}: after-school service ends at "
+                    f"{format_clock(window[1])}, not before {policy.service_end_not_before}",
+                    end_rule - window[1], day=school.days[d]))
+            if policy.min_lunch_minutes and max(x.end for x in day.periods) > _AFTERNOON:
+                lunch = max((x.minutes for x in day.of_kind(SegmentKind.LUNCH)), default=0)
+                if lunch < policy.min_lunch_minutes:
+                    out.append(_hard(
+                        "service_time",
+                        f"{where_zh} 下午有课，午间休息只有 {lunch} 分钟，至少 "
+                        f"{policy.min_lunch_minutes} 分钟（午间不得集中上课） — {where_en}: lessons "
+                        f"after 13:00 with {lunch} min of lunch and noon rest, at least "
+                        f"{policy.min_lunch_minutes} needed", policy.min_lunch_minutes - lunch,
+                        day=school.days[d]))
+    return out
+
+
+def check_school_days(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
+    """上课日: no lesson on a day that is not one of the profile's school days (周六 补课);
+    a day whose name is not a weekday name is taken as a school day."""
+    facts = _facts(school, timetable)
+    allowed = set(policy.school_days)
+    out = []
+    for lesson in facts.lessons:
+        en = _day_en(school, lesson.day)
+        if en not in _EN_DAYS.values() or en in allowed:
+            continue
+        e = _lesson_entities(school, lesson)
+        out.append(_hard(
+            "school_days",
+            f"{e['cls']} {school.days[lesson.day]} 排了 {e['subject']}，{school.days[lesson.day]}不是"
+            f"上课日（不得双休日补课） — class {e['cls']} has {e['subject']} on {en}, not a school day",
+            **e))
+    return out
+
+
+def check_period_length(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
+    """课时长度: every lesson's period is within the stage's range (``period_minutes_range``,
+    长短课), and a class's weekly lesson minutes are at least its lessons × the stage's
+    period length (``period_minutes``: 长短课 keep the weekly minutes)."""
+    facts = _facts(school, timetable)
+    out = []
+    minutes: dict[int, list[int]] = defaultdict(list)
+    for i in facts.placed:
+        if i in facts.hidden:
+            continue
+        lesson = facts.lessons[i]
+        grade = school.classes[lesson.cls].grade
+        low, high = policy.period_range_for(grade)
+        m = facts.lesson_minutes(i)
+        minutes[lesson.cls].append(m)
+        if low <= m <= high:
+            continue
+        e = _lesson_entities(school, lesson)
+        want = f"{low}" if low == high else f"{low}–{high}"
+        out.append(_hard(
+            "period_length",
+            f"{e['cls']} {_slot_zh(school, lesson.cls, lesson.day, lesson.period)} 这节课 {m} 分钟，"
+            f"应为 {want} 分钟 — class {e['cls']} "
+            f"{_slot_en(school, lesson.cls, lesson.day, lesson.period)}: a {m}-minute period, "
+            f"{want} minutes expected", **e))
+    for c, ms in sorted(minutes.items()):
+        cls = school.classes[c]
+        need = len(ms) * policy.period_minutes_for(cls.grade)
+        if sum(ms) < need:
+            out.append(_hard(
+                "period_length",
+                f"{cls.name} 每周上课 {sum(ms)} 分钟，{len(ms)} 节课应有 {need} 分钟（长短课总时长不变） — "
+                f"class {cls.name} has {sum(ms)} lesson minutes a week, {len(ms)} periods need {need}",
+                need - sum(ms), cls=cls.name))
+    return out
+
+
+def check_long_break_common(school: School, policy: Policy,
+                            timetable: Timetable) -> list[Violation]:
+    """全校统一大课间: on every day, the bell schedules in use have the day's first long
+    break (the 大课间) at the same time (one record per day and schedule differing from the
+    first schedule with a long break that day); a second one (Beijing's afternoon 大课间)
+    may differ; off when ``long_break_common`` is false (per campus)."""
+    if not policy.long_break_common:
+        return []
+    facts = _facts(school, timetable)
+    out = []
+    for d in range(len(school.days)):
+        times: list[tuple[int, tuple[tuple[int, int], ...]]] = []
+        for si in facts.schedules_in_use:
+            day = school.schedules[si].days[d]
+            if day.periods:
+                breaks = sorted((x.start, x.end) for x in day.of_kind(SegmentKind.LONG_BREAK))
+                if breaks:
+                    times.append((si, tuple(breaks[:1])))
+        if not times:
+            continue
+        ref, first = times[0]
+        for si, breaks in times[1:]:
+            if breaks == first:
+                continue
+            shown = "、".join(_span(a, b) for a, b in breaks)
+            ref_shown = "、".join(_span(a, b) for a, b in first)
+            a_name, b_name = school.schedules[ref].name, school.schedules[si].name
+            out.append(_hard(
+                "long_break_common",
+                f"{school.days[d]} 作息表 {b_name} 的大课间在 {shown}，{a_name} 在 {ref_shown}，"
+                f"全校应统一 — {_day_en(school, d)}: bell schedule {b_name} has its long break at "
+                f"{shown}, {a_name} at {ref_shown}; the school's is at one time",
+                1, day=school.days[d]))
+    return out
+
+
+# --------------------------------------------------------------------------------------
 # Tables of contents
 # --------------------------------------------------------------------------------------
 HARD_RULES: tuple[tuple[str, str, str, RuleFunction], ...] = (
@@ -1285,6 +1527,14 @@ HARD_RULES: tuple[tuple[str, str, str, RuleFunction], ...] = (
     ("teacher_daily_max", "教师每日节数", "Teacher periods per day", check_teacher_daily_max),
     ("double_period", "连堂", "Double periods", check_double_period),
     ("level_progress", "教案齐头", "Parallel classes on the same days", check_level_progress),
+    ("curriculum", "课程方案开齐开足", "Curriculum periods per subject", check_curriculum),
+    ("occupied_subject", "挤占", "Protected subjects not taken by main-subject teachers",
+     check_occupied_subject),
+    ("service_time", "课后服务与午休", "After-school service and noon rest", check_service_time),
+    ("school_days", "上课日", "Lessons on school days only", check_school_days),
+    ("period_length", "课时长度", "Period length", check_period_length),
+    ("long_break_common", "全校统一大课间", "One long break for the whole school",
+     check_long_break_common),
 )
 
 SOFT_RULES: tuple[tuple[str, str, str, RuleFunction], ...] = (

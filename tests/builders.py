@@ -199,7 +199,8 @@ def fit_policy(school: School, base: Policy = NATIONAL, *, zero: bool = False,
 
     Per grade: weekly periods = the first class's requirement total, PE minimum = the
     first class's planned PE; daily activity minimum 30 (the long break alone) unless
-    changed. ``zero=True`` sets the weights in :data:`ZEROED_WEIGHTS` to 0, so a solver
+    changed; no curriculum, no 课后服务 or lunch minimum, the school's own period lengths
+    and long breaks per bell schedule. ``zero=True`` sets the weights in :data:`ZEROED_WEIGHTS` to 0, so a solver
     test isolates one rule; ``weights`` then overrides single weights by name. Other
     numbers are ``base``'s.
     """
@@ -209,13 +210,25 @@ def fit_policy(school: School, base: Policy = NATIONAL, *, zero: bool = False,
         reqs = [school.requirements[r] for r in school.requirements_of_class[c]]
         weekly[g - 1] = sum(r.periods for r in reqs)
         pe[g - 1] = sum(r.periods for r in reqs if school.subjects[r.subject].is_pe)
+    # the plan-level rules (curriculum, service, period length, one long break) fitted or
+    # off: a mini school is not a full curriculum
+    stage_minutes: dict[int, list[int]] = {0: [], 1: []}
+    for c in school.classes:
+        for day in school.schedules[c.schedule].days:
+            stage_minutes[0 if c.grade <= 6 else 1] += [x.minutes for x in day.periods]
+    lengths = tuple(min(v) if v else base.period_minutes[i] for i, v in stage_minutes.items())
+    ranges = tuple((min(v), max(v)) if v else base.period_minutes_range[i]
+                   for i, v in stage_minutes.items())
     w = base.weights
     if zero:
         w = dataclasses.replace(w, **{k: 0 for k in ZEROED_WEIGHTS})
     if weights:
         w = dataclasses.replace(w, **weights)
     values: dict[str, Any] = {"weekly_periods": tuple(weekly), "pe_per_week": tuple(pe),
-                              "daily_activity_minutes": 30, "weights": w}
+                              "daily_activity_minutes": 30, "weights": w, "curriculum": (),
+                              "service_minutes": 0, "min_lunch_minutes": 0,
+                              "period_minutes": lengths, "period_minutes_range": ranges,
+                              "long_break_common": False}
     values.update(changes)
     return dataclasses.replace(base, **values)
 

@@ -115,8 +115,15 @@ def test_bell_schedule_details_national():
     assert len(lb) == 1 and lb[0].start == p.periods[1].end and lb[0].minutes == 30
     assert p.lunch.start == p.periods[3].end and p.lunch.end == 14 * 60
     j = junior.days[0]
-    assert j.periods[0].start == 8 * 60 and j.periods[0].minutes == 45 and len(j.periods) == 7
+    # the junior day starts at 8:10, so both 学部 have the 大课间 at 9:50 (long_break_common)
+    assert j.periods[0].start == 8 * 60 + 10 and j.periods[0].minutes == 45 and len(j.periods) == 7
+    assert j.of_kind(SegmentKind.LONG_BREAK)[0].start == lb[0].start == 9 * 60 + 50
     assert [len(d.periods) for d in junior.days] == [7, 7, 7, 7, 6]
+    # 课后服务: the after-class activity and the service make 2 hours on every day
+    for sched in (primary, junior):
+        for day in sched.days:
+            tail = day.of_kind(SegmentKind.ACTIVITY) + day.of_kind(SegmentKind.AFTER_SCHOOL)
+            assert sum(x.minutes for x in tail) == 120
     # double periods only inside a morning/afternoon block
     assert p.joined == (True, False, True, False, True, False)
 

@@ -1,12 +1,14 @@
 """Excel in and out for the 教务处.
 
 In: :func:`write_template` writes a blank, documented workbook (说明, 学校, 作息时间,
-班级, 学科, 教师, 教研活动, 合班, 任课, 场地); :func:`read_school_xlsx` reads a filled one into the
-same mapping the YAML school file gives (``docs/format.md``) and validates it with
-:func:`jianfu.instances.schoolfile.school_from_dict`, so both formats share every
-rule; its errors name the sheet, the row and the column
+班级, 学科, 教师, 教研活动, 合班, 分组, 任课表, 任课, 场地); :func:`read_school_xlsx` reads a
+filled one into the same mapping the YAML school file gives (``docs/format.md``) and
+validates it with :func:`jianfu.instances.schoolfile.school_from_dict`, so both formats
+share every rule; its errors name the sheet, the row and the column
 (``school.xlsx: 教师!D5 (max_periods_per_day): 'abc': 应为整数 expected a whole number``).
-Rows whose first column says ``示例`` are examples and are skipped.
+Rows whose first column says ``示例`` are examples and are skipped. Most sheets are one
+row per item (:func:`school_mapping`'s ``table``); 分组 is one row per group, the rows of
+one split together (``GROUPED_SHEETS``, :func:`_runs`).
 
 Out: :func:`write_workbook` writes the timetable: a summary sheet with the checker's
 verdict, one sheet per class, teacher and venue (days across, periods down with their
@@ -22,8 +24,9 @@ import io
 import json
 import re
 import zipfile
+from dataclasses import dataclass, field as _field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -142,6 +145,17 @@ COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("teacher", "教师", "teacher: optional, the teacher of every member's 任课 row"),
         ("venue_kind", "场地类型", "venue_kind: optional, e.g. ground"),
     ),
+    # one row per group; the rows of one split follow each other (GROUPED_SHEETS)
+    "分组": (
+        ("class", "班级", "class: the class that is split; blank = as the row above"),
+        ("subject", "学科", "subject: the lesson split (the class has it in 任课表 or 任课); "
+                           "blank = as the row above"),
+        ("group", "组名", "group: e.g. 男生, 女生, A组"),
+        ("group_subject", "组学科", "group_subject: what this group learns meanwhile; blank = "
+                                   "学科"),
+        ("teacher", "教师", "teacher: this group's teacher"),
+        ("venue_kind", "场地类型", "venue_kind: optional, every group's venue kind, e.g. ground"),
+    ),
     "任课": (
         ("class", "班级", "class: class name"),
         ("subject", "学科", "subject: subject name"),
@@ -170,47 +184,180 @@ SCHOOL_KEYS: tuple[tuple[str, str, str, str], ...] = (
 )
 _SCHOOL_ALIASES = {zh: key for key, zh, _, _ in SCHOOL_KEYS} | {k: k for k, *_ in SCHOOL_KEYS}
 
-HELP = (
-    "减负 jianfu 学校信息表 — 填写说明 How to fill in this workbook",
-    "",
-    "1. 每个工作表第1行是中文表头，第2行是英文字段名与说明（请勿修改这两行）。",
-    "   Row 1 holds the Chinese headers, row 2 the field names and notes: keep both rows.",
-    "2. 第一列写“示例”的行是示例，读取时忽略；可以删除，也可以保留。",
-    "   Rows whose first column says 示例 are examples and are ignored.",
-    "3. 学校：学校名称、政策配置、上课日；其他行的“项目”写政策字段名（如 homework_cap_weekday），"
-    "“值”写新数值（列表写成 [0, 0, 45, 45, 45, 45, 60, 60, 60]）。",
-    "   学校: name, profile, days; any other row overrides one policy field "
-    "(see `jianfu policy show`).",
-    "4. 作息时间：每行一个时段，按时间顺序；“日期”写“每天”，某天不同则另写该天全部时段。",
-    "   作息时间: one row per segment in time order; 每天 = every day, or give all of one day's rows.",
-    "5. 班级、教师、场地：每行一个。教师不可用时间写“周一上午”“周三下午”“周五 14:00-16:00”。",
-    "   班级/教师/场地: one row each. Unavailable times read 周一上午, 周三下午, 周五 14:00-16:00.",
-    "   班级的“班主任”写教师姓名（班会由班主任上）。 班主任: the class teacher's name "
-    "(who teaches its 班会).",
-    "6. 任课表：每个班一行，每门学科一列，格子里写任课教师姓名（如 王芳）；周课时按课程方案，"
-    "不同时写在姓名后（王芳 5、王芳(5)）；空格或 / 表示该班不开这门课。",
-    "   任课表: one row per class, one column per subject, the teacher's name in the cell; "
-    "periods from the curriculum unless written after the name (王芳 5); blank = not taught.",
-    "   任课：每个班每门学科一行，用于连堂、场地类型、固定、禁排；任课表已有的班级学科，教师和周课时"
-    "可留空（填写时须与任课表一致）。没有任课表时，每门课都在这里写一行，周课时留空则按课程方案。",
-    "   任课: one row per class and subject, for 连堂, venue, 固定, 禁排; for a cell of 任课表 "
-    "leave 教师/周课时 blank (or the same). Without 任课表 every requirement is a row here.",
-    "   任课的“固定”写必须排在的节次（如 周一1 即周一第1节），“禁排”写不能排的节次（如 最后一节、"
-    "周五下午）；学科表的“禁排”对全校各班都有效（如 体育与健康 下午第1节）。",
-    "   固定: periods that must hold a lesson (周一1); 禁排: periods it must not be in "
-    "(最后一节, 周五下午); 禁排 on the 学科 sheet holds for every class.",
-    "   教研活动：每个教研组或会议一行（如 语文组教研 周二下午、行政会），这段时间参加者不排课；"
-    "“教研组(学科)”写学科即该学科全体任课教师参加，“教师”写其他参加者。",
-    "   教研活动: one row per subject group or meeting (e.g. 语文组教研 on 周二 下午, 行政会); "
-    "its teachers get no lessons then.",
-    "   合班：几个班同一时间由同一教师在同一场地上课（体育合班、复式班），每行一个，成员写"
-    "“一(1)班:体育与健康; 一(2)班:体育与健康”，每个成员在“任课”中有一行、同一教师、同样周课时。",
-    "   合班: one row per lesson of several classes at once (one teacher, one venue); each "
-    "member class:subject also has its 任课 row, with that teacher and the same periods.",
-    "7. 时间请写成 08:20 这样的文字。 Write times as text such as 08:20.",
-    "",
-    "保存后交给 jianfu 排课。 Save the workbook, then let jianfu build the timetable.",
+#: The 说明 sheet: (中文, English) rows side by side; a row whose Chinese starts with 【 is
+#: the heading of the sheet it names, and every sheet of the workbook has one
+#: (tests/instances/test_excel.py checks it).
+HELP: tuple[tuple[str, str], ...] = (
+    ("减负 jianfu 学校信息表 — 填写说明", "How to fill in this workbook"),
+    ("", ""),
+    ("【通用】先读这几条", "General"),
+    ("每个工作表第1行是中文表头，第2行是英文字段名和说明，这两行请不要改动。",
+     "Row 1 of each sheet holds the Chinese headers, row 2 the field names and notes: keep "
+     "both rows."),
+    ("第一列写“示例”的灰色行是示例，读取时不算；可以删掉，也可以留着照着填。",
+     "Grey rows whose first column says 示例 are examples and are ignored."),
+    ("一个格子写几项时用顿号隔开，如 语文、数学（逗号、分号也可以）。时间写成 08:20 这样的文字。",
+     "Several values in one cell: separate them with 、 (or , ;). Write times as text, "
+     "e.g. 08:20."),
+    ("带下拉箭头的格子可以从列表里选（教师、班级、场地等）；不在列表里的也可以直接输入，读取时会逐项检查。",
+     "Cells with a dropdown offer the known values (teachers, classes, venues…); you may "
+     "type others, and every value is checked when the workbook is read."),
+    ("必须填写：学校、作息时间、班级、教师，以及任课表或任课（至少一张）。其余的表用不到就留空。",
+     "Required: 学校, 作息时间, 班级, 教师 and 任课表 or 任课 (or both); leave the other "
+     "sheets empty if you do not need them."),
+    ("填错了不用担心：jianfu 会指出是哪张表、哪个格子、写了什么、错在哪里。",
+     "A mistake is reported with its sheet, cell, value and what is wrong."),
+    ("", ""),
+    ("【学校】学校名称、政策配置、上课日",
+     "学校: the school's name, policy profile and school days"),
+    ("政策配置写 national（全国通用）或本地方案（如 beijing-2024、guangdong-2025）；上课日写 "
+     "周一、周二、周三、周四、周五。",
+     "profile: national or a local profile; days: the school days in order."),
+    ("要改某一项政策（如各年级书面作业每日上限），在“项目”写政策字段名，如 homework_cap_weekday，"
+     "“值”写新数值，列表写成 [0, 0, 45, 45, 45, 45, 60, 60, 60]。",
+     "Any other row overrides one policy field: its name under 项目, the value under 值 "
+     "(see `jianfu policy show`)."),
+    ("", ""),
+    ("【作息时间】每天几点上课、下课、休息",
+     "作息时间: the bell schedule"),
+    ("每行一个时段，按时间先后填写：开始、结束、类型（课、课间、眼保健操、大课间、午餐午休、"
+     "课外体育活动、课后服务、自习、集体活动）。“日期”写“每天”；某一天不一样（如周五少一节），"
+     "就把那一天的全部时段另写一遍，“日期”写 周五。",
+     "One row per segment, in time order. 日期 每天 = every day; a day that differs gets all "
+     "its own rows under its name (周五)."),
+    ("小学部、初中部作息不同时，用“作息表”列分开（如 小学部、初中部），再在班级表里写每个班用哪一张。",
+     "Two bell schedules (primary, junior): name them in 作息表 and give each class its own "
+     "on the 班级 sheet."),
+    ("升旗仪式、晨会、跑操、午读这类全校一起参加的活动：类型选“集体活动”，名称写活动名，"
+     "这段时间不排课。",
+     "School-wide events (升旗仪式, 晨会, 跑操, 午读): kind 集体活动 (event), the event's "
+     "name under 名称; no lessons are placed in it."),
+    ("集体活动的“计入”写这段时间算什么：不计（如升旗仪式，默认）；学习（如午读、早读，算进在校学习时间）；"
+     "体育活动（如跑操，算进每天的体育活动时间）。",
+     "计入 (counts_as) of an event: 不计 none (the default, e.g. 升旗仪式), 学习 study (午读, "
+     "早读: counts as study time), 体育活动 activity (跑操: counts towards the daily "
+     "physical activity)."),
+    ("只在周一有的升旗仪式：把周一的全部时段另写一遍（日期写 周一），其中加上升旗仪式这一行。",
+     "An event on one day only (升旗仪式 on Monday): give that day's full rows under 日期 "
+     "周一, with the event among them."),
+    ("", ""),
+    ("【班级】每个班一行", "班级: one row per class"),
+    ("班级名称（如 三(1)班）、年级（1-9）、作息表（全校只有一张时留空）、每天节数（可选，"
+     "如 6、6、6、6、5：周五只上5节）、班主任。",
+     "Class name, grade 1-9, bell schedule (blank if the school has one), periods per day "
+     "(optional), head teacher."),
+    ("班主任写教师表里的姓名。学科表里加了“班会”时，这个班的班会必须由班主任上。",
+     "班主任: a name from the 教师 sheet; the class's 班会 (if the school adds that subject) "
+     "must be taught by them."),
+    ("", ""),
+    ("【学科】国家课程的学科不用填", "学科: built-in subjects need no row"),
+    ("语文、数学等课程方案里的学科已经内置；只有要改动的（如美术要在美术教室上）或学校自己开的课"
+     "（如 书法）才写一行。",
+     "Only a subject to change (美术 in the art room) or a school subject (书法) needs a row."),
+    ("场地类型：上这门课要用的专用教室（ground 操场、lab 实验室、computer 机房、music 音乐教室、"
+     "art 美术教室）。禁排：全校各班都不排这门课的节次，如体育与健康写 下午第1节（饭后不上体育）。",
+     "场地类型: the room the subject needs; 禁排: periods no class has it (体育与健康: "
+     "下午第1节)."),
+    ("", ""),
+    ("【教师】每位老师一行", "教师: one row per teacher"),
+    ("姓名不能重复（同名时加以区分，如 王芳2）。任教学科、每日最多节数（不限就留空）、走教学校"
+     "（在几所学校上课的老师）。",
+     "Names are unique. Subjects, the most periods a day (blank = no limit), the schools of "
+     "an itinerant (走教) teacher."),
+    ("不可用时间：这段时间绝对不能排课，如 周一上午、周三下午、周五 14:00-16:00。",
+     "不可用时间: times the teacher can never teach (周一上午, 周五 14:00-16:00)."),
+    ("意愿：老师的希望，尽量照顾，但不会因此排不出课表。写 避开周五下午、避开第1节、"
+     "希望周二上午（周二只在上午上课）；后面加 ×2、×3 表示更看重（默认 ×1）。",
+     "意愿 (wishes): kept as far as the rules allow, never at the cost of a timetable: "
+     "避开周五下午, 避开第1节, 希望周二上午; ×2 weighs a wish double (default ×1)."),
+    ("", ""),
+    ("【教研活动】教研组活动、行政会等固定会议", "教研活动: subject-group and staff meetings"),
+    ("每个教研组或会议一行：名称、星期、时段（上午、下午或全天），或者不写时段而写开始、结束时间。"
+     "这段时间参加的老师不排课。",
+     "One row per meeting: name, day, 上午/下午/全天 or a start and end time; its teachers "
+     "get no lessons then."),
+    ("“教研组(学科)”写学科（如 语文），表示全体语文老师参加；“教师”写其他参加的人（如 王校长、李主任）。",
+     "教研组(学科): every teacher of that subject attends; 教师: anyone else who attends."),
+    ("", ""),
+    ("【合班】几个班一起上同一节课", "合班: several classes in one lesson"),
+    ("同一时间、同一位老师、同一场地给几个班上课，如两个班合上体育、村小的复式班（一二年级同一间教室，"
+     "各上各的课）。每个合班一行，成员写 一(1)班:体育与健康; 一(2)班:体育与健康。",
+     "One row per lesson of several classes at once (PE of two classes, a 复式班); members "
+     "written class:subject; class:subject."),
+    ("每个成员在任课表（或任课）里都要有这门课，教师相同、周课时相同。",
+     "Each member is a class's own 任课 entry, with the same teacher and periods."),
+    ("", ""),
+    ("【分组】一个班分成几组同时上课", "分组: one class in groups at the same time"),
+    ("同一节课，一个班分成几组，各组有自己的老师：如体育课男生一组、女生一组；或者半个班上信息科技、"
+     "另半个班上劳动（下次对调，对调的那节课另写一个分组）。",
+     "A class in groups, each with its own teacher, at the same time: boys' and girls' PE, "
+     "or half the class in 信息科技 while the other half has 劳动 (the swap is a second "
+     "split)."),
+    ("每组一行，同一个分组的几行连着写：班级、学科（被分组的那门课，任课表里要有；周课时就按它算）、"
+     "组名（男生、女生、A组）、组学科（这一组同时上的课，留空就是“学科”那门课）、教师、"
+     "场地类型（可选，如体育写 ground）。",
+     "One row per group, the rows of one split together: class, the lesson split (a 任课 "
+     "entry: its periods count), group name, what the group learns (blank = that lesson), "
+     "teacher, venue kind (optional)."),
+    ("其中一组的学科和老师必须就是任课表里这门课的学科和老师。班级、学科和上一行相同时可以留空"
+     "（合并单元格也可以）。",
+     "One group is the lesson's own subject and teacher. A blank 班级 or 学科 is the same as "
+     "the row above (merged cells read this way)."),
+    ("", ""),
+    ("【任课表】谁教哪个班的哪门课", "任课表: who teaches what"),
+    ("每个班一行，每门学科一列，格子里写任课老师姓名（如 王芳）。周课时按课程方案；不一样时写在"
+     "姓名后面（王芳 5、王芳(5)）。空格或 / 表示这个班不开这门课。学校自己的课加一列，列名写学科名。",
+     "One row per class, one column per subject, the teacher's name in the cell; periods from "
+     "the curriculum unless written after the name (王芳 5); blank = not taught."),
+    ("", ""),
+    ("【任课】连堂、场地、固定、禁排", "任课: doubles, venue, fixed and forbidden periods"),
+    ("每个班每门课一行，写任课表写不下的要求：连堂（每周几次两节连上）、场地类型、固定、禁排。"
+     "任课表里已有的课，教师和周课时可以留空（要写就得和任课表一致）。不用任课表时，每门课都在这里写一行。",
+     "One row per class and subject for 连堂, venue, 固定, 禁排; for a 任课表 entry leave "
+     "教师/周课时 blank (or the same). Without 任课表 every lesson is a row here."),
+    ("固定：必须排在的节次，如 周一1（周一第1节上班会）。禁排：不能排的节次，如 最后一节、周五下午、"
+     "周三第1节。",
+     "固定 (fixed): periods that must hold a lesson of it (周一1 = 周一第1节); 禁排 "
+     "(forbidden): periods it must not be in (最后一节, 周五下午)."),
+    ("", ""),
+    ("【场地】专用教室和操场", "场地: special rooms and the sports ground"),
+    ("每个场地一行：名称、类型（ground 操场、lab 实验室、computer 机房、music 音乐教室、art 美术教室）、"
+     "容量（同时能容纳几个班，操场可写 3；留空为 1）。普通教室不用填。",
+     "One row per venue: name, kind, capacity (classes at once; blank = 1). Ordinary "
+     "classrooms need no row."),
+    ("", ""),
+    ("填好保存后：jianfu check school.xlsx 检查填写；jianfu solve school.xlsx 排出课表。",
+     "Then `jianfu check school.xlsx` checks the workbook and `jianfu solve school.xlsx` "
+     "builds the timetable."),
 )
+
+
+def _help_sheet(ws: Worksheet) -> None:
+    """说明: Chinese in column A, English beside it in B; headings bold on the header fill."""
+    widths = {"A": 72, "B": 60}
+    for col, width in widths.items():
+        ws.column_dimensions[col].width = width
+    for zh, en in HELP:
+        ws.append([zh or None, en or None])
+        row = ws.max_row
+        heading = row == 1 or zh.startswith("【")
+        for col, text in zip(widths, (zh, en)):
+            cell = ws[f"{col}{row}"]
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            cell.font = _font(14 if row == 1 else 10.5, bold=heading,
+                              color=None if col == "A" or heading else "555555")
+            if heading and row > 1:
+                cell.fill = FILL["header"]
+        # Excel does not grow a wrapped row by itself: about one line per width of text
+        lines = max(_text_width(text) // (widths[col] - 2) + 1
+                    for col, text in zip(widths, (zh, en)))
+        ws.row_dimensions[row].height = 24 if row == 1 else 15 * lines
+    _page_setup(ws, "1:1", landscape=True)
+
+
+def _text_width(text: str) -> int:
+    """Width of ``text`` in Excel's character units: a Chinese character is two."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 def _header(ws: Worksheet, title_zh: Sequence[str], notes: Sequence[str], mark: str) -> None:
@@ -288,6 +435,11 @@ def school_rows(school: School) -> dict[str, list[list[Any]]]:
     for k in data.get("combined") or []:
         rows["合班"].append([k["name"], "; ".join(f"{c}:{subj}" for c, subj in k["members"]),
                            k.get("teacher"), k.get("venue_kind")])
+    for k in data.get("split") or []:
+        for group, value in k["groups"].items():
+            subject, teacher = value if isinstance(value, list) else (None, value)
+            rows["分组"].append([k["class"], k["subject"], group, subject, teacher,
+                               k.get("venue_kind")])
     for q in school.requirements:
         rows["任课"].append([school.classes[q.cls].name, school.subjects[q.subject].name,
                            school.teachers[q.teacher].name, q.periods, q.doubles or None,
@@ -303,10 +455,7 @@ def _school_workbook(data: Mapping[str, list[list[Any]]] | None,
     wb = Workbook()
     help_ws = wb.active
     help_ws.title = "说明"
-    for line in HELP:
-        help_ws.append([line])
-        help_ws.cell(help_ws.max_row, 1).font = _font(bold=help_ws.max_row == 1)
-    help_ws.column_dimensions["A"].width = 110
+    _help_sheet(help_ws)
 
     ws = wb.create_sheet("学校")
     _header(ws, ["项目", "值", "说明 note"], ["key", "value", "English note"], "标记")
@@ -353,14 +502,20 @@ def _matrix_sheet(wb: Workbook, data: Mapping[str, list[list[Any]]] | None,
 #: range of another sheet; ``strict`` refuses anything else, otherwise the list suggests.
 _VENUE_KINDS = ("ground", "lab", "computer", "music", "art")
 _TEACHERS = "='教师'!$B$3:$B$2000"
+_CLASSES = "='班级'!$B$3:$B$2000"
+_SUBJECTS = "='任课表'!$C$1:$BZ$1"    # the matrix's subject headers: the school's subjects
 DROPDOWNS: dict[str, tuple[tuple[str, Sequence[str] | str, bool], ...]] = {
-    "作息时间": (("kind", [k.zh for k in SegmentKind], True),),
+    "作息时间": (("kind", [k.zh for k in SegmentKind], True),
+             ("counts_as", ["不计", "学习", "体育活动"], False)),
     "班级": (("head_teacher", _TEACHERS, False),),
     "学科": (("category", [c.value for c in Category], True), ("homework", ["是", "否"], True),
            ("venue_kind", _VENUE_KINDS, False)),
     "合班": (("teacher", _TEACHERS, False), ("venue_kind", _VENUE_KINDS, False)),
-    "任课": (("class", "='班级'!$B$3:$B$2000", False), ("teacher", _TEACHERS, False),
-           ("venue", "='场地'!$B$3:$B$2000", False)),
+    "分组": (("class", _CLASSES, False), ("subject", _SUBJECTS, False),
+           ("group_subject", _SUBJECTS, False), ("teacher", _TEACHERS, False),
+           ("venue_kind", _VENUE_KINDS, False)),
+    "任课": (("class", _CLASSES, False), ("subject", _SUBJECTS, False),
+           ("teacher", _TEACHERS, False), ("venue", "='场地'!$B$3:$B$2000", False)),
     "场地": (("kind", _VENUE_KINDS, False),),
 }
 
@@ -382,10 +537,16 @@ def _dropdowns(ws: Worksheet, sheet: str) -> None:
 
 def _examples() -> dict[str, list[list[Any]]]:
     rows = school_rows(example_school())
-    pick = {"作息时间": rows["作息时间"][:4], "班级": rows["班级"][:1],
+    event = ["小学作息", "周一", SegmentKind.EVENT.zh, "07:55", "08:15", "升旗仪式", "不计"]
+    pick = {"作息时间": [*rows["作息时间"][:4], event], "班级": rows["班级"][:1],
             "学科": [["书法", "Calligraphy", "arts", "否", None, "艺术", None]],
             "教师": rows["教师"][:2],
             "合班": [["三年级体育合班", "三(1)班:体育与健康; 三(2)班:体育与健康", None, None]],
+            # boys' and girls' PE; half the class 科学 while the other half has 外语
+            "分组": [["三(1)班", "体育与健康", "男生", None, "陈刚", "ground"],
+                   [None, None, "女生", None, "周老师", "ground"],
+                   ["三(1)班", "科学", "A组", None, "赵敏", None],
+                   [None, None, "B组", "外语", "张丽 <Zhang>", None]],
             "教研活动": [["语文组教研", "语文", None, "周二", "下午", None, None],
                      ["行政会", None, rows["教师"][0][0], "周一", None, "15:40", "17:00"]],
             "任课": rows["任课"][:2], "场地": rows["场地"][:1]}
@@ -520,35 +681,44 @@ class _Places:
     def __init__(self, source: str) -> None:
         self.source = source
         self.cells: dict[str, tuple[str, int, int | None, str]] = {}
+        self.notes: dict[str, str] = {}
 
     def add(self, path: str, sheet: str, row: int, col: int | None, field: str) -> None:
         self.cells.setdefault(path, (sheet, row, col, field))
+
+    def at(self, sheet: str, row: int, col: int | None, field: str) -> str:
+        """``school.xlsx: 分组!F4 (teacher)``, or the row when there is no column."""
+        if col is None:
+            return f"{self.source}: {sheet}!{row}行 row {row}"
+        cell = f"{self.source}: {sheet}!{get_column_letter(col)}{row}"
+        return f"{cell} ({field})" if field else cell
 
     def locate(self, path: str) -> str:
         probe = path
         while probe:
             if probe in self.cells:
-                sheet, row, col, field = self.cells[probe]
-                if col is None:
-                    return f"{self.source}: {sheet}!{row}行 row {row}"
-                cell = f"{self.source}: {sheet}!{get_column_letter(col)}{row}"
-                return f"{cell} ({field})" if field else cell
+                return self.at(*self.cells[probe])
             shorter = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", probe)
             if shorter == probe:
                 break
             probe = shorter
         return f"{self.source}: {path}"
 
+    def note(self, path: str, text: str) -> None:
+        """Add ``text`` to an error at exactly ``path``: how the workbook writes that field."""
+        self.notes[path] = text
+
     def error(self, path: str, value: Any, problem: str) -> InputError:
-        return InputError(self.locate(path), value, problem)
+        note = self.notes.get(path)
+        return InputError(self.locate(path), value, f"{problem}; {note}" if note else problem)
 
 
 #: Columns a sheet cannot do without (the school file's required fields).
 REQUIRED_COLUMNS = {"作息时间": ("kind", "start", "end"), "班级": ("name", "grade"),
                     "学科": ("name",), "教师": ("name",), "教研活动": ("name", "day"),
-                    "合班": ("name", "members"),
+                    "合班": ("name", "members"), "分组": ("class", "group", "teacher"),
                     "任课": ("class", "subject", "teacher"), "场地": ("name", "kind")}
-#: Sheets a school workbook cannot do without; 学科, 教研活动, 合班 and 场地 may be left out,
+#: Sheets a school workbook cannot do without; 学科, 教研活动, 合班, 分组 and 场地 may be left out,
 #: and one of 任课表 (the class × subject matrix) and 任课 (one row each) may be.
 REQUIRED_SHEETS = ("学校", "作息时间", "班级", "教师")
 TEACHING_SHEETS = ("任课表", "任课")
@@ -597,6 +767,128 @@ def _data_rows(ws: Worksheet, cols: Mapping[str, int]) -> Iterable[tuple[int, di
         if all(_plain(v) is None for v in values.values()):
             continue
         yield row, values
+
+
+# --- sheets of one row per group (分组; 走班 next) ---------------------------------------------
+
+@dataclass
+class _Run:
+    """The consecutive rows of a grouped sheet that make one item (one split): the item's
+    own fields, each ``(value, row it is written in)``, and one group per row."""
+
+    sheet: str
+    cols: Mapping[str, int]
+    fields: dict[str, tuple[Any, int]]
+    rows: list[tuple[int, dict[str, Any]]] = _field(default_factory=list)
+
+    def value(self, name: str) -> Any:
+        return self.fields.get(name, (None, 0))[0]
+
+    def cell(self, name: str, row: int | None = None) -> tuple[str, int, int | None, str]:
+        """Where field ``name`` is: in ``row``, else where the item has it, else its first row."""
+        if row is None:
+            row = self.fields.get(name, (None, self.rows[0][0]))[1]
+        return self.sheet, row, self.cols.get(name), name
+
+
+@dataclass(frozen=True, slots=True)
+class _Grouped:
+    """How a grouped sheet reads: the school file's ``key``; the ``keys`` columns that
+    name an item (blank = as the row above; a change starts the next item); the item's
+    ``shared`` columns (on any of its rows, the same wherever given); what one item is
+    called (``noun``: 中文, English) and ``make``, which turns a run into the item."""
+
+    key: str
+    keys: tuple[str, ...]
+    shared: tuple[str, ...]
+    noun: tuple[str, str]
+    make: Callable[[_Run, str, _Places], dict[str, Any]]
+
+
+def _runs(ws: Worksheet, spec: _Grouped, cols: Mapping[str, int], places: _Places
+          ) -> list[_Run]:
+    """The items of a grouped sheet, one run of consecutive rows each, one row per group."""
+    runs: list[_Run] = []
+    above: dict[str, tuple[Any, int]] = {}
+    for row, v in _data_rows(ws, cols):
+        here: dict[str, tuple[Any, int]] = {}
+        for name in spec.keys:
+            value = _plain(v.get(name))
+            here[name] = (value, row) if value is not None else above.get(name, (None, row))
+        if not runs or any(here[k][0] != runs[-1].value(k) for k in spec.keys):
+            runs.append(_Run(ws.title, cols, dict(here)))
+        run = runs[-1]
+        for name in spec.shared:
+            value = _plain(v.get(name))
+            if value is None:
+                continue
+            if name in run.fields and run.fields[name][0] != value:
+                first = f"{get_column_letter(cols[name])}{run.cell(name)[1]}"
+                raise InputError(places.at(*run.cell(name, row)), value,
+                                 f"与 {first} 的 {run.fields[name][0]!r} 不同：同一{spec.noun[0]}"
+                                 f"的各行须一致 — differs from {first} of the same "
+                                 f"{spec.noun[1]}; write it once, or the same on every row")
+            run.fields.setdefault(name, (value, row))
+        run.rows.append((row, v))
+        above = here
+    return runs
+
+
+def _split_item(run: _Run, path: str, places: _Places) -> dict[str, Any]:
+    """One 分组 split (the school file's ``split[i]``): 班级 and 学科 name the lesson
+    split; each row is a group, ``组名: 教师`` or, with a 组学科, ``组名: [组学科, 教师]``."""
+    places.add(path, run.sheet, run.rows[0][0], run.cols.get("subject", run.cols["class"]), "")
+    item: dict[str, Any] = {}
+    for name in ("class", "subject", "venue_kind"):
+        places.add(f"{path}.{name}", *run.cell(name))
+        if run.value(name) is not None:
+            item[name] = run.value(name)
+    places.add(f"{path}.groups", *run.cell("group", run.rows[0][0]))
+    places.note(f"{path}.groups", "分组表每组一行，同一分组的行连着写、班级和学科相同 — one row "
+                                  "per group, the rows of one split together with the same "
+                                  "班级 and 学科")
+    groups: dict[str, Any] = {}
+    rows: dict[str, int] = {}
+    for row, v in run.rows:
+        group, subject, teacher = (_plain(v.get(k)) for k in ("group", "group_subject", "teacher"))
+        for name, value in (("group", group), ("teacher", teacher)):
+            if value is None:
+                raise InputError(places.at(*run.cell(name, row)), "",
+                                 "缺少必填字段 missing required field")
+        group = str(group)
+        if group in groups:
+            raise InputError(places.at(*run.cell("group", row)), group,
+                             f"组名重复 a group name given twice in this split (also at "
+                             f"{get_column_letter(run.cols['group'])}{rows[group]})")
+        rows[group] = row
+        where = f"{path}.groups.{group}"
+        places.add(where, *run.cell("group", row))
+        places.add(f"{where}.teacher", *run.cell("teacher", row))
+        places.add(f"{where}.subject", *run.cell("group_subject" if subject is not None
+                                                 else "subject", row))
+        groups[group] = teacher if subject is None else [subject, teacher]
+    item["groups"] = groups
+    return item
+
+
+#: The grouped sheets (one row per group). A 走班 sheet is one more entry here, its
+#: COLUMNS and a copy of :func:`_split_item` that makes a block of a run.
+GROUPED_SHEETS: dict[str, _Grouped] = {
+    "分组": _Grouped("split", ("class", "subject"), ("venue_kind",), ("分组", "split"),
+                   _split_item),
+}
+
+
+def _read_grouped(wb: Any, sheet: str, data: dict[str, Any], places: _Places) -> None:
+    """Read grouped sheet ``sheet`` (``GROUPED_SHEETS``) into ``data``, if it is there."""
+    ws = _sheet(wb, sheet, places.source)
+    if ws is None:
+        return
+    spec = GROUPED_SHEETS[sheet]
+    cols = _columns(ws, sheet, places.source)
+    data[spec.key] = [spec.make(run, f"{spec.key}[{i}]", places)
+                      for i, run in enumerate(_runs(ws, spec, cols, places))]
+    places.add(spec.key, sheet, 3, None, "")
 
 
 def _sheet(wb: Any, name: str, source: str) -> Worksheet | None:
@@ -717,6 +1009,8 @@ def school_mapping(path: Path | str) -> tuple[dict[str, Any], _Places]:
     table("教研活动", "meetings", {"subject": _list_cell, "teachers": _list_cell,
                                "start": _clock_cell, "end": _clock_cell})
     table("合班", "combined", {"members": _list_cell})
+    for sheet in GROUPED_SHEETS:
+        _read_grouped(wb, sheet, data, places)
     table("任课", "requirements", {"fixed": _list_cell, "forbidden": _list_cell})
     _read_matrix(wb, data, places)
     table("场地", "venues", {})

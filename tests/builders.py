@@ -302,14 +302,22 @@ def cli_refuses(tmp_path: Any, capsys: Any, data: dict, command: str) -> str:
 
     import yaml
 
-    from jianfu.cli import main
-
     path = tmp_path / "school.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     tt = tmp_path / "tt.json"
     tt.write_text(json.dumps({"school": data["school"], "lessons": []}), encoding="utf-8")
-    argv = ["check", str(path), str(tt)] if command == "check" else \
-        ["solve", str(path), "--time-limit", "1", "-o", str(tmp_path / "out")]
+    return cli_refuses_file(tmp_path, capsys, path, command, tt)
+
+
+def cli_refuses_file(tmp_path: Any, capsys: Any, path: Any, command: str,
+                     timetable: Any = None) -> str:
+    """Run ``jianfu check`` (with ``timetable`` if given) or ``jianfu solve`` on the school
+    file or workbook ``path``, assert bad input — exit 2, no traceback, no output folder —
+    and return what was printed."""
+    from jianfu.cli import main
+
+    argv = ["check", str(path), *([str(timetable)] if timetable else [])] if command == "check" \
+        else ["solve", str(path), "--time-limit", "1", "-o", str(tmp_path / "out")]
     assert main(argv) == 2
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err

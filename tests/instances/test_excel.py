@@ -521,3 +521,196 @@ def test_template_has_dropdowns(tmp_path):
     assert lists("任课")["G"].formula1 == "='场地'!$B$3:$B$2000"
     assert "ground" in lists("场地")["C"].formula1
     assert not lists("任课表")["C"].showErrorMessage     # 王芳 5 is not in the list: allowed
+
+
+# --- split lessons (分组) ----------------------------------------------------------------------
+
+SPLIT_HEADERS = ["班级", "学科", "组名", "组学科", "教师", "场地类型"]
+
+
+def _with_splits(school):
+    """``school`` with a second PE teacher, 三(1)班's PE in 男生/女生 on the ground and its
+    科学 and 外语 in halves that swap (A组 科学 while B组 has 外语, then the other way)."""
+    import dataclasses
+
+    from jianfu.models.school import Split, SplitGroup, Teacher
+
+    s, t = school.subject_index, {x.name: i for i, x in enumerate(school.teachers)}
+    t["周老师"] = len(school.teachers)
+    base = dataclasses.replace(school, teachers=school.teachers + (
+        Teacher("周老师", (s["体育与健康"],)),))
+
+    def req(subject):
+        return next(i for i, q in enumerate(base.requirements)
+                    if (q.cls, q.subject) == (0, s[subject]))
+
+    return dataclasses.replace(base, splits=(
+        Split(req("体育与健康"), (SplitGroup("男生", s["体育与健康"], t["陈刚"]),
+                                 SplitGroup("女生", s["体育与健康"], t["周老师"])), "ground"),
+        Split(req("科学"), (SplitGroup("A组", s["科学"], t["赵敏"]),
+                          SplitGroup("B组", s["外语"], t["张丽 <Zhang>"]))),
+        Split(req("外语"), (SplitGroup("A组", s["外语"], t["张丽 <Zhang>"]),
+                          SplitGroup("B组", s["科学"], t["赵敏"])))))
+
+
+def _sheet_rows(path: Path, sheet: str) -> list[list]:
+    ws = load_workbook(path)[sheet]
+    return [[ws.cell(r, c).value for c in range(2, ws.max_column + 1)]
+            for r in range(3, ws.max_row + 1) if ws.cell(r, 1).value != EXAMPLE_MARK]
+
+
+def _split_workbook(tmp_path: Path, school, rows: list[list], name: str = "school.xlsx") -> Path:
+    """``school`` written, then its 分组 rows replaced by ``rows`` as a clerk types them."""
+    wb = load_workbook(write_filled(tmp_path / "base.xlsx", school))
+    ws = wb["分组"]
+    for r in range(ws.max_row, 2, -1):
+        if ws.cell(r, 1).value != EXAMPLE_MARK:
+            ws.delete_rows(r)
+    for row in rows:
+        ws.append([None, *row])
+    wb.save(tmp_path / name)
+    return tmp_path / name
+
+
+def test_template_has_a_split_sheet_with_examples_and_dropdowns(tmp_path):
+    wb = load_workbook(write_template(tmp_path / "t.xlsx"))
+    ws = wb["分组"]
+    assert [ws.cell(1, c).value for c in range(2, 8)] == SPLIT_HEADERS
+    assert str(ws.cell(2, 4).value).startswith("group")
+    assert ws.cell(3, 1).value == EXAMPLE_MARK and ws.cell(3, 4).value == "男生"
+    assert wb.sheetnames.index("分组") == wb.sheetnames.index("合班") + 1
+    lists = {str(dv.sqref).split(":")[0][:-1]: dv.formula1
+             for dv in ws.data_validations.dataValidation}
+    assert lists["B"] == "='班级'!$B$3:$B$2000" and lists["F"] == "='教师'!$B$3:$B$2000"
+    assert lists["C"] == lists["E"] == "='任课表'!$C$1:$BZ$1"     # the school's subjects
+    assert "ground" in lists["G"]
+
+
+@pytest.mark.parametrize("matrix", [False, True])
+def test_split_lessons_round_trip_through_the_workbook(tmp_path, school, matrix):
+    split = _with_splits(school)
+    path = write_filled(tmp_path / "school.xlsx", split, matrix=matrix)
+    assert _sheet_rows(path, "分组") == [
+        ["三(1)班", "体育与健康", "男生", None, "陈刚", "ground"],
+        ["三(1)班", "体育与健康", "女生", None, "周老师", "ground"],
+        ["三(1)班", "科学", "A组", None, "赵敏", None],
+        ["三(1)班", "科学", "B组", "外语", "张丽 <Zhang>", None],
+        ["三(1)班", "外语", "A组", None, "张丽 <Zhang>", None],
+        ["三(1)班", "外语", "B组", "科学", "赵敏", None]]
+    back = read_school_xlsx(path)
+    assert back == split and back.split_of == split.split_of
+    assert read_school_xlsx(write_filled(tmp_path / "none.xlsx", school)).splits == ()
+
+
+def test_split_rows_as_a_clerk_fills_them(tmp_path, school):
+    split = _with_splits(school)
+    # 班级 and 学科 only on a split's first row (blank = as above), 场地类型 once, the
+    # requirement's own group listed second
+    rows = [["三(1)班", "体育与健康", "女生", None, "周老师", None],
+            [None, None, "男生", None, "陈刚", "ground"],
+            [None, "科学", "A组", "科学", "赵敏", None],
+            [None, None, "B组", "外语", "张丽 <Zhang>", None],
+            [None, "外语", "A组", None, "张丽 <Zhang>", None],
+            [None, None, "B组", "科学", "赵敏", None]]
+    assert read_school_xlsx(_split_workbook(tmp_path, split, rows)) == split
+    # merged cells read the same: only the top-left cell holds the value
+    wb = load_workbook(_split_workbook(tmp_path, split, [[*r[:5], "ground" if i < 2 else None]
+                                                         for i, r in enumerate(rows)], "m.xlsx"))
+    ws = wb["分组"]
+    first = next(r for r in range(3, ws.max_row + 1) if ws.cell(r, 1).value != EXAMPLE_MARK)
+    ws.merge_cells(f"B{first}:B{first + 5}")
+    ws.merge_cells(f"C{first + 2}:C{first + 3}")
+    ws.merge_cells(f"G{first}:G{first + 1}")
+    wb.save(tmp_path / "merged.xlsx")
+    assert read_school_xlsx(tmp_path / "merged.xlsx") == split
+
+
+@pytest.mark.parametrize("row, field, value, problem", [
+    (1, "teacher", "王五", "'王五': 未定义的教师 unknown teacher"),
+    (3, "group_subject", "天文", "'天文': 未定义的学科 unknown subject"),
+    (0, "class", "三(9)班", "'三(9)班': 未定义的班级 unknown class"),
+    (1, "group", "男生", "'男生': 组名重复 a group name given twice"),
+    (1, "teacher", None, "缺少必填字段 missing required field"),
+    (1, "venue_kind", "lab", "的 'ground' 不同：同一分组的各行须一致"),
+    (1, "teacher", "陈刚", "'陈刚': 一位教师不能同时教两组"),
+    (0, "teacher", "孙悦", "'孙悦': 没有一组是该课的学科和任课教师"),
+])
+def test_bad_split_cell_is_located(tmp_path, school, row, field, value, problem):
+    good = write_filled(tmp_path / "good.xlsx", _with_splits(school))
+    cell = _data_cell(good, "分组", field, nth=row)
+    bad = _edit(good, tmp_path / "school.xlsx", "分组", cell, value)
+    with pytest.raises(InputError) as err:
+        read_school_xlsx(bad)
+    text = str(err.value)
+    assert text.startswith(f"school.xlsx: 分组!{cell}"), text
+    assert problem in text, text
+
+
+def test_split_errors_of_the_whole_split_name_its_first_row(tmp_path, school):
+    split = _with_splits(school)
+    # one group only: the split has no second row
+    bad = _split_workbook(tmp_path, split, [["三(2)班", "体育与健康", "男生", None, "陈刚", None]])
+    with pytest.raises(InputError) as err:
+        read_school_xlsx(bad)
+    assert str(err.value).startswith("school.xlsx: 分组!D"), err.value
+    assert "至少两组" in str(err.value)
+    # a 学科 changed inside a split starts another one, with one group
+    good = write_filled(tmp_path / "good.xlsx", split)
+    cell = _data_cell(good, "分组", "subject", nth=2)
+    with pytest.raises(InputError) as err:
+        read_school_xlsx(_edit(good, tmp_path / "school.xlsx", "分组", cell, "音乐"))
+    assert str(err.value).startswith(f"school.xlsx: 分组!D{cell[1:]} (group)"), err.value
+    assert "至少两组" in str(err.value)
+    # the same lesson split again further down
+    rows = [["三(2)班", "体育与健康", "男生", None, "陈刚", None], [None, None, "女生", None, "周老师", None],
+            ["三(2)班", "数学", "A", None, "李强", None], [None, None, "B", "外语", "张丽 <Zhang>", None],
+            ["三(2)班", "体育与健康", "甲", None, "陈刚", None], [None, None, "乙", None, "周老师", None]]
+    with pytest.raises(InputError) as err:
+        read_school_xlsx(_split_workbook(tmp_path, split, rows))
+    row = int(_data_cell(tmp_path / "school.xlsx", "分组", "class", nth=4)[1:])
+    assert str(err.value).startswith(f"school.xlsx: 分组!C{row}"), err.value
+    assert "split twice" in str(err.value)
+
+
+@pytest.mark.parametrize("command", ["check", "solve"])
+def test_cli_exits_2_on_a_bad_split_row(tmp_path, capsys, school, command):
+    from builders import cli_refuses_file
+
+    good = write_filled(tmp_path / "good.xlsx", _with_splits(school))
+    cell = _data_cell(good, "分组", "teacher", nth=1)
+    bad = _edit(good, tmp_path / "bad.xlsx", "分组", cell, "王五")
+    text = cli_refuses_file(tmp_path, capsys, bad, command)
+    assert f"bad.xlsx: 分组!{cell} (teacher): '王五': 未定义的教师" in text, text
+
+
+# --- the 说明 sheet --------------------------------------------------------------------------
+
+def test_help_sheet_explains_every_sheet_in_chinese_with_english_beside(tmp_path):
+    wb = load_workbook(write_template(tmp_path / "t.xlsx"))
+    ws = wb["说明"]
+    zh = [str(c.value or "") for c in ws["A"]]
+    en = [str(c.value or "") for c in ws["B"]]
+    headings = {line[1:line.index("】")] for line in zh if line.startswith("【")}
+    assert set(wb.sheetnames) - {"说明"} <= headings
+    assert all(e for z, e in zip(zh, en) if z)          # every Chinese row has its English
+    text = "".join(zh)
+    for words in ("升旗仪式", "集体活动", "计入", "午读", "跑操", "合班", "分组", "组学科",
+                  "教研活动", "固定", "禁排", "班主任", "意愿", "避开", "希望"):
+        assert words in text, words
+    assert ws["A3"].font.bold and ws.column_dimensions["B"].width >= 40
+
+
+def test_documented_split_table_reads_as_the_school_file_split(tmp_path):
+    import re
+
+    from jianfu.instances.schoolfile import load_yaml
+    from .test_schoolfile import DOC, _with_split, build, doc_example_text
+
+    school = build(_with_split(load_yaml(doc_example_text())))
+    text = DOC.read_text(encoding="utf-8")
+    table = re.search(r"\*\*分组: one row per group\.\*\*.*?\n\n(\|.*?)\n\n", text, re.S)
+    assert table, "docs/format.md has no 分组 table"
+    lines = table.group(1).splitlines()
+    assert [c.strip() for c in lines[0].strip("|").split("|")] == SPLIT_HEADERS
+    rows = [[c.strip() or None for c in line.strip("|").split("|")] for line in lines[2:]]
+    assert read_school_xlsx(_split_workbook(tmp_path, school, rows)) == school

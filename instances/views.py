@@ -428,13 +428,15 @@ def _clock(text: str) -> int:
 
 
 def example_day() -> DaySchedule:
-    """A typical primary school day: six periods, the long break, lunch, the activity."""
+    """A typical primary school day: six periods, the long break, lunch, the activity and
+    课后服务."""
     L, B, E = SegmentKind.LESSON, SegmentKind.BREAK, SegmentKind.EYE
     spans = [
         (L, "08:20", "09:00"), (B, "09:00", "09:10"), (L, "09:10", "09:50"),
         (SegmentKind.LONG_BREAK, "09:50", "10:20"), (L, "10:20", "11:00"), (E, "11:00", "11:10"),
         (L, "11:10", "11:50"), (SegmentKind.LUNCH, "11:50", "14:00"), (L, "14:00", "14:40"),
         (B, "14:40", "14:50"), (L, "14:50", "15:30"), (SegmentKind.ACTIVITY, "15:40", "16:40"),
+        (SegmentKind.AFTER_SCHOOL, "16:40", "17:40"),   # 课后服务: 2 hours with the activity
     ]
     return DaySchedule(tuple(Segment(k, _clock(a), _clock(b), "") for k, a, b in spans))
 
@@ -442,33 +444,34 @@ def example_day() -> DaySchedule:
 def example_school(name: str = "示范小学") -> School:
     """A small valid primary school (two grade-3 classes) for templates, examples and tests.
 
-    Six periods a day, five days: 30 periods a week, the grade-3 curriculum shape
-    reduced to the subjects a small fixture needs.
+    Six periods a day, five days: 30 periods a week, the national grade-3 curriculum.
     """
     from .curriculum import SUBJECT_BY_NAME
 
     days = ("周一", "周二", "周三", "周四", "周五")
     day = example_day()
     schedule = BellSchedule("小学作息", tuple(day for _ in days))
-    subjects = tuple(SUBJECT_BY_NAME[s] for s in
-                     ("语文", "数学", "外语", "科学", "体育与健康", "音乐", "美术", "道德与法治"))
+    weekly = {"语文": 7, "数学": 4, "外语": 2, "科学": 2, "体育与健康": 3, "音乐": 2,
+              "美术": 2, "道德与法治": 2, "信息科技": 1, "劳动": 1, "综合实践活动": 2,
+              "地方与校本课程": 2}
+    subjects = tuple(SUBJECT_BY_NAME[x] for x in weekly)
     s = {x.name: i for i, x in enumerate(subjects)}
     teachers = (
         Teacher("王芳", (s["语文"],), max_periods_per_day=4),
         Teacher("李强", (s["数学"],), (Unavailable(2, _clock("14:00"), _clock("16:40")),)),
-        Teacher("张丽 <Zhang>", (s["外语"], s["道德与法治"])),
-        Teacher("赵敏", (s["科学"],)),
-        Teacher("陈刚", (s["体育与健康"],)),
+        Teacher("张丽 <Zhang>", (s["外语"], s["道德与法治"], s["地方与校本课程"])),
+        Teacher("赵敏", (s["科学"], s["信息科技"], s["综合实践活动"])),
+        Teacher("陈刚", (s["体育与健康"], s["劳动"])),
         Teacher("刘洋", (s["音乐"], s["美术"])),
         Teacher("孙悦", (s["语文"],)),
     )
-    venues = (Venue("操场", "ground", 3), Venue("音乐教室", "music", 1))
+    venues = (Venue("操场", "ground", 3), Venue("音乐教室", "music", 1),
+              Venue("计算机教室", "computer", 1))
     # each class's 班主任 is its 语文 teacher
     classes = (SchoolClass("三(1)班", 3, head_teacher=0), SchoolClass("三(2)班", 3, head_teacher=6))
-    weekly = {"语文": 8, "数学": 5, "外语": 3, "科学": 2, "体育与健康": 4, "音乐": 2,
-              "美术": 2, "道德与法治": 4}
     teacher_of = {"语文": (0, 6), "数学": (1, 1), "外语": (2, 2), "科学": (3, 3),
-                  "体育与健康": (4, 4), "音乐": (5, 5), "美术": (5, 5), "道德与法治": (2, 2)}
+                  "体育与健康": (4, 4), "音乐": (5, 5), "美术": (5, 5), "道德与法治": (2, 2),
+                  "信息科技": (3, 3), "劳动": (4, 4), "综合实践活动": (3, 3), "地方与校本课程": (2, 2)}
     reqs = []
     for c in range(len(classes)):
         for subj, n in weekly.items():

@@ -32,6 +32,7 @@ from .violation import Violation
 
 __all__ = [
     "CheckSummary", "Term", "HARD_RULES", "SOFT_RULES", "RULE_NAMES", "check", "summarize",
+    "plan_violations",
     "format_violations", "violations_to_json",
 ]
 
@@ -1267,6 +1268,12 @@ def check_curriculum(school: School, policy: Policy, timetable: Timetable) -> li
     have: dict[tuple[int, str], int] = defaultdict(int)
     for (c, s), idx in facts.all_by_class_subject.items():
         have[(c, _line(school, s))] += len(idx)
+    return _curriculum_records(school, policy, have)
+
+
+def _curriculum_records(school: School, policy: Policy,
+                        have: dict[tuple[int, str], int]) -> list[Violation]:
+    """The ``curriculum`` records for periods ``have[(class, curriculum subject)]``."""
     flexible = {name: group for group in policy.curriculum_flexible for name in group}
     out = []
     for c, cls in enumerate(school.classes):
@@ -1490,6 +1497,69 @@ def check_long_break_common(school: School, policy: Policy,
                 f"全校应统一 — {_day_en(school, d)}: bell schedule {b_name} has its long break at "
                 f"{shown}, {a_name} at {ref_shown}; the school's is at one time",
                 1, day=school.days[d]))
+    return out
+
+
+def plan_violations(school: School, policy: Policy) -> list[Violation]:
+    """The plan-level rules on the school alone, before any timetable: ``curriculum``
+    and ``occupied_subject`` on the requirements (and the groups of 分组 and 走班), the
+    bell-schedule parts of ``service_time`` and ``long_break_common``, and
+    ``school_days``, ``period_length`` and ``service_time`` on every period a class may
+    use. A school with any of them has no compliant timetable."""
+    empty = Timetable(())
+    out = check_service_time(school, policy, empty) + check_long_break_common(school, policy, empty)
+    have: dict[tuple[int, str], int] = defaultdict(int)
+    for r in school.requirements:
+        have[(r.cls, _line(school, r.subject))] += r.periods
+    out += _curriculum_records(school, policy, have)
+    if not policy.generalist_teachers:
+        taught: list[tuple[int, int, int]] = [(r.cls, r.subject, r.teacher) for r in school.requirements]
+        for k in school.splits:
+            r = school.requirements[k.requirement]
+            taught += [(r.cls, g.subject, g.teacher) for g in k.groups]
+        for b in school.blocks:
+            for q in b.members:
+                taught += [(school.requirements[q].cls, g.subject, g.teacher) for g in b.groups]
+        mains = {(c, t): _line(school, s) for c, s, t in taught
+                 if _line(school, s) in policy.main_subjects}
+        for c, s, t in sorted(set(taught)):
+            line, own = _line(school, s), mains.get((c, t))
+            if line not in policy.protected_subjects or own is None \
+                    or line in {_line(school, x) for x in school.teachers[t].subjects}:
+                continue
+            cname, tname, sname = school.classes[c].name, school.teachers[t].name, school.subjects[s].name
+            out.append(_hard(
+                "occupied_subject",
+                f"{cname} 的 {sname} 由本班{own}教师 {tname} 任教，该教师未登记任教{sname}（挤占） — "
+                f"class {cname}: {sname} is assigned to its {own} teacher {tname}, who is not "
+                f"registered for it", cls=cname, teacher=tname, subject=sname))
+    allowed = set(policy.school_days)
+    for c, cls in enumerate(school.classes):
+        low, high = policy.period_range_for(cls.grade)
+        for d in range(len(school.days)):
+            n = school.usable_periods(c, d)
+            en = _day_en(school, d)
+            if n and en in _EN_DAYS.values() and en not in allowed:
+                out.append(_hard(
+                    "school_days", f"{cls.name} {school.days[d]}有 {n} 节课，{school.days[d]}不是上课日 — "
+                    f"class {cls.name} has {n} periods on {en}, not a school day", n,
+                    cls=cls.name, day=school.days[d]))
+            day = school.day_of(c, d)
+            window = _service(day)
+            for p, seg in enumerate(day.periods[:n]):
+                where = f"{cls.name} {_slot_zh(school, c, d, p)}"
+                where_en = f"class {cls.name} {_slot_en(school, c, d, p)}"
+                if not low <= seg.minutes <= high:
+                    want = f"{low}" if low == high else f"{low}–{high}"
+                    out.append(_hard(
+                        "period_length", f"{where} 这节课 {seg.minutes} 分钟，应为 {want} 分钟 — "
+                        f"{where_en}: a {seg.minutes}-minute period, {want} minutes expected",
+                        cls=cls.name, day=school.days[d], period=p + 1))
+                if window is not None and seg.start >= window[0]:
+                    out.append(_hard(
+                        "service_time", f"{where} 在课后服务时间（{format_clock(window[0])} 起）— "
+                        f"{where_en} is inside after-school service time", cls=cls.name,
+                        day=school.days[d], period=p + 1))
     return out
 
 

@@ -91,7 +91,9 @@ class Group:
     self-study (and study-event) minutes counted as study time; ``study_cap``: minutes per day or ``None``; ``cohort``:
     groups with equal non-empty cohort are parallel classes (平行班); ``unavailable``:
     slots of ``slots`` the group must not use (FET's 100 % students-set
-    not-available times; a school's are simply not in ``slots``).
+    not-available times; a school's are simply not in ``slots``); ``period_minutes``:
+    the stage's period length, which the group's lessons keep on average over the week
+    (长短课, rule ``period_length``; 0: no such rule).
     """
 
     name: str
@@ -104,6 +106,7 @@ class Group:
     cohort: str = ""
     school_days: tuple[int, ...] = ()
     unavailable: tuple[int, ...] = ()
+    period_minutes: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -444,6 +447,7 @@ def compile_school(school: School, policy: Policy) -> Problem:
             study_cap=policy.study_cap_minutes(cls.grade),
             cohort=f"grade {cls.grade}",
             school_days=tuple(d for d in range(len(school.days)) if school.usable_periods(c, d) > 0),
+            period_minutes=policy.period_minutes_for(cls.grade),
         ))
 
     teachers = []

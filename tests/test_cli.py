@@ -97,7 +97,7 @@ def test_check_a_school_workbook_without_a_timetable(tmp_path: Path,
     assert main(["check", str(good)]) == 0
     out = capsys.readouterr().out
     assert "班级 classes          2" in out and "教师 teachers         7" in out
-    assert "任课 requirements     16 (60" in out and "未发现问题" in out
+    assert "任课 requirements     24 (60" in out and "未发现问题" in out
 
     wb = load_workbook(good)
     wb["任课表"]["D4"] = "无名氏 5"                       # a teacher the 教师 sheet lacks

@@ -24,7 +24,7 @@ from .constraints.level_progress import add_level_progress
 from .constraints.fixed import add_fixed_slot
 from .constraints.same_start import add_same_start
 from .constraints.doubles import add_double_period
-from .constraints.study import add_study_cap
+from .constraints.study import add_study_cap, add_weekly_minutes
 from .constraints.teacher_load import add_teacher_daily_max
 from .constraints.venues import add_venue_capacity
 from .variables import Variables, make_variables
@@ -46,6 +46,7 @@ FAMILIES: tuple[tuple[str, Family], ...] = (
     ("daily_pe", add_daily_pe),                  # 每天体育课
     ("session_slot", add_session_slot),          # 课外活动时段
     ("study_cap", add_study_cap),                # 在校集中学习时间
+    ("period_length", add_weekly_minutes),       # 长短课: the weekly minutes kept
     ("level_progress", add_level_progress),      # 教案齐头 (policy level_progress)
 )
 

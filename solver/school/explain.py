@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from ...models.checker import plan_violations
 from ...models.core import Activity, Problem
 from ...models.policy import Policy, format_clock
 from ...models.school import School, SegmentKind
@@ -84,7 +85,7 @@ def _meetings_note(school: School, t: int) -> tuple[str, str]:
 
 def precheck(school: School, policy: Policy, problem: Problem) -> list[str]:
     """Counting checks; each returned sentence proves no compliant timetable exists."""
-    out: list[str] = []
+    out: list[str] = [v.message for v in plan_violations(school, policy)]
     out += _check_schedules(school, policy)
     if problem.constraint("study_cap") is not None:
         out += _check_self_study(school, policy)

@@ -409,10 +409,10 @@ def _matrix_workbook(path: Path, school, cells: dict[str, list[str | None]],
 
 def _hand_matrix(school) -> dict[str, list[str | None]]:
     """The example school's requirements as a clerk types them, in every cell syntax."""
-    return {"三(1)班": ["王芳(8)", "李强 5", "张丽 <Zhang>（3节）", "赵敏", "陈刚4", "刘洋", "刘洋",
-                      "张丽 <Zhang> 4"],
-            "三(2)班": ["孙悦 8", "李强（5）", "张丽 <Zhang> 3", "赵敏", "陈刚 4", "刘洋", "刘洋",
-                      "张丽 <Zhang>(4)"]}
+    return {"三(1)班": ["王芳(7)", "李强 4", "张丽 <Zhang>（2节）", "赵敏", "陈刚3", "刘洋", "刘洋",
+                      "张丽 <Zhang> 2", "赵敏", "陈刚", "赵敏 2", "张丽 <Zhang>"],
+            "三(2)班": ["孙悦 7", "李强（4）", "张丽 <Zhang> 2", "赵敏", "陈刚 3", "刘洋", "刘洋",
+                      "张丽 <Zhang>(2)", "赵敏（1）", "陈刚", "赵敏", "张丽 <Zhang> 2"]}
 
 
 def test_template_has_the_matrix_sheet_with_every_curriculum_subject(tmp_path):
@@ -434,7 +434,8 @@ def test_hand_filled_matrix_reads_as_the_same_school_as_the_row_form(tmp_path, s
 def test_filled_matrix_round_trips(tmp_path, school):
     path = write_filled(tmp_path / "school.xlsx", school, matrix=True)
     ws = load_workbook(path)["任课表"]
-    assert [ws.cell(4, c).value for c in range(2, 5)] == ["三(1)班", "王芳 8", "李强 5"]
+    # the periods are the curriculum's: the cells name the teacher alone
+    assert [ws.cell(4, c).value for c in range(2, 5)] == ["三(1)班", "王芳", "李强"]
     assert read_school_xlsx(path) == school
 
 

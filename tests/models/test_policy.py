@@ -146,3 +146,16 @@ def test_written_homework_for_grades_1_and_2_is_refused() -> None:
     with pytest.raises(InputError) as err:
         override(load_policy("national"), {"homework_cap_weekday": [30, 0, 45, 45, 45, 45, 60, 60, 60]})
     assert err.value.where == "policy.homework_cap_weekday" and "grades 1 and 2" in str(err.value)
+
+
+def test_every_policy_field_is_in_the_sources_page_and_names_a_document():
+    from pathlib import Path
+
+    from jianfu.models.policy import Policy
+
+    page = (Path(__file__).parents[2] / "docs" / "policy-sources.md").read_text(encoding="utf-8")
+    for f in dataclasses.fields(Policy):
+        if f.name in ("name", "description"):
+            continue
+        assert f"`{f.name}`" in page, f.name
+        assert "seed 0" not in f.metadata["source"] or "《" in f.metadata["source"], f.name

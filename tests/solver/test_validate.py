@@ -10,7 +10,7 @@ from jianfu.solver.validate import format_validation, validate_school
 
 def test_a_good_school_is_counted_and_nothing_is_found() -> None:
     found = validate_school(example_school())
-    assert (found.classes, found.teachers, found.requirements, found.lessons) == (2, 7, 16, 60)
+    assert (found.classes, found.teachers, found.requirements, found.lessons) == (2, 7, 24, 60)
     assert found.ok and found.problems == ()
     assert "未发现问题" in format_validation(found, "school.xlsx")
 

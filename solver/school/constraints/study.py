@@ -29,3 +29,18 @@ def add_study_cap(model: cp_model.CpModel, problem: Problem, v: Variables) -> No
                 continue   # cannot bind: the day shape alone keeps it under the cap
             v.enforce(model, model.Add(sum(m * var for m, var in terms[d]) + fixed
                                        <= group.study_cap), "study_cap", "group", g)
+
+
+def add_weekly_minutes(model: cp_model.CpModel, problem: Problem, v: Variables) -> None:
+    """长短课 (rule ``period_length``): a group's lessons last at least its
+    ``period_minutes`` on average over the week, Σ (minutes − standard) ≥ 0 over its
+    lessons; emitted only when it may use a period shorter than the standard."""
+    for g, group in enumerate(problem.groups):
+        if not group.period_minutes:
+            continue
+        terms = [(problem.slots[s].minutes - group.period_minutes, var)
+                 for a in problem.activities_of_group[g] for s, var in v.occupied[a]
+                 if problem.slots[s].minutes != group.period_minutes]
+        if any(m < 0 for m, _ in terms):
+            v.enforce(model, model.Add(sum(m * var for m, var in terms) >= 0),
+                      "period_length", "group", g)

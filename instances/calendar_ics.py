@@ -5,6 +5,11 @@ on the first matching weekday on or after the term's first day, ``RRULE:FREQ=WEE
 until the end of the term's last day, in China time (``TZID=Asia/Shanghai``). UIDs are
 derived from the school, the calendar's owner and the slot, so writing the calendars
 again gives the same UIDs and a calendar app updates events instead of duplicating them.
+
+A lesson held every other week (单双周, ``Lesson.week``) recurs every two weeks
+(``RRULE:FREQ=WEEKLY;INTERVAL=2``) from its first week: the calendar week (Monday to
+Sunday) holding the term's first day is week 1 of the term, a 单周 (odd week), the next
+one a 双周, and so on.
 """
 
 from __future__ import annotations
@@ -23,9 +28,10 @@ from ..models.errors import InputError
 from ..models.policy import format_clock
 from ..models.school import School
 from ..models.timetable import Lesson, Timetable
-from .views import lesson_times, write_atomic
+from .views import lesson_times, week_mark, write_atomic
 
-__all__ = ["write_calendars", "class_calendar", "teacher_calendar", "weekday_of", "TZID"]
+__all__ = ["write_calendars", "class_calendar", "teacher_calendar", "weekday_of", "term_week",
+           "TZID"]
 
 log = logging.getLogger(__name__)
 
@@ -88,10 +94,19 @@ def _uid(school: School, owner: str, day: int, period: int | str) -> str:
     return f"{uuid.uuid5(_NAMESPACE, key)}@jianfu"
 
 
+def term_week(term_start: date, when: date) -> int:
+    """The week of the term ``when`` is in: 1 for the calendar week (Monday to Sunday)
+    holding ``term_start``, then 2, 3, …; odd weeks are 单周, even ones 双周."""
+    monday = term_start - timedelta(days=term_start.weekday())
+    return (when - monday).days // 7 + 1
+
+
 def _event(school: School, uid: str, summary: str, location: str, description: str,
            day: int, start: int, end: int, term_start: date, term_end: date,
-           stamp: datetime) -> Event | None:
+           stamp: datetime, week: int | None = None) -> Event | None:
     first = _first_on_or_after(term_start, weekday_of(school.days[day], day))
+    if week is not None and term_week(term_start, first) % 2 != week % 2:
+        first += timedelta(days=7)   # 单双周: the first week of the right parity
     if first > term_end:
         return None
     last = datetime.combine(term_end, time(23, 59, 59), _TZ).astimezone(timezone.utc)
@@ -102,7 +117,8 @@ def _event(school: School, uid: str, summary: str, location: str, description: s
     ev.add("dtstart", datetime.combine(first, time(start // 60, start % 60), _TZ))
     ev.add("dtend", datetime.combine(first, time(end // 60, end % 60), _TZ))
     # RFC 5545 §3.3.10: with a zoned DTSTART, UNTIL is given in UTC
-    ev.add("rrule", {"freq": "weekly", "until": last})
+    ev.add("rrule", {"freq": "weekly", "until": last} if week is None else
+           {"freq": "weekly", "interval": 2, "until": last})
     if location:
         ev.add("location", location)
     ev.add("description", description)
@@ -127,10 +143,13 @@ def _lesson_events(school: School, lessons: Iterable[Lesson], owner: str, view: 
         cls = school.classes[lesson.cls].name
         teacher = school.teachers[lesson.teacher].name
         venue = school.venues[lesson.venue].name if lesson.venue is not None else cls
+        subject += week_mark(lesson)   # 科学(单周): every other week
         summary = f"{subject} · {cls}" if view == "teacher" else f"{subject}（{teacher}）"
         description = f"{_slot_text(school, lesson, *times)}\n{cls} {subject} — {teacher}"
-        ev = _event(school, _uid(school, owner, lesson.day, f"{lesson.period}|{lesson.cls}"),
-                    summary, venue, description, lesson.day, *times, term_start, term_end, stamp)
+        # a lesson every other week has its own UID (the slot's other week has another)
+        slot = f"{lesson.period}|{lesson.cls}" + ("" if lesson.week is None else f"|{lesson.week}")
+        ev = _event(school, _uid(school, owner, lesson.day, slot), summary, venue, description,
+                    lesson.day, *times, term_start, term_end, stamp, lesson.week)
         if ev is not None:
             events.append(ev)
     return events

@@ -40,7 +40,7 @@ from ..models.policy import Policy
 from ..models.school import Category, School, SegmentKind
 from ..models.timetable import Lesson, Session, Timetable
 from .views import (VENUE_MARK, Grid, class_grid, example_school, hard_rows, summary_rows,
-                     summary_verdict, teacher_grid, venue_grid, write_atomic)
+                     summary_verdict, teacher_grid, venue_grid, weekly_count, write_atomic)
 
 __all__ = [
     "write_template", "write_filled", "read_school_xlsx", "school_rows",
@@ -1158,7 +1158,8 @@ def _summary_sheet(ws: Worksheet, school: School, policy: Policy, timetable: Tim
                    names: Mapping[tuple[str, int], str]) -> None:
     _title(ws, f"{school.name} 课表汇总", f"政策配置 profile {policy.name} · "
            f"{len(school.classes)} 个班 classes · {len(school.teachers)} 位教师 teachers · "
-           f"{len(timetable.lessons)} 节课 lessons a week", 5)
+           f"{weekly_count((x.day, x.period, x.week) for x in timetable.lessons)} 节课 "
+           f"lessons a week", 5)
     ws.column_dimensions["A"].width = 24
     for col in "BCDE":
         ws.column_dimensions[col].width = 16
@@ -1264,6 +1265,7 @@ def _homework_sheet(ws: Worksheet, table: Any) -> None:
 
 _PERIOD = re.compile(r"^第\s*(\d+)\s*节$")
 _TIME_LINE = re.compile(r"^\(\d{1,2}:\d{2}[–-]\d{1,2}:\d{2}\)$")
+_WEEK_LINE = re.compile(r"^(.+?)\s*[(（]([单双])周[)）]$")   # 科学(单周), 书法（双周）
 
 
 def _merged_values(ws: Worksheet) -> dict[tuple[int, int], Any]:
@@ -1345,6 +1347,10 @@ def _parse_lesson(school: School, cls: int, day: int, period: int, block: str, w
                   teacher_of: Mapping[tuple[int, int], int]) -> Lesson:
     lines = [ln.strip() for ln in block.splitlines() if ln.strip() and not _TIME_LINE.match(ln.strip())]
     subject_name = lines[0]
+    week = None
+    marked = _WEEK_LINE.match(subject_name)   # 科学(单周): held every other week (单双周)
+    if marked and marked.group(1) in school.subject_index:
+        subject_name, week = marked.group(1), (1 if marked.group(2) == "单" else 2)
     if subject_name not in school.subject_index:
         raise InputError(where, subject_name, "未定义的学科 unknown subject")
     subject = school.subject_index[subject_name]
@@ -1357,4 +1363,5 @@ def _parse_lesson(school: School, cls: int, day: int, period: int, block: str, w
         teacher = teacher_of[(cls, subject)]
     else:
         raise InputError(where, subject_name, "缺少教师 no teacher line and no 任课 for this subject")
-    return Lesson(cls, day, period, subject, teacher, _venue_line(school, lines, where))
+    return Lesson(cls, day, period, subject, teacher, _venue_line(school, lines, where),
+                  week=week)

@@ -327,7 +327,9 @@ def school_to_fet(school: Any, policy: Any, *, spread_weight: float = 95.0) -> F
     periods (固定) as 100 % ActivityPreferredStartingTime of one sub-activity each (a
     double period: ActivityPreferredStartingTimes, starting there or one period
     before) and forbidden periods (禁排) as 100 % ActivityPreferredTimeSlots of every
-    sub-activity (the grid's lesson hours minus them).
+    sub-activity (the grid's lesson hours minus them). An alternating slot (单双周) is
+    one weekly activity of its class with both weeks' teachers (FET has no two-week
+    cycle: both teachers are kept free for it every week).
 
     Not carried (FET has no such rule): daily physical-activity minutes, study-time
     caps, main subjects in the morning and the other weighted Chinese soft rules.
@@ -404,9 +406,11 @@ def school_to_fet(school: Any, policy: Any, *, spread_weight: float = 95.0) -> F
         pool_rooms.append(tuple(ids))
     activities: list[FetActivity] = []
     next_id = 1
-    from ..models.core import school_activity_members
+    from ..models.core import activity_requirements
 
-    for act, members in zip(core.activities, school_activity_members(school)):
+    # an alternating slot (单双周) is one weekly activity with both weeks' teachers: FET has
+    # no two-week cycle, so the slot is kept for both of them every week
+    for act, members in zip(core.activities, activity_requirements(school)):
         durations = [2] * act.doubles + [1] * (act.count - 2 * act.doubles)
         gid = next_id if len(durations) > 1 else 0
         ids = []

@@ -19,7 +19,7 @@ from ..models.policy import Policy
 from ..models.school import School
 from ..models.timetable import Timetable
 from .views import (Grid, HomeworkTable, class_grid, hard_rows, homework_tables, summary_rows,
-                     summary_verdict, teacher_grid, venue_grid, write_atomic)
+                     summary_verdict, teacher_grid, venue_grid, weekly_count, write_atomic)
 
 __all__ = ["write_site", "write_site_files", "page_name", "render_grid", "CSS"]
 
@@ -192,12 +192,17 @@ def _links(items: Sequence[tuple[str, str]]) -> str:
         f'<li><a href="{href}">{escape(text)}</a></li>' for text, href in items) + "</ul>"
 
 
+def _per_week(timetable: Timetable) -> int | float:
+    """Lessons a week, a lesson every other week (单双周) counted half."""
+    return weekly_count((x.day, x.period, x.week) for x in timetable.lessons)
+
+
 def _index_page(school: School, policy: Policy, timetable: Timetable, summary: Any,
                 violations: Sequence[Any] | None, has_homework: bool) -> str:
     state = "unk" if summary is None else "ok" if summary.compliant else "bad"
     parts = [f"<header><h1>{escape(school.name)} 课表</h1>"
              f'<p class="sub">政策配置 profile {escape(policy.name)} · {len(school.classes)} 个班 · '
-             f"{len(school.teachers)} 位教师 · 每周 {len(timetable.lessons)} 节课</p></header>",
+             f"{len(school.teachers)} 位教师 · 每周 {_per_week(timetable)} 节课</p></header>",
              f'<div class="verdict {state}">{escape(summary_verdict(summary))}</div>']
     for grade in school.grades:
         parts.append(f"<h2>{grade}年级 班级课表</h2>")

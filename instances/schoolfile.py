@@ -29,6 +29,7 @@ from ..models.school import (
     Block,
     BlockGroup,
     Category,
+    Alternate,
     Combined,
     Split,
     SplitGroup,
@@ -81,6 +82,7 @@ COUNTS_AS_NAMES.update({"不计": CountsAs.NONE, "学习": CountsAs.STUDY, "自�
 
 _TOP = ("school", "profile", "policy", "days", "schedules", "builtin_subjects", "subjects",
         "venues", "classes", "teachers", "meetings", "combined", "split", "blocks",
+        "alternate",
         "requirements")
 _SEGMENT_KEYS = ("kind", "start", "end", "label", "counts_as", "days")
 _SUBJECT_KEYS = ("name", "english", "category", "homework", "venue_kind", "part_of",
@@ -97,6 +99,7 @@ _COMBINED_KEYS = ("name", "members", "teacher", "venue_kind")
 _SPLIT_KEYS = ("class", "subject", "groups", "venue_kind")
 _BLOCK_KEYS = ("name", "classes", "subject", "groups")
 _BLOCK_GROUP_KEYS = ("teacher", "subject", "venue_kind")
+_ALTERNATE_KEYS = ("class", "odd", "even")
 #: Names accepted for a meeting's half-day.
 HALF_NAMES: dict[str, Half] = {h.value: h for h in Half} | {h.zh: h for h in Half}
 _RANGE = re.compile(r"^\s*(\d{1,2}:\d{2})\s*[-–—~～至到]\s*(\d{1,2}:\d{2})\s*$")
@@ -417,14 +420,22 @@ def school_from_dict(data: Mapping[str, Any], source: str,
                           teacher_names)
     blocks = _read_blocks(r, top.get("blocks") or [], requirements, class_index, subject_index,
                           teacher_names)
+    alternates = _read_alternates(r, top.get("alternate") or [], requirements, class_index,
+                                  subject_index)
+    requirements, wrong = _with_biweekly(r, requirements, alternates, req_paths, classes,
+                                         subjects)
 
     try:
-        return School(name=name, days=days, schedules=schedules, subjects=subjects,
-                      classes=classes, teachers=teachers, venues=venues,
-                      requirements=requirements, profile=profile, policy_overrides=overrides,
-                      meetings=meetings, combined=combined, splits=splits, blocks=blocks)
+        school = School(name=name, days=days, schedules=schedules, subjects=subjects,
+                        classes=classes, teachers=teachers, venues=venues,
+                        requirements=requirements, profile=profile, policy_overrides=overrides,
+                        meetings=meetings, combined=combined, splits=splits, blocks=blocks,
+                        alternates=alternates)
     except InputError as exc:
         raise _school_error(r, exc, schedules, subjects, req_paths) from None
+    if wrong is not None:   # after the slots' own errors (PE, 合班, 分组): they come first
+        raise wrong
+    return school
 
 
 class FrozenDict(dict):  # type: ignore[type-arg]
@@ -450,11 +461,15 @@ def _school_error(r: _Reader, exc: InputError, schedules: tuple[BellSchedule, ..
     where = exc.where
     if where.startswith("splits["):   # School.splits is the file's ``split``
         where = "split[" + where[len("splits["):]
+    if where.startswith("alternates["):   # School.alternates is the file's ``alternate``
+        where = "alternate[" + where[len("alternates["):]
     match = re.match(r"^(requirements|schedules|subjects)\[(\d+)\](.*)$", where)
     if match:
         kind, i, rest = match.group(1), int(match.group(2)), match.group(3)
         if kind == "requirements" and i < len(req_paths):
-            rest = {".class": "", ".subject": "", ".venue": ".venue"}.get(rest, rest)
+            # biweekly is read from the half in periods (单双周)
+            rest = {".class": "", ".subject": "", ".venue": ".venue",
+                    ".biweekly": ".periods"}.get(rest, rest)
             where = req_paths[i] + rest
         elif kind == "schedules" and i < len(schedules):
             where = f"schedules.{schedules[i].name}{rest}"
@@ -778,15 +793,21 @@ def _read_requirement(r: _Reader, raw: Any, path: str, cls: int, subject: int,
     q = r.mapping(raw, path, allowed, required=("teacher",))
     teacher = r.name_ref(q["teacher"], f"{path}.teacher", teacher_names, "教师")
     grade = classes[cls].grade
+    half = 0
     if "periods" in q and q["periods"] is not None:
-        periods = r.integer(q["periods"], f"{path}.periods", 1, 60)
+        periods, half = _read_periods(r, q["periods"], f"{path}.periods")
     else:
         periods = weekly_periods(grade, policy).get(subjects[subject].name, 0)
         if periods == 0:
             raise r.error(f"{path}.periods", "",
                           f"缺少课时 missing: {subjects[subject].name} has no periods in grade {grade} "
                           f"under profile {policy.name}; give `periods`")
-    doubles = r.integer(q.get("doubles", 0) or 0, f"{path}.doubles", 0, periods // 2)
+    doubles = r.integer(q.get("doubles", 0) or 0, f"{path}.doubles", 0, None)
+    if doubles > periods // 2:
+        every = (f"; 连堂只用于每周都上的 {periods} 节 double periods are of the {periods} "
+                 f"lesson(s) held every week" if half else "")
+        raise r.error(f"{path}.doubles", doubles,
+                      f"超出范围 out of range (0..{periods // 2}{every})")
     venue_kind = None
     if q.get("venue") is not None:
         venue = r.text(q["venue"], f"{path}.venue")
@@ -802,9 +823,78 @@ def _read_requirement(r: _Reader, raw: Any, path: str, cls: int, subject: int,
     slots = {key: _read_slot_specs(r, q[key], f"{path}.{key}", days)
              for key in ("fixed", "forbidden") if q.get(key) is not None}
     try:
-        return Requirement(cls, subject, teacher, periods, doubles, venue_kind, **slots)
+        # a half (1.5) is one period every other week: biweekly 1 until the alternating
+        # slots say how many (_with_biweekly)
+        return Requirement(cls, subject, teacher, periods, doubles, venue_kind, **slots,
+                           biweekly=half)
     except InputError as exc:
         raise r.wrap(exc, path) from None
+
+
+def _read_periods(r: _Reader, value: Any, path: str) -> tuple[int, int]:
+    """``periods``: a whole number, or a half (``1.5``, ``0.5``: a period every other week,
+    单双周) → (whole periods, 1 for the half)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) \
+            or not float(2 * value).is_integer():
+        raise r.error(path, value, "应为整数或半数 expected a whole number or a half (1.5: "
+                                   "one period every other week, 单双周)")
+    halves = int(2 * value)
+    if not 1 <= halves <= 120:
+        raise r.error(path, value, "超出范围 out of range (0.5..60)")
+    return halves // 2, halves % 2
+
+
+def _with_biweekly(r: _Reader, requirements: tuple[Requirement, ...],
+                   alternates: tuple[Alternate, ...], req_paths: list[str],
+                   classes: tuple[SchoolClass, ...], subjects: tuple[Subject, ...]
+                   ) -> tuple[tuple[Requirement, ...], InputError | None]:
+    """单双周: a requirement's ``periods`` in the file are per week on average: its weekly
+    periods plus half a period for each alternating slot naming it (``biweekly``).
+
+    Returns the requirements and the error of the first whose ``periods`` do not fit its
+    slots (``None`` when all do); such a requirement keeps its whole periods, so the
+    school can still be built and report the slots' own errors first."""
+    sides = [0] * len(requirements)
+    for k in alternates:
+        for _, q in k.sides:
+            sides[q] += 1
+    out = []
+    wrong: InputError | None = None
+    for q, req in enumerate(requirements):
+        halves = 2 * req.periods + req.biweekly - sides[q]
+        if halves == 2 * req.periods and not req.biweekly:
+            out.append(req)
+            continue
+        path = f"{req_paths[q]}.periods"
+        given = req.periods + req.biweekly / 2
+        shown_ = int(given) if float(given).is_integer() else given
+        who = f"{classes[req.cls].name}:{subjects[req.subject].name}"
+        if halves < 0 or halves % 2:
+            if req.periods + sides[q] >= 1:
+                out.append(dataclasses.replace(req, biweekly=sides[q]))
+            else:   # 0.5 and no slot: nothing to build the school with
+                out.append(dataclasses.replace(req, periods=1, biweekly=0))
+            if wrong is not None:
+                continue
+            if not sides[q]:
+                wrong = r.error(path, shown_,
+                                f"半节课是隔周一节（单双周），须在 alternate 中列出 — half a "
+                                f"period is one every other week: list it under alternate, "
+                                f"e.g. {{class: {classes[req.cls].name}, odd: "
+                                f"{subjects[req.subject].name}}}")
+            else:
+                wrong = r.error(path, shown_,
+                                f"{who} 在 alternate 中隔周上 {sides[q]} 节（平均每周 "
+                                f"{sides[q] / 2:g} 节），其余每周的课时须为 ≥ 0 的整数 — "
+                                f"alternate names it {sides[q]} time(s), one period every "
+                                f"other week each, so periods must be a whole number ≥ 0 "
+                                f"plus {sides[q] / 2:g}")
+            continue
+        try:
+            out.append(dataclasses.replace(req, periods=halves // 2, biweekly=sides[q]))
+        except InputError as exc:
+            raise r.wrap(exc, req_paths[q]) from None
+    return tuple(out), wrong
 
 
 #: Words for the last period of a class's day (末节).
@@ -1022,6 +1112,40 @@ def _read_blocks(r: _Reader, raw: Any, requirements: tuple[Requirement, ...],
     return tuple(out)
 
 
+def _read_alternates(r: _Reader, raw: Any, requirements: tuple[Requirement, ...],
+                     class_index: Mapping[str, int], subject_index: Mapping[str, int]
+                     ) -> tuple[Alternate, ...]:
+    """``alternate``: 单双周 slots, each ``{class, odd, even}``: the subject held in odd
+    weeks (单周) and in even weeks (双周), either of them absent (that week free)."""
+    req_of = {(q.cls, q.subject): i for i, q in enumerate(requirements)}
+    out = []
+    for i, item in enumerate(r.seq(raw, "alternate")):
+        path = f"alternate[{i}]"
+        m = r.mapping(item, path, _ALTERNATE_KEYS, required=("class",))
+        cls = r.name_ref(m["class"], f"{path}.class", class_index, "班级")
+        sides: dict[str, int | None] = {}
+        for side in ("odd", "even"):
+            if m.get(side) is None:
+                sides[side] = None
+                continue
+            subject = r.name_ref(m[side], f"{path}.{side}", subject_index, "学科")
+            q = req_of.get((cls, subject))
+            if q is None:
+                raise r.error(f"{path}.{side}", f"{m['class']}:{m[side]}",
+                              "没有该课程要求 not a requirement: give it under requirements "
+                              "(periods 0.5 for one period every other week)")
+            sides[side] = q
+        if sides["odd"] is not None and sides["odd"] == sides["even"]:
+            raise r.error(f"{path}.even", m["even"], "单双周是同一门课，那就是每周的课 the same "
+                                                     "subject in both weeks is a weekly period: "
+                                                     "count it in periods instead")
+        try:
+            out.append(Alternate(cls, sides["odd"], sides["even"]))
+        except InputError as exc:
+            raise r.wrap(exc, path) from None
+    return tuple(out)
+
+
 def _read_requirements(r: _Reader, raw: Any, classes: tuple[SchoolClass, ...],
                        class_index: Mapping[str, int], subjects: tuple[Subject, ...],
                        subject_index: Mapping[str, int], teacher_names: Mapping[str, int],
@@ -1102,6 +1226,8 @@ def school_to_dict(school: School, base_dir: str | os.PathLike[str] | None = Non
         out["split"] = [_split_to_dict(school, k) for k in school.splits]
     if school.blocks:
         out["blocks"] = [_block_to_dict(school, b) for b in school.blocks]
+    if school.alternates:
+        out["alternate"] = [_alternate_to_dict(school, k) for k in school.alternates]
     out["requirements"] = _requirements_to_data(school)
     return out
 
@@ -1237,6 +1363,14 @@ def _block_to_dict(school: School, b: Block) -> dict[str, Any]:
             "subject": school.subjects[first.subject].name, "groups": groups}
 
 
+def _alternate_to_dict(school: School, k: Alternate) -> dict[str, Any]:
+    out: dict[str, Any] = {"class": school.classes[k.cls].name}
+    for side, q in (("odd", k.odd), ("even", k.even)):
+        if q is not None:
+            out[side] = school.subjects[school.requirements[q].subject].name
+    return out
+
+
 def _meeting_to_dict(school: School, m: Meeting) -> dict[str, Any]:
     out: dict[str, Any] = {"name": m.name}
     subjects = [school.subjects[s].name for s in m.subjects]
@@ -1260,8 +1394,9 @@ def _requirement_body(school: School, q: Requirement) -> dict[str, Any]:
         default = weekly_periods(cls.grade, school.policy()).get(school.subjects[q.subject].name, 0)
     except (InputError, ValueError):
         default = 0
-    if q.periods != default:
-        body["periods"] = q.periods
+    periods = q.periods + q.biweekly / 2   # 单双周: per week on average (1.5)
+    if periods != default:
+        body["periods"] = int(periods) if float(periods).is_integer() else periods
     if q.doubles:
         body["doubles"] = q.doubles
     if q.venue_kind is not None:
@@ -1336,7 +1471,8 @@ def _flowing(data: dict[str, Any]) -> dict[str, Any]:
     out = dict(data)
     out["schedules"] = {name: {day: [_Flow(seg) for seg in segs] for day, segs in body.items()}
                         for name, body in data["schedules"].items()}
-    for key in ("subjects", "venues", "classes", "teachers", "meetings", "combined", "split"):
+    for key in ("subjects", "venues", "classes", "teachers", "meetings", "combined", "split",
+                "alternate"):
         if key in out:
             out[key] = [_Flow(x) for x in data[key]]
     reqs = data["requirements"]

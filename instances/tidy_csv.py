@@ -14,18 +14,21 @@ import pandas as pd
 from ..models.policy import Policy, format_clock
 from ..models.school import School
 from ..models.timetable import Timetable
+from .timetable_io import WEEK_TEXT
 from .views import lesson_times, write_atomic
 
 __all__ = ["lessons_frame", "homework_frame", "write_tidy", "LESSON_COLUMNS", "HOMEWORK_COLUMNS"]
 
 LESSON_COLUMNS = ("school", "class", "grade", "day", "period", "start", "end", "subject",
-                  "teacher", "venue")
+                  "teacher", "venue", "week")
 HOMEWORK_COLUMNS = ("school", "class", "grade", "day", "weekend", "subject", "minutes",
                     "daily_cap")
 
 
 def lessons_frame(school: School, timetable: Timetable) -> pd.DataFrame:
-    """One row per lesson; ``period`` is 1-based as printed, times ``HH:MM``."""
+    """One row per lesson; ``period`` is 1-based as printed, times ``HH:MM``; ``week`` is
+    empty for a lesson held every week, ``单``/``双`` for one held in odd/even weeks only
+    (单双周)."""
     rows = []
     for lesson in timetable.lessons:
         times = lesson_times(school, lesson)
@@ -38,6 +41,7 @@ def lessons_frame(school: School, timetable: Timetable) -> pd.DataFrame:
             "subject": school.subjects[lesson.subject].name,
             "teacher": school.teachers[lesson.teacher].name,
             "venue": school.venues[lesson.venue].name if lesson.venue is not None else "",
+            "week": WEEK_TEXT[lesson.week] if lesson.week is not None else "",
         })
     return pd.DataFrame(rows, columns=list(LESSON_COLUMNS))
 

@@ -6,7 +6,8 @@
      "meta": {"status": "OPTIMAL", "objective": 37},          # optional, passed through
      "lessons": [{"class": "七年级1班", "day": "周一", "period": 1,
                   "subject": "语文", "teacher": "王芳", "venue": null},
-                 {..., "subject": "体育与健康", "teacher": "李娜", "group": "女生"}, ...],
+                 {..., "subject": "体育与健康", "teacher": "李娜", "group": "女生"},
+                 {..., "subject": "科学", "teacher": "赵磊", "week": "单"}, ...],
      "sessions": [{"class": "七年级1班", "day": "周二", "venue": "操场"}, ...]}
 
 Reading checks names against the school (unknown class, day, subject, teacher or
@@ -32,7 +33,10 @@ __all__ = ["timetable_to_dict", "timetable_from_dict", "read_timetable", "write_
            "read_timetable_meta", "dump_timetable"]
 
 _TOP = ("school", "meta", "lessons", "sessions")
-_LESSON = ("class", "day", "period", "subject", "teacher", "venue", "group")
+_LESSON = ("class", "day", "period", "subject", "teacher", "venue", "group", "week")
+#: ``week`` of a lesson held every other week (单双周): 1 单周 (odd), 2 双周 (even).
+WEEK_TEXT = {1: "单", 2: "双"}
+WEEK_NAMES: dict[Any, int] = {"单": 1, "单周": 1, "odd": 1, 1: 1, "双": 2, "双周": 2, "even": 2, 2: 2}
 _SESSION = ("class", "day", "venue")
 
 
@@ -47,6 +51,7 @@ def timetable_to_dict(tt: Timetable, school: School, meta: Mapping[str, Any] | N
          "subject": school.subjects[x.subject].name, "teacher": school.teachers[x.teacher].name,
          "venue": None if x.venue is None else school.venues[x.venue].name}
         | ({"group": x.group} if x.group is not None else {})   # absent: the whole class
+        | ({"week": WEEK_TEXT[x.week]} if x.week is not None else {})   # absent: every week
         for x in tt.lessons]
     out["sessions"] = [
         {"class": school.classes[s.cls].name, "day": school.days[s.day],
@@ -123,13 +128,20 @@ def timetable_from_dict(data: Mapping[str, Any], school: School, source: str) ->
             raise err(f"{path}.group", group,
                       f"{x['class']} 没有上 {x['subject']} 的这个分组或走班教学组 no such group "
                       f"of a split lesson or 走班 block of this class and subject")
+        week = x.get("week")
+        if week is not None:
+            if isinstance(week, bool) or not isinstance(week, (str, int)) \
+                    or week not in WEEK_NAMES:
+                raise err(f"{path}.week", week, "应为 单 或 双 expected 单 (odd weeks, 单周) or "
+                                                "双 (even weeks, 双周); absent: every week")
+            week = WEEK_NAMES[week]
         lessons.append(Lesson(
             cls=cls,
             day=ref(x["day"], f"{path}.day", days, "日期"),
             period=period - 1,
             subject=subject,
             teacher=ref(x["teacher"], f"{path}.teacher", school.teacher_index, "教师"),
-            venue=venue(x.get("venue"), f"{path}.venue"), group=group))
+            venue=venue(x.get("venue"), f"{path}.venue"), group=group, week=week))
     sessions = []
     raw_sessions = top.get("sessions") or []
     if not isinstance(raw_sessions, list):

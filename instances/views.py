@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from ..models.policy import Policy, format_clock
-from ..models.school import (BellSchedule, DaySchedule, Requirement, School, SchoolClass,
-                             Segment, SegmentKind, Teacher, Unavailable, Venue)
+from ..models.school import (WEEK_ZH, BellSchedule, DaySchedule, Requirement, School,
+                             SchoolClass, Segment, SegmentKind, Teacher, Unavailable, Venue)
 from ..models.timetable import Lesson, Session, Timetable
 from .files import write_atomic as _write_atomic
 
@@ -180,6 +180,8 @@ def _lesson_lines(school: School, lesson: Lesson, view: str) -> tuple[str, ...]:
             subject = f"{lesson.group} {subject}"
         else:
             cls = f"{cls} {lesson.group}"
+    if lesson.week is not None:   # 单双周: 科学(单周), the cell's other lesson 书法(双周)
+        subject = f"{subject}({WEEK_ZH[lesson.week]})"
     lines = {"class": (subject, teacher), "teacher": (cls, subject),
              "venue": (cls, subject, teacher)}[view]
     if lesson.venue is not None and view != "venue":
@@ -210,14 +212,28 @@ def class_grid(school: School, timetable: Timetable, cls: int) -> Grid:
     def open_period(day: int, p: int) -> bool:
         return p < school.usable_periods(cls, day)
 
-    # the groups of a split lesson (分组) are one period of the class
-    n = len({(x.day, x.period) if x.group is not None else (x.day, x.period, i)
-             for i, x in enumerate(timetable.lessons) if x.cls == cls})
+    # the groups of a split lesson (分组) are one period of the class; a lesson every
+    # other week (单双周) is half a period a week
+    n = weekly_count({(x.day, x.period, x.week) if x.group is not None else
+                      (x.day, x.period, x.week, i)
+                      for i, x in enumerate(timetable.lessons) if x.cls == cls})
     return _build_grid(school, schedule, entries, seg_cells, open_period, kind="class",
                        index=cls, name=c.name, title=f"{c.name} 课程表",
                        subtitle=f"{school.name} · {c.grade}年级{head_teacher_line(school, cls)}"
                                 f" · 作息 {schedule.name} · 每周 {n} 节",
                        )
+
+
+def weekly_count(keys: Iterable[tuple]) -> int | float:
+    """Periods a week over lesson keys whose third item is the lesson's week (单双周): a
+    lesson held every other week counts half."""
+    total = sum(1 if k[2] is None else 0.5 for k in keys)
+    return int(total) if float(total).is_integer() else total
+
+
+def week_mark(lesson: Lesson) -> str:
+    """``(单周)`` / ``(双周)`` for a lesson held every other week, else ``""``."""
+    return "" if lesson.week is None else f"({WEEK_ZH[lesson.week]})"
 
 
 def head_teacher_line(school: School, cls: int) -> str:
@@ -254,8 +270,10 @@ def _entity_grid(school: School, timetable: Timetable, kind: str, index: int) ->
         heads = [c.name for c in school.classes if c.head_teacher == index]
         head = f" · {'、'.join(heads)} 班主任 class teacher" if heads else ""
         # a combined lesson (合班) or 走班 block is one lesson of its teacher, whatever the classes
-        taught = {(_taught_together(school, x, i), x.day, x.period) for i, x in enumerate(mine)}
-        subtitle = f"{school.name} · {'、'.join(subs) or '—'}{head} · 每周 {len(taught)} 节"
+        taught = {(_taught_together(school, x, i), x.day, x.week, x.period)
+                  for i, x in enumerate(mine)}
+        n = weekly_count(taught)
+        subtitle = f"{school.name} · {'、'.join(subs) or '—'}{head} · 每周 {n} 节"
         title = f"{name} 课程表"
         my_sessions: list[Session] = []
     else:
@@ -263,7 +281,8 @@ def _entity_grid(school: School, timetable: Timetable, kind: str, index: int) ->
         v = school.venues[index]
         name = v.name
         my_sessions = [s for s in timetable.sessions if s.venue == index]
-        subtitle = f"{school.name} · {v.kind} · 容量 {v.capacity} 个班 · 每周 {len(mine)} 节"
+        n = weekly_count((x.day, x.period, x.week) for x in mine)
+        subtitle = f"{school.name} · {v.kind} · 容量 {v.capacity} 个班 · 每周 {n} 节"
         title = f"{name} 使用表"
     schedule = _main_schedule(school, mine)
     ref_index = school.schedules.index(schedule)
@@ -523,5 +542,5 @@ __all__ = [
     "Entry", "Grid", "GridRow", "class_grid", "teacher_grid", "venue_grid",
     "example_school", "example_timetable", "lesson_times", "write_atomic", "summary_rows",
     "summary_verdict", "check_summary", "homework_tables", "HomeworkTable", "HomeworkDay",
-    "hard_rows", "rule_zh", "head_teacher_line",
+    "hard_rows", "rule_zh", "head_teacher_line", "weekly_count", "week_mark",
 ]

@@ -10,6 +10,13 @@ weight per rule) that the CP-SAT engine minimises, and :func:`format_violations`
 The checker imports no solver. It recomputes everything from the school, the policy
 and the timetable; per-entity indexes are built once per (school, timetable) pair.
 
+A two-week cycle (单双周, ``School.alternates``, lessons with a ``week``) is checked week
+by week: :func:`check` runs every hard rule but ``alternate_slot`` on each week's view
+(:func:`week_view`: that week's periods and lessons), a record found alike in both weeks
+once, the others naming their week; ``alternate_slot`` and the soft rules read the whole
+cycle, an alternating slot counting as one lesson of its class (docs/rules.md). Each
+``check_<rule>`` itself reads one week.
+
 Lessons whose period does not exist in the class's bell schedule that day are reported
 by ``lesson_outside_periods`` and ignored by every rule that needs a lesson's position
 or clock time; only ``coverage``, ``teacher_assignment``, ``head_teacher_meeting``,
@@ -18,22 +25,23 @@ or clock time; only ``coverage``, ``teacher_assignment``, ``head_teacher_meeting
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
 from .errors import InputError, check_index
 from .policy import Policy, curriculum_line, format_clock, parse_clock
-from .school import CLASS_MEETING, GROUND, School, SegmentKind
+from .school import CLASS_MEETING, GROUND, WEEK_EN, WEEK_ZH, WEEKS, School, SegmentKind
 from .timetable import Lesson, Session, Timetable
 from .violation import Violation
 
 __all__ = [
     "CheckSummary", "Term", "HARD_RULES", "SOFT_RULES", "RULE_NAMES", "check", "summarize",
     "plan_violations",
-    "format_violations", "violations_to_json",
+    "format_violations", "violations_to_json", "cycle_weeks", "week_view",
 ]
 
 RuleFunction = Callable[[School, Policy, Timetable], list[Violation]]
@@ -71,6 +79,9 @@ class _Facts:
                     not school.has_group(lesson.cls, lesson.group, lesson.subject):
                 raise InputError(f"{where}.group", lesson.group, "no such group of a split "
                                  "lesson or 走班 block of this class and subject")
+            if lesson.week not in (None, *WEEKS):
+                raise InputError(f"{where}.week", lesson.week,
+                                 "1 (单周 odd weeks), 2 (双周 even weeks) or None (every week)")
         for i, session in enumerate(timetable.sessions):
             where = f"timetable.sessions[{i}]"
             check_index(f"{where}.class", session.cls, nc)
@@ -138,14 +149,28 @@ class _Facts:
             all_cd[(lesson.cls, lesson.day)].append(i)
             if i not in self.hidden:
                 by_cd[(lesson.cls, lesson.day)].append(i)
-                by_csd[(lesson.cls, lesson.subject, lesson.day)].append(i)
+                # 单双周: a week's rules see its lessons through week_view; on the whole
+                # cycle (the soft rules) only the lessons held every week count here
+                if lesson.week is None:
+                    by_csd[(lesson.cls, lesson.subject, lesson.day)].append(i)
         for i, lesson in enumerate(self.lessons):
             if i not in self.hidden:
                 by_cs[(lesson.cls, lesson.subject)].append(i)
         self.placed_by_class_day = dict(by_cd)
         self.all_placed_by_class_day = dict(all_cd)   # every group of a split too
         self.placed_by_teacher_day = dict(by_td)
-        self.placed_by_class_subject_day = dict(by_csd)
+        self.placed_by_class_subject_day = dict(by_csd)   # lessons held every week
+        # 单双周, in the soft rules' reading of the cycle: a teacher's lessons with a week
+        # in one period of one class are one lesson of the teacher
+        seen_week: set[tuple[int, int, int, int]] = set()
+        repeat: set[int] = set()
+        for i, x in enumerate(self.lessons):
+            if x.week is not None:
+                key = (x.teacher, x.cls, x.day, x.period)
+                if key in seen_week:
+                    repeat.add(i)
+                seen_week.add(key)
+        self.week_repeat: frozenset[int] = frozenset(repeat)
         self.all_by_class_subject = dict(by_cs)
         # days on which a class has periods (its day shape allows at least one lesson)
         self.class_days: tuple[tuple[int, ...], ...] = tuple(
@@ -875,6 +900,49 @@ def check_block_together(school: School, policy: Policy,
     return out
 
 
+def check_alternate_slot(school: School, policy: Policy,
+                         timetable: Timetable) -> list[Violation]:
+    """单双周: the lessons with a week (单周/双周) of one class slot are the sides of an
+    alternating slot of the class (``School.alternates``), no more slots with a pair
+    than the alternates with it (one record per slot that is not, or is one too many).
+
+    A slot's pair is (subject of its 单周 lessons, subject of its 双周 lessons), a side
+    with none being free; the slots with a pair are matched to the class's alternates
+    with that pair in (day, period) order."""
+    _facts(school, timetable)   # validates the lessons
+    weeks: dict[tuple[int, int, int], list[list[int]]] = defaultdict(lambda: [[], []])
+    for x in timetable.lessons:
+        if x.week in WEEKS:
+            weeks[(x.cls, x.day, x.period)][x.week - 1].append(x.subject)
+    room: dict[tuple[int, int | None, int | None], int] = defaultdict(int)
+    for k in school.alternates:
+        pair = tuple(None if q is None else school.requirements[q].subject
+                     for q in (k.odd, k.even))
+        room[(k.cls, *pair)] += 1   # type: ignore[arg-type]
+    out = []
+    for (c, d, p), (odd, even) in sorted(weeks.items()):
+        key = (c, odd[0] if len(odd) == 1 else None, even[0] if len(even) == 1 else None)
+        fits = len(odd) <= 1 and len(even) <= 1
+        if fits and room.get(key, 0) > 0:
+            room[key] -= 1
+            continue
+        cname = school.classes[c].name
+        names = ["、".join(school.subjects[s].name for s in side) or "无课" for side in (odd, even)]
+        en = [", ".join(school.subjects[s].name for s in side) or "nothing" for side in (odd, even)]
+        known = fits and key in room   # the class has slots with this pair, all taken
+        why_zh = "多于 alternate 中的这一对" if known else "不是 alternate 中的单双周课"
+        why_en = ("one slot more than the alternating slots with this pair" if known
+                  else "no alternating slot of the school file (alternate) has this pair")
+        out.append(_hard(
+            "alternate_slot",
+            f"{cname} {_slot_zh(school, c, d, p)} 单周 {names[0]}、双周 {names[1]}，{why_zh} — "
+            f"class {cname} {_slot_en(school, c, d, p)}: {en[0]} in odd weeks, {en[1]} in "
+            f"even weeks: {why_en}",
+            cls=cname, subject=school.subjects[(odd or even)[0]].name, day=school.days[d],
+            period=p + 1))
+    return out
+
+
 def check_fixed_slot(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
     """固定时段: every fixed period of a requirement holds a lesson of its class and
     subject (one record per fixed period without one)."""
@@ -1013,10 +1081,12 @@ def check_main_morning(school: School, policy: Policy, timetable: Timetable) -> 
     """主科上午: each main-subject lesson in an afternoon period costs one unit."""
     facts = _facts(school, timetable)
     out = []
+    slots: set[tuple[int, int, int]] = set()
     for i in facts.placed:
         lesson = facts.lessons[i]
         if i in facts.hidden or not school.subjects[lesson.subject].is_main \
-                or not school.combined_lead(lesson.cls, lesson.subject):
+                or not school.combined_lead(lesson.cls, lesson.subject) \
+                or _counted(slots, lesson):
             continue
         if school.day_of(lesson.cls, lesson.day).afternoon[lesson.period]:
             e = _lesson_entities(school, lesson)
@@ -1027,6 +1097,18 @@ def check_main_morning(school: School, policy: Policy, timetable: Timetable) -> 
                 f"{e['subject']} of {e['cls']} is in the afternoon, "
                 f"{_slot_en(school, lesson.cls, lesson.day, lesson.period)}", **e))
     return out
+
+
+def _counted(slots: set[tuple[int, int, int]], lesson: Lesson) -> bool:
+    """单双周: whether a class slot's lesson with a week was counted already (the sides of
+    an alternating slot count once, as the engine's one activity does); records it."""
+    if lesson.week is None:
+        return False
+    key = (lesson.cls, lesson.day, lesson.period)
+    if key in slots:
+        return True
+    slots.add(key)
+    return False
 
 
 def _once_daily_limit(school: School, facts: _Facts, r_index: int) -> int:
@@ -1061,10 +1143,12 @@ def check_pe_placement(school: School, policy: Policy, timetable: Timetable) -> 
     """体育课位置: a PE lesson in the day's first period or first period after lunch."""
     facts = _facts(school, timetable)
     out = []
+    slots: set[tuple[int, int, int]] = set()
     for i in facts.placed:
         lesson = facts.lessons[i]
         if i in facts.hidden or not school.subjects[lesson.subject].is_pe \
-                or not school.combined_lead(lesson.cls, lesson.subject):
+                or not school.combined_lead(lesson.cls, lesson.subject) \
+                or _counted(slots, lesson):
             continue
         day = school.day_of(lesson.cls, lesson.day)
         if lesson.period == 0 or day.after_lunch[lesson.period]:
@@ -1142,7 +1226,8 @@ def check_parallel_step(school: School, policy: Policy, timetable: Timetable) ->
     facts = _facts(school, timetable)
     taught: dict[tuple[int, int], list[int]] = defaultdict(list)
     for r in school.requirements:
-        if len(school.members_with(r.cls, r.subject)) == 1:   # a 合班, a 走班: no single grade
+        # a 合班 or a 走班 has no single grade; lessons every other week (单双周) are not in step
+        if len(school.members_with(r.cls, r.subject)) == 1 and r.periods > 0:
             taught[(school.classes[r.cls].grade, r.subject)].append(r.cls)
     out = []
     for (grade, s), classes in sorted(taught.items()):
@@ -1218,7 +1303,8 @@ def check_teacher_wish(school: School, policy: Policy, timetable: Timetable) -> 
         for j, wish in enumerate(teacher.wishes):
             n = sum(1 for d in wish.days(len(school.days))
                     for i in facts.teaching_by_teacher_day.get((t, d), ())
-                    if wish.against(d, facts.lessons[i].period, *facts.time[i]))  # type: ignore[misc]
+                    if i not in facts.week_repeat   # 单双周: the teacher's period once
+                    and wish.against(d, facts.lessons[i].period, *facts.time[i]))  # type: ignore[misc]
             if not n:
                 continue
             what = wish.describe(school.days, schedule)
@@ -1235,20 +1321,22 @@ def check_moved_lesson(school: School, policy: Policy, timetable: Timetable,
     """调整节数: each lesson of the kept timetable whose slot and subject changed."""
     if kept is None:
         return []
-    now = {(x.cls, x.day, x.period, x.subject) for x in timetable.lessons}
+    now = {(x.cls, x.day, x.period, x.subject, x.week) for x in timetable.lessons}
     out = []
     for lesson in kept.lessons:
-        if (lesson.cls, lesson.day, lesson.period, lesson.subject) in now:
+        if (lesson.cls, lesson.day, lesson.period, lesson.subject, lesson.week) in now:
             continue
         if school.group_rank(lesson.cls, lesson.group, lesson.subject) > 0:
             continue   # a split lesson (分组) or 走班 block is kept as its first group's lesson
         cname, sname = school.classes[lesson.cls].name, school.subjects[lesson.subject].name
+        zh, en = ((f"（{WEEK_ZH[lesson.week]}）", f" ({WEEK_EN[lesson.week]})")
+                  if lesson.week is not None else ("", ""))
         out.append(_soft(
             "moved_lesson", policy,
-            f"{cname} 原 {school.days[lesson.day]}第{lesson.period + 1}节 {sname} 已调整 — "
-            f"class {cname}: {sname} at {_day_en(school, lesson.day)} period {lesson.period + 1} "
-            f"was moved", cls=cname, subject=sname, day=school.days[lesson.day],
-            period=lesson.period + 1))
+            f"{cname} 原 {school.days[lesson.day]}第{lesson.period + 1}节 {sname}{zh} 已调整 — "
+            f"class {cname}: {sname}{en} at {_day_en(school, lesson.day)} period "
+            f"{lesson.period + 1} was moved", cls=cname, subject=sname,
+            day=school.days[lesson.day], period=lesson.period + 1, week=lesson.week))
     return out
 
 
@@ -1508,10 +1596,15 @@ def plan_violations(school: School, policy: Policy) -> list[Violation]:
     use. A school with any of them has no compliant timetable."""
     empty = Timetable(())
     out = check_service_time(school, policy, empty) + check_long_break_common(school, policy, empty)
-    have: dict[tuple[int, str], int] = defaultdict(int)
-    for r in school.requirements:
-        have[(r.cls, _line(school, r.subject))] += r.periods
-    out += _curriculum_records(school, policy, have)
+    for week in (WEEKS if school.alternates else (None,)):   # 单双周: each week of the cycle
+        have: dict[tuple[int, str], int] = defaultdict(int)
+        for q, r in enumerate(school.requirements):
+            have[(r.cls, _line(school, r.subject))] += school.week_periods(q, week)
+        found = _curriculum_records(school, policy, have)
+        if week is not None:
+            found = [dataclasses.replace(v, message=f"{WEEK_ZH[week]}（{WEEK_EN[week]}）：{v.message}")
+                     for v in found]
+        out += found
     if not policy.generalist_teachers:
         taught: list[tuple[int, int, int]] = [(r.cls, r.subject, r.teacher) for r in school.requirements]
         for k in school.splits:
@@ -1594,6 +1687,7 @@ HARD_RULES: tuple[tuple[str, str, str, RuleFunction], ...] = (
     ("combined_together", "合班同上", "Combined lessons together", check_combined_together),
     ("split_together", "分组同上", "Split groups at the same time", check_split_together),
     ("block_together", "走班同上", "走班 block in one placement", check_block_together),
+    ("alternate_slot", "单双周", "Alternating weeks", check_alternate_slot),
     ("teacher_daily_max", "教师每日节数", "Teacher periods per day", check_teacher_daily_max),
     ("double_period", "连堂", "Double periods", check_double_period),
     ("level_progress", "教案齐头", "Parallel classes on the same days", check_level_progress),
@@ -1625,6 +1719,54 @@ SOFT_RULES: tuple[tuple[str, str, str, RuleFunction], ...] = (
 RULE_NAMES: dict[str, tuple[str, str]] = {
     rule: (zh, en) for rule, zh, en, _ in HARD_RULES + SOFT_RULES}
 
+#: Hard rules that read the whole two-week cycle (单双周); the others read one week.
+_CYCLE_RULES = frozenset({"alternate_slot"})
+
+
+def cycle_weeks(school: School, timetable: Timetable) -> tuple[int, ...]:
+    """The weeks of the cycle :func:`check` reads one by one: ``(1, 2)`` (单周, 双周) when
+    the school has alternating slots (单双周) or a lesson has a week, else ``()``: every
+    week is the same."""
+    if school.alternates or any(x.week is not None for x in timetable.lessons):
+        return WEEKS
+    return ()
+
+
+def week_view(school: School, timetable: Timetable, week: int) -> tuple[School, Timetable]:
+    """Week ``week`` of the cycle (1 单周, 2 双周) as a school and a weekly timetable: each
+    requirement with its periods that week (:meth:`School.week_periods`), and the lessons
+    held that week (every week, or in ``week``) without their week."""
+    if school.alternates:
+        school = dataclasses.replace(school, requirements=tuple(
+            dataclasses.replace(r, periods=school.week_periods(q, week))
+            for q, r in enumerate(school.requirements)))
+    lessons = tuple(dataclasses.replace(x, week=None) for x in timetable.lessons
+                    if x.week is None or x.week == week)
+    return school, Timetable(lessons, timetable.sessions)
+
+
+def _merge_weeks(odd: list[Violation], even: list[Violation]) -> list[Violation]:
+    """One rule's records of the two weeks: a record found alike in both is kept once (it
+    holds every week); the others say their week (``Violation.week``, the message)."""
+    left = Counter(even)
+    out = []
+    for v in odd:
+        if left[v] > 0:
+            left[v] -= 1
+            out.append(v)
+        else:
+            out.append(_in_week(v, 1))
+    for v in even:
+        if left[v] > 0:
+            left[v] -= 1
+            out.append(_in_week(v, 2))
+    return out
+
+
+def _in_week(v: Violation, week: int) -> Violation:
+    return dataclasses.replace(v, week=week,
+                               message=f"{WEEK_ZH[week]}（{WEEK_EN[week]}）：{v.message}")
+
 
 def check(school: School, policy: Policy, timetable: Timetable,
           kept: Timetable | None = None) -> list[Violation]:
@@ -1651,8 +1793,20 @@ def check(school: School, policy: Policy, timetable: Timetable,
     """
     out: list[Violation] = []
     try:
-        for _, _, _, fn in HARD_RULES:
-            out.extend(fn(school, policy, timetable))
+        weeks = cycle_weeks(school, timetable)
+        if weeks:
+            _facts(school, timetable)   # bad input is named by the lesson's own index
+        # 单双周: every other hard rule reads one week; run them on each week's view
+        found = []
+        for w in weeks:
+            week_school, week_tt = week_view(school, timetable, w)
+            found.append({rule: fn(week_school, policy, week_tt)
+                          for rule, _, _, fn in HARD_RULES if rule not in _CYCLE_RULES})
+        for rule, _, _, fn in HARD_RULES:
+            if not weeks or rule in _CYCLE_RULES:
+                out.extend(fn(school, policy, timetable))
+            else:
+                out.extend(_merge_weeks(found[0][rule], found[1][rule]))
         for rule, _, _, fn in SOFT_RULES:
             if rule == "moved_lesson":
                 out.extend(check_moved_lesson(school, policy, timetable, kept))

@@ -38,7 +38,7 @@ from typing import Any
 
 from .errors import InputError
 from .policy import Policy
-from .school import GROUND, School
+from .school import GROUND, WEEK_ZH, Alternate, School
 
 
 class SlotKind(StrEnum):
@@ -157,6 +157,11 @@ class Activity:
     男生/女生, half-classes); with several, the students of all of them regroup into the
     parts (a 走班 block: English 分层 over three parallel classes).
 
+    ``alternate`` makes the activity an alternating slot (单双周) of one group:
+    ``(week, subject, teacher, uses the pool)`` per side held in week 1 (单周) or 2 (双周),
+    ``teachers`` being the sides' teachers. The engine occupies the group, every side's
+    teacher and the pool in both weeks; the mapping writes one lesson per side.
+
     A school activity has one teacher, read as :attr:`teacher`, and one group, read as
     :attr:`group`, or, for a combined lesson (合班), the member classes as groups.
     """
@@ -178,6 +183,7 @@ class Activity:
     fixed: tuple[int, ...] = ()
     group_subjects: tuple[int, ...] = ()
     parts: tuple[tuple[str, int, int, bool], ...] = ()
+    alternate: tuple[tuple[int, int, int, bool], ...] = ()
 
     def __post_init__(self) -> None:
         if self.duration < 1:
@@ -408,7 +414,11 @@ def compile_school(school: School, policy: Policy) -> Problem:
     lesson (``School.splits``, 分组) is one activity of its class with every group's
     teacher and :attr:`Activity.parts`; a 走班 block (``School.blocks``) is one activity
     with every member class as a group, every teaching group's teacher and
-    :attr:`Activity.parts`. The lunch, the long break and every
+    :attr:`Activity.parts`; a requirement held only every other week
+    (``periods`` 0) has no activity of its own, and each alternating slot
+    (``School.alternates``, 单双周) is one activity of count 1 after the requirements'
+    ones, with both sides' teachers and :attr:`Activity.alternate`
+    (:func:`activity_requirements`). The lunch, the long break and every
     other non-lesson segment are simply not slots.
     """
     slots: list[Slot] = []
@@ -513,6 +523,9 @@ def compile_school(school: School, policy: Policy) -> Problem:
             main=subject.is_main, pe=subject.is_pe, source=i, fixed=tuple(fixed),
             group_subjects=(tuple(school.requirements[q].subject for q in members)
                             if k is not None else ()), parts=parts))
+    for k in school.alternates:
+        activities.append(_alternate_activity(school, k, groups, teachers, pool_of,
+                                              lesson_slot))
 
     w = policy.weights
     constraints = [Constraint(f, True) for f in HARD_FAMILIES if f != "daily_pe"]
@@ -541,14 +554,47 @@ def compile_school(school: School, policy: Policy) -> Problem:
         constraints=tuple(constraints), session_pool=pool_of.get(GROUND))
 
 
+def _alternate_activity(school: School, k: Alternate, groups: list[Group],
+                        teachers: list[TeacherResource], pool_of: Mapping[str, int],
+                        lesson_slot: Mapping[tuple[int, int, int], int]) -> Activity:
+    """An alternating slot (单双周) as one activity of its class: count 1, every side's
+    teacher (each once), the domain without any side's teacher's unavailable periods or
+    any side's forbidden periods, the pool of the one venue kind the sides need, and
+    ``main`` when either side is a main subject (rule ``main_morning`` counts the slot
+    once)."""
+    schedule = school.classes[k.cls].schedule
+    banned = set(groups[k.cls].early)
+    sides = []
+    need = None
+    for week, q in k.sides:
+        r = school.requirements[q]
+        banned |= set(teachers[r.teacher].unavailable)
+        banned |= {lesson_slot[(schedule, d, p)] for d, p in school.forbidden_periods[q]}
+        kind = school.venue_kind(r)
+        need = need or kind
+        sides.append((week, r.subject, r.teacher, kind is not None))
+    names = "/".join(f"{school.subjects[s].name}({WEEK_ZH[w]})" for w, s, _, _ in sides)
+    return Activity(
+        name=f"{school.classes[k.cls].name}/{names}", groups=(k.cls,),
+        teachers=tuple(dict.fromkeys(t for _, _, t, _ in sides)), subject=sides[0][1],
+        count=1, slots=tuple(s for s in groups[k.cls].slots if s not in banned),
+        pool=pool_of[need] if need is not None else None,
+        main=any(school.subjects[s].is_main for _, s, _, _ in sides), pe=False,
+        source=k.sides[0][1], alternate=tuple(sides))
+
+
 def school_activity_members(school: School) -> tuple[tuple[int, ...], ...]:
-    """Per activity of :func:`compile_school`, the requirements it places: one, or the
-    members of a combined lesson (合班) or of a 走班 block (first member first), at the
-    place of the earliest of them in ``school.requirements``."""
+    """Per requirement activity of :func:`compile_school`, the requirements it places:
+    one, or the members of a combined lesson (合班) or of a 走班 block (first member
+    first), at the place of the earliest of them in ``school.requirements``. A
+    requirement held only every other week (``periods`` 0, 单双周) has none; the
+    alternating slots' activities follow these (:func:`activity_requirements`)."""
     out: list[tuple[int, ...]] = []
     done: set[tuple[str, int]] = set()
     for q, r in enumerate(school.requirements):
         k = school.combined_of.get((r.cls, r.subject))
+        if r.periods == 0:
+            continue
         b = school.block_of.get((r.cls, r.subject))
         if k is None and b is None:
             out.append((q,))
@@ -561,9 +607,17 @@ def school_activity_members(school: School) -> tuple[tuple[int, ...], ...]:
     return tuple(out)
 
 
+def activity_requirements(school: School) -> tuple[tuple[int, ...], ...]:
+    """Per activity of :func:`compile_school`, the requirements whose lessons it places:
+    :func:`school_activity_members`, then each alternating slot's sides (单双周)."""
+    return school_activity_members(school) + tuple(
+        tuple(q for _, q in k.sides) for k in school.alternates)
+
+
 def activity_of_requirement(school: School) -> tuple[int, ...]:
-    """Requirement index → the index of the activity of :func:`compile_school` placing it."""
-    out = [0] * len(school.requirements)
+    """Requirement index → the index of the activity of :func:`compile_school` placing its
+    weekly lessons (``-1`` for a requirement held only every other week)."""
+    out = [-1] * len(school.requirements)
     for a, members in enumerate(school_activity_members(school)):
         for q in members:
             out[q] = a
@@ -584,9 +638,12 @@ def _teacher_wishes(school: School, slots: list[Slot], weight: float) -> Constra
 
 def level_progress_groups(school: School) -> list[tuple[int, int, int, tuple[int, ...]]]:
     """教案齐头: ``(teacher, subject, grade, requirements)`` for every teacher who teaches
-    one subject to ≥ 2 classes of one grade (the requirements in class order)."""
+    one subject to ≥ 2 classes of one grade (the requirements in class order). A
+    requirement with lessons every other week (单双周, ``biweekly``) is in no group."""
     groups: dict[tuple[int, int, int], list[int]] = defaultdict(list)
     for q, r in enumerate(school.requirements):
+        if r.biweekly:
+            continue
         groups[(r.teacher, r.subject, school.classes[r.cls].grade)].append(q)
     return [(t, s, g, tuple(sorted(qs, key=lambda q: school.requirements[q].cls)))
             for (t, s, g), qs in sorted(groups.items()) if len(qs) >= 2]

@@ -471,6 +471,10 @@ class Requirement:
     subject's venue need. ``fixed``: periods that must hold a lesson of it (固定, e.g.
     班会 周一第1节; the other lessons are free); ``forbidden``: periods that must not
     (禁排), on top of the subject's own (``Subject.forbidden``).
+
+    ``biweekly``: periods held every other week (单双周), each one side of an
+    :class:`Alternate` slot (``School.alternates``); ``periods`` are then the lessons
+    held every week and may be 0. ``doubles`` and ``fixed`` are of those weekly lessons.
     """
 
     cls: int
@@ -481,12 +485,21 @@ class Requirement:
     venue_kind: str | None = None
     fixed: tuple[SlotSpec, ...] = ()
     forbidden: tuple[SlotSpec, ...] = ()
+    biweekly: int = 0
 
     def __post_init__(self) -> None:
-        if not isinstance(self.periods, int) or self.periods < 1:
-            raise InputError("periods", self.periods, "a whole number ≥ 1")
+        if isinstance(self.biweekly, bool) or not isinstance(self.biweekly, int) \
+                or self.biweekly < 0:
+            raise InputError("biweekly", self.biweekly, "a whole number ≥ 0")
+        if isinstance(self.periods, bool) or not isinstance(self.periods, int) \
+                or self.periods < (0 if self.biweekly else 1):
+            raise InputError("periods", self.periods,
+                             "a whole number ≥ 1 (0 only with lessons every other week, 单双周)")
         if not isinstance(self.doubles, int) or self.doubles < 0 or 2 * self.doubles > self.periods:
-            raise InputError("doubles", self.doubles, f"0..{self.periods // 2} (two periods each)")
+            every = ("; 连堂只用于每周都上的课 double periods are of the lessons held every week"
+                     if self.biweekly else "")
+            raise InputError("doubles", self.doubles,
+                             f"0..{self.periods // 2} (two periods each{every})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -548,6 +561,45 @@ class Split:
                              "分组至少两组 a split needs at least two groups")
 
 
+#: The weeks of the alternating cycle (单双周): week 1 is 单周 (odd), week 2 双周 (even).
+WEEKS = (1, 2)
+WEEK_ZH = {1: "单周", 2: "双周"}
+WEEK_EN = {1: "odd weeks", 2: "even weeks"}
+
+
+@dataclass(frozen=True, slots=True)
+class Alternate:
+    """An alternating slot (单双周): one period of class ``cls`` a week that holds
+    requirement ``odd`` in odd weeks (单周, week 1 of the cycle) and requirement ``even``
+    in even weeks (双周, week 2).
+
+    Either side may be ``None``: the subject is then taught every other week and the
+    period is free in the other week. Each side counts one period every other week
+    towards its requirement's ``biweekly``.
+    """
+
+    cls: int
+    odd: int | None = None
+    even: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.odd is None and self.even is None:
+            raise InputError("odd", "", "单周和双周至少有一门课 give odd, even or both")
+        if self.odd is not None and self.odd == self.even:
+            raise InputError("even", self.even, "单双周是同一门课，那就是每周的课 the same "
+                                                "requirement in both weeks is a weekly period: "
+                                                "count it in periods instead")
+
+    def side(self, week: int) -> int | None:
+        """The requirement held in ``week`` (1 单周, 2 双周), or ``None``."""
+        return self.odd if week == 1 else self.even
+
+    @property
+    def sides(self) -> tuple[tuple[int, int], ...]:
+        """``(week, requirement)`` of each side present, 单周 first."""
+        return tuple((w, q) for w, q in ((1, self.odd), (2, self.even)) if q is not None)
+
+
 @dataclass(frozen=True, slots=True)
 class BlockGroup:
     """One teaching group of a 走班 block (A层, 篮球社): ``teacher`` teaches ``subject``
@@ -606,6 +658,7 @@ class School:
     combined: tuple[Combined, ...] = ()
     splits: tuple[Split, ...] = ()
     blocks: tuple[Block, ...] = ()
+    alternates: tuple[Alternate, ...] = ()
     # derived lookups, built once
     subject_index: Mapping[str, int] = field(init=False, repr=False, compare=False)
     class_index: Mapping[str, int] = field(init=False, repr=False, compare=False)
@@ -627,6 +680,10 @@ class School:
         init=False, repr=False, compare=False)   # per requirement: (day, period) 固定
     forbidden_periods: tuple[frozenset[tuple[int, int]], ...] = field(
         init=False, repr=False, compare=False)   # per requirement: (day, period) 禁排
+    alternates_of_class: tuple[tuple[int, ...], ...] = field(
+        init=False, repr=False, compare=False)   # per class: its alternates (单双周)
+    alternate_count: tuple[tuple[int, int], ...] = field(
+        init=False, repr=False, compare=False)   # per requirement: its (单周, 双周) sides
 
     def __post_init__(self) -> None:
         if not self.days:
@@ -706,6 +763,7 @@ class School:
         self._index_combined()
         self._index_splits()
         self._index_blocks()
+        self._index_alternates()
         self._index_slots()
 
     def _index_splits(self) -> None:
@@ -882,6 +940,63 @@ class School:
         key = (cls, group, subject)
         found = self.split_part.get(key) or self.block_part.get(key)
         return found[1] if found is not None else 0
+    def _index_alternates(self) -> None:
+        """Check the alternating slots (单双周): each side a requirement of the slot's class,
+        not PE, not a 合班 member or a split lesson, one venue kind for both sides; and
+        each requirement's ``biweekly`` equal to the sides naming it."""
+        count = [[0, 0] for _ in self.requirements]
+        mine: list[list[int]] = [[] for _ in self.classes]
+        for i, k in enumerate(self.alternates):
+            check_index(f"alternates[{i}].class", k.cls, len(self.classes))
+            mine[k.cls].append(i)
+            needs = set()
+            for week, q in k.sides:
+                path = f"alternates[{i}].{'odd' if week == 1 else 'even'}"
+                check_index(path, q, len(self.requirements))
+                r = self.requirements[q]
+                who = f"{self.classes[r.cls].name}:{self.subjects[r.subject].name}"
+                if r.cls != k.cls:
+                    raise InputError(path, who, f"不是 {self.classes[k.cls].name} 的课 — a "
+                                                f"requirement of another class")
+                if self.subjects[r.subject].is_pe:
+                    raise InputError(path, who, "体育课不能单双周：每天校内体育活动和体育课时"
+                                                "按每周计 — PE cannot alternate: the daily "
+                                                "physical activity rules need it every week")
+                if (r.cls, r.subject) in self.combined_of:
+                    raise InputError(path, who, "合班的课不能单双周 a combined lesson (合班) "
+                                                "cannot alternate")
+                if (r.cls, r.subject) in self.split_of:
+                    raise InputError(path, who, "分组的课不能单双周 a split lesson (分组) cannot "
+                                                "alternate")
+                if (r.cls, r.subject) in self.block_of:
+                    raise InputError(path, who, "走班的课不能单双周 a 走班 block's lesson cannot "
+                                                "alternate")
+                count[q][week - 1] += 1
+                if (need := self.venue_kind(r)) is not None:
+                    needs.add(need)
+            if len(needs) > 1:
+                raise InputError(f"alternates[{i}]", "、".join(sorted(needs)),
+                                 "单周和双周需要不同的场地 the two weeks need different venue "
+                                 "kinds: not supported yet")
+        for q, r in enumerate(self.requirements):
+            if r.biweekly != sum(count[q]):
+                raise InputError(f"requirements[{q}].biweekly", r.biweekly,
+                                 f"单双周的课在 alternates 中出现 {sum(count[q])} 次 — the "
+                                 f"alternates name it {sum(count[q])} time(s), one period "
+                                 f"every other week each")
+        object.__setattr__(self, "alternates_of_class", tuple(tuple(x) for x in mine))
+        object.__setattr__(self, "alternate_count", tuple((a, b) for a, b in count))
+
+    def week_periods(self, q: int, week: int | None = None) -> int:
+        """Requirement ``q``'s periods in ``week`` of the cycle (1 单周, 2 双周): its weekly
+        periods plus its alternate slots on that side; ``None``: the weekly ones only."""
+        r = self.requirements[q]
+        return r.periods if week is None else r.periods + self.alternate_count[q][week - 1]
+
+    def class_week_periods(self, cls: int, week: int | None = None) -> int:
+        """A class's periods in ``week`` of the cycle (every requirement's
+        :meth:`week_periods`); ``None``: the lessons held every week only."""
+        return sum(self.week_periods(q, week) for q in self.requirements_of_class[cls])
 
     def split_need(self, k: int, j: int) -> str | None:
         """The venue kind group ``j`` of split ``k`` needs: the split's ``venue_kind``, else
@@ -1002,9 +1117,11 @@ class School:
                     if (d, p) not in mine:
                         mine.append((d, p))
             if len(mine) > r.periods:
+                every = ("（单双周的课不能固定 lessons every other week cannot be fixed）"
+                         if r.biweekly else "")
                 raise InputError(f"requirements[{i}].fixed", len(mine),
-                                 f"固定 {len(mine)} 个时段，但每周只有 {r.periods} 节 — more fixed "
-                                 f"periods than the {r.periods} lessons a week")
+                                 f"固定 {len(mine)} 个时段，但每周只有 {r.periods} 节{every} — more "
+                                 f"fixed periods than the {r.periods} lessons held every week")
             fixed.append(tuple(sorted(mine)))
             forbidden.append(banned)
         object.__setattr__(self, "fixed_periods", tuple(fixed))

@@ -14,7 +14,9 @@ class Lesson:
     ``period`` is 0-based into the class's bell schedule periods of that day;
     ``venue`` is a venue index or ``None`` (the class's own room); ``group`` names the
     group of a split lesson (分组, ``School.splits``: 男生, A …) or is ``None`` for the
-    whole class.
+    whole class; ``week`` is ``None`` for a lesson held every week, or the week of the
+    two-week cycle (单双周, ``School.alternates``) it is held in: 1 单周 (odd weeks), 2 双周
+    (even weeks).
     """
 
     cls: int
@@ -24,6 +26,7 @@ class Lesson:
     teacher: int
     venue: int | None = None
     group: str | None = None
+    week: int | None = None
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -37,7 +40,8 @@ class Session:
 
 @dataclass(frozen=True, slots=True)
 class Timetable:
-    """A weekly timetable. Lessons and sessions are kept sorted."""
+    """A weekly timetable (or a two-week cycle, when lessons carry a ``week``). Lessons
+    and sessions are kept sorted."""
 
     lessons: tuple[Lesson, ...]
     sessions: tuple[Session, ...] = ()
@@ -49,7 +53,7 @@ class Timetable:
         object.__setattr__(self, "lessons", tuple(sorted(
             self.lessons, key=lambda x: (x.cls, x.day, x.period, x.subject, x.teacher,
                                          -1 if x.venue is None else x.venue,
-                                         x.group or ""))))
+                                         x.group or "", x.week or 0))))
         object.__setattr__(self, "sessions", tuple(sorted(
             self.sessions, key=lambda x: (x.cls, x.day, -1 if x.venue is None else x.venue))))
         grouped: dict[tuple[int, int, int], list[Lesson]] = defaultdict(list)

@@ -49,7 +49,8 @@ def validate_school(school: School, policy: Policy | None = None) -> Validation:
     return Validation(school=school.name, profile=policy.name, classes=len(school.classes),
                       teachers=len(school.teachers), venues=len(school.venues),
                       requirements=len(school.requirements),
-                      lessons=sum(q.periods for q in school.requirements),
+                      # an alternating slot (单双周) is one period a week of its class
+                      lessons=sum(q.periods for q in school.requirements) + len(school.alternates),
                       problems=tuple(found))
 
 

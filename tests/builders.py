@@ -25,6 +25,7 @@ from jianfu.instances.curriculum import weekly_periods
 from jianfu.models.checker import CheckSummary, check, summarize
 from jianfu.models.policy import NATIONAL, Policy, load_policy, parse_clock
 from jianfu.models.school import (
+    Alternate,
     BellSchedule,
     Category,
     DaySchedule,
@@ -95,13 +96,18 @@ def mini_school(classes: Sequence[tuple], requirements: Sequence[tuple], *,
                 days: int = 2, schedules: Sequence[BellSchedule] | None = None,
                 teachers: Sequence[Teacher | str] = (),
                 venues: Sequence[Venue] = (Venue("操场", "ground", 2), Venue("音乐教室", "music")),
-                subjects: Sequence[Subject] = SUBJECTS, **day_kwargs: Any) -> School:
+                subjects: Sequence[Subject] = SUBJECTS,
+                alternates: Sequence[tuple[str, str | None, str | None]] = (),
+                **day_kwargs: Any) -> School:
     """Build a school from names.
 
     ``classes``: ``(name, grade)`` or ``(name, grade, schedule index[, periods_per_day])``.
     ``requirements``: ``(class, subject, teacher, periods[, doubles[, venue_kind]])``;
     teachers named there are created unless given in ``teachers``. Without
     ``schedules`` there is one bell schedule, ``make_schedule(days=days, **day_kwargs)``.
+    ``alternates``: 单双周 slots ``(class, odd subject, even subject)`` (either ``None``);
+    ``periods`` are then per week on average, as in a school file (1.5: one every week
+    and one of the alternates' sides).
     """
     if schedules and day_kwargs:
         raise TypeError(f"day shape {sorted(day_kwargs)} given with explicit schedules")
@@ -116,11 +122,16 @@ def mini_school(classes: Sequence[tuple], requirements: Sequence[tuple], *,
     cidx = {c.name: i for i, c in enumerate(cls_list)}
     sidx = {s.name: i for i, s in enumerate(subjects)}
     tidx = {t.name: i for i, t in enumerate(teacher_list)}
-    reqs = tuple(Requirement(cidx[r[0]], sidx[r[1]], tidx[r[2]], r[3],
-                             r[4] if len(r) > 4 else 0, r[5] if len(r) > 5 else None)
-                 for r in requirements)
+    qidx = {(cidx[r[0]], sidx[r[1]]): q for q, r in enumerate(requirements)}
+    alts = tuple(Alternate(cidx[c], *(None if s is None else qidx[(cidx[c], sidx[s])]
+                                      for s in (odd, even))) for c, odd, even in alternates)
+    sides = [sum(q in (k.odd, k.even) for k in alts) for q in range(len(requirements))]
+    reqs = tuple(Requirement(cidx[r[0]], sidx[r[1]], tidx[r[2]], int(r[3] - sides[q] / 2),
+                             r[4] if len(r) > 4 else 0, r[5] if len(r) > 5 else None,
+                             biweekly=sides[q])
+                 for q, r in enumerate(requirements))
     return School("测试学校", day_names, scheds, tuple(subjects), cls_list, teacher_list,
-                  tuple(venues), reqs)
+                  tuple(venues), reqs, alternates=alts)
 
 
 def homework_school(grades: tuple[int, ...] = (3, 3, 7), profile: str = "national",
@@ -208,7 +219,7 @@ def fit_policy(school: School, base: Policy = NATIONAL, *, zero: bool = False,
     for g in school.grades:
         c = school.classes_of_grade(g)[0]
         reqs = [school.requirements[r] for r in school.requirements_of_class[c]]
-        weekly[g - 1] = sum(r.periods for r in reqs)
+        weekly[g - 1] = school.class_week_periods(c, 1 if school.alternates else None)
         pe[g - 1] = sum(r.periods for r in reqs if school.subjects[r.subject].is_pe)
     # the plan-level rules (curriculum, service, period length, one long break) fitted or
     # off: a mini school is not a full curriculum

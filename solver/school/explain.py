@@ -26,7 +26,7 @@ from ortools.sat.python import cp_model
 from ...models.checker import plan_violations
 from ...models.core import Activity, Problem
 from ...models.policy import Policy, format_clock
-from ...models.school import School, SegmentKind
+from ...models.school import WEEK_EN, WEEK_ZH, WEEKS, School, SegmentKind
 from ..interrupt import solve_cp
 
 logger = logging.getLogger(__name__)
@@ -140,11 +140,18 @@ def _check_classes(school: School, policy: Policy, problem: Problem) -> list[str
     out = []
     for c, cls in enumerate(school.classes):
         reqs = [school.requirements[r] for r in school.requirements_of_class[c]]
-        total = sum(r.periods for r in reqs)
         want = policy.periods_for(cls.grade)
-        if total != want:
-            out.append(f"{cls.name} 每周安排 {total} 节课，但 {policy.name} 规定 {cls.grade} 年级每周 "
-                       f"{want} 节（不得增减课时）— class {cls.name} has {total} periods a week "
+        # 单双周: each week of the cycle has its own total (rule weekly_total per week)
+        weeks = [(w, school.class_week_periods(c, w)) for w in WEEKS] if school.alternates \
+            else [(0, sum(r.periods for r in reqs))]
+        if len({total for _, total in weeks}) == 1:
+            weeks = [(0, weeks[0][1])]   # the same every week: said once
+        for w, total in weeks:
+            if total == want:
+                continue
+            zh, en = (WEEK_ZH[w], f"in {WEEK_EN[w]}") if w else ("每周", "a week")
+            out.append(f"{cls.name} {zh}安排 {total} 节课，但 {policy.name} 规定 {cls.grade} 年级每周 "
+                       f"{want} 节（不得增减课时）— class {cls.name} has {total} periods {en} "
                        f"but the profile requires {want} for grade {cls.grade}")
         pe = sum(r.periods for r in reqs if school.subjects[r.subject].is_pe)
         if pe < policy.pe_for(cls.grade):

@@ -564,7 +564,7 @@ def add_hint(model: cp_model.CpModel, problem: Problem, v: Variables,
     deadline = time.perf_counter() + max(0.1, time_limit)
     # fixed lessons (固定) first, then the kept ones
     first = [(a, s) for a, act in enumerate(problem.activities) for s in act.fixed]
-    first += [(a, s) for _, a, s in kept or () if a is not None and s is not None]
+    first += [(acts[0], s) for _, acts, s in kept or () if acts and s is not None]
     placed = greedy(problem, first)
     by_act: dict[int, set[int]] = defaultdict(set)
     for a, s in placed:

@@ -7,7 +7,9 @@ a placement maps to one lesson per group: each class its own subject
 (``Activity.group_subjects``), all of them the activity's teacher and venue; a split
 lesson (分组, ``Activity.parts``) maps to one lesson of its class per part, each with
 the part's subject, teacher and group name, the parts that need a venue in the one venue;
-a 走班 block likewise, for every member class. Concrete venues
+a 走班 block likewise, for every member class; an alternating slot (单双周,
+``Activity.alternate``) maps to one lesson per side, each with its week (``Lesson.week``).
+Concrete venues
 are chosen within each pool greedily by start time over the pool's capacity units,
 a placement of several periods keeping one venue throughout: the model keeps every
 instant within the pool's capacity, so for unit lessons a free unit always exists.
@@ -115,6 +117,11 @@ def to_timetable(problem: Problem, lessons: list[tuple[int, int]],
                 for label, subject, teacher, uses in act.parts:
                     out_lessons.append(Lesson(g, slot.day, slot.period, subject, teacher,
                                               venue if uses else None, label))
+            continue
+        if act.alternate:   # 单双周: one lesson per side, held in its week
+            for week, subject, teacher, uses in act.alternate:
+                out_lessons.append(Lesson(act.group, slot.day, slot.period, subject, teacher,
+                                          venue if uses else None, week=week))
             continue
         subjects = act.group_subjects or (act.subject,) * len(act.groups)
         for g, subject in zip(act.groups, subjects):

@@ -197,8 +197,9 @@ def term_teacher_consecutive(model: cp_model.CpModel, problem: Problem, v: Varia
 def term_parallel_step(model: cp_model.CpModel, problem: Problem, v: Variables) -> Expr | None:
     cohorts: dict[tuple[str, int], list[int]] = defaultdict(list)
     for a, act in enumerate(problem.activities):
-        if len(act.groups) != 1:
-            continue       # a combined lesson has no single cohort to keep in step
+        if len(act.groups) != 1 or act.alternate:
+            continue       # a combined lesson has no single cohort to keep in step, and
+            # an alternating slot (单双周) is not a weekly lesson of the subject
         cohort = problem.groups[act.group].cohort
         if cohort:
             cohorts[(cohort, act.subject)].append(a)

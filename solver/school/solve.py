@@ -285,13 +285,22 @@ def _as_keep(keep: Keep | Timetable | tuple[School, Timetable] | None,
 
 
 def _kept_pairs(problem: Problem, school: School, keep: Keep
-                ) -> list[tuple[LessonKey, int | None, int | None]]:
-    """Each kept lesson as (key, activity, slot) in the new problem (None when gone)."""
+                ) -> list[tuple[LessonKey, tuple[int, ...], int | None]]:
+    """Each kept lesson as (key, activities, slot) in the new problem: the activities that
+    would hold it there (its requirement's, or of a lesson with a week, 单双周, the
+    alternating slots of its class with that side; none when gone), the slot or None."""
     old = keep.school or school
     slot_of = {(s.schedule, s.day, s.period): i for i, s in enumerate(problem.slots)
                if s.kind is SlotKind.LESSON}
     act_of = activity_of_requirement(school)   # a combined lesson's members: one activity
-    req_of = {(r.cls, r.subject): act_of[i] for i, r in enumerate(school.requirements)}
+    # (class, subject, week) → activities: week None the requirement's, 1/2 the slots'
+    acts_of: dict[tuple[int, int, int | None], tuple[int, ...]] = {
+        (r.cls, r.subject, None): (act_of[i],) for i, r in enumerate(school.requirements)
+        if act_of[i] >= 0}
+    for a, act in enumerate(problem.activities):
+        for week, subject, _, _ in act.alternate:
+            key3 = (act.group, subject, week)
+            acts_of[key3] = acts_of.get(key3, ()) + (a,)
     seen = set()
     out = []
     for lesson in keep.timetable.lessons:
@@ -301,17 +310,19 @@ def _kept_pairs(problem: Problem, school: School, keep: Keep
         dname = old.days[lesson.day]
         sname = old.subjects[lesson.subject].name
         key = (cname, dname, lesson.period)
-        if (key, sname) in seen:
+        if (key, sname, lesson.week) in seen:
             continue
-        seen.add((key, sname))
+        seen.add((key, sname, lesson.week))
         c = school.class_index.get(cname)
         subj = school.subject_index.get(sname)
         d = school.days.index(dname) if dname in school.days else None
-        a = req_of.get((c, subj)) if c is not None and subj is not None else None
+        acts: tuple[int, ...] = ()
+        if c is not None and subj is not None:
+            acts = acts_of.get((c, subj, lesson.week), ())
         s = None
-        if a is not None and d is not None:
+        if acts and d is not None:
             s = slot_of.get((school.classes[c].schedule, d, lesson.period))
-        out.append((key, a, s))
+        out.append((key, acts, s))
     return out
 
 
@@ -321,14 +332,16 @@ def _add_keep(model: cp_model.CpModel, problem: Problem, school: School, v: Vari
     parts: list[cp_model.LinearExprT] = []
     gone = 0
     locked = 0
-    for key, a, s in _kept_pairs(problem, school, keep):
-        var = v.x.get((a, s)) if a is not None and s is not None else None
-        if var is None:
+    for key, acts, s in _kept_pairs(problem, school, keep):
+        # at most one of them holds the class's slot (class_clash): 1 − Σ is exact
+        found = [v.x[(a, s)] for a in acts if s is not None and (a, s) in v.x]
+        if not found:
             gone += 1
             continue
-        parts.append(1 - var)
+        held = cp_model.LinearExpr.Sum(found)
+        parts.append(1 - held)
         if keep.lock is True or (not isinstance(keep.lock, bool) and key in keep.lock):
-            model.Add(var == 1)
+            model.Add(held == 1)
             locked += 1
     return cp_model.LinearExpr.Sum(parts) + gone, locked
 

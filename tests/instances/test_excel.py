@@ -118,6 +118,22 @@ def test_policy_override_rows_reach_the_school(tmp_path, school):
 
 # --- the timetable workbook ---------------------------------------------------------------
 
+def test_workbook_marks_and_reads_back_lessons_every_other_week(tmp_path, school, timetable):
+    from dataclasses import replace
+
+    from jianfu.instances.views import class_grid
+
+    first, second = timetable.lessons[:2]
+    cycle = Timetable((replace(first, week=1), replace(first, subject=second.subject,
+                                                       teacher=second.teacher, venue=None, week=2))
+                      + timetable.lessons[2:], timetable.sessions)
+    path = write_workbook(tmp_path / "课表.xlsx", school, school.policy(), cycle)
+    assert read_timetable_xlsx(path, school) == cycle
+    cell = class_grid(school, cycle, first.cls).rows[0].cell_text(first.day)
+    names = (school.subjects[first.subject].name, school.subjects[second.subject].name)
+    assert f"{names[0]}(单周)" in cell and f"{names[1]}(双周)" in cell
+
+
 def test_workbook_round_trip_reads_back_the_timetable(tmp_path, school, timetable):
     summary, violations = check_summary(school, school.policy(), timetable)
     path = write_workbook(tmp_path / "课表.xlsx", school, school.policy(), timetable,

@@ -105,3 +105,33 @@ def test_term_end_before_start_is_bad_input(tmp_path, school, timetable):
     ("第三天", 2, 2)])
 def test_weekday_of_day_names(name, position, weekday):
     assert weekday_of(name, position) == weekday
+
+
+def test_a_lesson_every_other_week_recurs_every_two_weeks_from_its_first_week(school):
+    from jianfu.instances.calendar_ics import class_calendar, term_week
+    from jianfu.models.timetable import Lesson, Timetable
+
+    # week 1 of the term is Mon 31 Aug – Sun 6 Sept (单周), week 2 from Mon 7 Sept (双周)
+    assert [term_week(TERM_START, date(2026, 9, d)) for d in (1, 6, 7, 14)] == [1, 1, 2, 3]
+    sci, art = school.subject_index["科学"], school.subject_index["美术"]
+    zhao, liu = school.teacher_index["赵敏"], school.teacher_index["刘洋"]
+    lessons = (Lesson(0, 0, 0, sci, zhao, week=1), Lesson(0, 0, 0, art, liu, week=2),  # 周一第1节
+               Lesson(0, 1, 0, sci, zhao, week=1), Lesson(0, 2, 0, art, liu))
+    cal = class_calendar(school, Timetable(lessons), 0, TERM_START, TERM_END, STAMP)
+    events = list(cal.walk("VEVENT"))
+    assert len({str(ev["UID"]) for ev in events}) == len(events) == 4
+    starts = sorted((ev.decoded("dtstart").date(), str(ev["SUMMARY"])) for ev in events)
+    # the Monday 单周 lesson first meets on the 14th: Monday the 7th is in a 双周
+    assert starts == [(date(2026, 9, 1), "科学(单周)（赵敏）"), (date(2026, 9, 2), "美术（刘洋）"),
+                      (date(2026, 9, 7), "美术(双周)（刘洋）"), (date(2026, 9, 14), "科学(单周)（赵敏）")]
+    for ev in events:
+        rule = ev.decoded("rrule")
+        dates = [d.date() for d in rrulestr(ev["RRULE"].to_ical().decode(),
+                                           dtstart=ev.decoded("dtstart"))]
+        parity = {term_week(TERM_START, d) % 2 for d in dates}
+        summary = str(ev["SUMMARY"])
+        if "单周" in summary or "双周" in summary:
+            assert rule["INTERVAL"] in (2, [2]) and parity == ({1} if "单周" in summary else {0})
+            assert dates[-1] > TERM_END - timedelta(days=14)
+        else:
+            assert "INTERVAL" not in rule and parity == {0, 1}

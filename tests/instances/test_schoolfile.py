@@ -852,3 +852,87 @@ def test_cli_exits_2_on_a_bad_split_lesson(example, tmp_path, capsys, command, c
     change(data["split"])
     text = cli_refuses(tmp_path, capsys, data, command)
     assert words in text, text
+
+
+# --- 单双周 (alternating weeks) ------------------------------------------------------------------
+
+def _alternate_snippet() -> dict[str, Any]:
+    match = re.search(r"### Alternating weeks.*?```yaml\n(.*?)```",
+                      DOC.read_text(encoding="utf-8"), re.S)
+    assert match, "docs/format.md has no alternate example"
+    return load_yaml(match.group(1))
+
+
+def _with_alternate(example: dict[str, Any], alternate: Any = None) -> dict[str, Any]:
+    """The example with the documented alternating slot and its requirements."""
+    data = copy.deepcopy(example)
+    snippet = _alternate_snippet()
+    data["alternate"] = snippet["alternate"] if alternate is None else alternate
+    for cname, body in snippet["requirements"].items():
+        data["requirements"][cname].update(body)
+    return data
+
+
+def test_doc_alternating_weeks_read_and_round_trip(example, tmp_path):
+    school = build(_with_alternate(example), "format.md")
+    k, = school.alternates
+    c3 = school.class_index["三年级1班"]
+    req = {school.subjects[school.requirements[q].subject].name: school.requirements[q]
+           for q in school.requirements_of_class[c3]}
+    assert (k.cls, k.odd, k.even) == (c3, *(school.requirements.index(req[s])
+                                            for s in ("地方与校本课程", "书法")))
+    assert (req["地方与校本课程"].periods, req["地方与校本课程"].biweekly) == (1, 1)
+    assert (req["书法"].periods, req["书法"].biweekly) == (0, 1)
+    # the same 30 periods in each week of the cycle, 29 of them every week
+    assert [school.class_week_periods(c3, w) for w in (None, 1, 2)] == [29, 30, 30]
+    text = dump_school(school)
+    assert "periods: 1.5" in text and "periods: 0.5" in text
+    assert "- {class: 三年级1班, odd: 地方与校本课程, even: 书法}" in text
+    for name in ("a.yaml", "a.json"):
+        write_school(school, tmp_path / name)
+        assert read_school(tmp_path / name) == school
+    assert "alternate" not in school_to_dict(build(example))
+    # one side only; two slots naming one requirement: a whole number again
+    one = _with_alternate(example, [{"class": "三年级1班", "even": "书法"},
+                                    {"class": "三年级1班", "odd": "地方与校本课程"}])
+    one["requirements"]["三年级1班"]["地方与校本课程"]["periods"] = 1.5
+    assert [(x.odd is None, x.even is None) for x in build(one).alternates] == [
+        (True, False), (False, True)]
+    two = _with_alternate(example, [{"class": "三年级1班", "odd": "书法", "even": "地方与校本课程"},
+                                    {"class": "三年级1班", "odd": "地方与校本课程", "even": "书法"}])
+    two["requirements"]["三年级1班"].update({"地方与校本课程": {"teacher": "吴敏", "periods": 1},
+                                          "书法": {"teacher": "孙丽", "periods": 1}})
+    both = build(two)
+    assert [(r.periods, r.biweekly) for r in both.requirements
+            if both.subjects[r.subject].name in ("书法", "地方与校本课程") and r.cls == c3] == [
+        (0, 2), (0, 2)]
+
+
+@pytest.mark.parametrize("command", ["check", "solve"])
+@pytest.mark.parametrize("change, words", [
+    (lambda d: d["alternate"][0].update({"odd": "体育与健康"}),
+     "school.yaml: alternate[0].odd: '三年级1班:体育与健康': 体育课不能单双周"),
+    (lambda d: d["alternate"].clear(),
+     "school.yaml: requirements.三年级1班.书法.periods: 0.5: 半节课是隔周一节"),
+    (lambda d: d["requirements"]["三年级1班"]["书法"].update({"periods": 1}),
+     "school.yaml: requirements.三年级1班.书法.periods: 1: 三年级1班:书法 在 alternate 中隔周上 1 节"),
+    (lambda d: d["alternate"][0].update({"even": "历史"}),
+     "school.yaml: alternate[0].even: '三年级1班:历史': 没有该课程要求"),
+    (lambda d: d["alternate"][0].update({"even": "编程"}),
+     "school.yaml: alternate[0].even: '编程': 未定义的学科"),
+    (lambda d: d["alternate"].append({"class": "三年级1班"}),
+     "school.yaml: alternate[1].odd: 单周和双周至少有一门课"),
+    (lambda d: d["alternate"][0].update({"even": "地方与校本课程"}),
+     "school.yaml: alternate[0].even: "),
+    (lambda d: d["alternate"][0].update({"week": "单"}),
+     "school.yaml: alternate[0].week: 'week': 未知字段"),
+    (lambda d: d["requirements"]["三年级1班"]["书法"].update({"periods": 0.25}),
+     "school.yaml: requirements.三年级1班.书法.periods: 0.25: 应为整数或半数"),
+    (lambda d: d["requirements"]["三年级1班"]["地方与校本课程"].update({"doubles": 1}),
+     "school.yaml: requirements.三年级1班.地方与校本课程.doubles: 1: "),
+])
+def test_cli_exits_2_on_bad_alternating_weeks(example, tmp_path, capsys, command, change, words):
+    data = _with_alternate(example)
+    change(data)
+    text = cli_refuses(tmp_path, capsys, data, command)
+    assert words in text, text

@@ -27,7 +27,8 @@ def test_lessons_csv_one_row_per_lesson_with_bom(tmp_path, school, timetable):
         "school": "示范小学", "class": "三(1)班", "grade": 3, "day": "周一", "period": 1,
         "start": "08:20", "end": "09:00", "subject": school.subjects[first.subject].name,
         "teacher": school.teachers[first.teacher].name,
-        "venue": school.venues[first.venue].name if first.venue is not None else ""}
+        "venue": school.venues[first.venue].name if first.venue is not None else "",
+        "week": ""}
     assert frame.groupby("class").size().to_dict() == {"三(1)班": 30, "三(2)班": 30}
     assert set(frame.loc[frame["subject"] == "体育与健康", "venue"]) == {"操场"}
 
@@ -93,3 +94,17 @@ def test_weekend_bucket_and_over_cap_evenings(tmp_path, school, timetable):
                         encoding="utf-8-sig")
     assert frame.loc[frame["day"] == WEEKEND, "weekend"].tolist() == [True]
     assert set(frame["daily_cap"]) == {45}
+
+
+def test_lessons_csv_says_the_week_of_a_lesson_every_other_week(tmp_path, school, timetable):
+    from dataclasses import replace
+
+    from jianfu.models.timetable import Timetable
+
+    first, second = timetable.lessons[:2]
+    cycle = Timetable((replace(first, week=1), replace(first, subject=second.subject,
+                                                       teacher=second.teacher, venue=None, week=2))
+                      + timetable.lessons[2:], timetable.sessions)
+    lessons, = write_tidy(tmp_path, school, cycle)
+    frame = pd.read_csv(lessons, encoding="utf-8-sig", keep_default_na=False)
+    assert frame["week"].value_counts().to_dict() == {"": len(cycle.lessons) - 2, "单": 1, "双": 1}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from typing import Any
 
@@ -90,6 +91,9 @@ CASES = [
     ("period text", ["lessons", 4, "period"], "1", "lessons[4].period"),
     ("period fraction", ["lessons", 4, "period"], 1.5, "lessons[4].period"),
     ("period bool", ["lessons", 4, "period"], True, "lessons[4].period"),
+    ("week unknown", ["lessons", 3, "week"], "三", "lessons[3].week"),
+    ("week number", ["lessons", 3, "week"], 3, "lessons[3].week"),
+    ("week bool", ["lessons", 3, "week"], True, "lessons[3].week"),
     ("session class", ["sessions", 1, "class"], "九年级9班", "sessions[1].class"),
     ("session venue", ["sessions", 0, "venue"], "天台", "sessions[0].venue"),
     ("unknown field", ["lessons", 5, "room"], "101", "lessons[5].room"),
@@ -143,3 +147,21 @@ def test_meta_without_a_number_is_written_as_null(school, tmp_path):
     assert "NaN" not in text and "Infinity" not in text
     assert read_timetable_meta(path) == {"status": "FEASIBLE", "objective": 12.0, "bound": None,
                                          "gap": None, "terms": {"spread": 3}}
+
+
+def test_a_lesson_of_one_week_round_trips_and_old_files_read_as_before(school, tmp_path):
+    tt = _timetable(school)
+    first = tt.lessons[0]
+    odd = dataclasses.replace(first, week=1)
+    even = dataclasses.replace(first, subject=tt.lessons[1].subject, venue=None, week=2)
+    cycle = Timetable(tt.lessons[1:] + (odd, even), tt.sessions)
+    path = tmp_path / "tt.json"
+    write_timetable(cycle, school, path)
+    assert read_timetable(path, school) == cycle
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert sorted(x.get("week", "") for x in data["lessons"]) == [""] * 11 + ["单", "双"]
+    row = next(i for i, x in enumerate(data["lessons"]) if x.get("week") == "单")
+    for name, week in (("单周", 1), ("odd", 1), (2, 2), ("双", 2), ("even", 2)):
+        data["lessons"][row]["week"] = name
+        got = timetable_from_dict(data, school, "tt.json")
+        assert sorted(x.week or 0 for x in got.lessons)[-2:] == sorted((week, 2))

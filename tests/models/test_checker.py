@@ -76,7 +76,7 @@ def test_clean_timetable_has_no_violations_at_all():
 
 def test_rule_tables_name_each_function_after_its_rule():
     ids = [rule for rule, *_ in HARD_RULES + SOFT_RULES]
-    assert len(ids) == len(set(ids)) == 44
+    assert len(ids) == len(set(ids)) == 45
     for rule, zh, en, fn in HARD_RULES + SOFT_RULES:
         assert fn.__name__ == f"check_{rule}" and zh and en
         assert hasattr(SoftWeights, rule) or (rule, zh, en, fn) in HARD_RULES
@@ -966,4 +966,138 @@ def test_a_lesson_of_an_unknown_group_is_bad_input():
     tt = split_tt(school, CLEAN, [(MON, 3), (TUE, 3)])
     bad = Timetable(tt.lessons[:-1] + (dataclasses.replace(tt.lessons[-1], group="丙组"),))
     with pytest.raises(InputError, match="group"):
+        check(school, policy, bad)
+
+
+# --- 单双周 (alternating weeks) -----------------------------------------------------------------
+
+ALT_REQS = [
+    (C1, "语文", "王芳", 2), (C1, "数学", "刘洋", 2), (C1, "科学", "赵磊", 1.5), (C1, "美术", "孙丽", 0.5),
+    (C2, "语文", "赵丽", 2), (C2, "数学", "刘洋", 2), (C2, "科学", "赵磊", 1.5), (C2, "美术", "孙丽", 0.5),
+]
+# (class, day, period, subject, week): 赵磊 teaches C1 (单周) and C2 (双周) in 周二第3节
+ALT_CLEAN = [
+    (C1, MON, 1, "语文", None), (C1, MON, 2, "数学", None), (C1, MON, 3, "科学", None),
+    (C1, TUE, 1, "语文", None), (C1, TUE, 2, "数学", None),
+    (C1, TUE, 3, "科学", 1), (C1, TUE, 3, "美术", 2),
+    (C2, MON, 1, "数学", None), (C2, MON, 2, "语文", None), (C2, MON, 4, "科学", None),
+    (C2, TUE, 1, "数学", None), (C2, TUE, 2, "语文", None),
+    (C2, TUE, 3, "美术", 1), (C2, TUE, 3, "科学", 2),
+]
+
+
+def alt_base(reqs=ALT_REQS, alternates=((C1, "科学", "美术"), (C2, "美术", "科学"))):
+    school = mini_school([(C1, 7), (C2, 7)], reqs, alternates=alternates)
+    return school, fit_policy(school)
+
+
+def cycle_tt(school, rows):
+    """Lessons ``(class, day, period, subject, week)``, week 1 单周, 2 双周, None every week."""
+    return Timetable(tuple(dataclasses.replace(timetable(school, [r[:4]]).lessons[0], week=r[4])
+                           for r in rows))
+
+
+def test_alternating_weeks_hold_and_a_teacher_may_teach_one_period_in_both_weeks():
+    school, policy = alt_base()
+    assert [school.week_periods(q, w) for q in range(3, 4) for w in (None, 1, 2)] == [0, 0, 1]
+    found = check(school, policy, cycle_tt(school, ALT_CLEAN))
+    assert found == []
+    assert summarize(found, policy).objective == 0
+
+
+def test_alternate_slot_fails_for_a_lesson_in_one_week_that_is_no_alternate():
+    school, policy = alt_base()
+    rows = [r[:4] + (1,) if r[:4] == (C1, MON, 1, "语文") else r for r in ALT_CLEAN]
+    found = check(school, policy, cycle_tt(school, rows))
+    slot = rules_of(found, "alternate_slot")
+    assert [(v.cls, v.day, v.period, v.subject) for v in slot] == [(C1, MON, 1, "语文")]
+    assert "不是 alternate 中的单双周课" in slot[0].message
+    # 双周 has one 语文 fewer: one coverage record, in that week
+    cover = rules_of(found, "coverage")
+    assert [(v.week, v.amount) for v in cover] == [(2, 1)]
+    assert cover[0].message.startswith("双周（even weeks）：") and v_hard_only(found) == 2
+
+
+def v_hard_only(found):
+    return sum(1 for v in found if v.hard)
+
+
+def test_alternate_slot_fails_when_the_two_weeks_are_in_different_periods():
+    school, policy = alt_base()
+    rows = [r[:2] + (4,) + r[3:] if r[:4] == (C1, TUE, 3, "美术") else r for r in ALT_CLEAN]
+    found = check(school, policy, cycle_tt(school, rows))
+    assert [(v.period, v.subject) for v in rules_of(found, "alternate_slot")] == [
+        (3, "科学"), (4, "美术")]
+    assert v_hard_only(found) == 2   # each week alone is a fine week
+
+
+def test_alternate_slot_counts_one_slot_too_many():
+    school, policy = alt_base()
+    rows = ALT_CLEAN + [(C1, MON, 5, "科学", 1), (C1, MON, 5, "美术", 2)]
+    rows = [r for r in rows if r[:4] != (C1, MON, 3, "科学")]
+    found = check(school, policy, cycle_tt(school, rows))
+    slot = rules_of(found, "alternate_slot")
+    assert [(v.day, v.period) for v in slot] == [(TUE, 3)] and "多于" in slot[0].message
+    # 单周 科学 is right (2), 双周 has it once instead of twice, 美术 twice instead of once
+    assert sorted((v.week, v.subject, v.amount) for v in rules_of(found, "coverage")) == [
+        (2, "科学", 1), (2, "美术", 1)]
+
+
+def test_weekly_total_is_checked_in_each_week_of_the_cycle():
+    # C1's 科学 every other week against nothing: 单周 has 6 periods, 双周 5
+    reqs = [r for r in ALT_REQS if r[:2] != (C1, "美术")]
+    school, policy = alt_base(reqs, alternates=((C1, "科学", None), (C2, "美术", "科学")))
+    assert [school.class_week_periods(0, w) for w in (1, 2)] == [6, 5]
+    rows = [r for r in ALT_CLEAN if r[:4] != (C1, TUE, 3, "美术")]
+    found = check(school, policy, cycle_tt(school, rows))
+    total = [v for v in found if v.hard]
+    assert [(v.rule, v.week, v.amount) for v in total] == [("weekly_total", 2, 1)]
+    assert total[0].message.startswith("双周（even weeks）：") and "5 节" in total[0].message
+
+
+def test_a_violation_of_every_week_is_reported_once_and_one_of_a_week_says_which():
+    school, policy = alt_base()
+    rows = ALT_CLEAN + [(C1, MON, 1, "数学", None)]   # clashes every week
+    found = [v for v in check(school, policy, cycle_tt(school, rows)) if v.hard]
+    assert sorted((v.rule, v.week) for v in found) == [
+        ("class_clash", None), ("coverage", None), ("teacher_clash", None)]
+    # C2's slot in 周一第3节: 赵磊 has C1's weekly 科学 and C2's 双周 科学 at once
+    rows = [r[:1] + (MON,) + r[2:] if r[0] == C2 and r[4] else r for r in ALT_CLEAN]
+    found = [v for v in check(school, policy, cycle_tt(school, rows)) if v.hard]
+    assert [(v.rule, v.week, v.teacher) for v in found] == [("teacher_clash", 2, "赵磊")]
+    assert found[0].message.startswith("双周（even weeks）：")
+
+
+def test_soft_rules_count_an_alternating_slot_once():
+    from jianfu.models.checker import check_teacher_wish
+    from jianfu.models.school import Wish
+
+    # 语文 单周 / 数学 双周 in an afternoon period: one main-subject lesson there
+    reqs = [(C1, "语文", "王芳", 1.5), (C1, "数学", "刘洋", 1.5), (C1, "科学", "赵磊", 3)]
+    school = mini_school([(C1, 7)], reqs, alternates=[(C1, "语文", "数学")])
+    policy = fit_policy(school)
+    rows = [(C1, MON, 1, "语文", None), (C1, MON, 2, "数学", None), (C1, MON, 3, "科学", None),
+            (C1, TUE, 1, "科学", None), (C1, TUE, 2, "科学", None),
+            (C1, TUE, 5, "语文", 1), (C1, TUE, 5, "数学", 2)]
+    tt = cycle_tt(school, rows)
+    assert [v.rule for v in check(school, policy, tt) if v.hard] == []
+    assert units(check_main_morning(school, policy, tt), "main_morning") == 1
+    # one teacher on both sides: their wish counts the period once
+    one = dataclasses.replace(school, requirements=tuple(
+        dataclasses.replace(r, teacher=school.teacher_index["王芳"])
+        if school.subjects[r.subject].name == "数学" else r for r in school.requirements))
+    wang = school.teacher_index["王芳"]
+    teachers = list(one.teachers)
+    teachers[wang] = dataclasses.replace(teachers[wang], wishes=(Wish(period=4),))
+    one = dataclasses.replace(one, teachers=tuple(teachers))
+    tt = Timetable(tuple(dataclasses.replace(x, teacher=wang) if x.week else x
+                         for x in cycle_tt(one, rows).lessons))
+    assert units(check_teacher_wish(one, policy, tt), "teacher_wish") == 1
+
+
+def test_a_lesson_week_other_than_odd_or_even_is_bad_input():
+    school, policy = alt_base()
+    tt = cycle_tt(school, ALT_CLEAN)
+    bad = Timetable(tt.lessons[:-1] + (dataclasses.replace(tt.lessons[-1], week=3),))
+    with pytest.raises(InputError, match=r"lessons\[\d+\]\.week"):
         check(school, policy, bad)

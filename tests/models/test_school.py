@@ -333,3 +333,46 @@ def test_combined_lesson_members_are_checked_and_share_one_venue_kind():
         assert info.value.where == where, (combined, info.value)
     with pytest.raises(InputError):
         Combined("x", (0,), zhang)
+
+
+def test_alternating_slots_are_checked_when_the_school_is_built():
+    from jianfu.models.school import Alternate, Split, SplitGroup
+
+    s = mini_school([("一班", 3), ("二班", 3)],
+                    [("一班", "科学", "赵磊", 1.5), ("一班", "美术", "孙丽", 0.5),
+                     ("一班", "体育", "张伟", 2), ("一班", "音乐", "陈静", 1), ("二班", "科学", "赵磊", 2)],
+                    alternates=[("一班", "科学", "美术")])
+    science, art = s.requirements[0], s.requirements[1]
+    assert (science.periods, science.biweekly, art.periods, art.biweekly) == (1, 1, 0, 1)
+    assert s.alternate_count[:2] == ((1, 0), (0, 1)) and s.alternates_of_class == ((0,), ())
+    assert [s.class_week_periods(0, w) for w in (None, 1, 2)] == [4, 5, 5]
+
+    def refused(alternates, where, words, school=s):
+        """``school`` with ``alternates``, each requirement's biweekly the sides naming it."""
+        reqs = tuple(dataclasses.replace(r, biweekly=sum(q in (k.odd, k.even) for k in alternates))
+                     for q, r in enumerate(school.requirements))
+        with pytest.raises(InputError) as info:
+            dataclasses.replace(school, requirements=reqs, alternates=alternates)
+        assert info.value.where == where and words in str(info.value), info.value
+
+    with pytest.raises(InputError, match=r"requirements\[0\].biweekly: 1: .* 0 次"):
+        dataclasses.replace(s, alternates=(Alternate(0, None, 1),))
+    refused((Alternate(0, 2, 1),), "alternates[0].odd", "daily physical activity")   # PE
+    refused((Alternate(0, 4, 1),), "alternates[0].odd", "another class")
+    grounded = dataclasses.replace(s, requirements=(dataclasses.replace(
+        science, venue_kind="ground"),) + s.requirements[1:])
+    refused((Alternate(0, 3, 0), Alternate(0, None, 1)), "alternates[0]",
+            "different venue kinds", grounded)   # music and the ground
+    music = s.subject_index["音乐"]
+    split = dataclasses.replace(s, splits=(Split(3, (SplitGroup("A", music, 3),
+                                                     SplitGroup("B", music, 0))),))
+    refused((Alternate(0, 0, 1), Alternate(0, 3, None)), "alternates[1].odd", "split lesson",
+            split)
+    with pytest.raises(InputError, match="give odd, even or both"):
+        Alternate(0)
+    with pytest.raises(InputError, match="weekly period"):
+        Alternate(0, 1, 1)
+    with pytest.raises(InputError, match="0 only with lessons every other week"):
+        Requirement(0, 0, 0, 0)
+    with pytest.raises(InputError, match="held every week"):
+        Requirement(0, 0, 0, 1, doubles=1, biweekly=1)

@@ -1,14 +1,14 @@
 """Excel in and out for the 教务处.
 
 In: :func:`write_template` writes a blank, documented workbook (说明, 学校, 作息时间,
-班级, 学科, 教师, 教研活动, 合班, 分组, 任课表, 任课, 场地); :func:`read_school_xlsx` reads a
+班级, 学科, 教师, 教研活动, 合班, 分组, 走班, 任课表, 任课, 场地); :func:`read_school_xlsx` reads a
 filled one into the same mapping the YAML school file gives (``docs/format.md``) and
 validates it with :func:`jianfu.instances.schoolfile.school_from_dict`, so both formats
 share every rule; its errors name the sheet, the row and the column
 (``school.xlsx: 教师!D5 (max_periods_per_day): 'abc': 应为整数 expected a whole number``).
 Rows whose first column says ``示例`` are examples and are skipped. Most sheets are one
-row per item (:func:`school_mapping`'s ``table``); 分组 is one row per group, the rows of
-one split together (``GROUPED_SHEETS``, :func:`_runs`).
+row per item (:func:`school_mapping`'s ``table``); 分组 and 走班 are one row per group,
+the rows of one split or block together (``GROUPED_SHEETS``, :func:`_runs`).
 
 Out: :func:`write_workbook` writes the timetable: a summary sheet with the checker's
 verdict, one sheet per class, teacher and venue (days across, periods down with their
@@ -155,6 +155,19 @@ COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
                                    "学科"),
         ("teacher", "教师", "teacher: this group's teacher"),
         ("venue_kind", "场地类型", "venue_kind: optional, every group's venue kind, e.g. ground"),
+    ),
+    # one row per group; the rows of one block follow each other (GROUPED_SHEETS)
+    "走班": (
+        ("name", "名称", "name: the block's name, e.g. 七年级外语分层; blank = as the row above"),
+        ("classes", "班级", "classes: the classes released at once, in one cell, e.g. "
+                           "七年级1班、七年级2班、七年级3班 (、 , ; or spaces between); on the "
+                           "block's first row, or the same on each"),
+        ("subject", "学科", "subject: the lesson the block holds (every class has it in 任课表 "
+                           "or 任课); on the first row, or the same on each"),
+        ("group", "组名", "group: e.g. A层, B层, 篮球社"),
+        ("group_subject", "组学科", "group_subject: what this group learns; blank = 学科"),
+        ("teacher", "教师", "teacher: this group's teacher"),
+        ("venue_kind", "场地类型", "venue_kind: optional, this group's venue kind, e.g. ground"),
     ),
     "任课": (
         ("class", "班级", "class: class name"),
@@ -304,6 +317,26 @@ HELP: tuple[tuple[str, str], ...] = (
      "One group is the lesson's own subject and teacher. A blank 班级 or 学科 is the same as "
      "the row above (merged cells read this way)."),
     ("", ""),
+    ("【走班】几个班的学生同时打散，分组上课", "走班: several classes regrouped at the same time"),
+    ("几个班在同一节课把学生打散、重新分组，每组一位老师：如七年级1、2、3班的外语分层教学（A层、B层、"
+     "C层），或者一个年级的社团、选修课。这几个班的这门课总排在同一时间。一个班自己分组用“分组”表。",
+     "Several classes release their students at the same periods into groups, each with its "
+     "own teacher: 外语 in levels (A层, B层, C层) over 七年级1-3班, or a grade's 社团 or "
+     "选修 afternoon. One class in groups on its own: the 分组 sheet."),
+    ("每组一行，同一个走班的几行连着写：名称（如 七年级外语分层）、班级（参加的几个班写在同一个格子里，"
+     "用顿号隔开，如 七年级1班、七年级2班、七年级3班）、学科（走班的那门课，每个班的任课表里都要有，"
+     "周课时相同）、组名（A层、篮球社）、组学科（这一组上的课，留空就是“学科”那门课）、教师、"
+     "场地类型（可选，这一组要用的场地，如篮球社写 ground）。",
+     "One row per group, the rows of one block together: name, the classes (all in one cell: "
+     "七年级1班、七年级2班、七年级3班), the lesson (every class has it in 任课表, with the same "
+     "periods), group name, what the group learns (blank = that lesson), teacher, the "
+     "group's venue kind (optional)."),
+    ("每个班这门课的任课老师都要带其中一组，一位老师只带一组；至少两个班、两组。名称、班级、学科写在"
+     "第一行，下面几行可以留空（合并单元格也可以）；下一个走班写新的名称。",
+     "Each class's own teacher of the lesson teaches one of the groups, a teacher one group; "
+     "at least two classes and two groups. 名称, 班级 and 学科 on the first row, blank below "
+     "(or merged); the next block starts with its own 名称."),
+    ("", ""),
     ("【任课表】谁教哪个班的哪门课", "任课表: who teaches what"),
     ("每个班一行，每门学科一列，格子里写任课老师姓名（如 王芳）。周课时按课程方案；不一样时写在"
      "姓名后面（王芳 5、王芳(5)）。空格或 / 表示这个班不开这门课。学校自己的课加一列，列名写学科名。",
@@ -440,6 +473,18 @@ def school_rows(school: School) -> dict[str, list[list[Any]]]:
             subject, teacher = value if isinstance(value, list) else (None, value)
             rows["分组"].append([k["class"], k["subject"], group, subject, teacher,
                                k.get("venue_kind")])
+    for b in data.get("blocks") or []:
+        for group, value in b["groups"].items():
+            subject, kind = None, None
+            if isinstance(value, dict):
+                subject, kind = value.get("subject"), value.get("venue_kind")
+                teacher = value["teacher"]
+            elif isinstance(value, list):
+                subject, teacher = value
+            else:
+                teacher = value
+            rows["走班"].append([b["name"], b["classes"], b["subject"], group,
+                               None if subject == b["subject"] else subject, teacher, kind])
     for q in school.requirements:
         rows["任课"].append([school.classes[q.cls].name, school.subjects[q.subject].name,
                            school.teachers[q.teacher].name, q.periods, q.doubles or None,
@@ -475,6 +520,9 @@ def _school_workbook(data: Mapping[str, list[list[Any]]] | None,
         ws = wb.create_sheet(name)
         _header(ws, [zh for _, zh, _ in columns], [f"{key} — {note.split(': ', 1)[-1]}"
                                                      for key, _, note in columns], "标记")
+        if name == "走班":     # several classes in one cell
+            col = [key for key, _, _ in columns].index("classes") + 2
+            ws.column_dimensions[get_column_letter(col)].width = 32
         for row in examples.get(name, []):
             _append(ws, row, example=True)
         for row in (data or {}).get(name, []):
@@ -514,6 +562,10 @@ DROPDOWNS: dict[str, tuple[tuple[str, Sequence[str] | str, bool], ...]] = {
     "分组": (("class", _CLASSES, False), ("subject", _SUBJECTS, False),
            ("group_subject", _SUBJECTS, False), ("teacher", _TEACHERS, False),
            ("venue_kind", _VENUE_KINDS, False)),
+    # 班级 lists several classes in one cell: the list offers one, for a start
+    "走班": (("classes", _CLASSES, False), ("subject", _SUBJECTS, False),
+           ("group_subject", _SUBJECTS, False), ("teacher", _TEACHERS, False),
+           ("venue_kind", _VENUE_KINDS, False)),
     "任课": (("class", _CLASSES, False), ("subject", _SUBJECTS, False),
            ("teacher", _TEACHERS, False), ("venue", "='场地'!$B$3:$B$2000", False)),
     "场地": (("kind", _VENUE_KINDS, False),),
@@ -547,6 +599,16 @@ def _examples() -> dict[str, list[list[Any]]]:
                    [None, None, "女生", None, "周老师", "ground"],
                    ["三(1)班", "科学", "A组", None, "赵敏", None],
                    [None, None, "B组", "外语", "张丽 <Zhang>", None]],
+            # 外语 in levels over three parallel classes; a 社团 afternoon with a group's
+            # own subject and venue
+            "走班": [["三年级外语分层", "三(1)班、三(2)班、三(3)班", "外语", "A层", None,
+                    "张丽 <Zhang>", None],
+                   [None, None, None, "B层", None, "周老师", None],
+                   [None, None, None, "C层", None, "吴老师", None],
+                   ["三年级社团", "三(1)班、三(2)班", "地方与校本课程", "篮球社", None, "陈刚",
+                    "ground"],
+                   [None, None, None, "书法社", None, "王芳", None],
+                   [None, None, None, "科创社", "科学", "赵敏", None]],
             "教研活动": [["语文组教研", "语文", None, "周二", "下午", None, None],
                      ["行政会", None, rows["教师"][0][0], "周一", None, "15:40", "17:00"]],
             "任课": rows["任课"][:2], "场地": rows["场地"][:1]}
@@ -681,7 +743,7 @@ class _Places:
     def __init__(self, source: str) -> None:
         self.source = source
         self.cells: dict[str, tuple[str, int, int | None, str]] = {}
-        self.notes: dict[str, str] = {}
+        self.notes: dict[str, tuple[str, str]] = {}
 
     def add(self, path: str, sheet: str, row: int, col: int | None, field: str) -> None:
         self.cells.setdefault(path, (sheet, row, col, field))
@@ -704,21 +766,24 @@ class _Places:
             probe = shorter
         return f"{self.source}: {path}"
 
-    def note(self, path: str, text: str) -> None:
-        """Add ``text`` to an error at exactly ``path``: how the workbook writes that field."""
-        self.notes[path] = text
+    def note(self, path: str, text: str, on: str = "") -> None:
+        """Add ``text`` to an error at exactly ``path`` whose problem says ``on``: how the
+        workbook writes that field."""
+        self.notes[path] = (text, on)
 
     def error(self, path: str, value: Any, problem: str) -> InputError:
-        note = self.notes.get(path)
-        return InputError(self.locate(path), value, f"{problem}; {note}" if note else problem)
+        note, on = self.notes.get(path, ("", ""))
+        return InputError(self.locate(path), value,
+                          f"{problem}; {note}" if note and on in problem else problem)
 
 
 #: Columns a sheet cannot do without (the school file's required fields).
 REQUIRED_COLUMNS = {"作息时间": ("kind", "start", "end"), "班级": ("name", "grade"),
                     "学科": ("name",), "教师": ("name",), "教研活动": ("name", "day"),
                     "合班": ("name", "members"), "分组": ("class", "group", "teacher"),
+                    "走班": ("name", "classes", "subject", "group", "teacher"),
                     "任课": ("class", "subject", "teacher"), "场地": ("name", "kind")}
-#: Sheets a school workbook cannot do without; 学科, 教研活动, 合班, 分组 and 场地 may be left out,
+#: Sheets a school workbook cannot do without; 学科, 教研活动, 合班, 分组, 走班 and 场地 may be left out,
 #: and one of 任课表 (the class × subject matrix) and 任课 (one row each) may be.
 REQUIRED_SHEETS = ("学校", "作息时间", "班级", "教师")
 TEACHING_SHEETS = ("任课表", "任课")
@@ -769,12 +834,12 @@ def _data_rows(ws: Worksheet, cols: Mapping[str, int]) -> Iterable[tuple[int, di
         yield row, values
 
 
-# --- sheets of one row per group (分组; 走班 next) ---------------------------------------------
+# --- sheets of one row per group (分组, 走班) ---------------------------------------------------
 
 @dataclass
 class _Run:
-    """The consecutive rows of a grouped sheet that make one item (one split): the item's
-    own fields, each ``(value, row it is written in)``, and one group per row."""
+    """The consecutive rows of a grouped sheet that make one item (a split, a block): the
+    item's own fields, each ``(value, row it is written in)``, and one group per row."""
 
     sheet: str
     cols: Mapping[str, int]
@@ -796,13 +861,16 @@ class _Grouped:
     """How a grouped sheet reads: the school file's ``key``; the ``keys`` columns that
     name an item (blank = as the row above; a change starts the next item); the item's
     ``shared`` columns (on any of its rows, the same wherever given); what one item is
-    called (``noun``: 中文, English) and ``make``, which turns a run into the item."""
+    called (``noun``: 中文, English) and ``make``, which turns a run into the item. With
+    ``unique``, keys seen again further down are an error at once (a 走班 name names one
+    block; a lesson split twice is left to the School, which says so)."""
 
     key: str
     keys: tuple[str, ...]
     shared: tuple[str, ...]
     noun: tuple[str, str]
     make: Callable[[_Run, str, _Places], dict[str, Any]]
+    unique: bool = False
 
 
 def _runs(ws: Worksheet, spec: _Grouped, cols: Mapping[str, int], places: _Places
@@ -824,14 +892,44 @@ def _runs(ws: Worksheet, spec: _Grouped, cols: Mapping[str, int], places: _Place
                 continue
             if name in run.fields and run.fields[name][0] != value:
                 first = f"{get_column_letter(cols[name])}{run.cell(name)[1]}"
+                keys = "、".join(zh for key, zh, _ in COLUMNS[ws.title] if key in spec.keys)
                 raise InputError(places.at(*run.cell(name, row)), value,
                                  f"与 {first} 的 {run.fields[name][0]!r} 不同：同一{spec.noun[0]}"
-                                 f"的各行须一致 — differs from {first} of the same "
-                                 f"{spec.noun[1]}; write it once, or the same on every row")
+                                 f"的各行须一致，新的{spec.noun[0]}要写{keys} — differs from "
+                                 f"{first} of the same {spec.noun[1]}; write it once, or the "
+                                 f"same on every row (a new {spec.noun[1]} starts with its own "
+                                 f"{keys})")
             run.fields.setdefault(name, (value, row))
         run.rows.append((row, v))
         above = here
     return runs
+
+
+def _group_rows(run: _Run, path: str, places: _Places, noun: str
+                ) -> list[tuple[str, Any, Any, int, dict[str, Any]]]:
+    """The groups of ``run``, one a row: ``(组名, 组学科, 教师, row, values)``, with 组名
+    and 教师 given and 组名 once; each group's fields located at its row (``path.groups.<组名>``)."""
+    out: list[tuple[str, Any, Any, int, dict[str, Any]]] = []
+    rows: dict[str, int] = {}
+    for row, v in run.rows:
+        group, subject, teacher = (_plain(v.get(k)) for k in ("group", "group_subject", "teacher"))
+        for name, value in (("group", group), ("teacher", teacher)):
+            if value is None:
+                raise InputError(places.at(*run.cell(name, row)), "",
+                                 "缺少必填字段 missing required field")
+        group = str(group)
+        if group in rows:
+            raise InputError(places.at(*run.cell("group", row)), group,
+                             f"组名重复 a group name given twice in this {noun} (also at "
+                             f"{get_column_letter(run.cols['group'])}{rows[group]})")
+        rows[group] = row
+        where = f"{path}.groups.{group}"
+        places.add(where, *run.cell("group", row))
+        places.add(f"{where}.teacher", *run.cell("teacher", row))
+        places.add(f"{where}.subject", *run.cell("group_subject" if subject is not None
+                                                 else "subject", row))
+        out.append((group, subject, teacher, row, v))
+    return out
 
 
 def _split_item(run: _Run, path: str, places: _Places) -> dict[str, Any]:
@@ -846,36 +944,54 @@ def _split_item(run: _Run, path: str, places: _Places) -> dict[str, Any]:
     places.add(f"{path}.groups", *run.cell("group", run.rows[0][0]))
     places.note(f"{path}.groups", "分组表每组一行，同一分组的行连着写、班级和学科相同 — one row "
                                   "per group, the rows of one split together with the same "
-                                  "班级 and 学科")
+                                  "班级 and 学科", on="至少两组")
+    item["groups"] = {group: teacher if subject is None else [subject, teacher]
+                      for group, subject, teacher, _, _ in _group_rows(run, path, places, "split")}
+    return item
+
+
+#: 班级 of a 走班 row: class names in one cell, between 、 , ; or spaces.
+_CLASS_LIST = re.compile(r"[、,，;；\s]+")
+
+
+def _block_item(run: _Run, path: str, places: _Places) -> dict[str, Any]:
+    """One 走班 block (the school file's ``blocks[i]``): 名称 names it, 班级 lists its
+    classes in one cell, 学科 is the lesson it holds; each row is a group, ``组名: 教师``,
+    ``组名: [组学科, 教师]`` or, with a 场地类型, ``组名: {teacher, subject, venue_kind}``."""
+    places.add(path, *run.cell("name", run.rows[0][0]))
+    item: dict[str, Any] = {}
+    for name in ("name", "classes", "subject"):
+        places.add(f"{path}.{name}", *run.cell(name))
+    if run.value("name") is not None:
+        item["name"] = str(run.value("name"))
+    classes = run.value("classes")
+    if classes is not None:
+        item["classes"] = [_plain(c) for c in _CLASS_LIST.split(str(classes)) if c]
+    if run.value("subject") is not None:
+        item["subject"] = run.value("subject")
+    places.add(f"{path}.groups", *run.cell("group", run.rows[0][0]))
+    places.note(f"{path}.groups", "走班表每组一行，同一走班的行连着写 — one row per group, the "
+                                  "rows of one block together under one 名称", on="至少两组")
     groups: dict[str, Any] = {}
-    rows: dict[str, int] = {}
-    for row, v in run.rows:
-        group, subject, teacher = (_plain(v.get(k)) for k in ("group", "group_subject", "teacher"))
-        for name, value in (("group", group), ("teacher", teacher)):
-            if value is None:
-                raise InputError(places.at(*run.cell(name, row)), "",
-                                 "缺少必填字段 missing required field")
-        group = str(group)
-        if group in groups:
-            raise InputError(places.at(*run.cell("group", row)), group,
-                             f"组名重复 a group name given twice in this split (also at "
-                             f"{get_column_letter(run.cols['group'])}{rows[group]})")
-        rows[group] = row
-        where = f"{path}.groups.{group}"
-        places.add(where, *run.cell("group", row))
-        places.add(f"{where}.teacher", *run.cell("teacher", row))
-        places.add(f"{where}.subject", *run.cell("group_subject" if subject is not None
-                                                 else "subject", row))
-        groups[group] = teacher if subject is None else [subject, teacher]
+    for group, subject, teacher, row, v in _group_rows(run, path, places, "block"):
+        kind = _plain(v.get("venue_kind"))
+        places.add(f"{path}.groups.{group}.venue_kind", *run.cell("venue_kind", row))
+        if kind is not None:
+            groups[group] = {"teacher": teacher, "venue_kind": kind,
+                             **({} if subject is None else {"subject": subject})}
+        else:
+            groups[group] = teacher if subject is None else [subject, teacher]
     item["groups"] = groups
     return item
 
 
-#: The grouped sheets (one row per group). A 走班 sheet is one more entry here, its
-#: COLUMNS and a copy of :func:`_split_item` that makes a block of a run.
+#: The grouped sheets (one row per group): each its COLUMNS and a function making the
+#: school file's item of a run.
 GROUPED_SHEETS: dict[str, _Grouped] = {
     "分组": _Grouped("split", ("class", "subject"), ("venue_kind",), ("分组", "split"),
                    _split_item),
+    "走班": _Grouped("blocks", ("name",), ("classes", "subject"), ("走班", "block"),
+                   _block_item, unique=True),
 }
 
 
@@ -886,8 +1002,21 @@ def _read_grouped(wb: Any, sheet: str, data: dict[str, Any], places: _Places) ->
         return
     spec = GROUPED_SHEETS[sheet]
     cols = _columns(ws, sheet, places.source)
-    data[spec.key] = [spec.make(run, f"{spec.key}[{i}]", places)
-                      for i, run in enumerate(_runs(ws, spec, cols, places))]
+    runs = _runs(ws, spec, cols, places)
+    if spec.unique:
+        first: dict[tuple[Any, ...], int] = {}
+        for run in runs:
+            key = tuple(run.value(k) for k in spec.keys)
+            if None in key:
+                continue
+            if key in first:
+                where = run.cell(spec.keys[0])
+                raise InputError(places.at(*where), "、".join(map(str, key)),
+                                 f"{spec.noun[0]}重复（第{first[key]}行已有）：同一{spec.noun[0]}"
+                                 f"的各行须连着写 — this {spec.noun[1]} is also at row "
+                                 f"{first[key]}; the rows of one {spec.noun[1]} go together")
+            first[key] = run.rows[0][0]
+    data[spec.key] = [spec.make(run, f"{spec.key}[{i}]", places) for i, run in enumerate(runs)]
     places.add(spec.key, sheet, 3, None, "")
 
 

@@ -1077,6 +1077,10 @@ def _read_blocks(r: _Reader, raw: Any, requirements: tuple[Requirement, ...],
                 raise r.error(f"{path}.classes[{j}]", f"{raw_cls}:{m['subject']}",
                               "没有该课程要求 not a requirement: give it under requirements")
             members.append(q)
+        if len(members) < 2:   # before Block says so with requirement indices
+            raise r.error(f"{path}.classes", m["classes"], "走班至少两个班，一个班请用分组 — a block "
+                                                          "has at least two classes (one class "
+                                                          "in groups: split, the 分组 sheet)")
         raw_groups = m["groups"]
         if not isinstance(raw_groups, Mapping) or len(raw_groups) < 2:
             raise r.error(f"{path}.groups", raw_groups, "应为至少两组的映射 expected a mapping of "

@@ -576,10 +576,11 @@ def _sheet_rows(path: Path, sheet: str) -> list[list]:
             for r in range(3, ws.max_row + 1) if ws.cell(r, 1).value != EXAMPLE_MARK]
 
 
-def _split_workbook(tmp_path: Path, school, rows: list[list], name: str = "school.xlsx") -> Path:
-    """``school`` written, then its 分组 rows replaced by ``rows`` as a clerk types them."""
+def _split_workbook(tmp_path: Path, school, rows: list[list], name: str = "school.xlsx",
+                    sheet: str = "分组") -> Path:
+    """``school`` written, then its ``sheet`` rows replaced by ``rows`` as a clerk types them."""
     wb = load_workbook(write_filled(tmp_path / "base.xlsx", school))
-    ws = wb["分组"]
+    ws = wb[sheet]
     for r in range(ws.max_row, 2, -1):
         if ws.cell(r, 1).value != EXAMPLE_MARK:
             ws.delete_rows(r)
@@ -700,6 +701,192 @@ def test_cli_exits_2_on_a_bad_split_row(tmp_path, capsys, school, command):
     assert f"bad.xlsx: 分组!{cell} (teacher): '王五': 未定义的教师" in text, text
 
 
+# --- 走班 blocks ------------------------------------------------------------------------------
+
+BLOCK_HEADERS = ["名称", "班级", "学科", "组名", "组学科", "教师", "场地类型"]
+
+
+def _block_school():
+    """Three parallel classes (requirements in class and subject order, so the 任课表 reads
+    them back): 英语 in levels over all three (A层, B层, C层 by the classes' own teachers)
+    and a 社团 block over 一班 and 二班 in place of 美术, one group singing 音乐 in the
+    music room and one doing 科学."""
+    import dataclasses
+
+    from jianfu.models.school import Block, BlockGroup, Category, Subject
+
+    from builders import SUBJECTS, mini_school
+
+    s = mini_school([("一班", 7), ("二班", 7), ("三班", 7)],
+                    [("一班", "数学", "李明", 4), ("一班", "美术", "孙丽", 1),
+                     ("一班", "英语", "王芳", 2), ("二班", "数学", "赵丽", 4),
+                     ("二班", "美术", "孙丽", 1), ("二班", "英语", "李娜", 2),
+                     ("三班", "数学", "周杰", 4), ("三班", "英语", "张伟", 2)],
+                    days=5, teachers=("刘洋", "赵敏"),
+                    subjects=SUBJECTS + (Subject("英语", "English", Category.MAIN),))
+    sub, tea = s.subject_index, s.teacher_index
+
+    def members(subject, *classes):
+        return tuple(next(i for i, q in enumerate(s.requirements)
+                          if (q.cls, q.subject) == (s.class_index[c], sub[subject]))
+                     for c in classes)
+
+    return dataclasses.replace(s, blocks=(
+        Block("七年级英语分层", members("英语", "一班", "二班", "三班"),
+              tuple(BlockGroup(g, sub["英语"], tea[t])
+                    for g, t in (("A层", "王芳"), ("B层", "李娜"), ("C层", "张伟")))),
+        Block("七年级社团", members("美术", "一班", "二班"),
+              (BlockGroup("美术组", sub["美术"], tea["孙丽"]),
+               BlockGroup("合唱队", sub["音乐"], tea["刘洋"], "music"),
+               BlockGroup("科学组", sub["科学"], tea["赵敏"])))))
+
+
+BLOCK_ROWS = [
+    ["七年级英语分层", "一班、二班、三班", "英语", "A层", None, "王芳", None],
+    ["七年级英语分层", "一班、二班、三班", "英语", "B层", None, "李娜", None],
+    ["七年级英语分层", "一班、二班、三班", "英语", "C层", None, "张伟", None],
+    ["七年级社团", "一班、二班", "美术", "美术组", None, "孙丽", None],
+    ["七年级社团", "一班、二班", "美术", "合唱队", "音乐", "刘洋", "music"],
+    ["七年级社团", "一班、二班", "美术", "科学组", "科学", "赵敏", None]]
+
+
+def test_template_has_a_block_sheet_with_examples_and_dropdowns(tmp_path):
+    wb = load_workbook(write_template(tmp_path / "t.xlsx"))
+    ws = wb["走班"]
+    assert [ws.cell(1, c).value for c in range(2, 9)] == BLOCK_HEADERS
+    assert str(ws.cell(2, 3).value).startswith("classes")
+    assert wb.sheetnames.index("走班") == wb.sheetnames.index("分组") + 1
+    examples = [[ws.cell(r, c).value for c in range(2, 9)] for r in range(3, ws.max_row + 1)]
+    assert all(ws.cell(r, 1).value == EXAMPLE_MARK for r in range(3, ws.max_row + 1))
+    assert examples[0] == ["三年级外语分层", "三(1)班、三(2)班、三(3)班", "外语", "A层", None,
+                           "张丽 <Zhang>", None]
+    assert [r[3] for r in examples[:3]] == ["A层", "B层", "C层"]
+    assert any(r[4] for r in examples) and any(r[6] for r in examples)   # 组学科, 场地类型
+    lists = {str(dv.sqref).split(":")[0][:-1]: dv for dv in ws.data_validations.dataValidation}
+    assert lists["C"].formula1 == "='班级'!$B$3:$B$2000" and not lists["C"].showErrorMessage
+    assert lists["D"].formula1 == lists["F"].formula1 == "='任课表'!$C$1:$BZ$1"
+    assert lists["G"].formula1 == "='教师'!$B$3:$B$2000" and "ground" in lists["H"].formula1
+    assert "B" not in lists and "E" not in lists          # 名称, 组名: the clerk's own words
+
+
+@pytest.mark.parametrize("matrix", [False, True])
+def test_blocks_round_trip_through_the_workbook(tmp_path, school, matrix):
+    blocks = _block_school()
+    path = write_filled(tmp_path / "school.xlsx", blocks, matrix=matrix)
+    assert _sheet_rows(path, "走班") == BLOCK_ROWS
+    back = read_school_xlsx(path)
+    assert back == blocks and back.block_of == blocks.block_of
+    assert read_school_xlsx(write_filled(tmp_path / "none.xlsx", school)).blocks == ()
+
+
+def test_block_rows_as_a_clerk_fills_them(tmp_path):
+    blocks = _block_school()
+    # 名称, 班级 and 学科 on a block's first row only, the classes between any separators,
+    # 组学科 repeating 学科, and the 美术 group listed last
+    rows = [["七年级英语分层", "一班，二班 三班", "英语", "A层", None, "王芳", None],
+            [None, None, None, "B层", "英语", "李娜", None],
+            [None, None, None, "C层", None, "张伟", None],
+            ["七年级社团", "一班; 二班", None, "合唱队", "音乐", "刘洋", "music"],
+            [None, None, "美术", "科学组", "科学", "赵敏", None],
+            [None, None, None, "美术组", None, "孙丽", None]]
+    assert read_school_xlsx(_split_workbook(tmp_path, blocks, rows, sheet="走班")) == blocks
+    # merged cells read the same: only the top-left cell holds the value
+    rows[3][2], rows[4][2] = "美术", None
+    wb = load_workbook(_split_workbook(tmp_path, blocks, rows, "m.xlsx", sheet="走班"))
+    ws = wb["走班"]
+    first = next(r for r in range(3, ws.max_row + 1) if ws.cell(r, 1).value != EXAMPLE_MARK)
+    for col in "BCD":
+        ws.merge_cells(f"{col}{first}:{col}{first + 2}")
+        ws.merge_cells(f"{col}{first + 3}:{col}{first + 5}")
+    wb.save(tmp_path / "merged.xlsx")
+    assert read_school_xlsx(tmp_path / "merged.xlsx") == blocks
+
+
+#: BLOCK_ROWS as a clerk writes them: 名称, 班级 and 学科 on a block's first row only.
+CLERK_ROWS = [r[:] if r[3] in ("A层", "美术组") else [None, None, None, *r[3:]]
+              for r in BLOCK_ROWS]
+
+
+@pytest.mark.parametrize("row, field, value, problem, at", [
+    (1, "teacher", "王五", "'王五': 未定义的教师 unknown teacher", None),
+    (0, "classes", "一班、四班、三班", "'四班': 未定义的班级 unknown class", None),
+    (3, "classes", "一班、二班、三班", "'三班:美术': 没有该课程要求 not a requirement", None),
+    (4, "group_subject", "天文", "'天文': 未定义的学科 unknown subject", None),
+    (0, "subject", "天文", "'天文': 未定义的学科 unknown subject", None),
+    (2, "group", "A层", "'A层': 组名重复 a group name given twice in this block", None),
+    (2, "teacher", None, "缺少必填字段 missing required field", None),
+    (2, "teacher", "王芳", "'王芳': 一位教师不能同时教两组", None),
+    (4, "venue_kind", "lab", "'lab': no venue of that kind", None),
+    (1, "subject", "数学", "与 D", None),                  # … 的 '英语' 不同：同一走班的各行须一致
+    # 一班's own 英语 teacher in no group: the 班级 cell says which class
+    (0, "teacher", "刘洋", "'一班:王芳': 该班的任课教师不在走班的教学组中", (0, "classes")),
+])
+def test_bad_block_cell_is_located(tmp_path, row, field, value, problem, at):
+    good = _split_workbook(tmp_path, _block_school(), CLERK_ROWS, "good.xlsx", sheet="走班")
+    cell = _data_cell(good, "走班", field, nth=row)
+    bad = _edit(good, tmp_path / "school.xlsx", "走班", cell, value)
+    with pytest.raises(InputError) as err:
+        read_school_xlsx(bad)
+    text = str(err.value)
+    named = cell if at is None else _data_cell(good, "走班", at[1], nth=at[0])
+    assert text.startswith(f"school.xlsx: 走班!{named}"), text
+    assert problem in text, text
+
+
+def test_block_errors_of_the_whole_block_name_its_first_row(tmp_path):
+    blocks = _block_school()
+    base = [r[:] for r in BLOCK_ROWS]
+
+    def refused(rows):
+        with pytest.raises(InputError) as err:
+            read_school_xlsx(_split_workbook(tmp_path, blocks, rows, sheet="走班"))
+        return str(err.value)
+
+    def at(field, nth):
+        return f"school.xlsx: 走班!{_data_cell(tmp_path / 'school.xlsx', '走班', field, nth)}"
+
+    # one group only: the block has no second row
+    text = refused([base[0]])
+    assert text.startswith(at("group", 0)) and "至少两组" in text and "走班表每组一行" in text
+    # one class only
+    text = refused([[r[0], "一班", *r[2:]] for r in base[:3]])
+    assert text.startswith(at("classes", 0)) and "走班至少两个班" in text, text
+    # the same name again further down: the rows of one block go together
+    text = refused([*base[:2], *base[3:], base[2]])
+    assert text.startswith(at("name", 5)) and "第" in text and "go together" in text, text
+    # no 名称 on the first row
+    text = refused([[None, *r[1:]] for r in base[:3]])
+    assert text.startswith(at("name", 0)) and "缺少必填字段" in text, text
+    # groups needing different venue kinds: the block's first group row
+    text = refused([*base[:3], *base[3:5], [*base[5][:6], "ground"]])
+    assert text.startswith(at("group", 3)) and "different venue kinds" in text, text
+
+
+@pytest.mark.parametrize("command, field, nth, value, problem", [
+    ("check", "teacher", 1, "王五", "'王五': 未定义的教师"),
+    ("solve", "teacher", 1, "王五", "'王五': 未定义的教师"),
+    ("check", "classes", 3, "一班、三班", "'三班:美术': 没有该课程要求"),
+    ("check", "group", 5, "美术组", "'美术组': 组名重复"),
+])
+def test_cli_exits_2_on_a_bad_block_row(tmp_path, capsys, command, field, nth, value, problem):
+    from builders import cli_refuses_file
+
+    good = _split_workbook(tmp_path, _block_school(), CLERK_ROWS, "good.xlsx", sheet="走班")
+    cell = _data_cell(good, "走班", field, nth=nth)
+    bad = _edit(good, tmp_path / "bad.xlsx", "走班", cell, value)
+    text = cli_refuses_file(tmp_path, capsys, bad, command)
+    assert f"bad.xlsx: 走班!{cell} ({field}): {problem}" in text, text
+
+
+def test_cli_exits_2_on_a_block_of_one_group(tmp_path, capsys):
+    from builders import cli_refuses_file
+
+    bad = _split_workbook(tmp_path, _block_school(), [BLOCK_ROWS[0]], "bad.xlsx", sheet="走班")
+    text = cli_refuses_file(tmp_path, capsys, bad, "check")
+    cell = _data_cell(bad, "走班", "group", nth=0)
+    assert f"bad.xlsx: 走班!{cell} (group)" in text and "至少两组" in text, text
+
+
 # --- the 说明 sheet --------------------------------------------------------------------------
 
 def test_help_sheet_explains_every_sheet_in_chinese_with_english_beside(tmp_path):
@@ -711,7 +898,8 @@ def test_help_sheet_explains_every_sheet_in_chinese_with_english_beside(tmp_path
     assert set(wb.sheetnames) - {"说明"} <= headings
     assert all(e for z, e in zip(zh, en) if z)          # every Chinese row has its English
     text = "".join(zh)
-    for words in ("升旗仪式", "集体活动", "计入", "午读", "跑操", "合班", "分组", "组学科",
+    for words in ("升旗仪式", "集体活动", "计入", "午读", "跑操", "合班", "分组", "组学科", "走班",
+                  "分层", "社团",
                   "教研活动", "固定", "禁排", "班主任", "意愿", "避开", "希望"):
         assert words in text, words
     assert ws["A3"].font.bold and ws.column_dimensions["B"].width >= 40
@@ -731,3 +919,48 @@ def test_documented_split_table_reads_as_the_school_file_split(tmp_path):
     assert [c.strip() for c in lines[0].strip("|").split("|")] == SPLIT_HEADERS
     rows = [[c.strip() or None for c in line.strip("|").split("|")] for line in lines[2:]]
     assert read_school_xlsx(_split_workbook(tmp_path, school, rows)) == school
+
+
+def _documented_block_school():
+    """The school the 走班 section of docs/format.md supposes: its main example with
+    七年级2班 and 七年级3班 like 七年级1班 but 外语 by 黄蕾 and 马丽, and 八年级1班 and
+    八年级2班 with 地方与校本课程 by 孙丽 and 刘洋; its blocks are the section's snippet."""
+    import copy
+    import re
+
+    from jianfu.instances.schoolfile import load_yaml
+    from .test_schoolfile import DOC, build, doc_example_text
+
+    data = load_yaml(doc_example_text())
+    data["teachers"] += [{"name": "黄蕾", "subjects": ["外语"]}, {"name": "马丽", "subjects": ["外语"]}]
+    for t in data["teachers"]:
+        if t["name"] in ("孙丽", "刘洋"):
+            t["subjects"] = [*t["subjects"], "地方与校本课程"]
+    reqs = data["requirements"]
+    for n, teacher in (("2", "黄蕾"), ("3", "马丽")):
+        data["classes"].append({"name": f"七年级{n}班", "grade": 7, "schedule": "初中部",
+                                "periods_per_day": [7, 7, 7, 7, 6]})
+        reqs[f"七年级{n}班"] = {**copy.deepcopy(reqs["七年级1班"]), "外语": {"teacher": teacher}}
+    for n, teacher in (("1", "孙丽"), ("2", "刘洋")):
+        data["classes"].append({"name": f"八年级{n}班", "grade": 8, "schedule": "初中部"})
+        reqs[f"八年级{n}班"] = {"地方与校本课程": {"teacher": teacher}}
+    snippet = re.search(r"### 走班 blocks.*?```yaml\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+    assert snippet, "docs/format.md has no 走班 example"
+    data["blocks"] = load_yaml(snippet.group(1))["blocks"]
+    return build(data, "format.md")
+
+
+def test_documented_block_table_reads_as_the_school_file_blocks(tmp_path):
+    import re
+
+    from .test_schoolfile import DOC
+
+    school = _documented_block_school()
+    assert [b.name for b in school.blocks] == ["七年级外语分层", "八年级社团"]
+    text = DOC.read_text(encoding="utf-8")
+    table = re.search(r"\*\*走班: one row per group\.\*\*.*?\n\n(\|.*?)\n\n", text, re.S)
+    assert table, "docs/format.md has no 走班 table"
+    lines = table.group(1).splitlines()
+    assert [c.strip() for c in lines[0].strip("|").split("|")] == BLOCK_HEADERS
+    rows = [[c.strip() or None for c in line.strip("|").split("|")] for line in lines[2:]]
+    assert read_school_xlsx(_split_workbook(tmp_path, school, rows, sheet="走班")) == school

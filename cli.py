@@ -115,11 +115,16 @@ def cmd_generate_school(args: argparse.Namespace) -> int:
 
     check_output_file(args.output)
     policy = load_policy(args.policy)
-    school = generate_school(args.preset, args.classes_per_grade, args.seed, policy, name=args.name)
+    school = generate_school(args.preset, args.classes_per_grade, args.seed, policy, name=args.name,
+                             structures=args.structures)
     write_school(school, args.output)
     lessons = sum(r.periods for r in school.requirements)
     print(f"wrote {args.output}: {school.name} — {len(school.classes)} classes, "
           f"{len(school.teachers)} teachers, {lessons} lessons a week, profile {policy.name}")
+    if args.structures:
+        from .instances.generator import structure_counts
+        counts = structure_counts(school)
+        print("structures: " + ", ".join(f"{name} {n}" for name, n in counts.items() if n))
     return EXIT_OK
 
 
@@ -490,6 +495,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=SEED, default=0)
     p.add_argument("--policy", default="national", help="profile name or file")
     p.add_argument("--name", default=None, help="school name")
+    p.add_argument("--structures", action="store_true",
+                   help="the school as it is organised: 班会 by the 班主任, 升旗仪式, 教研活动 and "
+                        "行政会, 禁排, wishes, 男女分组 PE and 体育合班 (junior grades), 复式班 "
+                        "(one class per grade); docs/format.md §3")
     p.add_argument("-o", "--output", required=True, help="school file to write (.yaml or .json)")
     p.set_defaults(func=cmd_generate_school)
 

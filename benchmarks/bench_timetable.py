@@ -51,10 +51,11 @@ def _gap(objective: float, bound: float) -> float:
 
 
 def run_one(preset: str, per_grade: int, *, limit: float, seed: int, workers: int,
-            profile: str) -> dict[str, object]:
-    """One protocol row (and the checker's verdict on the timetable)."""
+            profile: str, structures: bool = False) -> dict[str, object]:
+    """One protocol row (and the checker's verdict on the timetable); ``structures``:
+    the generated school with the structures of issue #17 (``benchmarks/bench_structures.py``)."""
     policy = load_policy(profile)
-    school = generate_school(preset, per_grade, seed, policy)
+    school = generate_school(preset, per_grade, seed, policy, structures=structures)
     policy = school.policy()
     t = time.perf_counter()
     compile_school(school, policy)

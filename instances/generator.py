@@ -7,7 +7,9 @@ after-school service), day shapes that add up to the profile's weekly periods,
 the curriculum of :mod:`jianfu.instances.curriculum`, staff allocated the way a
 教务处 does it (each class's 班主任 teaches its 语文 or 数学; specialist teachers
 take several classes; a few part-time and itinerant 走教 teachers with half-days
-off) and venues sized so demand fits comfortably.
+off) and venues sized so demand fits comfortably. With ``structures=True`` it also
+gives the school its organisation (issue #17, :class:`Structures`): 班会 by the 班主任,
+升旗仪式, 教研活动, 行政会, 禁排, wishes, 男女分组 PE, 体育合班 and 复式班.
 
 :func:`sessions_needed` says how many after-class activity sessions a class needs
 a week; :func:`slack_report` is the cheap counting check (teacher load against
@@ -22,30 +24,42 @@ import logging
 import math
 import random
 from collections import defaultdict
-from typing import Any, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Sequence
 
 from ..models.errors import InputError
 from ..models.policy import NATIONAL, PROFILES, STAGES, EveningRule, Policy, SoftWeights, stage_of
 from ..models.school import (
+    CLASS_MEETING,
     GROUND,
     BellSchedule,
+    Category,
+    Combined,
     DaySchedule,
+    Half,
+    Meeting,
     Requirement,
     School,
     SchoolClass,
     Segment,
     SegmentKind,
+    SlotSpec,
+    Split,
+    SplitGroup,
+    Subject,
     Teacher,
     Unavailable,
     Venue,
+    Wish,
 )
 from .curriculum import PE, SUBJECTS, weekly_periods
 from .schoolfile import freeze
 
 log = logging.getLogger(__name__)
 
-__all__ = ["generate_school", "sessions_needed", "slack_report", "day_shape", "PRESETS",
-           "TEACHER_MAX_RATIO", "VENUE_MAX_RATIO", "GROUND_PE_MAX_RATIO"]
+__all__ = ["generate_school", "sessions_needed", "slack_report", "teacher_slack", "teacher_load",
+           "day_shape", "PRESETS", "TEACHER_MAX_RATIO", "VENUE_MAX_RATIO", "GROUND_PE_MAX_RATIO",
+           "Structures", "add_structures", "structure_counts", "STEPS"]
 
 DAYS = ("周一", "周二", "周三", "周四", "周五")
 PRESETS: dict[str, tuple[int, ...]] = {
@@ -101,7 +115,7 @@ _MAIN_EXTRA = {"primary": {"语文": (), "数学": ("道德与法治",)},
 # --- public API ------------------------------------------------------------------------------
 
 def generate_school(preset: str, classes_per_grade: int, seed: int, policy: Policy | None = None,
-                    name: str | None = None) -> School:
+                    name: str | None = None, structures: bool | Structures = False) -> School:
     """Generate a realistic school that is feasible by construction.
 
     Parameters
@@ -119,6 +133,13 @@ def generate_school(preset: str, classes_per_grade: int, seed: int, policy: Poli
         ``school.policy() == policy``.
     name
         School name (default: a generated one).
+    structures
+        ``True`` (or a :class:`Structures` choosing some):
+        the school as it is organised — 班会 by the 班主任, 升旗仪式, 教研活动 and a
+        行政会, 禁排 periods, teachers' wishes, 男女分组 PE and 体育合班 in junior grades,
+        复式班 with one class per grade — at the seeded rates of
+        :class:`Structures`, drawn from a random stream of their own.
+        ``False`` (the default): none, the school is the same as without the option.
 
     Raises
     ------
@@ -173,6 +194,10 @@ def generate_school(preset: str, classes_per_grade: int, seed: int, policy: Poli
     venues = _venues(draft, policy)
     teacher_tuple = _daily_caps(draft, policy, rng)
     school = dataclasses.replace(draft, venues=venues, teachers=teacher_tuple)
+    if structures:   # True, or a Structures with something chosen
+        chosen = structures if isinstance(structures, Structures) else Structures()
+        school = add_structures(school, policy, random.Random(
+            f"jianfu:structures:{preset}:{classes_per_grade}:{seed}"), chosen)
     try:
         same = school.policy() == policy
     except InputError:   # an override the profile loader cannot read back
@@ -719,15 +744,28 @@ def _kind_demand(school: School) -> dict[str, float]:
     for _, members in _by_schedule(school).items():
         slots = _slots(school, members)
         per_kind: dict[str, int] = defaultdict(int)
+        squeezed: dict[str, float] = defaultdict(float)
         for c in members:
             for q in school.requirements_of_class[c]:
                 r = school.requirements[q]
                 kind = school.venue_kind(r)
-                if kind is not None:
+                if kind is None or not school.combined_lead(r.cls, r.subject):
+                    continue   # a combined lesson uses its venue once
+                if school.forbidden_periods[q]:
+                    squeezed[kind] += _squeezed(school, q, slots)
+                else:
                     per_kind[kind] += r.periods
-        for kind, n in per_kind.items():
-            out[kind] += n / slots if slots else math.inf
+        for kind in per_kind.keys() | squeezed.keys():
+            n = per_kind.get(kind, 0)
+            out[kind] += (n / slots if slots else math.inf) + squeezed.get(kind, 0.0)
     return dict(out)
+
+
+def _squeezed(school: School, q: int, slots: int) -> float:
+    """Requirement ``q``'s lessons per period over the periods it may use: 禁排 periods
+    (``forbidden``) crowd its lessons, and their venue's use, into the others."""
+    allowed = slots - len(school.forbidden_periods[q])
+    return school.requirements[q].periods / allowed if allowed > 0 else math.inf
 
 
 def _ground_parts(school: School, policy: Policy) -> list[dict[str, Any]]:
@@ -736,14 +774,21 @@ def _ground_parts(school: School, policy: Policy) -> list[dict[str, Any]]:
     days = len(school.days)
     for s, members in _by_schedule(school).items():
         slots = _slots(school, members)
-        pe = sum(school.requirements[q].periods for c in members
-                 for q in school.requirements_of_class[c]
-                 if school.venue_kind(school.requirements[q]) == GROUND)
+        # a combined lesson uses the ground once; 禁排 periods crowd PE into the others
+        on_ground = [q for c in members for q in school.requirements_of_class[c]
+                     if school.venue_kind(school.requirements[q]) == GROUND
+                     and school.combined_lead(school.requirements[q].cls,
+                                              school.requirements[q].subject)]
+        free = {q for q in on_ground if not school.forbidden_periods[q]}
+        pe = sum(school.requirements[q].periods for q in free)
+        squeezed = sum(_squeezed(school, q, slots) for q in on_ground if q not in free)
+        pe_all = sum(school.requirements[q].periods for q in on_ground)
         needed = [sessions_needed(school, policy, c) for c in members]
         every_day = sum(1 for n in needed if n >= days)
         spread = sum(n for n in needed if n < days)
         rows.append({"schedule": school.schedules[s].name, "classes": len(members),
-                     "pe_lessons": pe, "pe_per_period": pe / slots if slots else math.inf,
+                     "pe_lessons": pe_all,
+                     "pe_per_period": (pe / slots if slots else math.inf) + squeezed,
                      "sessions": sum(needed),
                      "sessions_per_day": every_day + math.ceil(spread / days)})
     return rows
@@ -778,11 +823,33 @@ def _ground_need(school: School, policy: Policy, pe_ratio: float) -> float:
 
 # --- slack report ----------------------------------------------------------------------------
 
+def _teaching(school: School, t: int) -> list[tuple[int, int, bool]]:
+    """(class, periods, is PE) of every lesson a teacher gives a week: their requirements
+    (a combined lesson once, under its first member: 合班 and 复式班 are one lesson) and
+    the groups they teach of split lessons (分组)."""
+    out = []
+    for q in school.requirements_of_teacher[t]:
+        r = school.requirements[q]
+        if school.combined_lead(r.cls, r.subject):
+            out.append((r.cls, r.periods, school.subjects[r.subject].is_pe))
+    for split in school.splits:
+        r = school.requirements[split.requirement]
+        for g in split.groups[1:]:
+            if g.teacher == t:
+                out.append((r.cls, r.periods, school.subjects[g.subject].is_pe))
+    return out
+
+
+def teacher_load(school: School, t: int) -> int:
+    """Periods a week teacher ``t`` teaches (:func:`_teaching`)."""
+    return sum(n for _, n, _ in _teaching(school, t))
+
+
 def _teacher_slots_per_day(school: School, t: int) -> list[int]:
     """Distinct lesson times a teacher could teach each day (their classes' day shapes,
     minus unavailable stretches and meetings)."""
     away = school.unavailable_of(t)
-    classes = {school.requirements[q].cls for q in school.requirements_of_teacher[t]}
+    classes = {c for c, _, _ in _teaching(school, t)}
     out = []
     for d in range(len(school.days)):
         times = set()
@@ -798,30 +865,39 @@ def _daily_lessons(school: School, policy: Policy, t: int) -> int:
     """Lessons a teacher must give every day: their PE classes under a daily-PE profile."""
     if not policy.daily_pe:
         return 0
-    return sum(1 for q in school.requirements_of_teacher[t]
-               if school.subjects[school.requirements[q].subject].is_pe)
+    return sum(1 for _, _, pe in _teaching(school, t) if pe)
 
 
 def _teacher_rows(school: School, policy: Policy, problems: list[str]) -> list[dict[str, Any]]:
     rows = []
-    for i, t in enumerate(school.teachers):
-        load = sum(school.requirements[q].periods for q in school.requirements_of_teacher[i])
-        per_day = _teacher_slots_per_day(school, i)
-        if t.max_periods_per_day is not None:
-            per_day = [min(n, t.max_periods_per_day) for n in per_day]
-        available = sum(per_day)
-        ratio = load / available if available else (math.inf if load else 0.0)
-        rows.append({"teacher": t.name, "load": load, "available": available, "ratio": ratio})
-        if ratio > TEACHER_MAX_RATIO:
-            problems.append(f"教师 {t.name}: 周课时 {load} / 可用节数 {available} = {ratio:.0%} "
-                            f"> {TEACHER_MAX_RATIO:.0%} "
-                            f"(teacher load too close to available slots)")
-        daily = _daily_lessons(school, policy, i)
-        for d, n in enumerate(per_day):
-            if daily > n:
-                problems.append(f"教师 {t.name}: {school.days[d]} 需上 {daily} 节体育, 只有 {n} 节可用 "
-                                f"(daily PE lessons exceed the teacher's slots that day)")
+    for i in range(len(school.teachers)):
+        row, found = teacher_slack(school, policy, i)
+        rows.append(row)
+        problems.extend(found)
     return rows
+
+
+def teacher_slack(school: School, policy: Policy, i: int) -> tuple[dict[str, Any], list[str]]:
+    """One teacher's row of :func:`slack_report` (load, available slots, ratio) and its
+    problems."""
+    problems: list[str] = []
+    t = school.teachers[i]
+    load = teacher_load(school, i)
+    per_day = _teacher_slots_per_day(school, i)
+    if t.max_periods_per_day is not None:
+        per_day = [min(n, t.max_periods_per_day) for n in per_day]
+    available = sum(per_day)
+    ratio = load / available if available else (math.inf if load else 0.0)
+    if ratio > TEACHER_MAX_RATIO:
+        problems.append(f"教师 {t.name}: 周课时 {load} / 可用节数 {available} = {ratio:.0%} "
+                        f"> {TEACHER_MAX_RATIO:.0%} "
+                        f"(teacher load too close to available slots)")
+    daily = _daily_lessons(school, policy, i)
+    for d, n in enumerate(per_day):
+        if daily > n:
+            problems.append(f"教师 {t.name}: {school.days[d]} 需上 {daily} 节体育, 只有 {n} 节可用 "
+                            f"(daily PE lessons exceed the teacher's slots that day)")
+    return {"teacher": t.name, "load": load, "available": available, "ratio": ratio}, problems
 
 
 def _venue_rows(school: School, problems: list[str]) -> dict[str, dict[str, Any]]:
@@ -904,3 +980,455 @@ def _override_value(value: Any) -> Any:
                                                   and isinstance(v[0], str) for v in value):
         return dict(value)
     return value
+
+
+# --- structures (issue #17): 班会, 升旗仪式, 复式班, 合班, 分组, 禁排, 教研活动, 行政会, 意愿 -----
+
+# Rates (probabilities per school, grade or teacher; see the module's table).
+CLASS_MEETING_MONDAY = 0.75       # 班会 at 周一第1节 (else 周五最后一节)
+CLASS_MEETING_FIXED = 0.85        # per grade: its classes' 班会 fixed at that slot
+MULTI_GRADE_SECOND_PAIR = 0.5     # 复式 also in grades 3+4
+COMBINED_PE_GRADE = 0.5           # per junior grade: one pair in 体育合班
+PE_GROUPS_GRADE = 0.5             # per other junior grade: 男女分组 PE
+MATHS_NOT_LAST_GRADE = 0.4        # per junior grade: 数学 never in the last period
+SCIENCE_GROUP = 0.5               # a 理化生组 教研 in schools with junior grades
+ADMIN_SHARE = 0.1                 # 行政会 members: this share of teachers, 3 to 5
+WISH_SHARE = 1 / 8                # teachers with a wish
+# A teacher given more (a meeting, 女生 PE) keeps this much room (slack_report allows 0.8).
+STRUCTURE_TEACHER_RATIO = 0.75
+# A 女生 PE teacher takes at most this many periods a week (the junior PE pool's load).
+PE_GROUP_MAX = 14
+FLAG_RAISING_MINUTES = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Structures:
+    """Which structures (issue #17) :func:`add_structures` adds: all by default;
+    ``generate_school(..., structures=True)`` means ``Structures()``.
+
+    ========================  ==================================================================
+    structure                 what and how often
+    ========================  ==================================================================
+    ``class_meeting``         班会: one period a week per class, taught by its 班主任, taken
+                              from 地方与校本课程 (else 综合实践活动, 劳动) so the weekly total
+                              stays; fixed (固定) at one school-wide slot — 周一第1节 in three
+                              schools of four, else 周五最后一节 — in each grade with
+                              probability 0.85 (at least one grade)
+    ``flag_raising``          升旗仪式: a 20-minute ``event`` ending 5 minutes before period 1 on
+                              周一, every bell schedule
+    ``multi_grade``           复式班, in a school with one class per grade: 语文, 数学 and
+                              道德与法治 of grades 1 and 2 (and, in half the schools, 3 and 4)
+                              taught as combined lessons by the grades' shared teacher, each
+                              grade keeping its own lessons
+    ``combined_pe``           体育合班: in each junior grade with two parallel classes sharing
+                              a PE teacher, with probability 0.5 (at least one grade where
+                              possible), one such pair has PE as one combined lesson
+    ``pe_groups``             男女分组 PE: each junior grade without a 体育合班 with probability
+                              0.5 (at least one grade), every class's PE split into 男生 (its
+                              PE teacher) and 女生 (another PE teacher with room, else a new one)
+    ``forbidden``             禁排: no 体育与健康 in 下午第1节 for every class; no 数学 in the
+                              last period (最后一节) in each junior grade with probability 0.4
+                              (at least one)
+    ``research_meetings``     教研活动: a half-day a week for the 语文组, 数学组 and 外语组 (and, in
+                              half the schools with junior grades, a 理化生组), each at its own
+                              half-day, afternoons first
+    ``admin_meeting``         行政会: one half-day for about one teacher in ten (3 to 5)
+    ``wishes``                意愿: about one teacher in eight (at least one) with a soft wish —
+                              避开第1节, 避开周五下午 (weight 2) or 希望周X上午
+    ========================  ==================================================================
+
+    Every structure keeps the school feasible by construction: a meeting's half-day and a
+    女生 PE teacher are kept only where each teacher concerned keeps room
+    (:func:`teacher_slack`, load ≤ :data:`STRUCTURE_TEACHER_RATIO` of their slots) and no
+    fixed lesson falls in one of their meetings, and the venues are sized again for the
+    structures (禁排 crowds PE into fewer periods). The result passes :func:`slack_report`.
+
+    Each structure is one step function; :data:`STEPS` lists them in order, like a table
+    of contents. A new structure (走班 blocks, 单双周) is one more field here and one more
+    step.
+    """
+
+    class_meeting: bool = True       # 班会, taught by the 班主任, mostly fixed
+    flag_raising: bool = True        # 升旗仪式 event on 周一 morning
+    multi_grade: bool = True         # 复式班 (schools with one class per grade)
+    combined_pe: bool = True         # 体育合班 of two parallel classes (junior grades)
+    pe_groups: bool = True           # 男女分组 PE (junior grades)
+    forbidden: bool = True           # 禁排: PE not after lunch, 数学 not last
+    research_meetings: bool = True   # 教研活动 of the 语文组, 数学组, 外语组…
+    admin_meeting: bool = True       # 行政会
+    wishes: bool = True              # teachers' soft wishes
+
+    @classmethod
+    def none(cls) -> Structures:
+        return cls(**{f.name: False for f in dataclasses.fields(cls)})
+
+    def __bool__(self) -> bool:
+        """Whether any structure is chosen."""
+        return any(getattr(self, f.name) for f in dataclasses.fields(self))
+
+
+@dataclass(slots=True)
+class _State:
+    """What the steps share: the half-days already given to a meeting."""
+
+    taken: set[tuple[int, Half]] = dataclasses.field(default_factory=set)
+
+
+Step = Callable[[School, Policy, random.Random, _State], School]
+
+
+def add_structures(school: School, policy: Policy, rng: random.Random,
+                   structures: Structures | None = None) -> School:
+    """``school`` with the chosen ``structures`` (default: all), drawn from ``rng``.
+
+    ``school`` is a generated school without structures (no meetings, combined or
+    split lessons); the steps of :data:`STEPS` run in order, then the venues are sized
+    again. Same school, same ``rng`` state: same result.
+    """
+    structures = Structures() if structures is None else structures
+    if school.meetings or school.combined or school.splits:
+        raise ValueError("add_structures expects a school without meetings, combined or split "
+                         "lessons")
+    state = _State()
+    for name, step in STEPS:
+        if getattr(structures, name):
+            school = step(school, policy, rng, state)
+    school = dataclasses.replace(school, venues=_venues(school, policy))
+    report = slack_report(school, policy)
+    if not report["ok"]:   # pragma: no cover - the steps keep room; the tests say so
+        log.warning("school with structures leaves too little room: %s", report["problems"])
+    return school
+
+
+# --- 班会 -----------------------------------------------------------------------------------
+
+def _class_meetings(school: School, policy: Policy, rng: random.Random, state: _State) -> School:
+    """班会: one period a week per class, by its 班主任, mostly at one fixed slot."""
+    subjects = school.subjects + (Subject(CLASS_MEETING, "Class meeting", Category.MORAL),)
+    meeting = len(school.subjects)
+    last_day = len(school.days) - 1
+    slot = SlotSpec(0, 0) if rng.random() < CLASS_MEETING_MONDAY else SlotSpec(last_day, last=True)
+    fixed_grades = {g for g in school.grades if rng.random() < CLASS_MEETING_FIXED}
+    fixed_grades = fixed_grades or {rng.choice(school.grades)}
+    donors = [school.subject_index[s] for s in _FILLERS]
+    requirements: list[Requirement] = []
+    for c, cls in enumerate(school.classes):
+        mine = [school.requirements[q] for q in school.requirements_of_class[c]]
+        donor = next((k for s in donors for k, r in enumerate(mine)
+                      if r.subject == s and r.periods - 1 >= 2 * r.doubles), None)
+        if cls.head_teacher is None or donor is None:
+            requirements += mine
+            continue
+        r = mine[donor]
+        if r.periods == 1:
+            del mine[donor]
+        else:
+            mine[donor] = dataclasses.replace(r, periods=r.periods - 1)
+        fixed = (slot,) if cls.grade in fixed_grades else ()
+        mine.append(Requirement(c, meeting, cls.head_teacher, 1, fixed=fixed))
+        requirements += mine
+    return dataclasses.replace(school, subjects=subjects, requirements=tuple(requirements))
+
+
+# --- 升旗仪式 --------------------------------------------------------------------------------
+
+def _flag_raising(school: School, policy: Policy, rng: random.Random, state: _State) -> School:
+    """升旗仪式 before period 1 on the first school day, in every bell schedule."""
+    schedules = []
+    for schedule in school.schedules:
+        day = schedule.days[0]
+        first = day.segments[0].start
+        event = Segment(SegmentKind.EVENT, first - 5 - FLAG_RAISING_MINUTES, first - 5, "升旗仪式")
+        monday = DaySchedule((event,) + day.segments)
+        schedules.append(dataclasses.replace(schedule, days=(monday,) + schedule.days[1:]))
+    return dataclasses.replace(school, schedules=tuple(schedules))
+
+
+# --- 复式班 ---------------------------------------------------------------------------------
+
+_MULTI_GRADE_SUBJECTS = ("语文", "数学", "道德与法治")
+
+
+def _multi_grade(school: School, policy: Policy, rng: random.Random, state: _State) -> School:
+    """复式班: in a school with one class per grade, grades 1+2 (and sometimes 3+4) have
+    语文, 数学 and 道德与法治 together, with the teacher the two grades share."""
+    per_grade = {g: school.classes_of_grade(g) for g in school.grades}
+    if any(len(cs) != 1 for cs in per_grade.values()):
+        return school
+    pairs = [(1, 2)] + ([(3, 4)] if rng.random() < MULTI_GRADE_SECOND_PAIR else [])
+    combined = list(school.combined)
+    for a, b in pairs:
+        if a not in per_grade or b not in per_grade:
+            continue
+        ca, cb = per_grade[a][0], per_grade[b][0]
+        for name in _MULTI_GRADE_SUBJECTS:
+            qa, qb = (_requirement(school, c, name) for c in (ca, cb))
+            if qa is None or qb is None:
+                continue
+            ra, rb = school.requirements[qa], school.requirements[qb]
+            if (ra.teacher, ra.periods, ra.doubles) != (rb.teacher, rb.periods, rb.doubles):
+                continue
+            combined.append(Combined(f"{GRADE_ZH[a - 1]}{GRADE_ZH[b - 1]}年级{name}复式",
+                                     (qa, qb), ra.teacher))
+    return dataclasses.replace(school, combined=tuple(combined))
+
+
+def _requirement(school: School, cls: int, subject: str) -> int | None:
+    s = school.subject_index.get(subject)
+    return next((q for q in school.requirements_of_class[cls]
+                 if school.requirements[q].subject == s), None)
+
+
+# --- 男女分组 PE and 体育合班 -----------------------------------------------------------------
+
+def _junior_grades(school: School) -> list[int]:
+    return [g for g in school.grades if g >= 7]
+
+
+def _pe_groups(school: School, policy: Policy, rng: random.Random, state: _State) -> School:
+    """男女分组 PE in some junior grades: 男生 with the class's PE teacher, 女生 with another."""
+    pe = school.subject_index[PE]
+    combined = {school.requirements[q].cls for k in school.combined for q in k.members}
+    grades = [g for g in _junior_grades(school)
+              if not combined & set(school.classes_of_grade(g))] or _junior_grades(school)
+    if not grades:
+        return school
+    chosen = [g for g in grades if rng.random() < PE_GROUPS_GRADE] or [rng.choice(grades)]
+    names = _NameMaker(rng)
+    names.used |= {t.name for t in school.teachers}
+    for g in sorted(chosen):
+        for c in school.classes_of_grade(g):
+            q = _requirement(school, c, PE)
+            if q is None or c in combined:
+                continue
+            own = school.requirements[q].teacher
+            stage_pe = [t for t, teacher in enumerate(school.teachers) if pe in teacher.subjects
+                        and t != own and _top_grade(school, t) >= 7]
+            stage_pe.sort(key=lambda t: teacher_load(school, t))
+            placed = False
+            for t in stage_pe:
+                if teacher_load(school, t) + school.requirements[q].periods > PE_GROUP_MAX:
+                    continue
+                trial = _with_split(school, q, own, t)
+                if _fits(trial, policy, t):
+                    school, placed = trial, True
+                    break
+            if not placed:
+                teachers = school.teachers + (Teacher(names(), (pe,)),)
+                school = _with_split(dataclasses.replace(school, teachers=teachers), q, own,
+                                     len(teachers) - 1)
+    return school
+
+
+def _with_split(school: School, q: int, own: int, other: int) -> School:
+    pe = school.requirements[q].subject
+    split = Split(q, (SplitGroup("男生", pe, own), SplitGroup("女生", pe, other)))
+    return dataclasses.replace(school, splits=school.splits + (split,))
+
+
+def _top_grade(school: School, t: int) -> int:
+    """The highest grade a teacher teaches (0 for none): whole classes or split groups."""
+    grades = [school.classes[school.requirements[q].cls].grade
+              for q in school.requirements_of_teacher[t]]
+    grades += [school.classes[school.requirements[k.requirement].cls].grade
+               for k in school.splits for g in k.groups if g.teacher == t]
+    return max(grades, default=0)
+
+
+def _combined_pe(school: School, policy: Policy, rng: random.Random, state: _State) -> School:
+    """体育合班: in some junior grades one pair of parallel classes has PE together."""
+    candidates: list[list[tuple[int, int]]] = []
+    for g in _junior_grades(school):
+        classes = school.classes_of_grade(g)
+        pairs = []
+        for a, b in zip(classes, classes[1:]):
+            qa, qb = _requirement(school, a, PE), _requirement(school, b, PE)
+            if qa is None or qb is None or (qa, qb) in school.combined_of:
+                continue
+            ra, rb = school.requirements[qa], school.requirements[qb]
+            if (ra.teacher, ra.periods, ra.doubles) == (rb.teacher, rb.periods, rb.doubles):
+                pairs.append((qa, qb))
+        if pairs:
+            candidates.append(pairs)
+    chosen = [pairs for pairs in candidates if rng.random() < COMBINED_PE_GRADE]
+    if candidates and not chosen:
+        chosen = [rng.choice(candidates)]
+    combined = list(school.combined)
+    for pairs in chosen:
+        qa, qb = rng.choice(pairs)
+        ca, cb = school.requirements[qa].cls, school.requirements[qb].cls
+        grade = school.classes[ca].grade
+        name = (f"{GRADE_ZH[grade - 1]}年级{_class_number(school, ca)}、"
+                f"{_class_number(school, cb)}班体育合班")
+        combined.append(Combined(name, (qa, qb), school.requirements[qa].teacher))
+    return dataclasses.replace(school, combined=tuple(combined))
+
+
+def _class_number(school: School, c: int) -> str:
+    """七年级3班 → 3."""
+    return school.classes[c].name.split("年级", 1)[-1].removesuffix("班")
+
+
+# --- 禁排 -----------------------------------------------------------------------------------
+
+def _forbidden(school: School, policy: Policy, rng: random.Random, state: _State) -> School:
+    """No PE right after lunch (every class); no 数学 last period in some junior grades."""
+    pe = school.subject_index[PE]
+    subjects = list(school.subjects)
+    subjects[pe] = dataclasses.replace(subjects[pe], forbidden=(SlotSpec(None, 0, Half.AFTERNOON),))
+    grades = _junior_grades(school)
+    chosen = {g for g in grades if rng.random() < MATHS_NOT_LAST_GRADE}
+    if grades and not chosen:
+        chosen = {rng.choice(grades)}
+    maths = school.subject_index["数学"]
+    requirements = tuple(
+        dataclasses.replace(r, forbidden=r.forbidden + (SlotSpec(last=True),))
+        if r.subject == maths and school.classes[r.cls].grade in chosen else r
+        for r in school.requirements)
+    return dataclasses.replace(school, subjects=tuple(subjects), requirements=requirements)
+
+
+# --- 教研活动 and 行政会 ------------------------------------------------------------------------
+
+_GROUPS = (("语文组教研", ("语文",)), ("数学组教研", ("数学",)), ("外语组教研", ("外语",)))
+_SCIENCE = ("理化生组教研", ("物理", "化学", "生物学"))
+
+
+def _research_meetings(school: School, policy: Policy, rng: random.Random,
+                       state: _State) -> School:
+    """教研活动: the main-subject groups, each at its own half-day (afternoons first)."""
+    groups = list(_GROUPS)
+    if _junior_grades(school) and rng.random() < SCIENCE_GROUP:
+        groups.append(_SCIENCE)
+    for name, subject_names in groups:
+        subjects = tuple(school.subject_index[s] for s in subject_names)
+        if not any(school.requirements[q].subject in subjects
+                   for q in range(len(school.requirements))):
+            continue
+        for day, half in _free_half_days(school, rng, state):
+            trial = _with_meeting(school, Meeting(name, day, subjects=subjects, half=half))
+            members = trial.meeting_members[-1]
+            if all(_fits(trial, policy, t) for t in members):
+                school = trial
+                state.taken.add((day, half))
+                break
+        else:
+            log.info("no half-day leaves room for %s", name)
+    return school
+
+
+def _admin_meeting(school: School, policy: Policy, rng: random.Random, state: _State) -> School:
+    """行政会: a few teachers (the school's leaders, who teach too) at one half-day."""
+    want = min(5, max(3, round(ADMIN_SHARE * len(school.teachers))))
+    teaching = [t for t in range(len(school.teachers)) if school.requirements_of_teacher[t]]
+    for day, half in _free_half_days(school, rng, state):
+        members: list[int] = []
+        for t in rng.sample(teaching, len(teaching)):
+            trial = _with_meeting(school, Meeting("行政会", day, teachers=tuple(members + [t]),
+                                                  half=half))
+            if _fits(trial, policy, t):
+                members.append(t)
+                if len(members) == want:
+                    break
+        if len(members) >= min(want, 2):
+            state.taken.add((day, half))
+            return _with_meeting(school, Meeting("行政会", day, teachers=tuple(sorted(members)),
+                                                 half=half))
+    log.info("no half-day leaves room for a 行政会")
+    return school
+
+
+def _free_half_days(school: School, rng: random.Random, state: _State) -> list[tuple[int, Half]]:
+    """The half-days not yet taken by a meeting: afternoons in random order, then mornings."""
+    days = list(range(len(school.days)))
+    out = []
+    for half in (Half.AFTERNOON, Half.MORNING):
+        for d in rng.sample(days, len(days)):
+            if (d, half) not in state.taken:
+                out.append((d, half))
+    return out
+
+
+def _with_meeting(school: School, meeting: Meeting) -> School:
+    return dataclasses.replace(school, meetings=school.meetings + (meeting,))
+
+
+# --- 意愿 ----------------------------------------------------------------------------------
+
+def _wishes(school: School, policy: Policy, rng: random.Random, state: _State) -> School:
+    """A few teachers' soft wishes: 避开第1节, 避开周五下午 (weight 2), 希望周X上午."""
+    teaching = [t for t in range(len(school.teachers)) if school.requirements_of_teacher[t]]
+    if not teaching:
+        return school
+    heads = {c.head_teacher for c in school.classes}
+    count = max(1, round(WISH_SHARE * len(school.teachers)))
+    teachers = list(school.teachers)
+    last = len(school.days) - 1
+    for t in sorted(rng.sample(teaching, min(count, len(teaching)))):
+        week = school.schedules[school.schedule_of_teacher(t)].days
+        kind = rng.choice(("first", "friday", "prefer") if t not in heads else ("friday", "prefer"))
+        if kind == "first":
+            wish = Wish(period=0)
+        elif kind == "friday":
+            wish = Wish(weight=2, stretch=Half.AFTERNOON.stretch(last, week[last]))
+        else:
+            d = rng.randrange(len(school.days))
+            wish = Wish(prefer=True, stretch=Half.MORNING.stretch(d, week[d]))
+        teachers[t] = dataclasses.replace(teachers[t], wishes=teachers[t].wishes + (wish,))
+    return dataclasses.replace(school, teachers=tuple(teachers))
+
+
+# --- room checks ------------------------------------------------------------------------------
+
+def _fits(school: School, policy: Policy, t: int) -> bool:
+    """Teacher ``t`` keeps room (load ≤ :data:`STRUCTURE_TEACHER_RATIO` of their slots,
+    daily PE fits) and none of their fixed lessons falls in one of their meetings."""
+    row, problems = teacher_slack(school, policy, t)
+    if problems or row["ratio"] > STRUCTURE_TEACHER_RATIO:
+        return False
+    away = [u for _, u in school.meeting_times[t]]
+    for q in school.requirements_of_teacher[t]:
+        c = school.requirements[q].cls
+        for d, p in school.fixed_periods[q]:
+            period = school.day_of(c, d).periods[p]
+            if any(u.overlaps(d, period.start, period.end) for u in away):
+                return False
+    return True
+
+
+STEPS: tuple[tuple[str, Step], ...] = (
+    ("class_meeting", _class_meetings),
+    ("flag_raising", _flag_raising),
+    ("multi_grade", _multi_grade),
+    ("combined_pe", _combined_pe),
+    ("pe_groups", _pe_groups),
+    ("forbidden", _forbidden),
+    ("research_meetings", _research_meetings),
+    ("admin_meeting", _admin_meeting),
+    ("wishes", _wishes),
+)
+
+
+def structure_counts(school: School) -> dict[str, int]:
+    """How much of each structure ``school`` has (for tests, benchmarks and the CLI)."""
+    meeting = school.subject_index.get(CLASS_MEETING)
+    class_meetings = [q for q, r in enumerate(school.requirements) if r.subject == meeting]
+    per_kind: dict[str, int] = defaultdict(int)
+    for k in school.combined:
+        subjects = {school.requirements[q].subject for q in k.members}
+        pe = any(school.subjects[s].is_pe for s in subjects)
+        per_kind["combined_pe" if pe else "multi_grade"] += 1
+    return {
+        "class_meeting": len(class_meetings),
+        "class_meeting_fixed": sum(1 for q in class_meetings if school.requirements[q].fixed),
+        "flag_raising": sum(1 for s in school.schedules for d in s.days
+                            for seg in d.of_kind(SegmentKind.EVENT)),
+        "multi_grade": per_kind["multi_grade"],
+        "pe_groups": len(school.splits),
+        "combined_pe": per_kind["combined_pe"],
+        "forbidden": sum(1 for s in school.subjects if s.forbidden)
+        + sum(1 for r in school.requirements if r.forbidden),
+        "research_meetings": sum(1 for m in school.meetings if m.subjects),
+        "admin_meeting": sum(1 for m in school.meetings if not m.subjects),
+        "wishes": sum(len(t.wishes) for t in school.teachers),
+    }

@@ -68,6 +68,22 @@ def test_generate_solve_check_plan_export_end_to_end(tmp_path: Path,
     capsys.readouterr()
 
 
+def test_generate_with_structures_writes_a_school_that_reads_back(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from jianfu.instances.generator import generate_school
+    from jianfu.instances.schoolfile import read_school
+
+    school = tmp_path / "village.yaml"
+    assert main(["generate", "school", "--preset", "primary", "--classes-per-grade", "1",
+                 "--seed", "3", "--structures", "-o", str(school)]) == 0
+    out = capsys.readouterr().out
+    assert "structures: class_meeting 6" in out and "multi_grade" in out
+    assert read_school(school) == generate_school("primary", 1, 3, structures=True)
+    text = school.read_text(encoding="utf-8")
+    assert "升旗仪式" in text and "语文组教研" in text and "复式" in text
+    assert main(["check", str(school)]) == 0
+
+
 def test_check_exits_1_on_a_planted_clash(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import json
 

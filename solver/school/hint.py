@@ -10,10 +10,10 @@ period after lunch, with a one-step repair (move a lesson of the same class) whe
 slot is free; leftover lessons go to days without that subject first. A last pass
 swaps PE lessons so that the days left without PE (each needing an after-class
 session on the sports ground) stay within the ground's capacity at activity time.
-Combined lessons, lessons of several teachers or periods and activities tied to
-start together are placed first, each unit whole where everything it occupies is free
-(:func:`_reserve_units`); the repairs never move them. Lessons still unplaced are left
-to the CP-SAT completion (:func:`add_hint`).
+Fixed lessons (固定) go first, at their periods; then combined lessons, lessons of
+several teachers or periods and activities tied to start together, each unit whole where
+everything it occupies is free (:func:`_reserve_units`); the repairs and swaps never move
+either. Lessons still unplaced are left to the CP-SAT completion (:func:`add_hint`).
 """
 
 from __future__ import annotations
@@ -96,12 +96,58 @@ def greedy(problem: Problem, first: list[tuple[int, int]] | None = None) -> set[
     pool_busy: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
     per_teacher_day: dict[tuple[int, int], int] = defaultdict(int)
     placed: set[tuple[int, int]] = set()
+
+    def free(a: int, s: int, ignore: int | None = None) -> bool:
+        act, slot = acts[a], slots[s]
+        if (act.group, s) in group_at:
+            return False
+        t = problem.teachers[act.teacher]
+        if t.max_per_day is not None and per_teacher_day[(act.teacher, slot.day)] >= t.max_per_day:
+            return False
+        for st, en, other in teacher_busy[(act.teacher, slot.day)]:
+            if st < slot.end and slot.start < en and other != ignore:
+                return False
+        if act.pool is not None:
+            used = sum(1 for st, en in pool_busy[(act.pool, slot.day)]
+                       if st < slot.end and slot.start < en)
+            if used >= problem.pools[act.pool].capacity:
+                return False
+        return True
+
+    def put(a: int, s: int) -> None:
+        act, slot = acts[a], slots[s]
+        group_at[(act.group, s)] = a
+        teacher_busy[(act.teacher, slot.day)].append((slot.start, slot.end, s))
+        per_teacher_day[(act.teacher, slot.day)] += 1
+        if act.pool is not None:
+            pool_busy[(act.pool, slot.day)].append((slot.start, slot.end))
+        placed.add((a, s))
+
+    def take(a: int, s: int) -> None:
+        act, slot = acts[a], slots[s]
+        del group_at[(act.group, s)]
+        busy = teacher_busy[(act.teacher, slot.day)]
+        busy.remove(next(b for b in busy if b[2] == s))
+        per_teacher_day[(act.teacher, slot.day)] -= 1
+        if act.pool is not None:
+            pool_busy[(act.pool, slot.day)].remove((slot.start, slot.end))
+        placed.discard((a, s))
+
+    # 固定 lessons first, where they must be; kept out of ``placed`` like the units
+    # below, so no repair or swap moves them
+    pinned: set[tuple[int, int]] = set()
+    for a, act in enumerate(acts):
+        for s in act.fixed:
+            if _plain(problem, a) and s in act.slots and free(a, s):
+                put(a, s)
+                pinned.add((a, s))
+    placed -= pinned
     # combined lessons, lessons of several teachers or periods and tied activities
     # are placed first, as whole units, where all they occupy is free; the unit
     # lessons then go around them (the repairs below never move them)
     reserved = _reserve_units(problem, group_at, teacher_busy, pool_busy, per_teacher_day,
                               room)
-    fixed = frozenset(a for a, _ in reserved)
+    fixed = frozenset(a for a, _ in reserved | pinned)
     want: dict[int, list[int]] = {}
     # PE first: its days decide which days need an activity session on the ground
     order = sorted((a for a in range(len(acts)) if _plain(problem, a)),
@@ -166,42 +212,6 @@ def greedy(problem: Problem, first: list[tuple[int, int]] | None = None) -> set[
         want[a] = plan
     # --- period phase --------------------------------------------------------------------
 
-    def free(a: int, s: int, ignore: int | None = None) -> bool:
-        act, slot = acts[a], slots[s]
-        if (act.group, s) in group_at:
-            return False
-        t = problem.teachers[act.teacher]
-        if t.max_per_day is not None and per_teacher_day[(act.teacher, slot.day)] >= t.max_per_day:
-            return False
-        for st, en, other in teacher_busy[(act.teacher, slot.day)]:
-            if st < slot.end and slot.start < en and other != ignore:
-                return False
-        if act.pool is not None:
-            used = sum(1 for st, en in pool_busy[(act.pool, slot.day)]
-                       if st < slot.end and slot.start < en)
-            if used >= problem.pools[act.pool].capacity:
-                return False
-        return True
-
-    def put(a: int, s: int) -> None:
-        act, slot = acts[a], slots[s]
-        group_at[(act.group, s)] = a
-        teacher_busy[(act.teacher, slot.day)].append((slot.start, slot.end, s))
-        per_teacher_day[(act.teacher, slot.day)] += 1
-        if act.pool is not None:
-            pool_busy[(act.pool, slot.day)].append((slot.start, slot.end))
-        placed.add((a, s))
-
-    def take(a: int, s: int) -> None:
-        act, slot = acts[a], slots[s]
-        del group_at[(act.group, s)]
-        busy = teacher_busy[(act.teacher, slot.day)]
-        busy.remove(next(b for b in busy if b[2] == s))
-        per_teacher_day[(act.teacher, slot.day)] -= 1
-        if act.pool is not None:
-            pool_busy[(act.pool, slot.day)].remove((slot.start, slot.end))
-        placed.discard((a, s))
-
     # reserve the sports ground for the sessions the day plan needs
     if problem.session_pool is not None:
         for s_, k in session_load.items():
@@ -224,7 +234,7 @@ def greedy(problem: Problem, first: list[tuple[int, int]] | None = None) -> set[
         if _plain(problem, a) and s in acts[a].slots and free(a, s):
             put(a, s)
     count = defaultdict(int)
-    for a, _ in placed:
+    for a, _ in placed | pinned:
         count[a] += 1
     for d in range(len(problem.days)):
         todo = [(a, want[a].count(d)) for a in order if d in want[a]]
@@ -287,7 +297,7 @@ def greedy(problem: Problem, first: list[tuple[int, int]] | None = None) -> set[
         _spread_pe(problem, acts, slots, group_at, placed, free, put, take)
         if problem.session_pool is not None:
             _balance_sessions(problem, target, group_at, placed, free, put, take)
-    return placed | reserved
+    return placed | reserved | pinned
 
 
 def _units(problem: Problem) -> list[list[int]]:

@@ -353,3 +353,142 @@ def test_every_class_has_a_head_teacher_who_teaches_it_chinese_or_maths(preset, 
     # the two classes of a 班主任 pair share their 语文 and 数学 teachers, not their 班主任
     heads = [cls.head_teacher for cls in school.classes]
     assert len(set(heads)) == len(heads)
+
+
+# --- structures (issue #17): 班会, 升旗仪式, 教研活动, 行政会, 禁排, wishes, 分组, 合班, 复式班 --------
+
+from jianfu.instances.generator import Structures, structure_counts  # noqa: E402
+from jianfu.models.school import CLASS_MEETING, Half  # noqa: E402
+
+# structure_counts keys each school of a kind must have (> 0)
+EVERY_SCHOOL = ("class_meeting", "class_meeting_fixed", "flag_raising", "forbidden",
+                "research_meetings", "admin_meeting", "wishes")
+JUNIOR = ("pe_groups", "combined_pe")
+
+
+def test_without_structures_the_school_is_todays():
+    # the option off (or every structure off) changes nothing: fingerprints stay
+    for preset, k, seed in (("nine-year", 2, 5), ("primary", 1, 0), ("junior", 3, 2)):
+        today = generate_school(preset, k, seed)
+        assert generate_school(preset, k, seed, structures=False) == today
+        assert generate_school(preset, k, seed, structures=Structures.none()) == today
+        assert dump_school(generate_school(preset, k, seed, structures=Structures.none())) \
+            == dump_school(today)
+    assert not any(structure_counts(generate_school("nine-year", 1, 0)).values())
+
+
+@pytest.mark.parametrize("preset, per_grade, seed", [
+    ("primary", 1, 0), ("primary", 2, 1), ("junior", 1, 2), ("junior", 3, 3),
+    ("nine-year", 1, 4), ("nine-year", 4, 0), ("nine-year", 8, 0)])
+def test_structures_are_there_and_leave_room(preset, per_grade, seed):
+    policy = NATIONAL
+    school = generate_school(preset, per_grade, seed, policy, structures=True)
+    counts = structure_counts(school)
+    want = EVERY_SCHOOL + (JUNIOR[:1] if preset != "primary" else ()) \
+        + (JUNIOR[1:] if preset != "primary" and per_grade > 1 else ()) \
+        + (("multi_grade",) if preset != "junior" and per_grade == 1 else ())
+    assert all(counts[k] > 0 for k in want), counts
+    if preset == "primary":
+        assert counts["pe_groups"] == counts["combined_pe"] == 0
+    if per_grade > 1:
+        assert counts["multi_grade"] == 0
+    # one 班会 a class, by its 班主任; most fixed; the weekly totals kept
+    assert counts["class_meeting"] == len(school.classes)
+    assert counts["class_meeting_fixed"] >= len(school.classes) // 3
+    meeting = school.subject_index[CLASS_MEETING]
+    for c, cls in enumerate(school.classes):
+        mine = [school.requirements[q] for q in school.requirements_of_class[c]]
+        assert [r.teacher for r in mine if r.subject == meeting] == [cls.head_teacher]
+        assert sum(r.periods for r in mine) == policy.periods_for(cls.grade)
+    # feasible by construction, and the school file reads back the same school
+    report = slack_report(school, policy)
+    assert report["ok"], report["problems"]
+    assert school_from_dict(load_yaml(dump_school(school)), "g.yaml") == school
+    assert generate_school(preset, per_grade, seed, policy, structures=True) == school
+
+
+def test_structures_in_detail():
+    school = generate_school("nine-year", 4, 0, structures=True)
+    # 升旗仪式 on Monday before period 1, in both bell schedules, and only on Monday
+    for schedule in school.schedules:
+        event, = schedule.days[0].of_kind(SegmentKind.EVENT)
+        assert event.label == "升旗仪式" and event.end <= schedule.days[0].periods[0].start
+        assert not any(d.of_kind(SegmentKind.EVENT) for d in schedule.days[1:])
+    # 男女分组: PE of a junior class, 男生 with its PE teacher, 女生 with another PE teacher
+    pe = school.subject_index["体育与健康"]
+    for split in school.splits:
+        r = school.requirements[split.requirement]
+        assert r.subject == pe and school.classes[r.cls].grade >= 7
+        assert [g.name for g in split.groups] == ["男生", "女生"]
+        assert split.groups[0].teacher == r.teacher != split.groups[1].teacher
+        assert pe in school.teachers[split.groups[1].teacher].subjects
+    # 体育合班: two parallel junior classes, one PE teacher
+    for k in school.combined:
+        a, b = (school.requirements[q] for q in k.members)
+        assert a.subject == b.subject == pe and a.teacher == b.teacher == k.teacher
+        assert school.classes[a.cls].grade == school.classes[b.cls].grade >= 7
+    # 禁排: PE never right after lunch; 数学 not last in some junior grades only
+    assert school.subjects[pe].forbidden
+    maths = school.subject_index["数学"]
+    assert {school.classes[r.cls].grade for r in school.requirements if r.forbidden} <= {7, 8, 9}
+    assert all(r.subject == maths for r in school.requirements if r.forbidden)
+    # 教研活动 each at its own half-day, none where a member has a fixed lesson
+    halves = [(m.day, m.half) for m in school.meetings]
+    assert len(set(halves)) == len(halves)
+    assert {school.subjects[s].name for m in school.meetings for s in m.subjects} >= {"语文", "数学"}
+    admin, = (m for m in school.meetings if not m.subjects)
+    assert 3 <= len(admin.teachers) <= 5 and admin.half in (Half.MORNING, Half.AFTERNOON)
+    for i, members in enumerate(school.meeting_members):
+        for t in members:
+            stretch = dict(school.meeting_times[t])[i]
+            for q in school.requirements_of_teacher[t]:
+                r = school.requirements[q]
+                for d, p in school.fixed_periods[q]:
+                    period = school.day_of(r.cls, d).periods[p]
+                    assert not stretch.overlaps(d, period.start, period.end)
+
+
+def test_multi_grade_classes_share_their_teacher():
+    school = generate_school("primary", 1, 0, structures=True)
+    assert school.combined
+    for k in school.combined:
+        a, b = (school.requirements[q] for q in k.members)
+        assert (school.classes[a.cls].grade, school.classes[b.cls].grade) in ((1, 2), (3, 4))
+        assert a.teacher == b.teacher == k.teacher and a.periods == b.periods
+        assert k.name.endswith("复式")
+
+
+@pytest.mark.parametrize("name", [f.name for f in dataclasses.fields(Structures)])
+def test_each_structure_alone(name):
+    only = dataclasses.replace(Structures.none(), **{name: True})
+    preset, k = ("primary", 1) if name == "multi_grade" else ("nine-year", 2)
+    school = generate_school(preset, k, 1, structures=only)
+    counts = structure_counts(school)
+    assert counts[name] > 0
+    others = {n for n, v in counts.items() if v and not n.startswith(name)}
+    assert not others, others
+    assert slack_report(school, school.policy())["ok"]
+
+
+@settings(max_examples=15, deadline=None)
+@given(preset=st.sampled_from(sorted(PRESETS)), cpg=st.integers(1, 4),
+       seed=st.integers(0, 2**31), profile=st.sampled_from(PROFILE_NAMES))
+def test_any_school_with_structures_round_trips_and_has_slack(preset, cpg, seed, profile):
+    policy = PROFILES[profile]
+    school = generate_school(preset, cpg, seed, policy, structures=True)
+    assert school.policy() == policy
+    assert school_from_dict(load_yaml(dump_school(school)), "g.yaml") == school
+    report = slack_report(school, policy)
+    assert report["ok"], report["problems"]
+    assert structure_counts(school)["class_meeting"] == len(school.classes)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("profile", PROFILE_NAMES)
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_structures_leave_room_many_seeds(preset, profile):
+    policy = PROFILES[profile]
+    for cpg, seed in itertools.product(range(1, 9), range(4)):
+        school = generate_school(preset, cpg, seed, policy, structures=True)
+        report = slack_report(school, policy)
+        assert report["ok"], (preset, cpg, seed, profile, report["problems"])

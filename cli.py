@@ -1,7 +1,8 @@
 """The ``jianfu`` command: parse arguments, call the library, print, write files.
 
 No logic lives only here. Exit codes: 0 success (a compliant timetable / no hard
-violation), 1 the checker found hard violations (``check``, ``homework audit``),
+violation), 1 the checker found hard violations (``check``, ``homework audit``, ``audit``;
+``audit --compare``: the two timetables differ),
 2 bad input (a file, field or value; an output place that cannot be written),
 3 proven infeasible (also ``check school.xlsx`` without a timetable when a pre-check
 rules the school out), 4 no timetable within the time limit, 70 an internal error (a bug:
@@ -164,6 +165,55 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         print(format_violations(violations, summary, limit_per_rule=args.examples))
     return EXIT_OK if summary.compliant else EXIT_VIOLATIONS
+
+
+# --- audit ----------------------------------------------------------------------------
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    """`jianfu audit TIMETABLE` / `jianfu audit --compare PUBLISHED TAUGHT`."""
+    from .instances.audit import audit_file, compare_files
+    from .instances.audit_report import write_audit_report, write_compare_report
+    from .models.audit import format_audit, format_comparison
+    from .models.checker import violations_to_json
+
+    want = 2 if args.compare else 1
+    if len(args.files) != want:
+        raise InputError("audit", " ".join(args.files),
+                         "--compare 需要两个文件：公布的课表、实际的课表 give two files, PUBLISHED "
+                         "TAUGHT" if args.compare else
+                         "给一个课表文件（比对两份用 --compare） give one timetable file (two with "
+                         "--compare)")
+    if args.school and args.bells:
+        raise InputError("--bells", args.bells, "有 --school 时作息时间取自学校文件 with --school "
+                                                "the bell schedule is the school file's")
+    if args.output:
+        check_output_dir(args.output)     # before any work: a bad -o writes nothing
+    school = _load_school(args.school) if args.school else None
+    if args.compare:
+        cmp = compare_files(args.files[0], args.files[1], school=school, profile=args.profile,
+                            fet=args.fet)
+        _notes()
+        print(format_comparison(cmp, limit=args.examples * 40))
+        if args.output:
+            written = write_compare_report(args.output, cmp)
+            print("\nwrote " + ", ".join(str(p) for p in written))
+        return EXIT_OK if cmp.identical else EXIT_VIOLATIONS
+    result = audit_file(args.files[0], school=school, bells=args.bells, profile=args.profile,
+                        fet=args.fet)
+    _notes()
+    if args.json:
+        print(json.dumps({"file": result.source, "layout": result.layout, "found": result.found,
+                          "school": result.school.name, "inferred": result.inferred,
+                          "bells": result.bells, "notes": list(result.notes),
+                          **violations_to_json(result.violations, result.summary)},
+                         ensure_ascii=False, indent=2))
+    else:
+        print(format_audit(result, limit_per_rule=args.examples))
+    if args.output:
+        written = write_audit_report(args.output, result)
+        print("\nwrote " + ", ".join(str(p) for p in written), file=sys.stderr if args.json
+              else sys.stdout)
+    return EXIT_OK if result.compliant else EXIT_VIOLATIONS
 
 
 # --- solve ----------------------------------------------------------------------------
@@ -513,6 +563,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--examples", type=_number(int, 0, 100000), default=5, metavar="N",
                    help="messages shown per rule (default 5; the counts are always complete)")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("audit", help="审计课表 audit a timetable made by any tool (Excel 总课表, "
+                                     "per-class sheets, CSV, FET); --compare: 阴阳课表")
+    p.add_argument("files", nargs="+", metavar="TIMETABLE",
+                   help="the timetable: .xlsx, .csv, .fet, _activities.xml or .json; with "
+                        "--compare two: PUBLISHED TAUGHT")
+    p.add_argument("--compare", action="store_true",
+                   help="list every period where PUBLISHED and TAUGHT differ and count which "
+                        "subject replaced which (exit 0 identical, 1 different)")
+    p.add_argument("--school", help="school file (.yaml, .json, .xlsx): its names and plan; "
+                                    "without it the school is read off the timetable")
+    p.add_argument("--bells", help="bell schedule without --school: a file with the school "
+                                   "file's schedules: section, or a workbook with a 作息时间 sheet "
+                                   "(default: the profile's standard day)")
+    p.add_argument("--profile", "--policy", dest="profile", default=None,
+                   help="profile name or file (default: the school's, else national)")
+    p.add_argument("--fet", help="the .fet file of a FET …_activities.xml (default: beside it)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--examples", type=_number(int, 0, 100000), default=5, metavar="N",
+                   help="messages shown per rule (default 5; the counts are always complete)")
+    p.add_argument("-o", "--output", default=None,
+                   help="folder for audit.xlsx and audit.html (compare.xlsx, compare.html)")
+    p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("solve", help="排课 build a compliant weekly timetable")
     p.add_argument("school", help="school file (.yaml, .json, .xlsx) or a FET file (.fet)")

@@ -44,7 +44,7 @@ from .views import (VENUE_MARK, Grid, class_grid, example_school, hard_rows, sum
 
 __all__ = [
     "write_template", "write_filled", "read_school_xlsx", "school_rows",
-    "write_workbook", "read_timetable_xlsx", "sheet_names", "EXAMPLE_MARK",
+    "write_workbook", "read_timetable_xlsx", "sheet_names", "EXAMPLE_MARK", "schedule_mapping",
 ]
 
 EXAMPLE_MARK = "示例"
@@ -1087,28 +1087,7 @@ def school_mapping(path: Path | str) -> tuple[dict[str, Any], _Places]:
         places.add("policy", "学校", 3, 3, "policy")
 
     ws = _sheet(wb, "作息时间", source)
-    schedules: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    if ws is not None:
-        cols = _columns(ws, "作息时间", source)
-        for row, v in _data_rows(ws, cols):
-            name = _plain(v.get("schedule")) or "默认作息"
-            day = _plain(v.get("day")) or "每天"
-            key = "default" if day in ("每天", "default", "daily") else str(day)
-            segs = schedules.setdefault(str(name), {}).setdefault(key, [])
-            base = f"schedules.{name}.{key}[{len(segs)}]"
-            places.add(f"schedules.{name}", "作息时间", row, cols.get("schedule"), "schedule")
-            places.add(f"schedules.{name}.{key}", "作息时间", row, cols.get("day"), "day")
-            places.add(base, "作息时间", row, None, "")
-            seg: dict[str, Any] = {}
-            for field in ("kind", "start", "end", "label", "counts_as"):
-                if field in cols:
-                    places.add(f"{base}.{field}", "作息时间", row, cols[field], field)
-                raw = v.get(field)
-                cell = _clock_cell(raw) if field in ("start", "end") else _plain(raw)
-                if cell is not None:
-                    seg[field] = str(cell) if field == "label" else cell
-            segs.append(seg)
-    data["schedules"] = schedules
+    data["schedules"] = schedule_mapping(ws, places) if ws is not None else {}
     places.add("schedules", "作息时间", 3, None, "")
 
     def table(sheet: str, key: str, convert: Mapping[str, Any]) -> None:
@@ -1149,6 +1128,33 @@ def school_mapping(path: Path | str) -> tuple[dict[str, Any], _Places]:
             sheet, row, col, _ = places.cells[f"subjects[{i}]"]
             places.add(f"subjects.{s['name']}", sheet, row, col, "name")
     return data, places
+
+
+def schedule_mapping(ws: Worksheet, places: _Places
+                     ) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """The 作息时间 sheet as the school file's ``schedules`` mapping; ``places`` learns
+    the cell of each field (also read alone, as the bell schedule of ``jianfu audit``)."""
+    schedules: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    cols = _columns(ws, "作息时间", places.source)
+    for row, v in _data_rows(ws, cols):
+        name = _plain(v.get("schedule")) or "默认作息"
+        day = _plain(v.get("day")) or "每天"
+        key = "default" if day in ("每天", "default", "daily") else str(day)
+        segs = schedules.setdefault(str(name), {}).setdefault(key, [])
+        base = f"schedules.{name}.{key}[{len(segs)}]"
+        places.add(f"schedules.{name}", "作息时间", row, cols.get("schedule"), "schedule")
+        places.add(f"schedules.{name}.{key}", "作息时间", row, cols.get("day"), "day")
+        places.add(base, "作息时间", row, None, "")
+        seg: dict[str, Any] = {}
+        for field in ("kind", "start", "end", "label", "counts_as"):
+            if field in cols:
+                places.add(f"{base}.{field}", "作息时间", row, cols[field], field)
+            raw = v.get(field)
+            cell = _clock_cell(raw) if field in ("start", "end") else _plain(raw)
+            if cell is not None:
+                seg[field] = str(cell) if field == "label" else cell
+        segs.append(seg)
+    return schedules
 
 
 def _read_matrix(wb: Any, data: dict[str, Any], places: _Places) -> None:

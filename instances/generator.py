@@ -59,7 +59,8 @@ log = logging.getLogger(__name__)
 
 __all__ = ["generate_school", "sessions_needed", "slack_report", "teacher_slack", "teacher_load",
            "day_shape", "PRESETS", "TEACHER_MAX_RATIO", "VENUE_MAX_RATIO", "GROUND_PE_MAX_RATIO",
-           "Structures", "add_structures", "structure_counts", "STEPS"]
+           "Structures", "add_structures", "structure_counts", "STEPS", "standard_day",
+           "grade_plan"]
 
 DAYS = ("周一", "周二", "周三", "周四", "周五")
 PRESETS: dict[str, tuple[int, ...]] = {
@@ -324,6 +325,21 @@ def _day(stage: str, n: int, policy: Policy, grades: Sequence[int], eye: bool,
     if n * period > cap:
         raise InputError("policy.study_cap_hours", policy.study_cap_hours[i],
                          f"{n} periods of {period} minutes exceed the study cap of {stage} classes")
+    return standard_day(stage, n, policy, grades, eye, shift)
+
+
+def standard_day(stage: str, n: int, policy: Policy, grades: Sequence[int],
+                 eye: bool = True, shift: int = 0) -> DaySchedule:
+    """A school day of ``n`` lesson periods as generated schools have it under ``policy``.
+
+    The stage's period length and first period, the profile's short breaks, long
+    breaks and daily break total, lunch, the after-class activity and 课后服务
+    (``docs/format.md`` §3). Unlike :func:`generate_school` it builds a day too long for
+    the study cap as well: ``jianfu audit`` uses it as the default bell schedule of a
+    timetable made elsewhere, and the checker then reports the cap.
+    """
+    i = STAGES.index(stage)
+    period = policy.period_minutes[i]
     start = max(_DEFAULT_START[stage], min(policy.earliest_start_minutes(g) for g in grades)) + shift
     short = max(10, policy.min_short_break_minutes)
     need_breaks = policy.min_daily_break_minutes[i]
@@ -450,6 +466,12 @@ def _grade_plan(grade: int, policy: Policy) -> dict[str, int]:
                          f"grade {grade}: the curriculum cannot shrink to "
                          f"{policy.periods_for(grade)} periods a week")
     return {name: n for name, n in plan.items() if n > 0}
+
+
+def grade_plan(grade: int, policy: Policy) -> dict[str, int]:
+    """The curriculum of ``grade`` under ``policy`` (subject → weekly periods, zeros left
+    out), made to add up to the profile's weekly total as generated schools have it."""
+    return _grade_plan(grade, policy)
 
 
 class _NameMaker:

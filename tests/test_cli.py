@@ -128,3 +128,90 @@ def test_check_a_school_workbook_without_a_timetable(tmp_path: Path,
     assert main(["check", str(tmp_path / "full.xlsx")]) == 3
     out = capsys.readouterr().out
     assert "预检 precheck: " in out and "王芳 每周 40 节课" in out
+
+
+# --- audit: timetables made elsewhere ------------------------------------------------------
+
+_WEEK = [  # one grade-3 class, 30 periods: the national plan exactly
+    ["语文(王芳)", "数学(李强)", "英语(陈静)", "语文(王芳)", "体育(刘洋)", "道法(王芳)"],
+    ["数学(李强)", "语文(王芳)", "科学(赵磊)", "体育(刘洋)", "音乐(孙丽)", "美术(孙丽)"],
+    ["语文(王芳)", "数学(李强)", "体育(刘洋)", "信息(赵磊)", "美术(孙丽)", "综合实践(李强)"],
+    ["语文(王芳)", "英语(陈静)", "数学(李强)", "语文(王芳)", "劳动(赵磊)", "综合实践(李强)"],
+    ["语文(王芳)", "科学(赵磊)", "道法(王芳)", "音乐(孙丽)", "地方(李强)", "校本(李强)"],
+]
+
+
+def _master_sheet(path: Path, name: str = "三（1）班", week: list[list[str]] = _WEEK) -> Path:
+    """A clerk's 总课表: a title row, days merged over periods 1–6, the class in column A."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "总课表"
+    ws["A1"] = "城东小学 总课表"
+    ws.merge_cells("A1:AE1")
+    ws["A2"] = "班级"
+    for d, day in enumerate(("周一", "周二", "周三", "周四", "周五")):
+        ws.cell(2, 2 + 6 * d, day)
+        ws.merge_cells(start_row=2, start_column=2 + 6 * d, end_row=2, end_column=7 + 6 * d)
+        for p in range(6):
+            ws.cell(3, 2 + 6 * d + p, f"第{p + 1}节")
+            ws.cell(4, 2 + 6 * d + p, week[d][p])
+    ws["A4"] = name
+    wb.save(path)
+    return path
+
+
+def test_audit_prints_the_layout_and_the_verdict(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    good = _master_sheet(tmp_path / "good.xlsx")
+    assert main(["audit", str(good)]) == 0
+    out = capsys.readouterr().out
+    assert "总课表：班级在行，(星期, 节次) 在列 — whole-school sheet" in out
+    assert "城东小学" in out and "合规 COMPLIANT" in out
+
+    week = [list(day) for day in _WEEK]
+    week[1][3] = "数学(李强)"                     # 周二第4节: PE taught as 数学
+    bad = _master_sheet(tmp_path / "bad.xlsx", week=week)
+    assert main(["audit", str(bad), "-o", str(tmp_path / "report")]) == 1
+    out = capsys.readouterr().out
+    assert "[curriculum] 课程方案开齐开足" in out and "[pe_periods]" in out
+    assert "三(1)班 体育与健康 每周 2 节，课程方案规定三年级至少 3 节，少 1 节" in out
+    assert (tmp_path / "report" / "audit.xlsx").is_file()
+    assert "三(1)班" in (tmp_path / "report" / "audit.html").read_text(encoding="utf-8")
+
+    assert main(["audit", "--compare", str(good), str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert "数学 ← 体育与健康: 1 节" in out and "三(1)班 周二 第4节" in out
+    assert main(["audit", "--compare", str(good), str(good)]) == 0
+    assert "一致 IDENTICAL" in capsys.readouterr().out
+
+    import json
+
+    assert main(["audit", str(bad), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["layout"] == "master" and data["inferred"] and not data["compliant"]
+    assert data["hard_by_rule"]["curriculum"] == 1          # PE short; 数学 above its minimum is fine
+
+
+def test_audit_bad_input_exits_2_naming_the_cell_and_writes_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = _master_sheet(tmp_path / "t.xlsx", name="火箭班")
+    out = tmp_path / "report"
+    assert main(["audit", str(bad), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "t.xlsx: 总课表!B4" in err and "火箭班" in err and "Traceback" not in err
+    assert not list(out.glob("*")) if out.exists() else True
+
+    school = tmp_path / "school.yaml"
+    assert main(["generate", "school", "--preset", "primary", "--classes-per-grade", "1",
+                 "-o", str(school)]) == 0
+    capsys.readouterr()
+    assert main(["audit", str(_master_sheet(tmp_path / "u.xlsx")), "--school", str(school)]) == 2
+    err = capsys.readouterr().err
+    # 三（1）班 is the school's 三年级1班; its teacher 王芳 is not in the school file
+    assert "u.xlsx: 总课表!B4: '王芳'" in err and "no such teacher" in err
+
+    assert main(["audit", str(bad), str(bad)]) == 2            # two files without --compare
+    assert main(["audit", str(tmp_path / "missing.csv")]) == 2
+    assert "missing.csv" in capsys.readouterr().err

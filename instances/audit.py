@@ -104,12 +104,9 @@ def audit_timetable(tf: TimetableFile, *, school: School | None = None,
     if inferred:
         others = [v for v in violations if v.rule == "teacher_assignment"]
         violations = [v for v in violations if v.rule != "teacher_assignment"]
-        if any(v.rule == "occupied_subject" for v in violations):
-            notes.append("课表不载明教师的任教资格：语数外教师上的体育、艺术、劳动、科学、信息科技课均按挤占列出，"
-                         "请用 --school 给出教师的任教学科（subjects）后复核 — the file does not say which "
-                         "subjects a teacher is qualified for: every protected lesson taught by a "
-                         "main-subject teacher of the class is listed; give --school with the "
-                         "teachers' subjects to re-check")
+        notes.append("课表不载明教师的任教资格：挤占（语数外教师上体育、艺术、劳动、科学、信息科技课）须用 "
+                     "--school 给出教师的任教学科才能核查 — the file does not say which subjects a "
+                     "teacher is qualified for: 挤占 (occupied_subject) is checked only with --school")
         if others:
             notes.append(f"{len(others)} 节课由该班该科的另一位教师上；课程计划由课表推断，不算违规 — "
                          f"{len(others)} lesson(s) taught by a second teacher of the class's "
@@ -418,6 +415,14 @@ def infer_school(tf: TimetableFile, policy: Policy, *, bells: str | Path | None 
             schedules = tuple(_standard(st, [grade[k] for k in keys if stage_of(grade[k]) == st],
                                         [c for c, k in enumerate(keys) if stage_of(grade[k]) == st],
                                         last, days, policy) for st in stages)
+            if policy.long_break_common:   # one 大课间 for the whole school, as generated
+                from .generator import long_break_shifts
+
+                schedules = tuple(
+                    _standard(st, [grade[k] for k in keys if stage_of(grade[k]) == st],
+                              [c for c, k in enumerate(keys) if stage_of(grade[k]) == st],
+                              last, days, policy, shift)
+                    for st, shift in zip(stages, long_break_shifts(schedules)))
         except InputError:          # more periods than a day holds
             x = max(tf.lessons, key=lambda x: x.period)
             raise InputError(x.where, f"第{x.period}节", "标准作息一天排不下这么多节 the standard "
@@ -445,7 +450,10 @@ def infer_school(tf: TimetableFile, policy: Policy, *, bells: str | Path | None 
     school = School(
         name=name or tf.school_name or Path(tf.source).stem.split("_")[0], days=days,
         schedules=tuple(schedules), subjects=tuple(subjects), classes=tuple(classes),
-        teachers=tuple(Teacher(t) for t in teacher_names), venues=(),
+        # a timetable does not say what a teacher is qualified for: taken as what they
+        # teach, so 挤占 (occupied_subject) needs the school file's subjects
+        teachers=tuple(Teacher(t, tuple(sorted({s for _, _, _, s, tt in raw_lessons if tt == i})))
+                       for i, t in enumerate(teacher_names)), venues=(),
         requirements=requirements,
         profile=profile if profile else (policy.name if policy.name in PROFILES else "national"))
     lessons = tuple(dict.fromkeys(Lesson(c, d, p, s, t) for c, d, p, s, t in raw_lessons))
@@ -479,7 +487,7 @@ def _with_doubles(school: School, lessons: Iterable[Lesson]) -> School:
 
 def _standard(stage: str, grades: list[int], members: list[int],
               last: Mapping[tuple[int, int], int], days: tuple[str, ...],
-              policy: Policy) -> BellSchedule:
+              policy: Policy, shift: int = 0) -> BellSchedule:
     """The profile's standard bell schedule of a stage, as many periods each day as its
     classes use (at least one)."""
     from .generator import standard_day
@@ -490,7 +498,7 @@ def _standard(stage: str, grades: list[int], members: list[int],
     for d in range(len(days)):
         n = max((last.get((c, d), 0) for c in members), default=0) or most
         if n not in cache:
-            cache[n] = standard_day(stage, n, policy, grades)
+            cache[n] = standard_day(stage, n, policy, grades, shift=shift)
         out.append(cache[n])
     return BellSchedule(STAGE_SCHEDULE[stage], tuple(out))
 

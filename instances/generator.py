@@ -60,6 +60,7 @@ log = logging.getLogger(__name__)
 __all__ = ["generate_school", "sessions_needed", "slack_report", "teacher_slack", "teacher_load",
            "day_shape", "PRESETS", "TEACHER_MAX_RATIO", "VENUE_MAX_RATIO", "GROUND_PE_MAX_RATIO",
            "Structures", "add_structures", "structure_counts", "STEPS", "standard_day",
+           "long_break_shifts",
            "grade_plan"]
 
 DAYS = ("周一", "周二", "周三", "周四", "周五")
@@ -290,18 +291,23 @@ def _common_long_break(schedules: tuple[BellSchedule, ...], stages: Sequence[str
                        days: Sequence[str], eye: bool) -> tuple[BellSchedule, ...]:
     """The schedules with the day's first 大课间 at one time for the whole school
     (policy ``long_break_common``): a stage whose long break comes earlier starts later."""
-    if not policy.long_break_common or len(schedules) < 2:
+    if not policy.long_break_common:
         return schedules
+    return tuple(
+        sched if not shift else
+        _bell_schedule(sched.name, stage, [g for g in grades if stage_of(g) == stage], shapes,
+                       policy, days, eye, shift=shift)
+        for sched, stage, shift in zip(schedules, stages, long_break_shifts(schedules)))
+
+
+def long_break_shifts(schedules: Sequence[BellSchedule]) -> tuple[int, ...]:
+    """Minutes each schedule's day must start later so that the first day's first 大课间
+    is at one time in all of them (0 for every schedule without one)."""
     firsts = [min((x.start for x in sched.days[0].of_kind(SegmentKind.LONG_BREAK)), default=None)
               for sched in schedules]
-    if None in firsts:
-        return schedules
-    latest = max(firsts)  # type: ignore[type-var]
-    return tuple(
-        sched if first == latest else
-        _bell_schedule(sched.name, stage, [g for g in grades if stage_of(g) == stage], shapes,
-                       policy, days, eye, shift=latest - first)  # type: ignore[operator]
-        for sched, stage, first in zip(schedules, stages, firsts))
+    known = [f for f in firsts if f is not None]
+    latest = max(known, default=0)
+    return tuple(0 if f is None else latest - f for f in firsts)
 
 
 def _bell_schedule(name: str, stage: str, grades: Sequence[int], shapes: dict[int, tuple[int, ...]],

@@ -119,7 +119,8 @@ def cmd_generate_school(args: argparse.Namespace) -> int:
     school = generate_school(args.preset, args.classes_per_grade, args.seed, policy, name=args.name,
                              structures=args.structures)
     write_school(school, args.output)
-    lessons = sum(r.periods for r in school.requirements)
+    # lessons a week: the weekly ones and one per 单双周 slot (a lesson in each week)
+    lessons = sum(r.periods for r in school.requirements) + len(school.alternates)
     print(f"wrote {args.output}: {school.name} — {len(school.classes)} classes, "
           f"{len(school.teachers)} teachers, {lessons} lessons a week, profile {policy.name}")
     if args.structures:
@@ -547,8 +548,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", default=None, help="school name")
     p.add_argument("--structures", action="store_true",
                    help="the school as it is organised: 班会 by the 班主任, 升旗仪式, 教研活动 and "
-                        "行政会, 禁排, wishes, 男女分组 PE and 体育合班 (junior grades), 复式班 "
-                        "(one class per grade); docs/format.md §3")
+                        "行政会, 禁排, wishes, 男女分组 PE, 体育合班 and 外语分层 走班 (junior "
+                        "grades), 复式班 (one class per grade), 单双周 书法 (primary grades "
+                        "3–6); docs/format.md §3")
     p.add_argument("-o", "--output", required=True, help="school file to write (.yaml or .json)")
     p.set_defaults(func=cmd_generate_school)
 

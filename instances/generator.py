@@ -9,7 +9,8 @@ the curriculum of :mod:`jianfu.instances.curriculum`, staff allocated the way a
 take several classes; a few part-time and itinerant 走教 teachers with half-days
 off) and venues sized so demand fits comfortably. With ``structures=True`` it also
 gives the school its organisation (issue #17, :class:`Structures`): 班会 by the 班主任,
-升旗仪式, 教研活动, 行政会, 禁排, wishes, 男女分组 PE, 体育合班 and 复式班.
+升旗仪式, 教研活动, 行政会, 禁排, wishes, 男女分组 PE, 体育合班, 复式班, 外语分层 走班
+blocks and 单双周 书法.
 
 :func:`sessions_needed` says how many after-class activity sessions a class needs
 a week; :func:`slack_report` is the cheap counting check (teacher load against
@@ -32,7 +33,13 @@ from ..models.policy import NATIONAL, PROFILES, STAGES, EveningRule, Policy, Sof
 from ..models.school import (
     CLASS_MEETING,
     GROUND,
+    WEEK_EN,
+    WEEK_ZH,
+    WEEKS,
+    Alternate,
     BellSchedule,
+    Block,
+    BlockGroup,
     Category,
     Combined,
     DaySchedule,
@@ -138,8 +145,9 @@ def generate_school(preset: str, classes_per_grade: int, seed: int, policy: Poli
     structures
         ``True`` (or a :class:`Structures` choosing some):
         the school as it is organised — 班会 by the 班主任, 升旗仪式, 教研活动 and a
-        行政会, 禁排 periods, teachers' wishes, 男女分组 PE and 体育合班 in junior grades,
-        复式班 with one class per grade — at the seeded rates of
+        行政会, 禁排 periods, teachers' wishes, 男女分组 PE, 体育合班 and 外语分层 (走班)
+        in junior grades, 复式班 with one class per grade, 书法 every other week (单双周)
+        in primary grades — at the seeded rates of
         :class:`Structures`, drawn from a random stream of their own.
         ``False`` (the default): none, the school is the same as without the option.
 
@@ -783,6 +791,10 @@ def _kind_demand(school: School) -> dict[str, float]:
                     squeezed[kind] += _squeezed(school, q, slots)
                 else:
                     per_kind[kind] += r.periods
+            for k in school.alternates_of_class[c]:   # 单双周: the venue is kept both weeks
+                sides = school.alternates[k].sides
+                for kind in {school.venue_kind(school.requirements[q]) for _, q in sides} - {None}:
+                    per_kind[kind] += 1
         for kind in per_kind.keys() | squeezed.keys():
             n = per_kind.get(kind, 0)
             out[kind] += (n / slots if slots else math.inf) + squeezed.get(kind, 0.0)
@@ -853,18 +865,29 @@ def _ground_need(school: School, policy: Policy, pe_ratio: float) -> float:
 
 def _teaching(school: School, t: int) -> list[tuple[int, int, bool]]:
     """(class, periods, is PE) of every lesson a teacher gives a week: their requirements
-    (a combined lesson once, under its first member: 合班 and 复式班 are one lesson) and
-    the groups they teach of split lessons (分组)."""
+    (a combined lesson once, under its first member: 合班 and 复式班 are one lesson), the
+    groups they teach of split lessons (分组) and of 走班 blocks (once a placement, however
+    many classes), and a period for each 单双周 slot with a side of theirs (the solver
+    keeps it for both sides' teachers in both weeks)."""
     out = []
     for q in school.requirements_of_teacher[t]:
         r = school.requirements[q]
-        if school.combined_lead(r.cls, r.subject):
+        if (r.cls, r.subject) not in school.block_of and school.combined_lead(r.cls, r.subject):
             out.append((r.cls, r.periods, school.subjects[r.subject].is_pe))
     for split in school.splits:
         r = school.requirements[split.requirement]
         for g in split.groups[1:]:
             if g.teacher == t:
                 out.append((r.cls, r.periods, school.subjects[g.subject].is_pe))
+    for block in school.blocks:
+        members = [school.requirements[q] for q in block.members]
+        for g in block.groups:
+            if g.teacher == t:
+                own = next((r.cls for r in members if r.teacher == t), members[0].cls)
+                out.append((own, members[0].periods, school.subjects[g.subject].is_pe))
+    for k in school.alternates:
+        if any(school.requirements[q].teacher == t for _, q in k.sides):
+            out.append((k.cls, 1, False))   # PE never alternates
     return out
 
 
@@ -958,7 +981,8 @@ def _class_rows(school: School, policy: Policy, problems: list[str]) -> list[dic
     rows = []
     target = policy.daily_activity_minutes
     for i, c in enumerate(school.classes):
-        periods = sum(school.requirements[q].periods for q in school.requirements_of_class[i])
+        # periods the class's timetable holds: the weekly lessons and its 单双周 slots
+        periods = school.class_week_periods(i) + len(school.alternates_of_class[i])
         slots = sum(school.usable_periods(i, d) for d in range(len(school.days)))
         sessions = sessions_needed(school, policy, i)
         rows.append({"class": c.name, "periods": periods, "slots": slots,
@@ -966,9 +990,14 @@ def _class_rows(school: School, policy: Policy, problems: list[str]) -> list[dic
         if periods > slots:
             problems.append(f"班级 {c.name}: 周课时 {periods} > 课表节数 {slots} "
                             f"(more lessons than periods in its day shape)")
-        if periods != policy.periods_for(c.grade):
-            problems.append(f"班级 {c.name}: 周课时 {periods} ≠ {policy.periods_for(c.grade)} "
-                            f"(weekly total differs from the profile)")
+        weeks = WEEKS if school.alternates_of_class[i] else (None,)
+        for week in weeks:   # 单双周: each week of the cycle
+            total = school.class_week_periods(i, week)
+            if total != policy.periods_for(c.grade):
+                zh, en = (f"{WEEK_ZH[week]} ", f" in {WEEK_EN[week]}") if week is not None \
+                    else ("", "")
+                problems.append(f"班级 {c.name}: {zh}周课时 {total} ≠ {policy.periods_for(c.grade)} "
+                                f"(weekly total differs from the profile{en})")
         if sessions:
             schedule = school.schedules[c.schedule]
             for d, day in enumerate(schedule.days):
@@ -1010,7 +1039,8 @@ def _override_value(value: Any) -> Any:
     return value
 
 
-# --- structures (issue #17): 班会, 升旗仪式, 复式班, 合班, 分组, 禁排, 教研活动, 行政会, 意愿 -----
+# --- structures (issue #17): 班会, 升旗仪式, 复式班, 合班, 分组, 禁排, 教研活动, 行政会, 意愿,
+# 走班, 单双周 -------------------------------------------------------------------------------
 
 # Rates (probabilities per school, grade or teacher; see the module's table).
 CLASS_MEETING_MONDAY = 0.75       # 班会 at 周一第1节 (else 周五最后一节)
@@ -1022,6 +1052,8 @@ MATHS_NOT_LAST_GRADE = 0.4        # per junior grade: 数学 never in the last p
 SCIENCE_GROUP = 0.5               # a 理化生组 教研 in schools with junior grades
 ADMIN_SHARE = 0.1                 # 行政会 members: this share of teachers, 3 to 5
 WISH_SHARE = 1 / 8                # teachers with a wish
+ENGLISH_BLOCK_GRADE = 0.5         # per junior grade with 外语 teachers to spare: 外语分层 走班
+CALLIGRAPHY_GRADE = 0.5           # per primary grade 3–6: 书法 every other week (单双周)
 # A teacher given more (a meeting, 女生 PE) keeps this much room (slack_report allows 0.8).
 STRUCTURE_TEACHER_RATIO = 0.75
 # A 女生 PE teacher takes at most this many periods a week (the junior PE pool's load).
@@ -1038,7 +1070,7 @@ class Structures:
     structure                 what and how often
     ========================  ==================================================================
     ``class_meeting``         班会: one period a week per class, taught by its 班主任, taken
-                              from 地方与校本课程 (else 综合实践活动, 劳动) so the weekly total
+                              from 地方与校本课程 (else 综合实践活动) so the weekly total
                               stays; fixed (固定) at one school-wide slot — 周一第1节 in three
                               schools of four, else 周五最后一节 — in each grade with
                               probability 0.85 (at least one grade)
@@ -1063,17 +1095,31 @@ class Structures:
     ``admin_meeting``         行政会: one half-day for about one teacher in ten (3 to 5)
     ``wishes``                意愿: about one teacher in eight (at least one) with a soft wish —
                               避开第1节, 避开周五下午 (weight 2) or 希望周X上午
+    ``blocks``                走班 外语分层: each junior grade whose parallel classes have two or
+                              more 外语 teachers, with probability 0.5 (at least one grade where
+                              possible): one class of each of those teachers (all of them when
+                              the teachers are distinct) in a block of groups A层, B层, C层…,
+                              each class's own teacher teaching one group
+    ``alternates``            单双周: each primary grade 3–6 with probability 0.5 (at least one):
+                              every class has one period holding 地方与校本课程 in odd weeks
+                              (单周) and 书法 in even weeks (双周), taught by its 地方与校本课程
+                              teacher — a class without one alternates 综合实践活动 with 书法 of
+                              its 美术 teacher where that teacher keeps room, else of its
+                              综合实践活动 teacher. 书法 is part of 地方与校本课程
+                              (``part_of``), so each week holds the curriculum
     ========================  ==================================================================
 
     Every structure keeps the school feasible by construction: a meeting's half-day and a
     女生 PE teacher are kept only where each teacher concerned keeps room
     (:func:`teacher_slack`, load ≤ :data:`STRUCTURE_TEACHER_RATIO` of their slots) and no
-    fixed lesson falls in one of their meetings, and the venues are sized again for the
-    structures (禁排 crowds PE into fewer periods). The result passes :func:`slack_report`.
+    fixed lesson falls in one of their meetings; a 走班 block's teachers each teach the
+    group of their own class and a 单双周 slot with one teacher on both sides takes one of
+    their weekly periods, so neither changes a load, and 书法 by another teacher is kept
+    only where that teacher keeps room; the venues are sized again for the structures
+    (禁排 crowds PE into fewer periods). The result passes :func:`slack_report`.
 
     Each structure is one step function; :data:`STEPS` lists them in order, like a table
-    of contents. A new structure (走班 blocks, 单双周) is one more field here and one more
-    step.
+    of contents. A new structure is one more field here and one more step.
     """
 
     class_meeting: bool = True       # 班会, taught by the 班主任, mostly fixed
@@ -1085,6 +1131,8 @@ class Structures:
     research_meetings: bool = True   # 教研活动 of the 语文组, 数学组, 外语组…
     admin_meeting: bool = True       # 行政会
     wishes: bool = True              # teachers' soft wishes
+    blocks: bool = True              # 走班: 外语分层 (junior grades)
+    alternates: bool = True          # 单双周: 书法 every other week (primary grades 3–6)
 
     @classmethod
     def none(cls) -> Structures:
@@ -1114,9 +1162,9 @@ def add_structures(school: School, policy: Policy, rng: random.Random,
     again. Same school, same ``rng`` state: same result.
     """
     structures = Structures() if structures is None else structures
-    if school.meetings or school.combined or school.splits:
+    if school.meetings or school.combined or school.splits or school.blocks or school.alternates:
         raise ValueError("add_structures expects a school without meetings, combined or split "
-                         "lessons")
+                         "lessons, blocks or alternating slots")
     state = _State()
     for name, step in STEPS:
         if getattr(structures, name):
@@ -1138,12 +1186,16 @@ def _class_meetings(school: School, policy: Policy, rng: random.Random, state: _
     slot = SlotSpec(0, 0) if rng.random() < CLASS_MEETING_MONDAY else SlotSpec(last_day, last=True)
     fixed_grades = {g for g in school.grades if rng.random() < CLASS_MEETING_FIXED}
     fixed_grades = fixed_grades or {rng.choice(school.grades)}
-    donors = [school.subject_index[s] for s in _FILLERS]
+    # 班会 counts towards 综合实践活动 (班团队活动), so it is taken from that flexible group
+    # of the curriculum, never from 劳动; a double period of the donor gives way if needed
+    donors = [school.subject_index[s] for s in _FILLERS if s != "劳动"]
     requirements: list[Requirement] = []
     for c, cls in enumerate(school.classes):
         mine = [school.requirements[q] for q in school.requirements_of_class[c]]
         donor = next((k for s in donors for k, r in enumerate(mine)
                       if r.subject == s and r.periods - 1 >= 2 * r.doubles), None)
+        if donor is None:
+            donor = next((k for s in donors for k, r in enumerate(mine) if r.subject == s), None)
         if cls.head_teacher is None or donor is None:
             requirements += mine
             continue
@@ -1151,7 +1203,8 @@ def _class_meetings(school: School, policy: Policy, rng: random.Random, state: _
         if r.periods == 1:
             del mine[donor]
         else:
-            mine[donor] = dataclasses.replace(r, periods=r.periods - 1)
+            mine[donor] = dataclasses.replace(r, periods=r.periods - 1,
+                                              doubles=min(r.doubles, (r.periods - 1) // 2))
         fixed = (slot,) if cls.grade in fixed_grades else ()
         mine.append(Requirement(c, meeting, cls.head_teacher, 1, fixed=fixed))
         requirements += mine
@@ -1406,6 +1459,145 @@ def _wishes(school: School, policy: Policy, rng: random.Random, state: _State) -
     return dataclasses.replace(school, teachers=tuple(teachers))
 
 
+# --- 走班: 外语分层 ----------------------------------------------------------------------------
+
+_LEVELS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _english_blocks(school: School, policy: Policy, rng: random.Random, state: _State) -> School:
+    """外语分层 in some junior grades: one class of each of the grade's 外语 teachers
+    release their students at the same periods into A层, B层, C层…, each class's own
+    teacher teaching one group (a block needs its groups' teachers distinct)."""
+    candidates: list[tuple[int, list[list[int]]]] = []
+    for g in _junior_grades(school):
+        by_teacher: dict[int, list[int]] = defaultdict(list)
+        for c in school.classes_of_grade(g):
+            q = _requirement(school, c, "外语")
+            if q is not None and not _grouped(school, q):
+                by_teacher[school.requirements[q].teacher].append(q)
+        if len(by_teacher) >= 2:
+            candidates.append((g, list(by_teacher.values())))
+    chosen = [x for x in candidates if rng.random() < ENGLISH_BLOCK_GRADE]
+    if candidates and not chosen:
+        chosen = [rng.choice(candidates)]
+    blocks = list(school.blocks)
+    for g, per_teacher in chosen:
+        members = sorted(rng.choice(qs) for qs in per_teacher)
+        first = school.requirements[members[0]]
+        members = [q for q in members if _block_key(school, school.requirements[q])
+                   == _block_key(school, first)]
+        if len(members) < 2:
+            continue
+        groups = tuple(BlockGroup(f"{_LEVELS[j]}层", first.subject, school.requirements[q].teacher)
+                       for j, q in enumerate(members))
+        blocks.append(Block(f"{GRADE_ZH[g - 1]}年级外语分层", tuple(members), groups))
+    return dataclasses.replace(school, blocks=tuple(blocks))
+
+
+def _block_key(school: School, r: Requirement) -> tuple[Any, ...]:
+    """What the members of a block share: periods, doubles, bell schedule, venue need."""
+    return (r.periods, r.doubles, school.classes[r.cls].schedule, school.venue_kind(r))
+
+
+def _grouped(school: School, q: int) -> bool:
+    """Whether requirement ``q`` is in a 合班, 分组, 走班 block or 单双周 slot already."""
+    r = school.requirements[q]
+    key = (r.cls, r.subject)
+    return key in school.combined_of or key in school.split_of or key in school.block_of \
+        or any(q == side for k in school.alternates for _, side in k.sides)
+
+
+# --- 单双周: 书法 every other week ---------------------------------------------------------------
+
+CALLIGRAPHY = Subject("书法", "Calligraphy", Category.ARTS, part_of="地方与校本课程")
+# (odd-week side, the subject whose teacher teaches 书法 in even weeks), in order of preference
+_CALLIGRAPHY_SIDES = (("地方与校本课程", "地方与校本课程"), ("综合实践活动", "美术"),
+                      ("综合实践活动", "综合实践活动"))
+
+
+def _alternating_weeks(school: School, policy: Policy, rng: random.Random,
+                       state: _State) -> School:
+    """单双周 in some primary grades 3–6: one period of each class holds 地方与校本课程 in
+    odd weeks and 书法 in even weeks, both taught by its 地方与校本课程 teacher (else
+    综合实践活动 with 书法 by its 美术 teacher where that teacher keeps room, else by its
+    综合实践活动 teacher).
+
+    The odd side loses a weekly period to the slot (2 → 1.5 a week) and 书法 has 0.5, so
+    each week keeps the class's total; 书法 is part of 地方与校本课程, so each week also
+    keeps the curriculum's 综合实践活动 + 地方与校本课程 total."""
+    grades = [g for g in school.grades if 3 <= g <= 6
+              and any(_can_alternate(school, _requirement(school, c, odd))
+                      for c in school.classes_of_grade(g) for odd, _ in _CALLIGRAPHY_SIDES)]
+    chosen = {g for g in grades if rng.random() < CALLIGRAPHY_GRADE}
+    if grades and not chosen:
+        chosen = {rng.choice(grades)}
+    trial = dataclasses.replace(school, subjects=school.subjects + (CALLIGRAPHY,))
+    calligraphy = len(school.subjects)
+    for c in (c for g in sorted(chosen) for c in school.classes_of_grade(g)):
+        for odd, teacher_of in _CALLIGRAPHY_SIDES:
+            q, t = _requirement(trial, c, odd), _requirement(trial, c, teacher_of)
+            if t is None or not _can_alternate(trial, q):
+                continue
+            assert q is not None
+            r = trial.requirements[q]
+            teacher = trial.requirements[t].teacher
+            slot = _with_alternate(trial, c, q, Requirement(c, calligraphy, teacher, 0, biweekly=1))
+            # one teacher on both sides: the slot is one of their weekly periods, no more
+            if teacher == r.teacher or _fits(slot, policy, teacher):
+                trial = slot
+                break
+    if not trial.alternates:
+        return school
+    return _regrouped(trial, len(school.requirements))
+
+
+def _can_alternate(school: School, q: int | None) -> bool:
+    """Whether requirement ``q`` can give one of its weekly periods to an odd-week side:
+    in no 合班, 分组, 走班 or slot yet, its doubles and fixed lessons kept."""
+    if q is None or _grouped(school, q):
+        return False
+    r = school.requirements[q]
+    return r.periods >= 1 and 2 * r.doubles <= r.periods - 1 and not r.fixed
+
+
+def _with_alternate(school: School, c: int, q: int, even: Requirement) -> School:
+    """``school`` with a slot of class ``c``: requirement ``q`` in odd weeks (one of its
+    weekly periods) and the new requirement ``even`` (taught by a teacher given its
+    subject) in even weeks."""
+    r = school.requirements[q]
+    requirements = list(school.requirements)
+    requirements[q] = dataclasses.replace(r, periods=r.periods - 1, biweekly=r.biweekly + 1)
+    requirements.append(even)
+    teachers = list(school.teachers)
+    mine = teachers[even.teacher]
+    if mine.subjects and even.subject not in mine.subjects:   # () teaches anything
+        teachers[even.teacher] = dataclasses.replace(
+            mine, subjects=tuple(sorted(mine.subjects + (even.subject,))))
+    alternate = Alternate(c, q, len(requirements) - 1)
+    return dataclasses.replace(school, requirements=tuple(requirements), teachers=tuple(teachers),
+                               alternates=school.alternates + (alternate,))
+
+
+def _regrouped(school: School, first_new: int) -> School:
+    """``school`` with the requirements from index ``first_new`` on moved to the end of
+    their class's requirements (the school file lists them class by class) and every
+    index that names a requirement renumbered."""
+    order = sorted(range(len(school.requirements)),
+                   key=lambda q: (school.requirements[q].cls, q >= first_new))
+    new = {old: i for i, old in enumerate(order)}
+    return dataclasses.replace(
+        school, requirements=tuple(school.requirements[q] for q in order),
+        combined=tuple(dataclasses.replace(k, members=tuple(new[q] for q in k.members))
+                       for k in school.combined),
+        splits=tuple(dataclasses.replace(k, requirement=new[k.requirement])
+                     for k in school.splits),
+        blocks=tuple(dataclasses.replace(b, members=tuple(new[q] for q in b.members))
+                     for b in school.blocks),
+        alternates=tuple(Alternate(k.cls, None if k.odd is None else new[k.odd],
+                                   None if k.even is None else new[k.even])
+                         for k in school.alternates))
+
+
 # --- room checks ------------------------------------------------------------------------------
 
 def _fits(school: School, policy: Policy, t: int) -> bool:
@@ -1434,6 +1626,8 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("research_meetings", _research_meetings),
     ("admin_meeting", _admin_meeting),
     ("wishes", _wishes),
+    ("blocks", _english_blocks),
+    ("alternates", _alternating_weeks),
 )
 
 
@@ -1459,4 +1653,6 @@ def structure_counts(school: School) -> dict[str, int]:
         "research_meetings": sum(1 for m in school.meetings if m.subjects),
         "admin_meeting": sum(1 for m in school.meetings if not m.subjects),
         "wishes": sum(len(t.wishes) for t in school.teachers),
+        "blocks": len(school.blocks),
+        "alternates": len(school.alternates),
     }

@@ -77,10 +77,10 @@ def test_generate_with_structures_writes_a_school_that_reads_back(
     assert main(["generate", "school", "--preset", "primary", "--classes-per-grade", "1",
                  "--seed", "3", "--structures", "-o", str(school)]) == 0
     out = capsys.readouterr().out
-    assert "structures: class_meeting 6" in out and "multi_grade" in out
+    assert "structures: class_meeting 6" in out and "multi_grade" in out and "alternates" in out
     assert read_school(school) == generate_school("primary", 1, 3, structures=True)
     text = school.read_text(encoding="utf-8")
-    assert "升旗仪式" in text and "语文组教研" in text and "复式" in text
+    assert "升旗仪式" in text and "语文组教研" in text and "复式" in text and "书法" in text
     assert main(["check", str(school)]) == 0
 
 

@@ -355,15 +355,27 @@ def test_every_class_has_a_head_teacher_who_teaches_it_chinese_or_maths(preset, 
     assert len(set(heads)) == len(heads)
 
 
-# --- structures (issue #17): 班会, 升旗仪式, 教研活动, 行政会, 禁排, wishes, 分组, 合班, 复式班 --------
+# --- structures (issue #17): 班会, 升旗仪式, 教研活动, 行政会, 禁排, wishes, 分组, 合班, 复式班,
+# 走班, 单双周 --------------------------------------------------------------------------------
 
 from jianfu.instances.generator import Structures, structure_counts  # noqa: E402
-from jianfu.models.school import CLASS_MEETING, Half  # noqa: E402
+from jianfu.models.checker import plan_violations  # noqa: E402
+from jianfu.models.school import CLASS_MEETING, WEEKS, Half  # noqa: E402
 
 # structure_counts keys each school of a kind must have (> 0)
 EVERY_SCHOOL = ("class_meeting", "class_meeting_fixed", "flag_raising", "forbidden",
                 "research_meetings", "admin_meeting", "wishes")
 JUNIOR = ("pe_groups", "combined_pe")
+
+
+def _english_teachers_to_spare(school: School) -> bool:
+    """Whether a junior grade's parallel classes have two or more 外语 teachers: where
+    外语分层 (走班) applies (a block's groups need distinct teachers, each class's own)."""
+    language = school.subject_index["外语"]
+    return any(len({school.requirements[q].teacher for c in school.classes_of_grade(g)
+                    for q in school.requirements_of_class[c]
+                    if school.requirements[q].subject == language}) >= 2
+               for g in school.grades if g >= 7)
 
 
 def test_without_structures_the_school_is_todays():
@@ -386,20 +398,23 @@ def test_structures_are_there_and_leave_room(preset, per_grade, seed):
     counts = structure_counts(school)
     want = EVERY_SCHOOL + (JUNIOR[:1] if preset != "primary" else ()) \
         + (JUNIOR[1:] if preset != "primary" and per_grade > 1 else ()) \
-        + (("multi_grade",) if preset != "junior" and per_grade == 1 else ())
+        + (("multi_grade",) if preset != "junior" and per_grade == 1 else ()) \
+        + (("alternates",) if preset != "junior" else ())
     assert all(counts[k] > 0 for k in want), counts
+    assert bool(counts["blocks"]) == _english_teachers_to_spare(school), counts
     if preset == "primary":
         assert counts["pe_groups"] == counts["combined_pe"] == 0
     if per_grade > 1:
         assert counts["multi_grade"] == 0
-    # one 班会 a class, by its 班主任; most fixed; the weekly totals kept
+    # one 班会 a class, by its 班主任; most fixed; the weekly totals kept, in each week
     assert counts["class_meeting"] == len(school.classes)
     assert counts["class_meeting_fixed"] >= len(school.classes) // 3
     meeting = school.subject_index[CLASS_MEETING]
     for c, cls in enumerate(school.classes):
         mine = [school.requirements[q] for q in school.requirements_of_class[c]]
         assert [r.teacher for r in mine if r.subject == meeting] == [cls.head_teacher]
-        assert sum(r.periods for r in mine) == policy.periods_for(cls.grade)
+        assert {school.class_week_periods(c, w) for w in WEEKS} == {policy.periods_for(cls.grade)}
+    assert not plan_violations(school, policy)   # the curriculum holds in both weeks
     # feasible by construction, and the school file reads back the same school
     report = slack_report(school, policy)
     assert report["ok"], report["problems"]
@@ -446,6 +461,43 @@ def test_structures_in_detail():
                 for d, p in school.fixed_periods[q]:
                     period = school.day_of(r.cls, d).periods[p]
                     assert not stretch.overlaps(d, period.start, period.end)
+
+
+def test_english_blocks_and_alternating_weeks_in_detail():
+    school = generate_school("nine-year", 2, 1, structures=True)
+    counts = structure_counts(school)
+    assert counts["blocks"] and counts["alternates"]
+    language = school.subject_index["外语"]
+    # 外语分层: parallel junior classes, groups A层, B层… each taught by one class's own teacher
+    for b in school.blocks:
+        members = [school.requirements[q] for q in b.members]
+        grade, = {school.classes[r.cls].grade for r in members}
+        assert grade >= 7 and b.name == f"{'一二三四五六七八九'[grade - 1]}年级外语分层"
+        assert {r.subject for r in members} == {g.subject for g in b.groups} == {language}
+        assert [g.name for g in b.groups] == [f"{x}层" for x in "ABC"[:len(b.groups)]]
+        assert [g.teacher for g in b.groups] == [r.teacher for r in members]
+        assert len({g.teacher for g in b.groups}) == len(b.groups) == len(members) >= 2
+        assert not any((r.cls, r.subject) in school.combined_of or (r.cls, r.subject)
+                       in school.split_of for r in members)
+    # 单双周: 地方与校本课程 (or 综合实践活动) in 单周, 书法 (part of 地方与校本课程) in 双周
+    calligraphy = school.subject_index["书法"]
+    assert school.subjects[calligraphy].part_of == "地方与校本课程"
+    sides = {"地方与校本课程", "综合实践活动"}
+    for k in school.alternates:
+        odd, even = school.requirements[k.odd], school.requirements[k.even]
+        assert 3 <= school.classes[k.cls].grade <= 6 and school.subjects[odd.subject].name in sides
+        assert (even.subject, even.periods, even.biweekly) == (calligraphy, 0, 1)
+        assert calligraphy in school.teachers[even.teacher].subjects
+        assert odd.biweekly == 1 and odd.cls == even.cls == k.cls
+        grade = school.classes[k.cls].grade
+        assert {school.class_week_periods(k.cls, w) for w in WEEKS} == {NATIONAL.periods_for(grade)}
+    assert not plan_violations(school, NATIONAL)
+    # each slot holds one teacher's weekly period (or a 美术 teacher with room): room kept
+    assert slack_report(school, NATIONAL)["ok"]
+    assert school_from_dict(load_yaml(dump_school(school)), "g.yaml") == school
+    # 书法 is a subject only where it is taught; no 单双周 without primary grades 3–6
+    junior = generate_school("junior", 2, 1, structures=True)
+    assert "书法" not in junior.subject_index and not junior.alternates and junior.blocks
 
 
 def test_multi_grade_classes_share_their_teacher():

@@ -1,8 +1,9 @@
 """Generated schools with the structures of issue #17 solve, and the checker agrees.
 
 Property tests in the sense of the style guide: seeded generated schools — with 班会 by
-the 班主任 (mostly fixed), 升旗仪式, 教研活动, 行政会, 禁排, wishes, 男女分组 PE, 体育合班 and
-复式班 — go through solve and the independent checker, which must find no violation.
+the 班主任 (mostly fixed), 升旗仪式, 教研活动, 行政会, 禁排, wishes, 男女分组 PE, 体育合班,
+复式班, 外语分层 走班 blocks and 单双周 书法 — go through solve and the independent checker,
+which must find no violation.
 """
 
 from __future__ import annotations
@@ -51,18 +52,36 @@ def _assert_structures_in_timetable(school, timetable) -> None:
                                                   school.requirements[q].subject))
                  for q in k.members]
         assert all(t == times[0] for t in times)
+    for b in school.blocks:   # every member class has every group at the block's periods
+        first = school.requirements[b.members[0]]
+        at = {(school.requirements[q].cls, g.name): sorted(
+            (x.day, x.period) for x in lessons
+            if x.cls == school.requirements[q].cls and x.group == g.name)
+            for q in b.members for g in b.groups}
+        assert len(set(map(tuple, at.values()))) == 1
+        assert len(next(iter(at.values()))) == first.periods
+    for k in school.alternates:   # 单周 one side, 双周 the other, at one period of the class
+        subject = {w: school.requirements[q].subject for w, q in k.sides}
+        odd = {(x.day, x.period) for x in lessons
+               if x.cls == k.cls and x.week == 1 and x.subject == subject[1]}
+        even = {(x.day, x.period) for x in lessons
+                if x.cls == k.cls and x.week == 2 and x.subject == subject[2]}
+        assert odd & even
 
 
 @pytest.mark.parametrize("preset, per_grade, seed", [
-    ("primary", 1, 0),     # village school: 复式班
-    ("junior", 2, 1),      # 男女分组 PE, 体育合班, 数学 not last
-    ("nine-year", 1, 2)])  # both stages, 复式班 and 男女分组
+    ("primary", 1, 0),     # village school: 复式班, 单双周
+    ("junior", 2, 1),      # 男女分组 PE, 体育合班, 数学 not last, 外语分层
+    ("nine-year", 1, 2),   # both stages, 复式班, 男女分组 and 单双周
+    ("nine-year", 2, 1)])  # 外语分层 and 单双周 in one school
 def test_generated_schools_with_structures_solve_and_pass_the_checker(preset, per_grade, seed):
     school, result = solved(preset, per_grade, seed)
     counts = structure_counts(school)
     assert counts["class_meeting"] and counts["research_meetings"] and counts["admin_meeting"]
     assert counts["multi_grade"] if per_grade == 1 else counts["combined_pe"]
     assert counts["pe_groups"] if preset != "primary" else not counts["pe_groups"]
+    assert counts["blocks"] if per_grade > 1 else not counts["blocks"]
+    assert counts["alternates"] if preset != "junior" else not counts["alternates"]
     _assert_structures_in_timetable(school, result.timetable)
 
 

@@ -2,7 +2,8 @@
 
 No logic lives only here. Exit codes: 0 success (a compliant timetable / no hard
 violation), 1 the checker found hard violations (``check``, ``homework audit``, ``audit``;
-``audit --compare``: the two timetables differ),
+``audit --compare``: the two timetables differ; ``audit DIR``: a school not compliant
+or unreadable),
 2 bad input (a file, field or value; an output place that cannot be written),
 3 proven infeasible (also ``check school.xlsx`` without a timetable when a pre-check
 rules the school out), 4 no timetable within the time limit, 70 an internal error (a bug:
@@ -177,6 +178,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from .models.audit import format_audit, format_comparison
     from .models.checker import violations_to_json
 
+    if not args.compare and len(args.files) == 1 and _is_folder(args.files[0]):
+        return _audit_folder(args)
     want = 2 if args.compare else 1
     if len(args.files) != want:
         raise InputError("audit", " ".join(args.files),
@@ -215,6 +218,52 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print("\nwrote " + ", ".join(str(p) for p in written), file=sys.stderr if args.json
               else sys.stdout)
     return EXIT_OK if result.compliant else EXIT_VIOLATIONS
+
+
+def _is_folder(path: str) -> bool:
+    """A folder, or a missing path that names none of the timetable file types."""
+    p = Path(path)
+    return p.is_dir() or (not p.exists() and p.suffix == "")
+
+
+def _audit_folder(args: argparse.Namespace) -> int:
+    """`jianfu audit DIR`: every school of the folder, one district report."""
+    from .instances.district_audit import audit_folder, check_report_dir
+    from .instances.district_audit_report import write_district_report
+    from .models.district_audit import format_district
+
+    for flag, value in (("--school", args.school), ("--fet", args.fet)):
+        if value:
+            raise InputError(flag, value, "审计文件夹时不用此项：学校文件放在各校的文件夹中（school.yaml）"
+                                          " — not with a folder: put each school's file in its "
+                                          "folder (school.yaml) beside its timetable")
+    skip = []
+    if args.output:
+        check_output_dir(args.output)     # before any work: a bad -o writes nothing
+        check_report_dir(args.output, args.files[0])
+        skip.append(args.output)
+    tty = sys.stderr.isatty()
+
+    def progress(i: int, n: int, school: object) -> None:
+        if tty:
+            print(f"\r审计 auditing {i}/{n} …", end="" if i < n else "\n", file=sys.stderr,
+                  flush=True)
+
+    audit = audit_folder(args.files[0], profile=args.profile, bells=args.bells, skip=skip,
+                         progress=progress)
+    if args.json:
+        print(json.dumps(audit.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(format_district(audit))
+        print(f"\n用时 took {audit.seconds:.1f} s")
+    if args.output:
+        written = write_district_report(args.output, audit)
+        print("\nwrote " + ", ".join(str(p) for p in written), file=sys.stderr if args.json
+              else sys.stdout)
+    elif not args.json:
+        print("（用 -o 文件夹 写出 district_audit.xlsx / .html / .csv — give -o OUT to write the "
+              "report）")
+    return EXIT_OK if audit.all_compliant else EXIT_VIOLATIONS
 
 
 # --- solve ----------------------------------------------------------------------------
@@ -570,7 +619,9 @@ def build_parser() -> argparse.ArgumentParser:
                                      "per-class sheets, CSV, FET); --compare: 阴阳课表")
     p.add_argument("files", nargs="+", metavar="TIMETABLE",
                    help="the timetable: .xlsx, .csv, .fet, _activities.xml or .json; with "
-                        "--compare two: PUBLISHED TAUGHT")
+                        "--compare two: PUBLISHED TAUGHT; a folder: every school in it (a file "
+                        "or a sub-folder per school), one district report (-o writes "
+                        "district_audit.xlsx/.html/.csv)")
     p.add_argument("--compare", action="store_true",
                    help="list every period where PUBLISHED and TAUGHT differ and count which "
                         "subject replaced which (exit 0 identical, 1 different)")
@@ -586,7 +637,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--examples", type=_number(int, 0, 100000), default=5, metavar="N",
                    help="messages shown per rule (default 5; the counts are always complete)")
     p.add_argument("-o", "--output", default=None,
-                   help="folder for audit.xlsx and audit.html (compare.xlsx, compare.html)")
+                   help="folder for audit.xlsx and audit.html (compare.xlsx, compare.html; "
+                        "for a folder district_audit.xlsx, .html, .csv)")
     p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("solve", help="排课 build a compliant weekly timetable")

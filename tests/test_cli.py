@@ -215,3 +215,53 @@ def test_audit_bad_input_exits_2_naming_the_cell_and_writes_nothing(
     assert main(["audit", str(bad), str(bad)]) == 2            # two files without --compare
     assert main(["audit", str(tmp_path / "missing.csv")]) == 2
     assert "missing.csv" in capsys.readouterr().err
+
+
+def test_audit_a_folder_of_schools_writes_the_district_report(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    district = tmp_path / "清河区"
+    district.mkdir()
+    _master_sheet(district / "城东小学.xlsx")
+    week = [list(day) for day in _WEEK]
+    week[1][3] = "数学(李强)"                     # 周二第4节: PE taught as 数学
+    _master_sheet(district / "城南小学.xlsx", week=week)
+    (district / "城西小学.xlsx").write_bytes(b"not a workbook")
+    out = tmp_path / "report"
+    assert main(["audit", str(district), "-o", str(out)]) == 1
+    text = capsys.readouterr().out
+    assert "3 所学校：1 所合规，1 所不合规，1 所无法读取" in text
+    assert "curriculum 课程方案开齐开足 — 1 所学校 school(s), 1 处 case(s): 城南小学（1）" in text
+    assert "城西小学: 城西小学.xlsx: 不是有效的 Excel 工作簿" in text
+    assert sorted(p.name for p in out.iterdir()) == ["district_audit.csv", "district_audit.html",
+                                                     "district_audit.xlsx"]
+
+    inside = district / "报告"                      # a report folder inside is skipped
+    assert main(["audit", str(district), "-o", str(inside), "--json"]) == 1
+    import json
+
+    data = json.loads(capsys.readouterr().out)
+    assert (data["schools"], data["compliant"], data["unreadable"]) == (3, 1, 1)
+    assert main(["audit", str(district), "-o", str(inside)]) == 1
+    assert "3 所学校" in capsys.readouterr().out
+
+    (district / "城西小学.xlsx").unlink()
+    (district / "城南小学.xlsx").unlink()
+    assert main(["audit", str(district)]) == 0
+    assert "1 所学校：1 所合规" in capsys.readouterr().out
+
+
+def test_audit_a_folder_bad_arguments_exit_2(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["audit", str(empty)]) == 2
+    assert "no school timetable" in capsys.readouterr().err
+    assert main(["audit", str(tmp_path / "missing")]) == 2
+    assert "not a folder" in capsys.readouterr().err
+    _master_sheet(empty / "城东小学.xlsx")
+    assert main(["audit", str(empty), "-o", str(empty)]) == 2
+    assert "folder being audited" in capsys.readouterr().err
+    assert not (empty / "district_audit.xlsx").exists()
+    assert main(["audit", str(empty), "--school", str(empty / "城东小学.xlsx")]) == 2
+    assert main(["audit", str(empty), "--profile", "atlantis"]) == 2
+    assert "atlantis" in capsys.readouterr().err

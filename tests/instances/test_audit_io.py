@@ -12,12 +12,14 @@ from jianfu.instances.audit import audit_file, compare_files, infer_school, read
 from jianfu.instances.audit_io import (canonical_day, canonical_subject, class_key, grade_of,
                                        parse_cell, parse_period, read_timetable_file)
 from jianfu.instances.audit_report import write_audit_report, write_compare_report
-from jianfu.instances.export import export
 from jianfu.instances.schoolfile import school_from_dict
 from jianfu.models.checker import check, summarize
 from jianfu.models.errors import InputError
 from jianfu.models.policy import load_policy
 from jianfu.models.textfile import take_notes
+
+from audit_fixtures import export_solved
+from audit_fixtures import plant_math_for_pe as _plant_math_for_pe
 
 DAYS = ("星期一", "星期二", "星期三", "星期四", "星期五")
 # 三（1）班's week, 6 periods a day (30 = the grade-3 total): the national plan exactly
@@ -444,19 +446,7 @@ def test_a_fet_file_without_a_timetable_is_refused(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def solved(tmp_path_factory: pytest.TempPathFactory):
-    from jianfu.instances.generator import generate_school
-    from jianfu.instances.schoolfile import write_school
-    from jianfu.solver import solve
-
-    school = generate_school("primary", 1, seed=0)
-    policy = school.policy()
-    result = solve(school, policy, time_limit=10, workers=1)
-    assert result.timetable is not None
-    out = tmp_path_factory.mktemp("solved")
-    write_school(school, out / "school.yaml")
-    export(out, school, policy, result.timetable, fmt="xlsx")
-    export(out, school, policy, result.timetable, fmt="csv")
-    return out, school, policy, result.timetable
+    return export_solved(tmp_path_factory.mktemp("solved"))
 
 
 def test_jianfu_xlsx_reads_back_to_the_same_timetable_and_verdict(solved) -> None:
@@ -484,21 +474,6 @@ def test_jianfu_exports_without_the_school_file_are_compliant(solved) -> None:
         assert result.school.name == school.name
         assert [c.name for c in result.school.classes] == [c.name for c in school.classes]
         assert len(result.timetable.lessons) == len(timetable.lessons)
-
-
-def _plant_math_for_pe(src: Path, dst: Path) -> tuple[str, str, str]:
-    """The CSV with one PE lesson of the first class taught as 数学 by its 数学 teacher."""
-    lines = src.read_text(encoding="utf-8-sig").splitlines()
-    head = lines[0].split(",")
-    rows = [line.split(",") for line in lines[1:]]
-    col = {name: i for i, name in enumerate(head)}
-    first = rows[0][col["class"]]
-    maths = next(r[col["teacher"]] for r in rows
-                 if r[col["class"]] == first and r[col["subject"]] == "数学")
-    pe = next(r for r in rows if r[col["class"]] == first and r[col["subject"]] == "体育与健康")
-    pe[col["subject"]], pe[col["teacher"]], pe[col["venue"]] = "数学", maths, ""
-    dst.write_text("\n".join(",".join(r) for r in [head, *rows]) + "\n", encoding="utf-8-sig")
-    return first, pe[col["day"]], pe[col["period"]]
 
 
 def test_a_planted_violation_is_found_and_the_comparison_counts_it(solved, tmp_path: Path) -> None:

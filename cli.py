@@ -446,13 +446,15 @@ def cmd_homework_plan(args: argparse.Namespace) -> int:
 
 def cmd_homework_audit(args: argparse.Namespace) -> int:
     from .instances.homework_io import read_log
+    from .instances.timetable_io import read_timetable
     from .models.homework_check import audit_log, format_audit
 
     school = _load_school(args.school)
     policy = _policy(school, args.policy)
     log = read_log(args.log, school)
+    timetable = read_timetable(args.timetable, school) if args.timetable else None
     _notes()
-    result = audit_log(school, policy, log)
+    result = audit_log(school, policy, log, timetable)
     print(format_audit(result, school))
     return EXIT_OK if result.ok else EXIT_VIOLATIONS
 
@@ -679,9 +681,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="quotas CSV to write")
     p.add_argument("--table", action="store_true", help="print every class's weekly table")
     p.set_defaults(func=cmd_homework_plan)
-    p = hw.add_parser("audit", help="check a homework log for over-quota days")
+    p = hw.add_parser("audit", help="check a homework log for over-quota days and the "
+                      "grade 1–2 rules (no written homework, oral/practical limits)")
     p.add_argument("log")
     p.add_argument("--school", required=True)
+    p.add_argument("--timetable", help="timetable JSON: also check that oral work is set "
+                   "only on days the subject is taught")
     p.add_argument("--policy", default=None)
     p.set_defaults(func=cmd_homework_audit)
 

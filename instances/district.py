@@ -374,13 +374,13 @@ def _plan_from_quotas(path: Path, school: School, profile: str) -> Any:
     from ..models.homework import HomeworkMetrics, HomeworkPlan, WEEKEND
     from .homework_io import read_quotas
 
-    days, entries = read_quotas(path, school)
+    days, entries, oral = read_quotas(path, school)
     zero = HomeworkMetrics(0.0, 0, 0, 0.0, 0.0, 0.0, 0.0, 0, 0.0, 0.0, 0.0, 0, 0.0)
     return HomeworkPlan(school=school.name, profile=profile, days=days,
                         weekend=bool(days) and days[-1] == WEEKEND,
                         classes=tuple(c.name for c in school.classes),
                         subjects=tuple(s.name for s in school.subjects),
-                        entries=tuple(entries), targets=(), metrics=zero)
+                        entries=tuple(entries), targets=(), metrics=zero, oral=tuple(oral))
 
 
 def check_district_outputs(directory: str | os.PathLike[str], out: str | os.PathLike[str]) -> Any:

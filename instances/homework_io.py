@@ -5,10 +5,14 @@ Headers may be English or Chinese:
 
 * requests — ``class,subject,weekly_minutes`` (班级,学科,每周分钟): a teacher's weekly
   homework request for a class and subject;
-* quotas — ``class,day,subject,minutes`` (班级,星期,学科,分钟): the plan, one row per
-  non-zero cell; ``day`` is a school day name or ``周末``;
-* log — ``date,class,subject,minutes`` (日期,班级,学科,分钟): homework reported per
-  evening, ``date`` as ``YYYY-MM-DD``.
+* quotas — ``class,day,subject,minutes,kind`` (班级,星期,学科,分钟,类型): the plan, one
+  row per non-zero cell; ``day`` is a school day name or ``周末``;
+* log — ``date,class,subject,minutes,kind`` (日期,班级,学科,分钟,类型): homework reported
+  per evening, ``date`` as ``YYYY-MM-DD``.
+
+``kind`` is ``书面`` (written) or ``口头`` (oral/practical; also read: ``oral``,
+``practical``, ``实践``, ``口头/实践``). The column is optional: a file without it, or an
+empty cell, is written homework, so files written before it read as before.
 
 Bad input raises :class:`InputError` naming the file, the line (the header is line 1),
 the column and the value.
@@ -25,7 +29,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from ..models.errors import InputError
-from ..models.homework import HomeworkEntry, HomeworkPlan, LogRow, WEEKEND
+from ..models.homework import ORAL, WEEKEND, WRITTEN, HomeworkEntry, HomeworkPlan, LogRow
 from ..models.school import School
 from ..models.textfile import read_text
 from .files import write_atomic
@@ -37,15 +41,26 @@ _ALIASES = {
     "day": ("day", "星期"),
     "minutes": ("minutes", "分钟"),
     "date": ("date", "日期"),
+    "kind": ("kind", "类型", "作业类型"),
 }
 
+#: ``kind`` cells read as oral/practical homework; ``书面``, ``written`` and empty as written.
+_ORAL_WORDS = frozenset({"口头", "实践", "口头/实践", "口头、实践", "口头实践", "oral",
+                         "practical", "oral/practical"})
+_WRITTEN_WORDS = frozenset({"", "书面", "written"})
+
 REQUEST_COLUMNS = ("class", "subject", "weekly_minutes")
-QUOTA_COLUMNS = ("class", "day", "subject", "minutes")
-LOG_COLUMNS = ("date", "class", "subject", "minutes")
+QUOTA_COLUMNS = ("class", "day", "subject", "minutes", "kind")
+LOG_COLUMNS = ("date", "class", "subject", "minutes", "kind")
+#: Columns a file may leave out (older files): absent cells read as empty.
+_OPTIONAL = frozenset({"kind"})
 
 
 def _rows(path: str | Path, columns: tuple[str, ...]) -> Iterable[tuple[int, dict[str, str]]]:
-    """Yield ``(line, {column: text})`` for each data row; errors name the file."""
+    """Yield ``(line, {column: text})`` for each data row; errors name the file.
+
+    A missing optional column (:data:`_OPTIONAL`) reads as empty cells.
+    """
     name = str(path)
     text = read_text(path)   # UTF-8 with or without BOM, or GBK as Excel saves it
     reader = csv.reader(text.splitlines())
@@ -60,6 +75,8 @@ def _rows(path: str | Path, columns: tuple[str, ...]) -> Iterable[tuple[int, dic
                 where[col] = header.index(alias)
                 break
         else:
+            if col in _OPTIONAL:
+                continue
             raise InputError(f"{name}: line 1", ",".join(header),
                              f"missing column {col!r} ({'/'.join(_ALIASES[col])})")
     for line, row in enumerate(reader, start=2):
@@ -67,7 +84,20 @@ def _rows(path: str | Path, columns: tuple[str, ...]) -> Iterable[tuple[int, dic
             continue
         if len(row) < len(header):
             row = row + [""] * (len(header) - len(row))
-        yield line, {col: row[i].strip() for col, i in where.items()}
+        cells = {col: row[i].strip() for col, i in where.items()}
+        for col in columns:
+            cells.setdefault(col, "")
+        yield line, cells
+
+
+def _is_oral(text: str, where: str) -> bool:
+    word = text.strip().lower()
+    if word in _ORAL_WORDS:
+        return True
+    if word in _WRITTEN_WORDS:
+        return False
+    raise InputError(f"{where}, column kind", text,
+                     "homework kind is 书面 (written) or 口头 (oral/practical)")
 
 
 def _class(school: School, name: str, where: str) -> int:
@@ -125,45 +155,62 @@ def write_requests(path: str | Path, school: School,
             w.writerow([school.classes[c].name, school.subjects[s].name, f"{minutes:g}"])
 
 
-def write_quotas(path: str | Path, plan: HomeworkPlan) -> None:
-    """Write a plan's non-zero cells as ``class,day,subject,minutes`` rows (atomically)."""
+def quota_lines(plan: HomeworkPlan, lineterminator: str = "\r\n") -> str:
+    """A plan's quotas file as text: a header, then one ``class,day,subject,minutes,kind``
+    row per non-zero cell (written first, then oral/practical)."""
     buf = io.StringIO(newline="")
-    w = csv.writer(buf)
+    w = csv.writer(buf, lineterminator=lineterminator)
     w.writerow(QUOTA_COLUMNS)
-    for row in plan.rows():
+    for row in plan.quota_rows():
         w.writerow(row)
-    write_atomic(path, buf.getvalue())
+    return buf.getvalue()
+
+
+def write_quotas(path: str | Path, plan: HomeworkPlan) -> None:
+    """Write a plan's non-zero cells as ``class,day,subject,minutes,kind`` rows (atomically)."""
+    write_atomic(path, quota_lines(plan))
 
 
 @dataclass(frozen=True, slots=True)
 class QuotaSheet:
-    """A quotas file as written: its day labels and named rows (what exports show)."""
+    """A quotas file as written: its day labels and named rows (what exports show);
+    ``oral_named`` the oral/practical rows (grades 1–2)."""
 
     days: tuple[str, ...]
     named: tuple[tuple[str, str, str, int], ...]
+    oral_named: tuple[tuple[str, str, str, int], ...] = ()
 
     def rows(self) -> list[tuple[str, str, str, int]]:
         return list(self.named)
 
+    def oral_rows(self) -> list[tuple[str, str, str, int]]:
+        return list(self.oral_named)
+
 
 def read_quota_sheet(path: str | Path, school: School) -> QuotaSheet:
     """Read ``quotas.csv`` (validated like :func:`read_quotas`) for the people-facing exports."""
-    days, entries = read_quotas(path, school)
-    return QuotaSheet(days, tuple((school.classes[e.cls].name, days[e.day],
-                                   school.subjects[e.subject].name, e.minutes) for e in entries))
+    days, entries, oral = read_quotas(path, school)
+
+    def named(rows: list[HomeworkEntry]) -> tuple[tuple[str, str, str, int], ...]:
+        return tuple((school.classes[e.cls].name, days[e.day], school.subjects[e.subject].name,
+                      e.minutes) for e in rows)
+
+    return QuotaSheet(days, named(entries), named(oral))
 
 
-def read_quotas(path: str | Path, school: School) -> tuple[tuple[str, ...], list[HomeworkEntry]]:
-    """Read a quotas file back: ``(day labels, entries)``.
+def read_quotas(path: str | Path, school: School
+                ) -> tuple[tuple[str, ...], list[HomeworkEntry], list[HomeworkEntry]]:
+    """Read a quotas file back: ``(day labels, written entries, oral entries)``.
 
     Day labels are the school's days, plus ``周末`` when any row uses it; minutes must
-    be whole numbers.
+    be whole numbers. A file without the ``kind`` column is all written.
     """
     rows = list(_rows(path, QUOTA_COLUMNS))
     weekend = any(r["day"] == WEEKEND for _, r in rows)
     days = tuple(school.days) + ((WEEKEND,) if weekend else ())
     entries: list[HomeworkEntry] = []
-    seen: set[tuple[int, int, int]] = set()
+    oral: list[HomeworkEntry] = []
+    seen: set[tuple[int, int, int, bool]] = set()
     for line, row in rows:
         where = f"{path}: line {line}"
         c = _class(school, row["class"], where)
@@ -175,12 +222,13 @@ def read_quotas(path: str | Path, school: School) -> tuple[tuple[str, ...], list
         minutes = _minutes(row["minutes"], where, "minutes")
         if minutes != int(minutes):
             raise InputError(f"{where}, column minutes", row["minutes"], "whole minutes")
-        if (c, d, s) in seen:
+        is_oral = _is_oral(row["kind"], where)
+        if (c, d, s, is_oral) in seen:
             raise InputError(where, f"{row['class']}/{row['day']}/{row['subject']}",
                              "listed twice")
-        seen.add((c, d, s))
-        entries.append(HomeworkEntry(c, d, s, int(minutes)))
-    return days, entries
+        seen.add((c, d, s, is_oral))
+        (oral if is_oral else entries).append(HomeworkEntry(c, d, s, int(minutes)))
+    return days, entries, oral
 
 
 def read_log(path: str | Path, school: School) -> list[LogRow]:
@@ -196,15 +244,17 @@ def read_log(path: str | Path, school: School) -> list[LogRow]:
         c = _class(school, row["class"], where)
         s = _subject(school, row["subject"], where)
         out.append(LogRow(date=date, cls=c, subject=s,
-                          minutes=_minutes(row["minutes"], where, "minutes"), row=line))
+                          minutes=_minutes(row["minutes"], where, "minutes"), row=line,
+                          oral=_is_oral(row["kind"], where)))
     return out
 
 
 def write_log(path: str | Path, school: School, rows: Iterable[LogRow]) -> None:
-    """Write log rows in the format :func:`read_log` reads."""
+    """Write log rows in the format :func:`read_log` reads (with the ``kind`` column)."""
     with open(path, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(LOG_COLUMNS)
         for r in rows:
             w.writerow([r.date.isoformat(), school.classes[r.cls].name,
-                        school.subjects[r.subject].name, f"{r.minutes:g}"])
+                        school.subjects[r.subject].name, f"{r.minutes:g}",
+                        ORAL if r.oral else WRITTEN])

@@ -164,6 +164,10 @@ def _homework_page(school: School, table: HomeworkTable, class_page: str) -> str
             listing = f"<ul>{items}</ul>"
         else:
             listing = '<p class="note">无书面作业 no written homework</p>'
+        if evening.oral:
+            items = "".join(f'<li data-subject="{escape(s)}" data-kind="口头">{escape(s)} '
+                            f'<b>{m}</b> 分钟</li>' for s, m in evening.oral)
+            listing += f"<p>口头/实践作业 oral/practical:</p><ul>{items}</ul>"
         over = " over" if evening.over else ""
         sections.append(
             f'<section class="day" id="d{d}" data-day="{escape(evening.day)}" '

@@ -22,7 +22,7 @@ __all__ = ["lessons_frame", "homework_frame", "write_tidy", "LESSON_COLUMNS", "H
 LESSON_COLUMNS = ("school", "class", "grade", "day", "period", "start", "end", "subject",
                   "teacher", "venue", "week")
 HOMEWORK_COLUMNS = ("school", "class", "grade", "day", "weekend", "subject", "minutes",
-                    "daily_cap")
+                    "daily_cap", "kind")
 
 
 def lessons_frame(school: School, timetable: Timetable) -> pd.DataFrame:
@@ -47,20 +47,26 @@ def lessons_frame(school: School, timetable: Timetable) -> pd.DataFrame:
 
 
 def homework_frame(school: School, plan: Any, policy: Policy | None = None) -> pd.DataFrame:
-    """One row per homework cell (class, day, subject) with minutes > 0 in ``plan``."""
-    from ..models.homework import WEEKEND
+    """One row per homework cell (class, day, subject, kind) with minutes > 0 in ``plan``:
+    the written cells (``kind`` 书面, ``daily_cap`` the written cap), then the oral ones
+    of grades 1–2 (口头, ``daily_cap`` the oral limit)."""
+    from ..models.homework import ORAL, WEEKEND, WRITTEN
 
     policy = policy or school.policy()
     grade = {c.name: c.grade for c in school.classes}
     rows = []
-    for cls, day, subject, minutes in plan.rows():
-        weekend = day == WEEKEND
-        g = grade.get(cls)
-        rows.append({
-            "school": school.name, "class": cls, "grade": g, "day": day, "weekend": weekend,
-            "subject": subject, "minutes": int(minutes),
-            "daily_cap": policy.homework_cap(g, weekend=weekend) if g else None,
-        })
+    oral = getattr(plan, "oral_rows", list)()
+    for kind, cells in ((WRITTEN, plan.rows()), (ORAL, oral)):
+        for cls, day, subject, minutes in cells:
+            weekend = day == WEEKEND
+            g = grade.get(cls)
+            cap = (policy.homework_cap(g, weekend=weekend) if kind == WRITTEN
+                   else policy.lower_grades_oral_minutes)
+            rows.append({
+                "school": school.name, "class": cls, "grade": g, "day": day, "weekend": weekend,
+                "subject": subject, "minutes": int(minutes), "daily_cap": cap if g else None,
+                "kind": kind,
+            })
     return pd.DataFrame(rows, columns=list(HOMEWORK_COLUMNS))
 
 

@@ -330,12 +330,14 @@ def lesson_times(school: School, lesson: Lesson) -> tuple[int, int] | None:
 
 @dataclass(frozen=True, slots=True)
 class HomeworkDay:
-    """One evening of one class: ``(subject, minutes)`` items, the total and the cap."""
+    """One evening of one class: ``(subject, minutes)`` items, the total and the cap;
+    ``oral`` the oral/practical items (grades 1–2)."""
 
     day: str
     items: tuple[tuple[str, int], ...]
     total: int
     cap: int
+    oral: tuple[tuple[str, int], ...] = ()
 
     @property
     def over(self) -> bool:
@@ -361,14 +363,19 @@ def homework_tables(school: School, policy: Policy, plan: Any) -> list[HomeworkT
 
     ``plan`` is a :class:`jianfu.models.homework.HomeworkPlan`; classes, days and
     subjects are matched by name, so a plan written for the school reads the same here.
+    A class with oral/practical minutes (grades 1–2) gets them as rows of their own
+    below its written total (0), with the profile's oral limit.
     """
-    from ..models.homework import WEEKEND
+    from ..models.homework import ORAL, WEEKEND
 
     days = tuple(plan.days)
     subject_order = {s.name: i for i, s in enumerate(school.subjects)}
     minutes: dict[tuple[str, str, str], int] = {}
     for cls, day, subject, m in plan.rows():
         minutes[(cls, day, subject)] = minutes.get((cls, day, subject), 0) + int(m)
+    oral: dict[tuple[str, str, str], int] = {}
+    for cls, day, subject, m in getattr(plan, "oral_rows", list)():
+        oral[(cls, day, subject)] = oral.get((cls, day, subject), 0) + int(m)
     tables = []
     for c, k in enumerate(school.classes):
         subjects = sorted({s for (cn, _, s) in minutes if cn == k.name},
@@ -380,14 +387,34 @@ def homework_tables(school: School, policy: Policy, plan: Any) -> list[HomeworkT
         caps = tuple(policy.homework_cap(k.grade, weekend=d == WEEKEND) for d in days)
         rows.append(("合计 total", totals, True))
         rows.append(("上限 cap", caps, False))
+        spoken = sorted({s for (cn, _, s) in oral if cn == k.name},
+                        key=lambda s: (subject_order.get(s, len(subject_order)), s))
+        for s in spoken:
+            rows.append((f"{s} {ORAL}", tuple(oral.get((k.name, d, s), "") or "" for d in days),
+                         False))
+        if spoken:
+            rows.append((f"{ORAL}合计 oral total",
+                         tuple(sum(oral.get((k.name, d, s), 0) for s in spoken) for d in days),
+                         True))
+            rows.append((f"{ORAL}上限 oral limit",
+                         tuple(policy.lower_grades_oral_minutes for _ in days), False))
         evenings = tuple(
             HomeworkDay(d, tuple((s, minutes[(k.name, d, s)]) for s in subjects
-                                 if minutes.get((k.name, d, s))), totals[i], caps[i])
+                                 if minutes.get((k.name, d, s))), totals[i], caps[i],
+                        tuple((s, oral[(k.name, d, s)]) for s in spoken
+                              if oral.get((k.name, d, s))))
             for i, d in enumerate(days))
         notes = ["分钟数为中等水平学生完成书面作业的时间 minutes a typical pupil needs for "
                  "written homework."]
         if max(caps, default=0) == 0:
             notes.append("一、二年级不布置家庭书面作业 no written homework in grades 1–2.")
+        if spoken:
+            most = policy.lower_grades_max_oral_subjects
+            notes.append(f"口头/实践作业每天不超过 {policy.lower_grades_oral_minutes} 分钟"
+                         + (f"，每天只布置 {most} 科" if most is not None else "")
+                         + f" oral/practical homework ≤ {policy.lower_grades_oral_minutes} "
+                         "min a day" + (f", {most} subject(s) a day" if most is not None else "")
+                         + ".")
         if policy.no_noon_homework:
             notes.append("中午不布置作业 no homework is set at noon.")
         tables.append(HomeworkTable(

@@ -15,11 +15,21 @@ jianfu writes passes it first. Rule ids:
 ``homework_evening``         where the profile has a subjects-per-evening rule: at most
                              ``max_subjects`` subjects a night, at most one from each
                              group (a subject outside every group is a group of its own)
-``homework_grid``            minutes are ≥ 0 and on the 5-minute grid
+``homework_grid``            minutes (written and oral) are ≥ 0 and on the 5-minute grid
+``homework_oral_limit``      grades 1–2: a class's oral/practical minutes on a day ≤
+                             ``lower_grades_oral_minutes``
+``homework_oral_subjects``   grades 1–2: at most ``lower_grades_max_oral_subjects``
+                             subjects set oral/practical work a day (when set)
+``homework_oral_eligibility``  oral/practical minutes only for classes of grades 1–2, only
+                             on days the subject is taught to the class (weekend: taught
+                             on the last school day)
 ===========================  ==========================================================
 
 :func:`audit_log` checks a homework log (what was reported, date by date) against the
-profile's caps: the over-quota publication of seed 003. It imports no solver.
+profile's caps: the over-quota publication of seed 003, and the grade 1–2 rules
+(``homework_lower_grades``, ``homework_oral_limit``, ``homework_oral_subjects``, and
+with a timetable ``homework_oral_eligibility``) as :class:`Violation` records. It
+imports no solver.
 """
 
 from __future__ import annotations
@@ -28,8 +38,9 @@ import datetime as dt
 from collections import defaultdict
 from typing import Callable, Iterable, Sequence
 
-from .homework import (GRID_MINUTES, WEEKEND, AuditDay, AuditResult, HomeworkPlan, LogRow,
-                       eligible_cell, taught_cells)
+from .homework import (GRID_MINUTES, LOWER_GRADES, WEEKEND, AuditDay, AuditResult,
+                       HomeworkEntry, HomeworkPlan, LogRow, eligible_cell, oral_cell,
+                       taught_cells)
 from .policy import Policy
 from .school import School
 from .timetable import Timetable
@@ -38,7 +49,9 @@ from .violation import Violation
 __all__ = [
     "HOMEWORK_RULES", "check_homework", "check_homework_daily_cap",
     "check_homework_eligibility", "check_homework_lower_grades", "check_homework_subject_cap",
-    "check_homework_evening", "check_homework_grid", "format_homework_violations",
+    "check_homework_evening", "check_homework_grid", "check_homework_oral_limit",
+    "check_homework_oral_subjects", "check_homework_oral_eligibility",
+    "format_homework_violations",
     "evening_groups",
     "audit_log", "format_audit",
 ]
@@ -51,9 +64,9 @@ def _day_cap(policy: Policy, plan: HomeworkPlan, grade: int, day: int) -> int:
     return policy.homework_cap(grade, weekend=weekend)
 
 
-def _loads(plan: HomeworkPlan) -> dict[tuple[int, int], int]:
+def _loads(entries: Iterable[HomeworkEntry]) -> dict[tuple[int, int], int]:
     loads: dict[tuple[int, int], int] = defaultdict(int)
-    for e in plan.entries:
+    for e in entries:
         loads[(e.cls, e.day)] += e.minutes
     return loads
 
@@ -63,7 +76,7 @@ def check_homework_daily_cap(school: School, policy: Policy, timetable: Timetabl
     """One violation per (class, day) whose total exceeds the daily cap; amount = excess."""
     del timetable
     out = []
-    for (c, d), load in sorted(_loads(plan).items()):
+    for (c, d), load in sorted(_loads(plan.entries).items()):
         cap = _day_cap(policy, plan, school.classes[c].grade, d)
         if load > cap:
             out.append(Violation(
@@ -106,7 +119,7 @@ def check_homework_lower_grades(school: School, policy: Policy, timetable: Timet
     """One violation per (class, day) of grades 1–2 with any written homework."""
     del policy, timetable
     out = []
-    for (c, d), load in sorted(_loads(plan).items()):
+    for (c, d), load in sorted(_loads(plan.entries).items()):
         if school.classes[c].grade <= 2 and load > 0:
             out.append(Violation(
                 "homework_lower_grades", True,
@@ -181,18 +194,101 @@ def check_homework_evening(school: School, policy: Policy, timetable: Timetable,
 
 def check_homework_grid(school: School, policy: Policy, timetable: Timetable,
                         plan: HomeworkPlan) -> list[Violation]:
-    """One violation per entry that is negative or not a multiple of 5 minutes."""
+    """One violation per entry (written or oral) that is negative or not a multiple of 5."""
     del school, policy, timetable
     out = []
-    for e in plan.entries:
-        if e.minutes < 0 or e.minutes % GRID_MINUTES:
-            out.append(Violation(
-                "homework_grid", True,
-                f"{plan.classes[e.cls]} {plan.days[e.day]} {plan.subjects[e.subject]}: "
-                f"{e.minutes} 分钟不是 {GRID_MINUTES} 的非负整数倍 "
-                f"(minutes must be a non-negative multiple of {GRID_MINUTES})",
-                amount=1, cls=plan.classes[e.cls], day=plan.days[e.day],
-                subject=plan.subjects[e.subject]))
+    for kind, entries in (("", plan.entries), ("口头作业 ", plan.oral)):
+        for e in entries:
+            if e.minutes < 0 or e.minutes % GRID_MINUTES:
+                out.append(Violation(
+                    "homework_grid", True,
+                    f"{plan.classes[e.cls]} {plan.days[e.day]} {plan.subjects[e.subject]}: "
+                    f"{kind}{e.minutes} 分钟不是 {GRID_MINUTES} 的非负整数倍 "
+                    f"(minutes must be a non-negative multiple of {GRID_MINUTES})",
+                    amount=1, cls=plan.classes[e.cls], day=plan.days[e.day],
+                    subject=plan.subjects[e.subject]))
+    return out
+
+
+def _oral_limit_violation(label: str, day: str, minutes: float, limit: int) -> Violation:
+    return Violation(
+        "homework_oral_limit", True,
+        f"{label} {day}: 口头/实践作业 {minutes:g} 分钟, 超过一二年级每日上限 {limit} 分钟 "
+        f"(oral/practical homework {minutes:g} min exceeds the grade 1–2 daily limit "
+        f"{limit} min)", amount=minutes - limit, cls=label, day=day)
+
+
+def _oral_subjects_violation(label: str, day: str, names: Sequence[str], most: int
+                             ) -> Violation:
+    return Violation(
+        "homework_oral_subjects", True,
+        f"{label} {day}: {len(names)} 科布置了口头/实践作业 ({'、'.join(names)}); 一二年级每天"
+        f"只可布置 {most} 科 (grades 1–2: at most {most} subject(s) a day may set "
+        f"oral/practical work)", amount=len(names) - most, cls=label, day=day)
+
+
+def check_homework_oral_limit(school: School, policy: Policy, timetable: Timetable,
+                              plan: HomeworkPlan) -> list[Violation]:
+    """One violation per (class, day) of grades 1–2 whose oral total exceeds
+    ``lower_grades_oral_minutes``; amount = excess. (Oral entries of other grades are
+    :func:`check_homework_oral_eligibility`'s.)"""
+    del timetable
+    limit = policy.lower_grades_oral_minutes
+    out = []
+    for (c, d), load in sorted(_loads(plan.oral).items()):
+        if school.classes[c].grade in LOWER_GRADES and load > limit:
+            out.append(_oral_limit_violation(plan.classes[c], plan.days[d], load, limit))
+    return out
+
+
+def check_homework_oral_subjects(school: School, policy: Policy, timetable: Timetable,
+                                 plan: HomeworkPlan) -> list[Violation]:
+    """One violation per (class, day) of grades 1–2 with more oral subjects than
+    ``lower_grades_max_oral_subjects``; amount = subjects beyond it. Off when unset."""
+    del timetable
+    most = policy.lower_grades_max_oral_subjects
+    if most is None:
+        return []
+    per_day: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for e in plan.oral:
+        if e.minutes > 0:
+            per_day[(e.cls, e.day)].append(e.subject)
+    out = []
+    for (c, d), subjects in sorted(per_day.items()):
+        if school.classes[c].grade in LOWER_GRADES and len(subjects) > most:
+            out.append(_oral_subjects_violation(plan.classes[c], plan.days[d],
+                                                [plan.subjects[s] for s in subjects], most))
+    return out
+
+
+def _not_taught(school: School, subject: int, weekend_bucket: bool) -> str:
+    name = school.subjects[subject].name
+    if weekend_bucket:
+        return (f"{name} 在 {school.days[-1]} 没有课, 不能布置周末口头/实践作业 "
+                f"(not taught on the last school day, so it sets no weekend oral work)")
+    return (f"{name} 当天没有课, 口头/实践作业须在课堂上布置 "
+            f"(not taught that day; oral/practical homework is set in class)")
+
+
+def check_homework_oral_eligibility(school: School, policy: Policy, timetable: Timetable,
+                                    plan: HomeworkPlan) -> list[Violation]:
+    """One violation per oral entry of a class outside grades 1–2, or on a day its
+    subject is not taught to the class; amount = its minutes."""
+    del policy
+    taught = taught_cells(school, timetable)
+    out = []
+    for e in plan.oral:
+        if e.minutes <= 0 or oral_cell(school, taught, e.cls, e.day, e.subject, plan.weekend):
+            continue
+        if school.classes[e.cls].grade not in LOWER_GRADES:
+            why = ("jianfu 只为一二年级安排口头/实践作业 "
+                   "(jianfu plans oral/practical quotas for grades 1–2 only)")
+        else:
+            why = _not_taught(school, e.subject, plan.weekend and e.day == plan.school_days)
+        out.append(Violation("homework_oral_eligibility", True,
+                             f"{plan.classes[e.cls]} {plan.days[e.day]}: {why}",
+                             amount=e.minutes, cls=plan.classes[e.cls], day=plan.days[e.day],
+                             subject=plan.subjects[e.subject]))
     return out
 
 
@@ -204,6 +300,9 @@ HOMEWORK_RULES: tuple[tuple[str, str, HomeworkRule], ...] = (
     ("homework_subject_cap", "分学科上限", check_homework_subject_cap),
     ("homework_evening", "每晚学科数", check_homework_evening),
     ("homework_grid", "5分钟取整", check_homework_grid),
+    ("homework_oral_limit", "一二年级口头作业时长", check_homework_oral_limit),
+    ("homework_oral_subjects", "一二年级口头作业学科数", check_homework_oral_subjects),
+    ("homework_oral_eligibility", "口头作业当天有课才布置", check_homework_oral_eligibility),
 )
 
 
@@ -241,32 +340,82 @@ def _bucket(school: School, date: dt.date) -> tuple[str, int | None]:
     return f"{year}-W{week:02d} {WEEKEND}", None
 
 
-def audit_log(school: School, policy: Policy, rows: Iterable[LogRow]) -> AuditResult:
+def audit_log(school: School, policy: Policy, rows: Iterable[LogRow],
+              timetable: Timetable | None = None) -> AuditResult:
     """Check reported homework against the profile's caps (作业公示, seed 003).
 
     Dates Monday–Friday map to the school days in order (a school with fewer days maps
     the rest to the weekend); Saturday and Sunday of one ISO week form one weekend
-    bucket, checked against the weekend cap. Every reported minute counts toward the
-    evening's total. An evening is over cap when its total exceeds the cap.
+    bucket, checked against the weekend cap. Every reported written minute counts
+    toward the evening's total; an evening is over cap when its total exceeds the cap.
+
+    Grades 1–2 (docs/rules.md, "Homework rules"): each written row with minutes > 0 is
+    a ``homework_lower_grades`` record; per class and evening (or weekend bucket) the
+    oral rows' total above ``lower_grades_oral_minutes`` is a ``homework_oral_limit``
+    record and more oral subjects than ``lower_grades_max_oral_subjects`` a
+    ``homework_oral_subjects`` record; with ``timetable``, each oral row of a subject
+    not taught to the class that day (weekend: on the last school day) is a
+    ``homework_oral_eligibility`` record. Oral rows of grades 3–9 are counted in
+    ``oral_unchecked``: no cap applies to them (the national caps are on written work).
     """
     totals: dict[tuple[int, str], float] = defaultdict(float)
+    oral: dict[tuple[int, str], float] = defaultdict(float)
     days: dict[tuple[int, str], int | None] = {}
     subjects: dict[tuple[int, str], list[str]] = defaultdict(list)
+    oral_subjects: dict[tuple[int, str], list[str]] = defaultdict(list)
+    taught = taught_cells(school, timetable) if timetable is not None else None
+    last_day = len(school.days) - 1
+    violations: list[Violation] = []
+    unchecked = 0
     for row in rows:
         label, day = _bucket(school, row.date)
         key = (row.cls, label)
-        totals[key] += row.minutes
         days[key] = day
         name = school.subjects[row.subject].name
-        if name not in subjects[key]:
-            subjects[key].append(name)
+        cls_name, grade = school.classes[row.cls].name, school.classes[row.cls].grade
+        if not row.oral:
+            totals[key] += row.minutes
+            if name not in subjects[key]:
+                subjects[key].append(name)
+            if grade in LOWER_GRADES and row.minutes > 0:
+                violations.append(Violation(
+                    "homework_lower_grades", True,
+                    f"{cls_name} {label} {name}: 一二年级不布置书面家庭作业, 日志第 {row.row} 行"
+                    f"却记了 {row.minutes:g} 分钟书面作业 (grades 1–2 get no written "
+                    f"homework; log line {row.row} reports {row.minutes:g} min written)",
+                    amount=row.minutes, cls=cls_name, day=label, subject=name))
+            continue
+        totals[key] += 0.0
+        if grade not in LOWER_GRADES:
+            unchecked += 1
+            continue
+        oral[key] += row.minutes
+        if row.minutes > 0 and name not in oral_subjects[key]:
+            oral_subjects[key].append(name)
+        on = last_day if day is None else day
+        if (taught is not None and row.minutes > 0 and last_day >= 0
+                and (row.cls, on, row.subject) not in taught):
+            why = _not_taught(school, row.subject, day is None)
+            violations.append(Violation(
+                "homework_oral_eligibility", True,
+                f"{cls_name} {label} (日志第 {row.row} 行 log line {row.row}): {why}",
+                amount=row.minutes, cls=cls_name, day=label, subject=name))
+    limit, most = policy.lower_grades_oral_minutes, policy.lower_grades_max_oral_subjects
+    for (c, label), minutes in sorted(oral.items()):
+        if minutes > limit:
+            violations.append(_oral_limit_violation(school.classes[c].name, label, minutes, limit))
+        names = oral_subjects[(c, label)]
+        if most is not None and len(names) > most:
+            violations.append(_oral_subjects_violation(school.classes[c].name, label, names, most))
     audited = []
     for (c, label), minutes in sorted(totals.items()):
         grade = school.classes[c].grade
         cap = policy.homework_cap(grade, weekend=days[(c, label)] is None)
         audited.append(AuditDay(cls=c, label=label, day=days[(c, label)], grade=grade,
                                 minutes=minutes, cap=cap,
-                                subjects=tuple(subjects[(c, label)])))
+                                subjects=tuple(subjects[(c, label)]),
+                                oral=oral.get((c, label), 0.0),
+                                oral_subjects=tuple(oral_subjects.get((c, label), ()))))
     over = tuple(a for a in audited if a.minutes > a.cap)
     by_class = []
     for c, sc in enumerate(school.classes):
@@ -278,8 +427,12 @@ def audit_log(school: School, policy: Policy, rows: Iterable[LogRow]) -> AuditRe
         mine = [a for a in audited if a.grade == grade]
         if mine:
             by_grade.append((grade, len(mine), sum(1 for a in mine if a.minutes > a.cap)))
+    order = {rule: i for i, (rule, _, _) in enumerate(HOMEWORK_RULES)}
+    violations.sort(key=lambda v: order[v.rule])     # stable: log order within a rule
     return AuditResult(school=school.name, profile=policy.name, days=tuple(audited),
-                       over_cap=over, by_class=tuple(by_class), by_grade=tuple(by_grade))
+                       over_cap=over, by_class=tuple(by_class), by_grade=tuple(by_grade),
+                       violations=tuple(violations), taught_checked=timetable is not None,
+                       oral_unchecked=unchecked)
 
 
 def format_audit(result: AuditResult, school: School) -> str:
@@ -293,6 +446,23 @@ def format_audit(result: AuditResult, school: School) -> str:
         for a in result.over_cap:
             lines.append(f"  {school.classes[a.cls].name}  {a.label}  {a.minutes:g} 分钟 "
                          f"> 上限 {a.cap}  (+{a.over:g})  {'、'.join(a.subjects)}")
+    if result.violations:
+        lines.append("")
+        lines.append("一二年级作业规则 Grade 1–2 homework rules:")
+        lines += [f"  [{v.rule}] {v.message}" for v in result.violations]
+    oral_days = sum(1 for a in result.days if a.oral > 0)
+    if oral_days or result.oral_unchecked:
+        lines.append("")
+    if oral_days:
+        lines.append(f"一二年级口头/实践作业 grades 1–2 oral/practical: {oral_days} 个班级晚上 "
+                     f"class-evenings")
+    if oral_days and not result.taught_checked:
+        lines.append("未给课表, 没有核对口头作业当天是否有课 (no timetable given: oral work on "
+                     "days without the subject is not checked; use --timetable)")
+    if result.oral_unchecked:
+        lines.append(f"三至九年级的口头作业 {result.oral_unchecked} 行未计入上限 "
+                     f"({result.oral_unchecked} oral rows of grades 3–9: the caps are on "
+                     f"written homework)")
     lines.append("")
     lines.append("按班级 By class (evenings / over):")
     for name, n, k in result.by_class:

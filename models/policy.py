@@ -238,8 +238,13 @@ class Policy:
         None, "每晚作业学科数规则", "subjects-per-evening rule", LOCAL_003)
     lower_grades_max_oral_subjects: int | None = _f(
         None, "一二年级口头/实践作业学科数上限",
-        "grades 1–2: at most this many subjects set oral/practical work",
-        f"{LOCAL_003}: 只能一科布置口头或实践作业")
+        "grades 1–2: at most this many subjects a day set oral/practical work",
+        f"{LOCAL_003}: 一二年级晚上只可布置口头、实践等作业，且只可布置一科作业")
+    lower_grades_oral_minutes: int = _f(
+        15, "一二年级口头/实践作业每日时长上限（分钟）",
+        "grades 1–2: oral/practical homework per class and day, minutes at most (0: none planned)",
+        f"{SHUANGJIAN}: 一二年级不布置书面家庭作业; {LOCAL_003}: 只可布置口头、实践等作业; "
+        "no document gives minutes: 15 is jianfu's default, not a national number")
     no_noon_homework: bool = _f(
         False, "中午不布置作业", "no homework set at noon", LOCAL_003)
     # --- soft rules ---------------------------------------------------------------
@@ -329,7 +334,7 @@ PROFILES: dict[str, Policy] = {
         homework_cap_weekend=(0, 0, 60, 60, 60, 60, 90, 90, 120)),
     "chengnan": dataclasses.replace(
         NATIONAL, name="chengnan",
-        description=f"城南小学 Chengnan primary ({LOCAL_003}): 三至五年级每晚至多两科作业; 中午不布置作业",
+        description=f"城南小学 Chengnan primary ({LOCAL_003}): 三至五年级每晚至多两科作业; 一二年级只一科口头/实践作业; 中午不布置作业",
         evening_rule=EveningRule(
             grades=(3, 4, 5), max_subjects=2,
             groups=(("语文", "数学"), ("道德与法治", "科学", "外语"))),

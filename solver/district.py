@@ -58,7 +58,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from ..instances.district import District, output_dir_of, read_district, read_schools
 from ..instances.files import write_atomic
-from ..instances.homework_io import QUOTA_COLUMNS
+from ..instances.homework_io import quota_lines
 from ..instances.solved import TIMETABLE, read_finished, write_solved
 from ..instances.timetable_io import read_timetable
 from ..models.district_check import HALVES, half_day_cut
@@ -609,13 +609,8 @@ def solve_district(directory: str | Path, out: str | Path, *, scheduler: str | N
 # --- text outputs -------------------------------------------------------------------------------
 
 def quotas_text(plan: HomeworkPlan) -> str:
-    """The quotas CSV (``class,day,subject,minutes``) as text, for an atomic write."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(QUOTA_COLUMNS)
-    for row in plan.rows():
-        w.writerow(row)
-    return buf.getvalue()
+    """The quotas CSV (``class,day,subject,minutes,kind``) as text, for an atomic write."""
+    return quota_lines(plan, lineterminator="\n")
 
 
 def _cell(v: Any) -> str:

@@ -68,6 +68,50 @@ def test_generate_solve_check_plan_export_end_to_end(tmp_path: Path,
     capsys.readouterr()
 
 
+def test_homework_plan_of_a_primary_school_shows_oral_work_for_grades_1_and_2(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import csv
+
+    school = tmp_path / "school.yaml"
+    out = tmp_path / "out"
+    assert main(["generate", "school", "--preset", "primary", "--classes-per-grade", "1",
+                 "--seed", "2", "--policy", "chengnan", "-o", str(school)]) == 0
+    assert main(["solve", str(school), "--time-limit", "20", "-o", str(out)]) == 0
+    capsys.readouterr()
+    quotas = out / "quotas.csv"
+    assert main(["homework", "plan", str(school), "--timetable", str(out / "timetable.json"),
+                 "-o", str(quotas), "--table"]) == 0
+    text = capsys.readouterr().out
+    assert "一年级1班 每日口头/实践作业（分钟）" in text and "二年级1班 每日口头/实践作业" in text
+    assert "合计 书面     0     0     0     0     0     0" in text
+    assert "口头/实践作业 oral/practical" in text and "每天至多 1 科" in text
+    rows = list(csv.DictReader(quotas.read_text(encoding="utf-8").splitlines()))
+    lower = [r for r in rows if r["class"][:2] in ("一年", "二年")]
+    assert lower and {r["kind"] for r in lower} == {"口头"}
+    for cls in ("一年级1班", "二年级1班"):
+        days = [r["day"] for r in lower if r["class"] == cls]
+        assert len(days) == len(set(days)) == 5                 # one subject every day
+        assert all(int(r["minutes"]) <= 15 for r in lower)
+    assert {r["kind"] for r in rows if r not in lower} == {"书面"}
+    # the plan's oral rows, logged as they were set, pass the audit; one more fails it
+    log = tmp_path / "log.csv"
+    dates = {"周一": "2026-11-16", "周二": "2026-11-17", "周三": "2026-11-18",
+             "周四": "2026-11-19", "周五": "2026-11-20"}
+    lines = ["date,class,subject,minutes,kind"] + [
+        f"{dates[r['day']]},{r['class']},{r['subject']},{r['minutes']},口头" for r in lower]
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = ["homework", "audit", str(log), "--school", str(school),
+            "--timetable", str(out / "timetable.json")]
+    assert main(args) == 0
+    first = lower[0]
+    other = "数学" if first["subject"] != "数学" else "语文"
+    log.write_text("\n".join(lines + [f"{dates[first['day']]},{first['class']},{other},5,口头"])
+                   + "\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(args) == 1
+    assert "[homework_oral_subjects]" in capsys.readouterr().out
+
+
 def test_generate_with_structures_writes_a_school_that_reads_back(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from jianfu.instances.generator import generate_school

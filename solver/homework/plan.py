@@ -3,7 +3,10 @@
 :func:`solve_arrays` runs the array pipeline (continuous solve, evening choice and
 re-solve, 5-minute rounding); :func:`plan_homework` plans one school and
 :func:`plan_district` many, one kernel call per batch of schools whose profiles can
-share one (:class:`HomeworkRun` says how many). Every plan returned has passed
+share one (:class:`HomeworkRun` says how many). The oral and practical homework of
+grades 1–2 is planned by the same pipeline on its own arrays
+(:func:`jianfu.solver.homework.problem.build_oral_problem`), one more call per batch
+that has such classes. Every plan returned has passed
 :func:`jianfu.models.homework_check.check_homework`.
 """
 
@@ -30,7 +33,7 @@ from .kernel import (
     objective,
     round_to_grid,
 )
-from .problem import DEFAULT_FILL, HomeworkProblem, build_problem
+from .problem import DEFAULT_FILL, HomeworkProblem, build_oral_problem, build_problem
 from .twin import homework_twin
 
 log = logging.getLogger(__name__)
@@ -54,7 +57,7 @@ class ArraySolution:
 class HomeworkRun:
     """What :func:`plan_district` did: kernel calls made, classes planned, seconds."""
 
-    calls: int              # one per batch of schools
+    calls: int              # one per batch of schools (oral homework not counted)
     classes: int
     seconds: float          # the whole step, arrays and checker included
     kernel_seconds: float   # the longest kernel call
@@ -157,7 +160,10 @@ def plan_homework(school: School, timetable: Timetable, *, policy: Policy | None
     -------
     HomeworkPlan
         Minutes on the 5-minute grid, targets (with reductions where they exceeded
-        what the caps allow), and metrics. The plan has passed
+        what the caps allow), and metrics; for grades 1–2 no written minutes and, where
+        ``lower_grades_oral_minutes`` > 0, oral/practical minutes (``plan.oral``) on
+        days the subject is taught, at most ``lower_grades_max_oral_subjects``
+        subjects a day when set, balanced like the written ones. The plan has passed
         :func:`check_homework`; a violation would be a bug and raises ``RuntimeError``.
     """
     plans, _ = plan_district([(school, timetable)],
@@ -201,6 +207,8 @@ def plan_district(schools: Sequence[tuple[School, Timetable]], *,
         raise ValueError("one policy and one requests mapping per school")
     problems = [build_problem(school, policy, timetable, requests=r, fill=fill)
                 for (school, timetable), policy, r in zip(schools, policies, asked)]
+    oral = [build_oral_problem(school, policy, timetable, fill=fill)
+            for (school, timetable), policy in zip(schools, policies)]
     subjects = list(dict.fromkeys(s.name for school, _ in schools for s in school.subjects))
     column = {name: j for j, name in enumerate(subjects)}
     cols = [[column[s.name] for s in school.subjects] for school, _ in schools]
@@ -226,10 +234,19 @@ def plan_district(schools: Sequence[tuple[School, Timetable]], *,
         parts = _solve_batch([problems[i] for i in members], [cols[i] for i in members],
                              n_s, n_d, alpha, beta, groups, tol=tol, max_iter=max_iter,
                              use_jit=use_jit)
-        for i, part in zip(members, parts):
+        oral_parts: list[ArraySolution | None] = [None] * len(members)
+        if any(oral[i].eligible.any() for i in members):
+            # every subject its own group: the oral rule counts subjects, not groups
+            oral_groups = (tuple(range(n_s)) if any(oral[i].rule_on.any() for i in members)
+                           else None)
+            oral_parts = list(_solve_batch([oral[i] for i in members],
+                                           [cols[i] for i in members], n_s, n_d, alpha, beta,
+                                           oral_groups, tol=tol, max_iter=max_iter,
+                                           use_jit=use_jit))
+        for i, part, oral_part in zip(members, parts, oral_parts):
             kernel_seconds = max(kernel_seconds, part.seconds)
             school, timetable = schools[i]
-            plans[i] = _plan_of(school, policies[i], timetable, problems[i], part)
+            plans[i] = _plan_of(school, policies[i], timetable, problems[i], part, oral_part)
     classes = sum(len(school.classes) for school, _ in schools)
     return ([plans[i] for i in range(len(schools))],
             HomeworkRun(len(batches), classes, time.perf_counter() - t0, kernel_seconds))
@@ -294,17 +311,22 @@ def _solve_batch(problems: Sequence[HomeworkProblem], cols: Sequence[list[int]],
     return parts
 
 
+def _entries(minutes: np.ndarray) -> tuple[HomeworkEntry, ...]:
+    return tuple(HomeworkEntry(int(c), int(d), int(s), int(minutes[c, d, s]))
+                 for c, d, s in zip(*np.nonzero(minutes)))
+
+
 def _plan_of(school: School, policy: Policy, timetable: Timetable, problem: HomeworkProblem,
-             sol: ArraySolution) -> HomeworkPlan:
+             sol: ArraySolution, oral: ArraySolution | None = None) -> HomeworkPlan:
     """Wrap one school's arrays as a :class:`HomeworkPlan` and run the checker on it."""
     metrics, target_rows = _metrics(problem, sol, len(school.days))
-    entries = tuple(HomeworkEntry(int(c), int(d), int(s), int(sol.minutes[c, d, s]))
-                    for c, d, s in zip(*np.nonzero(sol.minutes)))
     plan = HomeworkPlan(school=school.name, profile=policy.name, days=problem.days,
                         weekend=problem.weekend,
                         classes=tuple(c.name for c in school.classes),
                         subjects=tuple(s.name for s in school.subjects),
-                        entries=entries, targets=tuple(target_rows), metrics=metrics)
+                        entries=_entries(sol.minutes), targets=tuple(target_rows),
+                        metrics=metrics,
+                        oral=_entries(oral.minutes) if oral is not None else ())
     violations = check_homework(school, policy, timetable, plan)
     if violations:
         raise RuntimeError(f"{school.name}: homework plan failed its own checker: "

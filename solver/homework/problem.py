@@ -1,8 +1,10 @@
 """From a school and its timetable to the homework arrays: caps, eligible cells, targets.
 
 :func:`build_problem` reads the policy's caps and the timetable's taught days into a
-:class:`HomeworkProblem`; :func:`default_targets` derives weekly targets from the
-weekly periods when the school gives none.
+:class:`HomeworkProblem`; :func:`build_oral_problem` does the same for the oral and
+practical homework of grades 1–2 (the same kernel, another kind of minutes);
+:func:`default_targets` derives weekly targets from the weekly periods when the school
+gives none.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Mapping
 import numpy as np
 
 from ...models.errors import InputError
-from ...models.homework import eligible_cell, plan_days, taught_cells
+from ...models.homework import LOWER_GRADES, eligible_cell, plan_days, taught_cells
 from ...models.homework_check import evening_groups
 from ...models.policy import Policy
 from ...models.school import School
@@ -119,3 +121,37 @@ def build_problem(school: School, policy: Policy, timetable: Timetable, *,
         max_subjects=rule.max_subjects if rule is not None else n_s)
 
 
+
+
+def build_oral_problem(school: School, policy: Policy, timetable: Timetable, *,
+                       fill: float = DEFAULT_FILL) -> HomeworkProblem:
+    """The oral/practical homework of grades 1–2 as kernel arrays.
+
+    A class of grades 1–2 gets ``lower_grades_oral_minutes`` as its daily cap (the
+    weekend bucket too, when weekends are controlled: a weekend is not more than a
+    school day) and the written-homework subjects taught that day as its eligible cells;
+    every other class has no eligible cell. Targets are :func:`default_targets` (no
+    requests: teachers request written homework). With
+    ``lower_grades_max_oral_subjects`` the subjects-per-evening choice keeps at most that
+    many subjects a day, every subject a group of its own.
+    """
+    weekend = bool(policy.weekend_controlled)
+    days = plan_days(school, weekend)
+    n_c, n_d, n_s = len(school.classes), len(days), len(school.subjects)
+    taught = taught_cells(school, timetable)
+    lower = np.array([sc.grade in LOWER_GRADES for sc in school.classes], dtype=bool)
+    caps = np.repeat(np.where(lower, float(policy.lower_grades_oral_minutes), 0.0)[:, None],
+                     n_d, axis=1)
+    eligible = np.zeros((n_c, n_d, n_s), dtype=bool)
+    for c in np.flatnonzero(lower):
+        for d in range(n_d):
+            for s in range(n_s):
+                eligible[c, d, s] = eligible_cell(school, taught, int(c), d, s, weekend)
+    targets = default_targets(school, policy, caps, eligible, fill)
+    most = policy.lower_grades_max_oral_subjects
+    return HomeworkProblem(
+        days=days, weekend=weekend, caps=caps, eligible=eligible,
+        ub=np.full((n_c, n_s), np.inf), targets=targets,
+        group=np.array([sc.grade for sc in school.classes], dtype=np.int64),
+        rule_on=lower & (most is not None), subject_group=np.arange(n_s, dtype=np.int64),
+        max_subjects=most if most is not None else n_s)

@@ -9,7 +9,7 @@ import pytest
 from jianfu.instances.homework_io import (read_log, read_quotas, read_requests, write_log,
                                           write_quotas, write_requests)
 from jianfu.models.errors import InputError
-from jianfu.models.homework import LogRow
+from jianfu.models.homework import HomeworkEntry, LogRow
 from jianfu.models.homework_check import audit_log
 
 from builders import homework_school, round_robin_timetable
@@ -95,9 +95,63 @@ def test_quotas_round_trip(tmp_path, school) -> None:
     plan = plan_homework(school, round_robin_timetable(school))
     path = tmp_path / "quotas.csv"
     write_quotas(path, plan)
-    days, entries = read_quotas(path, school)
+    days, entries, oral = read_quotas(path, school)
     assert days == plan.days
-    assert tuple(sorted(entries)) == plan.entries
+    assert tuple(sorted(entries)) == plan.entries and oral == []
     path.write_text("class,day,subject,minutes\n3年级1班,周八,语文,10\n", encoding="utf-8")
     with pytest.raises(InputError, match="line 2, column day"):
         read_quotas(path, school)
+
+
+def test_old_logs_without_kind_read_as_before(tmp_path, school) -> None:
+    path = tmp_path / "old.csv"
+    path.write_text("日期,班级,学科,分钟\n2026-11-16,3年级1班,语文,75\n2026-11-17,7年级1班,数学,30\n",
+                    encoding="utf-8")
+    rows = read_log(path, school)
+    zh, ma = school.subject_index["语文"], school.subject_index["数学"]
+    assert rows == [LogRow(dt.date(2026, 11, 16), 0, zh, 75.0, 2),
+                    LogRow(dt.date(2026, 11, 17), 1, ma, 30.0, 3)]
+    assert not any(r.oral for r in rows)
+    result = audit_log(school, school.policy(), rows)
+    assert [(a.cls, a.label) for a in result.over_cap] == [(0, "2026-11-16")]
+    assert result.violations == ()
+
+
+def test_log_kind_column_marks_oral_rows(tmp_path) -> None:
+    lower = homework_school((1, 3))
+    path = tmp_path / "log.csv"
+    path.write_text("date,class,subject,minutes,kind\n2026-11-16,1年级1班,语文,10,口头\n"
+                    "2026-11-16,1年级1班,数学,5,practical\n2026-11-16,3年级1班,语文,30,\n"
+                    "2026-11-17,3年级1班,语文,30,书面\n", encoding="utf-8")
+    rows = read_log(path, lower)
+    assert [r.oral for r in rows] == [True, True, False, False]
+    write_log(tmp_path / "back.csv", lower, rows)
+    assert read_log(tmp_path / "back.csv", lower) == rows
+    assert "口头" in (tmp_path / "back.csv").read_text(encoding="utf-8")
+    path.write_text("date,class,subject,minutes,类型\n2026-11-16,1年级1班,语文,10,背诵\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_log(path, lower)
+    assert err.value.where == f"{path}: line 2, column kind" and err.value.value == "背诵"
+
+
+def test_quotas_with_oral_rows_round_trip(tmp_path) -> None:
+    from jianfu.instances.homework_io import read_quota_sheet
+    from jianfu.solver.homework.plan import plan_homework
+
+    lower = homework_school((1, 3), "chengnan")
+    plan = plan_homework(lower, round_robin_timetable(lower))
+    assert plan.oral
+    path = tmp_path / "quotas.csv"
+    write_quotas(path, plan)
+    text = path.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "class,day,subject,minutes,kind"
+    assert ",口头" in text and ",书面" in text
+    days, entries, oral = read_quotas(path, lower)
+    assert tuple(entries) == plan.entries and tuple(oral) == plan.oral
+    sheet = read_quota_sheet(path, lower)
+    assert sheet.rows() == plan.rows() and sheet.oral_rows() == plan.oral_rows()
+    # a file without the kind column is all written homework
+    path.write_text("class,day,subject,minutes\n3年级1班,周一,语文,10\n", encoding="utf-8")
+    zh = lower.subject_index["语文"]
+    assert read_quotas(path, lower)[1:] == ([HomeworkEntry(1, 0, zh, 10)], [])

@@ -108,3 +108,32 @@ def test_lessons_csv_says_the_week_of_a_lesson_every_other_week(tmp_path, school
     lessons, = write_tidy(tmp_path, school, cycle)
     frame = pd.read_csv(lessons, encoding="utf-8-sig", keep_default_na=False)
     assert frame["week"].value_counts().to_dict() == {"": len(cycle.lessons) - 2, "单": 1, "双": 1}
+
+
+def test_oral_work_of_grade_one_in_the_publication_and_the_csv(tmp_path) -> None:
+    from jianfu.instances.html_site import write_site_files
+    from jianfu.instances.tidy_csv import homework_frame
+    from jianfu.instances.views import homework_tables
+    from jianfu.solver.homework.plan import plan_homework
+
+    from builders import homework_school, round_robin_timetable
+
+    school = homework_school((1, 3), "chengnan")
+    tt = round_robin_timetable(school)
+    policy = school.policy()
+    plan = plan_homework(school, tt)
+    first, third = homework_tables(school, policy, plan)
+    labels = [label for label, _, _ in first.rows]
+    assert labels[:2] == ["合计 total", "上限 cap"] and "口头合计 oral total" in labels
+    limit = dict((label, values) for label, values, _ in first.rows)["口头上限 oral limit"]
+    assert set(limit) == {15}
+    assert all(len(e.oral) == 1 and e.total == 0 for e in first.evenings)   # one subject a day
+    assert any("每天只布置 1 科" in n for n in first.notes)
+    assert not any("口头" in label for label, _, _ in third.rows)
+    frame = homework_frame(school, plan, policy)
+    oral = frame[frame["kind"] == "口头"]
+    assert set(oral["class"]) == {"1年级1班"} and set(oral["daily_cap"]) == {15}
+    assert set(frame.loc[frame["kind"] == "书面", "class"]) == {"3年级1班"}
+    page = next(p for p in write_site_files(tmp_path, school, policy, tt, plan)
+                if p.name.startswith("homework"))
+    assert 'data-kind="口头"' in page.read_text(encoding="utf-8")

@@ -43,13 +43,14 @@ TIMETABLE = Timetable((Lesson(0, 0, 0, ZH, 0), Lesson(0, 1, 0, ZH, 0), Lesson(0,
 METRICS = HomeworkMetrics(0.0, 0, 0, 0.0, 0.0, 0.0, 0.0, 0, 0.0, 0.0, 0.0, 0, 0.0)
 
 
-def _plan(entries, weekend: bool = False) -> HomeworkPlan:
+def _plan(entries, weekend: bool = False, oral=()) -> HomeworkPlan:
     school = _school()
     days = DAYS + ((WEEKEND,) if weekend else ())
     return HomeworkPlan(school.name, "national", days, weekend,
                         tuple(c.name for c in school.classes),
                         tuple(s.name for s in school.subjects),
-                        tuple(HomeworkEntry(*e) for e in entries), (), METRICS)
+                        tuple(HomeworkEntry(*e) for e in entries), (), METRICS,
+                        oral=tuple(HomeworkEntry(*e) for e in oral))
 
 
 CLEAN = [(0, 0, ZH, 30), (0, 0, MA, 25), (0, 1, ZH, 40), (0, 3, EN, 20), (0, 4, ZH, 35)]
@@ -126,7 +127,8 @@ def test_grid_broken_once() -> None:
 def test_rules_table_lists_every_rule_once() -> None:
     ids = [r[0] for r in HOMEWORK_RULES]
     assert ids == ["homework_daily_cap", "homework_eligibility", "homework_lower_grades",
-                   "homework_subject_cap", "homework_evening", "homework_grid"]
+                   "homework_subject_cap", "homework_evening", "homework_grid",
+                   "homework_oral_limit", "homework_oral_subjects", "homework_oral_eligibility"]
 
 
 def test_plan_validation_names_the_field() -> None:
@@ -165,3 +167,121 @@ def test_audit_flags_over_cap_evenings_by_class_and_grade() -> None:
 def test_log_row_validation() -> None:
     with pytest.raises(InputError, match="row 3.minutes"):
         LogRow(dt.date(2026, 1, 5), 0, 0, -5, 3)
+
+
+# --- grades 1–2: oral/practical homework -----------------------------------------------
+# 一年级1班 (class 1) has 语文 Mon..Fri, 数学 Mon and Wed, 音乐 Tue in _lower_timetable.
+
+def _lower_timetable() -> Timetable:
+    return Timetable(TIMETABLE.lessons + tuple(
+        Lesson(1, d, 0, ZH, 0) for d in (1, 2, 3, 4)) + (
+        Lesson(1, 0, 1, MA, 0), Lesson(1, 2, 1, MA, 0), Lesson(1, 1, 1, MU, 0)))
+
+
+ORAL_CLEAN = [(1, 0, ZH, 10), (1, 1, ZH, 15), (1, 2, MA, 10), (1, 4, ZH, 5)]
+
+
+def test_oral_plan_within_the_rules_is_clean() -> None:
+    tt = _lower_timetable()
+    for profile in ("national", "chengnan"):
+        fine = _plan([e for e in CLEAN if e[2] != MA], oral=ORAL_CLEAN)
+        assert check_homework(_school(), load_policy(profile), tt, fine) == []
+    # 音乐 is taught on Tuesday: a practical task (a song) is allowed there
+    song = _plan(CLEAN, oral=[(1, 1, MU, 10)])
+    assert check_homework(_school(), load_policy("national"), tt, song) == []
+
+
+def test_oral_limit_broken_once() -> None:
+    plan = _plan(CLEAN, oral=ORAL_CLEAN + [(1, 3, ZH, 20)])        # Thu 20 > 15
+    found = check_homework(_school(), load_policy("national"), _lower_timetable(), plan)
+    assert _rules(found) == ["homework_oral_limit"]
+    assert (found[0].cls, found[0].day, found[0].amount) == ("一年级1班", "周四", 5)
+    assert "口头/实践作业 20 分钟" in found[0].message and "15" in found[0].message
+    zero = dataclasses.replace(load_policy("national"), lower_grades_oral_minutes=0)
+    found = check_homework(_school(), zero, _lower_timetable(), _plan(CLEAN, oral=ORAL_CLEAN))
+    assert _rules(found) == ["homework_oral_limit"] * 4
+
+
+def test_oral_subjects_broken_once_under_chengnan_only() -> None:
+    two = ORAL_CLEAN + [(1, 0, MA, 5)]                          # Mon 语文 10 + 数学 5
+    plan = _plan([e for e in CLEAN if e[2] != MA], oral=two)
+    found = check_homework(_school(), load_policy("chengnan"), _lower_timetable(), plan)
+    assert _rules(found) == ["homework_oral_subjects"]
+    assert (found[0].day, found[0].amount) == ("周一", 1)
+    assert "语文、数学" in found[0].message and "1 科" in found[0].message
+    assert check_homework(_school(), load_policy("national"), _lower_timetable(), plan) == []
+
+
+def test_oral_eligibility_broken_by_untaught_day_and_upper_grade() -> None:
+    plan = _plan(CLEAN, oral=ORAL_CLEAN + [(1, 3, MA, 5), (0, 0, ZH, 10)])
+    found = check_homework(_school(), load_policy("national"), _lower_timetable(), plan)
+    assert _rules(found) == ["homework_oral_eligibility"] * 2
+    assert {(v.cls, v.subject) for v in found} == {("一年级1班", "数学"), ("三年级1班", "语文")}
+    assert "当天没有课" in next(v.message for v in found if v.cls == "一年级1班")
+
+
+def test_oral_minutes_on_the_grid() -> None:
+    plan = _plan(CLEAN, oral=[(1, 0, ZH, 7)])
+    found = check_homework(_school(), load_policy("national"), _lower_timetable(), plan)
+    assert _rules(found) == ["homework_grid"] and "口头作业" in found[0].message
+
+
+MON, TUE, WED, THU = (dt.date(2026, 11, 16 + i) for i in range(4))
+SAT, SUN = dt.date(2026, 11, 21), dt.date(2026, 11, 22)
+
+
+def test_audit_finds_an_over_limit_oral_day() -> None:
+    rows = [LogRow(MON, 1, ZH, 10, 2, oral=True), LogRow(TUE, 1, ZH, 15, 3, oral=True),
+            LogRow(WED, 1, ZH, 10, 4, oral=True), LogRow(WED, 1, MA, 10, 5, oral=True)]
+    result = audit_log(_school(), load_policy("national"), rows)    # Wed 20 > 15
+    assert [(v.rule, v.day, v.amount) for v in result.violations] == [
+        ("homework_oral_limit", "2026-11-18", 5)]
+    assert not result.ok and not result.over_cap      # oral minutes are not written minutes
+    assert [a.oral for a in result.days] == [10, 15, 20]
+    text = format_audit(result, _school())
+    assert "[homework_oral_limit]" in text and "超过一二年级每日上限 15 分钟" in text
+
+
+def test_audit_finds_two_oral_subjects_under_chengnan() -> None:
+    rows = [LogRow(MON, 1, ZH, 5, 2, oral=True), LogRow(MON, 1, MA, 5, 3, oral=True),
+            LogRow(TUE, 1, ZH, 10, 4, oral=True), LogRow(WED, 1, MA, 5, 5, oral=True),
+            LogRow(WED, 1, MU, 5, 6, oral=True), LogRow(THU, 1, ZH, 5, 7, oral=True),
+            LogRow(THU, 1, ZH, 5, 8, oral=True)]                  # one subject, two rows
+    result = audit_log(_school(), load_policy("chengnan"), rows)
+    found = [(v.rule, v.day, v.amount) for v in result.violations]
+    assert found == [("homework_oral_subjects", "2026-11-16", 1),
+                     ("homework_oral_subjects", "2026-11-18", 1)]
+    assert audit_log(_school(), load_policy("national"), rows).ok
+
+
+def test_audit_finds_written_homework_in_grade_2() -> None:
+    school = dataclasses.replace(_school(), classes=(SchoolClass("三年级1班", 3),
+                                                     SchoolClass("二年级1班", 2)))
+    rows = [LogRow(MON, 1, ZH, 10, 2), LogRow(MON, 1, MA, 5, 3, oral=True),
+            LogRow(TUE, 1, MA, 15, 4), LogRow(TUE, 0, ZH, 30, 5)]
+    result = audit_log(school, load_policy("national"), rows)
+    lower = [v for v in result.violations if v.rule == "homework_lower_grades"]
+    assert [(v.day, v.subject, v.amount) for v in lower] == [("2026-11-16", "语文", 10),
+                                                            ("2026-11-17", "数学", 15)]
+    assert len(result.violations) == 2 and "日志第 2 行" in lower[0].message
+    assert "一二年级不布置书面家庭作业" in format_audit(result, school)
+
+
+def test_audit_with_a_timetable_checks_oral_days_and_weekends() -> None:
+    tt = _lower_timetable()
+    rows = [LogRow(MON, 1, MA, 10, 2, oral=True),       # 数学 taught Monday: fine
+            LogRow(TUE, 1, MA, 10, 3, oral=True),       # not Tuesday
+            LogRow(SAT, 1, ZH, 10, 4, oral=True),       # 语文 taught Friday: weekend fine
+            LogRow(SUN, 1, MA, 10, 5, oral=True),       # 数学 not on Friday
+            LogRow(MON, 0, EN, 20, 6, oral=True)]       # grade 3: oral work is not capped
+    without = audit_log(_school(), load_policy("national"), rows)
+    # the weekend bucket adds Saturday and Sunday: 20 > 15
+    assert [v.rule for v in without.violations] == ["homework_oral_limit"]
+    assert without.oral_unchecked == 1 and not without.taught_checked
+    assert "未给课表" in format_audit(without, _school())
+    result = audit_log(_school(), load_policy("national"), rows, tt)
+    assert [(v.rule, v.day, v.subject) for v in result.violations] == [
+        ("homework_oral_limit", f"2026-W47 {WEEKEND}", None),
+        ("homework_oral_eligibility", "2026-11-17", "数学"),
+        ("homework_oral_eligibility", f"2026-W47 {WEEKEND}", "数学")]
+    assert "未给课表" not in format_audit(result, _school())

@@ -159,3 +159,14 @@ def test_every_policy_field_is_in_the_sources_page_and_names_a_document():
             continue
         assert f"`{f.name}`" in page, f.name
         assert "seed 0" not in f.metadata["source"] or "《" in f.metadata["source"], f.name
+
+
+def test_oral_minutes_of_grades_1_and_2_default_and_override() -> None:
+    assert load_policy("national").lower_grades_oral_minutes == 15
+    chengnan = load_policy("chengnan")
+    assert (chengnan.lower_grades_oral_minutes, chengnan.lower_grades_max_oral_subjects) == (15, 1)
+    assert "jianfu's default" in field_info("lower_grades_oral_minutes")["source"]
+    assert override(NATIONAL, {"lower_grades_oral_minutes": 0}).lower_grades_oral_minutes == 0
+    with pytest.raises(InputError) as err:
+        override(NATIONAL, {"lower_grades_oral_minutes": -5})
+    assert err.value.where == "policy.lower_grades_oral_minutes"

@@ -33,7 +33,15 @@ def _assert_compliant(school, policy, tt, plan) -> None:
                     assert cap is None or m[c, d, s] <= cap
         if sc.grade <= 2:
             assert m[c].sum() == 0
-    assert (m % 5 == 0).all()
+    oral = plan.oral_array()
+    for c, sc in enumerate(school.classes):
+        for d in range(len(plan.days)):
+            assert oral[c, d].sum() <= (policy.lower_grades_oral_minutes if sc.grade <= 2 else 0)
+            most = policy.lower_grades_max_oral_subjects
+            assert most is None or np.count_nonzero(oral[c, d]) <= most
+            for s in np.flatnonzero(oral[c, d]):
+                assert eligible_cell(school, taught, c, d, s, plan.weekend)
+    assert (m % 5 == 0).all() and (oral % 5 == 0).all()
 
 
 def test_national_plan_is_compliant_and_balanced() -> None:
@@ -140,8 +148,8 @@ def test_outputs_frame_and_table() -> None:
     school = homework_school((3, 7))
     plan = plan_homework(school, round_robin_timetable(school))
     frame = plan_frame(plan)
-    assert list(frame.columns) == ["class", "day", "subject", "minutes"]
-    assert frame["minutes"].sum() == plan.array().sum()
+    assert list(frame.columns) == ["class", "day", "subject", "minutes", "kind"]
+    assert frame["minutes"].sum() == plan.array().sum() and set(frame["kind"]) == {"书面"}
     text = format_weekly_table(plan)
     assert "3年级1班" in text and "语文" in text and "周一" in text and "合计" in text
     assert format_weekly_table(plan, 1).startswith("7年级1班")
@@ -208,3 +216,82 @@ def test_start_point_does_not_change_the_optimum() -> None:
                            x0=rng.uniform(0, 100, el.shape))
     f = [objective(r.x, el, targets, group, 1.0, 0.5) for r in (cold, warm)]
     assert f[0] == pytest.approx(f[1], rel=1e-9)
+
+
+# --- grades 1–2: oral/practical homework -----------------------------------------------
+
+def _taught_days(school, tt, c: int, s: int) -> set[int]:
+    return {x.day for x in tt.lessons if x.cls == c and x.subject == s}
+
+
+@pytest.mark.parametrize("profile", ["national", "chengnan"])
+def test_grade_one_gets_oral_work_on_taught_days_and_no_written(profile) -> None:
+    school = homework_school((1, 1, 2, 3), profile)
+    tt = round_robin_timetable(school, {1: 1})
+    policy = school.policy()
+    plan = plan_homework(school, tt)
+    _assert_compliant(school, policy, tt, plan)
+    oral, written = plan.oral_array(), plan.array()
+    limit = policy.lower_grades_oral_minutes
+    assert limit == 15
+    for c, sc in enumerate(school.classes):
+        if sc.grade > 2:
+            assert not oral[c].any() and written[c].any()
+            continue
+        assert not written[c].any()
+        loads = oral[c].sum(axis=1)
+        assert loads.max() <= limit and (loads > 0).all()       # every school day has some
+        for s in np.flatnonzero(oral[c].any(axis=0)):
+            assert school.subjects[s].homework
+            assert set(np.flatnonzero(oral[c, :, s])) <= _taught_days(school, tt, c, s)
+        subjects_a_day = (oral[c] > 0).sum(axis=1)
+        if profile == "chengnan":
+            assert (subjects_a_day == 1).all()                  # one subject a day
+        else:
+            assert subjects_a_day.max() >= 2                    # no subject limit nationally
+    # the parallel classes 1年级1班 and 1年级2班 have the same week, shifted by a day
+    assert sorted(oral[0].sum(axis=1)) == sorted(oral[1].sum(axis=1))
+    text = format_weekly_table(plan, 0)
+    assert "口头/实践作业" in text and "合计 书面" in text
+    assert "口头/实践作业 oral/practical" in format_plan_summary(plan, policy)
+    twin = plan_homework(school, tt, use_jit=False)
+    assert twin.oral == plan.oral
+
+
+def test_oral_limit_zero_plans_no_oral_work_and_the_limit_binds() -> None:
+    off = homework_school((1, 2), overrides=(("lower_grades_oral_minutes", 0),))
+    tt = round_robin_timetable(off)
+    plan = plan_homework(off, tt)
+    assert plan.oral == () and plan.entries == ()
+    assert "口头" not in format_plan_summary(plan, off.policy())
+    wide = homework_school((1,), "chengnan", (("lower_grades_oral_minutes", 30),))
+    tt = round_robin_timetable(wide)
+    plan = plan_homework(wide, tt, fill=1.0)
+    _assert_compliant(wide, wide.policy(), tt, plan)
+    assert plan.oral_array().sum(axis=2).max() == 30
+
+
+def test_oral_work_in_the_weekend_bucket_follows_the_last_school_day() -> None:
+    school = homework_school((1,), "chengnan", (("weekend_controlled", True),))
+    tt = round_robin_timetable(school)
+    plan = plan_homework(school, tt)
+    _assert_compliant(school, school.policy(), tt, plan)
+    weekend = plan.oral_array()[0, -1]
+    assert plan.days[-1] == WEEKEND and 0 < weekend.sum() <= 15
+    for s in np.flatnonzero(weekend):
+        assert 4 in _taught_days(school, tt, 0, s)
+
+
+def test_district_plans_oral_work_as_single_schools_do() -> None:
+    from jianfu.solver.homework.plan import plan_district
+
+    a = homework_school((1, 1, 3))
+    b = homework_school((2, 4), "chengnan")
+    c = homework_school((7,))                                  # no grade 1–2 class
+    pairs = [(s, round_robin_timetable(s, {0: 1})) for s in (a, b, c)]
+    plans, run = plan_district(pairs)
+    assert run.calls == 1 and run.classes == 6
+    for (school, tt), plan in zip(pairs, plans):
+        _assert_compliant(school, school.policy(), tt, plan)
+        assert plan.oral == plan_homework(school, tt).oral
+    assert plans[0].oral and plans[1].oral and not plans[2].oral

@@ -1467,16 +1467,13 @@ _LEVELS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 def _english_blocks(school: School, policy: Policy, rng: random.Random, state: _State) -> School:
     """外语分层 in some junior grades: one class of each of the grade's 外语 teachers
     release their students at the same periods into A层, B层, C层…, each class's own
-    teacher teaching one group (a block needs its groups' teachers distinct)."""
-    candidates: list[tuple[int, list[list[int]]]] = []
-    for g in _junior_grades(school):
-        by_teacher: dict[int, list[int]] = defaultdict(list)
-        for c in school.classes_of_grade(g):
-            q = _requirement(school, c, "外语")
-            if q is not None and not _grouped(school, q):
-                by_teacher[school.requirements[q].teacher].append(q)
-        if len(by_teacher) >= 2:
-            candidates.append((g, list(by_teacher.values())))
+    teacher teaching one group (a block needs its groups' teachers distinct). Where one
+    teacher has every class of each junior grade, two grades swap the 外语 of one class
+    each (equal periods: no teacher's load changes), so the first grade has two."""
+    candidates = _block_candidates(school)
+    if not candidates:
+        school = _swap_foreign_language(school)
+        candidates = _block_candidates(school)
     chosen = [x for x in candidates if rng.random() < ENGLISH_BLOCK_GRADE]
     if candidates and not chosen:
         chosen = [rng.choice(candidates)]
@@ -1492,6 +1489,41 @@ def _english_blocks(school: School, policy: Policy, rng: random.Random, state: _
                        for j, q in enumerate(members))
         blocks.append(Block(f"{GRADE_ZH[g - 1]}年级外语分层", tuple(members), groups))
     return dataclasses.replace(school, blocks=tuple(blocks))
+
+
+def _block_candidates(school: School) -> list[tuple[int, list[list[int]]]]:
+    """Junior grades whose free 外语 requirements have ≥ 2 teachers: (grade, the
+    requirements per teacher)."""
+    out: list[tuple[int, list[list[int]]]] = []
+    for g in _junior_grades(school):
+        by_teacher: dict[int, list[int]] = defaultdict(list)
+        for c in school.classes_of_grade(g):
+            q = _requirement(school, c, "外语")
+            if q is not None and not _grouped(school, q):
+                by_teacher[school.requirements[q].teacher].append(q)
+        if len(by_teacher) >= 2:
+            out.append((g, list(by_teacher.values())))
+    return out
+
+
+def _swap_foreign_language(school: School) -> School:
+    """The first two junior grades with ≥ 2 classes swap the 外语 teachers of their last
+    classes when the periods, doubles and bell schedules agree (else nothing changes)."""
+    last: list[int] = []
+    for g in _junior_grades(school):
+        classes = school.classes_of_grade(g)
+        q = _requirement(school, classes[-1], "外语") if len(classes) >= 2 else None
+        if q is not None and not _grouped(school, q):
+            last.append(q)
+    if len(last) < 2:
+        return school
+    a, b = school.requirements[last[0]], school.requirements[last[1]]
+    if a.teacher == b.teacher or _block_key(school, a) != _block_key(school, b):
+        return school
+    requirements = list(school.requirements)
+    requirements[last[0]] = dataclasses.replace(a, teacher=b.teacher)
+    requirements[last[1]] = dataclasses.replace(b, teacher=a.teacher)
+    return dataclasses.replace(school, requirements=tuple(requirements))
 
 
 def _block_key(school: School, r: Requirement) -> tuple[Any, ...]:

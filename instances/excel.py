@@ -633,6 +633,10 @@ def write_filled(path: Path | str, school: School, *, matrix: bool = False) -> P
     """
     from .excel_matrix import MATRIX_SHEET, extra_rows, matrix_rows
 
+    if school.alternates:   # no sheet holds them yet: refuse rather than drop them
+        raise InputError("alternate", len(school.alternates),
+                         "单双周尚不能写入 Excel 学校工作簿，请使用 YAML 学校文件 — the workbook has no "
+                         "sheet for alternating weeks (单双周) yet: keep the school in a YAML file")
     rows = school_rows(school)
     subjects, grid = matrix_rows(school)
     rows[MATRIX_SHEET] = [subjects, *(grid if matrix else [])]   # the school's columns

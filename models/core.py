@@ -491,21 +491,17 @@ def compile_school(school: School, policy: Policy) -> Problem:
         need = school.venue_kind(r)
         k = school.combined_of.get((r.cls, r.subject))
         split = school.split_of.get((r.cls, r.subject))
+        block = school.block_of.get((r.cls, r.subject))
         parts: tuple[tuple[str, int, int, bool], ...] = ()
         staff: tuple[int, ...] = (r.teacher,)
-        if split is not None:
-            # 分组: one activity of the class, every group's teacher, one venue use
-            groups_ = school.splits[split].groups
-            needs = [school.split_need(split, j) for j in range(len(groups_))]
-            need = next((n for n in needs if n is not None), None)
-            parts = tuple((g.name, g.subject, g.teacher, n is not None)
-                          for g, n in zip(groups_, needs))
-            staff = tuple(g.teacher for g in groups_)
-        block = school.block_of.get((r.cls, r.subject))
-        if block is not None:
-            # 走班: one activity of every member class, every group's teacher, one venue use
-            groups_ = school.blocks[block].groups
-            needs = [school.block_need(block, j) for j in range(len(groups_))]
+        # 分组 (one class) and 走班 (every member class): one activity, every group's
+        # teacher, one venue use
+        grouped = ((school.splits[split].groups, school.split_need, split) if split is not None
+                   else (school.blocks[block].groups, school.block_need, block)
+                   if block is not None else None)
+        if grouped is not None:
+            groups_, need_of, index = grouped
+            needs = [need_of(index, j) for j in range(len(groups_))]
             need = next((n for n in needs if n is not None), None)
             parts = tuple((g.name, g.subject, g.teacher, n is not None)
                           for g, n in zip(groups_, needs))

@@ -791,30 +791,14 @@ class School:
             teachers: set[int] = set()
             for j, g in enumerate(k.groups):
                 path = f"splits[{i}].groups.{g.name}"
-                check_index(f"{path}.subject", g.subject, len(self.subjects))
                 check_index(f"{path}.teacher", g.teacher, len(self.teachers))
-                tname = self.teachers[g.teacher].name
-                if not g.name or g.name in names:
-                    raise InputError(path, g.name, "组名为空或重复 a group name is empty or "
-                                                   "given twice")
-                names.add(g.name)
-                if g.teacher in teachers:
-                    raise InputError(f"{path}.teacher", tname, "一位教师不能同时教两组 one "
-                                                               "teacher cannot teach two groups at once")
-                teachers.add(g.teacher)
                 if j == 0 and (g.subject, g.teacher) != (r.subject, r.teacher):
-                    raise InputError(f"{path}.teacher", tname,
+                    raise InputError(f"{path}.teacher", self.teachers[g.teacher].name,
                                      f"没有一组是该课的学科和任课教师 "
                                      f"{self.subjects[r.subject].name} "
                                      f"{self.teachers[r.teacher].name} — no group (the first) "
                                      f"has the requirement's subject and teacher")
-                taught = self.teachers[g.teacher].subjects
-                if taught and g.subject not in taught:
-                    raise InputError(f"{path}.teacher", tname,
-                                     f"does not teach {self.subjects[g.subject].name}")
-                if self.subjects[g.subject].is_pe != self.subjects[r.subject].is_pe:
-                    raise InputError(f"{path}.subject", self.subjects[g.subject].name,
-                                     "各组须都是体育或都不是 the groups are all PE or none")
+                self._check_group(path, g.name, g.subject, g.teacher, r.subject, names, teachers)
                 if (r.cls, g.name, g.subject) in parts:
                     raise InputError(path, g.name, f"{self.classes[r.cls].name} 的另一分组已有"
                                                    f"同名同学科的组 another split of the class has "
@@ -868,30 +852,14 @@ class School:
                                                     f"the first class's ({theirs!r})")
             assert first is not None
             names: set[str] = set()
-            teachers: dict[int, int] = {}
+            teachers: set[int] = set()
             for j, g in enumerate(block.groups):
                 path = f"blocks[{b}].groups.{g.name}"
-                check_index(f"{path}.subject", g.subject, len(self.subjects))
-                check_index(f"{path}.teacher", g.teacher, len(self.teachers))
-                tname = self.teachers[g.teacher].name
-                if not g.name or g.name in names:
-                    raise InputError(path, g.name, "组名为空或重复 a group name is empty or given twice")
-                names.add(g.name)
-                if g.teacher in teachers:
-                    raise InputError(f"{path}.teacher", tname, "一位教师不能同时教两组 one teacher "
-                                                               "cannot teach two groups at once")
-                teachers[g.teacher] = j
+                self._check_group(path, g.name, g.subject, g.teacher, first.subject, names, teachers)
                 if j == 0 and g.subject != first.subject:
                     raise InputError(f"{path}.subject", self.subjects[g.subject].name,
                                      f"第一组应学 {self.subjects[first.subject].name} — the first "
                                      f"group learns the block's subject")
-                taught = self.teachers[g.teacher].subjects
-                if taught and g.subject not in taught:
-                    raise InputError(f"{path}.teacher", tname,
-                                     f"does not teach {self.subjects[g.subject].name}")
-                if self.subjects[g.subject].is_pe != self.subjects[first.subject].is_pe:
-                    raise InputError(f"{path}.subject", self.subjects[g.subject].name,
-                                     "各组须都是体育或都不是 the groups are all PE or none")
                 if g.venue_kind is not None and g.venue_kind not in kinds:
                     raise InputError(f"{path}.venue_kind", g.venue_kind,
                                      "no venue of that kind in the school")
@@ -997,6 +965,28 @@ class School:
         """A class's periods in ``week`` of the cycle (every requirement's
         :meth:`week_periods`); ``None``: the lessons held every week only."""
         return sum(self.week_periods(q, week) for q in self.requirements_of_class[cls])
+
+    def _check_group(self, path: str, name: str, subject: int, teacher: int, lead: int,
+                     names: set[str], teachers: set[int]) -> None:
+        """One group of a split lesson or 走班 block: known subject and teacher, a name not
+        given before, a teacher not in another group at once, who teaches the subject, and
+        PE exactly when the ``lead`` subject is; ``names`` and ``teachers`` take it in."""
+        check_index(f"{path}.subject", subject, len(self.subjects))
+        check_index(f"{path}.teacher", teacher, len(self.teachers))
+        tname = self.teachers[teacher].name
+        if not name or name in names:
+            raise InputError(path, name, "组名为空或重复 a group name is empty or given twice")
+        names.add(name)
+        if teacher in teachers:
+            raise InputError(f"{path}.teacher", tname, "一位教师不能同时教两组 one teacher "
+                                                       "cannot teach two groups at once")
+        teachers.add(teacher)
+        taught = self.teachers[teacher].subjects
+        if taught and subject not in taught:
+            raise InputError(f"{path}.teacher", tname, f"does not teach {self.subjects[subject].name}")
+        if self.subjects[subject].is_pe != self.subjects[lead].is_pe:
+            raise InputError(f"{path}.subject", self.subjects[subject].name,
+                             "各组须都是体育或都不是 the groups are all PE or none")
 
     def split_need(self, k: int, j: int) -> str | None:
         """The venue kind group ``j`` of split ``k`` needs: the split's ``venue_kind``, else

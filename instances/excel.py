@@ -173,11 +173,20 @@ COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("class", "班级", "class: class name"),
         ("subject", "学科", "subject: subject name"),
         ("teacher", "教师", "teacher: teacher name"),
-        ("periods", "周课时", "periods: lessons a week; blank = the curriculum for the grade"),
+        ("periods", "周课时", "periods: lessons a week; blank = the curriculum for the grade; "
+                              "1.5 = one more every other week (单双周 sheet)"),
         ("doubles", "连堂", "doubles: how many double periods (连堂) a week; blank = 0"),
         ("venue", "场地类型", "venue: optional venue kind or venue name (e.g. lab)"),
         ("fixed", "固定", "fixed: periods that must hold a lesson of it, e.g. 周一1 (周一第1节)"),
         ("forbidden", "禁排", "forbidden: periods it must not be in, e.g. 最后一节、周五下午"),
+    ),
+    # one row per alternating slot: one period a week, one subject in odd weeks and
+    # another in even weeks (the school file's ``alternate``)
+    "单双周": (
+        ("class", "班级", "class: class name"),
+        ("odd", "单周", "odd: the subject of odd weeks (单周), a 任课 lesson of the class; "
+                       "blank = free"),
+        ("even", "双周", "even: the subject of even weeks (双周), likewise; blank = free"),
     ),
     "场地": (
         ("name", "场地", "name: venue name"),
@@ -339,7 +348,7 @@ HELP: tuple[tuple[str, str], ...] = (
     ("", ""),
     ("【任课表】谁教哪个班的哪门课", "任课表: who teaches what"),
     ("每个班一行，每门学科一列，格子里写任课老师姓名（如 王芳）。周课时按课程方案；不一样时写在"
-     "姓名后面（王芳 5、王芳(5)）。空格或 / 表示这个班不开这门课。学校自己的课加一列，列名写学科名。",
+     "姓名后面（王芳 5、王芳(5)；单双周的半节写 王芳 1.5）。空格或 / 表示这个班不开这门课。学校自己的课加一列，列名写学科名。",
      "One row per class, one column per subject, the teacher's name in the cell; periods from "
      "the curriculum unless written after the name (王芳 5); blank = not taught."),
     ("", ""),
@@ -352,6 +361,21 @@ HELP: tuple[tuple[str, str], ...] = (
      "周三第1节。",
      "固定 (fixed): periods that must hold a lesson of it (周一1 = 周一第1节); 禁排 "
      "(forbidden): periods it must not be in (最后一节, 周五下午)."),
+    ("", ""),
+    ("【单双周】单周上一门、双周上另一门的课", "单双周: a period with one subject in odd weeks, "
+                                          "another in even weeks"),
+    ("学期第1周是单周，第2周是双周，依此类推。每个单双周的节次写一行：班级、单周上的学科、双周上的学科。"
+     "只在单周（或只在双周）上的课，另一格留空，那一周这节空着。",
+     "Week 1 of the term is odd (单周), week 2 even (双周), and so on. One row per "
+     "alternating period: class, the subject of odd weeks, the subject of even weeks; leave "
+     "one blank for a subject of one week only (that week the period is free)."),
+    ("两门课都要在任课表（或任课）里有，周课时按平均每周算：每周一节再加单周一节写 1.5，"
+     "只在双周上写 0.5（任课表里写 王芳 1.5）。如 三(1)班 单周 地方与校本课程（1.5）、双周 书法（0.5）。",
+     "Both subjects are lessons of the class in 任课表 or 任课, their periods a weekly "
+     "average: one every week plus one in odd weeks is 1.5, even weeks only is 0.5 (王芳 1.5 "
+     "in 任课表)."),
+    ("体育课不能单双周；合班、分组的课也不能。",
+     "PE cannot alternate, nor can a lesson of 合班 or 分组."),
     ("", ""),
     ("【场地】专用教室和操场", "场地: special rooms and the sports ground"),
     ("每个场地一行：名称、类型（ground 操场、lab 实验室、computer 机房、music 音乐教室、art 美术教室）、"
@@ -435,6 +459,7 @@ def _policy_text(value: Any) -> Any:
 
 def school_rows(school: School) -> dict[str, list[list[Any]]]:
     """The rows of each sheet for ``school`` (学校 rows are ``[key, value]``)."""
+    from .excel_matrix import weekly
     from .schoolfile import school_to_dict
 
     data = school_to_dict(school)
@@ -487,9 +512,11 @@ def school_rows(school: School) -> dict[str, list[list[Any]]]:
                                None if subject == b["subject"] else subject, teacher, kind])
     for q in school.requirements:
         rows["任课"].append([school.classes[q.cls].name, school.subjects[q.subject].name,
-                           school.teachers[q.teacher].name, q.periods, q.doubles or None,
+                           school.teachers[q.teacher].name, weekly(q), q.doubles or None,
                            q.venue_kind, [x.text(school.days) for x in q.fixed] or None,
                            [x.text(school.days) for x in q.forbidden] or None])
+    for k in data.get("alternate") or []:
+        rows["单双周"].append([k["class"], k.get("odd"), k.get("even")])
     for v in data["venues"]:
         rows["场地"].append([v["name"], v["kind"], v.get("capacity", 1)])
     return rows
@@ -568,6 +595,7 @@ DROPDOWNS: dict[str, tuple[tuple[str, Sequence[str] | str, bool], ...]] = {
            ("venue_kind", _VENUE_KINDS, False)),
     "任课": (("class", _CLASSES, False), ("subject", _SUBJECTS, False),
            ("teacher", _TEACHERS, False), ("venue", "='场地'!$B$3:$B$2000", False)),
+    "单双周": (("class", _CLASSES, False), ("odd", _SUBJECTS, False), ("even", _SUBJECTS, False)),
     "场地": (("kind", _VENUE_KINDS, False),),
 }
 
@@ -611,7 +639,9 @@ def _examples() -> dict[str, list[list[Any]]]:
                    [None, None, None, "科创社", "科学", "赵敏", None]],
             "教研活动": [["语文组教研", "语文", None, "周二", "下午", None, None],
                      ["行政会", None, rows["教师"][0][0], "周一", None, "15:40", "17:00"]],
-            "任课": rows["任课"][:2], "场地": rows["场地"][:1]}
+            "任课": rows["任课"][:2], "场地": rows["场地"][:1],
+            # 单周 地方与校本课程, 双周 书法 (their 任课 periods 1.5 and 0.5)
+            "单双周": [["三(1)班", "地方与校本课程", "书法"]]}
     from .excel_matrix import MATRIX_SHEET, matrix_rows
 
     subjects, matrix = matrix_rows(example_school())
@@ -633,10 +663,6 @@ def write_filled(path: Path | str, school: School, *, matrix: bool = False) -> P
     """
     from .excel_matrix import MATRIX_SHEET, extra_rows, matrix_rows
 
-    if school.alternates:   # no sheet holds them yet: refuse rather than drop them
-        raise InputError("alternate", len(school.alternates),
-                         "单双周尚不能写入 Excel 学校工作簿，请使用 YAML 学校文件 — the workbook has no "
-                         "sheet for alternating weeks (单双周) yet: keep the school in a YAML file")
     rows = school_rows(school)
     subjects, grid = matrix_rows(school)
     rows[MATRIX_SHEET] = [subjects, *(grid if matrix else [])]   # the school's columns
@@ -675,6 +701,14 @@ def _clock_cell(value: Any) -> Any:
     value = _plain(value)
     if isinstance(value, str) and re.fullmatch(r"\d:\d\d", value):
         return "0" + value
+    return value
+
+
+def _number_cell(value: Any) -> Any:
+    """A number typed as text reads as the number: ``1.5`` (单双周) as well as ``5``."""
+    value = _plain(value)
+    if isinstance(value, str) and re.fullmatch(r"\d+\.\d*", value):
+        return _plain(float(value))
     return value
 
 
@@ -786,8 +820,10 @@ REQUIRED_COLUMNS = {"作息时间": ("kind", "start", "end"), "班级": ("name",
                     "学科": ("name",), "教师": ("name",), "教研活动": ("name", "day"),
                     "合班": ("name", "members"), "分组": ("class", "group", "teacher"),
                     "走班": ("name", "classes", "subject", "group", "teacher"),
-                    "任课": ("class", "subject", "teacher"), "场地": ("name", "kind")}
-#: Sheets a school workbook cannot do without; 学科, 教研活动, 合班, 分组, 走班 and 场地 may be left out,
+                    "任课": ("class", "subject", "teacher"), "单双周": ("class",),
+                    "场地": ("name", "kind")}
+#: Sheets a school workbook cannot do without; 学科, 教研活动, 合班, 分组, 走班, 单双周 and 场地 may
+#: be left out,
 #: and one of 任课表 (the class × subject matrix) and 任课 (one row each) may be.
 REQUIRED_SHEETS = ("学校", "作息时间", "班级", "教师")
 TEACHING_SHEETS = ("任课表", "任课")
@@ -1123,8 +1159,10 @@ def school_mapping(path: Path | str) -> tuple[dict[str, Any], _Places]:
     table("合班", "combined", {"members": _list_cell})
     for sheet in GROUPED_SHEETS:
         _read_grouped(wb, sheet, data, places)
-    table("任课", "requirements", {"fixed": _list_cell, "forbidden": _list_cell})
+    table("任课", "requirements", {"periods": _number_cell, "fixed": _list_cell,
+                                 "forbidden": _list_cell})
     _read_matrix(wb, data, places)
+    table("单双周", "alternate", {})
     table("场地", "venues", {})
     # schoolfile translates subject errors to names: point those at the 学科 rows too
     for i, s in enumerate(data.get("subjects", [])):

@@ -2,7 +2,8 @@
 
 One row per class, one column per subject, the teacher's name in the cell. The weekly
 periods come from the curriculum for the class's grade (``docs/format.md``) unless the
-cell gives them after the name: ``王芳 5``, ``王芳5``, ``王芳(5)`` or ``王芳（5节）``. A
+cell gives them after the name: ``王芳 5``, ``王芳5``, ``王芳(5)`` or ``王芳（5节）``; a half
+(``王芳 1.5``) is a period every other week (单双周, the 单双周 sheet names the slots). A
 blank cell (or ``/``, ``-``, ``—``, ``无``) means the class does not have the subject.
 
 The row sheet 任课 (one row per class and subject) stays: it is how the old workbooks
@@ -26,29 +27,32 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..models.errors import InputError
-from ..models.school import School
+from ..models.school import Requirement, School
 
-__all__ = ["MATRIX_SHEET", "add_matrix_sheet", "matrix_rows", "merge_matrix", "parse_cell"]
+__all__ = ["MATRIX_SHEET", "add_matrix_sheet", "matrix_rows", "merge_matrix", "parse_cell",
+           "weekly"]
 
 MATRIX_SHEET = "任课表"
 CLASS_HEADER = "班级"
 _NONE = {"/", "-", "—", "－", "／", "无", "×"}
-_CELL = re.compile(r"^(.*?)\s*[(（]?\s*(\d+)\s*节?\s*[)）]?$")
-_CELL_NOTE = "teacher — 教师姓名；周课时不同于课程方案时写 王芳 5"
+_CELL = re.compile(r"^(.*?)\s*[(（]?\s*(\d+(?:\.5)?)\s*节?\s*[)）]?$")
+_CELL_NOTE = "teacher — 教师姓名；周课时不同于课程方案时写 王芳 5（单双周 王芳 1.5）"
 
 Cell = tuple[str, int, "int | None", str]       # sheet, row, column, field (as _Places)
 
 
-def parse_cell(text: str, teachers: Collection[str] = ()) -> tuple[str, int | None]:
+def parse_cell(text: str, teachers: Collection[str] = ()) -> tuple[str, int | float | None]:
     """``王芳`` → ``("王芳", None)``; ``王芳 5``, ``王芳5``, ``王芳(5)``, ``王芳（5节）`` →
-    ``("王芳", 5)``. A name in ``teachers`` is taken whole, so 李老师2 stays a name."""
+    ``("王芳", 5)``; ``王芳 1.5`` → ``("王芳", 1.5)`` (单双周). A name in ``teachers`` is
+    taken whole, so 李老师2 stays a name."""
     text = text.strip()
     if text in teachers:
         return text, None
     match = _CELL.match(text)
     if match is None:
         return text, None
-    return match.group(1).strip(), int(match.group(2))
+    number = match.group(2)
+    return match.group(1).strip(), float(number) if "." in number else int(number)
 
 
 def matrix_rows(school: School) -> tuple[list[str], list[list[Any]]]:
@@ -71,9 +75,17 @@ def matrix_rows(school: School) -> tuple[list[str], list[list[Any]]]:
                 continue
             name = school.subjects[q.subject].name
             teacher = school.teachers[q.teacher].name
-            cells[q.subject] = teacher if plan.get(name) == q.periods else f"{teacher} {q.periods}"
+            periods = weekly(q)
+            cells[q.subject] = teacher if plan.get(name) == periods else f"{teacher} {periods}"
         rows.append([cls.name, *cells])
     return subjects, rows
+
+
+def weekly(q: Requirement) -> int | float:
+    """A requirement's ``periods`` as the school file gives them: 1.5 for one lesson every
+    week and one every other week (单双周); a whole number stays an ``int``."""
+    halves = 2 * q.periods + q.biweekly
+    return halves // 2 if halves % 2 == 0 else halves / 2
 
 
 def extra_rows(school: School) -> list[list[Any]]:

@@ -887,6 +887,58 @@ def test_cli_exits_2_on_a_block_of_one_group(tmp_path, capsys):
     assert f"bad.xlsx: 走班!{cell} (group)" in text and "至少两组" in text, text
 
 
+# --- 单双周 (alternating weeks) --------------------------------------------------------------
+
+def _alternate_school():
+    """A generated primary school with a 单双周 slot (综合实践活动 1.5 against 书法 0.5)."""
+    from jianfu.instances.generator import generate_school
+
+    school = generate_school("primary", 1, 0, structures=True)
+    assert school.alternates
+    return school
+
+
+@pytest.mark.parametrize("matrix", [False, True])
+def test_alternating_weeks_round_trip_through_the_workbook(tmp_path, matrix):
+    school = _alternate_school()
+    path = write_filled(tmp_path / "school.xlsx", school, matrix=matrix)
+    wb = load_workbook(path)
+    ws = wb["单双周"]
+    assert [ws.cell(1, c).value for c in range(2, 5)] == ["班级", "单周", "双周"]
+    rows = [[ws.cell(r, c).value for c in range(2, 5)] for r in range(3, ws.max_row + 1)
+            if ws.cell(r, 1).value != EXAMPLE_MARK]
+    assert len(rows) == len(school.alternates)
+    sheet = wb["任课表" if matrix else "任课"]
+    cells = [str(c.value) for row in sheet.iter_rows(min_row=3) for c in row if c.value]
+    assert any(text.endswith(".5") for text in cells), cells
+    assert read_school_xlsx(path) == school
+
+
+def test_halves_typed_as_text_and_in_matrix_cells_are_read(tmp_path):
+    from jianfu.instances.excel_matrix import parse_cell
+
+    assert parse_cell("王芳 1.5") == ("王芳", 1.5) and parse_cell("王芳(0.5)") == ("王芳", 0.5)
+    good = write_filled(tmp_path / "good.xlsx", _alternate_school())
+    row = next(r for r in load_workbook(good)["任课"].iter_rows(min_row=3)
+               if isinstance(r[4].value, float))
+    bad = _edit(good, tmp_path / "text.xlsx", "任课", row[4].coordinate, str(row[4].value))
+    assert read_school_xlsx(bad) == _alternate_school()
+
+
+def test_cli_exits_2_on_a_subject_the_class_does_not_have(tmp_path, capsys):
+    from builders import cli_refuses_file
+
+    school = _alternate_school()
+    k = school.alternates[0]
+    taught = {q.subject for q in school.requirements if q.cls == k.cls}
+    other = next(s.name for i, s in enumerate(school.subjects) if i not in taught)
+    good = write_filled(tmp_path / "good.xlsx", school)
+    cell = _data_cell(good, "单双周", "odd")
+    bad = _edit(good, tmp_path / "bad.xlsx", "单双周", cell, other)
+    text = cli_refuses_file(tmp_path, capsys, bad, "check")
+    assert f"bad.xlsx: 单双周!{cell} (odd)" in text and "没有该课程要求" in text, text
+
+
 # --- the 说明 sheet --------------------------------------------------------------------------
 
 def test_help_sheet_explains_every_sheet_in_chinese_with_english_beside(tmp_path):

@@ -67,8 +67,9 @@ def solved_exports(cache: Path, seed: int, *, time_limit: float, fresh: bool) ->
     return folder, school.name
 
 
-def _plant_math_for_pe(src: Path, dst: Path) -> None:
-    """``src`` (lessons.csv) with one PE lesson of its first class taught as 数学."""
+def plant_math_for_pe(src: Path, dst: Path) -> tuple[str, str, str]:
+    """``src`` (lessons.csv) with one PE lesson of its first class taught as 数学 by the
+    class's 数学 teacher, written to ``dst``; returns that lesson's (class, day, period)."""
     lines = src.read_text(encoding="utf-8-sig").splitlines()
     head = lines[0].split(",")
     rows = [line.split(",") for line in lines[1:]]
@@ -79,6 +80,7 @@ def _plant_math_for_pe(src: Path, dst: Path) -> None:
     pe = next(r for r in rows if r[col["class"]] == first and r[col["subject"]] == "体育与健康")
     pe[col["subject"]], pe[col["teacher"]], pe[col["venue"]] = "数学", maths, ""
     dst.write_text("\n".join(",".join(r) for r in [head, *rows]) + "\n", encoding="utf-8-sig")
+    return first, pe[col["day"]], pe[col["period"]]
 
 
 def build_folder(root: Path, schools: int, seed: int, *, time_limit: float, fresh: bool,
@@ -95,7 +97,7 @@ def build_folder(root: Path, schools: int, seed: int, *, time_limit: float, fres
         if bad and (i + 1) % bad == 0:
             (folder / label).mkdir()
             shutil.copy(src / "school.yaml", folder / label / "school.yaml")
-            _plant_math_for_pe(src / "lessons.csv", folder / label / "lessons.csv")
+            plant_math_for_pe(src / "lessons.csv", folder / label / "lessons.csv")
             shape = "lessons.csv + school.yaml, PE → 数学"
         elif i % 3 == 0:
             shutil.copy(src / "timetable.xlsx", folder / f"{label}.xlsx")

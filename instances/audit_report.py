@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from ..models.audit import AuditResult, Comparison, rule_rows, worst_first
 from ..models.checker import summary_line
 from ..models.violation import Violation
-from .excel import BORDER, CENTER, LEFT, _font, _head, _page_setup
+from .excel import BORDER, CENTER, LEFT, _font, _head, _page_setup, _title
 from .files import write_atomic
 from .html_site import CSS
 
@@ -67,15 +67,6 @@ def _detail_rows(violations: Sequence[Violation]) -> list[list[Any]]:
 
 # --- Excel -------------------------------------------------------------------------------
 
-def _sheet_title(ws: Any, title: str, subtitle: str, width: int) -> None:
-    ws.cell(1, 1, title).font = _font(16, bold=True)
-    ws.cell(2, 1, subtitle).font = _font(10, color="555555")
-    for row in (1, 2):
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-        ws.cell(row, 1).alignment = CENTER
-    ws.row_dimensions[1].height = 26
-
-
 def _table(ws: Any, row: int, header: Sequence[str], rows: Sequence[Sequence[Any]],
            left: Sequence[int] = ()) -> int:
     for col, text in enumerate(header, start=1):
@@ -101,7 +92,7 @@ def audit_workbook(result: AuditResult) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "审计报告"
-    _sheet_title(ws, f"{result.school.name} 课表审计报告", "Timetable audit report · jianfu 减负",
+    _title(ws, f"{result.school.name} 课表审计报告", "Timetable audit report · jianfu 减负",
                  6)
     row = 4
     for key, value in _facts(result):
@@ -136,7 +127,7 @@ def audit_workbook(result: AuditResult) -> bytes:
         found = [v for v in result.violations if v.hard == hard]
         sheet = wb.create_sheet(title)
         heading = "硬性违规明细 Hard violations" if hard else "质量提示（软规则） Soft rules"
-        _sheet_title(sheet, f"{result.school.name} {heading}",
+        _title(sheet, f"{result.school.name} {heading}",
                      f"{len(found)} 条 records · {summary_line(result.summary)}", len(_DETAIL))
         _table(sheet, 4, _DETAIL, _detail_rows(found), left=(8,))
         _widths(sheet, (7, 16, 14, 12, 12, 8, 8, 70))
@@ -251,7 +242,7 @@ def compare_workbook(cmp: Comparison) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "比对结果"
-    _sheet_title(ws, f"{cmp.school} 阴阳课表比对", "Published against taught timetable", 4)
+    _title(ws, f"{cmp.school} 阴阳课表比对", "Published against taught timetable", 4)
     row = 4
     for key, value in (("公布课表 Published", f"{cmp.published} — {cmp.published_found}"),
                        ("实际课表 Taught", f"{cmp.taught} — {cmp.taught_found}"),
@@ -264,7 +255,7 @@ def compare_workbook(cmp: Comparison) -> bytes:
     _widths(ws, (22, 22, 12, 22))
     _page_setup(ws, "1:2")
     sheet = wb.create_sheet("逐节差异")
-    _sheet_title(sheet, f"{cmp.school} 逐节差异 Every period that differs",
+    _title(sheet, f"{cmp.school} 逐节差异 Every period that differs",
                  _compare_verdict(cmp), len(_DIFF))
     _table(sheet, 4, _DIFF, _diff_rows(cmp))
     _widths(sheet, (14, 8, 8, 16, 12, 16, 12))

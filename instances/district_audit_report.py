@@ -28,7 +28,8 @@ from openpyxl.styles import Alignment
 
 from ..models.audit import worst_first
 from ..models.district_audit import DistrictAudit, SchoolAudit
-from .audit_report import _html_page, _html_table, _sheet_title, _table, _widths
+from .audit_report import _html_page, _html_table, _table, _widths
+from .excel import _title
 from .district_audit import REPORT_NAMES, check_report_dir
 from .excel import _font, _page_setup
 from .files import write_atomic
@@ -145,7 +146,7 @@ def district_workbook(audit: DistrictAudit) -> bytes:
     ws = wb.active
     ws.title = "汇总"
     title = f"{Path(audit.folder).name} 区域课表审计汇总"
-    _sheet_title(ws, title, "District timetable audit · jianfu 减负", 4)
+    _title(ws, title, "District timetable audit · jianfu 减负", 4)
     row = 4
     for key, value in _facts(audit):
         ws.cell(row, 1, key).font = _font(bold=True)
@@ -171,7 +172,7 @@ def district_workbook(audit: DistrictAudit) -> bytes:
     _page_setup(ws, "1:2")
 
     sheet = wb.create_sheet("学校")
-    _sheet_title(sheet, f"{title} · 各校 By school", audit.summary_line(), len(_SCHOOL_COLUMNS))
+    _title(sheet, f"{title} · 各校 By school", audit.summary_line(), len(_SCHOOL_COLUMNS))
     _table(sheet, 4, _SCHOOL_COLUMNS, [_school_row(i, s) for i, s in
                                        enumerate(audit.schools, start=1)],
            left=(2, 3, 4, 5, 6, 9, 11, 12))
@@ -182,7 +183,7 @@ def district_workbook(audit: DistrictAudit) -> bytes:
 
     sheet = wb.create_sheet("规则")
     rules = audit.rules()
-    _sheet_title(sheet, f"{title} · 各规则 By rule", f"{len(rules)} 条规则有违规或提示 rules with "
+    _title(sheet, f"{title} · 各规则 By rule", f"{len(rules)} 条规则有违规或提示 rules with "
                                                    f"cases", len(_RULE_COLUMNS))
     _table(sheet, 4, _RULE_COLUMNS, [_rule_row(r) for r in rules], left=(1, 2, 3, 7))
     _wrap(sheet, 5, (7,))
@@ -192,7 +193,7 @@ def district_workbook(audit: DistrictAudit) -> bytes:
 
     sheet = wb.create_sheet("明细")
     details = detail_rows(audit)
-    _sheet_title(sheet, f"{title} · 明细 Every case", f"{len(details)} 条 records",
+    _title(sheet, f"{title} · 明细 Every case", f"{len(details)} 条 records",
                  len(DETAIL_COLUMNS) + 1)
     _table(sheet, 4, ("序号 No.", *DETAIL_COLUMNS),
            [[i, *r] for i, r in enumerate(details, start=1)], left=(2, 3, 15))

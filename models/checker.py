@@ -1445,10 +1445,12 @@ def check_service_time(school: School, policy: Policy, timetable: Timetable) -> 
     ``service_end_not_before``; a day with lessons after 13:00 has a lunch segment of
     ≥ ``min_lunch_minutes``. Per bell schedule in use and day with lessons."""
     facts = _facts(school, timetable)
+    windows = {(si, d): _service(day) for si in facts.schedules_in_use
+               for d, day in enumerate(school.schedules[si].days)}
     out = []
     for i in facts.placed:
         lesson = facts.lessons[i]
-        window = _service(school.day_of(lesson.cls, lesson.day))
+        window = windows[(school.classes[lesson.cls].schedule, lesson.day)]
         start, _ = facts.time[i]  # type: ignore[misc]
         if window is not None and start >= window[0]:
             e = _lesson_entities(school, lesson)

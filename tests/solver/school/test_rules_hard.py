@@ -490,3 +490,39 @@ def test_combined_lesson_kept_and_locked_with_keep():
     r = solve(s2, p, time_limit=20, workers=1, keep=Keep(first.timetable, s))
     summary = verified(s2, p, r, kept=first.timetable)
     assert summary.terms["moved_lesson"].units == r.moved
+
+
+def _short_long_school(available_until: str):
+    """One day: periods 1–2 of 30 minutes, 3–4 of 50 (长短课); 语文 twice, its teacher
+    free until ``available_until``."""
+    from jianfu.models.policy import parse_clock
+    from jianfu.models.school import DaySchedule, Segment, SegmentKind
+
+    k, t = SegmentKind, parse_clock
+    day = DaySchedule((Segment(k.LESSON, t("08:20"), t("08:50")), Segment(k.BREAK, t("08:50"), t("09:00")),
+                       Segment(k.LESSON, t("09:00"), t("09:30")),
+                       Segment(k.LONG_BREAK, t("09:30"), t("10:00")),
+                       Segment(k.LESSON, t("10:00"), t("10:50")), Segment(k.LUNCH, t("10:50"), t("14:00")),
+                       Segment(k.LESSON, t("14:00"), t("14:50")),
+                       Segment(k.ACTIVITY, t("15:00"), t("16:00"))))
+    teacher = Teacher("王芳", unavailable=(Unavailable(0, t(available_until), t("17:00")),))
+    s = mini_school([("一班", 3)], [("一班", "语文", "王芳", 2)], teachers=(teacher,),
+                    schedules=[BellSchedule("作息", (day,))], days=1)
+    p = dataclasses.replace(fit_policy(s, zero=True), period_minutes=(40, 45),
+                            period_minutes_range=((30, 50), (45, 45)))
+    return s, p
+
+
+def test_period_length_keeps_the_weekly_minutes_of_short_and_long_periods():
+    # 长短课: two lessons of a 40-minute stage need 80 minutes; two 30-minute periods
+    # give 60, so one lesson must be in a 50-minute period
+    s, p = _short_long_school("11:00")
+    r = solve(s, p, time_limit=10, workers=1)
+    assert r.status is Status.OPTIMAL
+    verified(s, p, r)
+    minutes = sorted(s.day_of(0, 0).periods[x.period].minutes for x in r.timetable.lessons)
+    assert minutes == [30, 50]
+    # the teacher only free in the two short periods: no compliant timetable
+    s, p = _short_long_school("10:00")
+    r = solve(s, p, time_limit=10, workers=1)
+    assert r.status is Status.INFEASIBLE and r.timetable is None

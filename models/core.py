@@ -152,8 +152,11 @@ class Activity:
     lesson learn different subjects (a 复式班); empty: ``subject`` for every group.
 
     ``parts`` split the lesson into parts taught at once: ``(label, subject, teacher,
-    uses the pool)`` each, ``teachers`` being the parts' teachers; the parts using the
-    pool share one venue, used once. With one group the parts are its groups (分组:
+    pool)`` each (``pool`` the venue pool the part needs, or ``None``), ``teachers`` being
+    the parts' teachers; the parts needing one pool share one venue of it, used once, and
+    parts needing different pools (信息科技 in the computer room while 劳动 is in the
+    workshop) use one venue of each: ``pool`` is the first part's, ``extra_pools`` the
+    others'. With one group the parts are its groups (分组:
     男生/女生, half-classes); with several, the students of all of them regroup into the
     parts (a 走班 block: English 分层 over three parallel classes).
 
@@ -182,13 +185,25 @@ class Activity:
     size: int = 0
     fixed: tuple[int, ...] = ()
     group_subjects: tuple[int, ...] = ()
-    parts: tuple[tuple[str, int, int, bool], ...] = ()
+    parts: tuple[tuple[str, int, int, int | None], ...] = ()
     alternate: tuple[tuple[int, int, int, bool], ...] = ()
+    extra_pools: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if self.duration < 1:
             raise InputError(f"activity {self.name!r}.duration", self.duration,
                              "时长至少为1 must be at least 1")
+
+    @property
+    def pools(self) -> tuple[int, ...]:
+        """Every venue pool a placement uses at once, one venue of each."""
+        return ((self.pool,) if self.pool is not None else ()) + self.extra_pools
+
+    def venue_key(self, a: int, s: int, pool: int) -> tuple[object, ...]:
+        """The key of this activity's (index ``a``) venue of ``pool`` at start ``s`` in
+        :attr:`CoreSolution.venues`: ``("lesson", a, s)`` for :attr:`pool`, with the pool
+        appended for an :attr:`extra_pools` one."""
+        return ("lesson", a, s) if pool == self.pool else ("lesson", a, s, pool)
 
     @property
     def group(self) -> int:
@@ -275,6 +290,10 @@ class Problem:
                                  f"more fixed starts than its {a.count} placements")
             if a.pool is not None and not 0 <= a.pool < len(self.pools):
                 raise InputError(f"activities[{i}].pool", a.pool, "refers to nothing")
+            if any(not 0 <= p < len(self.pools) or p == a.pool for p in a.extra_pools) \
+                    or (a.extra_pools and a.pool is None):
+                raise InputError(f"activities[{i}].extra_pools", a.extra_pools,
+                                 "refers to nothing, repeats the pool or has no pool before it")
             if a.count < 1 or 2 * a.doubles > a.count:
                 raise InputError(f"activities[{i}].count", a.count, "≥ 1 and ≥ 2 × doubles")
         families: dict[str, list[Constraint]] = defaultdict(list)
@@ -294,7 +313,7 @@ class Problem:
             ((t, i) for i, a in enumerate(self.activities) for t in a.teachers)))
         object.__setattr__(self, "activities_of_pool", _group(
             len(self.pools),
-            ((a.pool, i) for i, a in enumerate(self.activities) if a.pool is not None)))
+            ((p, i) for i, a in enumerate(self.activities) for p in a.pools)))
         where = {(s.schedule, s.day, s.period): i for i, s in enumerate(self.slots)
                  if s.kind is SlotKind.LESSON}
         object.__setattr__(self, "_lesson_at", where)
@@ -492,7 +511,8 @@ def compile_school(school: School, policy: Policy) -> Problem:
         k = school.combined_of.get((r.cls, r.subject))
         split = school.split_of.get((r.cls, r.subject))
         block = school.block_of.get((r.cls, r.subject))
-        parts: tuple[tuple[str, int, int, bool], ...] = ()
+        parts: tuple[tuple[str, int, int, int | None], ...] = ()
+        extra: tuple[int, ...] = ()
         staff: tuple[int, ...] = (r.teacher,)
         # 分组 (one class) and 走班 (every member class): one activity, every group's
         # teacher, one venue use
@@ -502,8 +522,10 @@ def compile_school(school: School, policy: Policy) -> Problem:
         if grouped is not None:
             groups_, need_of, index = grouped
             needs = [need_of(index, j) for j in range(len(groups_))]
-            need = next((n for n in needs if n is not None), None)
-            parts = tuple((g.name, g.subject, g.teacher, n is not None)
+            kinds = list(dict.fromkeys(n for n in needs if n is not None))
+            need = kinds[0] if kinds else None
+            extra = tuple(pool_of[n] for n in kinds[1:])
+            parts = tuple((g.name, g.subject, g.teacher, pool_of[n] if n is not None else None)
                           for g, n in zip(groups_, needs))
             staff = tuple(g.teacher for g in groups_)
         for t in staff:
@@ -516,6 +538,7 @@ def compile_school(school: School, policy: Policy) -> Problem:
             subject=r.subject, count=r.periods,
             slots=tuple(s for s in groups[r.cls].slots if s in allowed and s not in banned),
             doubles=r.doubles, pool=pool_of[need] if need is not None else None,
+            extra_pools=extra,
             main=subject.is_main, pe=subject.is_pe, source=i, fixed=tuple(fixed),
             group_subjects=(tuple(school.requirements[q].subject for q in members)
                             if k is not None else ()), parts=parts))

@@ -66,8 +66,9 @@ from .violation import Violation
 class CoreSolution:
     """Placements ``(activity, start slot)``, sessions ``(group, activity slot)`` and venues.
 
-    ``venues`` maps ``("lesson", activity, start)`` and ``("session", group, slot)`` to
-    a venue index; uses without a pool have none.
+    ``venues`` maps ``("lesson", activity, start)`` (with the pool appended for an
+    activity's :attr:`~jianfu.models.core.Activity.extra_pools`) and
+    ``("session", group, slot)`` to a venue index; uses without a pool have none.
     """
 
     starts: tuple[tuple[int, int], ...]
@@ -181,18 +182,17 @@ def _venues(problem: Problem, solution: CoreSolution, placements: Mapping[int, l
     per_pool: dict[int, list[tuple[int, object]]] = defaultdict(list)
     per_venue: dict[int, list[tuple[int, object]]] = defaultdict(list)
     for a, starts in placements.items():
-        pool = acts[a].pool
-        if pool is None:
-            continue
-        for s in starts:
-            venue = solution.venues.get(("lesson", a, s))
-            if venue not in problem.pools[pool].venues:
-                out.append(_hard("venue_capacity", f"{acts[a].name} 没有合适的场地 has no venue "
-                                                   f"of its kind ({venue})"))
-            for c in covered(problem, a, s):
-                per_pool[pool].append((c, ("lesson", a, s)))
-                if venue is not None:
-                    per_venue[venue].append((c, ("lesson", a, s)))
+        for pool in acts[a].pools:   # one venue of each pool the activity needs
+            for s in starts:
+                key = acts[a].venue_key(a, s, pool)
+                venue = solution.venues.get(key)
+                if venue not in problem.pools[pool].venues:
+                    out.append(_hard("venue_capacity", f"{acts[a].name} 没有合适的场地 has no "
+                                                       f"venue of its kind ({venue})"))
+                for c in covered(problem, a, s):
+                    per_pool[pool].append((c, key))
+                    if venue is not None:
+                        per_venue[venue].append((c, key))
     if problem.session_pool is not None:
         for g, s in solution.sessions:
             venue = solution.venues.get(("session", g, s))

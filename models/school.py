@@ -768,7 +768,8 @@ class School:
 
     def _index_splits(self) -> None:
         """Check the split lessons (分组): distinct group names and teachers, the first
-        group the requirement's, all PE or none, one venue kind, no 合班 member."""
+        group the requirement's, all PE or none, every venue kind in the school, no 合班
+        member."""
         found: dict[tuple[int, int], int] = {}
         parts: dict[tuple[int, str, int], tuple[int, int]] = {}
         object.__setattr__(self, "split_of", found)
@@ -805,11 +806,7 @@ class School:
                                                    f"this group with this subject")
                 parts[(r.cls, g.name, g.subject)] = (i, j)
             needs = {n for j in range(len(k.groups)) if (n := self.split_need(i, j)) is not None}
-            if len(needs) > 1:
-                raise InputError(f"splits[{i}].venue_kind", "",
-                                 f"各组需要不同的场地 the groups need different venue kinds "
-                                 f"({', '.join(sorted(needs))}): not supported yet")
-            for n in needs:
+            for n in sorted(needs):
                 if n not in kinds:
                     raise InputError(f"splits[{i}].venue_kind", n,
                                      "no venue of that kind in the school")
@@ -818,7 +815,7 @@ class School:
         """Check the 走班 blocks: members of one subject in distinct classes of one bell
         schedule, with equal periods and doubles, in no 合班 or 分组; groups with distinct
         names and teachers, the first learning the members' subject, every member's own
-        teacher among the groups', all PE or none, one venue kind."""
+        teacher among the groups', all PE or none."""
         found: dict[tuple[int, int], int] = {}
         parts: dict[tuple[int, str, int], tuple[int, int]] = {}
         object.__setattr__(self, "block_of", found)
@@ -877,11 +874,6 @@ class School:
                                      f"{self.classes[r.cls].name}:{self.teachers[r.teacher].name}",
                                      "该班的任课教师不在走班的教学组中 the class's own teacher of the "
                                      "subject teaches none of the block's groups")
-            needs = {n for j in range(len(block.groups)) if (n := self.block_need(b, j)) is not None}
-            if len(needs) > 1:
-                raise InputError(f"blocks[{b}].groups", ", ".join(sorted(needs)),
-                                 "各组需要不同的场地 the groups need different venue kinds: "
-                                 "not supported yet")
 
     def block_need(self, b: int, j: int) -> str | None:
         """The venue kind group ``j`` of block ``b`` needs: its own ``venue_kind``, else

@@ -107,10 +107,10 @@ def greedy(problem: Problem, first: list[tuple[int, int]] | None = None) -> set[
         for st, en, other in teacher_busy[(act.teacher, slot.day)]:
             if st < slot.end and slot.start < en and other != ignore:
                 return False
-        if act.pool is not None:
-            used = sum(1 for st, en in pool_busy[(act.pool, slot.day)]
+        for pool in act.pools:
+            used = sum(1 for st, en in pool_busy[(pool, slot.day)]
                        if st < slot.end and slot.start < en)
-            if used >= problem.pools[act.pool].capacity:
+            if used >= problem.pools[pool].capacity:
                 return False
         return True
 
@@ -119,8 +119,8 @@ def greedy(problem: Problem, first: list[tuple[int, int]] | None = None) -> set[
         group_at[(act.group, s)] = a
         teacher_busy[(act.teacher, slot.day)].append((slot.start, slot.end, s))
         per_teacher_day[(act.teacher, slot.day)] += 1
-        if act.pool is not None:
-            pool_busy[(act.pool, slot.day)].append((slot.start, slot.end))
+        for pool in act.pools:
+            pool_busy[(pool, slot.day)].append((slot.start, slot.end))
         placed.add((a, s))
 
     def take(a: int, s: int) -> None:
@@ -129,8 +129,8 @@ def greedy(problem: Problem, first: list[tuple[int, int]] | None = None) -> set[
         busy = teacher_busy[(act.teacher, slot.day)]
         busy.remove(next(b for b in busy if b[2] == s))
         per_teacher_day[(act.teacher, slot.day)] -= 1
-        if act.pool is not None:
-            pool_busy[(act.pool, slot.day)].remove((slot.start, slot.end))
+        for pool in act.pools:
+            pool_busy[(pool, slot.day)].remove((slot.start, slot.end))
         placed.discard((a, s))
 
     # 固定 lessons first, where they must be; kept out of ``placed`` like the units
@@ -348,10 +348,9 @@ def _reserve_units(problem: Problem, group_at: dict, teacher_busy: dict, pool_bu
             if any(st < slot.end and slot.start < en for t in acts[a].teachers
                    for st, en, _ in teacher_busy[(t, day)]):
                 return False
-            pool = acts[a].pool
-            if pool is not None and sum(1 for st, en in pool_busy[(pool, day)]
-                                        if st < slot.end and slot.start < en) \
-                    >= problem.pools[pool].capacity:
+            if any(sum(1 for st, en in pool_busy[(pool, day)]
+                       if st < slot.end and slot.start < en) >= problem.pools[pool].capacity
+                   for pool in acts[a].pools):
                 return False
         return True
 
@@ -369,8 +368,8 @@ def _reserve_units(problem: Problem, group_at: dict, teacher_busy: dict, pool_bu
                 busy.append((slot.start, slot.end, c)) if sign > 0 else \
                     busy.remove((slot.start, slot.end, c))
                 per_teacher_day[(t, slot.day)] += sign
-            if acts[a].pool is not None:
-                busy = pool_busy[(acts[a].pool, slot.day)]
+            for pool in acts[a].pools:
+                busy = pool_busy[(pool, slot.day)]
                 busy.append((slot.start, slot.end)) if sign > 0 else \
                     busy.remove((slot.start, slot.end))
 
@@ -432,7 +431,7 @@ def _balance_sessions(problem, target, group_at, placed, free, put, take, rounds
 
     def uses(x: int, need: dict[int, list[int]]) -> int:
         n = sum(1 for xs in need.values() for y in xs if slots[y].overlaps(slots[x]))
-        return n + sum(1 for a, s in placed if acts[a].pool == pool and slots[s].overlaps(slots[x]))
+        return n + sum(1 for a, s in placed if pool in acts[a].pools and slots[s].overlaps(slots[x]))
 
     for _ in range(rounds):
         need = _needed(problem, target, placed)

@@ -94,9 +94,9 @@ def to_solution(problem: Problem, starts: list[tuple[int, int]],
     sessions = needed_sessions(problem, starts, sessions)
     uses: list[tuple[int, tuple[int, ...], object]] = []
     for a, s in starts:
-        pool = problem.activities[a].pool
-        if pool is not None:
-            uses.append((pool, covered(problem, a, s), ("lesson", a, s)))
+        act = problem.activities[a]
+        for pool in act.pools:
+            uses.append((pool, covered(problem, a, s), act.venue_key(a, s, pool)))
     if problem.session_pool is not None:
         for g, s in sessions:
             uses.append((problem.session_pool, (s,), ("session", g, s)))
@@ -114,9 +114,11 @@ def to_timetable(problem: Problem, lessons: list[tuple[int, int]],
         venue = solution.venues.get(("lesson", a, s))
         if act.parts:   # 分组, 走班: per class, one lesson per group with its subject, teacher, venue
             for g in act.groups:
-                for label, subject, teacher, uses in act.parts:
-                    out_lessons.append(Lesson(g, slot.day, slot.period, subject, teacher,
-                                              venue if uses else None, label))
+                for label, subject, teacher, pool in act.parts:
+                    out_lessons.append(Lesson(
+                        g, slot.day, slot.period, subject, teacher,
+                        None if pool is None else solution.venues.get(act.venue_key(a, s, pool)),
+                        label))
             continue
         if act.alternate:   # 单双周: one lesson per side, held in its week
             for week, subject, teacher, uses in act.alternate:

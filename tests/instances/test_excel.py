@@ -857,9 +857,11 @@ def test_block_errors_of_the_whole_block_name_its_first_row(tmp_path):
     # no 名称 on the first row
     text = refused([[None, *r[1:]] for r in base[:3]])
     assert text.startswith(at("name", 0)) and "缺少必填字段" in text, text
-    # groups needing different venue kinds: the block's first group row
-    text = refused([*base[:3], *base[3:5], [*base[5][:6], "ground"]])
-    assert text.startswith(at("group", 3)) and "different venue kinds" in text, text
+    # groups needing different venue kinds are a block too: each in a venue of its kind
+    school = read_school_xlsx(_split_workbook(tmp_path, blocks,
+                                              [*base[:5], [*base[5][:6], "ground"]],
+                                              sheet="走班"))
+    assert [school.block_need(1, j) for j in range(3)] == [None, "music", "ground"]
 
 
 @pytest.mark.parametrize("command, field, nth, value, problem", [

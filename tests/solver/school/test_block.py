@@ -138,6 +138,44 @@ def test_checker_counts_a_block_once_for_teachers_and_classes():
     assert en == wrong[0].subject
 
 
+def test_a_club_block_puts_each_group_in_a_venue_of_its_kind():
+    # 社团 afternoon (校本) of two classes: 篮球社 on the ground, 合唱队 in the music room,
+    # 书法社 and 科创社 in the classes' rooms; the music room is 二班's music room too
+    from jianfu.models.school import Venue
+    club = Subject("社团", "Clubs", Category.LOCAL)
+    s = mini_school([("一班", 7), ("二班", 7)],
+                    [("一班", "社团", "王芳", 2), ("一班", "数学", "李明", 3),
+                     ("二班", "社团", "李娜", 2), ("二班", "数学", "赵丽", 2),
+                     ("二班", "音乐", "周杰", 1)],
+                    teachers=("张伟", "陈静"), days=2, subjects=SUBJECTS + (club,),
+                    venues=(Venue("操场", "ground", 2), Venue("音乐教室", "music")))
+    s = _block(s, "七年级社团", ("一班", "二班"), "社团", ("书法社", "王芳"),
+               ("篮球社", "张伟", "社团", "ground"), ("合唱队", "陈静", "音乐", "music"),
+               ("科创社", "李娜", "科学"))
+    p = fit_policy(s)
+    problem = compile_school(s, p)
+    act = next(a for a in problem.activities if a.parts)
+    assert [problem.pools[q].kind for q in act.pools] == ["ground", "music"]
+    r = run(s, p)
+    assert r.status is Status.OPTIMAL
+    verified(s, p, r)
+    block = {(x.day, x.period) for x in r.timetable.lessons if x.group == "合唱队"}
+    kinds = {x.group: {s.venues[x.venue].kind if x.venue is not None else None}
+             for x in r.timetable.lessons if x.group is not None}
+    assert kinds == {"书法社": {None}, "篮球社": {"ground"}, "合唱队": {"music"}, "科创社": {None}}
+    music = [x for x in r.timetable.lessons if x.cls == 1 and x.subject == s.subject_index["音乐"]
+             and x.group is None]
+    assert len(music) == 1 and (music[0].day, music[0].period) not in block
+    # must fail: 二班's music lesson moved into the block's period takes the one music room
+    d, q = sorted(block)[0]
+    clash = Timetable(tuple(dataclasses.replace(x, day=d, period=q) if x is music[0] else x
+                            for x in r.timetable.lessons
+                            if not (x.cls == 1 and (x.day, x.period) == (d, q)
+                                    and x.group is None)), r.timetable.sessions)
+    found = check(s, p, clash)
+    assert len(rules_of(found, "venue_clash")) == 1 and rules_of(found, "class_clash")
+
+
 def test_a_block_is_refused_when_it_is_bad():
     s = dataclasses.replace(english_school(), blocks=())
     with pytest.raises(InputError, match="two teaching groups"):

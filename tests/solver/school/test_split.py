@@ -108,7 +108,60 @@ def test_split_compiles_to_one_activity_of_the_class_with_both_teachers():
     act = next(a for a in problem.activities if a.parts)
     assert act.groups == (0,) and act.pe and act.count == 2
     assert [s.teachers[t].name for t in act.teachers] == ["张伟", "李娜"]
-    assert [(label, used) for label, _, _, used in act.parts] == [("男生", True), ("女生", True)]
+    assert act.pool is not None and act.extra_pools == ()   # both groups on the one ground
+    assert [(label, pool) for label, _, _, pool in act.parts] == [("男生", act.pool),
+                                                                  ("女生", act.pool)]
+
+
+def _workshop_school(workshops: int = 1):
+    """Two classes of one period a day, each split: half in the computer room for 信息科技,
+    half in the workshop for 劳动, so both splits are at period 1 of the one day."""
+    from jianfu.models.school import Venue
+    subjects = SUBJECTS + (Subject("信息科技", "IT", Category.IT, venue_kind="computer"),
+                           Subject("劳动", "Labour", Category.PRACTICE, venue_kind="workshop"))
+    s = mini_school([("七班", 7, 0, (1,)), ("八班", 7, 0, (1,))],
+                    [("七班", "信息科技", "王老师", 1), ("八班", "信息科技", "钱老师", 1)],
+                    teachers=("赵老师", "孙老师"), days=1, subjects=subjects,
+                    venues=(Venue("机房1", "computer"), Venue("机房2", "computer"),
+                            *(Venue(f"劳动教室{i + 1}", "workshop") for i in range(workshops))))
+    s = _split(s, "七班", "信息科技", ("A", "王老师"), ("B", "赵老师", "劳动"))
+    return _split(s, "八班", "信息科技", ("A", "钱老师"), ("B", "孙老师", "劳动"))
+
+
+def test_split_groups_needing_different_venue_kinds_each_get_one_of_their_kind():
+    s = _workshop_school(workshops=2)
+    p = fit_policy(s, zero=True)
+    problem = compile_school(s, p)
+    act = next(a for a in problem.activities if a.parts)
+    assert [problem.pools[q].kind for q in act.pools] == ["computer", "workshop"]
+    assert [pool for *_, pool in act.parts] == list(act.pools)
+    r = run(s, p)
+    assert r.status is Status.OPTIMAL
+    verified(s, p, r)
+    where = {(s.classes[x.cls].name, x.group): s.venues[x.venue].kind for x in r.timetable.lessons}
+    assert where == {("七班", "A"): "computer", ("七班", "B"): "workshop",
+                     ("八班", "A"): "computer", ("八班", "B"): "workshop"}
+    assert len({x.venue for x in r.timetable.lessons}) == 4   # four rooms at period 1
+    # must fail: the 劳动 half moved into its class's computer room is a venue_need (the
+    # room is its class's one use), into the other class's workshop a venue_clash
+    it_room = next(x.venue for x in r.timetable.lessons if x.group == "A" and x.cls == 0)
+    moved = dataclasses.replace(r.timetable, lessons=tuple(
+        dataclasses.replace(x, venue=it_room) if (x.cls, x.group) == (0, "B") else x
+        for x in r.timetable.lessons))
+    assert [v.rule for v in check(s, p, moved)] == ["venue_need"]
+    shop = next(x.venue for x in r.timetable.lessons if x.group == "B" and x.cls == 1)
+    shared = dataclasses.replace(r.timetable, lessons=tuple(
+        dataclasses.replace(x, venue=shop) if (x.cls, x.group) == (0, "B") else x
+        for x in r.timetable.lessons))
+    assert [v.rule for v in check(s, p, shared)] == ["venue_clash"]
+
+
+def test_the_second_venue_kind_of_a_split_binds():
+    # one workshop for two 劳动 halves at the same period: proven impossible, although the
+    # computer rooms (the first group's kind) suffice
+    s = _workshop_school(workshops=1)
+    r = run(s, fit_policy(s, zero=True))
+    assert r.status is Status.INFEASIBLE and r.timetable is None
 
 
 def test_a_split_school_is_refused_when_its_groups_are_bad():

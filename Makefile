@@ -21,7 +21,11 @@ demo: $(STAMP)
 	$(VENV)/bin/jianfu check $(DEMO)/school.yaml $(DEMO)/timetable.json
 	$(VENV)/bin/jianfu homework plan $(DEMO)/school.yaml --timetable $(DEMO)/timetable.json -o $(DEMO)/quotas.csv
 	$(VENV)/bin/jianfu export $(DEMO) --format all
-	@echo "demo done: open $(DEMO)/site/index.html or $(DEMO)/timetable.xlsx"
+	@echo
+	@$(PY) -m jianfu.instances.outputs $(DEMO)
+	@echo "演示完成 demo done: 打开 open $(DEMO)/site/index.html 或 or $(DEMO)/timetable.xlsx；" \
+	      "日历 calendars: $(DEMO)/calendars/*.ics（学期按今天推定 term assumed from today;" \
+	      "给出你们的校历 give your own: jianfu export $(DEMO) --format ics --calendar 校历.yaml）"
 
 test: $(STAMP)
 	$(PY) -m pytest

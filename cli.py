@@ -17,7 +17,6 @@ import json
 import logging
 import signal
 import sys
-import time
 import traceback
 from pathlib import Path
 from typing import Sequence
@@ -268,23 +267,6 @@ def _audit_folder(args: argparse.Namespace) -> int:
 
 # --- solve ----------------------------------------------------------------------------
 
-class _Progress:
-    """One self-overwriting status line while the solver searches (CLI only)."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.start = time.monotonic()
-
-    def __call__(self, elapsed: float, objective: float, bound: float) -> None:
-        if self.enabled:
-            print(f"\r  searching… {elapsed:6.1f}s  objective {objective:g}  bound {bound:g}   ",
-                  end="", file=sys.stderr, flush=True)
-
-    def done(self) -> None:
-        if self.enabled:
-            print(file=sys.stderr)
-
-
 def _rejected(verdict: str) -> int:
     """Say why the checker rejected the solver's timetable (``Checked.rejected``): the
     checker is the specification, so that is a bug and nothing is written."""
@@ -334,6 +316,7 @@ def cmd_solve_fet(args: argparse.Namespace) -> int:
 def cmd_solve(args: argparse.Namespace) -> int:
     if str(args.school).endswith((".fet", ".fet.gz")):
         return cmd_solve_fet(args)
+    from .instances.progress_line import SolveState, StatusLine
     from .instances.timetable_io import read_timetable
     from .solver.checked import solve_checked
 
@@ -345,10 +328,14 @@ def cmd_solve(args: argparse.Namespace) -> int:
         print(f"solving {school.name}: {len(school.classes)} classes, "
               f"{len(school.teachers)} teachers, profile {policy.name}, "
               f"time limit {args.time_limit:g}s, {args.workers} workers")
-        progress = _Progress(sys.stderr.isatty())
-        checked = solve_checked(school, policy, time_limit=args.time_limit, workers=args.workers,
-                                seed=args.seed, keep=keep, log=args.log, progress=progress)
-        progress.done()
+        state = SolveState(args.time_limit)   # a live line on a terminal only
+        with StatusLine(sys.stderr, state.render, enabled=sys.stderr.isatty()) as line:
+            def progress(elapsed: float, objective: float, bound: float) -> None:
+                state.update(elapsed, objective, bound)
+                line.refresh()
+            checked = solve_checked(school, policy, time_limit=args.time_limit,
+                                    workers=args.workers, seed=args.seed, keep=keep,
+                                    log=args.log, progress=progress)
         result = checked.result
         if checked.rejected:
             return _rejected(checked.verdict)
@@ -393,9 +380,9 @@ def cmd_export_fet(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     if args.format == "fet":
         return cmd_export_fet(args)
-    from datetime import date
-
     from .instances.export import export
+    from .instances.outputs import describe_outputs
+    from .instances.school_calendar import resolve_calendar
 
     out = Path(args.source)
     if not out.is_dir():
@@ -405,18 +392,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     school, timetable, plan = read_solved(out, args.school)
     _notes()
     policy = _policy(school, args.policy)
-    dates = []
-    for flag, text in (("--term-start", args.term_start), ("--term-end", args.term_end)):
-        try:
-            dates.append(date.fromisoformat(text) if text else None)
-        except ValueError:
-            raise InputError(flag, text, "a date like 2026-09-01") from None
+    calendar = None
+    if args.format in ("ics", "all"):   # the term: --calendar, the school's 校历, or a guess
+        calendar, note = resolve_calendar(
+            calendar_file=args.calendar, term_start=args.term_start, term_end=args.term_end,
+            school_file=args.school or out / SCHOOL_COPY, folder=out)
+        print(f"日历 calendars: {note}")
     written = export(out, school, policy, timetable, plan, fmt=args.format,
-                     term_start=dates[0], term_end=dates[1], dest=args.output)
-    for path in written[:10]:
-        print(f"wrote {path}")
-    if len(written) > 10:
-        print(f"… and {len(written) - 10} more files")
+                     calendar=calendar, dest=args.output)
+    print("写出 wrote:")
+    print("\n".join(describe_outputs(written, out)))
     return EXIT_OK
 
 
@@ -461,32 +446,32 @@ def cmd_homework_audit(args: argparse.Namespace) -> int:
 
 # --- district -------------------------------------------------------------------------
 
-def _clock(seconds: float) -> str:
-    m, s = divmod(int(round(seconds)), 60)
-    return f"{m}m{s:02d}s" if m else f"{s}s"
-
-
 class _DistrictProgress:
-    """A self-overwriting progress bar for district runs (CLI only)."""
+    """The district's live line on a terminal; off one, a line per finished school."""
 
-    def __init__(self, enabled: bool, width: int = 24) -> None:
-        self.enabled = enabled
-        self.width = width
+    def __init__(self) -> None:
+        self.line = None      # the StatusLine drawing render()
+        self.last = None      # the latest DistrictProgress
+        self.recent = None    # (school, objective, bound) of the last one finished
 
     def __call__(self, p) -> None:   # p: jianfu.solver.district.DistrictProgress
-        if not self.enabled:
-            if p.last is not None:   # no terminal: one line per finished school
+        if p.last is not None:
+            self.recent = (p.last, p.objective, p.bound)
+        if self.line is None or not self.line.enabled:   # no terminal: one line per school
+            if p.last is not None:
                 print(f"  [{p.done}/{p.total}] {p.last}", file=sys.stderr, flush=True)
             return
-        filled = int(self.width * p.done / p.total) if p.total else self.width
-        bar = "#" * filled + "-" * (self.width - filled)
-        left = f", ~{_clock(p.estimate)} left" if p.estimate is not None else ""
-        print(f"\r  [{bar}] {p.done}/{p.total} done, {p.running} running, {p.failed} failed"
-              f" — {_clock(p.elapsed)} elapsed{left}   ", end="", file=sys.stderr, flush=True)
+        self.last = p
+        self.line.refresh()
 
-    def done(self) -> None:
-        if self.enabled:
-            print(file=sys.stderr)
+    def render(self, elapsed: float) -> str:
+        from .instances.progress_line import district_status
+
+        p = self.last
+        if p is None:
+            return district_status(elapsed, None, None, 0, 0, None)
+        return district_status(elapsed, p.done, p.total, p.running, p.failed, p.estimate,
+                               *(self.recent or ()))
 
 
 def cmd_generate_district(args: argparse.Namespace) -> int:
@@ -504,19 +489,19 @@ def cmd_generate_district(args: argparse.Namespace) -> int:
 
 
 def cmd_district_solve(args: argparse.Namespace) -> int:
+    from .instances.progress_line import StatusLine
     from .solver.district import format_summary_table, solve_district
 
     check_output_dir(args.output)
     print(f"solving district {args.directory} → {args.output}: scheduler "
           f"{args.scheduler or 'local'}, {args.workers} workers, "
           f"{args.time_limit_per_school:g}s per school")
-    progress = _DistrictProgress(sys.stderr.isatty())
-    try:
+    progress = _DistrictProgress()
+    with StatusLine(sys.stderr, progress.render, enabled=sys.stderr.isatty()) as line:
+        progress.line = line
         run = solve_district(args.directory, args.output, scheduler=args.scheduler,
                              workers=args.workers, time_limit_per_school=args.time_limit_per_school,
                              cp_workers=args.cp_workers, seed=args.seed, progress=progress)
-    finally:
-        progress.done()
     print(_table(format_summary_table(run),
                  ["school", "status", "first (s)", "objective", "bound", "hard", "reason"]))
     solved = sum(1 for o in run.outcomes if o.solved)
@@ -669,6 +654,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--policy", default=None)
     p.add_argument("--term-start", help="first day of term for calendars, e.g. 2026-09-01")
     p.add_argument("--term-end", help="last day of term for calendars, e.g. 2027-01-22")
+    p.add_argument("--calendar", help="校历 school calendar (YAML: term, holidays, 调休 make-up "
+                   "days; docs/format.md); default: the school file's calendar: section, or "
+                   "a term guessed from today's date")
     p.add_argument("-o", "--output", default=None, help="file or folder (default: inside SOURCE)")
     p.set_defaults(func=cmd_export)
 

@@ -1,15 +1,21 @@
-"""Calendars (RFC 5545 ``.ics``) for teachers and classes.
+"""Calendars (RFC 5545 ``.ics``) for teachers and classes, over the term of a school
+calendar (:class:`~jianfu.models.calendar.SchoolCalendar`).
 
 Every lesson of the weekly timetable becomes one weekly recurring event: ``DTSTART``
-on the first matching weekday on or after the term's first day, ``RRULE:FREQ=WEEKLY``
-until the end of the term's last day, in China time (``TZID=Asia/Shanghai``). UIDs are
-derived from the school, the calendar's owner and the slot, so writing the calendars
-again gives the same UIDs and a calendar app updates events instead of duplicating them.
+on its first school day in the term, ``RRULE:FREQ=WEEKLY`` until the end of the term's
+last day, in China time (``TZID=Asia/Shanghai``), with an ``EXDATE`` for each holiday
+(and each date teaching another weekday's lessons). A make-up day (调休上课, e.g.
+Saturday 2026-10-10 teaching Friday's timetable) gets one event per lesson of the day
+it follows; each run of school days off gets an all-day "放假" event. UIDs are derived
+from the school, the calendar's owner and the slot (a make-up event: and its date), so
+writing the calendars again gives the same UIDs and a calendar app updates events
+instead of duplicating them.
 
 A lesson held every other week (单双周, ``Lesson.week``) recurs every two weeks
 (``RRULE:FREQ=WEEKLY;INTERVAL=2``) from its first week: the calendar week (Monday to
 Sunday) holding the term's first day is week 1 of the term, a 单周 (odd week), the next
-one a 双周, and so on.
+one a 双周, and so on — the 校历's week numbers, holiday weeks included. A make-up day
+teaches the 单双周 lessons of its own week's parity.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneStandard
 
+from ..models.calendar import WEEKDAY_NAMES, SchoolCalendar
 from ..models.errors import InputError
 from ..models.policy import format_clock
 from ..models.school import School
@@ -58,10 +65,6 @@ def weekday_of(name: str, position: int) -> int:
             return i
     log.warning("day %r names no weekday; using its position %d in the week", name, position)
     return position % 7
-
-
-def _first_on_or_after(start: date, weekday: int) -> date:
-    return start + timedelta(days=(weekday - start.weekday()) % 7)
 
 
 def _vtimezone() -> Timezone:
@@ -101,29 +104,102 @@ def term_week(term_start: date, when: date) -> int:
     return (when - monday).days // 7 + 1
 
 
-def _event(school: School, uid: str, summary: str, location: str, description: str,
-           day: int, start: int, end: int, term_start: date, term_end: date,
-           stamp: datetime, week: int | None = None) -> Event | None:
-    first = _first_on_or_after(term_start, weekday_of(school.days[day], day))
-    if week is not None and term_week(term_start, first) % 2 != week % 2:
-        first += timedelta(days=7)   # 单双周: the first week of the right parity
-    if first > term_end:
-        return None
-    last = datetime.combine(term_end, time(23, 59, 59), _TZ).astimezone(timezone.utc)
+def _term(school: School, term: SchoolCalendar | date, term_end: date | None
+          ) -> SchoolCalendar:
+    """The term as a calendar with the school's weekdays; two dates are a term without
+    holidays."""
+    if not isinstance(term, SchoolCalendar):
+        if term_end is None:
+            raise InputError("--term-end", "", "缺少学期最后一天 the term's last day is missing")
+        if term_end < term:
+            raise InputError("--term-end", term_end.isoformat(),
+                             f"学期结束早于开始 before the term's start {term.isoformat()}")
+        term = SchoolCalendar(term, term_end)
+    return term.with_weekdays({weekday_of(name, i) for i, name in enumerate(school.days)})
+
+
+def _zoned(d: date, minutes: int) -> datetime:
+    return datetime.combine(d, time(minutes // 60, minutes % 60), _TZ)
+
+
+def _base_event(uid: str, summary: str, location: str, description: str, d: date,
+                start: int, end: int, stamp: datetime) -> Event:
     ev = Event()
     ev.add("uid", uid)
     ev.add("dtstamp", stamp)
     ev.add("summary", summary)
-    ev.add("dtstart", datetime.combine(first, time(start // 60, start % 60), _TZ))
-    ev.add("dtend", datetime.combine(first, time(end // 60, end % 60), _TZ))
-    # RFC 5545 §3.3.10: with a zoned DTSTART, UNTIL is given in UTC
-    ev.add("rrule", {"freq": "weekly", "until": last} if week is None else
-           {"freq": "weekly", "interval": 2, "until": last})
+    ev.add("dtstart", _zoned(d, start))
+    ev.add("dtend", _zoned(d, end))
     if location:
         ev.add("location", location)
     ev.add("description", description)
     ev.add("transp", "OPAQUE")
     return ev
+
+
+def _events(school: School, uid: str, summary: str, location: str, description: str,
+            day: int, start: int, end: int, term: SchoolCalendar, stamp: datetime,
+            week: int | None = None) -> list[Event]:
+    """A weekly series on the school day ``day`` — its first school day, ``RRULE`` to the
+    term's end, ``EXDATE`` for holidays (and dates teaching another day's lessons) — and
+    one event on each make-up day (调休上课) that teaches ``day``'s lessons.
+
+    ``week`` (1 单周, 2 双周) keeps the dates of the term weeks of that parity."""
+    weekday = weekday_of(school.days[day], day)
+
+    def wanted(d: date) -> bool:
+        return week is None or term.week_number(d) % 2 == week % 2
+
+    series = [d for d in term.dates() if d.weekday() == weekday and wanted(d)]
+    regular = [d for d in series if term.day_of(d) == weekday]
+    out = []
+    if regular:
+        first = regular[0]
+        last = datetime.combine(term.end, time(23, 59, 59), _TZ).astimezone(timezone.utc)
+        ev = _base_event(uid, summary, location, description, first, start, end, stamp)
+        # RFC 5545 §3.3.10: with a zoned DTSTART, UNTIL is given in UTC
+        ev.add("rrule", {"freq": "weekly", "until": last} if week is None else
+               {"freq": "weekly", "interval": 2, "until": last})
+        skipped = [_zoned(d, start) for d in series if d > first and term.day_of(d) != weekday]
+        if skipped:
+            ev.add("exdate", skipped)
+        out.append(ev)
+    for m in sorted(term.makeup, key=lambda m: m.date):
+        if m.follows != weekday or m.date.weekday() == weekday or not wanted(m.date):
+            continue
+        note = (f"调休上课 make-up day: {m.date.isoformat()} {WEEKDAY_NAMES[m.date.weekday()]}"
+                f"上{WEEKDAY_NAMES[m.follows]}的课" + (f"（{m.name}）" if m.name else ""))
+        out.append(_base_event(f"{uid.split('@')[0]}-{m.date.isoformat()}@jianfu", summary,
+                               location, f"{description}\n{note}", m.date, start, end, stamp))
+    return out
+
+
+def _holiday_events(school: School, owner: str, term: SchoolCalendar,
+                    stamp: datetime) -> list[Event]:
+    """One all-day event per holiday in the term that takes a school day (放假：国庆节),
+    so the gap in the timetable is explained."""
+    runs: list[list[date]] = []
+    for d in term.dates():
+        name = term.holiday_name(d)
+        if name is None:
+            continue
+        if runs and (d - runs[-1][-1]).days == 1 and term.holiday_name(runs[-1][-1]) == name:
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    out = []
+    for run in runs:
+        if not any(d.weekday() in term.weekdays for d in run):
+            continue
+        ev = Event()
+        ev.add("uid", f"{uuid.uuid5(_NAMESPACE, f'{school.name}|{owner}|off|{run[0]}')}@jianfu")
+        ev.add("dtstamp", stamp)
+        ev.add("summary", f"放假：{term.holiday_name(run[0]) or '假日'}")
+        ev.add("dtstart", run[0])
+        ev.add("dtend", run[-1] + timedelta(days=1))
+        ev.add("transp", "TRANSPARENT")
+        out.append(ev)
+    return out
 
 
 def _slot_text(school: School, lesson: Lesson, start: int, end: int) -> str:
@@ -132,7 +208,7 @@ def _slot_text(school: School, lesson: Lesson, start: int, end: int) -> str:
 
 
 def _lesson_events(school: School, lessons: Iterable[Lesson], owner: str, view: str,
-                   term_start: date, term_end: date, stamp: datetime) -> list[Event]:
+                   term: SchoolCalendar, stamp: datetime) -> list[Event]:
     events = []
     for lesson in lessons:
         times = lesson_times(school, lesson)
@@ -148,34 +224,42 @@ def _lesson_events(school: School, lessons: Iterable[Lesson], owner: str, view: 
         description = f"{_slot_text(school, lesson, *times)}\n{cls} {subject} — {teacher}"
         # a lesson every other week has its own UID (the slot's other week has another)
         slot = f"{lesson.period}|{lesson.cls}" + ("" if lesson.week is None else f"|{lesson.week}")
-        ev = _event(school, _uid(school, owner, lesson.day, slot), summary, venue, description,
-                    lesson.day, *times, term_start, term_end, stamp, lesson.week)
-        if ev is not None:
-            events.append(ev)
+        events += _events(school, _uid(school, owner, lesson.day, slot), summary, venue,
+                          description, lesson.day, *times, term, stamp, lesson.week)
     return events
 
 
-def teacher_calendar(school: School, timetable: Timetable, teacher: int, term_start: date,
-                     term_end: date, stamp: datetime | None = None) -> Calendar:
-    """The calendar of ``teacher``: each weekly lesson as a recurring event."""
+def teacher_calendar(school: School, timetable: Timetable, teacher: int,
+                     term: SchoolCalendar | date, term_end: date | None = None,
+                     stamp: datetime | None = None) -> Calendar:
+    """The calendar of ``teacher``: each weekly lesson as a recurring event, without the
+    term's holidays, with its make-up days (``term``: a :class:`SchoolCalendar`, or the
+    first day with ``term_end`` the last for a term without holidays)."""
     name = school.teachers[teacher].name
     cal = _calendar(school, f"{name} 课表")
     stamp = stamp or _now()
+    term = _term(school, term, term_end)
+    owner = f"teacher:{name}"
     for ev in _lesson_events(school, (x for x in timetable.lessons if x.teacher == teacher),
-                             f"teacher:{name}", "teacher", term_start, term_end, stamp):
+                             owner, "teacher", term, stamp):
+        cal.add_component(ev)
+    for ev in _holiday_events(school, owner, term, stamp):
         cal.add_component(ev)
     return cal
 
 
-def class_calendar(school: School, timetable: Timetable, cls: int, term_start: date,
-                   term_end: date, stamp: datetime | None = None) -> Calendar:
-    """The calendar of class ``cls``: lessons and after-class activity sessions."""
+def class_calendar(school: School, timetable: Timetable, cls: int,
+                   term: SchoolCalendar | date, term_end: date | None = None,
+                   stamp: datetime | None = None) -> Calendar:
+    """The calendar of class ``cls``: lessons and after-class activity sessions (``term``
+    as for :func:`teacher_calendar`)."""
     name = school.classes[cls].name
     cal = _calendar(school, f"{name} 课表")
     stamp = stamp or _now()
+    term = _term(school, term, term_end)
     owner = f"class:{name}"
     for ev in _lesson_events(school, (x for x in timetable.lessons if x.cls == cls), owner,
-                             "class", term_start, term_end, stamp):
+                             "class", term, stamp):
         cal.add_component(ev)
     for session in timetable.sessions:
         if session.cls != cls:
@@ -184,12 +268,14 @@ def class_calendar(school: School, timetable: Timetable, cls: int, term_start: d
         if seg is None:
             continue
         where = school.venues[session.venue].name if session.venue is not None else ""
-        ev = _event(school, _uid(school, owner, session.day, "activity"),
-                    f"{seg.label or seg.kind.zh}（{name}）", where,
-                    f"{school.days[session.day]} {format_clock(seg.start)}–{format_clock(seg.end)}",
-                    session.day, seg.start, seg.end, term_start, term_end, stamp)
-        if ev is not None:
+        for ev in _events(school, _uid(school, owner, session.day, "activity"),
+                          f"{seg.label or seg.kind.zh}（{name}）", where,
+                          f"{school.days[session.day]} {format_clock(seg.start)}–"
+                          f"{format_clock(seg.end)}", session.day, seg.start, seg.end, term,
+                          stamp):
             cal.add_component(ev)
+    for ev in _holiday_events(school, owner, term, stamp):
+        cal.add_component(ev)
     return cal
 
 
@@ -202,14 +288,16 @@ def _file_name(kind: str, name: str) -> str:
 
 
 def write_calendars(out_dir: Path | str, school: School, timetable: Timetable,
-                    term_start: date, term_end: date, *,
+                    term: SchoolCalendar | date, term_end: date | None = None, *,
                     stamp: datetime | None = None) -> list[Path]:
     """Write one ``.ics`` per teacher (``教师-姓名.ics``) and per class (``班级-….ics``).
 
     Parameters
     ----------
-    term_start, term_end
-        The term's first and last day; events recur weekly in between.
+    term, term_end
+        The term (:class:`~jianfu.models.calendar.SchoolCalendar`): events recur weekly
+        from its first to its last day, skip its holidays and are added on its make-up
+        days. Or the term's first and last day, for a term without holidays.
     stamp
         ``DTSTAMP`` of every event (default: now, UTC).
 
@@ -218,9 +306,7 @@ def write_calendars(out_dir: Path | str, school: School, timetable: Timetable,
     list[Path]
         The files written, teachers first.
     """
-    if term_end < term_start:
-        raise InputError("--term-end", term_end.isoformat(),
-                         f"学期结束早于开始 before the term's start {term_start.isoformat()}")
+    term = _term(school, term, term_end)
     out = Path(out_dir)
     stamp = stamp or _now()
     written: list[Path] = []
@@ -236,10 +322,10 @@ def write_calendars(out_dir: Path | str, school: School, timetable: Timetable,
         return out / file
 
     for t in range(len(school.teachers)):
-        cal = teacher_calendar(school, timetable, t, term_start, term_end, stamp)
+        cal = teacher_calendar(school, timetable, t, term, stamp=stamp)
         written.append(write_atomic(target("教师", school.teachers[t].name), cal.to_ical()))
     for c in range(len(school.classes)):
-        cal = class_calendar(school, timetable, c, term_start, term_end, stamp)
+        cal = class_calendar(school, timetable, c, term, stamp=stamp)
         written.append(write_atomic(target("班级", school.classes[c].name), cal.to_ical()))
     log.info("wrote %d calendars to %s", len(written), out)
     return written

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..models.calendar import SchoolCalendar
 from ..models.errors import InputError
 from ..models.policy import Policy
 from ..models.school import School
@@ -30,7 +31,8 @@ FORMATS = ("xlsx", "html", "ics", "csv")
 
 def export(out_dir: Path | str, school: School, policy: Policy, timetable: Timetable,
            plan: Any = None, *, fmt: str, term_start: date | None = None,
-           term_end: date | None = None, dest: Path | str | None = None) -> list[Path]:
+           term_end: date | None = None, calendar: SchoolCalendar | None = None,
+           dest: Path | str | None = None) -> list[Path]:
     """Write ``timetable`` (and the homework ``plan``) for people; return the files written.
 
     Parameters
@@ -39,8 +41,13 @@ def export(out_dir: Path | str, school: School, policy: Policy, timetable: Timet
         Folder for the outputs (created).
     fmt
         ``xlsx`` (课表.xlsx), ``html`` (a static site under ``out_dir/site``), ``ics``
-        (calendars under ``out_dir/calendars``, needs ``term_start``/``term_end``),
-        ``csv`` (tidy ``lessons.csv``/``homework.csv``) or ``all``.
+        (calendars under ``out_dir/calendars``, needs ``calendar`` or
+        ``term_start``/``term_end``), ``csv`` (tidy ``lessons.csv``/``homework.csv``) or
+        ``all``.
+    calendar
+        The term (:class:`~jianfu.models.calendar.SchoolCalendar`: holidays, make-up
+        days) for the calendars; else ``term_start``/``term_end``, a term without
+        holidays.
     dest
         For ``xlsx``: the workbook path (default ``out_dir/timetable.xlsx``); for
         ``html``/``ics``: the folder (default as above). Ignored with ``all``.
@@ -50,7 +57,12 @@ def export(out_dir: Path | str, school: School, policy: Policy, timetable: Timet
     bad = [f for f in formats if f not in FORMATS]
     if bad:
         raise InputError("--format", fmt, f"one of {', '.join(FORMATS)}, all")
-    if "ics" in formats and (term_start is None or term_end is None):
+    if calendar is None and term_start is not None and term_end is not None:
+        if term_end < term_start:
+            raise InputError("--term-end", term_end.isoformat(),
+                             f"学期结束早于开始 before the term's start {term_start.isoformat()}")
+        calendar = SchoolCalendar(term_start, term_end)
+    if "ics" in formats and calendar is None:
         if fmt == "all":
             formats = tuple(f for f in formats if f != "ics")
             log.info("no term dates: calendars skipped")
@@ -71,9 +83,9 @@ def export(out_dir: Path | str, school: School, policy: Policy, timetable: Timet
             written.extend(write_site_files(site, school, policy, timetable, plan, summary,
                                             violations=violations))
         elif f == "ics":
-            assert term_start is not None and term_end is not None
+            assert calendar is not None
             folder = Path(own) if own else out / "calendars"
-            written.extend(write_calendars(folder, school, timetable, term_start, term_end))
+            written.extend(write_calendars(folder, school, timetable, calendar))
         else:
             written.extend(write_tidy(Path(own) if own else out, school, timetable, plan, policy))
     return written

@@ -82,7 +82,7 @@ COUNTS_AS_NAMES.update({"不计": CountsAs.NONE, "学习": CountsAs.STUDY, "自�
 
 _TOP = ("school", "profile", "policy", "days", "schedules", "builtin_subjects", "subjects",
         "venues", "classes", "teachers", "meetings", "combined", "split", "blocks",
-        "alternate",
+        "alternate", "calendar",
         "requirements")
 _SEGMENT_KEYS = ("kind", "start", "end", "label", "counts_as", "days")
 _SUBJECT_KEYS = ("name", "english", "category", "homework", "venue_kind", "part_of",
@@ -356,6 +356,10 @@ def school_from_dict(data: Mapping[str, Any], source: str,
     r = _Reader(source)
     top = r.mapping(data, "", _TOP, required=("school", "days", "schedules"))
     name = r.text(top["school"], "school")
+    if top.get("calendar") is not None:   # 校历: read by `export`; a bad one fails here too
+        from .school_calendar import calendar_from_dict
+
+        calendar_from_dict(top["calendar"], f"{source}: calendar")
 
     # profile and policy overrides
     profile = r.text(top.get("profile", "national"), "profile")

@@ -126,11 +126,15 @@ class RunFolder:
         """:func:`write_solved` into the staged folder, with the school's copy and its
         fingerprint: the user's own copy (``jianfu solve OUT/school.yaml -o OUT``) is
         kept verbatim, a school read from any other file is written as YAML."""
+        from .school_calendar import carry_calendar
+
         own = Path(school_file).resolve() == self.path.resolve() / SCHOOL_COPY
-        return write_solved(self.staged, school, report, status=status, timetable=timetable,
-                            objective=objective, bound=bound, profile=profile,
-                            fingerprint=True, interrupted=interrupted,
-                            school_copy=Path(school_file) if own else True)
+        written = write_solved(self.staged, school, report, status=status,
+                               timetable=timetable, objective=objective, bound=bound,
+                               profile=profile, fingerprint=True, interrupted=interrupted,
+                               school_copy=Path(school_file) if own else True)
+        kept = carry_calendar(school_file, self.staged)   # the school file's 校历, if any
+        return written + ([kept] if kept is not None else [])
 
 
 def _umask() -> int:

@@ -86,11 +86,14 @@ def take_notes() -> list[str]:
 # --- YAML and JSON ---------------------------------------------------------------------
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader without YAML 1.1 base-60 integers, so ``start: 14:00`` stays a string."""
+    """SafeLoader without YAML 1.1 base-60 integers, so ``start: 14:00`` stays a string,
+    and without timestamps: ``2026-10-01`` stays text for the reader to check (PyYAML
+    raises a bare ValueError on ``2026-13-01``)."""
 
 
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:int"]
+    first: [(tag, rx) for tag, rx in resolvers
+            if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:timestamp")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(

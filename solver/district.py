@@ -227,7 +227,8 @@ class SchoolOutcome:
 @dataclass(frozen=True, slots=True)
 class DistrictProgress:
     """A progress report: schools done / running / failed of ``total``, seconds elapsed
-    and the estimated seconds left (``None`` before the first school finishes)."""
+    and the estimated seconds left (``None`` before the first school finishes); ``last``
+    the school just finished, with its ``objective`` and ``bound`` (NaN unknown)."""
 
     total: int
     done: int
@@ -237,6 +238,8 @@ class DistrictProgress:
     elapsed: float
     estimate: float | None
     last: str | None = None
+    objective: float = math.nan
+    bound: float = math.nan
 
 
 @dataclass(frozen=True, slots=True)
@@ -522,8 +525,11 @@ def solve_district(directory: str | Path, out: str | Path, *, scheduler: str | N
             per = (time.perf_counter() - solve_start) / done_now
             estimate = per * left
         failed = sum(1 for o in outcomes.values() if not o.solved)
+        finished = outcomes.get(last) if last is not None else None
         progress(DistrictProgress(total, len(outcomes), running, failed, resumed,
-                                  elapsed, estimate, last))
+                                  elapsed, estimate, last,
+                                  finished.objective if finished else math.nan,
+                                  finished.bound if finished else math.nan))
 
     n_workers = 0
     scheduler_name = scheduler or "local"

@@ -15,3 +15,13 @@ def school():
 @pytest.fixture(scope="module")
 def timetable(school):
     return example_timetable(school)
+
+
+@pytest.fixture()
+def example_school_yaml(school, tmp_path_factory):
+    """The example school as the text of a school file."""
+    from jianfu.instances.schoolfile import write_school
+
+    path = tmp_path_factory.mktemp("school") / "school.yaml"
+    write_school(school, path)
+    return path.read_text(encoding="utf-8")

@@ -135,3 +135,100 @@ def test_a_lesson_every_other_week_recurs_every_two_weeks_from_its_first_week(sc
             assert dates[-1] > TERM_END - timedelta(days=14)
         else:
             assert "INTERVAL" not in rule and parity == {0, 1}
+
+
+# --- a school calendar: holidays excluded, make-up days included -------------------------
+
+def _occurrences(ev) -> list[date]:
+    """The dates an event happens on: its RRULE less its EXDATEs, or its one date."""
+    from dateutil.rrule import rruleset
+
+    start = ev.decoded("dtstart")
+    if "RRULE" not in ev:
+        return [start.date()]
+    dates = rruleset()
+    dates.rrule(rrulestr(ev["RRULE"].to_ical().decode(), dtstart=start))
+    exdates = ev.get("EXDATE", [])
+    for prop in exdates if isinstance(exdates, list) else [exdates]:
+        for d in prop.dts:
+            dates.exdate(d.dt)
+    return [d.date() for d in dates]
+
+
+def _national_day_term():
+    from jianfu.models.calendar import Holiday, MakeUpDay, SchoolCalendar
+
+    # Mon 28 Sept – Fri 16 Oct 2026; 国庆 1–7 Oct off; Sat 10 Oct teaches Friday's lessons
+    return SchoolCalendar(date(2026, 9, 28), date(2026, 10, 16),
+                          (Holiday(date(2026, 10, 1), date(2026, 10, 7), "国庆节"),),
+                          (MakeUpDay(date(2026, 10, 10), 4, "国庆调休"),))
+
+
+def test_calendar_skips_holidays_and_teaches_the_make_up_day(tmp_path, school, timetable):
+    files = write_calendars(tmp_path, school, timetable, _national_day_term(), stamp=STAMP)
+    _, events = _events(next(p for p in files if p.name == "教师-王芳.ics"))
+    lessons = [ev for ev in events if "放假" not in str(ev["SUMMARY"])]
+    got = sorted((d, ev.decoded("dtstart").time()) for ev in lessons for d in _occurrences(ev))
+    teaching = {0: [date(2026, 9, 28), date(2026, 10, 12)],
+                1: [date(2026, 9, 29), date(2026, 10, 13)],
+                2: [date(2026, 9, 30), date(2026, 10, 14)],
+                3: [date(2026, 10, 8), date(2026, 10, 15)],
+                4: [date(2026, 10, 9), date(2026, 10, 10), date(2026, 10, 16)]}
+    wang = school.teacher_index["王芳"]
+    expected = sorted((d, time(lesson_times(school, x)[0] // 60, lesson_times(school, x)[0] % 60))
+                      for x in timetable.lessons if x.teacher == wang for d in teaching[x.day])
+    assert got == expected
+    # Friday's last-period lesson on Saturday the 10th: one event of its own
+    saturday = [ev for ev in lessons if ev.decoded("dtstart").date() == date(2026, 10, 10)]
+    assert len(saturday) == 1 and "RRULE" not in saturday[0]
+    assert "调休上课" in str(saturday[0]["DESCRIPTION"]) and "周六上周五的课" in \
+        str(saturday[0]["DESCRIPTION"])
+    # Monday's lessons skip the 5th: EXDATE 2026-10-05 at the lesson's time
+    monday = next(ev for ev in lessons if ev.decoded("dtstart").date() == date(2026, 9, 28))
+    assert [d.dt for d in monday["EXDATE"].dts] == [
+        datetime.combine(date(2026, 10, 5), monday.decoded("dtstart").time(), SHANGHAI)]
+    off = [ev for ev in events if "放假" in str(ev["SUMMARY"])]
+    assert [(str(ev["SUMMARY"]), ev.decoded("dtstart"), ev.decoded("dtend")) for ev in off] == [
+        ("放假：国庆节", date(2026, 10, 1), date(2026, 10, 8))]
+
+
+def test_every_other_week_lessons_follow_the_term_weeks_on_a_make_up_day(school):
+    from jianfu.instances.calendar_ics import class_calendar
+    from jianfu.models.timetable import Lesson, Timetable
+
+    sci, art = school.subject_index["科学"], school.subject_index["美术"]
+    zhao, liu = school.teacher_index["赵敏"], school.teacher_index["刘洋"]
+    # 周五第1节: 科学 单周, 美术 双周. Week 1 = 28 Sept – 4 Oct (Friday 2 Oct off),
+    # week 2 = 5–11 Oct (双周, Saturday 10 Oct teaches Friday), week 3 = 12–18 Oct (单周)
+    lessons = (Lesson(0, 4, 0, sci, zhao, week=1), Lesson(0, 4, 0, art, liu, week=2))
+    cal = class_calendar(school, Timetable(lessons), 0, _national_day_term(), stamp=STAMP)
+    got = sorted((d, str(ev["SUMMARY"])) for ev in cal.walk("VEVENT")
+                 if "放假" not in str(ev["SUMMARY"]) for d in _occurrences(ev))
+    assert got == [(date(2026, 10, 9), "美术(双周)（刘洋）"), (date(2026, 10, 10), "美术(双周)（刘洋）"),
+                   (date(2026, 10, 16), "科学(单周)（赵敏）")]
+
+
+def test_make_up_event_uids_are_distinct_and_stable(tmp_path, school, timetable):
+    term = _national_day_term()
+    one = write_calendars(tmp_path / "a", school, timetable, term, stamp=STAMP)
+    two = write_calendars(tmp_path / "b", school, timetable, term, stamp=STAMP)
+    uids = [str(ev["UID"]) for p in one for ev in _events(p)[1]]
+    assert uids == [str(ev["UID"]) for p in two for ev in _events(p)[1]]
+    assert len(set(uids)) == len(uids)
+
+
+def test_the_default_term_leaves_out_the_built_in_holidays(tmp_path, school, timetable):
+    from jianfu.models.calendar import default_term
+
+    files = write_calendars(tmp_path, school, timetable, default_term(date(2026, 12, 2)),
+                            stamp=STAMP)
+    _, events = _events(next(p for p in files if p.name == "班级-三(1)班.ics"))
+    off = [(str(ev["SUMMARY"]), ev.decoded("dtstart"), ev.decoded("dtend")) for ev in events
+           if "放假" in str(ev["SUMMARY"])]
+    assert off == [("放假：中秋节", date(2026, 9, 25), date(2026, 9, 26)),
+                   ("放假：国庆节", date(2026, 10, 1), date(2026, 10, 8)),
+                   ("放假：元旦", date(2027, 1, 1), date(2027, 1, 2))]
+    taught = {d for ev in events if "放假" not in str(ev["SUMMARY"]) for d in _occurrences(ev)}
+    assert {date(2026, 9, 25), date(2026, 10, 1), date(2026, 10, 2), date(2026, 10, 5),
+            date(2026, 10, 7), date(2027, 1, 1)}.isdisjoint(taught)
+    assert {date(2026, 9, 24), date(2026, 10, 8), date(2027, 1, 22)} <= taught

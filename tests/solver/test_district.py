@@ -162,6 +162,11 @@ def test_run_interrupted_then_resumed_then_checked(pair_dir: Path, tmp_path: Pat
     assert [o.resumed for o in run.outcomes].count(True) == 1
     assert run.ok, [(o.name, o.status, o.reason) for o in run.outcomes]
     assert events[-1].done == 2 and events[-1].resumed == 1 and events[-1].failed == 0
+    # the school solved now is reported with its objective and bound (the live line's 最近)
+    last = [p for p in events if p.last is not None]
+    assert [p.last for p in last] == [o.name for o in run.outcomes if not o.resumed]
+    assert last[0].objective == by_name[last[0].last].objective
+    assert last[0].bound == by_name[last[0].last].bound
     assert run.homework is not None and run.homework.calls == 1
     for o in run.outcomes:
         folder = output_dir_of(out, district, o.name)

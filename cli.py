@@ -380,7 +380,7 @@ def cmd_export_fet(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     if args.format == "fet":
         return cmd_export_fet(args)
-    from .instances.export import export
+    from .instances.export import export, skipped
     from .instances.outputs import describe_outputs
     from .instances.school_calendar import resolve_calendar
 
@@ -398,8 +398,14 @@ def cmd_export(args: argparse.Namespace) -> int:
             calendar_file=args.calendar, term_start=args.term_start, term_end=args.term_end,
             school_file=args.school or out / SCHOOL_COPY, folder=out)
         print(f"日历 calendars: {note}")
+    effective = None   # the images' 执行日期: --term-start, else today
+    if args.term_start and args.format in ("png", "pdf", "all"):
+        from .instances.school_calendar import parse_date
+        effective = parse_date(args.term_start, "--term-start")
     written = export(out, school, policy, timetable, plan, fmt=args.format,
-                     calendar=calendar, dest=args.output)
+                     calendar=calendar, effective=effective, dest=args.output)
+    for line in skipped(args.format):
+        print(f"注意 note: {line}", file=sys.stderr)
     print("写出 wrote:")
     print("\n".join(describe_outputs(written, out)))
     return EXIT_OK
@@ -424,7 +430,7 @@ def cmd_homework_plan(args: argparse.Namespace) -> int:
     write_quotas(args.output, plan)
     if args.table:
         print(format_weekly_table(plan))
-    print(format_plan_summary(plan, policy))
+    print(format_plan_summary(plan, policy, verbose=args.verbose))
     print(f"\nwrote {args.output}")
     return EXIT_OK
 
@@ -646,13 +652,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("output", help="workbook to write (*.xlsx)")
     p.set_defaults(func=cmd_template)
 
-    p = sub.add_parser("export", help="导出 Excel / 网页 / 日历 / CSV for people")
+    p = sub.add_parser("export", help="导出 Excel / 网页 / 日历 / CSV / 图片 for people")
     p.add_argument("source", help="a folder written by `jianfu solve` (timetable.json, school.yaml); "
                    "with --format fet also a school file")
-    p.add_argument("--format", required=True, choices=["xlsx", "html", "ics", "csv", "all", "fet"])
+    p.add_argument("--format", required=True,
+                   choices=["xlsx", "html", "ics", "csv", "png", "pdf", "all", "fet"],
+                   help="png/pdf: one image per class and teacher (needs headless Chromium)")
     p.add_argument("--school", help="school file (default: SOURCE/school.yaml)")
     p.add_argument("--policy", default=None)
-    p.add_argument("--term-start", help="first day of term for calendars, e.g. 2026-09-01")
+    p.add_argument("--term-start", help="first day of term for calendars (and the images' "
+                   "执行日期 effective date), e.g. 2026-09-01")
     p.add_argument("--term-end", help="last day of term for calendars, e.g. 2027-01-22")
     p.add_argument("--calendar", help="校历 school calendar (YAML: term, holidays, 调休 make-up "
                    "days; docs/format.md); default: the school file's calendar: section, or "

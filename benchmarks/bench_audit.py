@@ -73,7 +73,7 @@ def plant_math_for_pe(src: Path, dst: Path) -> tuple[str, str, str]:
     lines = src.read_text(encoding="utf-8-sig").splitlines()
     head = lines[0].split(",")
     rows = [line.split(",") for line in lines[1:]]
-    col = {name: i for i, name in enumerate(head)}
+    col = {name.split()[-1]: i for i, name in enumerate(head)}   # 班级 class → class
     first = rows[0][col["class"]]
     maths = next(r[col["teacher"]] for r in rows
                  if r[col["class"]] == first and r[col["subject"]] == "数学")

@@ -40,7 +40,7 @@ from ..models.policy import Policy
 from ..models.school import Category, School, SegmentKind
 from ..models.timetable import Lesson, Session, Timetable
 from .views import (VENUE_MARK, Grid, class_grid, example_school, hard_rows, summary_rows,
-                     summary_verdict, teacher_grid, venue_grid, weekly_count, write_atomic)
+                     summary_verdict, teacher_grid, venue_grids, weekly_count, write_atomic)
 
 __all__ = [
     "write_template", "write_filled", "read_school_xlsx", "school_rows",
@@ -1294,18 +1294,24 @@ def _title(ws: Worksheet, title: str, subtitle: str, width: int) -> None:
     ws.row_dimensions[1].height = 26
 
 
-def _grid_sheet(ws: Worksheet, grid: Grid) -> None:
+_GRID_WIDTHS = (9, 13, 16)   # 节次, 时间, each day (Excel character units)
+_LINE_PT = 15                # the height of one line of 10.5 pt 宋体, with leading
+
+
+def cell_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a wrapped cell ``width`` characters wide."""
+    usable = max(1.0, width - 1)   # the cell's inner margins
+    return sum(max(1, -(-_text_width(line) // int(usable))) for line in text.split("\n"))
+
+
+def _grid_rows(ws: Worksheet, grid: Grid, row: int) -> int:
+    """Write ``grid``'s header and rows from ``row``; return the next free row."""
     ndays = len(grid.days)
     width = 2 + ndays
-    _title(ws, grid.title, grid.subtitle, width)
     for col, text in enumerate(["节次", "时间", *grid.days], start=1):
-        cell = ws.cell(3, col, text)
+        cell = ws.cell(row, col, text)
         _head(cell)
-    ws.column_dimensions["A"].width = 9
-    ws.column_dimensions["B"].width = 13
-    for d in range(ndays):
-        ws.column_dimensions[get_column_letter(3 + d)].width = 16
-    row = 4
+    row += 1
     for grid_row in grid.rows:
         ws.cell(row, 1, grid_row.label)
         ws.cell(row, 2, grid_row.time)
@@ -1323,11 +1329,49 @@ def _grid_sheet(ws: Worksheet, grid: Grid) -> None:
                 cell.fill = FILL["closed"]
         if grid_row.merged:
             ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=width)
-        lines = max([1] + [grid_row.cell_text(d).count("\n") + 1 for d in range(ndays)])
-        ws.row_dimensions[row].height = max(20, 15 * lines) if grid_row.is_period else 20
+            texts = [(grid_row.cell_text(0), _GRID_WIDTHS[2] * ndays)]
+        else:
+            texts = [(grid_row.cell_text(d), _GRID_WIDTHS[2]) for d in range(ndays)]
+        # Excel does not grow a row for wrapped text when it opens a file: the height is
+        # set here from the lines every cell needs (课外体育活动 wraps in the label column)
+        texts += [(grid_row.label, _GRID_WIDTHS[0]), (grid_row.time, _GRID_WIDTHS[1])]
+        lines = max(cell_lines(text, w) for text, w in texts)
+        ws.row_dimensions[row].height = max(20, _LINE_PT * lines + 4)
         row += 1
-    ws.freeze_panes = "C4"
-    _page_setup(ws, "1:3")
+    for note in grid.notes:
+        ws.cell(row, 1, note).font = _font(9, color="555555")
+        row += 1
+    return row
+
+
+def _grid_sheet(ws: Worksheet, grid: Grid | Sequence[Grid]) -> None:
+    """One grid on a sheet; a venue's grids (one per bell schedule) one below the other."""
+    parts = [grid] if isinstance(grid, Grid) else list(grid)
+    first = parts[0]
+    ndays = len(first.days)
+    width = 2 + ndays
+    if len(parts) == 1:
+        _title(ws, first.title, first.subtitle, width)
+    else:
+        _title(ws, f"{first.name} 使用表", "各作息时间不同，每表只列同一作息的班级 — the bells "
+               "differ: each table lists the classes on one bell, at its times.", width)
+    for col, w in zip("AB", _GRID_WIDTHS):
+        ws.column_dimensions[col].width = w
+    for d in range(ndays):
+        ws.column_dimensions[get_column_letter(3 + d)].width = _GRID_WIDTHS[2]
+    row = 3
+    for i, part in enumerate(parts):
+        if len(parts) > 1:
+            if i:
+                row += 1
+            ws.cell(row, 1, f"{part.title} — {part.subtitle}").font = _font(11, bold=True)
+            row += 1
+        row = _grid_rows(ws, part, row)
+    if len(parts) == 1:
+        ws.freeze_panes = "C4"
+        _page_setup(ws, "1:3")
+    else:
+        _page_setup(ws, "1:2")
 
 
 def _summary_sheet(ws: Worksheet, school: School, policy: Policy, timetable: Timetable,
@@ -1402,7 +1446,7 @@ def write_workbook(path: Path | str, school: School, policy: Policy, timetable: 
     for t in range(len(school.teachers)):
         _grid_sheet(wb.create_sheet(names[("teacher", t)]), teacher_grid(school, timetable, t))
     for v in range(len(school.venues)):
-        _grid_sheet(wb.create_sheet(names[("venue", v)]), venue_grid(school, timetable, v))
+        _grid_sheet(wb.create_sheet(names[("venue", v)]), venue_grids(school, timetable, v))
     if plan is not None:
         from .views import homework_tables
 

@@ -1,7 +1,9 @@
 """Homework CSV files: teachers' requests, published quotas, and the homework log.
 
-All files are UTF-8 CSV (a BOM, as Excel writes it, is accepted) with a header row.
-Headers may be English or Chinese:
+jianfu writes them as UTF-8 with a BOM (Excel then shows the Chinese names) under
+Chinese-first headers, ``班级 class,星期 day,…``; it reads UTF-8 with or without a BOM
+(or GBK, as Excel saves it) under headers in Chinese, English or both (``班级``,
+``class``, ``班级 class``), so files written before the bilingual headers read as before:
 
 * requests — ``class,subject,weekly_minutes`` (班级,学科,每周分钟): a teacher's weekly
   homework request for a class and subject;
@@ -56,6 +58,27 @@ LOG_COLUMNS = ("date", "class", "subject", "minutes", "kind")
 _OPTIONAL = frozenset({"kind"})
 
 
+def header(columns: Iterable[str]) -> list[str]:
+    """The header jianfu writes: Chinese first, English after (``班级 class``)."""
+    return [f"{_ALIASES[c][1]} {c}" for c in columns]
+
+
+def _column_of(cell: str, col: str) -> bool:
+    """Whether a header cell names ``col``: ``班级``, ``class`` or ``班级 class``."""
+    names = _ALIASES[col]
+    return cell in names or any(word in names for word in cell.replace("/", " ").split())
+
+
+def csv_text(head: Iterable[str], rows: Iterable[Iterable[object]],
+             lineterminator: str = "\r\n") -> str:
+    """CSV text with a BOM first (``\ufeff``: Excel reads the file as UTF-8)."""
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, lineterminator=lineterminator)
+    w.writerow(list(head))
+    w.writerows(rows)
+    return "\ufeff" + buf.getvalue()
+
+
 def _rows(path: str | Path, columns: tuple[str, ...]) -> Iterable[tuple[int, dict[str, str]]]:
     """Yield ``(line, {column: text})`` for each data row; errors name the file.
 
@@ -70,9 +93,9 @@ def _rows(path: str | Path, columns: tuple[str, ...]) -> Iterable[tuple[int, dic
     header = [h.strip() for h in header]
     where: dict[str, int] = {}
     for col in columns:
-        for alias in _ALIASES[col]:
-            if alias in header:
-                where[col] = header.index(alias)
+        for i, cell in enumerate(header):
+            if _column_of(cell, col):
+                where[col] = i
                 break
         else:
             if col in _OPTIONAL:
@@ -147,23 +170,17 @@ def read_requests(path: str | Path, school: School) -> dict[tuple[int, int], flo
 
 def write_requests(path: str | Path, school: School,
                    requests: Mapping[tuple[int, int], float]) -> None:
-    """Write requests in the format :func:`read_requests` reads."""
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(REQUEST_COLUMNS)
-        for (c, s), minutes in sorted(requests.items()):
-            w.writerow([school.classes[c].name, school.subjects[s].name, f"{minutes:g}"])
+    """Write requests in the format :func:`read_requests` reads (atomically)."""
+    write_atomic(path, csv_text(header(REQUEST_COLUMNS), (
+        [school.classes[c].name, school.subjects[s].name, f"{minutes:g}"]
+        for (c, s), minutes in sorted(requests.items()))))
 
 
 def quota_lines(plan: HomeworkPlan, lineterminator: str = "\r\n") -> str:
-    """A plan's quotas file as text: a header, then one ``class,day,subject,minutes,kind``
-    row per non-zero cell (written first, then oral/practical)."""
-    buf = io.StringIO(newline="")
-    w = csv.writer(buf, lineterminator=lineterminator)
-    w.writerow(QUOTA_COLUMNS)
-    for row in plan.quota_rows():
-        w.writerow(row)
-    return buf.getvalue()
+    """A plan's quotas file as text: a BOM, the header ``班级 class,星期 day,学科 subject,
+    分钟 minutes,类型 kind``, then one row per non-zero cell (written first, then
+    oral/practical)."""
+    return csv_text(header(QUOTA_COLUMNS), plan.quota_rows(), lineterminator)
 
 
 def write_quotas(path: str | Path, plan: HomeworkPlan) -> None:
@@ -250,11 +267,8 @@ def read_log(path: str | Path, school: School) -> list[LogRow]:
 
 
 def write_log(path: str | Path, school: School, rows: Iterable[LogRow]) -> None:
-    """Write log rows in the format :func:`read_log` reads (with the ``kind`` column)."""
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(LOG_COLUMNS)
-        for r in rows:
-            w.writerow([r.date.isoformat(), school.classes[r.cls].name,
-                        school.subjects[r.subject].name, f"{r.minutes:g}",
-                        ORAL if r.oral else WRITTEN])
+    """Write log rows in the format :func:`read_log` reads (with the ``kind`` column),
+    atomically."""
+    write_atomic(path, csv_text(header(LOG_COLUMNS), (
+        [r.date.isoformat(), school.classes[r.cls].name, school.subjects[r.subject].name,
+         f"{r.minutes:g}", ORAL if r.oral else WRITTEN] for r in rows)))

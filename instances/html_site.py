@@ -1,7 +1,8 @@
 """A static HTML site per school: timetables to share (晒课表) and homework notices (作业公示).
 
-Pages: ``index.html`` (the checker's verdict, links), one page per class, teacher and
-venue, and with a homework plan one 作业公示 page per class with a section per day
+Pages: ``index.html`` (links, and the checker's verdict in plain words), ``check.html``
+(the 教务处's details: rule ids, weights, the checker's sentences), one page per class,
+teacher and venue, and with a homework plan one 作业公示 page per class with a section per day
 (``homework-001.html#d0``), so a class teacher can post today's link in the parents'
 group. Every page is self-contained: inline CSS, no script, no font or image from the
 network; ``lang="zh-CN"``; readable on a 412-pixel-wide phone and printable on A4.
@@ -19,7 +20,8 @@ from ..models.policy import Policy
 from ..models.school import School
 from ..models.timetable import Timetable
 from .views import (Grid, HomeworkTable, class_grid, hard_rows, homework_tables, summary_rows,
-                     summary_verdict, teacher_grid, venue_grid, weekly_count, write_atomic)
+                     summary_verdict, teacher_grid, venue_grids, weekly_count, write_atomic,
+                     is_time_line, plain_verdict, quality_lines)
 
 __all__ = ["write_site", "write_site_files", "page_name", "render_grid", "CSS"]
 
@@ -51,6 +53,7 @@ table.tt th.lab small { display: block; font-weight: 400; color: var(--muted); f
 td.cell { font-size: .86rem; line-height: 1.25; word-break: break-all; height: 3.2em; }
 td.cell .l0 { font-weight: 700; display: block; }
 td.cell .l1, td.cell .l2, td.cell .l3 { display: block; color: var(--muted); font-size: .72rem; }
+td .t { display: block; font-weight: 700; color: #8c1d18; font-size: .78rem; }
 td.closed { background: var(--closed); }
 tr.seg th, tr.seg td { font-size: .8rem; color: #3b4a3b; padding: 3px; }
 tr.long_break td, tr.long_break th, tr.activity td, tr.activity th { background: var(--break); }
@@ -84,7 +87,7 @@ footer { color: var(--muted); font-size: .75rem; margin-top: 18px; }
   nav, footer, .noprint { display: none; }
   th, td { border-color: #000; }
   a { color: inherit; text-decoration: none; }
-  table.tt { page-break-inside: avoid; }
+  table.tt, section.bell { page-break-inside: avoid; }
   section.day { page-break-inside: avoid; }
 }
 """
@@ -111,11 +114,25 @@ def _nav(extra: str = "") -> str:
     return f'<nav><a href="index.html">← 首页 Home</a>{extra}</nav>'
 
 
+def _line(i: int, line: str) -> str:
+    # a cell's own time (this day's bell differs from the row's) stands out
+    kind = "t" if is_time_line(line) else f"l{min(i, 3)}"
+    return f'<span class="{kind}">{escape(line)}</span>'
+
+
 def _cell(entries: Iterable[Any]) -> str:
+    return "<br>".join("".join(_line(i, line) for i, line in enumerate(entry.lines))
+                       for entry in entries)
+
+
+def _segment_cell(entries: Iterable[Any]) -> str:
+    """A segment cell (课后服务, the activity's classes): one line, its own time apart."""
     parts = []
     for entry in entries:
-        parts.append("".join(f'<span class="l{min(i, 3)}">{escape(line)}</span>'
-                             for i, line in enumerate(entry.lines)))
+        words = " ".join(escape(x) for x in entry.lines if not is_time_line(x))
+        times = "".join(f'<span class="t">{escape(x)}</span>' for x in entry.lines
+                        if is_time_line(x))
+        parts.append(words + times)
     return "<br>".join(parts)
 
 
@@ -132,8 +149,8 @@ def render_grid(grid: Grid) -> str:
             cells = []
             for d in range(ndays):
                 closed = " closed" if row.closed and row.closed[d] else ""
-                cells.append(f'<td class="cell{closed}" data-day="{d}" data-period="{row.period + 1}">'
-                             f"{_cell(row.cells[d])}</td>")
+                cells.append(f'<td class="cell{closed}" data-day="{d}" data-period="{row.period + 1}"'
+                             f' data-time="{escape(row.day_time(d))}">{_cell(row.cells[d])}</td>')
             out.append(f'<tr class="period">{label}{"".join(cells)}</tr>')
         elif row.merged:
             out.append(f'<tr class="seg {escape(row.kind)}" data-kind="{escape(row.kind)}">{label}'
@@ -141,17 +158,30 @@ def render_grid(grid: Grid) -> str:
                        f"{escape(row.time)}</td></tr>")
         else:
             cells = "".join(
-                f'<td data-day="{d}" class="{"closed" if row.closed and row.closed[d] else ""}">'
-                f'{escape(row.cell_text(d).replace(chr(10), " "))}</td>' for d in range(ndays))
+                f'<td data-day="{d}" data-time="{escape(row.day_time(d))}" '
+                f'class="{"closed" if row.closed and row.closed[d] else ""}">'
+                f'{_segment_cell(row.cells[d])}</td>' for d in range(ndays))
             out.append(f'<tr class="seg {escape(row.kind)}" data-kind="{escape(row.kind)}">'
                        f"{label}{cells}</tr>")
     out.append("</tbody></table></div>")
+    out.extend(f'<p class="note">{escape(n)}</p>' for n in grid.notes)
     return "\n".join(out)
 
 
-def _grid_page(school: School, grid: Grid, extra_nav: str = "") -> str:
-    body = (f"<header><h1>{escape(grid.title)}</h1><p class=\"sub\">{escape(grid.subtitle)}</p>"
-            f"</header>{_nav(extra_nav)}\n{render_grid(grid)}")
+def _grid_page(school: School, grids: Grid | Sequence[Grid], extra_nav: str = "") -> str:
+    """A page of one grid, or of a venue's grids (one per bell schedule), one after the other."""
+    parts = [grids] if isinstance(grids, Grid) else list(grids)
+    grid = parts[0]
+    if len(parts) == 1:
+        body = (f"<header><h1>{escape(grid.title)}</h1><p class=\"sub\">{escape(grid.subtitle)}"
+                f"</p></header>{_nav(extra_nav)}\n{render_grid(grid)}")
+    else:
+        title = f"{grid.name} 使用表"
+        body = (f"<header><h1>{escape(title)}</h1><p class=\"sub\">{escape(school.name)}</p>"
+                f"</header>{_nav(extra_nav)}\n<p class=\"note\">各作息时间不同，每表只列同一作息的"
+                "班级 — the bells differ: each table lists the classes on one bell, at its times.</p>\n"
+                + "\n".join(f'<section class="bell"><h2>{escape(g.title)}</h2><p class="sub">'
+                            f"{escape(g.subtitle)}</p>{render_grid(g)}</section>" for g in parts))
     return _page(grid.title, body, school)
 
 
@@ -201,13 +231,17 @@ def _per_week(timetable: Timetable) -> int | float:
     return weekly_count((x.day, x.period, x.week) for x in timetable.lessons)
 
 
+CHECK_PAGE = "check.html"   # the 教务处's page: rule ids, weights, the checker's sentences
+
+
 def _index_page(school: School, policy: Policy, timetable: Timetable, summary: Any,
                 violations: Sequence[Any] | None, has_homework: bool) -> str:
+    """The home page, for parents and teachers: the timetables, and the check in plain words."""
     state = "unk" if summary is None else "ok" if summary.compliant else "bad"
     parts = [f"<header><h1>{escape(school.name)} 课表</h1>"
-             f'<p class="sub">政策配置 profile {escape(policy.name)} · {len(school.classes)} 个班 · '
+             f'<p class="sub">{len(school.classes)} 个班 · '
              f"{len(school.teachers)} 位教师 · 每周 {_per_week(timetable)} 节课</p></header>",
-             f'<div class="verdict {state}">{escape(summary_verdict(summary))}</div>']
+             f'<div class="verdict {state}">{escape(plain_verdict(summary))}</div>']
     for grade in school.grades:
         parts.append(f"<h2>{grade}年级 班级课表</h2>")
         parts.append(_links([(school.classes[c].name, page_name("class", c))
@@ -221,6 +255,24 @@ def _index_page(school: School, policy: Policy, timetable: Timetable, summary: A
     if school.venues:
         parts.append("<h2>场地 Venues</h2>")
         parts.append(_links([(v.name, page_name("venue", i)) for i, v in enumerate(school.venues)]))
+    quality = quality_lines(summary)
+    if quality:
+        parts.append("<h2>排课质量 How well the timetable keeps the school's wishes</h2><ul>"
+                     + "".join(f"<li>{escape(line)}</li>" for line in quality) + "</ul>")
+    if summary is not None:
+        parts.append(f'<p class="note"><a href="{CHECK_PAGE}">教务处：检查明细 checker details '
+                     "for the office</a></p>")
+    return _page(f"{school.name} 课表", "\n".join(parts), school)
+
+
+def _check_page(school: School, policy: Policy, summary: Any,
+                violations: Sequence[Any] | None) -> str:
+    """The 教务处's page: the checker's verdict, rules by id, weights and the total cost."""
+    state = "unk" if summary is None else "ok" if summary.compliant else "bad"
+    parts = [f"<header><h1>{escape(school.name)} 检查明细</h1>"
+             f'<p class="sub">教务处用 for the office · 政策配置 profile {escape(policy.name)}</p>'
+             "</header>", _nav(),
+             f'<div class="verdict {state}">{escape(summary_verdict(summary))}</div>']
     hard = hard_rows(summary)
     if hard:
         parts.append("<h2>硬性违规 Hard violations</h2><table class=\"num\"><thead><tr><th>规则 rule"
@@ -238,7 +290,7 @@ def _index_page(school: School, policy: Policy, timetable: Timetable, summary: A
                                f"<td>{w:g}</td><td>{c:g}</td></tr>" for r, zh, u, w, c in soft)
                      + f"<tr><th>合计 total</th><td></td><td></td><th>{summary.objective:g}</th></tr>"
                      "</tbody></table></div>")
-    return _page(f"{school.name} 课表", "\n".join(parts), school)
+    return _page(f"{school.name} 检查明细", "\n".join(parts), school)
 
 
 def write_site(out_dir: Path | str, school: School, policy: Policy, timetable: Timetable,
@@ -257,6 +309,9 @@ def write_site_files(out_dir: Path | str, school: School, policy: Policy, timeta
     tables = homework_tables(school, policy, plan) if plan is not None else []
     pages = [write_atomic(out / "index.html", _index_page(
         school, policy, timetable, summary, violations, bool(tables)))]
+    if summary is not None:
+        pages.append(write_atomic(out / CHECK_PAGE, _check_page(school, policy, summary,
+                                                                violations)))
     for c in range(len(school.classes)):
         extra = (f'<a href="{page_name("homework", c)}">作业公示 Homework</a>' if tables else "")
         pages.append(write_atomic(out / page_name("class", c),
@@ -266,7 +321,7 @@ def write_site_files(out_dir: Path | str, school: School, policy: Policy, timeta
                                   _grid_page(school, teacher_grid(school, timetable, t))))
     for v in range(len(school.venues)):
         pages.append(write_atomic(out / page_name("venue", v),
-                                  _grid_page(school, venue_grid(school, timetable, v))))
+                                  _grid_page(school, venue_grids(school, timetable, v))))
     for table in tables:
         pages.append(write_atomic(out / page_name("homework", table.cls),
                                   _homework_page(school, table, page_name("class", table.cls))))

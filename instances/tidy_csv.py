@@ -1,7 +1,9 @@
 """Tidy CSV: one row per lesson and one row per homework cell, for pandas, R or Excel.
 
 Files are UTF-8 with a byte-order mark (``utf-8-sig``) so Excel opens the Chinese
-names correctly by double-click; pandas reads them with ``encoding="utf-8-sig"``.
+names correctly by double-click; pandas reads them with ``encoding="utf-8-sig"``. The
+header is Chinese first, English after (``班级 class``: :data:`HEADERS`); the frames of
+:func:`lessons_frame` and :func:`homework_frame` keep the English names.
 """
 
 from __future__ import annotations
@@ -17,12 +19,21 @@ from ..models.timetable import Timetable
 from .timetable_io import WEEK_TEXT
 from .views import lesson_times, write_atomic
 
-__all__ = ["lessons_frame", "homework_frame", "write_tidy", "LESSON_COLUMNS", "HOMEWORK_COLUMNS"]
+__all__ = ["lessons_frame", "homework_frame", "write_tidy", "LESSON_COLUMNS", "HOMEWORK_COLUMNS",
+           "HEADERS", "LESSON_HEADERS", "HOMEWORK_HEADERS"]
 
 LESSON_COLUMNS = ("school", "class", "grade", "day", "period", "start", "end", "subject",
                   "teacher", "venue", "week")
 HOMEWORK_COLUMNS = ("school", "class", "grade", "day", "weekend", "subject", "minutes",
                     "daily_cap", "kind")
+#: The CSV header of each column: Chinese first (what a clerk reads), English after.
+HEADERS = {"school": "学校 school", "class": "班级 class", "grade": "年级 grade",
+           "day": "星期 day", "period": "节次 period", "start": "开始 start", "end": "结束 end",
+           "subject": "学科 subject", "teacher": "教师 teacher", "venue": "场地 venue",
+           "week": "单双周 week", "weekend": "周末 weekend", "minutes": "分钟 minutes",
+           "daily_cap": "每日上限 daily_cap", "kind": "类型 kind"}
+LESSON_HEADERS = tuple(HEADERS[c] for c in LESSON_COLUMNS)
+HOMEWORK_HEADERS = tuple(HEADERS[c] for c in HOMEWORK_COLUMNS)
 
 
 def lessons_frame(school: School, timetable: Timetable) -> pd.DataFrame:
@@ -72,7 +83,8 @@ def homework_frame(school: School, plan: Any, policy: Policy | None = None) -> p
 
 def _csv(frame: pd.DataFrame, path: Path) -> Path:
     # BOM first so Excel detects UTF-8; written whole, then renamed into place
-    return write_atomic(path, frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"))
+    text = frame.rename(columns=HEADERS).to_csv(index=False, lineterminator="\n")
+    return write_atomic(path, text.encode("utf-8-sig"))
 
 
 def write_tidy(out_dir: Path | str, school: School, timetable: Timetable,

@@ -11,10 +11,11 @@ grids, so a lesson sits in the same cell in both. The writers (``excel``,
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from ..models.policy import Policy, format_clock
 from ..models.school import (WEEK_ZH, BellSchedule, DaySchedule, Requirement, School,
@@ -27,6 +28,7 @@ SHOWN_SEGMENTS = (SegmentKind.SELF_STUDY, SegmentKind.LONG_BREAK, SegmentKind.LU
                   SegmentKind.ACTIVITY, SegmentKind.AFTER_SCHOOL)
 
 VENUE_MARK = "@"   # a cell line "@实验室1" names the lesson's venue
+TIME_LINE = re.compile(r"^\(\d{1,2}:\d{2}[–-]\d{1,2}:\d{2}\)$")   # a cell's own time: (16:00–17:30)
 
 
 # --- files ------------------------------------------------------------------------------
@@ -61,6 +63,11 @@ class GridRow:
     cells: tuple[tuple[Entry, ...], ...]       # per school day
     period: int | None = None
     closed: tuple[bool, ...] = ()              # per day: no such period/segment that day
+    times: tuple[str, ...] = ()                # per day: that day's clock times ("" if none)
+
+    def day_time(self, day: int) -> str:
+        """The clock times of this row on ``day`` (its own bell), ``""`` if it has none."""
+        return self.times[day] if self.times else self.time
 
     @property
     def is_period(self) -> bool:
@@ -89,6 +96,7 @@ class Grid:
     subtitle: str      # 年级, 作息, 班主任… one line
     days: tuple[str, ...]
     rows: tuple[GridRow, ...]
+    notes: tuple[str, ...] = ()   # lines under the table (a day with other times…)
 
     def lessons(self) -> int:
         return sum(1 for r in self.rows if r.is_period for c in r.cells for e in c if e.lesson)
@@ -103,68 +111,125 @@ def _span(seg: Segment) -> str:
     return f"{format_clock(seg.start)}–{format_clock(seg.end)}"
 
 
+def time_line(span: str) -> str:
+    """The cell line ``(16:00–17:30)``: this cell's own time, unlike its row's."""
+    return f"({span})"
+
+
+def is_time_line(line: str) -> bool:
+    """Whether a cell line is a :func:`time_line`."""
+    return bool(TIME_LINE.match(line.strip()))
+
+
+def _day_rows(day: DaySchedule) -> dict[tuple[str, Any], Segment]:
+    """The segments of one day that a grid shows, keyed by the row they go in: lesson
+    periods by number, events by name, other shown segments by kind and rank."""
+    rows: dict[tuple[str, Any], Segment] = {}
+    rank: Counter[SegmentKind] = Counter()
+    period = 0
+    for seg in day.segments:
+        if seg.kind is SegmentKind.LESSON:
+            key: tuple[str, Any] = ("period", period)
+            period += 1
+        elif seg.kind is SegmentKind.EVENT:
+            key = ("event", seg.name)
+        elif seg.kind in SHOWN_SEGMENTS:
+            key = (seg.kind.value, rank[seg.kind])
+            rank[seg.kind] += 1
+        else:
+            continue
+        rows.setdefault(key, seg)
+    return rows
+
+
+def _row_time(spans: Sequence[str | None], ref: int) -> str:
+    """The time a row's label shows: the one most days share (ties: the reference day's)."""
+    counts = Counter(s for s in spans if s is not None)
+    if not counts:
+        return ""
+    best = max(counts.values())
+    if spans[ref] is not None and counts[spans[ref]] == best:
+        return spans[ref]   # type: ignore[return-value]
+    return next(s for s in spans if s is not None and counts[s] == best)
+
+
+def _with_time(entry: Entry, span: str, *, last: bool) -> Entry:
+    """``entry`` with this day's time as a line: last for a lesson, second for a segment
+    (課后服务 / (16:00–17:30) / names…) so it is read with the label."""
+    lines = ((entry.lines + (time_line(span),)) if last else
+             (entry.lines[:1] + (time_line(span),) + entry.lines[1:]))
+    return Entry(lines, entry.lesson)
+
+
 def _build_grid(school: School, schedule: BellSchedule,
                 entries: dict[tuple[int, int], list[Entry]],
                 segment_cells: Callable[[SegmentKind, int, int, Segment], list[Entry]],
                 open_period: Callable[[int, int], bool],
-                *, kind: str, index: int, name: str, title: str, subtitle: str) -> Grid:
-    """Lay ``entries`` keyed (day, period) on the rows of ``schedule``'s longest day."""
-    ref = schedule.days[_reference_day(schedule)]
+                *, kind: str, index: int, name: str, title: str, subtitle: str,
+                notes: Sequence[str] = ()) -> Grid:
+    """Lay ``entries`` keyed (day, period) on the rows of ``schedule``'s week.
+
+    Each row (a period, 大课间, lunch, the activity, 课后服务, an event) is labelled with
+    the time most days share; a day whose bell puts the row at another time carries its
+    own time in the cell (:func:`time_line`), so a Friday with an earlier 课后服务 says so.
+    """
     ndays = len(school.days)
+    ref = _reference_day(schedule)
+    per_day = [_day_rows(schedule.days[d]) for d in range(ndays)]
+    keys = list(per_day[ref])
+    first: dict[tuple[str, Any], Segment] = dict(per_day[ref])
+    for d in range(ndays):   # a row some other day has (升旗仪式 on Monday only) gets its place
+        for key, seg in per_day[d].items():
+            if key not in first:
+                first[key] = seg
+                keys.append(key)
+    keys.sort(key=lambda k: first[k].start)   # stable: the reference day's order is kept
     rows: list[GridRow] = []
-    seen: Counter[SegmentKind] = Counter()
-    period = 0
-    # an event (升旗仪式) held on other days than the reference day still gets its row
-    segments = list(ref.segments)
-    names = {s.name for s in ref.of_kind(SegmentKind.EVENT)}
-    for other in schedule.days:
-        for s in other.of_kind(SegmentKind.EVENT):
-            if s.name not in names:
-                names.add(s.name)
-                segments.append(s)
-    segments.sort(key=lambda s: s.start)   # stable: the reference day's order is kept
-    for seg in segments:
-        if seg.kind is SegmentKind.EVENT:
-            cells, closed = [], []
+    differ: set[int] = set()
+    for key in keys:
+        segs = [per_day[d].get(key) for d in range(ndays)]
+        spans = [_span(s) if s is not None else None for s in segs]
+        time = _row_time(spans, ref)
+        own = [s is not None and spans[d] != time for d, s in enumerate(segs)]
+        cells: list[tuple[Entry, ...]] = []
+        closed: list[bool] = []
+        row_kind, p = key[0], key[1]
+        if row_kind == "period":
             for d in range(ndays):
-                same = [s for s in schedule.days[d].of_kind(SegmentKind.EVENT) if s.name == seg.name]
-                # the event's name, and its time when that day holds it at another time
-                cells.append(tuple(Entry((s.name,) + ((f"({_span(s)})",) if _span(s) != _span(seg)
-                                                      else ())) for s in same[:1]))
-                closed.append(not same)
-            rows.append(GridRow("event", seg.name, _span(seg), tuple(cells), None, tuple(closed)))
-        elif seg.kind is SegmentKind.LESSON:
-            p = period
-            period += 1
-            cells, closed = [], []
-            for d in range(ndays):
-                day = schedule.days[d]
-                exists = p < len(day.periods) and open_period(d, p)
-                closed.append(not exists and not entries.get((d, p)))
+                exists = segs[d] is not None and open_period(d, p)
                 cell = list(entries.get((d, p), ()))
-                if exists and p < len(day.periods) and _span(day.periods[p]) != _span(seg):
-                    # this day's bell differs from the row's time: say so in the cell
-                    cell = [Entry(e.lines + (f"({_span(day.periods[p])})",), e.lesson) for e in cell]
+                closed.append(not exists and not cell)
+                if exists and own[d]:   # (a lesson of another bell already has its time)
+                    cell = [e if any(map(is_time_line, e.lines)) else
+                            _with_time(e, spans[d], last=True) for e in cell]  # type: ignore[arg-type]
                 cells.append(tuple(cell))
-            rows.append(GridRow("period", f"第{p + 1}节", _span(seg), tuple(cells), p,
-                                tuple(closed)))
-        elif seg.kind in SHOWN_SEGMENTS:
-            nth = seen[seg.kind]
-            seen[seg.kind] += 1
-            cells, closed = [], []
+            label = f"第{p + 1}节"
+        else:
             for d in range(ndays):
-                same = schedule.days[d].of_kind(seg.kind)
-                if nth < len(same):
-                    cells.append(tuple(segment_cells(seg.kind, nth, d, same[nth])))
-                    closed.append(False)
-                else:
+                seg = segs[d]
+                if seg is None:
                     cells.append(())
                     closed.append(True)
-            if seg.kind is SegmentKind.ACTIVITY and not any(cells):
+                    continue
+                cell = ([Entry((seg.name,))] if row_kind == "event" else
+                        segment_cells(seg.kind, p, d, seg))
+                if own[d]:
+                    cell = [_with_time(e, spans[d], last=False) for e in cell]  # type: ignore[arg-type]
+                cells.append(tuple(cell))
+                closed.append(False)
+            if row_kind == SegmentKind.ACTIVITY.value and not any(cells):
                 continue  # nobody here has an activity session: no row to show
-            rows.append(GridRow(seg.kind.value, seg.label or seg.kind.zh, _span(seg),
-                                tuple(cells), None, tuple(closed)))
-    return Grid(kind, index, name, title, subtitle, tuple(school.days), tuple(rows))
+            label = p if row_kind == "event" else _segment_label(first[key])
+        differ.update(d for d in range(ndays) if own[d] and cells[d])
+        rows.append(GridRow(row_kind, label, time, tuple(cells),
+                            p if row_kind == "period" else None, tuple(closed),
+                            tuple(s or "" for s in spans)))
+    if differ:
+        days = "、".join(school.days[d] for d in sorted(differ))
+        notes = (f"{days}作息时间不同，以格内括号中的时间为准 — on {days} the bell differs: "
+                 "the time in brackets applies.", *notes)
+    return Grid(kind, index, name, title, subtitle, tuple(school.days), tuple(rows),
+                tuple(notes))
 
 
 def _segment_label(seg: Segment) -> str:
@@ -262,7 +327,8 @@ def _taught_together(school: School, lesson: Lesson, i: int) -> tuple[str, int]:
     return ("lesson", i)
 
 
-def _entity_grid(school: School, timetable: Timetable, kind: str, index: int) -> Grid:
+def _entity_grid(school: School, timetable: Timetable, kind: str, index: int,
+                 schedule_index: int | None = None, *, name_bell: bool = True) -> Grid:
     if kind == "teacher":
         mine = [lesson for lesson in timetable.lessons if lesson.teacher == index]
         name = school.teachers[index].name
@@ -277,23 +343,34 @@ def _entity_grid(school: School, timetable: Timetable, kind: str, index: int) ->
         title = f"{name} 课程表"
         my_sessions: list[Session] = []
     else:
-        mine = [lesson for lesson in timetable.lessons if lesson.venue == index]
         v = school.venues[index]
         name = v.name
-        my_sessions = [s for s in timetable.sessions if s.venue == index]
+
+        def here(cls: int) -> bool:
+            return schedule_index is None or school.classes[cls].schedule == schedule_index
+
+        mine = [x for x in timetable.lessons if x.venue == index and here(x.cls)]
+        my_sessions = [s for s in timetable.sessions if s.venue == index and here(s.cls)]
         n = weekly_count((x.day, x.period, x.week) for x in mine)
-        subtitle = f"{school.name} · {v.kind} · 容量 {v.capacity} 个班 · 每周 {n} 节"
-        title = f"{name} 使用表"
-    schedule = _main_schedule(school, mine)
-    ref_index = school.schedules.index(schedule)
+        bell = ("" if schedule_index is None or not name_bell
+                else school.schedules[schedule_index].name)
+        part = f" · {bell}作息的班级 classes on this bell" if bell else ""
+        subtitle = f"{school.name} · {v.kind} · 容量 {v.capacity} 个班{part} · 每周 {n} 节"
+        title = f"{name} 使用表" + (f" · {bell}" if bell else "")
+    schedule = (_main_schedule(school, mine) if schedule_index is None
+                else school.schedules[schedule_index])
     entries: dict[tuple[int, int], list[Entry]] = {}
+    foreign = False
     for lesson in mine:
         lines = _lesson_lines(school, lesson, kind)
-        c = school.classes[lesson.cls]
-        periods = school.schedules[c.schedule].periods(lesson.day)
-        if c.schedule != ref_index and lesson.period < len(periods):
-            # another bell schedule: period p is at another time, show it
-            lines += (f"({_span(periods[lesson.period])})",)
+        periods = school.schedule_of(lesson.cls).periods(lesson.day)
+        mains = schedule.periods(lesson.day)
+        if (school.schedule_of(lesson.cls) is not schedule and lesson.period < len(periods)
+                and (lesson.period >= len(mains)
+                     or _span(periods[lesson.period]) != _span(mains[lesson.period]))):
+            # another bell schedule puts period p at another time: show it
+            lines += (time_line(_span(periods[lesson.period])),)
+            foreign = True
         entries.setdefault((lesson.day, lesson.period), []).append(Entry(lines, lesson))
 
     def seg_cells(seg_kind: SegmentKind, nth: int, day: int, seg: Segment) -> list[Entry]:
@@ -304,8 +381,10 @@ def _entity_grid(school: School, timetable: Timetable, kind: str, index: int) ->
             return []
         return [Entry((_segment_label(seg),))]
 
+    notes = (f"括号内为该班{'、'.join(sorted({school.schedule_of(x.cls).name for x in mine} - {schedule.name}))}"
+             "作息的时间 — a time in brackets is that class's own bell time.",) if foreign else ()
     return _build_grid(school, schedule, entries, seg_cells, lambda d, p: True, kind=kind,
-                       index=index, name=name, title=title, subtitle=subtitle)
+                       index=index, name=name, title=title, subtitle=subtitle, notes=notes)
 
 
 def teacher_grid(school: School, timetable: Timetable, teacher: int) -> Grid:
@@ -313,9 +392,31 @@ def teacher_grid(school: School, timetable: Timetable, teacher: int) -> Grid:
     return _entity_grid(school, timetable, "teacher", teacher)
 
 
-def venue_grid(school: School, timetable: Timetable, venue: int) -> Grid:
-    """The weekly grid of ``venue``: which class uses it when, and for what."""
-    return _entity_grid(school, timetable, "venue", venue)
+def venue_grids(school: School, timetable: Timetable, venue: int) -> tuple[Grid, ...]:
+    """The weekly grids of ``venue``, one per bell schedule whose classes use it.
+
+    Classes on different bells (小学部, 初中部) are at the venue at different times even
+    in the "same" period, so each bell gets a grid of its own in its own times: a row
+    lists only classes that are there together. A venue nobody uses gets one empty grid.
+    """
+    used = sorted({school.classes[x.cls].schedule for x in timetable.lessons if x.venue == venue}
+                  | {school.classes[s.cls].schedule for s in timetable.sessions
+                     if s.venue == venue})
+    if len(used) <= 1:   # one bell: its grid (the activity's times are that bell's)
+        return (_entity_grid(school, timetable, "venue", venue, used[0] if used else None,
+                             name_bell=False),)
+    return tuple(_entity_grid(school, timetable, "venue", venue, s) for s in used)
+
+
+def venue_grid(school: School, timetable: Timetable, venue: int,
+               schedule: int | None = None) -> Grid:
+    """The weekly grid of ``venue``: which class uses it when, and for what.
+
+    With ``schedule``, only the classes on that bell schedule (see :func:`venue_grids`,
+    which the writers use); without it, every class on the grid of the bell most of the
+    venue's lessons follow, other bells' times in brackets.
+    """
+    return _entity_grid(school, timetable, "venue", venue, schedule)
 
 
 def lesson_times(school: School, lesson: Lesson) -> tuple[int, int] | None:
@@ -458,6 +559,34 @@ def summary_verdict(summary: Any) -> str:
     return f"不合规 NOT compliant: {summary.hard} 处硬性违规 hard violation(s)"
 
 
+def plain_verdict(summary: Any) -> str:
+    """The verdict for parents and teachers: no rule ids, no scores."""
+    if summary is None:
+        return "本课表尚未检查 this timetable has not been checked"
+    if summary.compliant:
+        return "本课表已通过检查，符合全部必须遵守的规定 — checked: it keeps every required rule"
+    return (f"本课表有 {summary.hard} 处不符合规定，教务处正在调整 — {summary.hard} "
+            "place(s) break a required rule; the office is fixing them")
+
+
+def quality_lines(summary: Any) -> list[str]:
+    """The school's wishes (soft rules) in plain words, one line each: how often each is
+    not met (``教师空堂 Teacher idle periods：12 处未做到 not met 12 times``). Wishes the
+    school switched off (weight 0) and the lessons a re-solve moved (the office's
+    concern) are left out."""
+    from ..models.checker import RULE_NAMES
+
+    out = []
+    for rule, term in (summary.terms.items() if summary is not None else ()):
+        if float(term.weight) == 0 or rule == "moved_lesson":
+            continue
+        zh, en = RULE_NAMES.get(rule, (rule, rule))
+        units = float(term.units)
+        out.append(f"{zh} {en}：全部做到 always met" if units == 0 else
+                   f"{zh} {en}：{units:g} 处未做到 not met {units:g} times")
+    return out
+
+
 def check_summary(school: School, policy: Policy, timetable: Timetable) -> tuple[Any, list[Any]]:
     """The checker's summary of ``timetable`` and its violations."""
     from ..models.checker import check, summarize
@@ -566,8 +695,10 @@ def example_timetable(school: School) -> Timetable:
 
 
 __all__ = [
-    "Entry", "Grid", "GridRow", "class_grid", "teacher_grid", "venue_grid",
+    "Entry", "Grid", "GridRow", "class_grid", "teacher_grid", "venue_grid", "venue_grids",
+    "time_line", "is_time_line", "TIME_LINE",
     "example_school", "example_timetable", "lesson_times", "write_atomic", "summary_rows",
     "summary_verdict", "check_summary", "homework_tables", "HomeworkTable", "HomeworkDay",
-    "hard_rows", "rule_zh", "head_teacher_line", "weekly_count", "week_mark",
+    "hard_rows", "rule_zh", "head_teacher_line", "weekly_count", "week_mark", "plain_verdict",
+    "quality_lines",
 ]

@@ -101,9 +101,11 @@ class HomeworkMetrics:
     iterations: int
     kernel_seconds: float
 
-    def rows(self) -> list[tuple[str, str]]:
-        """``(label, value)`` rows for a summary table (Chinese with English)."""
-        return [
+    def rows(self, technical: bool = True) -> list[tuple[str, str]]:
+        """``(label, value)`` rows for a summary table (Chinese with English); without
+        ``technical``, only what a 教务处 clerk reads (no objective, rounding or kernel
+        iterations)."""
+        rows = [
             ("目标函数 objective", f"{self.objective:.1f}"),
             ("最大日作业量 max daily load (min)", str(self.max_daily_load)),
             ("日作业量极差 spread max−min (min)", f"{self.spread} (mean {self.mean_spread:.1f})"),
@@ -116,6 +118,10 @@ class HomeworkMetrics:
              f"{self.rounding_total:.1f} / {self.rounding_max:.2f}"),
             ("迭代 iterations / kernel s", f"{self.iterations} / {self.kernel_seconds:.4f}"),
         ]
+        if technical:
+            return rows
+        hidden = ("目标函数", "取整变化", "迭代")
+        return [r for r in rows if not r[0].startswith(hidden)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,6 +86,10 @@ BAD_INPUT = "BAD_INPUT"
 CONNECT_TIMEOUT = 5.0
 SUMMARY_COLUMNS = ("school", "file", "status", "classes", "resumed", "time_to_first", "runtime",
                    "objective", "bound", "gap", "hard_violations", "soft_penalty", "reason")
+#: ``summary.csv``'s header: Chinese first, English after (the column names above).
+SUMMARY_HEADERS = ("学校 school", "文件 file", "状态 status", "班级数 classes", "续算 resumed",
+                   "首个课表用时 time_to_first", "用时 runtime", "目标值 objective", "下界 bound",
+                   "差距 gap", "硬性违规 hard_violations", "软规则代价 soft_penalty", "原因 reason")
 
 
 # --- itinerant half-days -----------------------------------------------------------------------
@@ -628,13 +632,14 @@ def _cell(v: Any) -> str:
 
 
 def summary_csv(outcomes: Sequence[SchoolOutcome]) -> str:
-    """``summary.csv``: one row per school (:data:`SUMMARY_COLUMNS`)."""
+    """``summary.csv``: one row per school (:data:`SUMMARY_COLUMNS`) under
+    :data:`SUMMARY_HEADERS`, a BOM first so Excel reads it as UTF-8."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(SUMMARY_COLUMNS)
+    w.writerow(SUMMARY_HEADERS)
     for o in outcomes:
         w.writerow([_cell(v) for v in o.row().values()])
-    return buf.getvalue()
+    return "\ufeff" + buf.getvalue()
 
 
 def format_summary_table(run: DistrictRun) -> list[list[str]]:

@@ -85,7 +85,9 @@ def test_homework_plan_of_a_primary_school_shows_oral_work_for_grades_1_and_2(
     assert "一年级1班 每日口头/实践作业（分钟）" in text and "二年级1班 每日口头/实践作业" in text
     assert "合计 书面     0     0     0     0     0     0" in text
     assert "口头/实践作业 oral/practical" in text and "每天至多 1 科" in text
-    rows = list(csv.DictReader(quotas.read_text(encoding="utf-8").splitlines()))
+    assert quotas.read_bytes().startswith(b"\xef\xbb\xbf")          # Excel sees UTF-8
+    rows = [{k.split()[-1]: v for k, v in r.items()}     # 班级 class → class
+            for r in csv.DictReader(quotas.read_text(encoding="utf-8-sig").splitlines())]
     lower = [r for r in rows if r["class"][:2] in ("一年", "二年")]
     assert lower and {r["kind"] for r in lower} == {"口头"}
     for cls in ("一年级1班", "二年级1班"):

@@ -74,8 +74,10 @@ def format_weekly_table(plan: HomeworkPlan, cls: int | None = None) -> str:
     return "\n\n".join(blocks)
 
 
-def format_plan_summary(plan: HomeworkPlan, policy: Policy | None = None) -> str:
-    """Metrics and every target that had to be reduced (honestly reported).
+def format_plan_summary(plan: HomeworkPlan, policy: Policy | None = None, *,
+                        verbose: bool = False) -> str:
+    """Metrics and every target that had to be reduced (honestly reported); the solver's
+    figures (objective, rounding, kernel iterations) only with ``verbose``.
 
     With ``policy``, its publication notes are added (``no_noon_homework``: the plan is
     evening homework only; the weekend bucket when weekends are controlled).
@@ -88,8 +90,9 @@ def format_plan_summary(plan: HomeworkPlan, policy: Policy | None = None) -> str
         lines.append(f"  {WEEKEND}: 由最后一个上课日的学科布置, 上限为双休日上限 "
                      "(weekend bucket: set by the last school day's subjects, weekend cap)")
     lines += _oral_lines(plan, policy)
-    width = max(_width(k) for k, _ in plan.metrics.rows())
-    lines += [f"  {_pad(k, width)}  {v}" for k, v in plan.metrics.rows()]
+    rows = plan.metrics.rows(technical=verbose)
+    width = max(_width(k) for k, _ in rows)
+    lines += [f"  {_pad(k, width)}  {v}" for k, v in rows]
     reduced = [r for r in plan.targets if r.infeasible]
     if reduced:
         lines.append("目标超出上限, 已削减 Targets above what the caps allow (reduced):")

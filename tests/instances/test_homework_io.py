@@ -144,8 +144,9 @@ def test_quotas_with_oral_rows_round_trip(tmp_path) -> None:
     assert plan.oral
     path = tmp_path / "quotas.csv"
     write_quotas(path, plan)
-    text = path.read_text(encoding="utf-8")
-    assert text.splitlines()[0] == "class,day,subject,minutes,kind"
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")           # Excel sees UTF-8
+    text = path.read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0] == "班级 class,星期 day,学科 subject,分钟 minutes,类型 kind"
     assert ",口头" in text and ",书面" in text
     days, entries, oral = read_quotas(path, lower)
     assert tuple(entries) == plan.entries and tuple(oral) == plan.oral
@@ -155,3 +156,35 @@ def test_quotas_with_oral_rows_round_trip(tmp_path) -> None:
     path.write_text("class,day,subject,minutes\n3年级1班,周一,语文,10\n", encoding="utf-8")
     zh = lower.subject_index["语文"]
     assert read_quotas(path, lower)[1:] == ([HomeworkEntry(1, 0, zh, 10)], [])
+
+
+def test_every_homework_csv_has_a_bom_and_chinese_first_headers(tmp_path, school) -> None:
+    zh = school.subject_index["语文"]
+    write_requests(tmp_path / "r.csv", school, {(0, zh): 100.0})
+    write_log(tmp_path / "l.csv", school, [LogRow(dt.date(2026, 11, 16), 0, zh, 20.0, 2)])
+    heads = {}
+    for name in ("r.csv", "l.csv"):
+        data = (tmp_path / name).read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf"), name
+        heads[name] = data[3:].decode("utf-8").splitlines()[0]
+    assert heads == {"r.csv": "班级 class,学科 subject,每周分钟 weekly_minutes",
+                     "l.csv": "日期 date,班级 class,学科 subject,分钟 minutes,类型 kind"}
+    assert read_requests(tmp_path / "r.csv", school) == {(0, zh): 100.0}
+    assert [r.minutes for r in read_log(tmp_path / "l.csv", school)] == [20.0]
+
+
+@pytest.mark.parametrize("head", ["class,day,subject,minutes,kind", "班级,星期,学科,分钟,类型",
+                                  "班级 class,星期 day,学科 subject,分钟 minutes,类型 kind",
+                                  "\ufeff班级 class,星期 day,学科 subject,分钟 minutes,类型 kind"])
+def test_quotas_of_every_header_style_read_the_same(tmp_path, school, head) -> None:
+    path = tmp_path / "q.csv"
+    path.write_text(f"{head}\n3年级1班,周二,语文,15,书面\n", encoding="utf-8")
+    assert read_quotas(path, school)[1:] == (
+        [HomeworkEntry(0, 1, school.subject_index["语文"], 15)], [])
+
+
+def test_a_bilingual_header_still_names_a_missing_column(tmp_path, school) -> None:
+    path = tmp_path / "q.csv"
+    path.write_text("班级 class,星期 day,学科 subject\n3年级1班,周二,语文\n", encoding="utf-8")
+    with pytest.raises(InputError, match="minutes"):
+        read_quotas(path, school)

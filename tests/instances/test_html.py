@@ -65,7 +65,7 @@ def _parse(text: str) -> _Cells:
 
 def test_every_page_is_self_contained_chinese_and_mobile_ready(site, school):
     pages = sorted(site.parent.glob("*.html"))
-    assert len(pages) == 1 + 2 * len(school.classes) + len(school.teachers) + len(school.venues)
+    assert len(pages) == 2 + 2 * len(school.classes) + len(school.teachers) + len(school.venues)
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert text.startswith("<!DOCTYPE html>")
@@ -85,8 +85,14 @@ def test_index_links_every_page_and_shows_the_verdict(site, school):
     assert {page_name("class", 0), page_name("teacher", 6), page_name("venue", 1),
             page_name("homework", 1)} <= links
     assert all((site.parent / link).is_file() for link in links)
-    assert 'class="verdict bad"' in text and "不合规" in text      # the hand-made week clashes
-    assert "teacher_clash" in text and "教师空堂" in text
+    assert 'class="verdict bad"' in text and "不符合规定" in text   # the hand-made week clashes
+    # parents read plain words: no rule ids, no weights or scores; the office page has them
+    assert "教师空堂 Teacher idle periods：" in text
+    for word in ("teacher_clash", "teacher_gaps", "objective", "代价", "权重"):
+        assert word not in text, word
+    check = (site.parent / "check.html").read_text(encoding="utf-8")
+    assert "check.html" in links
+    assert "teacher_clash" in check and "教师空堂" in check and "不合规" in check
 
 
 def test_class_page_cells_hold_the_right_lessons(site, school, timetable):
@@ -166,3 +172,41 @@ def test_teacher_page_counts_a_combined_lesson_once(school):
                     Lesson(0, 1, 2, pe, teacher, None)))
     assert "每周 2 节" in teacher_grid(both, tt, teacher).subtitle   # the 合班 once, one alone
     assert "每周 3 节" in teacher_grid(school, tt, teacher).subtitle
+
+
+def test_browser_shows_fridays_own_after_school_time(tmp_path):
+    from .bell_fixtures import friday_school
+
+    school, tt = friday_school()
+    index = write_site(tmp_path / "site", school, school.policy(), tt)
+    url = (index.parent / page_name("class", 0)).as_uri()
+    dom = _chromium("--dump-dom", url, tmp=tmp_path).stdout
+    row = re.search(r'<tr class="seg after_school"[^>]*>(.*?)</tr>', dom, re.S).group(1)
+    label = re.search(r"<th[^>]*>(.*?)</th>", row, re.S).group(1)
+    assert "16:40–17:40" in label                              # what Monday–Thursday share
+    cells = re.findall(r'<td data-day="(\d)" data-time="([^"]*)"[^>]*>(.*?)</td>', row, re.S)
+    assert [c[0] for c in cells] == ["0", "1", "2", "3", "4"]
+    assert cells[4][1] == "16:00–17:00" and "(16:00–17:00)" in cells[4][2]
+    assert all("(" not in text for _, _, text in cells[:4])
+    assert "周五作息时间不同" in dom
+
+
+def test_the_plain_verdict_and_quality_lines_have_no_solver_words():
+    from types import SimpleNamespace
+
+    from jianfu.instances.views import plain_verdict, quality_lines
+
+    term = SimpleNamespace
+    ok = SimpleNamespace(compliant=True, hard=0, objective=477.0,
+                         terms={"teacher_gaps": term(units=12.0, weight=2.0, cost=24.0),
+                                "main_morning": term(units=0.0, weight=5.0, cost=0.0),
+                                "head_teacher_first": term(units=6.0, weight=0.0, cost=0.0),
+                                "moved_lesson": term(units=0.0, weight=20.0, cost=0.0)})
+    assert plain_verdict(ok) == "本课表已通过检查，符合全部必须遵守的规定 — checked: it keeps every required rule"
+    assert quality_lines(ok) == ["教师空堂 Teacher idle periods：12 处未做到 not met 12 times",
+                                 "主科上午 Main subjects in the morning：全部做到 always met"]
+    bad = SimpleNamespace(compliant=False, hard=3, objective=0.0, terms={})
+    assert plain_verdict(bad).startswith("本课表有 3 处不符合规定")
+    assert plain_verdict(None).startswith("本课表尚未检查")
+    for text in [plain_verdict(ok), plain_verdict(bad), *quality_lines(ok)]:
+        assert "objective" not in text and "477" not in text and "_" not in text

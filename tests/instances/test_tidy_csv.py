@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from jianfu.instances.export import export
-from jianfu.instances.tidy_csv import HOMEWORK_COLUMNS, LESSON_COLUMNS, write_tidy
+from jianfu.instances.tidy_csv import (HEADERS, HOMEWORK_COLUMNS, HOMEWORK_HEADERS,
+                                      LESSON_COLUMNS, LESSON_HEADERS, write_tidy)
 from jianfu.models.errors import InputError
 from jianfu.models.homework import HomeworkEntry, HomeworkMetrics, HomeworkPlan, plan_days
 from .people_fixtures import make_plan
@@ -19,6 +20,11 @@ def test_lessons_csv_one_row_per_lesson_with_bom(tmp_path, school, timetable):
     assert lessons.name == "lessons.csv"
     assert lessons.read_bytes().startswith(b"\xef\xbb\xbf")       # Excel sees UTF-8
     frame = pd.read_csv(lessons, encoding="utf-8-sig", keep_default_na=False)
+    assert tuple(frame.columns) == LESSON_HEADERS
+    assert lessons.read_text(encoding="utf-8-sig").startswith(
+        "学校 school,班级 class,年级 grade,星期 day,节次 period,开始 start,结束 end,学科 subject,"
+        "教师 teacher,场地 venue,单双周 week\n")
+    frame = frame.rename(columns={v: k for k, v in HEADERS.items()})
     assert tuple(frame.columns) == LESSON_COLUMNS
     assert len(frame) == len(timetable.lessons)
     first = timetable.at(0, 0, 0)
@@ -38,6 +44,8 @@ def test_homework_csv_one_row_per_cell(tmp_path, school, timetable):
     files = write_tidy(tmp_path, school, timetable, plan)
     assert [p.name for p in files] == ["lessons.csv", "homework.csv"]
     frame = pd.read_csv(files[1], encoding="utf-8-sig")
+    assert tuple(frame.columns) == HOMEWORK_HEADERS
+    frame = frame.rename(columns={v: k for k, v in HEADERS.items()})
     assert tuple(frame.columns) == HOMEWORK_COLUMNS
     assert len(frame) == len(plan.entries) == 4
     monday = frame[(frame["class"] == "三(1)班") & (frame["day"] == "周一")]
@@ -66,7 +74,7 @@ def test_export_single_format_and_destination(tmp_path, school, timetable):
 
 def test_export_bad_requests_are_input_errors(tmp_path, school, timetable):
     with pytest.raises(InputError):
-        export(tmp_path, school, school.policy(), timetable, fmt="pdf")
+        export(tmp_path, school, school.policy(), timetable, fmt="doc")
     with pytest.raises(InputError):
         export(tmp_path, school, school.policy(), timetable, fmt="ics")
 
@@ -91,7 +99,7 @@ def test_weekend_bucket_and_over_cap_evenings(tmp_path, school, timetable):
     assert [e.over for e in table.evenings] == [True] + [False] * 5
     assert [e.cap for e in table.evenings] == [45] * 6
     frame = pd.read_csv(write_tidy(tmp_path, school, timetable, plan, policy)[1],
-                        encoding="utf-8-sig")
+                        encoding="utf-8-sig").rename(columns={v: k for k, v in HEADERS.items()})
     assert frame.loc[frame["day"] == WEEKEND, "weekend"].tolist() == [True]
     assert set(frame["daily_cap"]) == {45}
 
@@ -107,7 +115,7 @@ def test_lessons_csv_says_the_week_of_a_lesson_every_other_week(tmp_path, school
                       + timetable.lessons[2:], timetable.sessions)
     lessons, = write_tidy(tmp_path, school, cycle)
     frame = pd.read_csv(lessons, encoding="utf-8-sig", keep_default_na=False)
-    assert frame["week"].value_counts().to_dict() == {"": len(cycle.lessons) - 2, "单": 1, "双": 1}
+    assert frame["单双周 week"].value_counts().to_dict() == {"": len(cycle.lessons) - 2, "单": 1, "双": 1}
 
 
 def test_oral_work_of_grade_one_in_the_publication_and_the_csv(tmp_path) -> None:

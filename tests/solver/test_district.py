@@ -57,6 +57,12 @@ def test_half_days_go_to_one_school_each_with_room(pair_dir: Path) -> None:
             assert room >= load / ITINERANT_RATIO
 
 
+def _summary_rows(path):
+    """summary.csv's rows keyed by the English half of each header (``学校 school``)."""
+    return [{k.split()[-1]: v for k, v in r.items()}
+            for r in csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines())]
+
+
 def test_restricted_school_blocks_exactly_the_other_half_days(pair_dir: Path) -> None:
     district = read_district(pair_dir)
     schools = load_schools(district)
@@ -173,8 +179,9 @@ def test_run_interrupted_then_resumed_then_checked(pair_dir: Path, tmp_path: Pat
         for f in ("timetable.json", "report.txt", "quotas.csv", "result.json"):
             assert (folder / f).is_file()
         assert o.hard_violations == 0
-    summary = (out / "summary.csv").read_text(encoding="utf-8").splitlines()
-    assert summary[0].startswith("school,file,status") and len(summary) == 3
+    assert (out / "summary.csv").read_bytes().startswith(b"\xef\xbb\xbf")   # Excel sees UTF-8
+    summary = (out / "summary.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert summary[0].startswith("学校 school,文件 file,状态 status") and len(summary) == 3
 
     verdict = check_district_outputs(pair_dir, out)
     assert verdict.compliant and verdict.cross == ()
@@ -240,8 +247,7 @@ def test_an_infeasible_school_is_reported_while_the_others_finish(tmp_path: Path
     assert not failed.solved and run.failed == (failed,)
     good = by_name[district.schools[0].name]
     assert good.solved and good.hard_violations == 0
-    rows = {r["school"]: r for r in csv.DictReader(
-        (out / "summary.csv").read_text(encoding="utf-8").splitlines())}
+    rows = {r["school"]: r for r in _summary_rows(out / "summary.csv")}
     assert rows[entry.name]["status"] == "INFEASIBLE" and rows[entry.name]["reason"] == failed.reason
     assert rows[good.name]["status"] in ("OPTIMAL", "FEASIBLE")
     report = (output_dir_of(out, district, entry.name) / "report.txt").read_text(encoding="utf-8")
@@ -412,8 +418,7 @@ def test_a_broken_school_file_is_reported_and_the_others_are_solved(trio_dir: Pa
             assert (output_dir_of(out, district, o.name) / "quotas.csv").is_file()
     assert not output_dir_of(out, district, broken).exists()
     assert events[-1].total == 3 and events[-1].done == 3 and events[-1].failed == 1
-    rows = {r["school"]: r for r in csv.DictReader(
-        (out / "summary.csv").read_text(encoding="utf-8").splitlines())}
+    rows = {r["school"]: r for r in _summary_rows(out / "summary.csv")}
     assert set(rows) == {s.name for s in district.schools}
     assert rows[broken]["status"] == "BAD_INPUT" and rows[broken]["reason"] == bad.reason
     # its itinerant teachers teach only in their other schools

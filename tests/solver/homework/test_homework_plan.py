@@ -108,6 +108,11 @@ def test_infeasible_requests_are_reduced_and_reported() -> None:
     assert "中午" not in format_plan_summary(plan, school.policy())
     assert "中午不布置作业" in format_plan_summary(plan, load_policy("chengnan"))
     assert "2000" in format_plan_summary(plan)
+    # the clerk's summary has no solver figures; --verbose adds them
+    plain, verbose = format_plan_summary(plan), format_plan_summary(plan, verbose=True)
+    for word in ("objective", "目标函数", "iterations", "kernel", "rounding"):
+        assert word not in plain and word in verbose, word
+    assert "最大日作业量 max daily load" in plain
 
 
 def test_subject_caps_from_the_profile_hold() -> None:

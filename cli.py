@@ -349,6 +349,70 @@ def cmd_solve(args: argparse.Namespace) -> int:
     return _solve_exit(result.timetable is not None, result.status, result.interrupted)
 
 
+# --- change (调代课) ---------------------------------------------------------------------
+
+def _first_date(*texts: str | None):
+    """The first date of ``--dates``/``--week-of`` (a term is guessed around it when the
+    school has no 校历), or ``None`` (today); a bad date is reported where it is parsed."""
+    from datetime import date
+
+    for text in texts:
+        try:
+            return date.fromisoformat((text or "")[:10])
+        except ValueError:
+            continue
+    return None
+
+
+def cmd_change(args: argparse.Namespace) -> int:
+    from .instances.change_notice import parse_changes, write_change_files
+    from .instances.solved import read_solved
+    from .solver.school.change import plan_weeks
+
+    source = Path(args.source)
+    if not source.is_dir():
+        raise InputError(args.source, "", "not a folder written by `jianfu solve`")
+    school, timetable, _ = read_solved(source, args.school)
+    _notes()
+    policy = _policy(school, args.policy)
+    from .instances.school_calendar import resolve_calendar
+
+    # the 校历: no lesson is held or moved onto a holiday, a make-up day teaches its weekday
+    calendar, note = resolve_calendar(calendar_file=args.calendar,
+                                      school_file=args.school or source / SCHOOL_COPY,
+                                      folder=source, today=_first_date(args.dates, args.week_of))
+    print(f"校历 calendar: {note}")
+    weeks = parse_changes(school, absent=args.absent, class_away=args.class_away,
+                          dates=args.dates, half_days=args.half_day, week_of=args.week_of,
+                          swaps=args.swap or (), reason=args.reason, day_of=calendar.day_of)
+    if not weeks:
+        raise InputError("change", "", "没有要调整的内容 nothing to change: give --absent, "
+                                       "--class-away or --swap")
+    # beside the run folder, not in it: a new `solve -o` replaces that folder whole
+    dest = check_output_dir(args.output or
+                            source.resolve().parent / f"调课-{min(weeks).isoformat()}")
+    plans = []
+    for monday, plan in plan_weeks(school, policy, timetable, weeks, prefer=args.prefer,
+                                   time_limit=args.time_limit, workers=args.workers,
+                                   seed=args.seed):
+        if not plan.found:
+            print(f"{monday} 当周无法安排 no plan for the week of {monday}:", file=sys.stderr)
+            for line in plan.reasons:
+                print(f"  {line}", file=sys.stderr)
+            return (EXIT_INTERNAL if plan.rejected else
+                    EXIT_INFEASIBLE if plan.proven else EXIT_NO_SOLUTION)
+        plans.append(plan)
+        print(f"{monday} 当周 week of {monday}: 代课 covers {len(plan.covers)}, "
+              f"调课 moved lessons {len(plan.moves)}, 停课 cancelled "
+              f"{len(plan.week.cancelled)}; 检查 checker: 合规 compliant")
+    who = "、".join([*args.absent, *args.class_away, *(args.swap or ())])
+    title = f"{who} {args.reason}".strip()
+    written = write_change_files(dest, school, plans, title, args.reason)
+    print((dest / "调课通知.txt").read_text(encoding="utf-8"))
+    print("wrote " + ", ".join(str(p) for p in written))
+    return EXIT_OK
+
+
 # --- template and export ---------------------------------------------------------------
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -647,6 +711,35 @@ def build_parser() -> argparse.ArgumentParser:
                         "(listed in the report)")
     p.add_argument("-o", "--output", required=True, help="output directory")
     p.set_defaults(func=cmd_solve)
+
+    p = sub.add_parser("change", help="调代课 a teacher absent, a class away, a swap: cover "
+                                      "teachers or the fewest moves, with a 调课通知")
+    p.add_argument("source", help="a folder written by `jianfu solve` (timetable.json, school.yaml)")
+    p.add_argument("--school", help="school file (default: SOURCE/school.yaml)")
+    p.add_argument("--policy", default=None)
+    p.add_argument("--absent", action="append", default=[], metavar="TEACHER",
+                   help="教师请假/培训 a teacher away (repeat for several)")
+    p.add_argument("--class-away", action="append", default=[], metavar="CLASS",
+                   help="班级外出 a class away (研学): its lessons then are cancelled")
+    p.add_argument("--dates", help="whole days: 2026-10-12..2026-10-13 or 2026-10-12,2026-10-14")
+    p.add_argument("--half-day", help="in the week of --week-of: 周二下午, 周三上午, 周四 (comma-separated)")
+    p.add_argument("--week-of", help="any date of the week for --half-day and --swap")
+    p.add_argument("--swap", nargs=2, metavar=("TEACHER:SLOT", "TEACHER:SLOT"),
+                   help="two teachers exchange lessons of one class: 王芳:周一3 李强:周三2")
+    p.add_argument("--reason", default="", help="shown in the notice: 病假, 培训, 研学")
+    p.add_argument("--calendar", default=None,
+                   help="校历 file (holidays, 调休 make-up days; docs/format.md §6); default: "
+                        "SOURCE/calendar.yaml, the school file's calendar: section, or the "
+                        "term guessed from today with the built-in holidays")
+    p.add_argument("--prefer", choices=["cover", "swap"], default="cover",
+                   help="cover: 代课 where a teacher is free, moves for the rest (default); "
+                        "swap: move lessons (调课) if the week allows it")
+    p.add_argument("--time-limit", type=SECONDS, default=30.0, help="seconds for the moves (default 30)")
+    p.add_argument("--workers", type=WORKERS, default=1)
+    p.add_argument("--seed", type=SEED, default=0)
+    p.add_argument("-o", "--output", default=None,
+                   help="folder for the notice and the week (default: 调课-<first Monday> beside SOURCE)")
+    p.set_defaults(func=cmd_change)
 
     p = sub.add_parser("template", help="空白Excel模板 write a blank, documented Excel school template")
     p.add_argument("output", help="workbook to write (*.xlsx)")

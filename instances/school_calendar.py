@@ -258,12 +258,14 @@ def resolve_calendar(*, calendar_file: str | os.PathLike[str] | None = None,
         cal = calendar_from_dict(dates, "--term-start/--term-end")
         return cal, (f"学期 term --term-start/--term-end（含内置法定假日 with the built-in "
                      f"public holidays；调休请用 --calendar 给出）— {cal.describe()}")
+    said = (f"按今天 {date.today().isoformat()} 推定 assumed from today's date"
+            if today is None else f"按 {today.isoformat()} 所在学期推定 assumed around "
+                                  f"{today.isoformat()}")
     today = today or date.today()
     guess = default_term(today)
     if dates:
         data = {"term": guess.name, "start": guess.start, "end": guess.end, **dates}
         cal = calendar_from_dict(data, "--term-start/--term-end")
         return cal, f"学期 term（另一端按今天推定 the other end guessed）— {cal.describe()}"
-    return guess, (f"未给学期：按今天 {today.isoformat()} 推定 no term given, assumed from "
-                   f"today's date — {guess.describe()}。用 --calendar 校历.yaml（docs/format.md）"
+    return guess, (f"未给学期 no term given：{said} — {guess.describe()}。用 --calendar 校历.yaml（docs/format.md）"
                    f"或 --term-start/--term-end 给出你们学校的学期 give your own")

@@ -33,7 +33,7 @@ __all__ = ["timetable_to_dict", "timetable_from_dict", "read_timetable", "write_
            "read_timetable_meta", "dump_timetable"]
 
 _TOP = ("school", "meta", "lessons", "sessions")
-_LESSON = ("class", "day", "period", "subject", "teacher", "venue", "group", "week")
+_LESSON = ("class", "day", "period", "subject", "teacher", "venue", "group", "week", "cover")
 #: ``week`` of a lesson held every other week (单双周): 1 单周 (odd), 2 双周 (even).
 WEEK_TEXT = {1: "单", 2: "双"}
 WEEK_NAMES: dict[Any, int] = {"单": 1, "单周": 1, "odd": 1, 1: 1, "双": 2, "双周": 2, "even": 2, 2: 2}
@@ -52,6 +52,7 @@ def timetable_to_dict(tt: Timetable, school: School, meta: Mapping[str, Any] | N
          "venue": None if x.venue is None else school.venues[x.venue].name}
         | ({"group": x.group} if x.group is not None else {})   # absent: the whole class
         | ({"week": WEEK_TEXT[x.week]} if x.week is not None else {})   # absent: every week
+        | ({"cover": True} if x.cover else {})   # 代课 in a dated week (jianfu change)
         for x in tt.lessons]
     out["sessions"] = [
         {"class": school.classes[s.cls].name, "day": school.days[s.day],
@@ -135,13 +136,16 @@ def timetable_from_dict(data: Mapping[str, Any], school: School, source: str) ->
                 raise err(f"{path}.week", week, "应为 单 或 双 expected 单 (odd weeks, 单周) or "
                                                 "双 (even weeks, 双周); absent: every week")
             week = WEEK_NAMES[week]
+        cover = x.get("cover", False)
+        if not isinstance(cover, bool):
+            raise err(f"{path}.cover", cover, "应为 true 或 false (代课 a cover lesson)")
         lessons.append(Lesson(
             cls=cls,
             day=ref(x["day"], f"{path}.day", days, "日期"),
             period=period - 1,
             subject=subject,
             teacher=ref(x["teacher"], f"{path}.teacher", school.teacher_index, "教师"),
-            venue=venue(x.get("venue"), f"{path}.venue"), group=group, week=week))
+            venue=venue(x.get("venue"), f"{path}.venue"), group=group, week=week, cover=cover))
     sessions = []
     raw_sessions = top.get("sessions") or []
     if not isinstance(raw_sessions, list):

@@ -36,11 +36,12 @@ from .errors import InputError, check_index
 from .policy import Policy, curriculum_line, format_clock, parse_clock
 from .school import CLASS_MEETING, GROUND, WEEK_EN, WEEK_ZH, WEEKS, School, SegmentKind
 from .timetable import Lesson, Session, Timetable
+from .change import ChangedWeek, qualified
 from .violation import Violation
 
 __all__ = [
     "CheckSummary", "Term", "HARD_RULES", "SOFT_RULES", "RULE_NAMES", "check", "summarize",
-    "plan_violations",
+    "plan_violations", "check_week", "WEEK_RULES",
     "format_violations", "violations_to_json", "cycle_weeks", "week_view",
 ]
 
@@ -339,6 +340,8 @@ def check_teacher_assignment(school: School, policy: Policy,
     out = []
     for i, lesson in enumerate(facts.lessons):
         r = facts.req_of.get((lesson.cls, lesson.subject))
+        if lesson.cover:
+            continue   # a cover lesson (代课): rule cover_teacher
         if i in facts.part_of:   # a group of a split lesson (分组): that group's teacher
             k, j = facts.part_of[i]
             want = school.splits[k].groups[j].teacher
@@ -369,8 +372,8 @@ def check_head_teacher_meeting(school: School, policy: Policy,
     out = []
     for lesson in facts.lessons:
         head = school.classes[lesson.cls].head_teacher
-        if lesson.subject != meeting or head is None or lesson.teacher == head:
-            continue
+        if lesson.subject != meeting or head is None or lesson.teacher == head or lesson.cover:
+            continue   # a cover lesson (代课) of a 班会: rule cover_teacher
         e = _lesson_entities(school, lesson)
         want = school.teachers[head].name
         out.append(_hard(
@@ -379,6 +382,32 @@ def check_head_teacher_meeting(school: School, policy: Policy,
             f"{e['teacher']} 上，应由班主任 {want} 上 — class {e['cls']} "
             f"{_slot_en(school, lesson.cls, lesson.day, lesson.period)}: the class meeting (班会) "
             f"is taught by {e['teacher']}, not by its head teacher {want}", **e))
+    return out
+
+
+def check_cover_teacher(school: School, policy: Policy, timetable: Timetable) -> list[Violation]:
+    """代课教师: a cover lesson (``Lesson.cover``, 代课 in a dated week) is taught by a
+    teacher qualified for its subject (:func:`~jianfu.models.change.qualified`: one of
+    their ``subjects``, or a subject they teach) other than its assigned teacher; being
+    free and under the daily maximum are the rules teacher_clash, teacher_unavailable,
+    meeting and teacher_daily_max."""
+    facts = _facts(school, timetable)
+    out = []
+    for lesson in facts.lessons:
+        if not lesson.cover:
+            continue
+        e = _lesson_entities(school, lesson)
+        r = facts.req_of.get((lesson.cls, lesson.subject))
+        own = r is not None and school.requirements[r].teacher == lesson.teacher
+        if own or not qualified(school, lesson.teacher, lesson.subject):
+            zh, en = (("就是任课教师", "is the assigned teacher") if own else
+                      (f"不教{e['subject']}", f"is not qualified for {e['subject']}"))
+            out.append(_hard(
+                "cover_teacher",
+                f"{e['cls']} {_slot_zh(school, lesson.cls, lesson.day, lesson.period)} "
+                f"{e['subject']} 代课教师 {e['teacher']} {zh} — class "
+                f"{e['cls']} {_slot_en(school, lesson.cls, lesson.day, lesson.period)}: cover "
+                f"teacher {e['teacher']} {en}", **e))
     return out
 
 
@@ -1317,26 +1346,37 @@ def check_teacher_wish(school: School, policy: Policy, timetable: Timetable) -> 
 
 
 def check_moved_lesson(school: School, policy: Policy, timetable: Timetable,
-                       kept: Timetable | None = None) -> list[Violation]:
-    """调整节数: each lesson of the kept timetable whose slot and subject changed."""
+                       kept: Timetable | None = None,
+                       kept_school: School | None = None) -> list[Violation]:
+    """调整节数: each lesson of the kept timetable whose slot and subject changed.
+
+    ``kept_school`` is the school ``kept`` was made for when it is not ``school`` (a
+    teacher removed, a class added): lessons are then matched by class, subject and day
+    names and the period, and a kept lesson whose class or subject is gone has moved.
+    """
     if kept is None:
         return []
-    now = {(x.cls, x.day, x.period, x.subject, x.week) for x in timetable.lessons}
+    old = kept_school or school
+    now = {(school.classes[x.cls].name, school.days[x.day], x.period,
+            school.subjects[x.subject].name, x.week) for x in timetable.lessons}
     out = []
+    seen = set()
     for lesson in kept.lessons:
-        if (lesson.cls, lesson.day, lesson.period, lesson.subject, lesson.week) in now:
-            continue
-        if school.group_rank(lesson.cls, lesson.group, lesson.subject) > 0:
+        cname, sname = old.classes[lesson.cls].name, old.subjects[lesson.subject].name
+        key = (cname, old.days[lesson.day], lesson.period, sname, lesson.week)
+        if old.group_rank(lesson.cls, lesson.group, lesson.subject) > 0:
             continue   # a split lesson (分组) or 走班 block is kept as its first group's lesson
-        cname, sname = school.classes[lesson.cls].name, school.subjects[lesson.subject].name
+        if key in now or key in seen:
+            continue
+        seen.add(key)
         zh, en = ((f"（{WEEK_ZH[lesson.week]}）", f" ({WEEK_EN[lesson.week]})")
                   if lesson.week is not None else ("", ""))
         out.append(_soft(
             "moved_lesson", policy,
-            f"{cname} 原 {school.days[lesson.day]}第{lesson.period + 1}节 {sname}{zh} 已调整 — "
-            f"class {cname}: {sname}{en} at {_day_en(school, lesson.day)} period "
+            f"{cname} 原 {old.days[lesson.day]}第{lesson.period + 1}节 {sname}{zh} 已调整 — "
+            f"class {cname}: {sname}{en} at {_day_en(old, lesson.day)} period "
             f"{lesson.period + 1} was moved", cls=cname, subject=sname,
-            day=school.days[lesson.day], period=lesson.period + 1, week=lesson.week))
+            day=old.days[lesson.day], period=lesson.period + 1, week=lesson.week))
     return out
 
 
@@ -1668,6 +1708,7 @@ HARD_RULES: tuple[tuple[str, str, str, RuleFunction], ...] = (
     ("teacher_assignment", "任课教师", "Assigned teacher", check_teacher_assignment),
     ("head_teacher_meeting", "班会由班主任上", "Class meeting taught by the head teacher",
      check_head_teacher_meeting),
+    ("cover_teacher", "代课教师", "Cover teacher qualified", check_cover_teacher),
     ("class_clash", "班级冲突", "Class clash", check_class_clash),
     ("teacher_clash", "教师冲突", "Teacher clash", check_teacher_clash),
     ("venue_clash", "场地超员", "Venue over capacity", check_venue_clash),
@@ -1771,7 +1812,8 @@ def _in_week(v: Violation, week: int) -> Violation:
 
 
 def check(school: School, policy: Policy, timetable: Timetable,
-          kept: Timetable | None = None) -> list[Violation]:
+          kept: Timetable | None = None, kept_school: School | None = None
+          ) -> list[Violation]:
     """Check ``timetable`` against every hard and soft rule of ``docs/rules.md``.
 
     Parameters
@@ -1780,6 +1822,8 @@ def check(school: School, policy: Policy, timetable: Timetable,
         The problem, the profile's numbers and the answer.
     kept
         The timetable kept with ``--keep``; ``moved_lesson`` counts its lessons that moved.
+    kept_school
+        The school ``kept`` was made for, when it is not ``school``.
 
     Returns
     -------
@@ -1811,12 +1855,122 @@ def check(school: School, policy: Policy, timetable: Timetable,
                 out.extend(_merge_weeks(found[0][rule], found[1][rule]))
         for rule, _, _, fn in SOFT_RULES:
             if rule == "moved_lesson":
-                out.extend(check_moved_lesson(school, policy, timetable, kept))
+                out.extend(check_moved_lesson(school, policy, timetable, kept, kept_school))
             else:
                 out.extend(fn(school, policy, timetable))
     finally:
         _LOCAL.entry = None   # do not keep a large school alive between checks
     return out
+
+
+# --------------------------------------------------------------------------------------
+# 调代课: a dated week after its changes
+# --------------------------------------------------------------------------------------
+def check_teacher_absent(school: School, policy: Policy, week: ChangedWeek) -> list[Violation]:
+    """教师请假: no lesson held in the week overlaps its teacher's absence (a 合班 or 走班
+    group lesson counts once)."""
+    facts = _facts(school, week.timetable)
+    out = []
+    for i in facts.placed:
+        if i in facts.joined:
+            continue
+        lesson = facts.lessons[i]
+        start, end = facts.time[i]  # type: ignore[misc]
+        for a in week.absences:
+            if a.teacher == lesson.teacher and a.overlaps(lesson.day, start, end):
+                e = _lesson_entities(school, lesson)
+                why = f"（{a.reason}）" if a.reason else ""
+                out.append(_hard(
+                    "teacher_absent",
+                    f"{e['teacher']} {school.days[lesson.day]} {_span(a.start, a.end)} 不在校"
+                    f"{why}，却排了 {e['cls']} "
+                    f"{_slot_zh(school, lesson.cls, lesson.day, lesson.period)} {e['subject']} — "
+                    f"teacher {e['teacher']} is away {_day_en(school, lesson.day)} "
+                    f"{_span(a.start, a.end)} but teaches {e['cls']} "
+                    f"{_slot_en(school, lesson.cls, lesson.day, lesson.period)}", **e))
+                break
+    return out
+
+
+def check_class_away(school: School, policy: Policy, week: ChangedWeek) -> list[Violation]:
+    """班级外出: a class away has no lesson held while it is away, and a cancelled lesson
+    (停课) is a lesson of the weekly timetable whose class is away at its time."""
+    facts = _facts(school, week.timetable)
+    out = []
+    for i in facts.placed:
+        lesson = facts.lessons[i]
+        start, end = facts.time[i]  # type: ignore[misc]
+        hit = next((a for a in week.away if a.cls == lesson.cls
+                    and a.overlaps(lesson.day, start, end)), None)
+        if hit is not None:
+            e = _lesson_entities(school, lesson)
+            out.append(_hard(
+                "class_away",
+                f"{e['cls']} {school.days[lesson.day]} {_span(hit.start, hit.end)} 外出，却排了 "
+                f"{_slot_zh(school, lesson.cls, lesson.day, lesson.period)} {e['subject']} — "
+                f"class {e['cls']} is away {_day_en(school, lesson.day)} but has "
+                f"{e['subject']} at {_slot_en(school, lesson.cls, lesson.day, lesson.period)}",
+                **e))
+    base = set(week.base.lessons)
+    for lesson in week.cancelled:
+        periods = school.day_of(lesson.cls, lesson.day).periods
+        seg = periods[lesson.period] if lesson.period < len(periods) else None
+        away = seg is not None and any(a.cls == lesson.cls and a.overlaps(
+            lesson.day, seg.start, seg.end) for a in week.away)
+        if lesson in base and away:
+            continue
+        e = _lesson_entities(school, lesson)
+        zh, en = (("不是周课表中的课", "is not a lesson of the weekly timetable")
+                  if lesson not in base else ("该班当时不外出", "its class is not away then"))
+        out.append(_hard(
+            "class_away",
+            f"{e['cls']} {school.days[lesson.day]}第{lesson.period + 1}节 {e['subject']} 停课，但"
+            f"{zh} — class {e['cls']}: the cancelled {e['subject']} at "
+            f"{_day_en(school, lesson.day)} period {lesson.period + 1} {en}", **e))
+    return out
+
+
+#: The rules of a dated week (:func:`check_week`) on top of :data:`HARD_RULES`.
+WEEK_RULES: tuple[tuple[str, str, str, Callable[[School, Policy, ChangedWeek], list[Violation]]],
+                  ...] = (
+    ("teacher_absent", "教师请假", "Absent teacher teaches nothing", check_teacher_absent),
+    ("class_away", "班级外出", "Class away: its lessons cancelled", check_class_away),
+)
+RULE_NAMES.update({rule: (zh, en) for rule, zh, en, _ in WEEK_RULES})
+
+#: Hard rules a week reads on the lessons held; the others also see the cancelled ones.
+_HELD_RULES = frozenset({"teacher_clash", "venue_clash", "teacher_unavailable", "meeting",
+                         "teacher_daily_max", "cover_teacher"})
+
+
+def check_week(school: School, policy: Policy, week: ChangedWeek) -> list[Violation]:
+    """Check one dated week after its changes (调代课, docs/rules.md).
+
+    The lessons held that week, with the cancelled lessons of a class away (停课) put
+    back, keep every hard rule of :data:`HARD_RULES` — a cancelled lesson still counts
+    towards its class's plan (coverage, fixed periods, 合班, 连堂) — while the rules of
+    people and rooms at a time (teacher_clash, venue_clash, teacher_unavailable,
+    meeting, teacher_daily_max, cover_teacher) read the lessons held only, so a freed
+    teacher may cover. Then the week's own rules (:data:`WEEK_RULES`). The soft rules read
+    the lessons held; ``moved_lesson`` counts the lessons of the weekly timetable moved
+    (a cancelled lesson has not moved, a cover lesson neither).
+    """
+    held = week.timetable
+    plan = Timetable(held.lessons + tuple(week.cancelled), held.sessions)
+    cancelled = set(week.cancelled)
+    kept = Timetable(tuple(x for x in week.base.lessons if x not in cancelled),
+                     week.base.sessions)
+    on_plan = [v for v in check(school, policy, plan) if v.hard and v.rule not in _HELD_RULES]
+    on_held = check(school, policy, held, kept=kept)
+    hard = on_plan + [v for v in on_held if v.hard and v.rule in _HELD_RULES]
+    order = {rule: i for i, (rule, *_) in enumerate(HARD_RULES)}
+    hard.sort(key=lambda v: order.get(v.rule, len(order)))
+    try:
+        for _, _, _, fn in WEEK_RULES:
+            hard.extend(fn(school, policy, week))
+    finally:
+        _LOCAL.entry = None
+    return hard + [v for v in on_held if not v.hard]
 
 
 # --------------------------------------------------------------------------------------

@@ -16,7 +16,8 @@ class Lesson:
     group of a split lesson (分组, ``School.splits``: 男生, A …) or is ``None`` for the
     whole class; ``week`` is ``None`` for a lesson held every week, or the week of the
     two-week cycle (单双周, ``School.alternates``) it is held in: 1 单周 (odd weeks), 2 双周
-    (even weeks).
+    (even weeks). ``cover`` marks a one-off cover lesson (代课) of a dated week: ``teacher``
+    stands in for the assigned one (rule ``cover_teacher``).
     """
 
     cls: int
@@ -27,6 +28,7 @@ class Lesson:
     venue: int | None = None
     group: str | None = None
     week: int | None = None
+    cover: bool = False
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -11,11 +11,13 @@ import os
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ..models.change import lesson_moves
 from ..models.checker import check, format_violations, summarize
 from ..models.core import Problem
 from ..models.fet import FetProblem
 from ..models.policy import Policy
 from ..models.school import School
+from ..models.timetable import Timetable
 from ..models.violation import Violation
 from .result import Result, format_result
 from .school.solve import solve
@@ -85,11 +87,36 @@ def _school(school: School, policy: Policy, options: dict[str, Any]) -> Checked:
     result = solve(school, policy, **options)
     if result.timetable is None:
         return Checked(school, result, (), None, format_result(result, school, policy), "")
-    violations = tuple(check(school, policy, result.timetable))
+    kept, kept_school = _kept(options.get("keep"), school)
+    # the checker counts moved_lesson against the same kept timetable the engine kept
+    violations = tuple(check(school, policy, result.timetable, kept=kept,
+                             kept_school=kept_school))
     summary = summarize(list(violations), policy)
-    return Checked(school, result, violations, summary,
-                   format_result(result, school, policy, summary),
+    text = format_result(result, school, policy, summary)
+    if kept is not None:
+        moves = lesson_moves(school, result.timetable, kept, kept_school)
+        text += f"\n调整的课 moved lessons ({len(moves)}):" + "".join(
+            f"\n  {m.text(school)}" for m in moves)
+        gone = int(summary.terms["moved_lesson"].units) - len(moves)
+        if gone > 0:   # matched by names: their class, subject or slot is no more
+            text += (f"\n  另有 {gone} 节课的班级、学科或时段已不存在 — {gone} more whose class, "
+                     f"subject or period is gone")
+    return Checked(school, result, violations, summary, text,
                    format_violations(list(violations), summary))
+
+
+def _kept(keep: Any, school: School) -> tuple[Timetable | None, School | None]:
+    """The kept timetable of ``solve(keep=...)`` and the school it was made for (``None``:
+    this one)."""
+    if keep is None:
+        return None, None
+    if isinstance(keep, Timetable):
+        return keep, None
+    if isinstance(keep, tuple):
+        old, timetable = keep
+    else:
+        old, timetable = keep.school, keep.timetable
+    return timetable, (None if old is None or old is school else old)
 
 
 def _core(problem: Problem, options: dict[str, Any]) -> Checked:

@@ -79,7 +79,7 @@ def test_export_without_a_term_says_which_it_assumed(capsys, solved, tmp_path):
     (out / "calendar.yaml").unlink()
     code, text, _ = run(capsys, "export", out, "--format", "ics")
     assert code == 0
-    assert f"未给学期：按今天 {date.today().isoformat()} 推定" in text
+    assert f"未给学期 no term given：按今天 {date.today().isoformat()} 推定" in text
     assert "--calendar 校历.yaml" in text
     assert len(list((out / "calendars").glob("*.ics"))) > 0
 

@@ -123,8 +123,8 @@ def test_resolve_prefers_the_calendar_file_then_the_kept_one_then_the_school_fil
 def test_resolve_without_a_calendar_says_which_term_it_assumed():
     cal, note = resolve_calendar(today=date(2026, 12, 2))
     assert (cal.start, cal.end) == (date(2026, 9, 1), date(2027, 1, 22))
-    assert note.startswith("未给学期：按今天 2026-12-02 推定 no term given, assumed from today's "
-                           "date — 2026–2027学年第一学期（秋季）：2026-09-01 至 2027-01-22；")
+    assert note.startswith("未给学期 no term given：按 2026-12-02 所在学期推定 assumed around "
+                           "2026-12-02 — 2026–2027学年第一学期（秋季）：2026-09-01 至 2027-01-22；")
     assert "--calendar" in note and "--term-start/--term-end" in note
     cal, note = resolve_calendar(term_start="2026-09-07", term_end="2027-01-15")
     assert (cal.start, cal.end) == (date(2026, 9, 7), date(2027, 1, 15))

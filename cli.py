@@ -475,6 +475,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_stats(args: argparse.Namespace) -> int:
+    """`jianfu stats DIR`: the 课时统计 and the short subjects of a solved folder."""
+    from .instances.overview_write import format_loads
+    from .instances.solved import read_solved
+
+    out = Path(args.source)
+    if not out.is_dir():
+        raise InputError(args.source, "", "not a folder written by `jianfu solve`")
+    school, timetable, _ = read_solved(out, args.school)
+    _notes()
+    print(format_loads(school, _policy(school, args.policy), timetable))
+    return EXIT_OK
+
+
 # --- homework -------------------------------------------------------------------------
 
 def cmd_homework_plan(args: argparse.Namespace) -> int:
@@ -761,6 +775,13 @@ def build_parser() -> argparse.ArgumentParser:
                    "a term guessed from today's date")
     p.add_argument("-o", "--output", default=None, help="file or folder (default: inside SOURCE)")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("stats", help="课时统计 periods per teacher and day, idle periods, 走教 "
+                                     "half-days; subjects short of the curriculum")
+    p.add_argument("source", help="a folder written by `jianfu solve`")
+    p.add_argument("--school", help="school file (default: SOURCE/school.yaml)")
+    p.add_argument("--policy", default=None)
+    p.set_defaults(func=cmd_stats)
 
     hw = sub.add_parser("homework", help="作业统筹 homework quotas").add_subparsers(dest="action", required=True)
     p = hw.add_parser("plan", help="daily homework minutes per class and subject")

@@ -280,7 +280,8 @@ def timetable_for(tf: TimetableFile, school: School) -> Timetable:
         s = subject_of(x.subject, x.where)
         lessons.append(Lesson(c, day_of(x.day, x.where), x.period - 1, s,
                               teacher_of_cell(x.teacher, c, s, x.where),
-                              venue_of(x.venue, x.where), group_of(x.group, c, s, x.where)))
+                              venue_of(x.venue, x.where), group_of(x.group, c, s, x.where),
+                              x.week))
     sessions = [Session(cls_of(s.cls, s.where), day_of(s.day, s.where), venue_of(s.venue, s.where))
                 for s in tf.sessions]
     return Timetable(tuple(dict.fromkeys(lessons)), tuple(dict.fromkeys(sessions)))

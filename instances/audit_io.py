@@ -51,7 +51,7 @@ from .curriculum import SUBJECT_BY_NAME
 __all__ = [
     "LAYOUTS", "RawLesson", "RawSession", "TimetableFile", "read_timetable_file",
     "canonical_day", "canonical_subject", "class_key", "grade_of", "normal_text", "parse_cell",
-    "parse_period", "DAY_ORDER",
+    "parse_period", "DAY_ORDER", "split_week",
 ]
 
 LAYOUTS: dict[str, str] = {
@@ -79,6 +79,7 @@ class RawLesson:
     venue: str | None = None
     where: str = ""
     group: str | None = None   # a group of a split lesson or 走班 block (男生, A层)
+    week: int | None = None    # 单双周: 1 单周, 2 双周 (``科学(单周)``), None every week
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,6 +283,16 @@ def canonical_subject(name: str) -> str:
 
 
 _EMPTY = {"", "-", "/", "—", "–", "无", "空", "×", "x", "/ ", "——"}
+_WEEK_MARK = re.compile(r"^(.+?)\s*[(（]([单双])周[)）]$")   # 科学(单周), 书法（双周）
+
+
+def split_week(subject: str) -> tuple[str, int | None]:
+    """``科学(单周)`` → (``科学``, 1), ``书法（双周）`` → (``书法``, 2): a lesson held every
+    other week (单双周); any other name → (name, ``None``)."""
+    m = _WEEK_MARK.match(subject.strip())
+    if not m:
+        return subject, None
+    return m.group(1).strip(), 1 if m.group(2) == "单" else 2
 _TIME_LINE = re.compile(r"^[(（]?\d{1,2}[:：]\d{2}\s*[-–—~～至]\s*\d{1,2}[:：]\d{2}[)）]?$")
 _BRACKETED = re.compile(r"^(.+?)\s*[(（\[【](.+?)[)）\]】]$")
 VENUE_MARK = "@"
@@ -312,7 +323,7 @@ def parse_cell(value: Any) -> list[tuple[str, str | None, str | None, str | None
         first = rest[0]
         teacher: str | None = None
         group: str | None = None
-        m = _BRACKETED.match(first)
+        m = _BRACKETED.match(first) if not _WEEK_MARK.match(first) else None
         words = first.split(None, 1)
         if m:
             subject, teacher = m.group(1).strip(), m.group(2).strip()
@@ -330,13 +341,14 @@ def parse_cell(value: Any) -> list[tuple[str, str | None, str | None, str | None
 
 
 def _is_subject(text: str) -> bool:
-    return canonical_subject(text) in SUBJECT_BY_NAME
+    return canonical_subject(split_week(text)[0]) in SUBJECT_BY_NAME
 
 
 # --------------------------------------------------------------------------------------
 # The file
 # --------------------------------------------------------------------------------------
-def read_timetable_file(path: str | Path, *, fet: str | Path | None = None) -> TimetableFile:
+def read_timetable_file(path: str | Path, *, fet: str | Path | None = None,
+                        layout: str | None = None) -> TimetableFile:
     """Read a timetable file of any shape jianfu knows (see the module docstring).
 
     Parameters
@@ -347,6 +359,11 @@ def read_timetable_file(path: str | Path, *, fet: str | Path | None = None) -> T
         ``…_data_and_timetable.fet``), ``…_activities.xml`` or ``.json``.
     fet
         The ``.fet`` file of an ``…_activities.xml`` (default: found beside it).
+    layout
+        A workbook: read only the sheets of this shape (``master``: its 总课表,
+        ``per_class``, ``rows``). By default a workbook with both a 总课表 and class
+        sheets (as ``jianfu export`` writes it) is read by its class sheets, with a note
+        when its 总课表 says otherwise.
 
     Raises
     ------
@@ -357,7 +374,7 @@ def read_timetable_file(path: str | Path, *, fet: str | Path | None = None) -> T
     file = check_readable(path)
     name = file.name.lower()
     if name.endswith((".xlsx", ".xlsm")):
-        return _read_workbook(file)
+        return _read_workbook(file, layout)
     if name.endswith(".csv") or name.endswith(".txt"):
         return _read_csv(file)
     if name.endswith((".fet", ".fet.gz", ".xml")):
@@ -411,15 +428,17 @@ class _Sheet:
         return self.origin.get((r, c), (r, c))
 
 
-_SKIP_SHEETS = ("汇总", "说明", "作业", "目录")           # a sheet named so holds no timetable
+_SKIP_SHEETS = ("汇总", "说明", "作业", "目录", "课时统计", "开课统计", "空闲表")   # no timetable
 _SKIP_WORDS = ("教师", "老师", "场地", "教室")             # a teacher's or a room's timetable
 _ACTIVITY_LABELS = ("课外体育活动", "课外活动", "体育活动", "阳光体育", "阳光一小时", "activity")
 _HEADER_SCAN = 25
 
 
-def _read_workbook(file: Path) -> TimetableFile:
+def _read_workbook(file: Path, layout: str | None = None) -> TimetableFile:
     from .excel import open_workbook
 
+    if layout not in (None, "master", "per_class", "rows"):
+        raise InputError("layout", layout, "master, per_class or rows")
     wb = open_workbook(file)
     source = file.name
     masters, classes, rows = [], [], []
@@ -441,6 +460,22 @@ def _read_workbook(file: Path) -> TimetableFile:
     title = next((p.title for p in masters + classes if p.title), None)
     school = _school_name(title) if masters or classes else next(
         (p.title for p in rows if p.title), None)   # a rows sheet's 学校 column
+    notes: list[str] = []
+    if layout is not None:
+        found_parts = {"master": masters, "per_class": classes, "rows": rows}[layout]
+        if not found_parts:
+            raise InputError(source, "", f"找不到这种课表 no sheet of this shape: "
+                                         f"{LAYOUTS[layout]}")
+        masters, classes, rows = (found_parts if layout == "master" else [],
+                                  found_parts if layout == "per_class" else [],
+                                  found_parts if layout == "rows" else [])
+    if masters and classes:
+        # jianfu's own workbook: the class sheets carry everything; say if the 总课表 differs
+        differ = len(_cells(masters) ^ _cells(classes))
+        if differ:
+            notes.append(f"总课表与班级课表有 {differ} 处不同，按班级课表读 — the 总课表 and the class "
+                         f"sheets differ in {differ} lesson(s); the class sheets are read")
+        masters = []
     if masters:
         parts, layout = masters, "master"
     elif classes:
@@ -473,7 +508,13 @@ def _read_workbook(file: Path) -> TimetableFile:
     else:
         detail = "；".join(p.detail for p in parts)
     return TimetableFile(str(file), layout, detail, lessons, sessions,
-                         school_name=school, grades=grades)
+                         school_name=school, grades=grades, notes=tuple(notes))
+
+
+def _cells(parts: Sequence[Any]) -> set[tuple[Any, ...]]:
+    """The lessons of ``parts`` as comparable keys (class, day, period, subject, group, week)."""
+    return {(str(class_key(x.cls)), canonical_day(x.day), x.period, canonical_subject(x.subject),
+             x.group, x.week) for p in parts for x in p.lessons}
 
 
 @dataclass
@@ -519,13 +560,19 @@ def _sequence(labels: list[int]) -> list[int]:
     return list(range(1, len(labels) + 1))
 
 
+def _activity_label(value: Any) -> bool:
+    text = normal_text(value).lower() if value is not None else ""
+    return bool(text) and any(a in text for a in _ACTIVITY_LABELS)
+
+
 def _master_columns(sheet: _Sheet, r: int, days: dict[int, str]
-                    ) -> tuple[dict[int, tuple[str, int]], int] | None:
-    """The (day, period) of each lesson column of a 总课表 header at row ``r``, and the
-    last header row; ``None`` when the header is not a 总课表's."""
+                    ) -> tuple[dict[int, tuple[str, int]], int, dict[int, str]] | None:
+    """The (day, period) of each lesson column of a 总课表 header at row ``r``, the last
+    header row, and the day of each activity column (a 课外活动 column under a day, as
+    jianfu writes it); ``None`` when the header is not a 总课表's."""
     combined = {c: dp for c in range(sheet.ncols) if (dp := _day_period(sheet.get(r, c)))}
     if len(combined) >= 2:
-        return combined, r
+        return combined, r, {}
     for pr in (r + 1, r + 2):
         periods = {c: p for c in range(sheet.ncols)
                    if (p := parse_period(sheet.get(pr, c))) is not None}
@@ -533,15 +580,19 @@ def _master_columns(sheet: _Sheet, r: int, days: dict[int, str]
             continue
         first = min(days)
         cols: dict[int, str] = {}
+        acts: dict[int, str] = {}
         current = None
         for c in range(first, sheet.ncols):       # a day written once over its periods
             d = days.get(c)
+            activity = c not in periods and _activity_label(sheet.get(pr, c))
             if d is not None:
                 current = d
-            elif c not in periods or sheet.text(r, c):
+            elif (c not in periods and not activity) or sheet.text(r, c):
                 current = None
             if current is not None and c in periods:
                 cols[c] = current
+            elif current is not None and activity:
+                acts[c] = current
         per_day: dict[str, list[int]] = {}
         for c in sorted(cols):
             per_day.setdefault(cols[c], []).append(c)
@@ -551,7 +602,7 @@ def _master_columns(sheet: _Sheet, r: int, days: dict[int, str]
         for d, cs in per_day.items():
             for c, p in zip(cs, _sequence([periods[c] for c in cs])):
                 out[c] = (d, p)
-        return out, pr
+        return out, pr, acts
     return None
 
 
@@ -587,7 +638,7 @@ def _master(sheet: _Sheet) -> _Part | None:
     header = _master_columns(sheet, r, days)
     if header is None:
         return None
-    cols, last = header
+    cols, last, acts = header
     cc = _class_column(sheet, r, last, min(cols))
     if cc is None or any(normal_text(sheet.text(h, cc)) in _NOT_CLASSES
                          for h in range(r, last + 1)):
@@ -598,6 +649,7 @@ def _master(sheet: _Sheet) -> _Part | None:
     title = _title_above(sheet, r)
     first_last = last
     lessons: list[RawLesson] = []
+    sessions: list[RawSession] = []
     blocks = 1
     row = last + 1
     current: tuple[str, int] | None = None      # class and its first row
@@ -609,10 +661,17 @@ def _master(sheet: _Sheet) -> _Part | None:
             return
         name, r0 = current
         for c, parts in texts.items():
+            if c in acts:                        # the class's after-class session that day
+                venue = next((ln.strip()[1:].strip() or None for p in parts
+                              for ln in p.splitlines() if ln.strip().startswith(VENUE_MARK)),
+                             None)
+                sessions.append(RawSession(name, acts[c], venue, sheet.where(r0, c)))
+                continue
             day, period = cols[c]
             for subject, teacher, venue, group in parse_cell("\n".join(parts)):
+                subject, week = split_week(subject)
                 lessons.append(RawLesson(name, day, period, subject, teacher, venue,
-                                         sheet.where(r0, c), group))
+                                         sheet.where(r0, c), group, week))
 
     while row < sheet.nrows:
         again = _day_row(sheet, row, scan=1)
@@ -621,13 +680,17 @@ def _master(sheet: _Sheet) -> _Part | None:
             if more is not None:                  # the header again, for the next block
                 flush()
                 current, texts, roots = None, {}, {}
-                cols, last = more
+                cols, last, acts = more
                 blocks += 1
                 row = last + 1
                 continue
         value = sheet.get(row, cc)
         name = normal_text(value) if value is not None else ""
-        cells = {c: sheet.root(row, c) for c in cols if sheet.text(row, c)}
+        cells = {c: sheet.root(row, c) for c in [*cols, *acts] if sheet.text(row, c)}
+        if cells and all(_TIME_LINE.match(line.strip()) for c in cells
+                         for line in sheet.text(row, c).splitlines() if line.strip()):
+            row += 1                             # the periods' clock times under the header
+            continue
         same = current is not None and (not name or name == normal_text(current[0]))
         if not same:
             flush()
@@ -656,7 +719,7 @@ def _master(sheet: _Sheet) -> _Part | None:
     classes = len(dict.fromkeys(x.cls for x in lessons))
     detail = (f"工作表 {sheet.name}，表头{span}，{classes} 个班 classes"
               + (f"，{blocks} 段（每段有表头） blocks, each with its header" if blocks > 1 else ""))
-    return _Part(sheet.name, detail, lessons, title=title)
+    return _Part(sheet.name, detail, lessons, sessions, title=title)
 
 
 def _per_class(sheet: _Sheet) -> _Part | None:
@@ -700,8 +763,9 @@ def _per_class(sheet: _Sheet) -> _Part | None:
                 seen.add(root)
                 parts.append(sheet.text(row, c))
             for subject, teacher, venue, group in parse_cell("\n".join(parts)):
+                subject, week = split_week(subject)
                 lessons.append(RawLesson(cls, d, period, subject, teacher, venue,
-                                         sheet.where(rows[0], c), group))
+                                         sheet.where(rows[0], c), group, week))
     if lessons and sum(1 for x in lessons if grade_of(x.subject) is not None) * 2 > len(lessons):
         return None          # classes in the cells: a teacher's or a room's timetable
     sessions: list[RawSession] = []

@@ -1376,7 +1376,7 @@ def _grid_sheet(ws: Worksheet, grid: Grid | Sequence[Grid]) -> None:
 
 def _summary_sheet(ws: Worksheet, school: School, policy: Policy, timetable: Timetable,
                    summary: Any, violations: Sequence[Any] | None,
-                   names: Mapping[tuple[str, int], str]) -> None:
+                   names: Mapping[tuple[str, int], str], extra: Sequence[str] = ()) -> None:
     _title(ws, f"{school.name} 课表汇总", f"政策配置 profile {policy.name} · "
            f"{len(school.classes)} 个班 classes · {len(school.teachers)} 位教师 teachers · "
            f"{weekly_count((x.day, x.period, x.week) for x in timetable.lessons)} 节课 "
@@ -1418,9 +1418,8 @@ def _summary_sheet(ws: Worksheet, school: School, policy: Policy, timetable: Tim
               [["合计 total", "", "", "", summary.objective]])
     ws.cell(row, 1, "工作表 Sheets").font = _font(bold=True)
     row += 1
-    for (kind, i), name in names.items():
-        if kind == "homework" and name not in ws.parent.sheetnames:
-            continue
+    for name in [*extra, *(n for (kind, _), n in names.items()
+                           if kind != "homework" or n in ws.parent.sheetnames)]:
         cell = ws.cell(row, 1, name)
         cell.hyperlink = f"#'{name}'!A1"
         cell.font = _font(color="0563C1")
@@ -1433,9 +1432,10 @@ def write_workbook(path: Path | str, school: School, policy: Policy, timetable: 
                    violations: Sequence[Any] | None = None) -> Path:
     """Write the timetable workbook (课表.xlsx); return its path.
 
-    Sheets: 汇总 (the checker's verdict and soft-rule table, links to every sheet), one
-    per class (班级-…), teacher (教师-…) and venue (场地-…), and with ``plan`` one
-    homework sheet per class (作业-…).
+    Sheets: 汇总 (the checker's verdict and soft-rule table, links to every sheet), the
+    whole-school tables (总课表, 教师总课表, 课时统计, 开课统计, 空闲表:
+    :mod:`jianfu.instances.overview_write`), one per class (班级-…), teacher (教师-…) and
+    venue (场地-…), and with ``plan`` one homework sheet per class (作业-…).
     """
     names = sheet_names(school)
     wb = Workbook()
@@ -1452,7 +1452,10 @@ def write_workbook(path: Path | str, school: School, policy: Policy, timetable: 
 
         for c, table in enumerate(homework_tables(school, policy, plan)):
             _homework_sheet(wb.create_sheet(names[("homework", c)]), table)
-    _summary_sheet(summary_ws, school, policy, timetable, summary, violations, names)
+    from .overview_write import add_overview_sheets   # 总课表, 课时统计 … after 汇总
+
+    overview = add_overview_sheets(wb, school, policy, timetable)
+    _summary_sheet(summary_ws, school, policy, timetable, summary, violations, names, overview)
     return _save(wb, path)
 
 

@@ -21,6 +21,7 @@ from .calendar_ics import write_calendars
 from .excel import write_workbook
 from .html_site import write_site_files
 from .images import NO_CHROMIUM, find_chromium, write_images
+from .overview_write import write_overview_csv
 from .tidy_csv import write_tidy
 from .views import check_summary
 
@@ -52,9 +53,10 @@ def export(out_dir: Path | str, school: School, policy: Policy, timetable: Timet
     fmt
         ``xlsx`` (课表.xlsx), ``html`` (a static site under ``out_dir/site``), ``ics``
         (calendars under ``out_dir/calendars``, needs ``calendar`` or
-        ``term_start``/``term_end``), ``csv`` (tidy ``lessons.csv``/``homework.csv``),
-        ``png``/``pdf`` (one image per class and teacher under ``out_dir/images``, drawn by
-        headless Chromium) or ``all``.
+        ``term_start``/``term_end``), ``csv`` (tidy ``lessons.csv``/``homework.csv``, and the
+        whole-school tables ``master.csv``, ``teacher_load.csv`` …), ``png``/``pdf`` (one
+        image per class and teacher under ``out_dir/images``, drawn by headless Chromium)
+        or ``all``.
     calendar
         The term (:class:`~jianfu.models.calendar.SchoolCalendar`: holidays, make-up
         days) for the calendars; else ``term_start``/``term_end``, a term without
@@ -106,5 +108,7 @@ def export(out_dir: Path | str, school: School, policy: Policy, timetable: Timet
             written.extend(write_images(Path(own) if own else out / "images", school, timetable,
                                         kind=f, effective=effective or term_start))
         else:
-            written.extend(write_tidy(Path(own) if own else out, school, timetable, plan, policy))
+            folder = Path(own) if own else out
+            written.extend(write_tidy(folder, school, timetable, plan, policy))
+            written.extend(write_overview_csv(folder, school, policy, timetable))   # 总课表 …
     return written

@@ -250,6 +250,10 @@ def _index_page(school: School, policy: Policy, timetable: Timetable, summary: A
         parts.append("<h2>作业公示 Homework</h2>")
         parts.append(_links([(c.name, page_name("homework", i))
                              for i, c in enumerate(school.classes)]))
+    from .overview_write import PAGES   # 总课表, 课时统计, 空闲表
+
+    parts.append("<h2>总课表与统计 Whole school</h2>")
+    parts.append(_links([(text, href) for href, text in PAGES]))
     parts.append("<h2>教师课表 Teachers</h2>")
     parts.append(_links([(t.name, page_name("teacher", i)) for i, t in enumerate(school.teachers)]))
     if school.venues:
@@ -325,5 +329,8 @@ def write_site_files(out_dir: Path | str, school: School, policy: Policy, timeta
     for table in tables:
         pages.append(write_atomic(out / page_name("homework", table.cls),
                                   _homework_page(school, table, page_name("class", table.cls))))
+    from .overview_write import write_overview_pages
+
+    pages.extend(write_overview_pages(out, school, policy, timetable, CSS))
     log.info("wrote %d pages to %s", len(pages), out)
     return pages

@@ -65,7 +65,11 @@ def _parse(text: str) -> _Cells:
 
 def test_every_page_is_self_contained_chinese_and_mobile_ready(site, school):
     pages = sorted(site.parent.glob("*.html"))
-    assert len(pages) == 2 + 2 * len(school.classes) + len(school.teachers) + len(school.venues)
+    from jianfu.instances.overview_write import PAGES   # 总课表, 教师总课表, 课时统计, 空闲表
+
+    # index.html, check.html, the class, homework, teacher and venue pages, the overview pages
+    assert len(pages) == (2 + 2 * len(school.classes) + len(school.teachers) + len(school.venues)
+                          + len(PAGES))
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert text.startswith("<!DOCTYPE html>")

@@ -150,21 +150,25 @@ def cmd_check_school(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .instances.timetable_io import read_timetable
+    from .instances.edited import places_locator
+    from .instances.timetable_io import read_timetable_places
     from .models.checker import check, format_violations, summarize, violations_to_json
 
     if args.timetable is None:
         return cmd_check_school(args)
     school = _load_school(args.school)
     policy = _policy(school, args.policy)
-    timetable = read_timetable(args.timetable, school)
+    timetable, places = read_timetable_places(args.timetable, school)
     _notes()
+    locate = places_locator(school, timetable, places)   # the sheet and cell of each lesson
     violations = check(school, policy, timetable)
     summary = summarize(violations, policy)
     if args.json:
-        print(json.dumps(violations_to_json(violations, summary), ensure_ascii=False, indent=2))
+        print(json.dumps(violations_to_json(violations, summary, locate=locate),
+                         ensure_ascii=False, indent=2))
     else:
-        print(format_violations(violations, summary, limit_per_rule=args.examples))
+        print(format_violations(violations, summary, limit_per_rule=args.examples,
+                                locate=locate))
     return EXIT_OK if summary.compliant else EXIT_VIOLATIONS
 
 
@@ -678,8 +682,10 @@ def build_parser() -> argparse.ArgumentParser:
                                      "school file, check the school (no solving)")
     p.add_argument("school")
     p.add_argument("timetable", nargs="?", default=None,
-                   help="timetable.json; without it the school file is read, validated and "
-                        "pre-checked (exit 0 / 2 bad input / 3 proven impossible)")
+                   help="timetable.json, or the timetable.xlsx / lessons.csv that `jianfu "
+                        "export` wrote, edited by hand (each violation names its sheet and "
+                        "cell); without it the school file is read, validated and pre-checked "
+                        "(exit 0 / 2 bad input / 3 proven impossible)")
     p.add_argument("--policy", default=None, help="profile name or file (default: the school's)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--examples", type=_number(int, 0, 100000), default=5, metavar="N",
@@ -718,7 +724,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--time-limit", type=SECONDS, default=60.0, help="seconds (default 60)")
     p.add_argument("--workers", type=WORKERS, default=2)
     p.add_argument("--seed", type=SEED, default=0)
-    p.add_argument("--keep", help="previous timetable.json: change as few lessons as possible")
+    p.add_argument("--keep", help="previous timetable (timetable.json, or an edited timetable.xlsx "
+                                  "/ lessons.csv): change as few lessons as possible")
     p.add_argument("--log", action="store_true", help="log the CP-SAT search")
     p.add_argument("--ignore-unsupported", action="store_true",
                    help="FET files: solve without constraint types jianfu does not support "

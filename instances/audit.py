@@ -23,6 +23,7 @@ default, the profile's standard day per stage (:func:`jianfu.instances.generator
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -40,6 +41,7 @@ from .audit_io import (DAY_ORDER, TimetableFile, canonical_day, canonical_subjec
 from .curriculum import SUBJECTS
 
 __all__ = ["audit_file", "audit_timetable", "compare_files", "infer_school", "timetable_for",
+           "located_timetable_for",
            "read_bells", "STAGE_SCHEDULE"]
 
 STAGE_SCHEDULE = {"primary": "小学部", "junior": "初中部"}
@@ -151,6 +153,11 @@ def compare_files(published: str | Path, taught: str | Path, *,
 # --------------------------------------------------------------------------------------
 # Names against a school file
 # --------------------------------------------------------------------------------------
+_SEPARATORS = re.compile(r"[/／、,，;；+＋|\s]+")
+_TWO_SUBJECTS = ("一格写了两门学科：一节课只写一门学科（两节课之间空一行） the cell names two subjects: "
+                 "one subject per lesson (two lessons in one cell: a blank line between them)")
+
+
 def _known(names: Iterable[str]) -> str:
     names = list(names)
     return "、".join(names[:12]) + (" …" if len(names) > 12 else "")
@@ -188,13 +195,21 @@ def timetable_for(tf: TimetableFile, school: School) -> Timetable:
     三(2)班); days by :func:`canonical_day`; subjects by name or alias
     (:func:`canonical_subject`); a teacher by name, or by surname when one teacher of the
     school fits (the class's teacher of the subject first); a cell without a teacher
-    means the class's teacher of the subject.
+    means the group's teacher (分组, 走班), else the class's teacher of the subject.
 
     Raises
     ------
     InputError
-        Naming the sheet and cell of a name the school does not have.
+        Naming the sheet and cell of a name the school does not have, or of a cell
+        naming two subjects (``语文 数学``, ``语文/数学``).
     """
+    return located_timetable_for(tf, school)[0]
+
+
+def located_timetable_for(tf: TimetableFile, school: School
+                          ) -> tuple[Timetable, dict[Lesson | Session, str]]:
+    """:func:`timetable_for`, and where in the file each lesson and session was read
+    (``课表.xlsx: 班级-七年级1班!C5``; the first place, for one written twice)."""
     classes: dict[Any, int] = {}
     for i, c in enumerate(school.classes):
         classes.setdefault(c.name, i)
@@ -232,15 +247,31 @@ def timetable_for(tf: TimetableFile, school: School) -> Timetable:
                                           f"({'、'.join(school.days)})")
         return d
 
-    def subject_of(name: str, where: str) -> int:
+    def known_subject(name: str) -> int | None:
         for probe in (name, normal_text(name), canonical_subject(name)):
             if probe in subjects:
                 return subjects[probe]
+        return None
+
+    def subject_of(name: str, where: str) -> int:
+        found = known_subject(name)
+        if found is not None:
+            return found
+        parts = [p for p in _SEPARATORS.split(name) if p]
+        if len(parts) > 1 and all(known_subject(p) is not None for p in parts):
+            raise InputError(where, name, _TWO_SUBJECTS)
         raise InputError(where, name, f"学校文件中没有这个学科 no such subject in {school.name}; "
                                       f"known: {_known(s.name for s in school.subjects)}")
 
-    def teacher_of_cell(given: str | None, c: int, s: int, where: str) -> int:
+    def teacher_of_cell(given: str | None, c: int, s: int, where: str,
+                        group: str | None = None) -> int:
         if given is None:
+            part = school.split_part.get((c, group or "", s))
+            if part is not None:
+                return school.splits[part[0]].groups[part[1]].teacher
+            part = school.block_part.get((c, group or "", s))
+            if part is not None:
+                return school.blocks[part[0]].groups[part[1]].teacher
             if (c, s) in teacher_of:
                 return teacher_of[(c, s)]
             raise InputError(where, school.subjects[s].name,
@@ -251,11 +282,16 @@ def timetable_for(tf: TimetableFile, school: School) -> Timetable:
             return school.teacher_index[given]
         preferred = school.teachers[teacher_of[(c, s)]].name if (c, s) in teacher_of else None
         name = surnames.find(given, school.subjects[s].name, preferred)
+        if name is None and known_subject(given) is not None:
+            raise InputError(where, f"{school.subjects[s].name} {given}", _TWO_SUBJECTS)
         if name is None:
+            cls, subject = school.classes[c].name, school.subjects[s].name
+            known = (f"{cls} 的{subject}教师是 {preferred} — {cls}'s {subject} teacher is "
+                     f"{preferred}" if preferred else
+                     f"known: {_known(t.name for t in school.teachers)}")
             raise InputError(where, given, f"学校文件中没有这位教师（或同姓的不止一位） no such "
                                            f"teacher in {school.name}, or the surname fits more "
-                                           f"than one; known: "
-                                           f"{_known(t.name for t in school.teachers)}")
+                                           f"than one; {known}")
         return school.teacher_index[name]
 
     def venue_of(name: str | None, where: str) -> int | None:
@@ -274,17 +310,22 @@ def timetable_for(tf: TimetableFile, school: School) -> Timetable:
                                        f"的这个分组或走班教学组 no such group of a split lesson or "
                                        f"走班 block of this class and subject")
 
-    lessons = []
+    places: dict[Lesson | Session, str] = {}
     for x in tf.lessons:
         c = cls_of(x.cls, x.where)
         s = subject_of(x.subject, x.where)
-        lessons.append(Lesson(c, day_of(x.day, x.where), x.period - 1, s,
-                              teacher_of_cell(x.teacher, c, s, x.where),
-                              venue_of(x.venue, x.where), group_of(x.group, c, s, x.where),
-                              x.week))
-    sessions = [Session(cls_of(s.cls, s.where), day_of(s.day, s.where), venue_of(s.venue, s.where))
-                for s in tf.sessions]
-    return Timetable(tuple(dict.fromkeys(lessons)), tuple(dict.fromkeys(sessions)))
+        group = group_of(x.group, c, s, x.where)
+        lesson = Lesson(c, day_of(x.day, x.where), x.period - 1, s,
+                        teacher_of_cell(x.teacher, c, s, x.where, group),
+                        venue_of(x.venue, x.where), group, x.week)
+        places.setdefault(lesson, x.where)
+    for raw in tf.sessions:
+        session = Session(cls_of(raw.cls, raw.where), day_of(raw.day, raw.where),
+                          venue_of(raw.venue, raw.where))
+        places.setdefault(session, raw.where)
+    lessons = tuple(x for x in places if isinstance(x, Lesson))
+    sessions = tuple(x for x in places if isinstance(x, Session))
+    return Timetable(lessons, sessions), places
 
 
 # --------------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, NamedTuple, Sequence
 
 from openpyxl.utils import get_column_letter
 
@@ -51,7 +51,7 @@ from .curriculum import SUBJECT_BY_NAME
 __all__ = [
     "LAYOUTS", "RawLesson", "RawSession", "TimetableFile", "read_timetable_file",
     "canonical_day", "canonical_subject", "class_key", "grade_of", "normal_text", "parse_cell",
-    "parse_period", "DAY_ORDER", "split_week",
+    "parse_cell_lessons", "CellLesson", "parse_period", "DAY_ORDER", "WEEK_MARKS",
 ]
 
 LAYOUTS: dict[str, str] = {
@@ -79,7 +79,7 @@ class RawLesson:
     venue: str | None = None
     where: str = ""
     group: str | None = None   # a group of a split lesson or 走班 block (男生, A层)
-    week: int | None = None    # 单双周: 1 单周, 2 双周 (``科学(单周)``), None every week
+    week: int | None = None    # 单双周: 1 单周 (odd weeks), 2 双周 (even weeks); None every week
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,19 +283,25 @@ def canonical_subject(name: str) -> str:
 
 
 _EMPTY = {"", "-", "/", "—", "–", "无", "空", "×", "x", "/ ", "——"}
-_WEEK_MARK = re.compile(r"^(.+?)\s*[(（]([单双])周[)）]$")   # 科学(单周), 书法（双周）
-
-
-def split_week(subject: str) -> tuple[str, int | None]:
-    """``科学(单周)`` → (``科学``, 1), ``书法（双周）`` → (``书法``, 2): a lesson held every
-    other week (单双周); any other name → (name, ``None``)."""
-    m = _WEEK_MARK.match(subject.strip())
-    if not m:
-        return subject, None
-    return m.group(1).strip(), 1 if m.group(2) == "单" else 2
-_TIME_LINE = re.compile(r"^[(（]?\d{1,2}[:：]\d{2}\s*[-–—~～至]\s*\d{1,2}[:：]\d{2}[)）]?$")
+# a line of clock times, as jianfu adds when a day's bell differs: (08:10–08:50), 周五 15:30-16:00
+_TIME_LINE = re.compile(r"^[(（]?[^()（）\d]{0,8}\d{1,2}[:：]\d{2}\s*[-–—~～至]\s*\d{1,2}[:：]\d{2}"
+                        r"[)）]?$")
 _BRACKETED = re.compile(r"^(.+?)\s*[(（\[【](.+?)[)）\]】]$")
 VENUE_MARK = "@"
+_VENUE_MARKS = (VENUE_MARK, "＠")
+# 单双周 marks: 书法(单周), 科学（双周）, 书法 单周 — anywhere on the subject line
+_WEEK_MARK = re.compile(r"\s*[(（\[【]\s*([单双])\s*周?\s*[)）\]】]|(?:^|(?<=\s))([单双])周(?=\s|$)")
+WEEK_MARKS: dict[str, int] = {"单": 1, "双": 2}
+
+
+class CellLesson(NamedTuple):
+    """One lesson a cell writes: ``week`` 1 单周, 2 双周, ``None`` every week."""
+
+    subject: str
+    teacher: str | None
+    venue: str | None
+    group: str | None
+    week: int | None = None
 
 
 def parse_cell(value: Any) -> list[tuple[str, str | None, str | None, str | None]]:
@@ -304,9 +310,17 @@ def parse_cell(value: Any) -> list[tuple[str, str | None, str | None, str | None
     ``语文(王)``, ``语文（王芳）``, ``语文\\n王芳``, ``语文 王芳``, ``语文``; a line
     ``@实验室1`` is the venue, a line of clock times is skipped, and two lessons in one
     cell are separated by a blank line (as ``jianfu export`` writes them). A first line
-    ``男生 体育与健康`` above a teacher's line is the group 男生 of a split lesson (as
-    jianfu writes 分组 and 走班 groups). An empty cell, ``-``, ``/``, ``无`` hold none.
+    ``男生 体育与健康`` (a teacher's line below it or not) is the group 男生 of a split
+    lesson (as jianfu writes 分组 and 走班 groups). An empty cell, ``-``, ``/``, ``无``
+    hold none. The 单双周 mark of ``书法(单周)`` is dropped here; :func:`parse_cell_lessons`
+    keeps it.
     """
+    return [x[:4] for x in parse_cell_lessons(value)]
+
+
+def parse_cell_lessons(value: Any) -> list[CellLesson]:
+    """The lessons a cell holds (:func:`parse_cell`), each with its 单双周 week:
+    ``书法(单周)``, ``书法（双周）`` or ``书法 单周`` on the subject line."""
     if value is None:
         return []
     text = str(value).strip()
@@ -316,10 +330,16 @@ def parse_cell(value: Any) -> list[tuple[str, str | None, str | None, str | None
     for block in re.split(r"\n\s*\n", text):
         lines = [ln.strip() for ln in block.splitlines()]
         lines = [ln for ln in lines if ln and not _TIME_LINE.match(ln)]
-        venue = next((ln[1:].strip() or None for ln in lines if ln.startswith(VENUE_MARK)), None)
-        rest = [ln for ln in lines if not ln.startswith(VENUE_MARK)]
+        venue = next((ln[1:].strip() or None for ln in lines if ln.startswith(_VENUE_MARKS)),
+                     None)
+        rest = [ln for ln in lines if not ln.startswith(_VENUE_MARKS)]
         if not rest or normal_text(rest[0]) in _EMPTY:
             continue
+        week: int | None = None
+        marks = [a or b for a, b in _WEEK_MARK.findall(rest[0])]
+        if marks:
+            week = WEEK_MARKS[marks[0]]
+            rest[0] = _WEEK_MARK.sub("", rest[0]).strip() or rest[0]
         first = rest[0]
         teacher: str | None = None
         group: str | None = None
@@ -327,21 +347,23 @@ def parse_cell(value: Any) -> list[tuple[str, str | None, str | None, str | None
         words = first.split(None, 1)
         if m:
             subject, teacher = m.group(1).strip(), m.group(2).strip()
-        elif len(words) > 1 and len(rest) > 1 and _is_subject(words[1]) \
-                and not _is_subject(words[0]):
-            group, subject, teacher = words[0], words[1], rest[1]
+            inner = subject.split(None, 1)      # 男生 体育(刘洋)
+            if len(inner) > 1 and _is_subject(inner[1]) and not _is_subject(inner[0]):
+                group, subject = inner
+        elif len(words) > 1 and _is_subject(words[1]) and not _is_subject(words[0]):
+            group, subject, teacher = words[0], words[1], rest[1] if len(rest) > 1 else None
         elif len(words) > 1:
             subject, teacher = words
         else:
             subject = first
             teacher = rest[1] if len(rest) > 1 else None
         teacher = teacher.strip() if teacher else None
-        out.append((subject.strip(), teacher or None, venue, group))
+        out.append(CellLesson(subject.strip(), teacher or None, venue, group, week))
     return out
 
 
 def _is_subject(text: str) -> bool:
-    return canonical_subject(split_week(text)[0]) in SUBJECT_BY_NAME
+    return canonical_subject(_WEEK_MARK.sub("", text).strip() or text) in SUBJECT_BY_NAME
 
 
 # --------------------------------------------------------------------------------------
@@ -362,8 +384,8 @@ def read_timetable_file(path: str | Path, *, fet: str | Path | None = None,
     layout
         A workbook: read only the sheets of this shape (``master``: its 总课表,
         ``per_class``, ``rows``). By default a workbook with both a 总课表 and class
-        sheets (as ``jianfu export`` writes it) is read by its class sheets, with a note
-        when its 总课表 says otherwise.
+        sheets (as ``jianfu export`` writes it) is read by its 总课表, with a note when its
+        class sheets say otherwise.
 
     Raises
     ------
@@ -470,12 +492,11 @@ def _read_workbook(file: Path, layout: str | None = None) -> TimetableFile:
                                   found_parts if layout == "per_class" else [],
                                   found_parts if layout == "rows" else [])
     if masters and classes:
-        # jianfu's own workbook: the class sheets carry everything; say if the 总课表 differs
+        # jianfu's own workbook: say if the class sheets differ from the 总课表 read
         differ = len(_cells(masters) ^ _cells(classes))
         if differ:
-            notes.append(f"总课表与班级课表有 {differ} 处不同，按班级课表读 — the 总课表 and the class "
-                         f"sheets differ in {differ} lesson(s); the class sheets are read")
-        masters = []
+            notes.append(f"总课表与班级课表有 {differ} 处不同，按总课表读 — the 总课表 and the class "
+                         f"sheets differ in {differ} lesson(s); the 总课表 is read")
     if masters:
         parts, layout = masters, "master"
     elif classes:
@@ -668,8 +689,7 @@ def _master(sheet: _Sheet) -> _Part | None:
                 sessions.append(RawSession(name, acts[c], venue, sheet.where(r0, c)))
                 continue
             day, period = cols[c]
-            for subject, teacher, venue, group in parse_cell("\n".join(parts)):
-                subject, week = split_week(subject)
+            for subject, teacher, venue, group, week in parse_cell_lessons("\n".join(parts)):
                 lessons.append(RawLesson(name, day, period, subject, teacher, venue,
                                          sheet.where(r0, c), group, week))
 
@@ -762,8 +782,7 @@ def _per_class(sheet: _Sheet) -> _Part | None:
                     continue
                 seen.add(root)
                 parts.append(sheet.text(row, c))
-            for subject, teacher, venue, group in parse_cell("\n".join(parts)):
-                subject, week = split_week(subject)
+            for subject, teacher, venue, group, week in parse_cell_lessons("\n".join(parts)):
                 lessons.append(RawLesson(cls, d, period, subject, teacher, venue,
                                          sheet.where(rows[0], c), group, week))
     if lessons and sum(1 for x in lessons if grade_of(x.subject) is not None) * 2 > len(lessons):
@@ -777,7 +796,7 @@ def _per_class(sheet: _Sheet) -> _Part | None:
             text = sheet.text(row, c)
             if text:                              # merged across the days: every day
                 venue = next((ln.strip()[1:].strip() or None for ln in text.splitlines()
-                              if ln.strip().startswith(VENUE_MARK)), None)
+                              if ln.strip().startswith(_VENUE_MARKS)), None)
                 sessions.append(RawSession(cls, d, venue, sheet.where(row, c)))
     grades: dict[str, int] = {}
     grade = _subtitle_grade(sheet, r)
@@ -824,7 +843,10 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "venue": ("venue", "场地", "教室", "上课地点"),
     "grade": ("grade", "年级"),
     "school": ("school", "学校", "学校名称"),
+    "group": ("group", "分组"),
+    "week": ("week", "单双周"),
 }
+_WEEK_VALUES = {"单": 1, "单周": 1, "odd": 1, "1": 1, "双": 2, "双周": 2, "even": 2, "2": 2}
 _REQUIRED = ("class", "day", "period", "subject")
 
 
@@ -881,13 +903,22 @@ def _rows(table: Sequence[Sequence[Any]], where: Callable[[int, int], str]
             raise InputError(where(i, cols["period"]), values["period"],
                              "节次应为 1、2… 或 第1节 a period number (1, 2 … or 第1节)")
         cls = str(values["class"]).strip()
-        teacher = values.get("teacher")
-        venue = values.get("venue")
+        teacher, venue, group = (values.get(k) for k in ("teacher", "venue", "group"))
+        week = values.get("week")
+        if week not in (None, ""):
+            text = normal_text(week).lower().removesuffix(".0")
+            if text not in _WEEK_VALUES:
+                raise InputError(where(i, cols["week"]), week, "应为 单 或 双 expected 单 (odd "
+                                                              "weeks, 单周) or 双 (even weeks, "
+                                                              "双周); empty: every week")
+            week = _WEEK_VALUES[text]
         lessons.append(RawLesson(
             cls, day, period, str(values["subject"]).strip(),
             str(teacher).strip() if teacher not in (None, "") else None,
             str(venue).strip() if venue not in (None, "") else None,
-            where(i, cols["subject"])))
+            where(i, cols["subject"]),
+            str(group).strip() if group not in (None, "") else None,
+            week if week not in (None, "") else None))
         grade = values.get("grade")
         if grade not in (None, ""):
             try:

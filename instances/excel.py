@@ -13,8 +13,9 @@ the rows of one split or block together (``GROUPED_SHEETS``, :func:`_runs`).
 Out: :func:`write_workbook` writes the timetable: a summary sheet with the checker's
 verdict, one sheet per class, teacher and venue (days across, periods down with their
 times, the long break and lunch as merged rows) and one homework sheet per class; it
-prints on A4, fitted to the width. :func:`read_timetable_xlsx` reads the class sheets
-back, so a clerk may move lessons in Excel and check the result.
+prints on A4, fitted to the width. :func:`jianfu.instances.timetable_io.read_timetable`
+reads the class sheets back (:mod:`jianfu.instances.edited`), so a clerk may move lessons
+in Excel and check the result.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -38,13 +40,13 @@ from ..models.errors import InputError
 from ..models.textfile import check_readable
 from ..models.policy import Policy
 from ..models.school import Category, School, SegmentKind
-from ..models.timetable import Lesson, Session, Timetable
-from .views import (VENUE_MARK, Grid, class_grid, example_school, hard_rows, summary_rows,
+from ..models.timetable import Timetable
+from .views import (Grid, class_grid, example_school, hard_rows, lessons_digest, summary_rows,
                      summary_verdict, teacher_grid, venue_grids, weekly_count, write_atomic)
 
 __all__ = [
     "write_template", "write_filled", "read_school_xlsx", "school_rows",
-    "write_workbook", "read_timetable_xlsx", "sheet_names", "EXAMPLE_MARK", "schedule_mapping",
+    "write_workbook", "sheet_names", "EXAMPLE_MARK", "schedule_mapping",
 ]
 
 EXAMPLE_MARK = "示例"
@@ -1456,7 +1458,21 @@ def write_workbook(path: Path | str, school: School, policy: Policy, timetable: 
 
     overview = add_overview_sheets(wb, school, policy, timetable)
     _summary_sheet(summary_ws, school, policy, timetable, summary, violations, names, overview)
+    # what was written: a hand edit of the 总课表 or of the class sheets is told apart by it
+    wb.custom_doc_props.append(StringProperty(name=DIGEST_PROPERTY,
+                                              value=lessons_digest(school, timetable)))
     return _save(wb, path)
+
+
+#: The workbook's custom document property holding :func:`~.views.lessons_digest` of the
+#: timetable it was written with.
+DIGEST_PROPERTY = "jianfu.lessons"
+
+
+def written_digest(wb: Any) -> str | None:
+    """The lessons' fingerprint a jianfu workbook was written with, else ``None``."""
+    return next((p.value for p in wb.custom_doc_props.props if p.name == DIGEST_PROPERTY),
+                None)
 
 
 def _homework_sheet(ws: Worksheet, table: Any) -> None:
@@ -1483,109 +1499,3 @@ def _homework_sheet(ws: Worksheet, table: Any) -> None:
         ws.cell(row + 1, 1, note).font = _font(9, color="555555")
         row += 1
     _page_setup(ws, "1:3")
-
-
-# --- reading the timetable back ------------------------------------------------------------
-
-_PERIOD = re.compile(r"^第\s*(\d+)\s*节$")
-_TIME_LINE = re.compile(r"^\(\d{1,2}:\d{2}[–-]\d{1,2}:\d{2}\)$")
-_WEEK_LINE = re.compile(r"^(.+?)\s*[(（]([单双])周[)）]$")   # 科学(单周), 书法（双周）
-
-
-def _merged_values(ws: Worksheet) -> dict[tuple[int, int], Any]:
-    out: dict[tuple[int, int], Any] = {}
-    for rng in ws.merged_cells.ranges:
-        value = ws.cell(rng.min_row, rng.min_col).value
-        for r in range(rng.min_row, rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                out[(r, c)] = value
-    return out
-
-
-def read_timetable_xlsx(path: Path | str, school: School) -> Timetable:
-    """Read the class sheets of a timetable workbook back into a :class:`Timetable`.
-
-    Each lesson cell reads ``subject`` / ``teacher`` / ``@venue`` on separate lines (two
-    lessons in one cell: separated by a blank line); a missing teacher line means the
-    requirement's teacher. The activity row gives the after-class sessions.
-
-    Raises
-    ------
-    InputError
-        Naming the sheet and cell of a name that is not in the school.
-    """
-    file = Path(path)
-    wb = open_workbook(file)
-    names = sheet_names(school)
-    teacher_of = {(q.cls, q.subject): q.teacher for q in school.requirements}
-    lessons: list[Lesson] = []
-    sessions: list[Session] = []
-    for c, cls in enumerate(school.classes):
-        sheet = names[("class", c)]
-        if sheet not in wb.sheetnames:
-            raise InputError(file.name, sheet, f"缺少班级工作表 missing the sheet of class {cls.name}")
-        ws = wb[sheet]
-        merged = _merged_values(ws)
-        header = next((r for r in range(1, min(ws.max_row, 10) + 1)
-                       if str(ws.cell(r, 1).value or "").strip() == "节次"), None)
-        if header is None:
-            raise InputError(f"{file.name}: {sheet}!A", "", "找不到表头“节次” no header row 节次")
-        day_col: dict[int, int] = {}
-        for col in range(3, ws.max_column + 1):
-            day = str(ws.cell(header, col).value or "").strip()
-            if day in school.days:
-                day_col[school.days.index(day)] = col
-        activity = {seg.label or seg.kind.zh for d in school.schedule_of(c).days
-                    for seg in d.of_kind(SegmentKind.ACTIVITY)}
-        for row in range(header + 1, ws.max_row + 1):
-            label = str(ws.cell(row, 1).value or "").strip()
-            match = _PERIOD.match(label)
-            for d, col in day_col.items():
-                value = merged.get((row, col), ws.cell(row, col).value)
-                text = str(value).strip() if value is not None else ""
-                if not text:
-                    continue
-                where = f"{file.name}: {sheet}!{get_column_letter(col)}{row}"
-                if match:
-                    period = int(match.group(1)) - 1
-                    for block in re.split(r"\n\s*\n", text):
-                        lessons.append(_parse_lesson(school, c, d, period, block, where, teacher_of))
-                elif label in activity:
-                    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-                    venue = _venue_line(school, lines, where)
-                    sessions.append(Session(c, d, venue))
-    return Timetable(tuple(lessons), tuple(sessions))
-
-
-def _venue_line(school: School, lines: Sequence[str], where: str) -> int | None:
-    for line in lines:
-        if line.startswith(VENUE_MARK):
-            name = line[len(VENUE_MARK):].strip()
-            if name not in school.venue_index:
-                raise InputError(where, name, "未定义的场地 unknown venue")
-            return school.venue_index[name]
-    return None
-
-
-def _parse_lesson(school: School, cls: int, day: int, period: int, block: str, where: str,
-                  teacher_of: Mapping[tuple[int, int], int]) -> Lesson:
-    lines = [ln.strip() for ln in block.splitlines() if ln.strip() and not _TIME_LINE.match(ln.strip())]
-    subject_name = lines[0]
-    week = None
-    marked = _WEEK_LINE.match(subject_name)   # 科学(单周): held every other week (单双周)
-    if marked and marked.group(1) in school.subject_index:
-        subject_name, week = marked.group(1), (1 if marked.group(2) == "单" else 2)
-    if subject_name not in school.subject_index:
-        raise InputError(where, subject_name, "未定义的学科 unknown subject")
-    subject = school.subject_index[subject_name]
-    rest = [ln for ln in lines[1:] if not ln.startswith(VENUE_MARK)]
-    if rest:
-        if rest[0] not in school.teacher_index:
-            raise InputError(where, rest[0], "未定义的教师 unknown teacher")
-        teacher = school.teacher_index[rest[0]]
-    elif (cls, subject) in teacher_of:
-        teacher = teacher_of[(cls, subject)]
-    else:
-        raise InputError(where, subject_name, "缺少教师 no teacher line and no 任课 for this subject")
-    return Lesson(cls, day, period, subject, teacher, _venue_line(school, lines, where),
-                  week=week)

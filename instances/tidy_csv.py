@@ -23,14 +23,14 @@ __all__ = ["lessons_frame", "homework_frame", "write_tidy", "LESSON_COLUMNS", "H
            "HEADERS", "LESSON_HEADERS", "HOMEWORK_HEADERS"]
 
 LESSON_COLUMNS = ("school", "class", "grade", "day", "period", "start", "end", "subject",
-                  "teacher", "venue", "week")
+                  "teacher", "venue", "week", "group")
 HOMEWORK_COLUMNS = ("school", "class", "grade", "day", "weekend", "subject", "minutes",
                     "daily_cap", "kind")
 #: The CSV header of each column: Chinese first (what a clerk reads), English after.
 HEADERS = {"school": "学校 school", "class": "班级 class", "grade": "年级 grade",
            "day": "星期 day", "period": "节次 period", "start": "开始 start", "end": "结束 end",
            "subject": "学科 subject", "teacher": "教师 teacher", "venue": "场地 venue",
-           "week": "单双周 week", "weekend": "周末 weekend", "minutes": "分钟 minutes",
+           "week": "单双周 week", "group": "分组 group", "weekend": "周末 weekend", "minutes": "分钟 minutes",
            "daily_cap": "每日上限 daily_cap", "kind": "类型 kind"}
 LESSON_HEADERS = tuple(HEADERS[c] for c in LESSON_COLUMNS)
 HOMEWORK_HEADERS = tuple(HEADERS[c] for c in HOMEWORK_COLUMNS)
@@ -39,7 +39,8 @@ HOMEWORK_HEADERS = tuple(HEADERS[c] for c in HOMEWORK_COLUMNS)
 def lessons_frame(school: School, timetable: Timetable) -> pd.DataFrame:
     """One row per lesson; ``period`` is 1-based as printed, times ``HH:MM``; ``week`` is
     empty for a lesson held every week, ``单``/``双`` for one held in odd/even weeks only
-    (单双周)."""
+    (单双周); ``group`` is empty for the whole class, else the group of a split lesson or
+    走班 block (男生, A层)."""
     rows = []
     for lesson in timetable.lessons:
         times = lesson_times(school, lesson)
@@ -53,6 +54,7 @@ def lessons_frame(school: School, timetable: Timetable) -> pd.DataFrame:
             "teacher": school.teachers[lesson.teacher].name,
             "venue": school.venues[lesson.venue].name if lesson.venue is not None else "",
             "week": WEEK_TEXT[lesson.week] if lesson.week is not None else "",
+            "group": lesson.group or "",
         })
     return pd.DataFrame(rows, columns=list(LESSON_COLUMNS))
 

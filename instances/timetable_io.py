@@ -12,7 +12,9 @@
 
 Reading checks names against the school (unknown class, day, subject, teacher or
 venue; a period that is not a whole number ≥ 1) and nothing else: clashes and every
-other rule are the checker's job (``docs/rules.md``).
+other rule are the checker's job (``docs/rules.md``). :func:`read_timetable` also reads
+the workbook (``.xlsx``) and ``lessons.csv`` jianfu exports, after hand edits
+(:mod:`jianfu.instances.edited`).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from ..models.timetable import Lesson, Session, Timetable
 from .files import write_atomic
 
 __all__ = ["timetable_to_dict", "timetable_from_dict", "read_timetable", "write_timetable",
-           "read_timetable_meta", "dump_timetable"]
+           "read_timetable_meta", "dump_timetable", "read_timetable_places"]
 
 _TOP = ("school", "meta", "lessons", "sessions")
 _LESSON = ("class", "day", "period", "subject", "teacher", "venue", "group", "week", "cover")
@@ -168,9 +170,31 @@ def _load(path: Path) -> Any:
 
 
 def read_timetable(path: str | os.PathLike[str], school: School) -> Timetable:
-    """Read a timetable JSON file for ``school`` (names checked, rules not)."""
+    """Read a timetable file for ``school`` (names checked, rules not), by its suffix:
+    ``.xlsx`` the workbook and ``.csv`` the ``lessons.csv`` that ``jianfu export`` wrote,
+    perhaps edited by hand (:func:`jianfu.instances.edited.read_edited`); anything else
+    timetable JSON."""
     file = Path(path)
+    if file.suffix.lower() in _EDITED:
+        from .edited import read_edited
+
+        return read_edited(file, school).timetable
     return timetable_from_dict(_load(file), school, str(file))
+
+
+_EDITED = (".xlsx", ".xlsm", ".csv")   # jianfu.instances.edited.EDITED_SUFFIXES
+
+
+def read_timetable_places(path: str | os.PathLike[str], school: School
+                          ) -> tuple[Timetable, dict[Lesson | Session, str]]:
+    """:func:`read_timetable`, and where each lesson and session was read: the sheet and
+    cell of a workbook, the line of a CSV (``{}`` for JSON, which has no cells)."""
+    file = Path(path)
+    if file.suffix.lower() in _EDITED:
+        from .edited import read_edited
+
+        return read_edited(file, school)
+    return read_timetable(file, school), {}
 
 
 def read_timetable_meta(path: str | os.PathLike[str]) -> dict[str, Any]:

@@ -33,6 +33,22 @@ TIME_LINE = re.compile(r"^\(\d{1,2}:\d{2}[–-]\d{1,2}:\d{2}\)$")   # a cell's o
 
 # --- files ------------------------------------------------------------------------------
 
+def lessons_digest(school: School, timetable: Timetable) -> str:
+    """A fingerprint of ``timetable``'s lessons by the school's names (class, day, period,
+    subject, teacher, venue, group, week), independent of their order: the workbook keeps
+    the one it was written with, so a reader can tell which of its 总课表 and class sheets
+    a person edited."""
+    import hashlib
+
+    rows = sorted(
+        "\t".join((school.classes[x.cls].name, school.days[x.day], str(x.period),
+                   school.subjects[x.subject].name, school.teachers[x.teacher].name,
+                   school.venues[x.venue].name if x.venue is not None else "",
+                   x.group or "", str(x.week or 0)))
+        for x in timetable.lessons)
+    return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()
+
+
 def write_atomic(path: Path | str, data: str | bytes) -> Path:
     """Write ``data`` to ``path`` atomically (see :func:`jianfu.instances.files.write_atomic`)."""
     _write_atomic(path, data)

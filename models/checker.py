@@ -2041,8 +2041,12 @@ def summary_line(summary: CheckSummary) -> str:
 
 
 def format_violations(violations: Sequence[Violation], summary: CheckSummary, *,
-                      limit_per_rule: int = 20) -> str:
-    """Human report: violations grouped by rule, the soft-term table, the verdict line."""
+                      limit_per_rule: int = 20,
+                      locate: Callable[[Violation], Sequence[str]] | None = None) -> str:
+    """Human report: violations grouped by rule, the soft-term table, the verdict line.
+
+    ``locate`` gives a violation's cells (``班级-八年级1班!C5``) when the timetable came
+    from a workbook or CSV; they follow its sentence."""
     grouped: dict[str, list[Violation]] = defaultdict(list)
     for v in violations:
         grouped[v.rule].append(v)
@@ -2057,7 +2061,8 @@ def format_violations(violations: Sequence[Violation], summary: CheckSummary, *,
         kind = "硬 hard" if found[0].hard else "软 soft"
         lines.append(f"[{rule}] {zh} {en} ({kind}) — {len(found)}")
         for v in found[:limit_per_rule]:
-            lines.append(f"  - {v.message}")
+            cells = locate(v) if locate is not None else ()
+            lines.append(f"  - {v.message}" + (f" — 位置 at {', '.join(cells)}" if cells else ""))
         if len(found) > limit_per_rule:
             lines.append(f"  … 另有 {len(found) - limit_per_rule} 条 — "
                          f"{len(found) - limit_per_rule} more")
@@ -2076,8 +2081,10 @@ def format_violations(violations: Sequence[Violation], summary: CheckSummary, *,
     return "\n".join(lines)
 
 
-def violations_to_json(violations: Sequence[Violation], summary: CheckSummary) -> dict:
-    """A JSON-ready dict for ``jianfu check --json``."""
+def violations_to_json(violations: Sequence[Violation], summary: CheckSummary, *,
+                       locate: Callable[[Violation], Sequence[str]] | None = None) -> dict:
+    """A JSON-ready dict for ``jianfu check --json``; with ``locate``, each violation's
+    ``cells`` (see :func:`format_violations`)."""
     return {
         "compliant": summary.compliant,
         "hard": summary.hard,
@@ -2085,6 +2092,7 @@ def violations_to_json(violations: Sequence[Violation], summary: CheckSummary) -
         "objective": summary.objective,
         "terms": {rule: {"units": t.units, "weight": t.weight, "cost": t.cost}
                   for rule, t in summary.terms.items()},
-        "violations": [v.as_dict() for v in violations],
+        "violations": [v.as_dict() | ({"cells": list(cells)} if locate is not None and
+                                      (cells := locate(v)) else {}) for v in violations],
         "summary": summary_line(summary),
     }

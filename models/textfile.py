@@ -22,7 +22,8 @@ import yaml
 
 from .errors import InputError
 
-__all__ = ["read_text", "decode_text", "take_notes", "check_readable", "load_yaml", "load_data"]
+__all__ = ["read_text", "decode_text", "take_notes", "note", "check_readable", "load_yaml",
+           "load_data"]
 
 _notes: list[str] = []
 
@@ -74,6 +75,12 @@ def decode_text(data: bytes, source: str) -> tuple[str, str]:
             pass
     raise InputError(source, "", "无法识别文字编码，请另存为 UTF-8 unknown text encoding "
                                  "(neither UTF-8 nor GBK): save the file as UTF-8")
+
+
+def note(text: str) -> None:
+    """Keep ``text`` for the command to say (with the encoding notes, :func:`take_notes`):
+    what a reader assumed about a file."""
+    _notes.append(text)
 
 
 def take_notes() -> list[str]:

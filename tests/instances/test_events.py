@@ -353,7 +353,8 @@ def test_excel_round_trip_keeps_events(tmp_path):
 def test_timetable_workbook_shows_the_event_and_reads_back(tmp_path):
     from openpyxl import load_workbook
 
-    from jianfu.instances.excel import read_timetable_xlsx, write_workbook
+    from jianfu.instances.excel import write_workbook
+    from jianfu.instances.timetable_io import read_timetable as read_timetable_xlsx
 
     s = _school(_with(make_day(), _event("07:55", "08:15", "升旗仪式")), make_day(),
                 [("一班", "语文", "王芳", 6), ("一班", "数学", "李明", 6)])

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from jianfu.instances.excel import (COLUMNS, EXAMPLE_MARK, read_school_xlsx, read_timetable_xlsx,
-                                    sheet_names, write_filled, write_template, write_workbook)
+from jianfu.instances.excel import (COLUMNS, EXAMPLE_MARK, read_school_xlsx, sheet_names,
+                                    write_filled, write_template, write_workbook)
+from jianfu.instances.timetable_io import read_timetable as read_timetable_xlsx   # by suffix
 from jianfu.instances.views import check_summary, example_timetable
 from jianfu.models.errors import InputError
 from jianfu.models.timetable import Lesson, Timetable

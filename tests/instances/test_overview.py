@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 
 from jianfu.instances.audit import timetable_for
 from jianfu.instances.audit_io import read_timetable_file
-from jianfu.instances.excel import read_timetable_xlsx, write_workbook
+from jianfu.instances.excel import write_workbook
+from jianfu.instances.timetable_io import read_timetable
 from jianfu.instances.html_site import write_site
 from jianfu.instances.overview import (class_subjects, free_tables, master_table, short_subject,
                                        teacher_loads, teacher_master_table)
@@ -256,9 +257,9 @@ def test_master_sheet_reads_back_into_exactly_the_timetable(workbook, school, ti
     assert tf.layout == "master"
     assert timetable_for(tf, school) == timetable    # lessons, 单双周, venues and sessions
     default = read_timetable_file(workbook)
-    assert default.layout == "per_class" and not default.notes
+    assert default.layout == "master" and not default.notes   # the class sheets agree
     assert timetable_for(default, school) == timetable
-    assert read_timetable_xlsx(workbook, school).lessons == timetable.lessons
+    assert read_timetable(workbook, school).lessons == timetable.lessons
 
 
 def test_an_edit_in_the_master_sheet_is_read_and_noted(workbook, school, timetable, tmp_path):

@@ -23,7 +23,7 @@ def test_lessons_csv_one_row_per_lesson_with_bom(tmp_path, school, timetable):
     assert tuple(frame.columns) == LESSON_HEADERS
     assert lessons.read_text(encoding="utf-8-sig").startswith(
         "学校 school,班级 class,年级 grade,星期 day,节次 period,开始 start,结束 end,学科 subject,"
-        "教师 teacher,场地 venue,单双周 week\n")
+        "教师 teacher,场地 venue,单双周 week,分组 group\n")
     frame = frame.rename(columns={v: k for k, v in HEADERS.items()})
     assert tuple(frame.columns) == LESSON_COLUMNS
     assert len(frame) == len(timetable.lessons)
@@ -34,7 +34,7 @@ def test_lessons_csv_one_row_per_lesson_with_bom(tmp_path, school, timetable):
         "start": "08:20", "end": "09:00", "subject": school.subjects[first.subject].name,
         "teacher": school.teachers[first.teacher].name,
         "venue": school.venues[first.venue].name if first.venue is not None else "",
-        "week": ""}
+        "week": "", "group": ""}
     assert frame.groupby("class").size().to_dict() == {"三(1)班": 30, "三(2)班": 30}
     assert set(frame.loc[frame["subject"] == "体育与健康", "venue"]) == {"操场"}
 

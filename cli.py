@@ -433,15 +433,23 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_export_fet(args: argparse.Namespace) -> int:
     """`jianfu export school.yaml --format fet [-o school.fet]` (or a solved folder)."""
-    from .instances.fet_export import write_school_fet
+    from .instances.fet_export import write_fet
+    from .instances.fet_school import school_fet
 
     src = Path(args.source)
-    school = _load_school(args.school or (src / SCHOOL_COPY if src.is_dir() else src))
+    school_file = args.school or (src / SCHOOL_COPY if src.is_dir() else src)
+    school = _load_school(school_file)
     policy = _policy(school, args.policy)
     dest = Path(args.output) if args.output else \
         (src if src.is_dir() else src.parent) / f"{src.stem}.fet"
     check_output_file(dest)
-    print(f"wrote {write_school_fet(school, policy, dest)}")
+    exported = school_fet(school, policy)
+    print(f"wrote {write_fet(exported.problem, dest)}")
+    print("FET 无法表达 not carried (also in the file's comments):")
+    for line in exported.not_carried:
+        print(f"  - {line}")
+    print(f"then: fet-cl --inputfile={dest} --outputdir=OUT; jianfu check {school_file} "
+          f"OUT/timetables/{dest.stem}/{dest.stem}_data_and_timetable.fet")
     return EXIT_OK
 
 
@@ -682,10 +690,11 @@ def build_parser() -> argparse.ArgumentParser:
                                      "school file, check the school (no solving)")
     p.add_argument("school")
     p.add_argument("timetable", nargs="?", default=None,
-                   help="timetable.json, or the timetable.xlsx / lessons.csv that `jianfu "
+                   help="timetable.json, the timetable.xlsx / lessons.csv that `jianfu "
                         "export` wrote, edited by hand (each violation names its sheet and "
-                        "cell); without it the school file is read, validated and pre-checked "
-                        "(exit 0 / 2 bad input / 3 proven impossible)")
+                        "cell), or FET's timetable of the school's FET export (fet-cl's "
+                        "<name>_data_and_timetable.fet); without it the school file is read, "
+                        "validated and pre-checked (exit 0 / 2 bad input / 3 proven impossible)")
     p.add_argument("--policy", default=None, help="profile name or file (default: the school's)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--examples", type=_number(int, 0, 100000), default=5, metavar="N",

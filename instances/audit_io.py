@@ -1015,6 +1015,7 @@ def _fet_of(activities: Path) -> Path:
 def _read_fet(file: Path, fet: str | Path | None) -> TimetableFile:
     from ..models.fet import break_slots
     from .fet import read_fet, read_fet_result
+    from .fet_school import SESSION_SUBJECT
 
     problem_file = Path(fet) if fet is not None else (
         _fet_of(file) if file.name.lower().endswith(".xml") else file)
@@ -1039,10 +1040,13 @@ def _read_fet(file: Path, fet: str | Path | None) -> TimetableFile:
     classes, grades = _fet_classes(problem)
     lessons: list[RawLesson] = []
     notes: list[str] = []
-    shared = 0
+    shared = sessions = 0
     for a in problem.activities:
         pl = solution.placements.get(a.id)
         if pl is None:
+            continue
+        if problem.subjects[a.subject] == SESSION_SUBJECT:   # jianfu's export: not a lesson
+            sessions += 1
             continue
         names = [c for s in a.students for c in classes.get(s, (s,))]
         teacher = problem.teachers[a.teachers[0]] if a.teachers else None
@@ -1062,6 +1066,10 @@ def _read_fet(file: Path, fet: str | Path | None) -> TimetableFile:
     if shared:
         notes.append(f"{shared} 个 FET 活动有多位教师，按第一位计 activities with several "
                      f"teachers count for the first")
+    if sessions:
+        notes.append(f"{sessions} 个课外体育活动不是课，未计入 after-class activity sessions are "
+                     f"not lessons and are left out (check them with jianfu check school.yaml "
+                     f"{file.name})")
     detail = (f"{problem_file.name}{'，课表 ' + file.name if problem_file != file else ''}，"
               f"{len(problem.activities)} 个活动 activities")
     return TimetableFile(str(file), "fet", detail, tuple(lessons), grades=grades,

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..models.errors import InputError
-from ..models.fet import FetActivity, FetConstraint, FetProblem, FetRoom, FetSolution
+from ..models.fet import FetConstraint, FetProblem, FetSolution
 
 FET_VERSION = "6.8.5"
 
@@ -34,25 +34,6 @@ def _sub(parent: ET.Element, tag: str, text: Any = None) -> ET.Element:
 
 def _w(weight: float) -> str:
     return str(int(weight)) if float(weight).is_integer() else repr(float(weight))
-
-
-def _fixed_starts(core: Any, act: Any, durations: list[int], cell: Any
-                  ) -> list[list[tuple[int, int]]]:
-    """The (day, hour) starts each sub-activity may take for the activity's fixed
-    periods (固定): single lessons first take one fixed period each; a fixed period
-    left over goes to a double period, which starts there or in the period before
-    (whichever pair is joined). Sub-activities without a fixed period get ``[]``."""
-    out: list[list[tuple[int, int]]] = [[] for _ in durations]
-    singles = [k for k, dur in enumerate(durations) if dur == 1]
-    doubles = [k for k, dur in enumerate(durations) if dur == 2]
-    for s in act.fixed:
-        if singles:
-            out[singles.pop(0)] = [cell(s)]
-        elif doubles:
-            before = [x for x in range(len(core.slots)) if core.next_slot[x] == s]
-            out[doubles.pop(0)] = [cell(x) for x in before
-                                   + ([s] if core.next_slot[s] >= 0 else [])]
-    return out
 
 
 def _times(p: FetProblem, el: ET.Element, slots: Any, item: str, dtag: str, htag: str,
@@ -113,10 +94,21 @@ def _body(p: FetProblem, el: ET.Element, c: FetConstraint) -> None:
         for a in g("activities"):
             _sub(el, "Activity_Id", a)
         _sub(el, "MinDays", g("min_days"))
-    elif k == "ActivitiesSameStartingTime":
+    elif k in ("ActivitiesSameStartingTime", "ActivitiesSameStartingDay"):
         _sub(el, "Number_of_Activities", len(g("activities")))
         for a in g("activities"):
             _sub(el, "Activity_Id", a)
+    elif k in _SELECTION_TAG:
+        _sub(el, "Number_of_Activities", len(g("activities")))
+        for a in g("activities"):
+            _sub(el, "Activity_Id", a)
+        _times(p, el, g("slots"), "Selected_Time_Slot", "Selected_Day", "Selected_Hour",
+               "Number_of_Selected_Time_Slots")
+        _sub(el, _SELECTION_TAG[k], g("max"))
+    elif k == "StudentsSetActivityTagMaxHoursDaily":
+        _sub(el, "Maximum_Hours_Daily", g("bound"))
+        _sub(el, "Students", g("students"))
+        _sub(el, "Activity_Tag", p.tags[g("tag")])
     elif k == "TwoActivitiesConsecutive":
         _sub(el, "First_Activity_Id", g("first"))
         _sub(el, "Second_Activity_Id", g("second"))
@@ -159,6 +151,13 @@ _BOUND_TAG = {
     "StudentsMinHoursDaily": "Minimum_Hours_Daily",
     "StudentsEarlyMaxBeginningsAtSecondHour": "Max_Beginnings_At_Second_Hour",
     "StudentsSetEarlyMaxBeginningsAtSecondHour": "Max_Beginnings_At_Second_Hour",
+    "TeachersMaxHoursContinuously": "Maximum_Hours_Continuously",
+    "TeacherMaxHoursContinuously": "Maximum_Hours_Continuously",
+}
+#: Activities-in-selected-time-slots kinds: the tag of their bound.
+_SELECTION_TAG = {
+    "ActivitiesOccupyMaxTimeSlotsFromSelection": "Max_Number_of_Occupied_Time_Slots",
+    "ActivitiesMaxSimultaneousInSelectedTimeSlots": "Max_Number_of_Simultaneous_Activities",
 }
 _SPACE = frozenset({"BasicCompulsorySpace", "RoomNotAvailableTimes", "SubjectPreferredRoom",
                     "SubjectPreferredRooms", "ActivityPreferredRoom", "ActivityPreferredRooms",
@@ -171,7 +170,7 @@ def constraint_element(p: FetProblem, c: FetConstraint) -> ET.Element:
     _sub(el, "Weight_Percentage", _w(c.weight))
     _body(p, el, c)
     _sub(el, "Active", True)
-    _sub(el, "Comments", "")
+    _sub(el, "Comments", c.get("comment") or "")   # an export names the jianfu rule
     return el
 
 
@@ -187,7 +186,7 @@ def problem_element(p: FetProblem, extra: list[FetConstraint] = ()) -> ET.Elemen
     """The whole ``<fet>`` document for ``p`` plus ``extra`` constraints."""
     root = ET.Element("fet", version=FET_VERSION)
     _sub(root, "Institution_Name", p.name)
-    _sub(root, "Comments", "written by jianfu")
+    _sub(root, "Comments", p.comments or "written by jianfu")
     _list(root, "Days_List", "Day", p.days, "Number_of_Days")
     _list(root, "Hours_List", "Hour", p.hours, "Number_of_Hours")
     _list(root, "Subjects_List", "Subject", p.subjects)
@@ -312,157 +311,18 @@ def write_locked_fet(problem: FetProblem, solution: FetSolution, path: str | Pat
 
 # -- school → FET ------------------------------------------------------------------
 
-def school_to_fet(school: Any, policy: Any, *, spread_weight: float = 95.0) -> FetProblem:
-    """A jianfu school as a FET problem, carrying every rule FET can express.
+def school_to_fet(school: Any, policy: Any) -> FetProblem:
+    """A jianfu school as a FET problem carrying every rule FET can express:
+    :func:`jianfu.instances.fet_school.school_fet` (its ``problem``), which also lists
+    what FET cannot express and reads FET's timetable back."""
+    from .fet_school import school_fet
 
-    Carried: the weekly grid (lesson periods of the bell schedule with the most
-    periods, plus the long break and the after-class activity segment as hours that
-    are BreakTimes on every day); classes as groups of their grade's year; each
-    requirement as a split activity (double periods as duration-2 sub-activities)
-    with MinDaysBetweenActivities (``spread_weight`` %, consecutive if same day) when
-    it has no more lessons than days; teacher unavailability and daily maximum;
-    periods a class may not use (short days, the policy's earliest start) as students
-    not-available times; venues as rooms (a venue holding ``k`` classes at once, e.g.
-    the sports ground, becomes ``k`` rooms) with 100 % ActivityPreferredRooms; fixed
-    periods (固定) as 100 % ActivityPreferredStartingTime of one sub-activity each (a
-    double period: ActivityPreferredStartingTimes, starting there or one period
-    before) and forbidden periods (禁排) as 100 % ActivityPreferredTimeSlots of every
-    sub-activity (the grid's lesson hours minus them). An alternating slot (单双周) is
-    one weekly activity of its class with both weeks' teachers (FET has no two-week
-    cycle: both teachers are kept free for it every week).
-
-    Not carried (FET has no such rule): daily physical-activity minutes, study-time
-    caps, main subjects in the morning and the other weighted Chinese soft rules.
-    Classes on another bell schedule are mapped period by period onto the grid.
-    """
-    from ..models.core import compile_school
-    from ..models.school import SegmentKind
-
-    core = compile_school(school, policy)
-    base = max(range(len(school.schedules) * len(school.days)),
-               key=lambda k: len(school.schedules[k // len(school.days)]
-                                 .days[k % len(school.days)].periods))
-    day_sched = school.schedules[base // len(school.days)].days[base % len(school.days)]
-    hours: list[str] = []
-    lesson_hour: list[int] = []
-    reserved: list[int] = []
-    for seg in day_sched.segments:
-        if seg.kind not in (SegmentKind.LESSON, SegmentKind.LONG_BREAK, SegmentKind.ACTIVITY):
-            continue
-        label = f"{seg.start // 60:02d}:{seg.start % 60:02d}-{seg.end // 60:02d}:{seg.end % 60:02d}"
-        if seg.kind is SegmentKind.LESSON:
-            lesson_hour.append(len(hours))
-            hours.append(f"第{len(lesson_hour)}节 {label}")
-        else:
-            reserved.append(len(hours))
-            hours.append(f"{seg.kind.zh} {label}")
-    D = len(school.days)
-
-    def cell(slot: int) -> tuple[int, int]:
-        s = core.slots[slot]
-        return (s.day, lesson_hour[s.period])
-
-    lesson_at = {(s.schedule, s.day, s.period): i for i, s in enumerate(core.slots)
-                 if s.period >= 0}
-
-    constraints: list[FetConstraint] = []
-    if reserved:
-        constraints.append(FetConstraint("BreakTimes", 100.0, (
-            ("slots", tuple(sorted((d, h) for d in range(D) for h in reserved))),)))
-    years: dict[int, list[int]] = {}
-    for c, cls in enumerate(school.classes):
-        years.setdefault(cls.grade, []).append(c)
-    year_rows = tuple((f"{g}年级", tuple((school.classes[c].name, ()) for c in cs))
-                      for g, cs in sorted(years.items()))
-    # subgroups in the order an import of the written file numbers them
-    order = [c for _, cs in sorted(years.items()) for c in cs]
-    sub = {c: k for k, c in enumerate(order)}
-    sets: dict[str, tuple[int, ...]] = {school.classes[c].name: (sub[c],) for c in order}
-    for g, cs in years.items():
-        sets[f"{g}年级"] = tuple(sorted(sub[c] for c in cs))
-    all_lessons = {(d, h) for d in range(D) for h in lesson_hour}
-    for c, grp in enumerate(core.groups):
-        ok = {cell(s) for s in grp.slots if s not in set(grp.early)}
-        off = tuple(sorted(all_lessons - ok))
-        if off:
-            constraints.append(FetConstraint("StudentsSetNotAvailableTimes", 100.0, (
-                ("slots", off), ("students", grp.name), ("subgroups", (sub[c],)))))
-    for t, tr in enumerate(core.teachers):
-        if tr.unavailable:
-            constraints.append(FetConstraint("TeacherNotAvailableTimes", 100.0, (
-                ("slots", tuple(sorted({cell(s) for s in tr.unavailable}))), ("teacher", t))))
-        if tr.max_per_day is not None:
-            constraints.append(FetConstraint("TeacherMaxHoursDaily", 100.0, (
-                ("bound", tr.max_per_day), ("teacher", t))))
-    rooms: list[FetRoom] = []
-    pool_rooms: list[tuple[int, ...]] = []
-    for pool in core.pools:
-        ids = []
-        for v in pool.venues:
-            venue = school.venues[v]
-            for k in range(venue.capacity):
-                ids.append(len(rooms))
-                rooms.append(FetRoom(venue.name if venue.capacity == 1 else f"{venue.name}#{k + 1}"))
-        pool_rooms.append(tuple(ids))
-    activities: list[FetActivity] = []
-    next_id = 1
-    from ..models.core import activity_requirements
-
-    # an alternating slot (单双周) is one weekly activity with both weeks' teachers: FET has
-    # no two-week cycle, so the slot is kept for both of them every week
-    for act, members in zip(core.activities, activity_requirements(school)):
-        durations = [2] * act.doubles + [1] * (act.count - 2 * act.doubles)
-        gid = next_id if len(durations) > 1 else 0
-        ids = []
-        starts = _fixed_starts(core, act, durations, cell)
-        banned = {cell(lesson_at[(school.classes[act.group].schedule, d, p)])
-                  for q in members for d, p in school.forbidden_periods[q]}
-        for k, dur in enumerate(durations):
-            activities.append(FetActivity(
-                # a split lesson (分组), a 走班 block: every group's teacher, every class
-                id=next_id, duration=dur, subject=act.subject, teachers=act.teachers,
-                # a combined lesson (合班): one activity of every member class, under the
-                # first member's subject (FET has one subject per activity)
-                students=tuple(school.classes[g].name for g in act.groups),
-                subgroups=tuple(sub[g] for g in act.groups),
-                group_id=gid))
-            ids.append(next_id)
-            if act.pool is not None:
-                constraints.append(FetConstraint("ActivityPreferredRooms", 100.0, (
-                    ("activity", next_id), ("rooms", pool_rooms[act.pool]))))
-            if len(starts[k]) == 1:   # 固定: this lesson starts there
-                (day, hour), = starts[k]
-                constraints.append(FetConstraint("ActivityPreferredStartingTime", 100.0, (
-                    ("activity", next_id), ("day", day), ("hour", hour), ("locked", False))))
-            elif starts[k]:
-                constraints.append(FetConstraint("ActivityPreferredStartingTimes", 100.0, (
-                    ("activity", next_id), ("starts", tuple(starts[k])))))
-            if banned:   # 禁排: every period the lesson covers lies outside them
-                constraints.append(FetConstraint("ActivityPreferredTimeSlots", 100.0, (
-                    ("activity", next_id), ("slots", tuple(sorted(all_lessons - banned))))))
-            next_id += 1
-        if 2 <= len(ids) <= D:
-            constraints.append(FetConstraint("MinDaysBetweenActivities", spread_weight, (
-                ("activities", tuple(ids)), ("min_days", 1), ("consecutive", True))))
-    kinds_order = {"BreakTimes": 0, "TeacherNotAvailableTimes": 1,
-                   "StudentsSetNotAvailableTimes": 2, "TeacherMaxHoursDaily": 3,
-                   "MinDaysBetweenActivities": 4, "ActivityPreferredStartingTime": 5,
-                   "ActivityPreferredStartingTimes": 5, "ActivityPreferredTimeSlots": 6,
-                   "ActivityPreferredRooms": 7}
-    constraints.sort(key=lambda c: kinds_order[c.kind])
-    constraints = [FetConstraint("BasicCompulsoryTime", 100.0, (), 0)] + constraints + \
-        [FetConstraint("BasicCompulsorySpace", 100.0)]
-    return FetProblem(
-        name=school.name, days=tuple(school.days), hours=tuple(hours),
-        teachers=tuple(t.name for t in school.teachers),
-        subjects=tuple(s.name for s in school.subjects), tags=(),
-        subgroups=tuple(school.classes[c].name for c in order), students_sets=sets,
-        activities=tuple(activities), rooms=tuple(rooms), buildings=(),
-        constraints=tuple(constraints), years=year_rows)
+    return school_fet(school, policy).problem
 
 
 def write_school_fet(school: Any, policy: Any, path: str | Path) -> Path:
-    """``jianfu export school.yaml --format fet``: :func:`school_to_fet` then write."""
+    """``jianfu export school.yaml --format fet``: :func:`school_to_fet` then write (the
+    file's comments list what FET cannot express)."""
     return write_fet(school_to_fet(school, policy), path)
 
 

@@ -172,13 +172,19 @@ def _load(path: Path) -> Any:
 def read_timetable(path: str | os.PathLike[str], school: School) -> Timetable:
     """Read a timetable file for ``school`` (names checked, rules not), by its suffix:
     ``.xlsx`` the workbook and ``.csv`` the ``lessons.csv`` that ``jianfu export`` wrote,
-    perhaps edited by hand (:func:`jianfu.instances.edited.read_edited`); anything else
-    timetable JSON."""
+    perhaps edited by hand (:func:`jianfu.instances.edited.read_edited`); ``.fet`` FET's
+    timetable of the school's FET export (fet-cl's ``<name>_data_and_timetable.fet``:
+    :func:`~jianfu.instances.fet_school.read_fet_timetable`); anything else timetable
+    JSON."""
     file = Path(path)
     if file.suffix.lower() in _EDITED:
         from .edited import read_edited
 
         return read_edited(file, school).timetable
+    if file.suffix.lower() == ".fet":
+        from .fet_school import read_fet_timetable
+
+        return read_fet_timetable(file, school)
     return timetable_from_dict(_load(file), school, str(file))
 
 

@@ -130,7 +130,8 @@ class FetProblem:
     caller chose to ignore them); ``skipped`` counts inactive activities and
     constraints left out. ``years`` keeps the hierarchy as written
     ``(year, ((group, (subgroup, ...)), ...))`` and ``set_sizes`` the
-    ``Number_of_Students`` of each set, for writing the problem back.
+    ``Number_of_Students`` of each set, for writing the problem back; ``comments``
+    the file's ``<Comments>`` to write (an export says there what it carries).
     """
 
     name: str
@@ -149,6 +150,7 @@ class FetProblem:
     skipped: tuple[tuple[str, int], ...] = ()
     years: tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...] = ()
     set_sizes: Mapping[str, int] = field(default_factory=dict, compare=False)
+    comments: str = field(default="", compare=False)   # the file's <Comments>, for writing
     _by_id: dict[int, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -17,9 +17,15 @@ import json
 import logging
 import signal
 import sys
+import time
 import traceback
 from pathlib import Path
 from typing import Sequence
+
+#: When the command started (:func:`main`): ``--time-limit`` bounds the whole command.
+_STARTED = time.perf_counter()
+#: Seconds kept back from ``--time-limit`` for checking and writing the result.
+_WRITE_RESERVE = 0.5
 
 if not __package__:  # `python cli.py`: make the repository importable as `jianfu`
     import importlib.util
@@ -317,6 +323,27 @@ def cmd_solve_fet(args: argparse.Namespace) -> int:
     return _solve_exit(result.solution is not None, result.status, result.interrupted)
 
 
+def _process_age() -> float:
+    """Seconds since this process started (Python's start-up and imports count towards
+    ``--time-limit`` too); 0 where ``/proc`` cannot tell."""
+    import os
+
+    try:
+        with open("/proc/self/stat", encoding="ascii") as f:
+            ticks = int(f.read().rsplit(")", 1)[1].split()[19])   # field 22: starttime
+        with open("/proc/uptime", encoding="ascii") as f:
+            uptime = float(f.read().split()[0])
+        return max(0.0, uptime - ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def _left(time_limit: float) -> float:
+    """The solver's share of ``--time-limit``: what the command has not used yet (reading
+    the school), less the time kept for checking and writing."""
+    return max(0.1, time_limit - (time.perf_counter() - _STARTED) - _WRITE_RESERVE)
+
+
 def cmd_solve(args: argparse.Namespace) -> int:
     if str(args.school).endswith((".fet", ".fet.gz")):
         return cmd_solve_fet(args)
@@ -337,7 +364,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
             def progress(elapsed: float, objective: float, bound: float) -> None:
                 state.update(elapsed, objective, bound)
                 line.refresh()
-            checked = solve_checked(school, policy, time_limit=args.time_limit,
+            checked = solve_checked(school, policy, time_limit=_left(args.time_limit),
                                     workers=args.workers, seed=args.seed, keep=keep,
                                     log=args.log, progress=progress)
         result = checked.result
@@ -849,6 +876,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     from .solver.interrupt import Interrupted, install
 
+    global _STARTED
+    # run as the command (not called with arguments): the start-up counts as well
+    _STARTED = time.perf_counter() - (_process_age() if argv is None else 0.0)
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,

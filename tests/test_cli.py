@@ -311,3 +311,14 @@ def test_audit_a_folder_bad_arguments_exit_2(tmp_path: Path,
     assert main(["audit", str(empty), "--school", str(empty / "城东小学.xlsx")]) == 2
     assert main(["audit", str(empty), "--profile", "atlantis"]) == 2
     assert "atlantis" in capsys.readouterr().err
+
+
+def test_the_time_limit_bounds_the_whole_command(monkeypatch):
+    # the solver gets what the command has not used yet, less the time to check and write
+    import jianfu.cli as cli
+
+    monkeypatch.setattr(cli, "_STARTED", 100.0)
+    monkeypatch.setattr(cli.time, "perf_counter", lambda: 103.0)   # 3 s gone reading
+    assert cli._left(10.0) == 10.0 - 3.0 - cli._WRITE_RESERVE
+    assert cli._left(2.0) == 0.1                                  # never nothing at all
+    assert cli._process_age() >= 0.0

@@ -57,7 +57,8 @@ def solve(school: School, policy: Policy, *, time_limit: float = 60.0, workers: 
     school, policy
         The problem; the policy is usually ``school.policy()``.
     time_limit
-        Seconds of search (the model build is not counted in the limit).
+        Seconds for the whole solve: model build, warm start and search (an infeasible
+        school's explanation gets what is left, at least one second).
     workers, seed
         CP-SAT workers and random seed; ``workers=1`` with a fixed seed is
         deterministic.
@@ -127,7 +128,8 @@ def _solve(school: School, policy: Policy, *, time_limit: float, workers: int, s
                       weights=run.weights, statistics=run.statistics, moved=moved,
                       locked=run.locked)
     if run.status is Status.INFEASIBLE:
-        reasons = explain_infeasible(school, policy, problem, time_limit=min(60.0, time_limit),
+        left = max(1.0, time_limit - (time.perf_counter() - t0))
+        reasons = explain_infeasible(school, policy, problem, time_limit=min(60.0, left),
                                      keep_locks=keep_obj is not None and bool(run.locked))
     else:
         reasons = [_not_found(time_limit)]
@@ -212,7 +214,7 @@ def _search(problem: Problem, *, t0: float, time_limit: float, workers: int, see
     extra_params = params
     solver = cp_model.CpSolver()
     params = solver.parameters
-    params.max_time_in_seconds = max(0.01, float(time_limit) - warm_time)
+    params.max_time_in_seconds = max(0.01, float(time_limit) - build_time - warm_time)
     params.num_workers = max(1, int(workers))
     params.random_seed = int(seed)
     for name, value in (extra_params or {}).items():

@@ -85,3 +85,29 @@ def test_an_activity_session_the_moves_shifted_is_in_the_notice():
                        dates=tuple(sorted(DATES.items())))
     assert [r.cells() for r in notice_rows(s, [ChangePlan(week)])] == [
         ("调课", "10月13日", "周二", "课外体育活动", "一班", "—", "增加课外体育活动", "一班")]
+
+
+def test_browser_renders_the_notice(tmp_path):
+    # headless Chromium shows the 调课通知 page with every row the text version has
+    import re
+    import subprocess
+    from pathlib import Path
+
+    import pytest
+
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.skip("headless Chromium not installed (apt-get install -y chromium)")
+    s, p, base = cover_school()
+    plan = plan_week(s, p, base, DATES, absences=[Absence(s.teacher_index["王芳"], 0, 0, DAY)])
+    write_change_files(tmp_path, s, [plan], "王芳 病假", "病假")
+    dom = subprocess.run(
+        [str(chromium), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom",
+         (tmp_path / "调课通知.html").as_uri()],
+        capture_output=True, text=True, timeout=120, check=True).stdout
+    rows = re.findall(r"<tr>(.*?)</tr>", dom, re.S)
+    cells = [re.findall(r"<td>(.*?)</td>", r) for r in rows]
+    covers = [c for c in cells if c and c[0] == "代课"]
+    assert len(covers) == 3 and all(c[-2] in ("数学 孙丽（代课）", "数学 赵敏（代课）") for c in covers)
+    assert "测试学校" in dom and "王芳 病假" in dom

@@ -20,7 +20,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 #: When the command started (:func:`main`): ``--time-limit`` bounds the whole command.
 _STARTED = time.perf_counter()
@@ -395,18 +395,25 @@ def _first_date(*texts: str | None):
     return None
 
 
+def _solved_folder(args: argparse.Namespace) -> tuple[Path, Any, Any, Any, Any]:
+    """``args.source``, a folder written by `jianfu solve`: (folder, school, timetable,
+    homework plan or None, policy), the reader's notes printed."""
+    from .instances.solved import read_solved
+
+    folder = Path(args.source)
+    if not folder.is_dir():
+        raise InputError(args.source, "", "not a folder written by `jianfu solve`")
+    school, timetable, plan = read_solved(folder, args.school)
+    _notes()
+    return folder, school, timetable, plan, _policy(school, args.policy)
+
+
 def cmd_change(args: argparse.Namespace) -> int:
     from .instances.change_notice import parse_changes, write_change_files
-    from .instances.solved import read_solved
+    from .instances.school_calendar import resolve_calendar
     from .solver.school.change import plan_weeks
 
-    source = Path(args.source)
-    if not source.is_dir():
-        raise InputError(args.source, "", "not a folder written by `jianfu solve`")
-    school, timetable, _ = read_solved(source, args.school)
-    _notes()
-    policy = _policy(school, args.policy)
-    from .instances.school_calendar import resolve_calendar
+    source, school, timetable, _, policy = _solved_folder(args)
 
     # the 校历: no lesson is held or moved onto a holiday, a make-up day teaches its weekday
     calendar, note = resolve_calendar(calendar_file=args.calendar,
@@ -487,14 +494,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .instances.outputs import describe_outputs
     from .instances.school_calendar import resolve_calendar
 
-    out = Path(args.source)
-    if not out.is_dir():
-        raise InputError(args.source, "", "not a folder written by `jianfu solve`")
-    from .instances.solved import read_solved
-
-    school, timetable, plan = read_solved(out, args.school)
-    _notes()
-    policy = _policy(school, args.policy)
+    out, school, timetable, plan, policy = _solved_folder(args)
     calendar = None
     if args.format in ("ics", "all"):   # the term: --calendar, the school's 校历, or a guess
         calendar, note = resolve_calendar(
@@ -517,14 +517,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     """`jianfu stats DIR`: the 课时统计 and the short subjects of a solved folder."""
     from .instances.overview_write import format_loads
-    from .instances.solved import read_solved
 
-    out = Path(args.source)
-    if not out.is_dir():
-        raise InputError(args.source, "", "not a folder written by `jianfu solve`")
-    school, timetable, _ = read_solved(out, args.school)
-    _notes()
-    print(format_loads(school, _policy(school, args.policy), timetable))
+    _, school, timetable, _, policy = _solved_folder(args)
+    print(format_loads(school, policy, timetable))
     return EXIT_OK
 
 

@@ -31,7 +31,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.packaging.custom import StringProperty
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -41,6 +41,7 @@ from ..models.textfile import check_readable
 from ..models.policy import Policy
 from ..models.school import Category, School, SegmentKind
 from ..models.timetable import Timetable
+from .xlsx_style import BORDER, CENTER, HEAD_FILL, LEFT, font, head, title
 from .views import (Grid, class_grid, example_school, hard_rows, lessons_digest, summary_rows,
                      summary_verdict, teacher_grid, venue_grids, weekly_count, write_atomic)
 
@@ -50,15 +51,8 @@ __all__ = [
 ]
 
 EXAMPLE_MARK = "示例"
-FONT_NAME = "宋体"          # present in every Chinese Office/WPS install; prints well
-_GB2312 = 134               # font charset so Excel picks the Chinese face
-
-_THIN = Side(style="thin", color="808080")
-BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 FILL = {
-    "header": PatternFill("solid", fgColor="DDE7F3"),
+    "header": HEAD_FILL,
     "example": PatternFill("solid", fgColor="F2F2F2"),
     "closed": PatternFill("solid", fgColor="D9D9D9"),
     SegmentKind.LONG_BREAK.value: PatternFill("solid", fgColor="E2F0D9"),
@@ -70,15 +64,7 @@ FILL = {
 }
 
 
-def _font(size: float = 10.5, bold: bool = False, color: str | None = None,
-          italic: bool = False) -> Font:
-    return Font(name=FONT_NAME, size=size, bold=bold, italic=italic, charset=_GB2312,
-                color=color)
-
-
-def _head(cell: Any) -> None:
-    cell.font, cell.fill, cell.border, cell.alignment = (
-        _font(bold=True), FILL["header"], BORDER, CENTER)
+_font, _head = font, head
 
 
 def _save(wb: Workbook, path: Path | str) -> Path:
@@ -1287,13 +1273,7 @@ def _page_setup(ws: Worksheet, title_rows: str, landscape: bool = False) -> None
     ws.page_margins.top = ws.page_margins.bottom = 0.5
 
 
-def _title(ws: Worksheet, title: str, subtitle: str, width: int) -> None:
-    ws.cell(1, 1, title).font = _font(16, bold=True)
-    ws.cell(2, 1, subtitle).font = _font(10, color="555555")
-    for row in (1, 2):
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-        ws.cell(row, 1).alignment = CENTER
-    ws.row_dimensions[1].height = 26
+_title = title
 
 
 _GRID_WIDTHS = (9, 13, 16)   # 节次, 时间, each day (Excel character units)

@@ -24,7 +24,7 @@ from html import escape
 from pathlib import Path
 from typing import Any, Sequence
 
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
@@ -35,6 +35,7 @@ from .overview import (ACTIVITY_LABEL, ClassSubjects, MasterTable, TeacherLoad,
                        class_subjects, free_tables, master_table, number, teacher_loads,
                        teacher_master_table)
 from .views import write_atomic
+from .xlsx_style import BORDER, CENTER, LEFT, font, head, title
 
 __all__ = ["add_overview_sheets", "write_overview_pages", "write_overview_csv", "PAGES",
            "LOAD_COLUMNS", "SUBJECT_COLUMNS", "FREE_COLUMNS", "format_loads",
@@ -73,16 +74,9 @@ def _load_values(load: TeacherLoad, days: Sequence[str]) -> list[Any]:
 
 
 # =========================================================================================
-# The workbook: the look of excel.py's sheets (kept here: excel.py imports this module)
+# The workbook: the look of excel.py's sheets (xlsx_style.py)
 # =========================================================================================
 
-_FONT_NAME = "宋体"
-_GB2312 = 134
-_THIN = Side(style="thin", color="808080")
-BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
-HEAD_FILL = PatternFill("solid", fgColor="DDE7F3")
 CLOSED_FILL = PatternFill("solid", fgColor="D9D9D9")
 ACTIVITY_FILL = PatternFill("solid", fgColor="E2F0D9")
 SHORT_FILL = "F8CBAD"
@@ -91,21 +85,7 @@ _A3 = 8     # openpyxl's PAPERSIZE_A3
 _A4 = 9
 
 
-def _font(size: float = 10.5, bold: bool = False, color: str | None = None) -> Font:
-    return Font(name=_FONT_NAME, size=size, bold=bold, charset=_GB2312, color=color)
-
-
-def _head(cell: Any) -> None:
-    cell.font, cell.fill, cell.border, cell.alignment = _font(bold=True), HEAD_FILL, BORDER, CENTER
-
-
-def _title(ws: Any, title: str, subtitle: str, width: int) -> None:
-    ws.cell(1, 1, title).font = _font(16, bold=True)
-    ws.cell(2, 1, subtitle).font = _font(10, color="555555")
-    for row in (1, 2):
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-        ws.cell(row, 1).alignment = CENTER
-    ws.row_dimensions[1].height = 26
+_font, _head, _title = font, head, title
 
 
 def _print(ws: Any, paper: int, title_rows: str) -> None:

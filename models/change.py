@@ -53,6 +53,11 @@ def week_dates(any_day: date, day_of: DayOf = weekday, days: int = 5) -> dict[in
     return out
 
 
+def _overlaps(away: Absence | Away, day: int, start: int, end: int) -> bool:
+    """Whether ``away``'s time on its day overlaps ``start``–``end`` of ``day``."""
+    return away.day == day and away.start < end and start < away.end
+
+
 @dataclass(frozen=True, slots=True)
 class Absence:
     """Teacher ``teacher`` is away (请假, 培训) on timetable day ``day`` from ``start`` to
@@ -65,7 +70,7 @@ class Absence:
     reason: str = ""
 
     def overlaps(self, day: int, start: int, end: int) -> bool:
-        return self.day == day and self.start < end and start < self.end
+        return _overlaps(self, day, start, end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +85,7 @@ class Away:
     reason: str = ""
 
     def overlaps(self, day: int, start: int, end: int) -> bool:
-        return self.day == day and self.start < end and start < self.end
+        return _overlaps(self, day, start, end)
 
 
 @dataclass(frozen=True, slots=True)

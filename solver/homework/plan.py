@@ -73,7 +73,13 @@ def solve_arrays(caps: np.ndarray, eligible: np.ndarray, ub: np.ndarray, targets
 
     ``use_jit=False`` runs the NumPy twin instead of the numba kernel.
     """
-    solve = homework_kernel if use_jit else homework_twin
+    def solve(caps, eligible, ub, targets, group, alpha, beta, *, tol, max_iter):
+        if use_jit:
+            return homework_kernel(caps, eligible, ub, targets, group, alpha, beta, tol=tol,
+                                   max_iter=max_iter)
+        # the twin is another algorithm: max_iter (Newton steps per group) is not its limit
+        return homework_twin(caps, eligible, ub, targets, group, alpha, beta, tol=tol)
+
     first = solve(caps, eligible, ub, targets, group, alpha, beta, tol=tol, max_iter=max_iter)
     result, iterations, seconds = first, first.iterations, first.seconds
     elig = np.asarray(eligible, dtype=bool)

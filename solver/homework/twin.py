@@ -1,8 +1,11 @@
-"""The NumPy twin of the homework kernel: the same algorithm, vectorised.
+"""The NumPy twin of the homework kernel: the same QP, solved another way in plain NumPy.
 
 :func:`homework_twin` runs the accelerated projected gradient of
-:func:`jianfu.solver.homework.kernel.homework_kernel` step for step with NumPy, so
-tests can compare the two (also under ``NUMBA_DISABLE_JIT=1``).
+:func:`jianfu.solver.homework.fista.fista_kernel` step for step with NumPy. The numba
+kernel (:func:`jianfu.solver.homework.kernel.homework_kernel`) solves the same convex QP
+by Newton's method per parallel group; the twin is kept as an independent reference
+that must reach the same optimum (tests compare objectives and run it without numba),
+and it is what ``use_jit=False`` runs in the pipeline.
 """
 
 from __future__ import annotations
@@ -13,7 +16,10 @@ import time
 
 import numpy as np
 
-from .kernel import DEFAULT_MAX_ITER, DEFAULT_TOL, KernelResult, _group_sum, _prepare, cell_bounds
+from .kernel import DEFAULT_TOL, KernelResult, _group_sum, _prepare, cell_bounds
+
+#: Iteration limit of the projected-gradient twin (it needs hundreds, not a few).
+TWIN_MAX_ITER = 20000
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +51,10 @@ def _project_rows(v: np.ndarray, u: np.ndarray, cap: np.ndarray) -> np.ndarray:
 
 def homework_twin(caps: np.ndarray, eligible: np.ndarray, ub: np.ndarray,
                   targets: np.ndarray, group: np.ndarray, alpha: float, beta: float,
-                  *, tol: float = DEFAULT_TOL, max_iter: int = DEFAULT_MAX_ITER) -> KernelResult:
-    """Plain NumPy twin of :func:`homework_kernel`: same algorithm, same result."""
+                  *, tol: float = DEFAULT_TOL, max_iter: int = TWIN_MAX_ITER) -> KernelResult:
+    """Plain NumPy twin of :func:`jianfu.solver.homework.fista.fista_kernel`: same
+    algorithm, same result; the same optimum as
+    :func:`jianfu.solver.homework.kernel.homework_kernel`."""
     caps, eligible, ub, targets, g_inv, _, _ = _prepare(
         caps, eligible, ub, targets, group, alpha, beta)
     start = time.perf_counter()
@@ -91,6 +99,7 @@ def homework_twin(caps: np.ndarray, eligible: np.ndarray, ub: np.ndarray,
     if residual > tol:
         log.warning("homework twin stopped at the iteration limit %d (step %.2e > tol %.1e)",
                     iterations, residual, tol)
-    return KernelResult(x=x, iterations=iterations, residual=residual, seconds=seconds)
+    return KernelResult(x=x, iterations=iterations, residual=residual, seconds=seconds,
+                        passes=iterations)
 
 

@@ -1,4 +1,5 @@
-"""The homework kernel: numba vs NumPy twin vs the exact HiGHS QP, KKT, discrete steps."""
+"""The homework kernel: numba Newton vs the NumPy twin, the projected-gradient kernel and
+the exact HiGHS QP, KKT, discrete steps."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jianfu.solver.homework.fista import fista_kernel
 from jianfu.solver.homework.kernel import (_project_day, cell_bounds, choose_evening_subjects,
                                            homework_kernel, kkt_residual, objective)
 from jianfu.solver.homework.plan import solve_arrays
@@ -212,3 +214,77 @@ def test_bad_shapes_are_rejected() -> None:
     with pytest.raises(ValueError, match="alpha"):
         homework_kernel(np.zeros((1, 1)), np.ones((1, 1, 1), dtype=bool), np.ones(1),
                         np.zeros((1, 1)), np.zeros(1, dtype=int), -1.0, 0.5)
+
+
+# --- the Newton kernel: parallel classes coupled (β > 0) and caps that bind ------------
+
+def _binding_district(rng: np.random.Generator, n_c: int, beta: float):
+    """A district whose daily caps bind: targets well above what the caps allow, a few
+    subject caps, groups of three parallel classes sharing most of their timetable."""
+    n_d, n_s = 5, 6
+    caps = rng.choice([30.0, 45.0, 60.0], size=(n_c, n_d))
+    base = rng.random((n_c // 3 + 1, n_d, n_s)) < 0.7
+    group = np.arange(n_c) // 3
+    eligible = base[group] ^ (rng.random((n_c, n_d, n_s)) < 0.1)
+    ub = np.where(rng.random((n_c, n_s)) < 0.3, 15.0, np.inf)
+    targets = rng.uniform(60.0, 200.0, (n_c, n_s))
+    return caps, eligible, ub, targets, group, 1.0, beta
+
+
+@pytest.mark.parametrize("beta", [0.5, 2.0, 5.0])
+def test_newton_reaches_the_exact_optimum_when_caps_bind(beta) -> None:
+    rng = np.random.default_rng(int(beta * 10))
+    cases = [_binding_district(rng, n_c, beta) for n_c in (3, 6, 9, 12)]
+    refs = solve_reference_batch(cases, by_group=True)
+    for (caps, eligible, ub, targets, group, alpha, beta_), ref in zip(cases, refs):
+        assert ref.status == "Optimal"
+        res = homework_kernel(caps, eligible, ub, targets, group, alpha, beta_)
+        _feasible(res.x, caps, eligible, ub)
+        # the caps bind: most class-days are full, and some subject caps are reached
+        assert (res.x.sum(axis=2) >= caps - 1e-6).mean() > 0.5
+        assert np.isclose(res.x, 15.0).any()
+        f = objective(res.x, eligible, targets, group, alpha, beta_)
+        assert abs(f - ref.objective) <= 1e-6 * ref.objective
+        assert kkt_residual(res.x, caps, eligible, ub, targets, group, alpha, beta_) <= 1e-6
+        # the independent references: the NumPy twin and the projected-gradient kernel
+        twin = homework_twin(caps, eligible, ub, targets, group, alpha, beta_, tol=TIGHT)
+        fista = fista_kernel(caps, eligible, ub, targets, group, alpha, beta_, tol=TIGHT)
+        for other in (twin, fista):
+            f_o = objective(other.x, eligible, targets, group, alpha, beta_)
+            assert abs(f - f_o) <= 1e-9 * f_o
+        assert res.passes == 1 and res.iterations <= 20
+
+
+def test_newton_on_the_benchmark_district_matches_highs() -> None:
+    from jianfu.benchmarks.bench_homework import synthetic_district
+
+    data = synthetic_district(120)
+    ref = solve_reference(*data, 1.0, 0.5, by_group=True)
+    res = homework_kernel(*data, 1.0, 0.5)
+    f = objective(res.x, data[1], data[3], data[4], 1.0, 0.5)
+    assert abs(f - ref.objective) <= 1e-6 * ref.objective
+    assert res.evaluations < 10          # a few class solves per class, not hundreds
+
+
+def test_groups_are_solved_independently_and_deterministically() -> None:
+    rng = np.random.default_rng(11)
+    caps, eligible, ub, targets, group, alpha, beta = _binding_district(rng, 12, 0.5)
+    whole = homework_kernel(caps, eligible, ub, targets, group, alpha, beta).x
+    again = homework_kernel(caps, eligible, ub, targets, group, alpha, beta).x
+    assert np.array_equal(whole, again)
+    for g in np.unique(group):
+        rows = np.flatnonzero(group == g)
+        alone = homework_kernel(caps[rows], eligible[rows], ub[rows], targets[rows],
+                                group[rows], alpha, beta).x
+        assert np.array_equal(alone, whole[rows])
+
+
+def test_one_group_of_many_classes() -> None:
+    # the Newton system is over the group's cells, not its classes: 40 classes, one grade
+    rng = np.random.default_rng(4)
+    caps, eligible, ub, targets, _, alpha, beta = _binding_district(rng, 40, 2.0)
+    group = np.zeros(40, dtype=int)
+    res = homework_kernel(caps, eligible, ub, targets, group, alpha, beta)
+    ref = solve_reference(caps, eligible, ub, targets, group, alpha, beta)
+    f = objective(res.x, eligible, targets, group, alpha, beta)
+    assert abs(f - ref.objective) <= 1e-6 * ref.objective

@@ -56,7 +56,7 @@ def test_generate_solve_check_plan_export_end_to_end(tmp_path: Path,
     out = tmp_path / "out"
     assert main(["generate", "school", "--preset", "junior", "--classes-per-grade", "1",
                  "--seed", "3", "-o", str(school)]) == 0
-    assert main(["solve", str(school), "--time-limit", "20", "-o", str(out)]) == 0
+    assert main(["solve", str(school), "--time-limit", "6", "-o", str(out)]) == 0
     assert (out / "timetable.json").is_file() and (out / "school.yaml").is_file()
     report = (out / "report.txt").read_text(encoding="utf-8")
     assert "合规 COMPLIANT" in report
@@ -76,7 +76,7 @@ def test_homework_plan_of_a_primary_school_shows_oral_work_for_grades_1_and_2(
     out = tmp_path / "out"
     assert main(["generate", "school", "--preset", "primary", "--classes-per-grade", "1",
                  "--seed", "2", "--policy", "chengnan", "-o", str(school)]) == 0
-    assert main(["solve", str(school), "--time-limit", "20", "-o", str(out)]) == 0
+    assert main(["solve", str(school), "--time-limit", "6", "-o", str(out)]) == 0
     capsys.readouterr()
     quotas = out / "quotas.csv"
     assert main(["homework", "plan", str(school), "--timetable", str(out / "timetable.json"),
@@ -137,7 +137,7 @@ def test_check_exits_1_on_a_planted_clash(tmp_path: Path, capsys: pytest.Capture
     out = tmp_path / "out"
     assert main(["generate", "school", "--preset", "primary", "--classes-per-grade", "1",
                  "--seed", "2", "-o", str(school)]) == 0
-    assert main(["solve", str(school), "--time-limit", "20", "-o", str(out)]) == 0
+    assert main(["solve", str(school), "--time-limit", "6", "-o", str(out)]) == 0
     data = json.loads((out / "timetable.json").read_text(encoding="utf-8"))
     first, second = data["lessons"][0], data["lessons"][1]
     second["day"], second["period"] = first["day"], first["period"]   # two lessons, one slot

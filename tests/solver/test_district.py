@@ -141,6 +141,7 @@ class _Stop(Exception):
     pass
 
 
+@pytest.mark.slow   # the longest district runs: with -m slow
 def test_run_interrupted_then_resumed_then_checked(pair_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     seen = []
@@ -269,6 +270,7 @@ def _crash_for(victim: str, name, school, time_limit, cp_workers, seed):
     return _solve_task(name, school, time_limit, cp_workers, seed)
 
 
+@pytest.mark.slow   # the longest district runs: with -m slow
 def test_a_crashing_school_fails_alone(pair_dir: Path, tmp_path: Path) -> None:
     import functools
     import sys

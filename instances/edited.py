@@ -123,12 +123,14 @@ def _agreeing(master: TimetableFile, sheets: TimetableFile, school: School,
     differ = sorted(k for k, (x, y) in slots.items() if facts(x) != facts(y))
     if not differ:
         return sheets
+    # the side still holding what jianfu wrote is the one nobody edited: read the other
     written = written_digest(open_workbook(file))
-    if written is not None and written in (lessons_digest(school, a), lessons_digest(school, b)):
-        edited, name = ((sheets, "班级课表 the class sheets") if written == lessons_digest(school, a)
-                        else (master, "总课表 the 总课表"))
-        note(f"{source}: 改动在{name.split()[0]}（{len(differ)} 节），按它读 — the edit is in "
-             f"{name.split(' ', 1)[1]} ({len(differ)} period(s)); read from there")
+    untouched = {lessons_digest(school, a): (sheets, "班级课表", "the class sheets"),
+                 lessons_digest(school, b): (master, "总课表", "the 总课表")}
+    if written in untouched:
+        edited, zh, en = untouched[written]
+        note(f"{source}: 改动在{zh}（{len(differ)} 节），按它读 — the edit is in {en} "
+             f"({len(differ)} period(s)); read from there")
         return edited
     key = differ[0]
     mine, theirs = slots[key]

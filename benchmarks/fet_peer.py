@@ -13,11 +13,17 @@ For each file, one ``fet-cl`` process and one jianfu process (this script run wi
   jianfu's checker (:func:`jianfu.models.fet_check.score_fet`; jianfu's after its
   full time limit), and ``*_hard``: hard violations the checker finds (must be 0);
   ``jf_bound``: CP-SAT's proven lower bound on jianfu's soft penalty;
-* ``locked``: FET's verdict on jianfu's timetable: ``fet-cl`` run on jianfu's
-  exported locked file (every activity locked at jianfu's slot and room).
-  "accepted": FET placed it as is; "killed": fet-cl was still trying after its
-  limit + 60 s (it ignores its time limit when locked activities cannot be placed,
-  i.e. FET disagrees with jianfu's checker on some constraint).
+* ``locked``: FET's verdict on whether jianfu's timetable keeps every 100 %
+  constraint: ``fet-cl`` run on jianfu's exported locked file (every activity
+  locked at jianfu's slot and room, every constraint below 100 % made inactive —
+  FET's search treats a MinDays below 100 % as a chance of enforcing it at each
+  placement and so keeps rejecting locked placements that break one, see
+  :func:`~jianfu.instances.fet_export.write_locked_fet`). "accepted": FET placed it
+  as is; "killed": fet-cl was still trying after its limit + 60 s (it ignores its
+  time limit when locked activities cannot be placed, i.e. FET disagrees with
+  jianfu's checker on some 100 % constraint);
+* ``left_out``: active constraints of kinds jianfu does not model (the file is
+  solved without them; the summary's targets count only files with none).
 
 Usage (the development set of ``shared/reference/fet.md``, read from the installed
 ``fet-data`` package, plus two generated Chinese schools exported to FET)::
@@ -29,6 +35,11 @@ With ``--seeds N`` each file is run N times by each tool, seeds 0 … N−1 (jia
 and the summary takes per file the median over the runs (a run without a
 timetable counts as slower than any with one) and the number of runs with a
 timetable: both tools are randomised, and on the hard files one run says little.
+
+``--list FILE`` reads the files from a list (one path a line, relative to
+fet-data's examples folder; ``#`` starts a comment), e.g. ``--list
+benchmarks/fet_dev2.txt``, the second development set; ``--dev`` runs both
+development sets (the ten above and that list, 70 files).
 
 Writes ``<out>/fet_peer.csv`` and ``<out>/fet_peer.md``. Timings are printed, never
 asserted. Files FET's package does not have are skipped with a note.
@@ -58,8 +69,10 @@ DEVELOPMENT_SET = (
     "South-Africa/difficult/Insight_Learning_Centre2.fet",
     "Romania/Pedagogic-High-School-Tg-Mures/2006-2007.fet",
 )
+#: The second development set (60 files of fet-data's examples).
+DEVELOPMENT_SET_2 = Path(__file__).with_name("fet_dev2.txt")
 COLUMNS = ("file", "seed", "activities", "fet_status", "fet_s", "fet_hard", "fet_soft", "jf_status",
-           "jf_s", "jf_by", "jf_hard", "jf_soft", "jf_bound", "ratio", "locked")
+           "jf_s", "jf_by", "jf_hard", "jf_soft", "jf_bound", "ratio", "locked", "left_out")
 
 
 def _find(rel: str) -> Path | None:
@@ -114,9 +127,10 @@ def run_jianfu_one(path: Path, limit: float, workers: int, locked: Path, seed: i
                             ignore_unsupported=True)
     result, problem, score = checked.result, checked.problem, checked.summary
     row: dict = {"jf_status": result.status.value, "activities": len(problem.activities),
-                 "left_out": dict(problem.unsupported)}
+                 "left_out": sum(n for _, n in problem.unsupported),
+                 "left_out_kinds": dict(problem.unsupported)}
     if result.solution is not None:
-        write_locked_fet(problem, result.solution, locked, source=path)
+        write_locked_fet(problem, result.solution, locked, source=path, hard_only=True)
         row.update(jf_s=result.time_to_first, jf_by=result.first_by, jf_hard=score.hard,
                    jf_soft=score.soft, jf_bound=result.bound, jf_objective=result.objective,
                    locked_file=str(locked))
@@ -195,9 +209,18 @@ def _first(r: dict, key: str) -> float:
     return math.inf if v is None or (isinstance(v, float) and math.isnan(v)) else v
 
 
+def _median_of(runs: list[dict], key: str) -> float | None:
+    values = [r[key] for r in runs if isinstance(r.get(key), (int, float))
+              and not math.isnan(r[key])]
+    return statistics.median(values) if values else None
+
+
 def summary(rows: list[dict]) -> list[dict]:
     """Per file, over its runs: median seconds to the first timetable of each tool
-    (``inf``: none in most runs), runs with a timetable, and the ratio of medians."""
+    (``inf``: none in most runs), runs with a timetable, the ratio of medians, the
+    median soft penalty of each tool's timetables, jianfu's runs declared
+    infeasible, locked checks accepted, and whether jianfu models every constraint
+    of the file (``supported``: no run left one out)."""
     out = []
     for name in dict.fromkeys(r["file"] for r in rows):
         runs = [r for r in rows if r["file"] == name]
@@ -206,8 +229,36 @@ def summary(rows: list[dict]) -> list[dict]:
         out.append({"file": name, "runs": len(runs), "fet_s": fet, "jf_s": jf,
                     "fet_found": sum(_first(r, "fet_s") < math.inf for r in runs),
                     "jf_found": sum(_first(r, "jf_s") < math.inf for r in runs),
-                    "ratio": jf / fet if fet < math.inf and jf < math.inf else None})
+                    "ratio": jf / fet if fet < math.inf and jf < math.inf else None,
+                    "fet_soft": _median_of(runs, "fet_soft"),
+                    "jf_soft": _median_of(runs, "jf_soft"),
+                    "jf_infeasible": sum(r.get("jf_status") == "infeasible" for r in runs),
+                    "locked": sum(r.get("locked") == "accepted" for r in runs),
+                    "supported": not any(r.get("left_out") for r in runs)})
     return out
+
+
+def targets(files: list[dict]) -> list[str]:
+    """Issue #20's targets over the files jianfu fully models, one line each."""
+    ok = [f for f in files if f["supported"]]
+    slow = [f["ratio"] for f in ok if f["ratio"] is not None and f["fet_s"] >= 10]
+    fast = [f for f in ok if f["fet_s"] < 10]
+    both = [f for f in ok if f["fet_soft"] is not None and f["jf_soft"] is not None]
+    wrong = [f["file"] for f in ok if f["jf_infeasible"] and f["fet_found"]]
+    found = sum(f["jf_found"] for f in ok)
+    return [
+        f"files jianfu models fully: {len(ok)}/{len(files)}",
+        f"median ratio on files FET needs >= 10 s for: "
+        f"{_fmt(statistics.median(slow)) if slow else '-'} ({len(slow)} files)",
+        f"files FET solves in < 10 s where jianfu's first timetable took <= 10 s: "
+        f"{sum(1 for f in fast if f['jf_s'] <= 10)}/{len(fast)}",
+        f"files both solve where jianfu's median soft penalty <= FET's: "
+        f"{sum(1 for f in both if f['jf_soft'] <= f['fet_soft'] + 1e-9)}/{len(both)}",
+        f"files FET solves that jianfu declared infeasible: {len(wrong)}"
+        + (f" ({', '.join(wrong)})" if wrong else ""),
+        f"jianfu timetables fet-cl accepted locked (100 % rules): "
+        f"{sum(f['locked'] for f in ok)}/{found}",
+    ]
 
 
 def table(rows: list[dict]) -> str:
@@ -217,18 +268,24 @@ def table(rows: list[dict]) -> str:
     files = summary(rows)
     if any(f["runs"] > 1 for f in files):
         lines += ["", "| file | runs | FET found | jianfu found | FET median s | "
-                      "jianfu median s | ratio |", "|---|---|---|---|---|---|---|"]
+                      "jianfu median s | ratio | FET soft | jianfu soft | models all |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
         lines += [f"| {f['file']} | {f['runs']} | {f['fet_found']} | {f['jf_found']} | "
-                  f"{_fmt(f['fet_s'])} | {_fmt(f['jf_s'])} | {_fmt(f['ratio'])} |"
+                  f"{_fmt(f['fet_s'])} | {_fmt(f['jf_s'])} | {_fmt(f['ratio'])} | "
+                  f"{_fmt(f['fet_soft'])} | {_fmt(f['jf_soft'])} | "
+                  f"{'yes' if f['supported'] else 'no'} |"
                   for f in files]
-    slow = [f["ratio"] for f in files if f["ratio"] is not None and f["fet_s"] >= 10]
-    fast = [f for f in files if f["fet_s"] < 10]
-    lines.append("")
-    lines.append(f"median ratio on files FET needs >= 10 s for: "
-                 f"{_fmt(statistics.median(slow)) if slow else '-'} ({len(slow)} files)")
-    lines.append(f"files FET solves in < 10 s where jianfu's first timetable took <= 10 s: "
-                 f"{sum(1 for f in fast if f['jf_s'] <= 10)}/{len(fast)}")
-    return "\n".join(lines)
+    return "\n".join([*lines, "", *targets(files)])
+
+
+def read_list(path: Path) -> list[str]:
+    """The paths of a file list (see the module docstring)."""
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            out.append(line)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -240,6 +297,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seeds", type=int, default=1,
                     help="runs per file and tool, seeds 0 .. N-1 (medians in the summary)")
     ap.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
+    ap.add_argument("--list", help="a file list (paths relative to fet-data's examples)")
+    ap.add_argument("--dev", action="store_true", help="both development sets (70 files)")
     ap.add_argument("--out", default="fet_peer", help="directory for the csv and md table")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     ap.add_argument("--locked", help=argparse.SUPPRESS)
@@ -252,13 +311,17 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="fet_peer_"))
     files: list[Path] = [Path(f) for f in args.files]
-    if not files:
-        for rel in DEVELOPMENT_SET:
-            found = _find(rel)
-            if found is None:
-                print(f"skip {rel}: not installed (apt-get install fet-data)")
-            else:
-                files.append(found)
+    listed = read_list(Path(args.list)) if args.list else []
+    if args.dev:
+        listed = [*DEVELOPMENT_SET, *read_list(DEVELOPMENT_SET_2)]
+    if not files and not listed:
+        listed = list(DEVELOPMENT_SET)
+    for rel in listed:
+        found = _find(rel)
+        if found is None:
+            print(f"skip {rel}: not installed (apt-get install fet-data)")
+        else:
+            files.append(found)
     files += school_files(args.schools, work)
     if files:
         warm_up(files[0], args.workers, work)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -279,20 +280,31 @@ def lock_constraints(problem: FetProblem, solution: FetSolution) -> list[FetCons
 
 
 def write_locked_fet(problem: FetProblem, solution: FetSolution, path: str | Path, *,
-                     source: str | Path | None = None) -> Path:
+                     source: str | Path | None = None, hard_only: bool = False) -> Path:
     """Write ``problem`` with every activity locked at ``solution``'s slot and room.
 
     With ``source`` (the imported file), that file is copied and the locks appended,
     after removing its own 100 % ActivityPreferredStartingTime / ActivityPreferredRoom
     records of the locked activities (the locks say the same or more), so FET judges
     the timetable against everything in the original file, modelled by jianfu or not.
+
+    ``hard_only`` leaves out every constraint below 100 % (inactive in a copied
+    ``source``): the file then asks FET whether the timetable keeps every 100 % rule.
+    FET's search treats a MinDaysBetweenActivities below 100 % as the chance of
+    enforcing it at each placement, so with it a locked timetable that breaks one is
+    rejected again and again, and fet-cl may never place a timetable that keeps every
+    100 % rule.
     """
     locks = lock_constraints(problem, solution)
     if source is None:
+        if hard_only:
+            problem = replace(problem, constraints=tuple(c for c in problem.constraints if c.hard))
         return _write(problem_element(problem, locks), path)
     from .fet import _load_xml  # same reader as the importer (gzip, BOM)
 
     root = _load_xml(source)
+    if hard_only:
+        _deactivate_soft(root)
     for tag, lst_tag in (("ConstraintActivityPreferredStartingTime", "Time_Constraints_List"),
                          ("ConstraintActivityPreferredRoom", "Space_Constraints_List")):
         lst = root.find(lst_tag)
@@ -307,6 +319,15 @@ def write_locked_fet(problem: FetProblem, solution: FetSolution, path: str | Pat
     for c in locks:
         (spl if c.kind in _SPACE else tl).append(constraint_element(problem, c))
     return _write(root, path)
+
+
+def _deactivate_soft(root: ET.Element) -> None:
+    """Mark every constraint below 100 % of a ``<fet>`` document inactive."""
+    for lst in (root.find("Time_Constraints_List"), root.find("Space_Constraints_List")):
+        for el in (lst if lst is not None else ()):
+            if float((el.findtext("Weight_Percentage") or "100").strip()) < 100:
+                active = el.find("Active")
+                (active if active is not None else _sub(el, "Active")).text = "false"
 
 
 # -- school → FET ------------------------------------------------------------------

@@ -26,3 +26,25 @@ def test_a_file_neither_tool_solves_has_no_ratio() -> None:
     (only,) = summary([run("x", 0, math.inf, None)])
     assert only["ratio"] is None and only["fet_found"] == only["jf_found"] == 0
     assert "(0 files)" in table([run("x", 0, math.inf, None)])
+
+
+def test_targets_count_only_fully_modelled_files() -> None:
+    rows = [dict(run("a", 0, 2.0, 1.0), fet_soft=3.0, jf_soft=2.0, locked="accepted"),
+            dict(run("b", 0, 1.0, 12.0), fet_soft=1.0, jf_soft=4.0, locked="killed"),
+            dict(run("c", 0, 5.0, None), jf_status="infeasible"),
+            dict(run("d", 0, 1.0, 1.0), left_out=3)]
+    text = table(rows)
+    assert "files jianfu models fully: 3/4" in text
+    assert "took <= 10 s: 1/3" in text
+    assert "median soft penalty <= FET's: 1/2" in text
+    assert "jianfu declared infeasible: 1 (c)" in text
+    assert "accepted locked (100 % rules): 1/2" in text
+
+
+def test_read_list_skips_comments(tmp_path) -> None:
+    from jianfu.benchmarks.fet_peer import DEVELOPMENT_SET_2, read_list
+
+    f = tmp_path / "list.txt"
+    f.write_text("# heading\nA/x.fet\n\nB/y.fet  # note\n", encoding="utf-8")
+    assert read_list(f) == ["A/x.fet", "B/y.fet"]
+    assert len(read_list(DEVELOPMENT_SET_2)) == 60

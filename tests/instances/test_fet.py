@@ -463,3 +463,17 @@ def test_a_school_with_combined_split_and_block_lessons_exports_to_a_file_fet_so
                             "structures_data_and_timetable.fet", s, policy)
     assert {x.group for x in tt.lessons} == {None, "男生", "女生", "A层", "B层"}
     assert summarize(check(s, policy, tt), policy).compliant
+
+
+def test_locked_hard_only_lifts_every_soft_constraint(tmp_path: Path) -> None:
+    p = read_fet(SMALL)
+    sol = FetSolution({a.id: Placement(0, 0) for a in p.activities})
+    soft = sum(1 for c in p.constraints if not c.hard)
+    assert soft > 0
+    for source in (SMALL, None):
+        out = write_locked_fet(p, sol, tmp_path / f"h{source is None}.fet", source=source,
+                               hard_only=True)
+        back = read_fet(out)
+        assert all(c.hard for c in back.constraints)
+        assert sum(1 for c in back.constraints if c.kind == "ActivityPreferredStartingTime"
+                   and c.get("activity") is not None) >= len(p.activities)

@@ -856,7 +856,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="'local' (default: a local Dask cluster) or tcp://HOST:PORT")
     p.add_argument("--workers", type=WORKERS, default=2, help="local worker processes (default 2)")
     p.add_argument("--time-limit-per-school", type=SECONDS, default=60.0,
-                   help="CP-SAT seconds per school (default 60)")
+                   help="seconds per school of median size (default 60); larger schools get up to twice, smaller down to half, and a school still without a timetable gets a second attempt twice as long")
     p.add_argument("--cp-workers", type=WORKERS, default=1,
                    help="CP-SAT threads per school inside each worker (default 1: one CP-SAT thread per Dask worker process)")
     p.add_argument("--seed", type=SEED, default=0)

@@ -50,6 +50,7 @@ import json
 import logging
 import math
 import re
+import statistics
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -82,6 +83,13 @@ __all__ = ["HalfDay", "ITINERANT_RATIO", "assign_itinerant", "share_half_days", 
 
 #: Status of a school whose input is bad: not solved, the reason is its input error.
 BAD_INPUT = "BAD_INPUT"
+#: A school's budget: the per-school limit times its weekly lessons over the district's
+#: median, kept within these factors (a 36-class school gets up to twice a 12-class
+#: school's time; the district's total stays about the same).
+BUDGET_FACTORS = (0.5, 2.0)
+#: A school that has no timetable when its budget ends is solved once more, with the
+#: next seed and this many times its budget, before it is reported UNKNOWN.
+RESCUE_FACTOR = 2.0
 #: Seconds to reach a ``--scheduler`` before giving up (before anything is written).
 CONNECT_TIMEOUT = 5.0
 SUMMARY_COLUMNS = ("school", "file", "status", "classes", "resumed", "time_to_first", "runtime",
@@ -171,16 +179,38 @@ def share_half_days(district: District, schools: Mapping[str, School]
 
 # --- one school (runs inside a Dask worker) -----------------------------------------------------
 
+def school_budgets(limit: float, sizes: Mapping[str, int]) -> dict[str, float]:
+    """Seconds for each school: ``limit`` scaled by its size (weekly lessons) against
+    the median size, within :data:`BUDGET_FACTORS`."""
+    if not sizes:
+        return {}
+    median = statistics.median(sizes.values()) or 1
+    low, high = BUDGET_FACTORS
+    return {name: limit * min(high, max(low, size / median)) for name, size in sizes.items()}
+
+
 def _solve_task(name: str, school: School, time_limit: float, cp_workers: int,
                 seed: int) -> dict[str, Any]:
-    """Solve and check one school; returns plain data (the client writes the files)."""
+    """Solve and check one school; returns plain data (the client writes the files).
+
+    A school with no timetable when ``time_limit`` ends (UNKNOWN: neither found nor
+    proven impossible) is solved once more with the next seed and
+    :data:`RESCUE_FACTOR` × the time; its times then count both attempts."""
     from .checked import solve_checked
 
     run = solve_checked(school, time_limit=time_limit, workers=cp_workers, seed=seed)
+    spent, rescued = 0.0, False
+    if str(run.result.status) == "UNKNOWN":
+        log.info("school %s: no timetable in %.0fs, once more with %.0fs", name, time_limit,
+                 RESCUE_FACTOR * time_limit)
+        spent, rescued = run.result.runtime, True
+        run = solve_checked(school, time_limit=RESCUE_FACTOR * time_limit, workers=cp_workers,
+                            seed=seed + 1)
     result = run.result
+    first = None if result.time_to_first is None else spent + result.time_to_first
     out: dict[str, Any] = {
-        "name": name, "status": str(result.status), "runtime": result.runtime,
-        "time_to_first": result.time_to_first, "objective": result.objective,
+        "name": name, "status": str(result.status), "runtime": spent + result.runtime,
+        "time_to_first": first, "objective": result.objective, "rescued": rescued,
         "bound": result.bound, "gap": result.gap, "timetable": result.timetable,
         "hard": None, "soft": None, "reason": " ".join(result.explanation)}
     if str(result.status) == "UNKNOWN":
@@ -448,7 +478,9 @@ def solve_district(directory: str | Path, out: str | Path, *, scheduler: str | N
     workers
         Local worker processes (default 2); ignored with a remote scheduler.
     time_limit_per_school
-        CP-SAT search seconds per school.
+        Seconds per school of median size; each school gets it scaled by its size
+        (:func:`school_budgets`), and one without a timetable when its time ends is
+        solved once more for twice as long (:func:`_solve_task`).
     cp_workers
         CP-SAT workers inside each Dask worker. Default 1, so N Dask workers use N
         cores: since the engine's warm start is its first solution, one CP-SAT worker
@@ -515,7 +547,9 @@ def solve_district(directory: str | Path, out: str | Path, *, scheduler: str | N
     log.info("district %s: %d schools, %d with bad input, %d finished before, %d to solve",
              district.name, len(district.schools), len(broken), resumed, len(todo))
     # largest schools first: a shorter makespan on few workers
-    todo.sort(key=lambda n: -sum(r.periods for r in schools[n].requirements))
+    size = {n: sum(r.periods for r in s.requirements) for n, s in schools.items()}
+    todo.sort(key=lambda n: -size[n])
+    budget = school_budgets(time_limit_per_school, size)
     total = len(district.schools)
 
     def report(running: int, last: str | None) -> None:
@@ -554,8 +588,7 @@ def solve_district(directory: str | Path, out: str | Path, *, scheduler: str | N
         if client is not None:
             futures = {}
             for rank, name in enumerate(todo):
-                fut = client.submit(task or _solve_task, name, restricted[name],
-                                    time_limit_per_school,
+                fut = client.submit(task or _solve_task, name, restricted[name], budget[name],
                                     cp_workers, seed, key=f"jianfu-school-{fingerprints[name]}-"
                                     f"{rank}-{time.time_ns()}", priority=len(todo) - rank,
                                     pure=False)

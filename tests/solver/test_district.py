@@ -547,3 +547,38 @@ def test_a_timetable_the_checker_rejects_is_never_written(monkeypatch, tmp_path)
     _write_school(tmp_path, school, data, "f")
     assert not (tmp_path / "timetable.json").exists()
     assert json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))["status"] == "FAILED"
+
+
+def test_budgets_follow_school_size_within_bounds() -> None:
+    from jianfu.solver.district import school_budgets
+
+    got = school_budgets(60.0, {"small": 100, "mid": 300, "big": 600, "huge": 2000})
+    # median 450: 100/450 → floor 0.5; 300/450 → 2/3; 600/450 → 4/3; 2000/450 → cap 2
+    assert got == {"small": 30.0, "mid": 40.0, "big": 80.0, "huge": 120.0}
+    assert school_budgets(60.0, {}) == {}
+
+
+def test_a_school_without_a_timetable_gets_a_second_longer_attempt(monkeypatch) -> None:
+    from jianfu.instances.generator import generate_school
+    from jianfu.models.policy import load_policy
+    from jianfu.solver import checked
+    from jianfu.solver.district import RESCUE_FACTOR, _solve_task
+    from jianfu.solver.result import Status
+
+    school = generate_school("primary", 1, 1, load_policy("national"))
+    real = checked.solve_checked
+    calls = []
+
+    def first_fails(s, *, time_limit, workers, seed):
+        calls.append((time_limit, seed))
+        run = real(s, time_limit=time_limit, workers=workers, seed=seed)
+        if len(calls) == 1:   # as if the first attempt had found nothing in its time
+            return dataclasses.replace(run, result=dataclasses.replace(
+                run.result, status=Status.UNKNOWN, solution=None, time_to_first=None,
+                runtime=5.0))
+        return run
+    monkeypatch.setattr(checked, "solve_checked", first_fails)
+    data = _solve_task(school.name, school, 5.0, 1, 3)
+    assert calls == [(5.0, 3), (5.0 * RESCUE_FACTOR, 4)]
+    assert data["rescued"] and data["status"] in ("OPTIMAL", "FEASIBLE")
+    assert data["time_to_first"] >= 5.0 and data["runtime"] >= 5.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
 from dataclasses import dataclass, replace
 from typing import Callable, Iterable
@@ -17,6 +18,7 @@ from ...models.timetable import Timetable
 from .build import build
 from .explain import explain_infeasible, precheck
 from .hint import add_hint
+from .lns import Incumbent, improve
 from ..interrupt import interruptible, solve_cp
 from .mapping import chosen, to_solution, to_timetable
 from .objective import add_objective, lower_bound, weight_scale
@@ -26,6 +28,12 @@ from .variables import Variables
 logger = logging.getLogger(__name__)
 
 LessonKey = tuple[str, str, int]   # (class name, day name, 0-based period)
+#: Large-neighbourhood search after CP-SAT's own (:mod:`jianfu.solver.school.lns`), when
+#: at least ``LNS_FROM_S`` seconds are left after the warm start: CP-SAT first searches
+#: the whole model for ``LNS_MAIN_SHARE`` of them (at least ``LNS_MAIN_S``; its bound
+#: is the one reported), LNS rounds the rest, ending ``LNS_RESERVE_S`` before the limit.
+LNS = True
+LNS_FROM_S, LNS_MAIN_S, LNS_MAIN_SHARE, LNS_RESERVE_S = 15.0, 8.0, 0.3, 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +222,9 @@ def _search(problem: Problem, *, t0: float, time_limit: float, workers: int, see
     extra_params = params
     solver = cp_model.CpSolver()
     params = solver.parameters
-    params.max_time_in_seconds = max(0.01, float(time_limit) - build_time - warm_time)
+    remaining = float(time_limit) - build_time - warm_time
+    lns = LNS and remaining >= LNS_FROM_S and bool(v.terms)
+    params.max_time_in_seconds = max(0.01, remaining)
     params.num_workers = max(1, int(workers))
     params.random_seed = int(seed)
     for name, value in (extra_params or {}).items():
@@ -223,7 +233,7 @@ def _search(problem: Problem, *, t0: float, time_limit: float, workers: int, see
         params.log_search_progress = True
         params.log_to_stdout = False
         solver.log_callback = lambda line: logger.info("%s", line)
-    recorder = Recorder(t0, scale, progress)
+    recorder = _Handover(t0, scale, progress)
     floor = lower_bound(problem, weights)
     warm_objective = math.inf
     if warm is not None:
@@ -240,13 +250,31 @@ def _search(problem: Problem, *, t0: float, time_limit: float, workers: int, see
             model.Add(cp_model.LinearExpr.Sum(
                 [round(weights[k] * scale) * e for k, e in v.terms.items()
                  if k in weights]) <= round(warm_objective * scale))
-    code, _ = solve_cp(solver, model, recorder)
-    runtime = time.perf_counter() - t0
+    if lns:   # CP-SAT hands over to LNS once it has a timetable and its share is spent
+        recorder.arm(solver, time.perf_counter() + max(LNS_MAIN_S, LNS_MAIN_SHARE * remaining),
+                     have=warm is not None)
+    try:
+        code, signum = solve_cp(solver, model, recorder)
+    finally:
+        recorder.disarm()
     status = status_of(code, model)
-    stats = Statistics(tuple(recorder.rows))
     source = solver
+    start = None
+    if lns and signum is None and v.terms and status not in (Status.OPTIMAL, Status.INFEASIBLE):
+        if status is Status.FEASIBLE:
+            start = Incumbent.of(solver)
+        elif warm is not None:     # CP-SAT found nothing better: LNS from the warm start
+            n_vars = len(model.Proto().variables)
+            start = Incumbent.of_values(list(warm.ResponseProto().solution)[:n_vars],
+                                        round(warm_objective * scale))
+    if start is not None:
+        source = _improve(model, problem, v, start, solver.BestObjectiveBound() / scale,
+                          recorder, t0=t0, time_limit=time_limit, workers=workers, seed=seed)
+        status = Status.FEASIBLE
+    runtime = time.perf_counter() - t0
+    stats = Statistics(tuple(recorder.rows))
     if warm is not None and (status not in (Status.OPTIMAL, Status.FEASIBLE)
-                             or _weighted(solver, v, weights) > warm_objective):
+                             or _weighted(source, v, weights) > warm_objective):
         if status is Status.INFEASIBLE:   # cannot be: the warm start is a solution
             logger.error("CP-SAT proved infeasible a model with a known solution")
         if status is not Status.OPTIMAL:
@@ -270,6 +298,50 @@ def _search(problem: Problem, *, t0: float, time_limit: float, workers: int, see
                              for r in stats.rows))
     return _Found(status, source.BooleanValue, v, terms, weights, objective, bound, runtime,
                   stats.rows[0].time if stats.rows else runtime, build_time, stats, locked)
+
+
+class _Handover(Recorder):
+    """The recorder of CP-SAT's solutions that also stops CP-SAT for LNS: at the
+    hand-over time when a timetable is known by then (the warm start or a solution),
+    else at the first solution after it."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)
+        self.at: float | None = None
+        self.timer: threading.Timer | None = None
+
+    def arm(self, solver: cp_model.CpSolver, at: float, *, have: bool) -> None:
+        self.at = at
+
+        def due() -> None:
+            if have or self.rows:
+                solver.StopSearch()
+        self.timer = threading.Timer(max(0.0, at - time.perf_counter()), due)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def disarm(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+
+    def on_solution_callback(self) -> None:
+        super().on_solution_callback()
+        if self.at is not None and time.perf_counter() >= self.at:
+            self.StopSearch()
+
+
+def _improve(model: cp_model.CpModel, problem: Problem, v: Variables, start: Incumbent,
+             bound: float, recorder: Recorder, *, t0: float, time_limit: float, workers: int,
+             seed: int) -> Incumbent:
+    """LNS from ``start`` for the rest of the time (:func:`lns.improve`); each better
+    timetable is a statistics row, at the ``bound`` CP-SAT proved."""
+
+    def row(elapsed: float, objective: int) -> None:
+        recorder.rows.append(StatisticsRow(elapsed, objective / recorder.scale, bound))
+        if recorder.progress is not None:
+            recorder.progress(elapsed, objective / recorder.scale, bound)
+    return improve(model, problem, v, start, deadline=t0 + time_limit - LNS_RESERVE_S,
+                   workers=workers, seed=seed, t0=t0, on_improve=row)
 
 
 def _as_keep(keep: Keep | Timetable | tuple[School, Timetable] | None,

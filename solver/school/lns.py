@@ -1,0 +1,213 @@
+"""Large-neighbourhood search on top of CP-SAT: re-solve part of a timetable, keep the rest.
+
+A school's soft terms (teacher gaps, runs, parallel classes in step, spread) are
+coupled across classes through their teachers, so CP-SAT's own neighbourhoods, which
+know nothing of classes and teachers, improve a large school slowly. :func:`improve`
+takes the best timetable CP-SAT has found and repeats: pick a neighbourhood that
+follows the school's structure (:data:`NEIGHBOURHOODS`), fix every other lesson
+where it is, and let CP-SAT re-solve the rest for a few seconds from the current
+timetable (a complete hint). A better timetable becomes the new incumbent.
+
+Fixing is done on the model itself: the start literals outside the neighbourhood get
+the domain of their current value, and every domain is restored after the round, so
+no copy of a large model is made. The neighbourhood grows while CP-SAT solves its
+rounds to optimality and shrinks when it runs out of time (adaptive LNS). Every
+solution of a round is a solution of the whole model (the fixings only narrow it),
+so the result keeps every hard rule; the search's lower bound is not changed by
+LNS and stays the one CP-SAT proved on the whole model.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model_helper as cmh
+
+from ...models.core import Problem
+from ..interrupt import solve_cp
+from .variables import Variables
+
+logger = logging.getLogger(__name__)
+
+#: Share of the activities a neighbourhood frees at first, and its bounds.
+START_SHARE, MIN_SHARE, MAX_SHARE = 0.12, 0.04, 0.5
+#: Seconds per round: CP-SAT re-solves a neighbourhood for at most this long.
+ROUND_S = 2.0
+
+
+@dataclass
+class Incumbent:
+    """The best timetable so far: every model variable's value (as a solver
+    response) and the (scaled) objective CP-SAT reported for it."""
+
+    response: cmh.CpSolverResponse
+    objective: int
+
+    @classmethod
+    def of(cls, solver: cp_model.CpSolver) -> Incumbent:
+        return cls(solver.ResponseProto(), round(solver.ObjectiveValue()))
+
+    @classmethod
+    def of_values(cls, values: list[int], objective: int) -> Incumbent:
+        response = cmh.CpSolverResponse()
+        response.solution.extend(values)
+        return cls(response, objective)
+
+    @property
+    def values(self) -> list[int]:
+        return list(self.response.solution)
+
+    # named as CpSolver's, so the timetable is read from either in the same way
+    def Value(self, expr: cp_model.LinearExprT) -> int:  # noqa: N802
+        """The value of a variable or linear expression in this timetable."""
+        return cmh.ResponseHelper.value(self.response, expr)
+
+    def BooleanValue(self, lit: cp_model.IntVar) -> bool:  # noqa: N802
+        return cmh.ResponseHelper.boolean_value(self.response, lit)
+
+
+def _structure(problem: Problem) -> tuple[dict[str, list[int]], dict[int, list[int]],
+                                           dict[int, list[int]]]:
+    """Activities by cohort, by group and by teacher."""
+    by_cohort: dict[str, list[int]] = defaultdict(list)
+    by_group: dict[int, list[int]] = defaultdict(list)
+    by_teacher: dict[int, list[int]] = defaultdict(list)
+    for a, act in enumerate(problem.activities):
+        for g in act.groups:
+            by_group[g].append(a)
+            by_cohort[problem.groups[g].cohort or problem.groups[g].name].append(a)
+        for t in act.teachers:
+            by_teacher[t].append(a)
+    return by_cohort, by_group, by_teacher
+
+
+def _grow(problem: Problem, by_group: dict[int, list[int]], by_teacher: dict[int, list[int]],
+          rng: random.Random, seed_acts: list[int], size: int) -> set[int]:
+    """Activities reached from ``seed_acts`` through shared teachers and classes
+    (breadth first, in random order) until ``size`` are free."""
+    free: set[int] = set()
+    queue = list(seed_acts)
+    seen_t: set[int] = set()
+    seen_g: set[int] = set()
+    while queue and len(free) < size:
+        a = queue.pop(0)
+        if a in free:
+            continue
+        free.add(a)
+        act = problem.activities[a]
+        nxt: list[int] = []
+        for t in act.teachers:
+            if t not in seen_t:
+                seen_t.add(t)
+                nxt.extend(by_teacher[t])
+        for g in act.groups:
+            if g not in seen_g:
+                seen_g.add(g)
+                nxt.extend(by_group[g])
+        rng.shuffle(nxt)
+        queue.extend(nxt)
+    return free
+
+
+def _by_teachers(problem: Problem, rng: random.Random, size: int, by_cohort, by_group,
+                 by_teacher) -> set[int]:
+    """A random teacher's lessons, then their classes' and those teachers' lessons."""
+    t = rng.choice(sorted(by_teacher))
+    return _grow(problem, by_group, by_teacher, rng, by_teacher[t], size)
+
+
+def _by_classes(problem: Problem, rng: random.Random, size: int, by_cohort, by_group,
+                by_teacher) -> set[int]:
+    """Random whole classes until the neighbourhood is full."""
+    free: set[int] = set()
+    groups = sorted(by_group)
+    rng.shuffle(groups)
+    for g in groups:
+        if len(free) >= size:
+            break
+        free.update(by_group[g])
+    return free
+
+
+def _by_cohort(problem: Problem, rng: random.Random, size: int, by_cohort, by_group,
+               by_teacher) -> set[int]:
+    """A grade's parallel classes (what ``parallel_step`` couples), grown through
+    their teachers when the grade is smaller than the neighbourhood."""
+    cohort = rng.choice(sorted(by_cohort))
+    return _grow(problem, by_group, by_teacher, rng, by_cohort[cohort], size)
+
+
+NeighbourhoodFn = Callable[..., set[int]]
+#: The neighbourhoods, taken in turn.
+NEIGHBOURHOODS: tuple[NeighbourhoodFn, ...] = (_by_teachers, _by_cohort, _by_classes)
+
+
+def _set_domain(proto: object, index: int, lo: int, hi: int) -> None:
+    """Set a start literal's domain ``[lo, hi]`` in place (a boolean's has two ends)."""
+    domain = proto.variables[index].domain
+    domain[0], domain[1] = lo, hi
+
+
+def improve(model: cp_model.CpModel, problem: Problem, v: Variables, incumbent: Incumbent, *,
+            deadline: float, workers: int, seed: int, t0: float,
+            on_improve: Callable[[float, int], None] | None = None) -> Incumbent:
+    """Improve ``incumbent`` by LNS rounds until ``deadline`` (``time.perf_counter()``).
+
+    ``model`` must hold the objective; it is left as it was given (domains restored,
+    hint cleared). ``on_improve(elapsed since t0, scaled objective)`` is called on
+    every better timetable.
+    """
+    rng = random.Random(seed)
+    by_cohort, by_group, by_teacher = _structure(problem)
+    n = len(problem.activities)
+    if not n or not by_teacher:
+        return incumbent
+    proto = model.Proto()
+    share = START_SHARE
+    rounds = improved = 0
+    while time.perf_counter() + 0.5 < deadline:
+        pick = NEIGHBOURHOODS[rounds % len(NEIGHBOURHOODS)]
+        free = pick(problem, rng, max(2, round(share * n)), by_cohort, by_group, by_teacher)
+        values = incumbent.values
+        fixed = [(var.Index(), values[var.Index()]) for (a, _), var in v.x.items() if a not in free]
+        saved = [tuple(proto.variables[i].domain) for i, _ in fixed]   # (lo, hi) each
+        for i, val in fixed:
+            _set_domain(proto, i, val, val)
+        model.ClearHints()
+        proto.solution_hint.vars.extend(range(len(values)))
+        proto.solution_hint.values.extend(values)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.1, min(ROUND_S, deadline - time.perf_counter()))
+        solver.parameters.num_workers = max(1, workers)
+        solver.parameters.random_seed = seed + rounds
+        try:
+            code, signum = solve_cp(solver, model)
+        finally:
+            for (i, _), (lo, hi) in zip(fixed, saved):
+                _set_domain(proto, i, lo, hi)
+            model.ClearHints()
+        rounds += 1
+        logger.debug("LNS round %d (%s, %d free): %s, objective %s in %.2fs", rounds,
+                     pick.__name__, len(free), solver.StatusName(code),
+                     round(solver.ObjectiveValue()) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+                     else "-", solver.WallTime())
+        if signum is not None:
+            break
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and \
+                round(solver.ObjectiveValue()) < incumbent.objective:
+            improved += 1
+            incumbent = Incumbent.of(solver)
+            if on_improve is not None:
+                on_improve(time.perf_counter() - t0, incumbent.objective)
+        # a neighbourhood searched to the end is too small; one out of time too large
+        share = min(MAX_SHARE, share * 1.15) if code == cp_model.OPTIMAL else \
+            max(MIN_SHARE, share * 0.9)
+    logger.info("LNS: %d rounds, %d improvements, objective %d, last share %.2f",
+                rounds, improved, incumbent.objective, share)
+    return incumbent

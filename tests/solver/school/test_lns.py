@@ -1,0 +1,65 @@
+"""LNS on top of CP-SAT: it keeps every hard rule, never worsens the timetable, and
+leaves the model as it found it."""
+
+from __future__ import annotations
+
+import time
+
+from ortools.sat.python import cp_model
+
+import jianfu.solver.school.solve as engine
+from jianfu.instances.generator import generate_school
+from jianfu.models.core import compile_school
+from jianfu.models.policy import load_policy
+from jianfu.solver.school.build import build
+from jianfu.solver.school.lns import Incumbent, improve
+from jianfu.solver.school.objective import add_objective
+
+from builders import verified
+
+
+def _school():
+    policy = load_policy("national")
+    return generate_school("primary", 1, seed=3, policy=policy), policy
+
+
+def test_rounds_never_worsen_and_restore_the_model() -> None:
+    school, policy = _school()
+    problem = compile_school(school, policy)
+    model = cp_model.CpModel()
+    v = build(model, problem)
+    add_objective(model, problem, v)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.stop_after_first_solution = True
+    solver.parameters.max_time_in_seconds = 30
+    assert solver.Solve(model) in (cp_model.FEASIBLE, cp_model.OPTIMAL)
+    start = Incumbent.of(solver)
+    before = [tuple(var.domain) for var in model.Proto().variables]
+    seen: list[int] = []
+    best = improve(model, problem, v, start, deadline=time.perf_counter() + 4, workers=1,
+                   seed=0, t0=time.perf_counter(), on_improve=lambda _t, obj: seen.append(obj))
+    assert [tuple(var.domain) for var in model.Proto().variables] == before
+    assert not model.Proto().solution_hint.vars
+    assert best.objective <= start.objective
+    assert seen == sorted(seen, reverse=True) and (not seen or seen[-1] == best.objective)
+    # the incumbent is a solution of the whole model: fixing every variable to it holds
+    check = model.Clone()
+    for i, value in enumerate(best.values):
+        check.Proto().variables[i].domain[0] = check.Proto().variables[i].domain[1] = value
+    again = cp_model.CpSolver()
+    again.parameters.num_workers = 1
+    assert again.Solve(check) == cp_model.OPTIMAL
+    assert round(again.ObjectiveValue()) == best.objective
+
+
+def test_solve_with_lns_returns_a_checked_timetable(monkeypatch) -> None:
+    school, policy = _school()
+    monkeypatch.setattr(engine, "LNS_FROM_S", 0.0)
+    monkeypatch.setattr(engine, "LNS_MAIN_S", 0.5)
+    monkeypatch.setattr(engine, "LNS_MAIN_SHARE", 0.1)
+    result = engine.solve(school, policy, time_limit=6, workers=1, seed=0)
+    assert result.status in (engine.Status.FEASIBLE, engine.Status.OPTIMAL)
+    verified(school, policy, result)
+    objectives = [row.objective for row in result.statistics.rows]
+    assert objectives == sorted(objectives, reverse=True)

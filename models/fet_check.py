@@ -23,7 +23,7 @@ MinDaysBetweenActivities                            per pair: ``MinDays − dist
   (consecutive if same day)                         pair on one day not adjacent
                                                     (always hard, at any weight, even
                                                     0 %, as fet-cl enforces it)
-ActivitiesSameStartingTime                          activity not starting with the first
+ActivitiesSameStartingTime                          pair of activities starting apart
 TwoActivitiesConsecutive                            1 when not consecutive (break
                                                     hours between do not separate)
 Teacher(s)MaxDaysPerWeek                            days over the maximum
@@ -258,14 +258,16 @@ def check_min_days(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
 
 
 def check_same_start(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
-    """All activities start at the first one's time."""
+    """All activities start at one time: one violation per pair that does not (FET's
+    count, ``ConstraintActivitiesSameStartingTime::fitness``)."""
     acts = c.get("activities")
-    p0 = x.s.placements.get(acts[0])
-    for aid in acts[1:]:
-        p = x.s.placements.get(aid)
-        if p0 is not None and p is not None and (p.day, p.hour) != (p0.day, p0.hour):
-            yield x.v(c, f"活动{aid}与{acts[0]}开始时间不同 activity {aid} does not start with "
-                         f"activity {acts[0]}")
+    for k, first in enumerate(acts):
+        p0 = x.s.placements.get(first)
+        for aid in acts[k + 1:]:
+            p = x.s.placements.get(aid)
+            if p0 is not None and p is not None and (p.day, p.hour) != (p0.day, p0.hour):
+                yield x.v(c, f"活动{aid}与{first}开始时间不同 activity {aid} does not start "
+                             f"with activity {first}")
 
 
 def check_two_consecutive(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:

@@ -132,7 +132,9 @@ class Result:
     already runs, so that part overlaps the search). ``moved`` counts kept lessons that
     moved (``None`` without ``keep``) and ``locked`` those fixed; ``left_out`` the
     unsupported FET constraint kinds and counts that were ignored; ``explanation``
-    holds sentences (Chinese with English) whenever no solution is returned.
+    holds sentences (Chinese with English) whenever no solution is returned;
+    ``floors`` the school engine's proven least cost of each soft rule alone
+    (:func:`jianfu.solver.school.objective.term_floors`).
     """
 
     status: Status
@@ -151,6 +153,7 @@ class Result:
     interrupted: int | None = None   # the signal that stopped the search, if one did
     left_out: tuple[tuple[str, int], ...] = ()
     first_by: str = ""
+    floors: dict[str, float] = field(default_factory=dict)   # proven least cost per soft rule
 
     @property
     def gap(self) -> float:
@@ -241,12 +244,13 @@ def _engine_lines(result: Result, title: str, counts: str | None, summary: Any) 
     if counts is not None:
         lines.append(counts)
     if result.terms:
-        lines.append("软规则 soft rules:")
-        lines.append(f"  {'rule':<22}{'units':>7}{'weight':>8}{'cost':>8}")
+        lines.append("软规则 soft rules (下限 floor: the least cost proven for the rule alone):")
+        lines.append(f"  {'rule':<22}{'units':>7}{'weight':>8}{'cost':>8}{'floor':>8}")
         for rule, units in result.terms.items():
             w = result.weights.get(rule, 0)
             name = RULE_NAMES.get(rule, ("", ""))[0]
-            lines.append(f"  {rule:<22}{units:>7}{w:>8g}{units * w:>8g}  {name}")
+            floor = result.floors.get(rule, 0.0)
+            lines.append(f"  {rule:<22}{units:>7}{w:>8g}{units * w:>8g}{floor:>8g}  {name}")
     if result.moved is not None:
         lines.append(f"调整节数 moved lessons: {result.moved}"
                      + (f"   锁定 locked: {result.locked}" if result.locked else ""))

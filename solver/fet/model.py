@@ -499,12 +499,14 @@ class FetModel:
             self.m.Add(v + same - sum(ok) <= 1)
 
     def add_ActivitiesSameStartingTime(self, c: Constraint) -> None:
+        """Hard: each starts with the first. Soft: 1 per pair starting apart (FET's unit)."""
         idx = c.activities
-        i0 = idx[0]
-        for j in idx[1:]:
+        pairs = [(idx[0], j) for j in idx[1:]] if c.hard else \
+            [(i, j) for k, i in enumerate(idx) for j in idx[k + 1:]]
+        for i, j in pairs:
             v = None if c.hard else self.m.NewBoolVar("")
-            for s in set(self.x[i0]) | set(self.x[j]):
-                a, b = self.x[i0].get(s, 0), self.x[j].get(s, 0)
+            for s in set(self.x[i]) | set(self.x[j]):
+                a, b = self.x[i].get(s, 0), self.x[j].get(s, 0)
                 if c.hard:
                     self.m.Add(a == b)
                 else:

@@ -183,7 +183,8 @@ def improve(model: cp_model.CpModel, problem: Problem, v: Variables, incumbent: 
         proto.solution_hint.vars.extend(range(len(values)))
         proto.solution_hint.values.extend(values)
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.1, min(ROUND_S, deadline - time.perf_counter()))
+        left = deadline - time.perf_counter()
+        solver.parameters.max_time_in_seconds = max(0.1, min(ROUND_S, left))
         solver.parameters.num_workers = max(1, workers)
         solver.parameters.random_seed = seed + rounds
         try:

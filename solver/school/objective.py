@@ -339,8 +339,9 @@ def add_objective(model: cp_model.CpModel, problem: Problem, v: Variables,
     return weights
 
 
-def lower_bound(problem: Problem, weights: dict[str, float]) -> float:
-    """A proven lower bound on the objective from per-entity relaxations.
+def term_floors(problem: Problem, weights: dict[str, float]) -> dict[str, float]:
+    """Proven lower bounds on each soft rule's cost (weight × units) from per-entity
+    relaxations; their sum bounds the objective (:func:`lower_bound`).
 
     The soft terms split into independent pieces once the coupling rules are dropped:
     per activity, ``subject_once_daily`` + ``spread`` depend only on its lessons per
@@ -351,21 +352,16 @@ def lower_bound(problem: Problem, weights: dict[str, float]) -> float:
     may reach (and less their count). Every other term is bounded by 0. The sum of the
     pieces' minima bounds the whole; CP-SAT's LP rarely proves as much on large
     schools, so :func:`jianfu.solver.school.solve.solve` reports the larger of the two.
+    Every rule of ``weights`` is a key (0 when nothing better is proven).
+    ``teacher_gaps``, ``teacher_consecutive`` and ``parallel_step`` get 0: one teacher
+    or one grade alone can nearly always pack its lessons or keep its classes in step,
+    so what they cost comes from the coupling between teachers and classes, which only
+    CP-SAT's bound on the whole model sees.
     """
-    w_once = weights.get("subject_once_daily", 0)
-    w_spread = weights.get("spread", 0)
-    total = 0.0
-    n_days = len(problem.days)
-    if w_once or w_spread:
-        for a, act in enumerate(problem.activities):
-            school_days = len(problem.school_days_of(a))
-            days = max(1, school_days)
-            most = max(1, math.ceil(act.count / days)) + (1 if act.doubles else 0)
-            spread = w_spread if 2 <= act.count - act.doubles < school_days else 0
-            cap = [0] * n_days
-            for s in act.slots:
-                cap[problem.slots[s].day] += 1
-            total += _day_dp(act.count, cap, most, w_once, spread)
+    floors = dict.fromkeys(weights, 0.0)
+    for rule in ("subject_once_daily", "spread"):
+        if rule in weights:
+            floors[rule] = _days_floor(problem, {rule: weights[rule]})
     for g, acts in enumerate(problem.activities_of_group):
         for rule, pick, bad in (
                 ("main_morning", lambda a: a.main, lambda x: x.afternoon),
@@ -379,7 +375,7 @@ def lower_bound(problem: Problem, weights: dict[str, float]) -> float:
             good = {s for act in chosen for start in act.slots
                     for s in problem.span(start, act.duration) or ()
                     if not bad(problem.slots[s])}
-            total += w * max(0, sum(a.count * a.duration for a in chosen) - len(good))
+            floors[rule] += w * max(0, sum(a.count * a.duration for a in chosen) - len(good))
     w_head = weights.get("head_teacher_first", 0)
     rule = problem.constraint("head_teacher_first") if w_head else None
     for g, t in zip(rule.groups, rule.teachers) if rule is not None else ():
@@ -390,7 +386,37 @@ def lower_bound(problem: Problem, weights: dict[str, float]) -> float:
                 if t in problem.activities[a].teachers]
         reachable = firsts & {s for act in mine for start in act.slots
                               for s in problem.span(start, act.duration) or ()}
-        total += w_head * (len(firsts) - min(len(reachable), sum(act.count for act in mine)))
+        floors["head_teacher_first"] += w_head * (
+            len(firsts) - min(len(reachable), sum(act.count for act in mine)))
+    return floors
+
+
+def lower_bound(problem: Problem, weights: dict[str, float]) -> float:
+    """A proven lower bound on the objective: the sum of :func:`term_floors`, with
+    ``subject_once_daily`` and ``spread`` bounded together (one day-by-day choice per
+    activity pays both, so their joint least cost is at least the two apart)."""
+    floors = term_floors(problem, weights)
+    joint = {k: weights[k] for k in ("subject_once_daily", "spread") if k in weights}
+    return (sum(v for k, v in floors.items() if k not in joint)
+            + (_days_floor(problem, joint) if joint else 0.0))
+
+
+def _days_floor(problem: Problem, weights: dict[str, float]) -> float:
+    """Least ``subject_once_daily`` + ``spread`` cost (the rules of ``weights``) of
+    each activity's lessons per day, summed over activities (doubles ignored)."""
+    w_once = weights.get("subject_once_daily", 0)
+    w_spread = weights.get("spread", 0)
+    total = 0.0
+    n_days = len(problem.days)
+    for a, act in enumerate(problem.activities):
+        school_days = len(problem.school_days_of(a))
+        days = max(1, school_days)
+        most = max(1, math.ceil(act.count / days)) + (1 if act.doubles else 0)
+        spread = w_spread if 2 <= act.count - act.doubles < school_days else 0
+        cap = [0] * n_days
+        for s in act.slots:
+            cap[problem.slots[s].day] += 1
+        total += _day_dp(act.count, cap, most, w_once, spread)
     return total
 
 

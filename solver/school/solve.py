@@ -21,7 +21,7 @@ from .hint import add_hint
 from .lns import Incumbent, improve
 from ..interrupt import interruptible, solve_cp
 from .mapping import chosen, to_solution, to_timetable
-from .objective import add_objective, lower_bound, weight_scale
+from .objective import add_objective, lower_bound, term_floors, weight_scale
 from ..result import ProgressFn, Recorder, Result, Statistics, StatisticsRow, Status, status_of
 from .variables import Variables
 
@@ -134,7 +134,7 @@ def _solve(school: School, policy: Policy, *, time_limit: float, workers: int, s
         return Result(run.status, timetable, run.objective, run.bound, runtime=run.runtime,
                       time_to_first=run.first, build_time=run.build_time, terms=run.terms,
                       weights=run.weights, statistics=run.statistics, moved=moved,
-                      locked=run.locked)
+                      locked=run.locked, floors=run.floors)
     if run.status is Status.INFEASIBLE:
         left = max(1.0, time_limit - (time.perf_counter() - t0))
         reasons = explain_infeasible(school, policy, problem, time_limit=min(60.0, left),
@@ -170,7 +170,8 @@ def solve_problem(problem: Problem, *, time_limit: float = 60.0, workers: int = 
         result = Result(found.status, to_solution(problem, *chosen(problem, found.values, found.v)),
                         found.objective, found.bound, runtime=found.runtime,
                         time_to_first=found.first, build_time=found.build_time,
-                        terms=found.terms, weights=found.weights, statistics=found.statistics)
+                        terms=found.terms, weights=found.weights, statistics=found.statistics,
+                        floors=found.floors)
     return replace(result, interrupted=run.signum) if run.interrupted else result
 
 
@@ -196,6 +197,7 @@ class _Found:
     build_time: float
     statistics: Statistics
     locked: int
+    floors: dict[str, float]
 
 
 KeepHook = Callable[[cp_model.CpModel, Variables], tuple[dict, int, list | None]]
@@ -234,6 +236,7 @@ def _search(problem: Problem, *, t0: float, time_limit: float, workers: int, see
         params.log_to_stdout = False
         solver.log_callback = lambda line: logger.info("%s", line)
     recorder = _Handover(t0, scale, progress)
+    floors = term_floors(problem, weights)
     floor = lower_bound(problem, weights)
     warm_objective = math.inf
     if warm is not None:
@@ -281,7 +284,7 @@ def _search(problem: Problem, *, t0: float, time_limit: float, workers: int, see
             status, source = Status.FEASIBLE, warm
     if status not in (Status.OPTIMAL, Status.FEASIBLE):
         return _Found(status, None, v, {}, weights, math.nan, math.nan, runtime, None,
-                      build_time, stats, locked)
+                      build_time, stats, locked, floors)
     terms = {k: int(source.Value(e)) for k, e in v.terms.items() if k in weights}
     objective = sum(weights[k] * u for k, u in terms.items())
     if source is solver and abs(objective * scale - solver.ObjectiveValue()) > 1e-6 \
@@ -297,7 +300,7 @@ def _search(problem: Problem, *, t0: float, time_limit: float, workers: int, see
     stats = Statistics(tuple(StatisticsRow(r.time, r.objective, max(floor, r.bound))
                              for r in stats.rows))
     return _Found(status, source.BooleanValue, v, terms, weights, objective, bound, runtime,
-                  stats.rows[0].time if stats.rows else runtime, build_time, stats, locked)
+                  stats.rows[0].time if stats.rows else runtime, build_time, stats, locked, floors)
 
 
 class _Handover(Recorder):

@@ -231,6 +231,15 @@ def test_activities_same_starting_time() -> None:
     soft = con("ActivitiesSameStartingTime", 80, activities=(1, 3))
     assert run(mini(soft), {1: (0, 0), 3: (1, 0)}).objective == pytest.approx(0.8)
     assert run(mini(soft)).objective == 0
+    # FET counts pairs: 1 and 2 together, 3 apart from both is 2 broken pairs
+    three = con("ActivitiesSameStartingTime", 50, activities=(1, 2, 3))
+    acts = ((1, (0,), (0,), 0), (1, (1,), (1,), 0), (1, (2,), (2,), 1))
+    spread = mini(three, acts=acts, teachers=3, subgroups=3)
+    assert run(spread, {1: (0, 0), 2: (0, 0), 3: (1, 0)}).objective == pytest.approx(1.0)
+    from jianfu.models.fet import FetSolution, Placement
+    from jianfu.models.fet_check import score_fet
+    apart = FetSolution({1: Placement(0, 0), 2: Placement(0, 0), 3: Placement(1, 0)})
+    assert score_fet(spread, apart).soft == pytest.approx(1.0)
 
 
 def test_two_activities_consecutive() -> None:

@@ -12,6 +12,7 @@ from jianfu.instances.generator import generate_school
 from jianfu.models.core import compile_school
 from jianfu.models.policy import load_policy
 from jianfu.solver.school.build import build
+from jianfu.solver.school.hint import add_hint
 from jianfu.solver.school.lns import Incumbent, improve
 from jianfu.solver.school.objective import add_objective
 
@@ -29,11 +30,13 @@ def test_rounds_never_worsen_and_restore_the_model() -> None:
     model = cp_model.CpModel()
     v = build(model, problem)
     add_objective(model, problem, v)
+    # the engine's warm start, read back as a solution of the model with the objective
+    assert add_hint(model, problem, v, time_limit=60) is not None
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.stop_after_first_solution = True
-    solver.parameters.max_time_in_seconds = 30
+    solver.parameters.fix_variables_to_their_hinted_value = True
     assert solver.Solve(model) in (cp_model.FEASIBLE, cp_model.OPTIMAL)
+    model.ClearHints()
     start = Incumbent.of(solver)
     before = [tuple(var.domain) for var in model.Proto().variables]
     seen: list[int] = []
@@ -57,8 +60,16 @@ def test_solve_with_lns_returns_a_checked_timetable(monkeypatch) -> None:
     school, policy = _school()
     monkeypatch.setattr(engine, "LNS_FROM_S", 0.0)
     monkeypatch.setattr(engine, "LNS_MAIN_S", 0.5)
-    monkeypatch.setattr(engine, "LNS_MAIN_SHARE", 0.1)
-    result = engine.solve(school, policy, time_limit=6, workers=1, seed=0)
+    monkeypatch.setattr(engine, "LNS_MAIN_SHARE", 0.0)
+    real = engine.improve
+    rounds: list[float] = []
+
+    def short(*args, deadline: float, **kw):   # two seconds of LNS, however long the limit
+        rounds.append(deadline)
+        return real(*args, deadline=min(deadline, time.perf_counter() + 2), **kw)
+    monkeypatch.setattr(engine, "improve", short)
+    result = engine.solve(school, policy, time_limit=120, workers=1, seed=0)
+    assert rounds, "LNS did not run"
     assert result.status in (engine.Status.FEASIBLE, engine.Status.OPTIMAL)
     verified(school, policy, result)
     objectives = [row.objective for row in result.statistics.rows]

@@ -393,6 +393,19 @@ def _p_consecutive(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[st
     return None if a is None or b is None else {"first": a, "second": b}
 
 
+def _p_min_gaps(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any] | None:
+    acts = ids.many(el, "Activity_Id", where)
+    if len(acts) < 2:
+        return None
+    return {"activities": acts, "min_gaps": r.whole(el, where, "MinGaps", default=1)}
+
+
+def _p_three(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any] | None:
+    tags = ("First_Activity_Id", "Second_Activity_Id", "Third_Activity_Id")
+    a, b, c = (ids.one(el, tag, where) for tag in tags)
+    return None if None in (a, b, c) else {"first": a, "second": b, "third": c}
+
+
 def _p_bound(field: str, *, teacher: bool = False, students: bool = False,
              allow_empty: bool | None = None) -> _Parser:
     tags = {"max_days": ("Max_Days_Per_Week",), "max_hours": ("Maximum_Hours_Daily",),
@@ -467,6 +480,11 @@ PARSERS: dict[str, _Parser] = {
     "SubjectPreferredRoom": _p_rooms("subject"), "SubjectPreferredRooms": _p_rooms("subject"),
     "ActivityPreferredRoom": _p_rooms("activity"), "ActivityPreferredRooms": _p_rooms("activity"),
     "TeacherHomeRoom": _p_rooms("teacher"),
+    # relations between activities
+    "ActivitiesNotOverlapping": _p_same_start, "TwoActivitiesGrouped": _p_consecutive,
+    "ThreeActivitiesGrouped": _p_three, "MinGapsBetweenActivities": _p_min_gaps,
+    "ActivitiesSameStartingHour": _p_same_start, "ActivitiesSameStartingDay": _p_same_start,
+    "TwoActivitiesOrderedIfSameDay": _p_consecutive, "TwoActivitiesOrdered": _p_consecutive,
 }
 assert set(PARSERS) == SUPPORTED
 

@@ -138,6 +138,20 @@ def _body(p: FetProblem, el: ET.Element, c: FetConstraint) -> None:
             _sub(el, "Room", p.rooms[rooms[0]].name)
             if k == "ActivityPreferredRoom":
                 _sub(el, "Permanently_Locked", bool(g("locked", False)))
+    # relations between activities
+    elif k in ("ActivitiesNotOverlapping", "MinGapsBetweenActivities",
+               "ActivitiesSameStartingHour"):
+        _sub(el, "Number_of_Activities", len(g("activities")))
+        for a in g("activities"):
+            _sub(el, "Activity_Id", a)
+        if k == "MinGapsBetweenActivities":
+            _sub(el, "MinGaps", g("min_gaps"))
+    elif k in ("TwoActivitiesGrouped", "ThreeActivitiesGrouped", "TwoActivitiesOrdered",
+               "TwoActivitiesOrderedIfSameDay"):
+        _sub(el, "First_Activity_Id", g("first"))
+        _sub(el, "Second_Activity_Id", g("second"))
+        if k == "ThreeActivitiesGrouped":
+            _sub(el, "Third_Activity_Id", g("third"))
     elif k not in ("BasicCompulsoryTime", "BasicCompulsorySpace"):
         raise InputError("constraints", k, "无法写出此约束类型 cannot write this constraint kind")
 

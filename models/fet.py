@@ -40,6 +40,10 @@ SUPPORTED_TIME = frozenset({
     "StudentsMaxGapsPerWeek", "StudentsSetMaxGapsPerWeek", "StudentsSetMinHoursDaily",
     "StudentsMinHoursDaily", "StudentsEarlyMaxBeginningsAtSecondHour",
     "StudentsSetEarlyMaxBeginningsAtSecondHour",
+    # relations between activities
+    "ActivitiesNotOverlapping", "TwoActivitiesGrouped", "ThreeActivitiesGrouped",
+    "MinGapsBetweenActivities", "ActivitiesSameStartingHour", "ActivitiesSameStartingDay",
+    "TwoActivitiesOrderedIfSameDay", "TwoActivitiesOrdered",
 })
 SUPPORTED_SPACE = frozenset({
     "BasicCompulsorySpace", "RoomNotAvailableTimes", "SubjectPreferredRoom",

@@ -31,6 +31,19 @@ Teacher(s)MaxDaysPerWeek                            days over the maximum
 *MaxGapsPerWeek / *MaxGapsPerDay                    gaps over, per week / summed per day
 StudentsEarlyMaxBeginningsAtSecondHour              beginnings at 2nd hour over the max,
                                                     plus days beginning later
+ActivitiesNotOverlapping                            per pair: hours they share
+MinGapsBetweenActivities                            per pair on one day: hours short of
+                                                    ``MinGaps`` between them (break hours
+                                                    count as hours between)
+ActivitiesSameStartingHour / …Day                   per pair: 1 when hours / days differ
+TwoActivitiesGrouped, ThreeActivitiesGrouped        1 when not on one day back to back in
+                                                    some order (break hours between do
+                                                    not separate them)
+TwoActivitiesOrdered                                1 unless the second starts on a later
+                                                    day, or the same day after the first
+                                                    ends
+TwoActivitiesOrderedIfSameDay                       1 when on one day and the second does
+                                                    not start after the first ends
 room preferences, TeacherHomeRoom                   activity in another room (or none);
                                                     a home room is kept in a room the
                                                     activity's preferred-room rules name
@@ -47,6 +60,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from .fet import (
     FetConstraint,
@@ -281,6 +295,91 @@ def check_two_consecutive(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
         yield x.v(c, f"活动{b}没有紧接活动{a} activity {b} does not follow activity {a}")
 
 
+def _placed_pairs(x: _Ctx, c: FetConstraint
+                  ) -> Iterator[tuple[int, Placement, int, Placement]]:
+    """(a, its placement, b, its placement) for each placed pair, a before b in the list."""
+    acts = [(aid, x.s.placements.get(aid)) for aid in c.get("activities")]
+    placed = [(aid, pl) for aid, pl in acts if pl is not None]
+    for n, (a, pa) in enumerate(placed):
+        for b, pb in placed[n + 1:]:
+            yield a, pa, b, pb
+
+
+def check_not_overlapping(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """No two of the activities share an hour; each shared hour of a pair counts."""
+    for a, pa, b, pb in _placed_pairs(x, c):
+        if pa.day != pb.day:
+            continue
+        shared = (min(pa.hour + x.p.activity(a).duration, pb.hour + x.p.activity(b).duration)
+                  - max(pa.hour, pb.hour))
+        if shared > 0:
+            yield x.v(c, f"活动{a}与{b}重叠{shared}节 activities {a} and {b} overlap for "
+                         f"{shared} hours", shared, day=x.day(pa.day))
+
+
+def check_min_gaps(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """Activities on one day have at least ``MinGaps`` hours between them.
+
+    The hours between are counted on the clock, break hours included (FET's rule). Of
+    a pair starting at the same hour the later-listed one is taken as the earlier.
+    """
+    k = c.get("min_gaps")
+    for a, pa, b, pb in _placed_pairs(x, c):
+        if pa.day != pb.day:
+            continue
+        if pa.hour >= pb.hour:
+            short = pb.hour + x.p.activity(b).duration + k - pa.hour
+        else:
+            short = pa.hour + x.p.activity(a).duration + k - pb.hour
+        if short > 0:
+            yield x.v(c, f"活动{a}与{b}之间少{short}节间隔 activities {a} and {b} are {short} "
+                         f"hours short of {k} between them", short, day=x.day(pa.day))
+
+
+def check_same_hour_or_day(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """Every pair of the activities starts at the same hour (…Hour) or day (…Day)."""
+    by_hour = c.kind.endswith("Hour")
+    zh, en = ("开始节次", "hours") if by_hour else ("日", "days")
+    for a, pa, b, pb in _placed_pairs(x, c):
+        if (pa.hour != pb.hour) if by_hour else (pa.day != pb.day):
+            yield x.v(c, f"活动{a}与{b}{zh}不同 activities {a} and {b} start on different {en}")
+
+
+def check_grouped(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """Two or three activities on one day, back to back in some order.
+
+    Ordered by starting hour, each starts when the one before ends, break hours
+    between allowed (FET's reading: any order of the two or three).
+    """
+    ids = [c.get(f) for f in ("first", "second", "third") if c.get(f) is not None]
+    placed = [(x.s.placements[aid], aid) for aid in ids if aid in x.s.placements]
+    if len(placed) < len(ids):
+        return
+    chain = sorted(placed, key=lambda t: t[0].hour)
+    day = chain[0][0].day
+    if any(pl.day != day for pl, _ in chain) or not all(
+            follows(x.breaks, day, p1.hour + x.p.activity(a1).duration, p2.hour)
+            for (p1, a1), (p2, _) in pairwise(chain)):
+        yield x.v(c, f"活动{'、'.join(map(str, ids))}未在同一天连排 activities "
+                     f"{', '.join(map(str, ids))} are not back to back on one day")
+
+
+def check_ordered(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """The second activity starts after the first ends: on a later day or the same day
+    (TwoActivitiesOrdered); when on the same day (TwoActivitiesOrderedIfSameDay)."""
+    a, b = c.get("first"), c.get("second")
+    pa, pb = x.s.placements.get(a), x.s.placements.get(b)
+    if pa is None or pb is None:
+        return
+    after = pa.hour + x.p.activity(a).duration <= pb.hour
+    if c.kind.endswith("IfSameDay"):
+        ok = pa.day != pb.day or after
+    else:
+        ok = pa.day < pb.day or (pa.day == pb.day and after)
+    if not ok:
+        yield x.v(c, f"活动{b}没有排在活动{a}之后 activity {b} is not after activity {a}")
+
+
 def _teachers(x: _Ctx, c: FetConstraint) -> list[int]:
     t = c.get("teacher")
     return list(range(len(x.p.teachers))) if t is None else [t]
@@ -399,6 +498,12 @@ CHECKS: dict[str, Check] = {
     "StudentsMaxGapsPerWeek": check_gaps, "StudentsSetMaxGapsPerWeek": check_gaps,
     "StudentsEarlyMaxBeginningsAtSecondHour": check_early,
     "StudentsSetEarlyMaxBeginningsAtSecondHour": check_early,
+    # relations between activities
+    "ActivitiesNotOverlapping": check_not_overlapping, "MinGapsBetweenActivities": check_min_gaps,
+    "ActivitiesSameStartingHour": check_same_hour_or_day,
+    "ActivitiesSameStartingDay": check_same_hour_or_day,
+    "TwoActivitiesGrouped": check_grouped, "ThreeActivitiesGrouped": check_grouped,
+    "TwoActivitiesOrderedIfSameDay": check_ordered, "TwoActivitiesOrdered": check_ordered,
 }
 ROOM_KINDS = frozenset({"SubjectPreferredRoom", "SubjectPreferredRooms", "ActivityPreferredRoom",
                         "ActivityPreferredRooms", "TeacherHomeRoom"})

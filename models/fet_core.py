@@ -148,8 +148,9 @@ def _record(problem: FetProblem, c: FetConstraint, slot_of: Callable[[Cell], int
         acts = room_targets(problem, c)
     elif c.get("activities") is not None:
         acts = [problem.index_of(a) for a in c.get("activities")]
-    elif c.get("first") is not None:
-        acts = [problem.index_of(c.get("first")), problem.index_of(c.get("second"))]
+    elif c.get("first") is not None:       # two activities (ThreeActivitiesGrouped: three)
+        acts = [problem.index_of(c.get(f)) for f in ("first", "second", "third")
+                if c.get(f) is not None]
     elif kind.startswith(("ActivityPreferred", "ActivitiesPreferred")):
         acts = targets(problem, c)
     teachers: tuple[int, ...] = ()

@@ -528,6 +528,154 @@ class FetModel:
         if v is not None:
             self.soft(c, v)
 
+    # -- relations between activities ----------------------------------------------
+    def _pairs(self, c: Constraint) -> list[tuple[int, int]]:
+        """Pairs of the record's activities, the earlier-listed first (FET's pairs)."""
+        idx = c.activities
+        return [(i, j) for n, i in enumerate(idx) for j in idx[n + 1:]]
+
+    def add_ActivitiesNotOverlapping(self, c: Constraint) -> None:
+        """Hard: the activities share a virtual resource, one of them per hour. Soft: each
+        hour a pair shares costs one."""
+        if c.hard:
+            for lits in self.resource_cells(c.activities).values():
+                if len(lits) > 1:
+                    self.m.AddAtMostOne(lits)
+            return
+        for i, j in self._pairs(c):
+            for cell in set(self.cover[i]) & set(self.cover[j]):
+                both = self.m.NewBoolVar("")
+                self.m.Add(both >= sum(self.cover[i][cell]) + sum(self.cover[j][cell]) - 1)
+                self.soft(c, both)
+
+    def add_MinGapsBetweenActivities(self, c: Constraint) -> None:
+        """Hard: each activity, lengthened by ``MinGaps`` hours, keeps to itself (two
+        lengthened activities overlap exactly when the later one starts less than
+        ``MinGaps`` hours after the earlier ends; hours past the end of the day are
+        virtual). Soft: per pair, the hours short, as the checker counts them."""
+        k = c.param("min_gaps")
+        if c.hard:
+            extended: dict[Cell, list[cp_model.IntVar]] = defaultdict(list)
+            for i in c.activities:
+                span = self.core.activities[i].duration + k
+                for (d, h), v in self.x[i].items():
+                    for hh in range(h, h + span):
+                        extended[(d, hh)].append(v)
+            for lits in extended.values():
+                if len(lits) > 1:
+                    self.m.AddAtMostOne(lits)
+            return
+        for i, j in self._pairs(c):
+            di, dj = self.core.activities[i].duration, self.core.activities[j].duration
+            rows = []
+            for (d, h), xi in self.x[i].items():
+                for (d2, h2), xj in self.x[j].items():
+                    if d2 == d:
+                        short = h2 + dj + k - h if h >= h2 else h + di + k - h2
+                        if short > 0:
+                            rows.append((short, xi, xj))
+            if rows:
+                v = self.m.NewIntVar(0, max(r[0] for r in rows), "")
+                for short, xi, xj in rows:
+                    self.m.Add(v >= short * (xi + xj - 1))
+                self.soft(c, v)
+
+    def _same(self, c: Constraint, key: Callable[[Cell], int]) -> None:
+        """The activities' starts agree on ``key`` (the hour or the day); soft: per pair."""
+        by: dict[int, dict[int, list[cp_model.IntVar]]] = {}
+        for i in c.activities:
+            by[i] = defaultdict(list)
+            for s, v in self.x[i].items():
+                by[i][key(s)].append(v)
+        if c.hard:
+            i0 = c.activities[0]
+            for j in c.activities[1:]:
+                for val in set(by[i0]) | set(by[j]):
+                    self.m.Add(sum(by[i0].get(val, [])) == sum(by[j].get(val, [])))
+            return
+        for i, j in self._pairs(c):
+            differ = self.m.NewBoolVar("")
+            for val in by[i]:
+                self.m.Add(differ >= sum(by[i][val]) - sum(by[j].get(val, [])))
+            self.soft(c, differ)
+
+    def add_ActivitiesSameStartingHour(self, c: Constraint) -> None:
+        self._same(c, lambda s: s[1])
+
+    def add_ActivitiesSameStartingDay(self, c: Constraint) -> None:
+        self._same(c, lambda s: s[0])
+
+    def _chains(self, idx: tuple[int, ...]) -> list[tuple[cp_model.IntVar, ...]]:
+        """Start literals of every way to put the activities back to back on one day,
+        in any order (break hours between allowed), one literal per activity."""
+        out: list[tuple[cp_model.IntVar, ...]] = []
+
+        def extend(rest: tuple[int, ...], d: int, end: int,
+                   lits: tuple[cp_model.IntVar, ...]) -> None:
+            if not rest:
+                out.append(lits)
+                return
+            for n, j in enumerate(rest):
+                for (dd, h), v in self.x[j].items():
+                    if dd == d and (end < 0 or follows(self.breaks, d, end, h)):
+                        extend(rest[:n] + rest[n + 1:], d,
+                               h + self.core.activities[j].duration, (*lits, v))
+        for d in range(self.n_days):
+            extend(idx, d, -1, ())
+        return out
+
+    def add_TwoActivitiesGrouped(self, c: Constraint) -> None:
+        """One literal per way to place the group back to back (:meth:`_chains`), true
+        only with all its starts; hard: each start taken lies on a chosen way; soft:
+        1 when none is chosen."""
+        chosen = []
+        on: dict[int, list[cp_model.IntVar]] = defaultdict(list)     # start literal → ways
+        for lits in self._chains(c.activities):
+            z = self.m.NewBoolVar("")
+            for v in lits:
+                self.m.AddImplication(z, v)
+                on[v.Index()].append(z)
+            chosen.append(z)
+        if c.hard:
+            for i in c.activities:
+                for v in self.x[i].values():
+                    self.m.Add(v <= sum(on.get(v.Index(), [])))
+        else:
+            self.soft(c, 1 - sum(chosen))
+
+    add_ThreeActivitiesGrouped = add_TwoActivitiesGrouped
+
+    def add_TwoActivitiesOrdered(self, c: Constraint) -> None:
+        """The first ends no later than the second starts, on the clock day × (H + 1) +
+        hour (a later day always comes later); soft: 1 when it does not."""
+        i, j = c.activities
+        di, step = self.core.activities[i].duration, self.n_hours + 1
+        end = sum((d * step + h + di) * v for (d, h), v in self.x[i].items())
+        start = sum((d * step + h) * v for (d, h), v in self.x[j].items())
+        self._unless_broken(c, [end <= start])
+
+    def add_TwoActivitiesOrderedIfSameDay(self, c: Constraint) -> None:
+        """Per day: the first's end is at most the second's start when the second is on
+        that day (at most the day's length, which always holds, when it is not)."""
+        i, j = c.activities
+        di, H = self.core.activities[i].duration, self.n_hours
+        rows = []
+        for d in range(self.n_days):
+            end = sum((h + di) * v for (dd, h), v in self.x[i].items() if dd == d)
+            start = sum(h * v for (dd, h), v in self.x[j].items() if dd == d)
+            rows.append(end <= start + H * (1 - self.day_expr(j, d)))
+        self._unless_broken(c, rows)
+
+    def _unless_broken(self, c: Constraint, rows: list) -> None:
+        """``rows`` hard, or each enforced unless one penalised "broken" literal is set."""
+        broken = None if c.hard else self.m.NewBoolVar("")
+        for row in rows:
+            ct = self.m.Add(row)
+            if broken is not None:
+                ct.OnlyEnforceIf(broken.Not())
+        if broken is not None:
+            self.soft(c, broken)
+
     # -- per-resource counting rules -----------------------------------------------
     def _resources(self, c: Constraint) -> list[tuple[str, tuple[int, ...], set[Cell]]]:
         """(key, activity indices, 100 % not-available cells) per bound resource."""

@@ -68,13 +68,13 @@ def test_weights_and_params() -> None:
 def test_unsupported_refused_with_counts() -> None:
     with pytest.raises(InputError) as err:
         read_fet(DATA / "unsupported.fet")
-    assert "ActivitiesSameStartingHour ×2" in str(err.value)
+    assert "StudentsSetMinContinuousGapInInterval ×2" in str(err.value)
     assert "TeacherMaxHoursContinuously ×1" in str(err.value)
 
 
 def test_unsupported_ignored_on_request() -> None:
     p = read_fet(DATA / "unsupported.fet", ignore_unsupported=True)
-    assert dict(p.unsupported) == {"ActivitiesSameStartingHour": 2,
+    assert dict(p.unsupported) == {"StudentsSetMinContinuousGapInInterval": 2,
                                    "TeacherMaxHoursContinuously": 1}
     assert len(p.constraints) == len(read_fet(SMALL).constraints)
 

@@ -140,7 +140,8 @@ def test_unsupported_refused_or_left_out() -> None:
         solve_fet(DATA / "unsupported.fet", time_limit=5)
     r, _ = solve_fet(DATA / "unsupported.fet", time_limit=5, ignore_unsupported=True, workers=1)
     assert r.solution is not None
-    assert dict(r.left_out) == {"ActivitiesSameStartingHour": 2, "TeacherMaxHoursContinuously": 1}
+    assert dict(r.left_out) == {"StudentsSetMinContinuousGapInInterval": 2,
+                                "TeacherMaxHoursContinuously": 1}
 
 
 @pytest.mark.slow

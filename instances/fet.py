@@ -448,6 +448,62 @@ def _p_none(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any]
     return {}
 
 
+def _p_ends_day(many: bool) -> _Parser:
+    """ActivityEndsStudentsDay (by id) / ActivitiesEndStudentsDay (by filter)."""
+    def parse(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any] | None:
+        if many:
+            return _filter(r, el, where)
+        aid = ids.one(el, "Activity_Id", where)
+        return None if aid is None else {"activity": aid}
+    return parse
+
+
+def _p_subactivities(starting: bool) -> _Parser:
+    """Subactivities preferred starting times / time slots: the K-th parts matching
+    the filter (``component`` K, see :func:`jianfu.models.fet.component`)."""
+    def parse(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any]:
+        p: dict[str, Any] = {"component": r.whole(el, where, "Component_Number", default=1,
+                                                  least=1)}
+        p.update(_filter(r, el, where))
+        if starting:
+            p["starts"] = _slots(r, el, "Preferred_Starting_Time", "Preferred_Starting_Day",
+                                 "Preferred_Starting_Hour", where)
+        else:
+            p["slots"] = _slots(r, el, "Preferred_Time_Slot", "Preferred_Day", "Preferred_Hour",
+                                where)
+        return p
+    return parse
+
+
+def _p_occupy(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any] | None:
+    """ActivitiesOccupyMaxTimeSlotsFromSelection, its fields in the writer's order."""
+    acts = ids.many(el, "Activity_Id", where)
+    if not acts:
+        return None
+    return {"activities": acts,
+            "slots": _slots(r, el, "Selected_Time_Slot", "Selected_Day", "Selected_Hour", where),
+            "max": r.whole(el, where, "Max_Number_of_Occupied_Time_Slots", default=0)}
+
+
+def _p_tag_bound(field: str, *, teacher: bool = False, students: bool = False) -> _Parser:
+    """*ActivityTagMaxHoursDaily / *ActivityTagMaxHoursContinuously: who, the tag, the
+    bound (in the order the school export writes them)."""
+    tag = {"daily": "Maximum_Hours_Daily", "continuously": "Maximum_Hours_Continuously"}[field]
+
+    def parse(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any]:
+        p: dict[str, Any] = {}
+        if teacher:
+            p["teacher"] = _teacher(r, el, where)
+        if students:
+            name = _first(el, "Students", "Students_Name")
+            p["students"], p["subgroups"] = name, r.students(name, f"{where}.Students")
+        p["tag"] = r.index("tags", _first(el, "Activity_Tag_Name", "Activity_Tag"),
+                           f"{where}.Activity_Tag")
+        p["bound"] = r.whole(el, where, tag, default=0)
+        return p
+    return parse
+
+
 PARSERS: dict[str, _Parser] = {
     "BasicCompulsoryTime": _p_none, "BasicCompulsorySpace": _p_none,
     "BreakTimes": _p_breaks,
@@ -485,6 +541,21 @@ PARSERS: dict[str, _Parser] = {
     "ThreeActivitiesGrouped": _p_three, "MinGapsBetweenActivities": _p_min_gaps,
     "ActivitiesSameStartingHour": _p_same_start, "ActivitiesSameStartingDay": _p_same_start,
     "TwoActivitiesOrderedIfSameDay": _p_consecutive, "TwoActivitiesOrdered": _p_consecutive,
+    # dayshape
+    "ActivityEndsStudentsDay": _p_ends_day(False), "ActivitiesEndStudentsDay": _p_ends_day(True),
+    "SubactivitiesPreferredTimeSlots": _p_subactivities(False),
+    "SubactivitiesPreferredStartingTimes": _p_subactivities(True),
+    "ActivitiesOccupyMaxTimeSlotsFromSelection": _p_occupy,
+    "StudentsMaxGapsPerDay": _p_bound("max_gaps"),
+    "StudentsSetMaxGapsPerDay": _p_bound("max_gaps", students=True),
+    "TeacherActivityTagMaxHoursDaily": _p_tag_bound("daily", teacher=True),
+    "TeachersActivityTagMaxHoursDaily": _p_tag_bound("daily"),
+    "StudentsSetActivityTagMaxHoursDaily": _p_tag_bound("daily", students=True),
+    "StudentsActivityTagMaxHoursDaily": _p_tag_bound("daily"),
+    "TeacherActivityTagMaxHoursContinuously": _p_tag_bound("continuously", teacher=True),
+    "TeachersActivityTagMaxHoursContinuously": _p_tag_bound("continuously"),
+    "StudentsSetActivityTagMaxHoursContinuously": _p_tag_bound("continuously", students=True),
+    "StudentsActivityTagMaxHoursContinuously": _p_tag_bound("continuously"),
 }
 assert set(PARSERS) == SUPPORTED
 

@@ -106,10 +106,22 @@ def _body(p: FetProblem, el: ET.Element, c: FetConstraint) -> None:
         _times(p, el, g("slots"), "Selected_Time_Slot", "Selected_Day", "Selected_Hour",
                "Number_of_Selected_Time_Slots")
         _sub(el, _SELECTION_TAG[k], g("max"))
-    elif k == "StudentsSetActivityTagMaxHoursDaily":
-        _sub(el, "Maximum_Hours_Daily", g("bound"))
-        _sub(el, "Students", g("students"))
-        _sub(el, "Activity_Tag", p.tags[g("tag")])
+    elif k in _TAG_BOUND:
+        _tag_bound(p, el, c)
+    elif k in ("ActivityEndsStudentsDay", "ActivitiesEndStudentsDay"):
+        if k.startswith("Activity"):
+            _sub(el, "Activity_Id", g("activity"))
+        else:
+            _filter(p, el, c)
+    elif k in ("SubactivitiesPreferredTimeSlots", "SubactivitiesPreferredStartingTimes"):
+        _sub(el, "Component_Number", g("component"))
+        _filter(p, el, c)
+        if k.endswith("StartingTimes"):
+            _times(p, el, g("starts"), "Preferred_Starting_Time", "Preferred_Starting_Day",
+                   "Preferred_Starting_Hour", "Number_of_Preferred_Starting_Times")
+        else:
+            _times(p, el, g("slots"), "Preferred_Time_Slot", "Preferred_Day", "Preferred_Hour",
+                   "Number_of_Preferred_Time_Slots")
     elif k == "TwoActivitiesConsecutive":
         _sub(el, "First_Activity_Id", g("first"))
         _sub(el, "Second_Activity_Id", g("second"))
@@ -168,7 +180,39 @@ _BOUND_TAG = {
     "StudentsSetEarlyMaxBeginningsAtSecondHour": "Max_Beginnings_At_Second_Hour",
     "TeachersMaxHoursContinuously": "Maximum_Hours_Continuously",
     "TeacherMaxHoursContinuously": "Maximum_Hours_Continuously",
+    # dayshape
+    "StudentsMaxGapsPerDay": "Max_Gaps", "StudentsSetMaxGapsPerDay": "Max_Gaps",
 }
+# dayshape
+#: Activity-tag bound kinds: the tag of their bound.
+_TAG_BOUND = {
+    "TeacherActivityTagMaxHoursDaily": "Maximum_Hours_Daily",
+    "TeachersActivityTagMaxHoursDaily": "Maximum_Hours_Daily",
+    "StudentsSetActivityTagMaxHoursDaily": "Maximum_Hours_Daily",
+    "StudentsActivityTagMaxHoursDaily": "Maximum_Hours_Daily",
+    "TeacherActivityTagMaxHoursContinuously": "Maximum_Hours_Continuously",
+    "TeachersActivityTagMaxHoursContinuously": "Maximum_Hours_Continuously",
+    "StudentsSetActivityTagMaxHoursContinuously": "Maximum_Hours_Continuously",
+    "StudentsActivityTagMaxHoursContinuously": "Maximum_Hours_Continuously",
+}
+
+
+def _tag_bound(p: FetProblem, el: ET.Element, c: FetConstraint) -> None:
+    """An activity-tag bound in FET's field order: teacher kinds name the tag
+    ``Activity_Tag_Name`` before the bound, students kinds the bound first and the tag
+    ``Activity_Tag``."""
+    if c.kind.startswith("Teacher"):
+        if c.get("teacher") is not None:
+            _sub(el, "Teacher_Name", p.teachers[c.get("teacher")])
+        _sub(el, "Activity_Tag_Name", p.tags[c.get("tag")])
+        _sub(el, _TAG_BOUND[c.kind], c.get("bound"))
+    else:
+        _sub(el, _TAG_BOUND[c.kind], c.get("bound"))
+        if c.get("students") is not None:
+            _sub(el, "Students", c.get("students"))
+        _sub(el, "Activity_Tag", p.tags[c.get("tag")])
+
+
 #: Activities-in-selected-time-slots kinds: the tag of their bound.
 _SELECTION_TAG = {
     "ActivitiesOccupyMaxTimeSlotsFromSelection": "Max_Number_of_Occupied_Time_Slots",

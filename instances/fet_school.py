@@ -604,7 +604,7 @@ class _Builder:
             if m < r.periods and r.subject in self.tag_index:
                 self.add("subject_once_daily", "StudentsSetActivityTagMaxHoursDaily", w,
                          "同科每天一次", students=school.classes[r.cls].name,
-                         tag=self.tag_index[r.subject], bound=m)
+                         subgroups=(self.sub[r.cls],), tag=self.tag_index[r.subject], bound=m)
 
     def _spread(self) -> None:
         """分散安排: MinDays 2 between the lessons, when that can hold at all."""

@@ -44,6 +44,14 @@ SUPPORTED_TIME = frozenset({
     "ActivitiesNotOverlapping", "TwoActivitiesGrouped", "ThreeActivitiesGrouped",
     "MinGapsBetweenActivities", "ActivitiesSameStartingHour", "ActivitiesSameStartingDay",
     "TwoActivitiesOrderedIfSameDay", "TwoActivitiesOrdered",
+    # dayshape
+    "ActivityEndsStudentsDay", "ActivitiesEndStudentsDay", "SubactivitiesPreferredTimeSlots",
+    "SubactivitiesPreferredStartingTimes", "ActivitiesOccupyMaxTimeSlotsFromSelection",
+    "StudentsMaxGapsPerDay", "StudentsSetMaxGapsPerDay", "TeacherActivityTagMaxHoursDaily",
+    "TeachersActivityTagMaxHoursDaily", "StudentsSetActivityTagMaxHoursDaily",
+    "StudentsActivityTagMaxHoursDaily", "TeacherActivityTagMaxHoursContinuously",
+    "TeachersActivityTagMaxHoursContinuously", "StudentsSetActivityTagMaxHoursContinuously",
+    "StudentsActivityTagMaxHoursContinuously",
 })
 SUPPORTED_SPACE = frozenset({
     "BasicCompulsorySpace", "RoomNotAvailableTimes", "SubjectPreferredRoom",
@@ -284,19 +292,32 @@ def break_slots(problem: FetProblem) -> frozenset[tuple[int, int]]:
 
 
 def matches_filter(problem: FetProblem, a: FetActivity, c: FetConstraint) -> bool:
-    """Whether activity ``a`` matches an Activities* constraint's filter (FET's rule).
+    """Whether activity ``a`` matches an Activities* / Subactivities* constraint's filter
+    (FET's rule).
 
     Empty filter fields match everything; the teacher must be among the activity's
     teachers, the students set must share students with the activity's (FET's
     ``setsShareStudents``: a filter on group 10 binds an activity of 10A and 10B), the
-    subject equal, the tag among its tags and the duration equal.
+    subject equal, the tag among its tags and the duration equal. A Subactivities*
+    rule's ``component`` K also asks that ``a`` be the K-th part of its split
+    activity (:func:`component`).
     """
-    t, s, subj, tag, dur = (c.get("teacher"), c.get("students"), c.get("subject"),
-                            c.get("tag"), c.get("duration"))
+    t, s, subj, tag, dur, k = (c.get("teacher"), c.get("students"), c.get("subject"),
+                               c.get("tag"), c.get("duration"), c.get("component"))
     return ((t is None or t in a.teachers)
             and (s is None or not set(problem.students_sets.get(s, ())).isdisjoint(a.subgroups))
             and (subj is None or subj == a.subject) and (tag is None or tag in a.tags)
-            and (dur is None or dur == a.duration))
+            and (dur is None or dur == a.duration) and (k is None or k == component(a)))
+
+
+def component(a: FetActivity) -> int:
+    """Which part of its split activity ``a`` is, counting from 1 (FET's rule).
+
+    FET numbers the parts by id: the part with id ``Activity_Group_Id + K − 1`` is
+    the K-th (the group id is the first part's id), whatever their order in the file;
+    an activity that is not split is its own first part.
+    """
+    return 1 if a.group_id == 0 else a.id - a.group_id + 1
 
 
 def follows(breaks: frozenset[tuple[int, int]], day: int, end: int, start: int) -> bool:

@@ -44,11 +44,25 @@ TwoActivitiesOrdered                                1 unless the second starts o
                                                     ends
 TwoActivitiesOrderedIfSameDay                       1 when on one day and the second does
                                                     not start after the first ends
+ActivityEndsStudentsDay,                            activity with a later lesson of one
+ActivitiesEndStudentsDay                            of its subgroups that day (†)
+SubactivitiesPreferredStartingTimes                 part starting elsewhere
+SubactivitiesPreferredTimeSlots                     hour of a part outside the slots
+ActivitiesOccupyMaxTimeSlotsFromSelection           1 when over the maximum (†)
+StudentsMaxGapsPerDay, StudentsSetMaxGapsPerDay     as the other gaps (†)
+*ActivityTagMaxHoursDaily                           day with more tagged hours than the
+                                                    bound (FET's unit, not hours over)
+*ActivityTagMaxHoursContinuously                    run of tagged hours over the bound
+                                                    (a break or an untagged lesson ends
+                                                    a run)
 room preferences, TeacherHomeRoom                   activity in another room (or none);
                                                     a home room is kept in a room the
                                                     activity's preferred-room rules name
                                                     (FET's precedence, ``room_rules``)
 ==================================================  ===================================
+
+(†) fet-cl 6.8.5 accepts these kinds only at 100 %; below, they are scored with the
+unit of FET's own penalty all the same.
 
 Gaps are free hours between a resource's first and last busy hour of a day, not
 counting break hours nor the resource's 100 % not-available hours (FET's rule). This
@@ -60,7 +74,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from itertools import pairwise
+from itertools import groupby, pairwise
 
 from .fet import (
     FetConstraint,
@@ -461,6 +475,65 @@ def check_early(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
                       cls=x.p.subgroups[s])
 
 
+def check_ends_day(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """Each targeted activity is its subgroups' last of the day: none of them has any
+    activity in a later hour that day."""
+    for aid in _targets(x, c):
+        pl, a = x.s.placements.get(aid), x.p.activity(aid)
+        if pl is None:
+            continue
+        later = [x.p.subgroups[s] for s in a.subgroups
+                 if any(x.g.subgroup.get(s, {}).get((pl.day, h))
+                        for h in range(pl.hour + a.duration, x.p.n_hours))]
+        if later:
+            yield x.v(c, f"活动{aid}之后{later[0]}还有课 activity {aid} does not end the day of "
+                         f"{', '.join(later)}", day=x.day(pl.day), cls=later[0])
+
+
+def check_subactivity_slots(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """Every hour of each targeted part lies in the listed slots: one unit per hour
+    outside, as fet-cl 6.8.5 scores it."""
+    slots = set(c.get("slots"))
+    for aid in _targets(x, c):
+        out = [cell for cell in x.g.hours_of.get(aid, ()) if cell not in slots]
+        if out:
+            yield x.v(c, f"活动{aid}有{len(out)}节不在允许时段 activity {aid} has {len(out)} "
+                         f"hours outside its preferred slots", len(out))
+
+
+def check_occupy(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """The listed activities occupy at most ``max`` of the selected slots."""
+    busy = {cell for aid in c.get("activities") for cell in x.g.hours_of.get(aid, ())}
+    n = len(busy & set(c.get("slots")))
+    if n > c.get("max"):
+        yield x.v(c, f"活动{list(c.get('activities'))}占用{n}个所选时段，多于{c.get('max')} "
+                     f"the activities occupy {n} of the selected slots, max {c.get('max')}")
+
+
+def _tagged(x: _Ctx, c: FetConstraint, cells: dict[tuple[int, int], list[int]],
+            d: int) -> list[bool]:
+    """Per hour of day ``d``: whether an activity with the rule's tag is there."""
+    tag = c.get("tag")
+    return [any(tag in x.p.activity(aid).tags for aid in cells.get((d, h), ()))
+            for h in range(x.p.n_hours)]
+
+
+def check_tag_hours(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """Hours of activities with the tag, per day (Daily) or in an unbroken run of hours
+    (Continuously; a break or another activity ends the run), at most ``bound``: one
+    unit per day, or per run, over it."""
+    bound, tag = c.get("bound"), x.p.tags[c.get("tag")]
+    for name, cells, _na, who in _resources(x, c):
+        for d in range(x.p.n_days):
+            tagged = _tagged(x, c, cells, d)
+            runs = [sum(tagged)] if c.kind.endswith("Daily") else \
+                [len(list(run)) for on, run in groupby(tagged) if on]
+            for n in runs:
+                if n > bound:
+                    yield x.v(c, f"{name} {x.day(d)}: {tag}{n}节，多于{bound}节 {n} hours of "
+                                 f"{tag}, max {bound}", day=x.day(d), **who)
+
+
 def _check_rooms_all(x: _Ctx) -> Iterator[Violation]:
     """Room preferences and home rooms, a home room giving way to preferred rooms."""
     for i, reqs in room_rules(x.p).items():
@@ -504,6 +577,20 @@ CHECKS: dict[str, Check] = {
     "ActivitiesSameStartingDay": check_same_hour_or_day,
     "TwoActivitiesGrouped": check_grouped, "ThreeActivitiesGrouped": check_grouped,
     "TwoActivitiesOrderedIfSameDay": check_ordered, "TwoActivitiesOrdered": check_ordered,
+    # dayshape
+    "ActivityEndsStudentsDay": check_ends_day, "ActivitiesEndStudentsDay": check_ends_day,
+    "SubactivitiesPreferredTimeSlots": check_subactivity_slots,
+    "SubactivitiesPreferredStartingTimes": check_starting_times,
+    "ActivitiesOccupyMaxTimeSlotsFromSelection": check_occupy,
+    "StudentsMaxGapsPerDay": check_gaps, "StudentsSetMaxGapsPerDay": check_gaps,
+    "TeacherActivityTagMaxHoursDaily": check_tag_hours,
+    "TeachersActivityTagMaxHoursDaily": check_tag_hours,
+    "StudentsSetActivityTagMaxHoursDaily": check_tag_hours,
+    "StudentsActivityTagMaxHoursDaily": check_tag_hours,
+    "TeacherActivityTagMaxHoursContinuously": check_tag_hours,
+    "TeachersActivityTagMaxHoursContinuously": check_tag_hours,
+    "StudentsSetActivityTagMaxHoursContinuously": check_tag_hours,
+    "StudentsActivityTagMaxHoursContinuously": check_tag_hours,
 }
 ROOM_KINDS = frozenset({"SubjectPreferredRoom", "SubjectPreferredRooms", "ActivityPreferredRoom",
                         "ActivityPreferredRooms", "TeacherHomeRoom"})
@@ -555,7 +642,8 @@ ALONE_TIME = frozenset({
     "BasicCompulsoryTime", "BreakTimes", "TeacherNotAvailableTimes",
     "StudentsSetNotAvailableTimes", "ActivityPreferredStartingTime",
     "ActivityPreferredStartingTimes", "ActivitiesPreferredStartingTimes",
-    "ActivityPreferredTimeSlots", "ActivitiesPreferredTimeSlots"})
+    "ActivityPreferredTimeSlots", "ActivitiesPreferredTimeSlots",
+    "SubactivitiesPreferredTimeSlots", "SubactivitiesPreferredStartingTimes"})
 ALONE_SPACE = frozenset({"BasicCompulsorySpace"}) | ROOM_KINDS
 
 

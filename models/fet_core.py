@@ -13,15 +13,15 @@ Hard unary rules become activity domains, as the school compiler turns a day sha
 and teacher unavailability into domains: ``Activity.slots`` are the starts left by
 100 % breaks, the 100 % not-available times of its teachers and subgroups, the end of
 the day given the duration, 100 % ActivityPreferredStartingTime(s) /
-ActivitiesPreferredStartingTimes / Activity(ies)PreferredTimeSlots and the
-intersection over each 100 % ActivitiesSameStartingTime. An activity may end with no
-start at all; the solver reports that as infeasible.
+ActivitiesPreferredStartingTimes / Activity(ies)PreferredTimeSlots / Subactivities*
+and the intersection over each 100 % ActivitiesSameStartingTime. An activity may end
+with no start at all; the solver reports that as infeasible.
 
 Every FET constraint becomes one :class:`~jianfu.models.core.Constraint` record
 (``family`` = FET kind, ``hard`` = weight 100 %, ``weight`` = the percentage), its
 FET fields kept as ``params`` and what it binds resolved: ``activities`` (ids and
-Activities* filters to indices; room rules to the activities they bind),
-``teachers`` / ``groups`` (the named teacher or subgroups, every one for the
+Activities* / Subactivities* filters to indices; room rules to the activities they
+bind), ``teachers`` / ``groups`` (the named teacher or subgroups, every one for the
 Teachers* / Students* kinds without a name) and ``slots`` (times named, as grid
 slots; ActivityPreferredStartingTime's day and hour as the starts they allow). A
 room rule's record keeps the rooms as written; the rooms that keep it for each
@@ -122,10 +122,12 @@ def start_domains(problem: FetProblem) -> list[set[Cell]]:
             i = p.index_of(c.get("activity"))
             doms[i] = {(d, h) for d, h in doms[i] if c.get("day") in (None, d)
                        and c.get("hour") in (None, h)}
-        elif c.kind in ("ActivityPreferredStartingTimes", "ActivitiesPreferredStartingTimes"):
+        elif c.kind in ("ActivityPreferredStartingTimes", "ActivitiesPreferredStartingTimes",
+                        "SubactivitiesPreferredStartingTimes"):
             for i in targets(p, c):
                 doms[i] &= set(c.get("starts"))
-        elif c.kind in ("ActivityPreferredTimeSlots", "ActivitiesPreferredTimeSlots"):
+        elif c.kind in ("ActivityPreferredTimeSlots", "ActivitiesPreferredTimeSlots",
+                        "SubactivitiesPreferredTimeSlots"):
             ok = set(c.get("slots"))
             for i in targets(p, c):
                 dur = p.activities[i].duration
@@ -151,7 +153,8 @@ def _record(problem: FetProblem, c: FetConstraint, slot_of: Callable[[Cell], int
     elif c.get("first") is not None:       # two activities (ThreeActivitiesGrouped: three)
         acts = [problem.index_of(c.get(f)) for f in ("first", "second", "third")
                 if c.get(f) is not None]
-    elif kind.startswith(("ActivityPreferred", "ActivitiesPreferred")):
+    elif kind.startswith(("ActivityPreferred", "ActivitiesPreferred", "Subactivities",
+                          "ActivityEnds", "ActivitiesEnd")):
         acts = targets(problem, c)
     teachers: tuple[int, ...] = ()
     if kind.startswith("Teacher"):

@@ -28,7 +28,7 @@ reported objective, so objective = Σ amount × weight% / 100, the cost
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from itertools import pairwise
 
@@ -83,6 +83,7 @@ class FetModel:
         self.dayv: list[dict[int, cp_model.IntVar]] = []
         self._days: dict[tuple[str, int], cp_model.IntVar] = {}
         self._gaps: dict[tuple[str, int, int], list[cp_model.IntVar]] = {}
+        self._later: dict[tuple[tuple[int, ...], int], list[cp_model.IntVar]] = {}
 
     # -- helpers ------------------------------------------------------------------
     def soft(self, c: Constraint, expr: cp_model.LinearExprT, units: int = 1) -> None:
@@ -802,6 +803,136 @@ class FetModel:
                 self.at_most(c, sum(seconds), c.param("bound"), len(seconds))
 
     add_StudentsSetEarlyMaxBeginningsAtSecondHour = add_StudentsEarlyMaxBeginningsAtSecondHour
+
+    # -- dayshape: per day, the last lesson, parts of split activities, tags -------------
+    add_StudentsMaxGapsPerDay = add_TeacherMaxGapsPerWeek
+    add_StudentsSetMaxGapsPerDay = add_TeacherMaxGapsPerWeek
+    add_SubactivitiesPreferredStartingTimes = add_ActivityPreferredStartingTimes
+
+    def add_SubactivitiesPreferredTimeSlots(self, c: Constraint) -> None:
+        """One unit per hour of the part outside the slots (as fet-cl 6.8.5 scores it)."""
+        ok = self.cells_of(c)
+        self._soft_starts(c, lambda i, s: sum(x not in ok for x in self.cells(i, s)))
+
+    def over(self, c: Constraint, expr: cp_model.LinearExprT, bound: int, ub: int,
+             units: int = 1) -> None:
+        """``expr ≤ bound`` (``expr`` at most ``ub``), hard, or ``units`` penalised once
+        when it is exceeded, by however much (FET counts broken instances here)."""
+        if ub <= bound:
+            return
+        if c.hard:
+            self.m.Add(expr <= bound)
+        else:
+            v = self.m.NewBoolVar("")
+            self.m.Add(expr - bound <= (ub - bound) * v)
+            self.soft(c, v, units)
+
+    def later(self, s: int, d: int) -> list[cp_model.IntVar]:
+        """``late[h]`` ≥ "subgroup ``s`` has a lesson at hour ``h`` or later on day ``d``",
+        shared by subgroups with the same activities."""
+        acts = tuple(self.by_s.get(s, ()))
+        key = (acts, d)
+        if key not in self._later:
+            cells = self.resource_cells(acts)
+            late = [self.m.NewBoolVar("") for _ in range(self.n_hours)]
+            for h in range(self.n_hours):
+                for lit in cells.get((d, h), ()):
+                    self.m.AddImplication(lit, late[h])
+                if h + 1 < self.n_hours:
+                    self.m.AddImplication(late[h + 1], late[h])
+            self._later[key] = late
+        return self._later[key]
+
+    def add_ActivityEndsStudentsDay(self, c: Constraint) -> None:
+        """No subgroup of the activity has a lesson after it that day (one unit per
+        activity that is not last)."""
+        for i in c.activities:
+            a = self.core.activities[i]
+            # one subgroup for each set of activities (identical subgroups say the same)
+            subs = {tuple(self.by_s.get(s, ())): s for s in a.groups}.values()
+            broken = None if c.hard else self.m.NewBoolVar("")
+            for (d, h), x in self.x[i].items():
+                if h + a.duration >= self.n_hours:
+                    continue
+                for s in subs:
+                    late = self.later(s, d)[h + a.duration]
+                    if c.hard:
+                        self.m.AddBoolOr([x.Not(), late.Not()])
+                    else:
+                        self.m.Add(broken >= x + late - 1)
+            if broken is not None:
+                self.soft(c, broken)
+
+    add_ActivitiesEndStudentsDay = add_ActivityEndsStudentsDay
+
+    def add_ActivitiesOccupyMaxTimeSlotsFromSelection(self, c: Constraint) -> None:
+        """A literal per selected slot, "some listed activity is there", at most ``max``
+        of them. When the activities share a teacher or a subgroup (a class's lessons)
+        at most one is in a slot, so their cover literals are counted directly: the
+        same count, and a row CP-SAT propagates at once."""
+        acts = [self.core.activities[i] for i in c.activities]
+        shared = set.intersection(*(set(a.teachers) for a in acts)) or \
+            set.intersection(*(set(a.groups) for a in acts))
+        cover = self.resource_cells(c.activities)
+        used = []
+        for cell in sorted(self.cells_of(c)):
+            if not cover.get(cell):
+                continue
+            if shared:
+                used.extend(cover[cell])
+                continue
+            u = self.m.NewBoolVar("")
+            for lit in cover[cell]:
+                self.m.AddImplication(lit, u)
+            used.append(u)
+        self.over(c, sum(used), c.param("max"), min(len(used), len(self.cells_of(c))))
+
+    def _tagged(self, c: Constraint) -> list[tuple[dict[Cell, list[cp_model.IntVar]], int]]:
+        """Per distinct bound resource: the cover literals of its activities with the
+        rule's tag, and how many bound resources have exactly its activities (each
+        counts in FET's penalty)."""
+        tag = c.param("tag")
+        if "Teacher" in c.family:
+            acts = Counter(tuple(self.by_t.get(t, ())) for t in c.teachers)
+        else:
+            acts = Counter(tuple(self.by_s.get(s, ())) for s in c.groups)
+        return [(self.resource_cells([i for i in mine if tag in self.core.activities[i].tags]), n)
+                for mine, n in acts.items() if mine]
+
+    def add_TeacherActivityTagMaxHoursDaily(self, c: Constraint) -> None:
+        """Tagged hours per day at most the bound; soft, one unit per day over it."""
+        for cells, n in self._tagged(c):
+            for d in range(self.n_days):
+                hours = [lit for h in range(self.n_hours) for lit in cells.get((d, h), ())]
+                self.over(c, sum(hours), c.param("bound"), min(len(hours), self.n_hours), n)
+
+    add_TeachersActivityTagMaxHoursDaily = add_TeacherActivityTagMaxHoursDaily
+    add_StudentsSetActivityTagMaxHoursDaily = add_TeacherActivityTagMaxHoursDaily
+    add_StudentsActivityTagMaxHoursDaily = add_TeacherActivityTagMaxHoursDaily
+
+    def add_TeacherActivityTagMaxHoursContinuously(self, c: Constraint) -> None:
+        """No run of more than ``bound`` tagged hours: each window of ``bound + 1``
+        hours has a free one; soft, one unit per over-long run, counted where it starts
+        (the window is full and the hour before it is not tagged)."""
+        bound, H = c.param("bound"), self.n_hours
+        for cells, n in self._tagged(c):
+            for d in range(self.n_days):
+                lits = [cells.get((d, h), []) for h in range(H)]
+                for h0 in range(H - bound):
+                    hours = range(h0, h0 + bound + 1)
+                    if not all(lits[h] for h in hours):     # an hour never tagged
+                        continue
+                    window = sum(lit for h in hours for lit in lits[h])
+                    if c.hard:
+                        self.m.Add(window <= bound)
+                    else:
+                        run = self.m.NewBoolVar("")
+                        self.m.Add(run >= window - bound - sum(lits[h0 - 1] if h0 else []))
+                        self.soft(c, run, n)
+
+    add_TeachersActivityTagMaxHoursContinuously = add_TeacherActivityTagMaxHoursContinuously
+    add_StudentsSetActivityTagMaxHoursContinuously = add_TeacherActivityTagMaxHoursContinuously
+    add_StudentsActivityTagMaxHoursContinuously = add_TeacherActivityTagMaxHoursContinuously
 
     def add_compact_days(self) -> None:
         """Implied rows: no gaps and no late start means busy hours form a prefix.

@@ -410,7 +410,10 @@ def _p_bound(field: str, *, teacher: bool = False, students: bool = False,
              allow_empty: bool | None = None) -> _Parser:
     tags = {"max_days": ("Max_Days_Per_Week",), "max_hours": ("Maximum_Hours_Daily",),
             "min_hours": ("Minimum_Hours_Daily",), "max_gaps": ("Max_Gaps",),
-            "max_beginnings": ("Max_Beginnings_At_Second_Hour",)}[field]
+            "max_beginnings": ("Max_Beginnings_At_Second_Hour",),
+            # counts group
+            "max_continuously": ("Maximum_Hours_Continuously",),
+            "min_days": ("Minimum_Days_Per_Week",)}[field]
 
     def parse(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any]:
         p: dict[str, Any] = {"bound": r.whole(el, where, *tags, default=0)}
@@ -421,6 +424,24 @@ def _p_bound(field: str, *, teacher: bool = False, students: bool = False,
             p["students"], p["subgroups"] = name, r.students(name, f"{where}.Students")
         if allow_empty is not None:
             p["allow_empty"] = _bool(_text(el, "Allow_Empty_Days"), allow_empty)
+        return p
+    return parse
+
+
+def _p_interval(*, teacher: bool = False, students: bool = False) -> _Parser:
+    """An interval max days rule: ``bound`` days, hours ``start`` ≤ h < ``end``.
+
+    An empty ``Interval_End_Hour`` is the end of the day (``end`` = the number of
+    hours), as FET writes an interval that runs to the last hour.
+    """
+    bound = _p_bound("max_days", teacher=teacher, students=students)
+
+    def parse(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any]:
+        p = bound(r, el, where, ids)
+        p["start"] = r.index("hours", _text(el, "Interval_Start_Hour"),
+                             f"{where}.Interval_Start_Hour")
+        end = _text(el, "Interval_End_Hour")
+        p["end"] = r.index("hours", end, f"{where}.Interval_End_Hour") if end else len(r.hours)
         return p
     return parse
 
@@ -556,6 +577,20 @@ PARSERS: dict[str, _Parser] = {
     "TeachersActivityTagMaxHoursContinuously": _p_tag_bound("continuously"),
     "StudentsSetActivityTagMaxHoursContinuously": _p_tag_bound("continuously", students=True),
     "StudentsActivityTagMaxHoursContinuously": _p_tag_bound("continuously"),
+    # counts group
+    "StudentsSetMaxHoursDaily": _p_bound("max_hours", students=True),
+    "StudentsMaxHoursDaily": _p_bound("max_hours"),
+    "TeacherMaxHoursContinuously": _p_bound("max_continuously", teacher=True),
+    "TeachersMaxHoursContinuously": _p_bound("max_continuously"),
+    "StudentsSetMaxHoursContinuously": _p_bound("max_continuously", students=True),
+    "StudentsMaxHoursContinuously": _p_bound("max_continuously"),
+    "TeachersMaxDaysPerWeek": _p_bound("max_days"),
+    "TeacherMinDaysPerWeek": _p_bound("min_days", teacher=True),
+    "TeachersMinDaysPerWeek": _p_bound("min_days"),
+    "TeacherIntervalMaxDaysPerWeek": _p_interval(teacher=True),
+    "TeachersIntervalMaxDaysPerWeek": _p_interval(),
+    "StudentsSetIntervalMaxDaysPerWeek": _p_interval(students=True),
+    "StudentsIntervalMaxDaysPerWeek": _p_interval(),
 }
 assert set(PARSERS) == SUPPORTED
 

@@ -164,6 +164,15 @@ def _body(p: FetProblem, el: ET.Element, c: FetConstraint) -> None:
         _sub(el, "Second_Activity_Id", g("second"))
         if k == "ThreeActivitiesGrouped":
             _sub(el, "Third_Activity_Id", g("third"))
+    elif k in _INTERVAL_KINDS:
+        if g("teacher") is not None:
+            _sub(el, "Teacher_Name", p.teachers[g("teacher")])
+        if g("students") is not None:
+            _sub(el, "Students", g("students"))
+        _sub(el, "Interval_Start_Hour", p.hours[g("start")])
+        # FET writes an interval running to the end of the day with an empty end hour
+        _sub(el, "Interval_End_Hour", p.hours[g("end")] if g("end") < p.n_hours else "")
+        _sub(el, "Max_Days_Per_Week", g("bound"))
     elif k not in ("BasicCompulsoryTime", "BasicCompulsorySpace"):
         raise InputError("constraints", k, "无法写出此约束类型 cannot write this constraint kind")
 
@@ -180,6 +189,12 @@ _BOUND_TAG = {
     "StudentsSetEarlyMaxBeginningsAtSecondHour": "Max_Beginnings_At_Second_Hour",
     "TeachersMaxHoursContinuously": "Maximum_Hours_Continuously",
     "TeacherMaxHoursContinuously": "Maximum_Hours_Continuously",
+    # counts group
+    "StudentsSetMaxHoursDaily": "Maximum_Hours_Daily", "StudentsMaxHoursDaily": "Maximum_Hours_Daily",
+    "StudentsSetMaxHoursContinuously": "Maximum_Hours_Continuously",
+    "StudentsMaxHoursContinuously": "Maximum_Hours_Continuously",
+    "TeachersMaxDaysPerWeek": "Max_Days_Per_Week", "TeacherMinDaysPerWeek": "Minimum_Days_Per_Week",
+    "TeachersMinDaysPerWeek": "Minimum_Days_Per_Week",
     # dayshape
     "StudentsMaxGapsPerDay": "Max_Gaps", "StudentsSetMaxGapsPerDay": "Max_Gaps",
 }
@@ -213,6 +228,10 @@ def _tag_bound(p: FetProblem, el: ET.Element, c: FetConstraint) -> None:
         _sub(el, "Activity_Tag", p.tags[c.get("tag")])
 
 
+#: Interval max days kinds (counts group): days with a lesson in [start, end).
+_INTERVAL_KINDS = frozenset({"TeacherIntervalMaxDaysPerWeek", "TeachersIntervalMaxDaysPerWeek",
+                             "StudentsSetIntervalMaxDaysPerWeek",
+                             "StudentsIntervalMaxDaysPerWeek"})
 #: Activities-in-selected-time-slots kinds: the tag of their bound.
 _SELECTION_TAG = {
     "ActivitiesOccupyMaxTimeSlotsFromSelection": "Max_Number_of_Occupied_Time_Slots",

@@ -52,6 +52,12 @@ SUPPORTED_TIME = frozenset({
     "StudentsActivityTagMaxHoursDaily", "TeacherActivityTagMaxHoursContinuously",
     "TeachersActivityTagMaxHoursContinuously", "StudentsSetActivityTagMaxHoursContinuously",
     "StudentsActivityTagMaxHoursContinuously",
+    # counts group
+    "StudentsSetMaxHoursDaily", "StudentsMaxHoursDaily", "TeacherMaxHoursContinuously",
+    "TeachersMaxHoursContinuously", "StudentsSetMaxHoursContinuously",
+    "StudentsMaxHoursContinuously", "TeachersMaxDaysPerWeek", "TeacherMinDaysPerWeek",
+    "TeachersMinDaysPerWeek", "TeacherIntervalMaxDaysPerWeek", "TeachersIntervalMaxDaysPerWeek",
+    "StudentsSetIntervalMaxDaysPerWeek", "StudentsIntervalMaxDaysPerWeek",
 })
 SUPPORTED_SPACE = frozenset({
     "BasicCompulsorySpace", "RoomNotAvailableTimes", "SubjectPreferredRoom",

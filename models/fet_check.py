@@ -27,7 +27,9 @@ ActivitiesSameStartingTime                          pair of activities starting 
 TwoActivitiesConsecutive                            1 when not consecutive (break
                                                     hours between do not separate)
 Teacher(s)MaxDaysPerWeek                            days over the maximum
-*MaxHoursDaily / *MinHoursDaily                     hours over / under, summed over days
+*MaxHoursDaily                                      day over the maximum (one a day,
+                                                    however many hours, as FET counts)
+*MinHoursDaily                                      hours under, summed over days
 *MaxGapsPerWeek / *MaxGapsPerDay                    gaps over, per week / summed per day
 StudentsEarlyMaxBeginningsAtSecondHour              beginnings at 2nd hour over the max,
                                                     plus days beginning later
@@ -55,6 +57,15 @@ StudentsMaxGapsPerDay, StudentsSetMaxGapsPerDay     as the other gaps (†)
 *ActivityTagMaxHoursContinuously                    run of tagged hours over the bound
                                                     (a break or an untagged lesson ends
                                                     a run)
+*MaxHoursContinuously                               run of busy hours longer than the
+                                                    maximum (one a run); any hour not
+                                                    busy — free, break, not available —
+                                                    ends a run
+Teacher(s)MinDaysPerWeek                            days under the minimum (a teacher
+                                                    without lessons too)
+*IntervalMaxDaysPerWeek                             days over the maximum, a day counted
+                                                    when a lesson covers an hour ``start``
+                                                    ≤ h < ``end``
 room preferences, TeacherHomeRoom                   activity in another room (or none);
                                                     a home room is kept in a room the
                                                     activity's preferred-room rules name
@@ -63,6 +74,9 @@ room preferences, TeacherHomeRoom                   activity in another room (or
 
 (†) fet-cl 6.8.5 accepts these kinds only at 100 %; below, they are scored with the
 unit of FET's own penalty all the same.
+fet-cl 6.8.5 refuses max / min days per week and interval max days below 100 %; a
+soft one is still scored here, min and interval days as FET's fitness counts them,
+max days by days over (FET's fitness would count the hours of the days to drop).
 
 Gaps are free hours between a resource's first and last busy hour of a day, not
 counting break hours nor the resource's 100 % not-available hours (FET's rule). This
@@ -427,15 +441,62 @@ def _resources(x: _Ctx, c: FetConstraint
 
 
 def check_hours_daily(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
-    """Hours per day at most (Max) or at least (Min; empty days allowed if so said)."""
+    """Hours per day at most (Max) or at least (Min; empty days allowed if so said).
+
+    A day over the maximum is one unit however many hours over (fet-cl 6.8.5 scores
+    three hours against a 50 % max of one as 0.5); a day under the minimum counts its
+    missing hours.
+    """
     bound, is_max = c.get("bound"), "Max" in c.kind
     for name, cells, _na, who in _resources(x, c):
         for d in range(x.p.n_days):
             n = len(x.busy_hours(cells, d))
-            over = n - bound if is_max else (bound - n if n or not c.get("allow_empty") else 0)
-            if over > 0:
+            short = bound - n if n or not c.get("allow_empty") else 0
+            amount = int(n > bound) if is_max else short
+            if amount > 0:
                 yield x.v(c, f"{name} {x.day(d)}: {n}节 {n} hours, 限{'多' if is_max else '少'}于"
-                             f"{bound} bound {bound}", over, day=x.day(d), **who)
+                             f"{bound} bound {bound}", amount, day=x.day(d), **who)
+
+
+def check_max_continuously(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """No run of consecutive busy hours longer than ``bound``; one unit per longer run.
+
+    Every hour the resource is not busy ends a run, break and not-available hours too
+    (fet-cl accepts two lessons, a break, a lesson under a 100 % maximum of two).
+    """
+    bound = c.get("bound")
+    for name, cells, _na, who in _resources(x, c):
+        for d in range(x.p.n_days):
+            run = 0
+            for h in range(x.p.n_hours + 1):
+                if h < x.p.n_hours and cells.get((d, h)):
+                    run += 1
+                    continue
+                if run > bound:
+                    yield x.v(c, f"{name} {x.day(d)}: 连续上课{run}节，多于{bound}节 {run} hours "
+                                 f"in a row to hour {x.p.hours[h - 1]}, max {bound}",
+                              day=x.day(d), period=h, **who)
+                run = 0
+
+
+def check_min_days_per_week(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """A teacher works on at least ``bound`` days; the days short are the amount."""
+    for t in _teachers(x, c):
+        cells = x.g.teacher.get(t, {})
+        days = sum(1 for d in range(x.p.n_days) if x.busy_hours(cells, d))
+        if days < c.get("bound"):
+            yield x.v(c, f"{x.p.teachers[t]}上课{days}天，少于{c.get('bound')}天 works {days} days",
+                      c.get("bound") - days, teacher=x.p.teachers[t])
+
+
+def check_interval_days(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """At most ``bound`` days with a busy hour ``start`` ≤ h < ``end``; days over."""
+    bound, hours = c.get("bound"), range(c.get("start"), c.get("end"))
+    for name, cells, _na, who in _resources(x, c):
+        days = sum(1 for d in range(x.p.n_days) if any(cells.get((d, h)) for h in hours))
+        if days > bound:
+            yield x.v(c, f"{name}: {days}天在时段内有课，多于{bound}天 {days} days with lessons "
+                         f"in the interval, max {bound}", days - bound, **who)
 
 
 def check_gaps(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
@@ -591,6 +652,18 @@ CHECKS: dict[str, Check] = {
     "TeachersActivityTagMaxHoursContinuously": check_tag_hours,
     "StudentsSetActivityTagMaxHoursContinuously": check_tag_hours,
     "StudentsActivityTagMaxHoursContinuously": check_tag_hours,
+    # counts group
+    "StudentsSetMaxHoursDaily": check_hours_daily, "StudentsMaxHoursDaily": check_hours_daily,
+    "TeacherMaxHoursContinuously": check_max_continuously,
+    "TeachersMaxHoursContinuously": check_max_continuously,
+    "StudentsSetMaxHoursContinuously": check_max_continuously,
+    "StudentsMaxHoursContinuously": check_max_continuously,
+    "TeachersMaxDaysPerWeek": check_max_days, "TeacherMinDaysPerWeek": check_min_days_per_week,
+    "TeachersMinDaysPerWeek": check_min_days_per_week,
+    "TeacherIntervalMaxDaysPerWeek": check_interval_days,
+    "TeachersIntervalMaxDaysPerWeek": check_interval_days,
+    "StudentsSetIntervalMaxDaysPerWeek": check_interval_days,
+    "StudentsIntervalMaxDaysPerWeek": check_interval_days,
 }
 ROOM_KINDS = frozenset({"SubjectPreferredRoom", "SubjectPreferredRooms", "ActivityPreferredRoom",
                         "ActivityPreferredRooms", "TeacherHomeRoom"})

@@ -82,6 +82,7 @@ class FetModel:
         self.cover: list[dict[Cell, list[cp_model.IntVar]]] = []
         self.dayv: list[dict[int, cp_model.IntVar]] = []
         self._days: dict[tuple[str, int], cp_model.IntVar] = {}
+        self._exact_days: set[tuple[str, int]] = set()
         self._gaps: dict[tuple[str, int, int], list[cp_model.IntVar]] = {}
         self._later: dict[tuple[tuple[int, ...], int], list[cp_model.IntVar]] = {}
 
@@ -141,6 +142,16 @@ class FetModel:
                     self.m.AddImplication(lit, w)
             self._days[k] = w
         return self._days[k]
+
+    def works_exactly(self, key: str, acts: tuple[int, ...], d: int,
+                      cells: dict[Cell, list[cp_model.IntVar]]) -> cp_model.IntVar:
+        """:meth:`works`, bounded above too: 1 exactly when the resource has a lesson on
+        day d (a minimum of days must not count a day without lessons)."""
+        w = self.works(key, acts, d, cells)
+        if (key, d) not in self._exact_days:
+            self._exact_days.add((key, d))
+            self.m.Add(w <= sum(self.day_expr(i, d) for i in acts))
+        return w
 
     # -- domains ------------------------------------------------------------------
     def _domains(self) -> list[set[Cell]]:
@@ -685,14 +696,15 @@ class FetModel:
             for t in c.teachers:
                 out.append((f"t{t}", tuple(self.by_t.get(t, ())), self.teacher_na[t]))
         else:
-            seen: set[tuple] = set()
+            first: dict[tuple, str] = {}
             for s in c.groups:
                 acts = tuple(self.by_s.get(s, ()))
                 key = (acts, frozenset(self.sub_na[s]))
-                if key in seen:       # identical subgroups give identical constraints
+                if key in first and c.hard:   # identical subgroups, identical constraints
                     continue
-                seen.add(key)
-                out.append((f"s{s}", acts, self.sub_na[s]))
+                # a soft rule costs once per subgroup, as the checker counts: an
+                # identical subgroup reuses the first one's literals
+                out.append((first.setdefault(key, f"s{s}"), acts, self.sub_na[s]))
         return out
 
     def add_TeacherMaxDaysPerWeek(self, c: Constraint) -> None:
@@ -701,16 +713,27 @@ class FetModel:
             days = [self.works(key, acts, d, cells) for d in range(self.n_days)]
             self.at_most(c, sum(days), c.param("bound"), self.n_days)
 
+    add_TeachersMaxDaysPerWeek = add_TeacherMaxDaysPerWeek      # counts group
+
     def add_TeacherMaxHoursDaily(self, c: Constraint) -> None:
-        H = self.n_hours
+        """At most ``bound`` hours a day; soft, one unit per day over, as FET counts."""
+        H, bound = self.n_hours, c.param("bound")
         for key, acts, _ in self._resources(c):
             cells = self.resource_cells(acts)
             for d in range(self.n_days):
                 hours = [lit for h in range(H) for lit in cells.get((d, h), ())]
-                if len(hours) > c.param("bound"):
-                    self.at_most(c, sum(hours), c.param("bound"), H)
+                if len(hours) <= bound:
+                    continue
+                if c.hard:
+                    self.m.Add(sum(hours) <= bound)
+                else:
+                    over = self.m.NewBoolVar("")
+                    self.m.Add(sum(hours) <= bound + (H - bound) * over)
+                    self.soft(c, over)
 
     add_TeachersMaxHoursDaily = add_TeacherMaxHoursDaily
+    add_StudentsSetMaxHoursDaily = add_TeacherMaxHoursDaily      # counts group
+    add_StudentsMaxHoursDaily = add_TeacherMaxHoursDaily
 
     def add_TeacherMinHoursDaily(self, c: Constraint) -> None:
         H, bound = self.n_hours, c.param("bound")
@@ -933,6 +956,63 @@ class FetModel:
     add_TeachersActivityTagMaxHoursContinuously = add_TeacherActivityTagMaxHoursContinuously
     add_StudentsSetActivityTagMaxHoursContinuously = add_TeacherActivityTagMaxHoursContinuously
     add_StudentsActivityTagMaxHoursContinuously = add_TeacherActivityTagMaxHoursContinuously
+    # -- counts group: runs of hours, days per week, days in an hour interval ---------
+    def add_TeacherMaxHoursContinuously(self, c: Constraint) -> None:
+        """No run of more than ``bound`` busy hours (any hour not busy ends one).
+
+        Hard: every ``bound + 1`` consecutive hours the resource could all use hold at
+        most ``bound`` lessons. Soft: one unit per longer run, counted where it
+        starts — the window from that hour full and the hour before free.
+        """
+        bound, H = c.param("bound"), self.n_hours
+        for _key, acts, _ in self._resources(c):
+            cells = self.resource_cells(acts)
+            for d in range(self.n_days):
+                busy = [sum(cells.get((d, h), ())) for h in range(H)]
+                for h in range(H - bound):
+                    if not all(cells.get((d, k)) for k in range(h, h + bound + 1)):
+                        continue
+                    window = sum(busy[h:h + bound + 1])
+                    if c.hard:
+                        self.m.Add(window <= bound)
+                    else:
+                        starts = self.m.NewBoolVar("")
+                        self.m.Add(starts >= window - bound - (busy[h - 1] if h else 0))
+                        self.soft(c, starts)
+
+    add_TeachersMaxHoursContinuously = add_TeacherMaxHoursContinuously
+    add_StudentsSetMaxHoursContinuously = add_TeacherMaxHoursContinuously
+    add_StudentsMaxHoursContinuously = add_TeacherMaxHoursContinuously
+
+    def add_TeacherMinDaysPerWeek(self, c: Constraint) -> None:
+        """At least ``bound`` days with lessons (a teacher without any breaks it)."""
+        bound = c.param("bound")
+        for key, acts, _ in self._resources(c):
+            cells = self.resource_cells(acts)
+            days = [self.works_exactly(key, acts, d, cells) for d in range(self.n_days)]
+            self.at_least(c, sum(days), bound, bound)
+
+    add_TeachersMinDaysPerWeek = add_TeacherMinDaysPerWeek
+
+    def add_TeacherIntervalMaxDaysPerWeek(self, c: Constraint) -> None:
+        """At most ``bound`` days with a lesson in an hour ``start`` ≤ h < ``end``."""
+        bound, hours = c.param("bound"), range(c.param("start"), c.param("end"))
+        for _key, acts, _ in self._resources(c):
+            cells = self.resource_cells(acts)
+            days = []
+            for d in range(self.n_days):
+                lits = [lit for h in hours for lit in cells.get((d, h), ())]
+                if lits:
+                    inside = self.m.NewBoolVar("")
+                    for lit in lits:
+                        self.m.AddImplication(lit, inside)
+                    days.append(inside)
+            if len(days) > bound:
+                self.at_most(c, sum(days), bound, len(days))
+
+    add_TeachersIntervalMaxDaysPerWeek = add_TeacherIntervalMaxDaysPerWeek
+    add_StudentsSetIntervalMaxDaysPerWeek = add_TeacherIntervalMaxDaysPerWeek
+    add_StudentsIntervalMaxDaysPerWeek = add_TeacherIntervalMaxDaysPerWeek
 
     def add_compact_days(self) -> None:
         """Implied rows: no gaps and no late start means busy hours form a prefix.

@@ -69,13 +69,13 @@ def test_unsupported_refused_with_counts() -> None:
     with pytest.raises(InputError) as err:
         read_fet(DATA / "unsupported.fet")
     assert "StudentsSetMinContinuousGapInInterval ×2" in str(err.value)
-    assert "TeacherMaxHoursContinuously ×1" in str(err.value)
+    assert "TeacherMaxHoursDailyRealDays ×1" in str(err.value)
 
 
 def test_unsupported_ignored_on_request() -> None:
     p = read_fet(DATA / "unsupported.fet", ignore_unsupported=True)
     assert dict(p.unsupported) == {"StudentsSetMinContinuousGapInInterval": 2,
-                                   "TeacherMaxHoursContinuously": 1}
+                                   "TeacherMaxHoursDailyRealDays": 1}
     assert len(p.constraints) == len(read_fet(SMALL).constraints)
 
 

@@ -141,7 +141,7 @@ def test_unsupported_refused_or_left_out() -> None:
     r, _ = solve_fet(DATA / "unsupported.fet", time_limit=5, ignore_unsupported=True, workers=1)
     assert r.solution is not None
     assert dict(r.left_out) == {"StudentsSetMinContinuousGapInInterval": 2,
-                                "TeacherMaxHoursContinuously": 1}
+                                "TeacherMaxHoursDailyRealDays": 1}
 
 
 @pytest.mark.slow

@@ -413,7 +413,10 @@ def _p_bound(field: str, *, teacher: bool = False, students: bool = False,
             "max_beginnings": ("Max_Beginnings_At_Second_Hour",),
             # counts group
             "max_continuously": ("Maximum_Hours_Continuously",),
-            "min_days": ("Minimum_Days_Per_Week",)}[field]
+            "min_days": ("Minimum_Days_Per_Week",),
+            # rooms
+            "min_building_gaps": ("Min_Gaps_Between_Building_Changes",),
+            "max_building_changes": ("Max_Building_Changes_Per_Day",)}[field]
 
     def parse(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any]:
         p: dict[str, Any] = {"bound": r.whole(el, where, *tags, default=0)}
@@ -449,14 +452,19 @@ def _p_interval(*, teacher: bool = False, students: bool = False) -> _Parser:
 def _p_rooms(target: str) -> _Parser:
     def parse(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any] | None:
         p: dict[str, Any] = {}
-        if target == "subject":
+        if target in ("subject", "subject_tag"):
             p["subject"] = r.index("subjects", _text(el, "Subject"), f"{where}.Subject")
-        elif target == "activity":
+        if target in ("tag", "subject_tag"):
+            p["tag"] = r.index("tags", _text(el, "Activity_Tag"), f"{where}.Activity_Tag")
+        if target == "activity":
             p["activity"] = ids.one(el, "Activity_Id", where)
             if p["activity"] is None:
                 return None
-        else:
+        elif target == "teacher":
             p["teacher"] = _teacher(r, el, where)
+        elif target == "students":
+            name = _first(el, "Students", "Students_Name")
+            p["students"], p["subgroups"] = name, r.students(name, f"{where}.Students")
         names = [x.text.strip() for x in el.findall("Preferred_Room") if x.text]
         if not names:
             names = [_text(el, "Room")]
@@ -591,6 +599,20 @@ PARSERS: dict[str, _Parser] = {
     "TeachersIntervalMaxDaysPerWeek": _p_interval(),
     "StudentsSetIntervalMaxDaysPerWeek": _p_interval(students=True),
     "StudentsIntervalMaxDaysPerWeek": _p_interval(),
+    # rooms
+    "StudentsSetHomeRoom": _p_rooms("students"), "StudentsSetHomeRooms": _p_rooms("students"),
+    "TeacherHomeRooms": _p_rooms("teacher"),
+    "ActivityTagPreferredRoom": _p_rooms("tag"), "ActivityTagPreferredRooms": _p_rooms("tag"),
+    "SubjectActivityTagPreferredRoom": _p_rooms("subject_tag"),
+    "SubjectActivityTagPreferredRooms": _p_rooms("subject_tag"),
+    "TeacherMinGapsBetweenBuildingChanges": _p_bound("min_building_gaps", teacher=True),
+    "TeachersMinGapsBetweenBuildingChanges": _p_bound("min_building_gaps"),
+    "StudentsSetMinGapsBetweenBuildingChanges": _p_bound("min_building_gaps", students=True),
+    "StudentsMinGapsBetweenBuildingChanges": _p_bound("min_building_gaps"),
+    "TeacherMaxBuildingChangesPerDay": _p_bound("max_building_changes", teacher=True),
+    "TeachersMaxBuildingChangesPerDay": _p_bound("max_building_changes"),
+    "StudentsSetMaxBuildingChangesPerDay": _p_bound("max_building_changes", students=True),
+    "StudentsMaxBuildingChangesPerDay": _p_bound("max_building_changes"),
 }
 assert set(PARSERS) == SUPPORTED
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..models.errors import InputError
-from ..models.fet import FetConstraint, FetProblem, FetSolution
+from ..models.fet import ROOM_KINDS, FetConstraint, FetProblem, FetSolution
 
 FET_VERSION = "6.8.5"
 
@@ -133,14 +133,23 @@ def _body(p: FetProblem, el: ET.Element, c: FetConstraint) -> None:
         _sub(el, _BOUND_TAG[k], g("bound"))
         if g("allow_empty") is not None:
             _sub(el, "Allow_Empty_Days", bool(g("allow_empty")))
-    elif k in ("SubjectPreferredRoom", "SubjectPreferredRooms", "ActivityPreferredRoom",
-               "ActivityPreferredRooms", "TeacherHomeRoom"):
-        if k.startswith("Subject"):
-            _sub(el, "Subject", p.subjects[g("subject")])
-        elif k.startswith("Activity"):
-            _sub(el, "Activity_Id", g("activity"))
-        else:
+    elif k in _BUILDING_TAG:
+        if g("teacher") is not None:
             _sub(el, "Teacher", p.teachers[g("teacher")])
+        if g("students") is not None:
+            _sub(el, "Students", g("students"))
+        _sub(el, _BUILDING_TAG[k], g("bound"))
+    elif k in ROOM_KINDS:
+        if g("subject") is not None:
+            _sub(el, "Subject", p.subjects[g("subject")])
+        if g("tag") is not None:
+            _sub(el, "Activity_Tag", p.tags[g("tag")])
+        if g("activity") is not None:
+            _sub(el, "Activity_Id", g("activity"))
+        if g("teacher") is not None:
+            _sub(el, "Teacher", p.teachers[g("teacher")])
+        if g("students") is not None:
+            _sub(el, "Students", g("students"))
         rooms = g("rooms")
         if k.endswith("Rooms"):
             _sub(el, "Number_of_Preferred_Rooms", len(rooms))
@@ -232,6 +241,18 @@ def _tag_bound(p: FetProblem, el: ET.Element, c: FetConstraint) -> None:
 _INTERVAL_KINDS = frozenset({"TeacherIntervalMaxDaysPerWeek", "TeachersIntervalMaxDaysPerWeek",
                              "StudentsSetIntervalMaxDaysPerWeek",
                              "StudentsIntervalMaxDaysPerWeek"})
+#: Building-change kinds (group rooms): the tag of their bound (FET names the teacher
+#: ``Teacher`` here, not ``Teacher_Name``).
+_BUILDING_TAG = {
+    "TeacherMinGapsBetweenBuildingChanges": "Min_Gaps_Between_Building_Changes",
+    "TeachersMinGapsBetweenBuildingChanges": "Min_Gaps_Between_Building_Changes",
+    "StudentsSetMinGapsBetweenBuildingChanges": "Min_Gaps_Between_Building_Changes",
+    "StudentsMinGapsBetweenBuildingChanges": "Min_Gaps_Between_Building_Changes",
+    "TeacherMaxBuildingChangesPerDay": "Max_Building_Changes_Per_Day",
+    "TeachersMaxBuildingChangesPerDay": "Max_Building_Changes_Per_Day",
+    "StudentsSetMaxBuildingChangesPerDay": "Max_Building_Changes_Per_Day",
+    "StudentsMaxBuildingChangesPerDay": "Max_Building_Changes_Per_Day",
+}
 #: Activities-in-selected-time-slots kinds: the tag of their bound.
 _SELECTION_TAG = {
     "ActivitiesOccupyMaxTimeSlotsFromSelection": "Max_Number_of_Occupied_Time_Slots",
@@ -239,7 +260,9 @@ _SELECTION_TAG = {
 }
 _SPACE = frozenset({"BasicCompulsorySpace", "RoomNotAvailableTimes", "SubjectPreferredRoom",
                     "SubjectPreferredRooms", "ActivityPreferredRoom", "ActivityPreferredRooms",
-                    "TeacherHomeRoom"})
+                    "TeacherHomeRoom",
+                    # rooms
+                    *ROOM_KINDS, *_BUILDING_TAG})
 
 
 def constraint_element(p: FetProblem, c: FetConstraint) -> ET.Element:

@@ -63,6 +63,14 @@ SUPPORTED_SPACE = frozenset({
     "BasicCompulsorySpace", "RoomNotAvailableTimes", "SubjectPreferredRoom",
     "SubjectPreferredRooms", "ActivityPreferredRoom", "ActivityPreferredRooms",
     "TeacherHomeRoom",
+    # rooms
+    "StudentsSetHomeRoom", "StudentsSetHomeRooms", "TeacherHomeRooms",
+    "ActivityTagPreferredRoom", "ActivityTagPreferredRooms", "SubjectActivityTagPreferredRoom",
+    "SubjectActivityTagPreferredRooms",
+    "TeacherMinGapsBetweenBuildingChanges", "TeachersMinGapsBetweenBuildingChanges",
+    "StudentsSetMinGapsBetweenBuildingChanges", "StudentsMinGapsBetweenBuildingChanges",
+    "TeacherMaxBuildingChangesPerDay", "TeachersMaxBuildingChangesPerDay",
+    "StudentsSetMaxBuildingChangesPerDay", "StudentsMaxBuildingChangesPerDay",
 })
 SUPPORTED = SUPPORTED_TIME | SUPPORTED_SPACE
 
@@ -224,11 +232,26 @@ class FetSolution:
         return len(self.placements)
 
 
-#: Kinds that name an activity's preferred room(s).
+#: Kinds that name an activity's preferred room(s). FET treats them alike: no kind
+#: takes precedence over another; an activity keeps each one that binds it.
 PREFERRED_ROOM_KINDS = ("SubjectPreferredRoom", "SubjectPreferredRooms", "ActivityPreferredRoom",
-                        "ActivityPreferredRooms")
+                        "ActivityPreferredRooms",
+                        # rooms
+                        "ActivityTagPreferredRoom", "ActivityTagPreferredRooms",
+                        "SubjectActivityTagPreferredRoom", "SubjectActivityTagPreferredRooms")
+#: Kinds that name a home room: they give way to preferred rooms (:func:`room_rules`).
+HOME_ROOM_KINDS = ("TeacherHomeRoom",
+                   # rooms
+                   "TeacherHomeRooms", "StudentsSetHomeRoom", "StudentsSetHomeRooms")
 #: Kinds that restrict an activity's room to a set (:func:`room_targets`, :func:`room_rules`).
-ROOM_KINDS = (*PREFERRED_ROOM_KINDS, "TeacherHomeRoom")
+ROOM_KINDS = frozenset({*PREFERRED_ROOM_KINDS, *HOME_ROOM_KINDS})
+#: Kinds that bound a teacher's or subgroup's moves between the rooms' buildings.
+BUILDING_KINDS = (
+    # rooms
+    "TeacherMinGapsBetweenBuildingChanges", "TeachersMinGapsBetweenBuildingChanges",
+    "StudentsSetMinGapsBetweenBuildingChanges", "StudentsMinGapsBetweenBuildingChanges",
+    "TeacherMaxBuildingChangesPerDay", "TeachersMaxBuildingChangesPerDay",
+    "StudentsSetMaxBuildingChangesPerDay", "StudentsMaxBuildingChangesPerDay")
 
 
 def room_rules(problem: FetProblem) -> dict[int, list[tuple[frozenset[int], int]]]:
@@ -238,18 +261,27 @@ def room_rules(problem: FetProblem) -> dict[int, list[tuple[frozenset[int], int]
     ``k`` of :func:`jianfu.models.fet_core.compile_fet`). The checker and the solver
     both read the rules from here, so both apply FET's precedence:
 
-    - a preferred-room rule (SubjectPreferredRoom(s) on the subject's activities,
-      ActivityPreferredRoom(s) on the activity) is kept in its rooms;
-    - a TeacherHomeRoom (on the activities whose only teacher is that teacher) gives
-      way to them: it is kept in the home room *or* in any room the activity's
-      preferred-room rules name (:func:`preferred_rooms`). FET 6.8.5 looks for a
-      home room only when the preferred-room rules leave the activity free
-      (``Generate::getRoom``) and does not count a home room broken in a preferred
-      room (``ConstraintTeacherHomeRoom::fitness``); fet-cl puts an activity with a
-      100 % home room R1 and a 100 % subject room R2 in R2
+    - a preferred-room rule (:data:`PREFERRED_ROOM_KINDS`: SubjectPreferredRoom(s) on
+      the subject's activities, ActivityPreferredRoom(s) on the activity,
+      ActivityTagPreferredRoom(s) on the activities with the tag,
+      SubjectActivityTagPreferredRoom(s) on those of the subject with the tag) is
+      kept in its rooms. FET gives none of these kinds precedence over another: it
+      intersects the 100 % ones and lists the others (``generate_pre.cpp``), so an
+      activity bound by several keeps each;
+    - a home-room rule (:data:`HOME_ROOM_KINDS`: TeacherHomeRoom(s) on the activities
+      whose only teacher is that teacher, StudentsSetHomeRoom(s) on those whose only
+      students set, as written, is that set) gives way to them: it is kept in its
+      home room(s) *or* in any room the activity's preferred-room rules name
+      (:func:`preferred_rooms`). FET 6.8.5 looks for a home room only when the
+      preferred-room rules leave the activity free (``Generate::getRoom``) and does
+      not count a home room broken in a preferred room (``ConstraintTeacherHomeRoom::
+      fitness``, the same in the other three); fet-cl puts an activity with a 100 %
+      home room R1 and a 100 % subject room R2 in R2
       (``tests/instances/data/fet/home_vs_subject_room.fet``). So a 100 % home room
       never conflicts with a 100 % preferred room, and an activity with no
-      preferred-room rule must be in its home room.
+      preferred-room rule must be in its home room. A teacher's and a students set's
+      home rooms on one activity are each kept (FET looks for a room in both, the
+      intersection of their rooms).
 
     No room (``None``) keeps no rule. Rules are listed in file order.
     """
@@ -283,13 +315,21 @@ def preferred_rooms(prefs: list[tuple[frozenset[int], float]]) -> frozenset[int]
 
 
 def room_targets(problem: FetProblem, c: FetConstraint) -> list[int]:
-    """Indices of the activities a room rule (one of :data:`ROOM_KINDS`) binds."""
-    if c.kind.startswith("Subject"):
-        return [i for i, a in enumerate(problem.activities) if a.subject == c.get("subject")]
-    if c.kind.startswith("Activity"):
+    """Indices of the activities a room rule (one of :data:`ROOM_KINDS`) binds.
+
+    By id (Activity*), else every activity matching each field the rule names: its
+    subject, a tag among the activity's, the activity's only teacher, the activity's
+    only students set (home rooms: FET compares the names as written).
+    """
+    if c.get("activity") is not None:
         aid = c.get("activity")
         return [problem.index_of(aid)] if problem.has_activity(aid) else []
-    return [i for i, a in enumerate(problem.activities) if a.teachers == (c.get("teacher"),)]
+    subject, tag, teacher, students = (c.get("subject"), c.get("tag"), c.get("teacher"),
+                                       c.get("students"))
+    return [i for i, a in enumerate(problem.activities)
+            if (subject is None or a.subject == subject) and (tag is None or tag in a.tags)
+            and (teacher is None or a.teachers == (teacher,))
+            and (students is None or a.students == (students,))]
 
 
 def break_slots(problem: FetProblem) -> frozenset[tuple[int, int]]:

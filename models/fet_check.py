@@ -66,10 +66,17 @@ Teacher(s)MinDaysPerWeek                            days under the minimum (a te
 *IntervalMaxDaysPerWeek                             days over the maximum, a day counted
                                                     when a lesson covers an hour ``start``
                                                     ≤ h < ``end``
-room preferences, TeacherHomeRoom                   activity in another room (or none);
+room preferences, home rooms                        activity in another room (or none);
                                                     a home room is kept in a room the
                                                     activity's preferred-room rules name
                                                     (FET's precedence, ``room_rules``)
+*MaxBuildingChangesPerDay                           building changes over the maximum,
+                                                    summed over days
+*MinGapsBetweenBuildingChanges                      building change after fewer hours
+                                                    without a building than the minimum
+                                                    (FET generates with these two only
+                                                    at 100 %; below, its fitness counts
+                                                    the same units, as here)
 ==================================================  ===================================
 
 (†) fet-cl 6.8.5 accepts these kinds only at 100 %; below, they are scored with the
@@ -79,8 +86,12 @@ soft one is still scored here, min and interval days as FET's fitness counts the
 max days by days over (FET's fitness would count the hours of the days to drop).
 
 Gaps are free hours between a resource's first and last busy hour of a day, not
-counting break hours nor the resource's 100 % not-available hours (FET's rule). This
-module imports no solver.
+counting break hours nor the resource's 100 % not-available hours (FET's rule).
+Building changes follow a resource's day hour by hour through the buildings of the
+rooms it is in: an hour in no room, or in a room without a building, has no building
+(it neither changes the building nor ends a run of hours without one), and a change is
+an hour in a building other than the last one met that day (FET's rule). This module
+imports no solver.
 """
 
 from __future__ import annotations
@@ -91,6 +102,8 @@ from dataclasses import dataclass, replace
 from itertools import groupby, pairwise
 
 from .fet import (
+    HOME_ROOM_KINDS,
+    ROOM_KINDS,
     FetConstraint,
     FetProblem,
     FetSolution,
@@ -593,6 +606,51 @@ def check_tag_hours(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
                 if n > bound:
                     yield x.v(c, f"{name} {x.day(d)}: {tag}{n}节，多于{bound}节 {n} hours of "
                                  f"{tag}, max {bound}", day=x.day(d), **who)
+def _buildings(x: _Ctx, cells: dict[tuple[int, int], list[int]], d: int) -> list[str | None]:
+    """The building a resource is in at each hour of day ``d`` (``None``: none)."""
+    out: list[str | None] = []
+    for h in range(x.p.n_hours):
+        rooms = [x.s.placements[aid].room for aid in cells.get((d, h), ())]
+        out.append(next((x.p.rooms[r].building for r in rooms
+                         if r is not None and x.p.rooms[r].building), None))
+    return out
+
+
+def building_changes(day: list[str | None], min_gaps: int | None = None) -> int:
+    """Building changes in one day's hour-by-hour buildings (``None``: no building).
+
+    With ``min_gaps``, only the changes after fewer than ``min_gaps`` hours without a
+    building since the last hour in a building.
+    """
+    last, free, n = None, 0, 0
+    for b in day:
+        if b is None:
+            free += 1
+            continue
+        if last is not None and b != last and (min_gaps is None or free < min_gaps):
+            n += 1
+        last, free = b, 0
+    return n
+
+
+def check_building_changes(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """Building changes per day at most ``bound`` (Max), or none after fewer than
+    ``bound`` hours without a building (MinGaps), per teacher or subgroup."""
+    bound, is_max = c.get("bound"), "Max" in c.kind
+    for name, cells, _na, who in _resources(x, c):
+        for d in range(x.p.n_days):
+            day = _buildings(x, cells, d)
+            if is_max:
+                n = building_changes(day)
+                if n > bound:
+                    yield x.v(c, f"{name} {x.day(d)}: 换楼{n}次，多于{bound}次 {n} building "
+                                 f"changes, max {bound}", n - bound, day=x.day(d), **who)
+            else:
+                n = building_changes(day, bound)
+                if n:
+                    yield x.v(c, f"{name} {x.day(d)}: {n}次换楼间隔少于{bound}节 {n} building "
+                                 f"changes after fewer than {bound} free hours", n,
+                              day=x.day(d), **who)
 
 
 def _check_rooms_all(x: _Ctx) -> Iterator[Violation]:
@@ -607,7 +665,7 @@ def _check_rooms_all(x: _Ctx) -> Iterator[Violation]:
                 c = x.p.constraints[k]
                 got = "无 none" if pl.room is None else x.p.rooms[pl.room].name
                 zh, en = (("不是家教室也不是指定教室", "neither its home room nor a preferred room")
-                          if c.kind == "TeacherHomeRoom" else ("不是指定教室", "not a preferred room"))
+                          if c.kind in HOME_ROOM_KINDS else ("不是指定教室", "not a preferred room"))
                 yield x.v(c, f"活动{a.id}教室{got}{zh} activity {a.id} in room {got}, {en}",
                           venue=got if pl.room is not None else None)
 
@@ -664,9 +722,16 @@ CHECKS: dict[str, Check] = {
     "TeachersIntervalMaxDaysPerWeek": check_interval_days,
     "StudentsSetIntervalMaxDaysPerWeek": check_interval_days,
     "StudentsIntervalMaxDaysPerWeek": check_interval_days,
+    # rooms
+    "TeacherMinGapsBetweenBuildingChanges": check_building_changes,
+    "TeachersMinGapsBetweenBuildingChanges": check_building_changes,
+    "StudentsSetMinGapsBetweenBuildingChanges": check_building_changes,
+    "StudentsMinGapsBetweenBuildingChanges": check_building_changes,
+    "TeacherMaxBuildingChangesPerDay": check_building_changes,
+    "TeachersMaxBuildingChangesPerDay": check_building_changes,
+    "StudentsSetMaxBuildingChangesPerDay": check_building_changes,
+    "StudentsMaxBuildingChangesPerDay": check_building_changes,
 }
-ROOM_KINDS = frozenset({"SubjectPreferredRoom", "SubjectPreferredRooms", "ActivityPreferredRoom",
-                        "ActivityPreferredRooms", "TeacherHomeRoom"})
 
 
 def check_fet(problem: FetProblem, solution: FetSolution) -> list[Violation]:

@@ -30,12 +30,13 @@ from __future__ import annotations
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from itertools import pairwise
 
 from ortools.sat.python import cp_model
 
 from ...models.core import Constraint, Problem
-from ...models.fet import FetProblem, FetSolution, Placement, follows, room_rules
+from ...models.fet import BUILDING_KINDS, FetProblem, FetSolution, Placement, follows, room_rules
 from ...models.fet_core import compile_fet
 from ..result import BY_CP_SAT, BY_SEARCH, Statistics, StatisticsRow, Status, interruption_note  # noqa: F401
 
@@ -53,6 +54,18 @@ class _Infeasible(Exception):
     def __init__(self, message: str, activity: int) -> None:
         super().__init__(message)
         self.activity = activity
+
+
+@dataclass(frozen=True, slots=True)
+class _DayBuildings:
+    """One resource's day, hour by hour, for the building-change rules.
+
+    ``inb[h][b]``: 0/1, in building ``b`` at hour ``h``; ``some[h]``: 0/1, in any
+    building.
+    """
+
+    inb: list[dict[str, cp_model.LinearExprT]]
+    some: list[cp_model.LinearExprT]
 
 
 class FetModel:
@@ -85,6 +98,8 @@ class FetModel:
         self._exact_days: set[tuple[str, int]] = set()
         self._gaps: dict[tuple[str, int, int], list[cp_model.IntVar]] = {}
         self._later: dict[tuple[tuple[int, ...], int], list[cp_model.IntVar]] = {}
+        self._day_buildings: dict[tuple[str, int], _DayBuildings] = {}
+        self._last_building: dict[tuple[str, int], list[dict[str, cp_model.LinearExprT]]] = {}
 
     # -- helpers ------------------------------------------------------------------
     def soft(self, c: Constraint, expr: cp_model.LinearExprT, units: int = 1) -> None:
@@ -344,10 +359,15 @@ class FetModel:
                     users[r].append(i)
         self.pools: dict[tuple[int, ...], list[int]] = {}
         pooled: set[int] = set()
+        # a pool's rooms are handed out after solving, so building rules need its
+        # rooms in one building
+        buildings = any(c.family in BUILDING_KINDS and c.weight > 0
+                        for c in self.core.constraints)
         for dom_ in {d for d in self.room_dom if len(d) > 1 and None not in d}:
             acts = sorted({i for r in dom_ for i in users[r]})
             if all(self.room_dom[i] == dom_ and all(w >= 100 for _, w, _ in rules.get(i, []))
-                   for i in acts) and not any(r in room_na for r in dom_):
+                   for i in acts) and not any(r in room_na for r in dom_) and \
+                    not (buildings and len({self.p.rooms[r].building for r in dom_}) > 1):
                 self.pools[dom_] = acts        # type: ignore[index]
                 pooled.update(acts)
                 per_cell = self.resource_cells(acts)
@@ -1013,6 +1033,143 @@ class FetModel:
     add_TeachersIntervalMaxDaysPerWeek = add_TeacherIntervalMaxDaysPerWeek
     add_StudentsSetIntervalMaxDaysPerWeek = add_TeacherIntervalMaxDaysPerWeek
     add_StudentsIntervalMaxDaysPerWeek = add_TeacherIntervalMaxDaysPerWeek
+    # -- building changes (group rooms) ----------------------------------------------
+    def building_of(self, i: int) -> dict[str, cp_model.LinearExprT]:
+        """Activity ``i``'s building: building → 0/1 expression (empty: no building).
+
+        A pooled activity's rooms share one building (see :meth:`add_rooms`).
+        """
+        rooms = self.p.rooms
+        if not self.y[i]:
+            r = self.room_dom[i][0]
+            return {rooms[r].building: 1} if r is not None and rooms[r].building else {}
+        out: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+        for r, v in self.y[i].items():
+            if r is not None and rooms[r].building:
+                out[rooms[r].building].append(v)
+        return {b: sum(vs) for b, vs in out.items()}
+
+    def day_buildings(self, key: str, acts: tuple[int, ...], d: int) -> _DayBuildings:
+        """Hour by hour, where a resource is on day ``d`` (see :class:`_DayBuildings`)."""
+        if (key, d) in self._day_buildings:
+            return self._day_buildings[(key, d)]
+        at: list[dict[str, list[cp_model.LinearExprT]]] = [
+            defaultdict(list) for _ in range(self.n_hours)]
+        for i in acts:
+            bld = self.building_of(i)
+            for (dd, h), lits in self.cover[i].items():
+                if dd != d:
+                    continue
+                busy = sum(lits)
+                for b, e in bld.items():
+                    if isinstance(e, int):
+                        at[h][b].append(busy)
+                        continue
+                    z = self.m.NewBoolVar("")       # z = busy ∧ in building b
+                    self.m.Add(z <= busy)
+                    self.m.Add(z <= e)
+                    self.m.Add(z >= busy + e - 1)
+                    at[h][b].append(z)
+        inb = [{b: sum(es) for b, es in hour.items()} for hour in at]
+        day = _DayBuildings(inb, [sum(hour.values()) for hour in inb])
+        self._day_buildings[(key, d)] = day
+        return day
+
+    def last_building(self, key: str, acts: tuple[int, ...], d: int
+                      ) -> list[dict[str, cp_model.LinearExprT]]:
+        """``last[h][b]`` ≥ "the last hour in a building up to ``h`` was in ``b``".
+
+        Only lower bounds: the rules only ever want it small, and at its least it is
+        exactly that.
+        """
+        if (key, d) in self._last_building:
+            return self._last_building[(key, d)]
+        day = self.day_buildings(key, acts, d)
+        names = sorted({b for hour in day.inb for b in hour})
+        last: list[dict[str, cp_model.LinearExprT]] = []
+        for h, hour in enumerate(day.inb):
+            row: dict[str, cp_model.LinearExprT] = {}
+            for b in names:
+                if h == 0 and b not in hour:
+                    row[b] = 0
+                    continue
+                v = self.m.NewBoolVar("")
+                if b in hour:
+                    self.m.Add(v >= hour[b])
+                if h:
+                    self.m.Add(v >= last[h - 1][b] - day.some[h])
+                row[b] = v
+            last.append(row)
+        self._last_building[(key, d)] = last
+        return last
+
+    def _building_resources(self, c: Constraint) -> list[tuple[str, tuple[int, ...], int]]:
+        """(key, activity indices, how many) per bound resource: identical subgroups
+        once, their penalty counted for each."""
+        if "Teacher" in c.family:
+            return [(f"t{t}", tuple(self.by_t.get(t, ())), 1) for t in c.teachers]
+        count: dict[tuple[int, ...], int] = defaultdict(int)
+        first: dict[tuple[int, ...], int] = {}
+        for s in c.groups:
+            acts = tuple(self.by_s.get(s, ()))
+            count[acts] += 1
+            first.setdefault(acts, s)
+        return [(f"s{first[acts]}", acts, n) for acts, n in count.items()]
+
+    def add_TeacherMaxBuildingChangesPerDay(self, c: Constraint) -> None:
+        """A change: an hour in a building other than the last one met that day."""
+        bound = c.param("bound")
+        for key, acts, n in self._building_resources(c):
+            for d in range(self.n_days):
+                day = self.day_buildings(key, acts, d)
+                last = self.last_building(key, acts, d)
+                changes = []
+                for h in range(1, self.n_hours):
+                    for b, e in day.inb[h].items():
+                        other = [v for b2, v in last[h - 1].items() if b2 != b]
+                        if not other:
+                            continue
+                        ch = self.m.NewBoolVar("")
+                        self.m.Add(ch >= e + sum(other) - 1)
+                        changes.append(ch)
+                if len(changes) > bound:
+                    if c.hard:
+                        self.m.Add(sum(changes) <= bound)
+                    else:
+                        ex = self.m.NewIntVar(0, len(changes) - bound, "")
+                        self.m.Add(ex >= sum(changes) - bound)
+                        self.soft(c, ex, n)
+
+    add_TeachersMaxBuildingChangesPerDay = add_TeacherMaxBuildingChangesPerDay
+    add_StudentsSetMaxBuildingChangesPerDay = add_TeacherMaxBuildingChangesPerDay
+    add_StudentsMaxBuildingChangesPerDay = add_TeacherMaxBuildingChangesPerDay
+
+    def add_TeacherMinGapsBetweenBuildingChanges(self, c: Constraint) -> None:
+        """A change at hour h is too close when an hour h' in h−m … h−1 is in another
+        building and no hour between is in h's building (then the last building met
+        is in the window and is another one): one row per such pair, no auxiliary."""
+        m = c.param("bound")
+        for key, acts, n in self._building_resources(c):
+            for d in range(self.n_days):
+                inb = self.day_buildings(key, acts, d).inb
+                for h in range(1, self.n_hours):
+                    for b, e in inb[h].items():
+                        closes = [e + sum(v for b2, v in inb[h2].items() if b2 != b)
+                                  - sum(inb[k][b] for k in range(h2 + 1, h) if b in inb[k]) - 1
+                                  for h2 in range(max(0, h - m), h)
+                                  if any(b2 != b for b2 in inb[h2])]
+                        if closes and c.hard:
+                            for close in closes:
+                                self.m.Add(close <= 0)
+                        elif closes:
+                            bad = self.m.NewBoolVar("")
+                            for close in closes:
+                                self.m.Add(bad >= close)
+                            self.soft(c, bad, n)
+
+    add_TeachersMinGapsBetweenBuildingChanges = add_TeacherMinGapsBetweenBuildingChanges
+    add_StudentsSetMinGapsBetweenBuildingChanges = add_TeacherMinGapsBetweenBuildingChanges
+    add_StudentsMinGapsBetweenBuildingChanges = add_TeacherMinGapsBetweenBuildingChanges
 
     def add_compact_days(self) -> None:
         """Implied rows: no gaps and no late start means busy hours form a prefix.

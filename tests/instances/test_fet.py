@@ -477,3 +477,14 @@ def test_locked_hard_only_lifts_every_soft_constraint(tmp_path: Path) -> None:
         assert all(c.hard for c in back.constraints)
         assert sum(1 for c in back.constraints if c.kind == "ActivityPreferredStartingTime"
                    and c.get("activity") is not None) >= len(p.activities)
+
+
+def test_docs_list_every_supported_kind_and_no_other() -> None:
+    from jianfu.models.fet import SUPPORTED
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "format.md").read_text(encoding="utf-8")
+    section = text.split("### FET files jianfu solves", 1)[1].split("\nNot yet:", 1)[0]
+    rows = [line.split("|")[2] for line in section.splitlines() if line.startswith("| ")
+            and not line.startswith("| group")]
+    listed = {k.strip() for row in rows for k in row.split(",")}
+    assert listed == set(SUPPORTED)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import math
+import statistics
 import sys
 import time
 
@@ -89,22 +90,40 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds", nargs="+", type=int, default=None,
+                        help="schools (and solves) with each of these seeds; medians at the end")
+    parser.add_argument("--no-lns", action="store_true",
+                        help="CP-SAT alone, without the LNS rounds (for comparison)")
     parser.add_argument("--profile", default="national")
     parser.add_argument("--csv", default=None, help="also write the rows to this CSV file")
     args = parser.parse_args(argv)
+    if args.no_lns:
+        from jianfu.solver.school import solve as engine
+        engine.LNS = False
+    seeds = args.seeds if args.seeds is not None else [args.seed]
     rows = []
     head = (f"{'preset':<10}{'k':>3}{'cls':>5}{'status':>10}{'build':>7}{'first':>7}"
             f"{'obj@10':>8}{'gap@10':>8}{'obj':>8}{'bound':>8}{'gap':>7}{'ok':>4}")
     print(head)
     for preset in args.presets:
         for k in args.sizes:
-            row = run_one(preset, k, limit=args.limit, seed=args.seed, workers=args.workers,
-                          profile=args.profile)
-            rows.append(row)
-            print(f"{preset:<10}{k:>3}{row['classes']:>5}{row['status']:>10}"
-                  f"{row['build_s']:>7}{str(row['first_s']):>7}{row['obj_10s']:>8g}"
-                  f"{row['gap_10s']:>8}{row['objective']:>8g}{row['bound']:>8g}{row['gap']:>7}"
-                  f"{'✓' if row['compliant'] else '✗':>4}", flush=True)
+            for seed in seeds:
+                row = run_one(preset, k, limit=args.limit, seed=seed, workers=args.workers,
+                              profile=args.profile)
+                row["seed"] = seed
+                rows.append(row)
+                print(f"{preset:<10}{k:>3}{row['classes']:>5}{row['status']:>10}"
+                      f"{row['build_s']:>7}{str(row['first_s']):>7}{row['obj_10s']:>8g}"
+                      f"{row['gap_10s']:>8}{row['objective']:>8g}{row['bound']:>8g}"
+                      f"{row['gap']:>7}{'✓' if row['compliant'] else '✗':>4}  seed {seed}",
+                      flush=True)
+            if len(seeds) > 1:
+                mine = [r for r in rows if r["preset"] == preset and r["per_grade"] == k]
+                print(f"{preset:<10}{k:>3}  median over seeds {seeds}: objective "
+                      f"{statistics.median(r['objective'] for r in mine):g}, gap "
+                      f"{statistics.median(r['gap'] for r in mine):.3f}, first "
+                      f"{statistics.median(r['first_s'] or math.inf for r in mine):g}s "
+                      f"({'CP-SAT alone' if args.no_lns else 'with LNS'})", flush=True)
     if args.csv:
         with open(args.csv, "w", newline="", encoding="utf-8") as fh:
             out = csv.DictWriter(fh, fieldnames=list(rows[0]))

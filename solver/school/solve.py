@@ -31,7 +31,8 @@ LessonKey = tuple[str, str, int]   # (class name, day name, 0-based period)
 #: Large-neighbourhood search after CP-SAT's own (:mod:`jianfu.solver.school.lns`), when
 #: at least ``LNS_FROM_S`` seconds are left after the warm start: CP-SAT first searches
 #: the whole model for ``LNS_MAIN_SHARE`` of them (at least ``LNS_MAIN_S``; its bound
-#: is the one reported), LNS rounds the rest, ending ``LNS_RESERVE_S`` before the limit.
+#: is the one reported), LNS rounds the rest, ending ``LNS_RESERVE_S`` before the limit
+#: (never when CP-SAT is asked to stop at its first solution).
 LNS = True
 LNS_FROM_S, LNS_MAIN_S, LNS_MAIN_SHARE, LNS_RESERVE_S = 15.0, 8.0, 0.3, 0.3
 
@@ -225,7 +226,8 @@ def _search(problem: Problem, *, t0: float, time_limit: float, workers: int, see
     solver = cp_model.CpSolver()
     params = solver.parameters
     remaining = float(time_limit) - build_time - warm_time
-    lns = LNS and remaining >= LNS_FROM_S and bool(v.terms)
+    lns = (LNS and remaining >= LNS_FROM_S and bool(v.terms)
+           and not (extra_params or {}).get("stop_after_first_solution"))
     params.max_time_in_seconds = max(0.01, remaining)
     params.num_workers = max(1, int(workers))
     params.random_seed = int(seed)

@@ -606,6 +606,10 @@ def cmd_generate_district(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+#: ``district solve``'s default seconds per school of median size.
+DISTRICT_SCHOOL_S = 25.0
+
+
 def cmd_district_solve(args: argparse.Namespace) -> int:
     from .instances.progress_line import StatusLine
     from .solver.district import format_summary_table, solve_district
@@ -855,8 +859,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", default=None,
                    help="'local' (default: a local Dask cluster) or tcp://HOST:PORT")
     p.add_argument("--workers", type=WORKERS, default=2, help="local worker processes (default 2)")
-    p.add_argument("--time-limit-per-school", type=SECONDS, default=60.0,
-                   help="seconds per school of median size (default 60); larger schools get up to twice, smaller down to half, and a school still without a timetable gets a second attempt twice as long")
+    p.add_argument("--time-limit-per-school", type=SECONDS, default=DISTRICT_SCHOOL_S,
+                   help=f"seconds per school of median size (default {DISTRICT_SCHOOL_S:g}); larger schools get up to twice, smaller down to half, and a school still without a timetable gets a second attempt twice as long")
     p.add_argument("--cp-workers", type=WORKERS, default=1,
                    help="CP-SAT threads per school inside each worker (default 1: one CP-SAT thread per Dask worker process)")
     p.add_argument("--seed", type=SEED, default=0)

@@ -458,7 +458,7 @@ def _open_client(scheduler: str | None, workers: int | None,
 
 
 def solve_district(directory: str | Path, out: str | Path, *, scheduler: str | None = None,
-                   workers: int | None = None, time_limit_per_school: float = 60.0,
+                   workers: int | None = None, time_limit_per_school: float = 25.0,
                    cp_workers: int = 1, seed: int = 0, homework: bool = True,
                    progress: ProgressCallback | None = None, tick: float = 1.0,
                    task: Callable[..., dict[str, Any]] | None = None,

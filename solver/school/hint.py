@@ -604,6 +604,11 @@ def add_hint(model: cp_model.CpModel, problem: Problem, v: Variables,
     # feasibility only: every auxiliary variable is defined exactly, so the first
     # solution's terms are the true ones without the objective's presolve work
     trial.ClearObjective()
+    solver = _fixed_completion(trial, problem, v, fix, by_act, deadline, seed)
+    if solver is not None:
+        _hint_from(model, solver, n_vars)
+        logger.debug("warm start complete with the greedy's lessons fixed, %d activities", len(fix))
+        return solver
     of_lit = {lit.Index(): a for a, lit in fix.items()}
     for round_ in range(8):
         left = deadline - time.perf_counter()
@@ -620,10 +625,7 @@ def add_hint(model: cp_model.CpModel, problem: Problem, v: Variables,
         if signum is not None:
             break
         if code in (cp_model.FEASIBLE, cp_model.OPTIMAL):
-            values = solver.ResponseProto().solution
-            model.ClearHints()
-            for i in range(n_vars):
-                model.AddHint(model.GetIntVarFromProtoIndex(i), values[i])
+            _hint_from(model, solver, n_vars)
             logger.debug("warm start complete after %d round(s), %d activities kept",
                          round_ + 1, len(fix))
             return solver
@@ -639,3 +641,42 @@ def add_hint(model: cp_model.CpModel, problem: Problem, v: Variables,
     for key, var in v.x.items():
         model.AddHint(var, key in placed)
     return None
+
+
+def _hint_from(model: cp_model.CpModel, solver: cp_model.CpSolver, n_vars: int) -> None:
+    """Hint every variable of ``model`` with ``solver``'s solution of a copy of it."""
+    values = solver.ResponseProto().solution
+    model.ClearHints()
+    for i in range(n_vars):
+        model.AddHint(model.GetIntVarFromProtoIndex(i), values[i])
+
+
+def _fixed_completion(trial: cp_model.CpModel, problem: Problem, v: Variables,
+                      fix: dict[int, cp_model.IntVar], by_act: dict[int, set[int]],
+                      deadline: float, seed: int) -> cp_model.CpSolver | None:
+    """The completion with every kept activity's lessons fixed in the domains, not
+    under assumptions: presolve then settles the fixed part at once (a complete
+    greedy timetable of 36 classes: 0.3 s instead of 7 s). ``None`` when the fixed
+    lessons cannot be completed (the caller then frees CP-SAT's core) or on time-out.
+    Every domain is restored before returning."""
+    if not fix:
+        return None
+    proto = trial.Proto()
+    changed = []
+    for a in fix:
+        for s, var in v.of_activity[a]:
+            dom = proto.variables[var.Index()].domain
+            changed.append((var.Index(), dom[0], dom[1]))
+            dom[0] = dom[1] = int(s in by_act[a])
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, min(2.0, deadline - time.perf_counter()))
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.stop_after_first_solution = True
+    try:
+        code, _ = solve_cp(solver, trial)
+    finally:
+        for i, lo, hi in changed:
+            dom = proto.variables[i].domain
+            dom[0], dom[1] = lo, hi
+    return solver if code in (cp_model.FEASIBLE, cp_model.OPTIMAL) else None

@@ -174,3 +174,29 @@ def test_school_engine_builds_every_core_shape_and_refuses_doubles_of_long_lesso
     assert len(v.occupied[0]) == 2 * len(starts)
     with pytest.raises(InputError, match=r"activities\[0\]\.doubles"):
         build(cp_model.CpModel(), with_first(duration=2, doubles=1))
+
+
+def test_warm_start_with_fixed_lessons_leaves_the_model_as_it_was(monkeypatch):
+    """A complete greedy timetable is completed with its lessons fixed in the domains
+    of a copy (not under assumptions), and without that step the assumption rounds
+    complete it too; either way the model's own domains are untouched."""
+    from jianfu.instances.generator import generate_school
+    from jianfu.models.core import compile_school
+    from jianfu.solver.school import hint
+    from jianfu.solver.school.build import build
+    from jianfu.solver.school.objective import add_objective
+    from ortools.sat.python import cp_model
+    s = generate_school("junior", 1, 2)
+    problem = compile_school(s, s.policy())
+    for without_fixing in (False, True):
+        if without_fixing:
+            monkeypatch.setattr(hint, "_fixed_completion", lambda *a, **k: None)
+        model = cp_model.CpModel()
+        v = build(model, problem)
+        add_objective(model, problem, v)
+        before = [tuple(var.domain) for var in model.Proto().variables]
+        warm = hint.add_hint(model, problem, v, time_limit=30)
+        assert warm is not None
+        assert [tuple(var.domain) for var in model.Proto().variables] == before
+        for a, act in enumerate(problem.activities):
+            assert sum(warm.BooleanValue(var) for _, var in v.of_activity[a]) == act.count

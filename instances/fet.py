@@ -79,11 +79,21 @@ def _text(el: ET.Element | None, tag: str, default: str = "") -> str:
     return default if child is None or child.text is None else child.text.strip()
 
 
+def _name(el: ET.Element | None, tag: str) -> str:
+    """A name field (teacher, subject, students set, room, building, tag, day, hour)
+    exactly as written: FET keeps a name's spaces, so " 9 B" and "9 B" are two
+    rooms, and a name is matched, and written back, with its spaces."""
+    if el is None:
+        return ""
+    child = el.find(tag)
+    return "" if child is None or child.text is None else child.text
+
+
 def _names(root: ET.Element, list_tag: str, item_tag: str) -> list[str]:
     lst = root.find(list_tag)
     if lst is None:
         return []
-    return [_text(it, "Name") for it in lst.findall(item_tag)]
+    return [_name(it, "Name") for it in lst.findall(item_tag)]
 
 
 def _bool(s: str, default: bool) -> bool:
@@ -142,7 +152,7 @@ class _Reader:
         rl = root.find("Rooms_List")
         for k, r in enumerate(rl.findall("Room") if rl is not None else []):
             cap = self.whole(r, f"Rooms_List.Room[{k}]", "Capacity", default=30000)
-            self.rooms.append(FetRoom(_text(r, "Name"), _text(r, "Building"), cap))
+            self.rooms.append(FetRoom(_name(r, "Name"), _name(r, "Building"), cap))
             self.virtual_rooms += _bool(_text(r, "Virtual"), False)
         self._room_idx = {r.name: i for i, r in enumerate(self.rooms)}
         self._read_students(root)
@@ -165,21 +175,21 @@ class _Reader:
 
         sl = root.find("Students_List")
         for yk, y in enumerate(sl.findall("Year") if sl is not None else []):
-            yname, ywhere = _text(y, "Name"), f"Students_List.Year[{yk}]"
+            yname, ywhere = _name(y, "Name"), f"Students_List.Year[{yk}]"
             self.years.append((yname, tuple(
-                (_text(g, "Name"), tuple(_text(s, "Name") for s in g.findall("Subgroup")))
+                (_name(g, "Name"), tuple(_name(s, "Name") for s in g.findall("Subgroup")))
                 for g in y.findall("Group"))))
             size[yname] = n_students(y, ywhere)
             ysubs: set[int] = set()
             groups = y.findall("Group")
             for gk, g in enumerate(groups):
-                gname, gwhere = _text(g, "Name"), f"{ywhere}.Group[{gk}]"
+                gname, gwhere = _name(g, "Name"), f"{ywhere}.Group[{gk}]"
                 size.setdefault(gname, n_students(g, gwhere))
                 subs = g.findall("Subgroup")
-                gsubs = {leaf(_text(s, "Name")) for s in subs} if subs else {leaf(gname)}
+                gsubs = {leaf(_name(s, "Name")) for s in subs} if subs else {leaf(gname)}
                 for sk, s in enumerate(subs):
-                    size.setdefault(_text(s, "Name"), n_students(s, f"{gwhere}.Subgroup[{sk}]"))
-                    sets.setdefault(_text(s, "Name"), set()).add(sub_idx[_text(s, "Name")])
+                    size.setdefault(_name(s, "Name"), n_students(s, f"{gwhere}.Subgroup[{sk}]"))
+                    sets.setdefault(_name(s, "Name"), set()).add(sub_idx[_name(s, "Name")])
                 sets.setdefault(gname, set()).update(gsubs)
                 ysubs |= gsubs
             if not groups:
@@ -224,8 +234,8 @@ class _Reader:
                              "未定义的学生组 students set not defined") from None
 
     def slot(self, el: ET.Element, day_tag: str, hour_tag: str, where: str) -> tuple[int, int]:
-        return (self.index("days", _text(el, day_tag), f"{where}.{day_tag}"),
-                self.index("hours", _text(el, hour_tag), f"{where}.{hour_tag}"))
+        return (self.index("days", _name(el, day_tag), f"{where}.{day_tag}"),
+                self.index("hours", _name(el, hour_tag), f"{where}.{hour_tag}"))
 
 
 def _activities(reader: _Reader, root: ET.Element) -> tuple[list[FetActivity], set[int], int]:
@@ -242,18 +252,18 @@ def _activities(reader: _Reader, root: ET.Element) -> tuple[list[FetActivity], s
         if not _bool(_text(a, "Active"), True):
             inactive.add(aid)
             continue
-        teachers = tuple(reader.index("teachers", t.text.strip(), f"{where}.Teacher")
+        teachers = tuple(reader.index("teachers", t.text, f"{where}.Teacher")
                          for t in a.findall("Teacher") if t.text)
-        tags = tuple(reader.index("tags", t.text.strip(), f"{where}.Activity_Tag")
+        tags = tuple(reader.index("tags", t.text, f"{where}.Activity_Tag")
                      for t in a.findall("Activity_Tag") if t.text)
-        students = tuple(s.text.strip() for s in a.findall("Students") if s.text)
+        students = tuple(s.text for s in a.findall("Students") if s.text)
         subgroups = sorted({g for s in students for g in reader.students(s, f"{where}.Students")})
         n_students = reader.whole(a, where, "Number_Of_Students")
         if n_students is None:
             n_students = sum(reader.set_size.get(s, 0) for s in students)
         out.append(FetActivity(
             id=aid, duration=reader.whole(a, where, "Duration", default=1, least=1),
-            subject=reader.index("subjects", _text(a, "Subject"), f"{where}.Subject"),
+            subject=reader.index("subjects", _name(a, "Subject"), f"{where}.Subject"),
             teachers=teachers, tags=tags, students=students, subgroups=tuple(subgroups),
             group_id=reader.whole(a, where, "Activity_Group_Id", default=0),
             n_students=n_students))
@@ -261,8 +271,9 @@ def _activities(reader: _Reader, root: ET.Element) -> tuple[list[FetActivity], s
 
 
 def _first(el: ET.Element, *tags: str) -> str:
+    """The first non-empty of the name fields ``tags``, as written (:func:`_name`)."""
     for t in tags:
-        s = _text(el, t)
+        s = _name(el, t)
         if s:
             return s
     return ""
@@ -335,7 +346,7 @@ def _p_not_available(kind: str) -> _Parser:
             name = _first(el, "Students", "Students_Name")
             p["students"], p["subgroups"] = name, r.students(name, f"{where}.Students")
         else:
-            p["room"] = r.room(_text(el, "Room"), f"{where}.Room")
+            p["room"] = r.room(_name(el, "Room"), f"{where}.Room")
         return p
     return parse
 
@@ -348,7 +359,7 @@ def _p_start(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any
     aid = ids.one(el, "Activity_Id", where)
     if aid is None:
         return None
-    d, h = _text(el, "Preferred_Day"), _text(el, "Preferred_Hour")
+    d, h = _name(el, "Preferred_Day"), _name(el, "Preferred_Hour")
     return {"activity": aid,
             "day": r.index("days", d, f"{where}.Preferred_Day") if d not in ("", "-1") else None,
             "hour": r.index("hours", h, f"{where}.Preferred_Hour") if h not in ("", "-1") else None}
@@ -431,6 +442,21 @@ def _p_bound(field: str, *, teacher: bool = False, students: bool = False,
     return parse
 
 
+def _p_teacher_min_hours(*, teacher: bool) -> _Parser:
+    """Teacher(s)MinHoursDaily: as FET, only with empty days allowed (fet-cl 6.8.5
+    refuses ``Allow_Empty_Days`` false for teachers and points to min days per week)."""
+    bound = _p_bound("min_hours", teacher=teacher, allow_empty=True)
+
+    def parse(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any]:
+        p = bound(r, el, where, ids)
+        if not p["allow_empty"]:
+            raise InputError(f"{r.where}: {where}.Allow_Empty_Days", _text(el, "Allow_Empty_Days"),
+                             "FET不接受不允许空日的教师每日最少课时，请用每周最少天数 FET refuses "
+                             "teacher min hours daily without empty days; use min days per week")
+        return p
+    return parse
+
+
 def _p_interval(*, teacher: bool = False, students: bool = False) -> _Parser:
     """An interval max days rule: ``bound`` days, hours ``start`` ≤ h < ``end``.
 
@@ -441,9 +467,9 @@ def _p_interval(*, teacher: bool = False, students: bool = False) -> _Parser:
 
     def parse(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any]:
         p = bound(r, el, where, ids)
-        p["start"] = r.index("hours", _text(el, "Interval_Start_Hour"),
+        p["start"] = r.index("hours", _name(el, "Interval_Start_Hour"),
                              f"{where}.Interval_Start_Hour")
-        end = _text(el, "Interval_End_Hour")
+        end = _name(el, "Interval_End_Hour")
         p["end"] = r.index("hours", end, f"{where}.Interval_End_Hour") if end else len(r.hours)
         return p
     return parse
@@ -453,9 +479,9 @@ def _p_rooms(target: str) -> _Parser:
     def parse(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any] | None:
         p: dict[str, Any] = {}
         if target in ("subject", "subject_tag"):
-            p["subject"] = r.index("subjects", _text(el, "Subject"), f"{where}.Subject")
+            p["subject"] = r.index("subjects", _name(el, "Subject"), f"{where}.Subject")
         if target in ("tag", "subject_tag"):
-            p["tag"] = r.index("tags", _text(el, "Activity_Tag"), f"{where}.Activity_Tag")
+            p["tag"] = r.index("tags", _name(el, "Activity_Tag"), f"{where}.Activity_Tag")
         if target == "activity":
             p["activity"] = ids.one(el, "Activity_Id", where)
             if p["activity"] is None:
@@ -465,9 +491,9 @@ def _p_rooms(target: str) -> _Parser:
         elif target == "students":
             name = _first(el, "Students", "Students_Name")
             p["students"], p["subgroups"] = name, r.students(name, f"{where}.Students")
-        names = [x.text.strip() for x in el.findall("Preferred_Room") if x.text]
+        names = [x.text for x in el.findall("Preferred_Room") if x.text]
         if not names:
-            names = [_text(el, "Room")]
+            names = [_name(el, "Room")]
         p["rooms"] = tuple(sorted({r.room(n, f"{where}.Room") for n in names}))
         return p
     return parse
@@ -550,8 +576,8 @@ PARSERS: dict[str, _Parser] = {
     "TeacherMaxDaysPerWeek": _p_bound("max_days", teacher=True),
     "TeacherMaxHoursDaily": _p_bound("max_hours", teacher=True),
     "TeachersMaxHoursDaily": _p_bound("max_hours"),
-    "TeacherMinHoursDaily": _p_bound("min_hours", teacher=True, allow_empty=True),
-    "TeachersMinHoursDaily": _p_bound("min_hours", allow_empty=True),
+    "TeacherMinHoursDaily": _p_teacher_min_hours(teacher=True),
+    "TeachersMinHoursDaily": _p_teacher_min_hours(teacher=False),
     "TeacherMaxGapsPerWeek": _p_bound("max_gaps", teacher=True),
     "TeachersMaxGapsPerWeek": _p_bound("max_gaps"),
     "TeacherMaxGapsPerDay": _p_bound("max_gaps", teacher=True),
@@ -712,7 +738,7 @@ def read_fet_result(problem: FetProblem, path: str | Path) -> FetSolution:
             aid = _whole(f"{where}: Activity[{k}].Id", _text(a, "Id"), None, _ACTIVITY_ID)
             if not problem.has_activity(aid):
                 continue
-            d, h, r = _text(a, "Day"), _text(a, "Hour"), _text(a, "Room")
+            d, h, r = _name(a, "Day"), _name(a, "Hour"), _name(a, "Room")
             if d not in day or h not in hour:
                 raise InputError(f"{where}: Activity[{k}]", (d, h), "未知的日或节 unknown day or hour")
             out[aid] = Placement(day[d], hour[h], room.get(r))
@@ -727,13 +753,13 @@ def read_fet_result(problem: FetProblem, path: str | Path) -> FetSolution:
                 continue
             aid_where = f"{where}: {list_tag}.{el.tag}[{k}].Activity_Id"
             if el.tag == "ConstraintActivityPreferredStartingTime":
-                d, h = _text(el, "Preferred_Day"), _text(el, "Preferred_Hour")
+                d, h = _name(el, "Preferred_Day"), _name(el, "Preferred_Hour")
                 if d in day and h in hour:
                     aid = _whole(aid_where, _text(el, "Activity_Id"), None, _ACTIVITY_ID)
                     times[aid] = (day[d], hour[h])
-            elif el.tag == "ConstraintActivityPreferredRoom" and _text(el, "Room") in room:
+            elif el.tag == "ConstraintActivityPreferredRoom" and _name(el, "Room") in room:
                 aid = _whole(aid_where, _text(el, "Activity_Id"), None, _ACTIVITY_ID)
-                rooms[aid] = room[_text(el, "Room")]
+                rooms[aid] = room[_name(el, "Room")]
     for aid, (d, h) in times.items():
         if problem.has_activity(aid):
             out[aid] = Placement(d, h, rooms.get(aid))

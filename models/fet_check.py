@@ -7,7 +7,7 @@ instance. ``rule`` is FET's constraint kind (``MinDaysBetweenActivities``); a
 constraint with ``Weight_Percentage`` 100 gives hard violations, below 100 soft ones
 whose ``weight`` is the percentage / 100, so ``cost = amount × weight``.
 
-Penalty units (``amount``), per kind — chosen FET-like, one per violated instance:
+Penalty units (``amount``), per kind — FET 6.8.5's own, as its constraints' fitness counts:
 
 ==================================================  ===================================
 BasicCompulsoryTime                                 unplaced or overflowing activity;
@@ -16,9 +16,12 @@ BasicCompulsoryTime                                 unplaced or overflowing acti
 BasicCompulsorySpace                                extra activity per room and hour;
                                                     room too small
 BreakTimes, *NotAvailableTimes                      activity-hour in a forbidden slot
+                                                    (students: per subgroup of the set
+                                                    the activity has)
 ActivityPreferredStartingTime(s),                   activity starting elsewhere
 ActivitiesPreferredStartingTimes
-Activity/ActivitiesPreferredTimeSlots               activity with an hour outside
+Activity/ActivitiesPreferredTimeSlots               hour of an activity outside the
+                                                    slots
 MinDaysBetweenActivities                            per pair: ``MinDays − distance``
   (consecutive if same day)                         pair on one day not adjacent
                                                     (always hard, at any weight, even
@@ -26,13 +29,16 @@ MinDaysBetweenActivities                            per pair: ``MinDays − dist
 ActivitiesSameStartingTime                          pair of activities starting apart
 TwoActivitiesConsecutive                            1 when not consecutive (break
                                                     hours between do not separate)
-Teacher(s)MaxDaysPerWeek                            days over the maximum
+Teacher(s)MaxDaysPerWeek                            hours of the least busy days that
+                                                    would have to go
 *MaxHoursDaily                                      day over the maximum (one a day,
                                                     however many hours, as FET counts)
-*MinHoursDaily                                      hours under, summed over days
+Teacher(s)MinHoursDaily                             day under the minimum
+Students(Set)MinHoursDaily                          hours under, summed over days
 *MaxGapsPerWeek / *MaxGapsPerDay                    gaps over, per week / summed per day
-StudentsEarlyMaxBeginningsAtSecondHour              beginnings at 2nd hour over the max,
-                                                    plus days beginning later
+StudentsEarlyMaxBeginningsAtSecondHour              late beginnings (a day not at the
+                                                    first hour) over the max, plus days
+                                                    beginning after the second hour
 ActivitiesNotOverlapping                            per pair: hours they share
 MinGapsBetweenActivities                            per pair on one day: hours short of
                                                     ``MinGaps`` between them (break hours
@@ -81,9 +87,9 @@ room preferences, home rooms                        activity in another room (or
 
 (†) fet-cl 6.8.5 accepts these kinds only at 100 %; below, they are scored with the
 unit of FET's own penalty all the same.
-fet-cl 6.8.5 refuses max / min days per week and interval max days below 100 %; a
-soft one is still scored here, min and interval days as FET's fitness counts them,
-max days by days over (FET's fitness would count the hours of the days to drop).
+fet-cl 6.8.5 refuses max / min days per week, interval max days, min hours daily,
+gaps and early beginnings below 100 %; a soft one is still scored here as FET's
+fitness counts it.
 
 Gaps are free hours between a resource's first and last busy hour of a day, not
 counting break hours nor the resource's 100 % not-available hours (FET's rule).
@@ -231,23 +237,29 @@ def check_breaks(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
 
 
 def check_not_available(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
-    """Teacher, students set or room: no activity in its not-available hours."""
+    """Teacher, students set or room: no activity in its not-available hours.
+
+    One unit per activity and hour, for a students set once per subgroup of the set the
+    activity has (FET's fitness counts each subgroup's hours).
+    """
     slots = set(c.get("slots"))
     for a in x.p.activities:
         if c.kind.startswith("Teacher"):
-            hit, who = c.get("teacher") in a.teachers, {"teacher": x.p.teachers[c.get("teacher")]}
+            hit, who = int(c.get("teacher") in a.teachers), \
+                {"teacher": x.p.teachers[c.get("teacher")]}
         elif c.kind.startswith("Students"):
-            hit, who = bool(set(a.subgroups) & set(c.get("subgroups"))), {"cls": c.get("students")}
+            hit, who = len(set(a.subgroups) & set(c.get("subgroups"))), {"cls": c.get("students")}
         else:
             pl = x.s.placements.get(a.id)
-            hit = pl is not None and pl.room == c.get("room")
+            hit = int(pl is not None and pl.room == c.get("room"))
             who = {"venue": x.p.rooms[c.get("room")].name}
         if not hit:
             continue
         for d, h in x.g.hours_of.get(a.id, ()):
             if (d, h) in slots:
                 yield x.v(c, f"活动{a.id}在不可用时间 activity {a.id} at a not-available hour "
-                             f"{x.day(d)} {x.p.hours[h]}", day=x.day(d), period=h + 1, **who)
+                             f"{x.day(d)} {x.p.hours[h]}", hit, day=x.day(d), period=h + 1,
+                          **who)
 
 
 def _targets(x: _Ctx, c: FetConstraint) -> list[int]:
@@ -279,13 +291,14 @@ def check_starting_times(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
 
 
 def check_time_slots(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
-    """Every hour of each targeted activity lies in the listed slots."""
+    """Every hour of each targeted activity (or part) lies in the listed slots: one
+    unit per hour outside, as FET's fitness and fet-cl 6.8.5 count it."""
     slots = set(c.get("slots"))
     for aid in _targets(x, c):
-        cells = x.g.hours_of.get(aid)
-        if cells is not None and not set(cells) <= slots:
-            yield x.v(c, f"活动{aid}有课时不在允许时段 activity {aid} has hours outside "
-                         f"its preferred slots")
+        out = [cell for cell in x.g.hours_of.get(aid, ()) if cell not in slots]
+        if out:
+            yield x.v(c, f"活动{aid}有{len(out)}节不在允许时段 activity {aid} has {len(out)} "
+                         f"hours outside its preferred slots", len(out))
 
 
 def check_min_days(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
@@ -432,13 +445,17 @@ def _subgroups(x: _Ctx, c: FetConstraint) -> list[int]:
 
 
 def check_max_days(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
-    """A teacher works on at most ``bound`` days."""
+    """A teacher works on at most ``bound`` days; the amount is the hours of the
+    least busy days that would have to go, as FET's fitness counts (fet-cl accepts the
+    kind only at 100 %)."""
     for t in _teachers(x, c):
         cells = x.g.teacher.get(t, {})
-        days = sum(1 for d in range(x.p.n_days) if x.busy_hours(cells, d))
+        per_day = sorted(len(x.busy_hours(cells, d)) for d in range(x.p.n_days))
+        days = sum(1 for n in per_day if n)
         if days > c.get("bound"):
+            hours = sum(per_day[:x.p.n_days - c.get("bound")])
             yield x.v(c, f"{x.p.teachers[t]}上课{days}天，多于{c.get('bound')}天 works {days} days",
-                      days - c.get("bound"), teacher=x.p.teachers[t])
+                      hours, teacher=x.p.teachers[t])
 
 
 def _resources(x: _Ctx, c: FetConstraint
@@ -457,15 +474,17 @@ def check_hours_daily(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
     """Hours per day at most (Max) or at least (Min; empty days allowed if so said).
 
     A day over the maximum is one unit however many hours over (fet-cl 6.8.5 scores
-    three hours against a 50 % max of one as 0.5); a day under the minimum counts its
-    missing hours.
+    three hours against a 50 % max of one as 0.5). A day under the minimum is one unit
+    for a teacher and its missing hours for a subgroup (FET's fitness of the teacher
+    and the students kinds; fet-cl accepts both only at 100 %).
     """
     bound, is_max = c.get("bound"), "Max" in c.kind
+    per_day = "Teacher" in c.kind
     for name, cells, _na, who in _resources(x, c):
         for d in range(x.p.n_days):
             n = len(x.busy_hours(cells, d))
-            short = bound - n if n or not c.get("allow_empty") else 0
-            amount = int(n > bound) if is_max else short
+            short = max(0, bound - n) if n or not c.get("allow_empty") else 0
+            amount = int(n > bound) if is_max else (min(short, 1) if per_day else short)
             if amount > 0:
                 yield x.v(c, f"{name} {x.day(d)}: {n}节 {n} hours, 限{'多' if is_max else '少'}于"
                              f"{bound} bound {bound}", amount, day=x.day(d), **who)
@@ -528,7 +547,11 @@ def check_gaps(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
 
 
 def check_early(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
-    """Days begin at the first available hour; at most ``bound`` begin at the second."""
+    """Days begin at the first available hour; at most ``bound`` begin later.
+
+    A day beginning after the second available hour is one unit, and it counts among
+    the days beginning at the second too (FET's fitness).
+    """
     for s in _subgroups(x, c):
         cells, na = x.g.subgroup.get(s, {}), x.subgroup_na[s]
         second = 0
@@ -538,9 +561,9 @@ def check_early(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
                 continue
             free_before = sum(1 for h in range(busy[0])
                               if (d, h) not in x.breaks and (d, h) not in na)
-            if free_before == 1:
+            if free_before:               # FET counts a late day as a late beginning too
                 second += 1
-            elif free_before > 1:
+            if free_before > 1:
                 yield x.v(c, f"{x.p.subgroups[s]} {x.day(d)}: 第{busy[0] + 1}节才开始 day begins "
                              f"late", day=x.day(d), cls=x.p.subgroups[s])
         if second > c.get("bound"):
@@ -562,17 +585,6 @@ def check_ends_day(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
         if later:
             yield x.v(c, f"活动{aid}之后{later[0]}还有课 activity {aid} does not end the day of "
                          f"{', '.join(later)}", day=x.day(pl.day), cls=later[0])
-
-
-def check_subactivity_slots(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
-    """Every hour of each targeted part lies in the listed slots: one unit per hour
-    outside, as fet-cl 6.8.5 scores it."""
-    slots = set(c.get("slots"))
-    for aid in _targets(x, c):
-        out = [cell for cell in x.g.hours_of.get(aid, ()) if cell not in slots]
-        if out:
-            yield x.v(c, f"活动{aid}有{len(out)}节不在允许时段 activity {aid} has {len(out)} "
-                         f"hours outside its preferred slots", len(out))
 
 
 def check_occupy(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
@@ -698,7 +710,7 @@ CHECKS: dict[str, Check] = {
     "TwoActivitiesOrderedIfSameDay": check_ordered, "TwoActivitiesOrdered": check_ordered,
     # dayshape
     "ActivityEndsStudentsDay": check_ends_day, "ActivitiesEndStudentsDay": check_ends_day,
-    "SubactivitiesPreferredTimeSlots": check_subactivity_slots,
+    "SubactivitiesPreferredTimeSlots": check_time_slots,
     "SubactivitiesPreferredStartingTimes": check_starting_times,
     "ActivitiesOccupyMaxTimeSlotsFromSelection": check_occupy,
     "StudentsMaxGapsPerDay": check_gaps, "StudentsSetMaxGapsPerDay": check_gaps,

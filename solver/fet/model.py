@@ -22,7 +22,10 @@ counts (hours per day, days, gaps) are linear in them.
 
 Soft terms: ``amount × round(100 × Weight_Percentage)``, divided by 10 000 in the
 reported objective, so objective = Σ amount × weight% / 100, the cost
-:func:`jianfu.models.fet_check.score_fet` computes.
+:func:`jianfu.models.fet_check.score_fet` computes, amount in FET's units. Excess
+variables are bounded from below only, so a timetable CP-SAT has not proven optimal can
+cost more here than the checker says; a solve reports the checker's score
+(:func:`jianfu.solver.fet.solve.checked_terms`).
 """
 
 from __future__ import annotations
@@ -460,14 +463,17 @@ class FetModel:
                         self.soft(c, v, n)
 
     def add_StudentsSetNotAvailableTimes(self, c: Constraint) -> None:
+        """Soft: each hour in the slots costs once per subgroup of the set the activity
+        has (FET's unit)."""
         slots, subs = self.cells_of(c), set(c.groups)
         if not c.hard:
             for i, a in enumerate(self.core.activities):
-                if subs & set(a.groups):
+                k = len(subs & set(a.groups))
+                if k:
                     for s, v in self.x[i].items():
                         n = sum(cell in slots for cell in self.cells(i, s))
                         if n:
-                            self.soft(c, v, n)
+                            self.soft(c, v, k * n)
 
     def add_ActivityPreferredStartingTimes(self, c: Constraint) -> None:
         """The record's ``slots`` are the starts it prefers (one day/hour or a list)."""
@@ -478,8 +484,9 @@ class FetModel:
     add_ActivitiesPreferredStartingTimes = add_ActivityPreferredStartingTimes
 
     def add_ActivityPreferredTimeSlots(self, c: Constraint) -> None:
+        """One unit per hour of the activity outside the slots (FET's unit)."""
         ok = self.cells_of(c)
-        self._soft_starts(c, lambda i, s: int(not all(x in ok for x in self.cells(i, s))))
+        self._soft_starts(c, lambda i, s: sum(x not in ok for x in self.cells(i, s)))
 
     add_ActivitiesPreferredTimeSlots = add_ActivityPreferredTimeSlots
 
@@ -728,10 +735,25 @@ class FetModel:
         return out
 
     def add_TeacherMaxDaysPerWeek(self, c: Constraint) -> None:
+        """At most ``bound`` days with lessons. Soft, FET's unit: the hours of the
+        ``days − bound`` least busy days, as ``Σ drop_d × hours_d`` over a chosen set
+        of that many days (minimising picks the least busy)."""
+        bound, H = c.param("bound"), self.n_hours
+        if bound >= self.n_days:
+            return
         for key, acts, _ in self._resources(c):
             cells = self.resource_cells(acts)
-            days = [self.works(key, acts, d, cells) for d in range(self.n_days)]
-            self.at_most(c, sum(days), c.param("bound"), self.n_days)
+            if c.hard:
+                days = [self.works(key, acts, d, cells) for d in range(self.n_days)]
+                self.m.Add(sum(days) <= bound)
+                continue
+            drop = [self.m.NewBoolVar("") for _ in range(self.n_days)]
+            self.m.Add(sum(drop) == self.n_days - bound)
+            for d, dv in enumerate(drop):
+                hours = sum(lit for h in range(H) for lit in cells.get((d, h), ()))
+                lost = self.m.NewIntVar(0, H, "")
+                self.m.Add(lost >= hours - H * (1 - dv))
+                self.soft(c, lost)
 
     add_TeachersMaxDaysPerWeek = add_TeacherMaxDaysPerWeek      # counts group
 
@@ -756,13 +778,22 @@ class FetModel:
     add_StudentsMaxHoursDaily = add_TeacherMaxHoursDaily
 
     def add_TeacherMinHoursDaily(self, c: Constraint) -> None:
+        """At least ``bound`` hours on a day (with lessons, if empty days are allowed);
+        soft, a teacher's day short is one unit, a subgroup's the hours short (FET's
+        units)."""
         H, bound = self.n_hours, c.param("bound")
+        per_day = "Teacher" in c.family
         for key, acts, _ in self._resources(c):
             cells = self.resource_cells(acts)
             for d in range(self.n_days):
                 hours = sum(lit for h in range(H) for lit in cells.get((d, h), ()))
                 need = bound * self.works(key, acts, d, cells) if c.param("allow_empty") else bound
-                self.at_least(c, hours, need, bound)
+                if per_day and not c.hard:
+                    short = self.m.NewBoolVar("")
+                    self.m.Add(hours + bound * short >= need)
+                    self.soft(c, short)
+                else:
+                    self.at_least(c, hours, need, bound)
 
     add_TeachersMinHoursDaily = add_TeacherMinHoursDaily
     add_StudentsSetMinHoursDaily = add_TeacherMinHoursDaily
@@ -839,8 +870,8 @@ class FetModel:
                     self.m.Add(v >= late)
                     self.soft(c, v)
                 if len(avail) > 1:
-                    sec = self.m.NewBoolVar("")
-                    self.m.Add(sec >= b1 - b0)
+                    sec = self.m.NewBoolVar("")     # a late day is a late beginning too
+                    self.m.Add(sec >= works - b0)
                     seconds.append(sec)
             if len(seconds) > c.param("bound"):
                 self.at_most(c, sum(seconds), c.param("bound"), len(seconds))
@@ -852,10 +883,7 @@ class FetModel:
     add_StudentsSetMaxGapsPerDay = add_TeacherMaxGapsPerWeek
     add_SubactivitiesPreferredStartingTimes = add_ActivityPreferredStartingTimes
 
-    def add_SubactivitiesPreferredTimeSlots(self, c: Constraint) -> None:
-        """One unit per hour of the part outside the slots (as fet-cl 6.8.5 scores it)."""
-        ok = self.cells_of(c)
-        self._soft_starts(c, lambda i, s: sum(x not in ok for x in self.cells(i, s)))
+    add_SubactivitiesPreferredTimeSlots = add_ActivityPreferredTimeSlots
 
     def over(self, c: Constraint, expr: cp_model.LinearExprT, bound: int, ub: int,
              units: int = 1) -> None:

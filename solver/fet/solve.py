@@ -3,7 +3,9 @@
 :func:`solve_fet` imports a ``.fet`` file and :func:`solve_fet_problem` solves it:
 the model (:mod:`jianfu.solver.fet.model`) is built, recursive swapping
 (:mod:`jianfu.solver.fet.search`) races CP-SAT for the first timetable, and CP-SAT
-then optimises the soft constraints from it.
+then optimises the soft constraints from it. The result's objective and terms are the
+checker's score of the timetable returned (:func:`checked_terms`), its bound CP-SAT's
+proven one, at most the objective.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
 from ortools.sat.python import cp_model
 
-from ...models.fet import FetProblem
-from ...models.fet_check import cannot_place
+from ...models.fet import FetProblem, FetSolution
+from ...models.fet_check import cannot_place, check_fet
 from ..interrupt import interruptible, solve_cp
 from ..result import BY_CP_SAT, Recorder, Result, Statistics, StatisticsRow, Status, status_of
 from .model import SCALE, FetModel, _Infeasible
@@ -146,12 +149,13 @@ def _solve_fet_problem(problem: FetProblem, *, time_limit: float, workers: int, 
     if best is not None:
         if best is not solver:       # CP-SAT gave no answer in time; the search's stands
             status = Status.FEASIBLE
-        terms = model.term_values(best)
-        objective = sum(terms.values())
-        bound = best.BestObjectiveBound() / SCALE if model.terms and best is solver else \
-            (0.0 if not model.terms else math.nan)
+        solution = model.solution(best)
+        terms = checked_terms(problem, solution, model.terms)
+        objective = round(sum(terms.values()), 6)
+        bound = min(best.BestObjectiveBound() / SCALE, objective) \
+            if model.terms and best is solver else (0.0 if not model.terms else math.nan)
         by = found.by if found is not None and found.solver is not None else BY_CP_SAT
-        return Result(status, model.solution(best), objective, bound, runtime=runtime,
+        return Result(status, solution, objective, bound, runtime=runtime,
                       time_to_first=rec.rows[0].time if rec.rows else runtime,
                       build_time=build_time + rules_s, terms=terms, statistics=stats,
                       left_out=problem.unsupported, first_by=by)
@@ -160,6 +164,22 @@ def _solve_fet_problem(problem: FetProblem, *, time_limit: float, workers: int, 
         (f"{time_limit:g}秒内未找到课表 no timetable found within {time_limit:g}s",)
     return Result(status, None, runtime=runtime, build_time=build_time + rules_s,
                   statistics=stats, left_out=problem.unsupported, explanation=why)
+
+
+def checked_terms(problem: FetProblem, solution: FetSolution,
+                  kinds: Iterable[str] = ()) -> dict[str, float]:
+    """The soft cost per rule the checker gives ``solution``: the reported terms and
+    objective.
+
+    The checker is the specification. CP-SAT's objective can be higher than this for
+    a timetable it has not proven optimal, as its excess variables are only bounded
+    from below. ``kinds`` (the model's rule names) are listed even at no cost.
+    """
+    terms = dict.fromkeys(kinds, 0.0)
+    for v in check_fet(problem, solution):
+        if not v.hard:
+            terms[v.rule] = terms.get(v.rule, 0.0) + v.cost
+    return terms
 
 
 def _presolved(problem: FetProblem, exc: _Infeasible, t0: float) -> Result:

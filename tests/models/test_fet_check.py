@@ -76,7 +76,7 @@ CASES = [
      sol((0, 0), (1, 0)), sol((0, 0), (0, 1)), 2),   # both subgroups free on D1
     ("StudentsEarlyMaxBeginningsAtSecondHour",
      con("StudentsEarlyMaxBeginningsAtSecondHour", bound=0), OK,
-     sol((0, 1), (1, 2), (0, 0)), 2),         # D0 at 2nd hour, D1 at 3rd
+     sol((0, 1), (1, 2), (0, 0)), 3),         # D0 at 2nd hour, D1 at 3rd: late, and a late beginning (FET)
     ("StudentsSetEarlyMaxBeginningsAtSecondHour",
      con("StudentsSetEarlyMaxBeginningsAtSecondHour", students="S0", subgroups=(0,), bound=1),
      sol((0, 1), (1, 0), (0, 0)), sol((0, 1), (1, 1), (0, 0)), 1),

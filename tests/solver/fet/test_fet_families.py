@@ -148,10 +148,10 @@ UNARY = {
     "ActivitiesPreferredStartingTimes": (con("ActivitiesPreferredStartingTimes", teacher=0,
                                              starts=((0, 0), (1, 3))), 1,
                                          {(0, 0), (1, 3)}, (2, 2), 1),
-    # one unit for a start with any hour outside, however many
+    # one unit per hour outside (FET's unit): both hours at (0, 0), one at (1, 0)
     "ActivityPreferredTimeSlots": (con("ActivityPreferredTimeSlots", activity=3,
                                        slots=((1, 1), (1, 2), (1, 3))), 3,
-                                   {(1, 1), (1, 2)}, (0, 0), 1),
+                                   {(1, 1), (1, 2)}, (0, 0), 2),
     "ActivitiesPreferredTimeSlots": (con("ActivitiesPreferredTimeSlots", duration=2,
                                          slots=((1, 1), (1, 2), (1, 3))), 3,
                                      {(1, 1), (1, 2)}, (1, 0), 1),
@@ -378,10 +378,11 @@ def test_early_max_beginnings_at_second_hour(kind: str) -> None:
     # binds: with 2 on day 1, 1 alone on day 0 may not begin at the second hour
     assert run(mini(rule), {2: (1, 0)}, most=((1, (0, 1)),)).best == 0
     assert run(mini(), {2: (1, 0)}, most=((1, (0, 1)),)).best == 1
-    # soft at 50 %: one day beginning at the second hour, or one beginning later
+    # soft at 50 %: one day beginning at the second hour; one beginning later is a
+    # late day and a late beginning too (FET's fitness)
     soft = con(kind, 50, bound=0, **scope)
     assert run(mini(soft), second).objective == pytest.approx(0.5)
-    assert run(mini(soft), {1: (0, 2), 2: (1, 0)}).objective == pytest.approx(0.5)
+    assert run(mini(soft), {1: (0, 2), 2: (1, 0)}).objective == pytest.approx(1.0)
     assert run(mini(soft)).objective == 0
 
 

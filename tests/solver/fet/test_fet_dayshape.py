@@ -13,66 +13,25 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from ortools.sat.python import cp_model
 
 from jianfu.instances.fet import read_fet, read_fet_result
-from jianfu.models.fet import FetActivity, FetConstraint, FetProblem, FetSolution, matches_filter
+from jianfu.models.fet import FetActivity, FetConstraint, FetProblem, matches_filter
 from jianfu.models.fet_check import score_fet
 from jianfu.solver.fet.model import FetModel
 from jianfu.solver.fet.solve import solve_fet_problem
 
+from fet_runs import INFEASIBLE, OPTIMAL, Cell, run
 from models.fet_helpers import DATA, at, con, mini
 
-Cell = tuple[int, int]
-OPTIMAL, INFEASIBLE = cp_model.OPTIMAL, cp_model.INFEASIBLE
 FET_CL = shutil.which("fet-cl")
 DAYSHAPE = DATA / "dayshape.fet"
 #: four one-hour lessons of T0 / S0, the first three tagged
 TAGGED = ((1, (0,), (0,), 0, (0,)),) * 3 + ((1, (0,), (0,), 0, ()),)
 S0 = {"students": "S0", "subgroups": (0,)}
-
-
-@dataclass(frozen=True)
-class Run:
-    status: int
-    objective: float | None
-    solution: FetSolution | None
-    best: int | None
-
-    def at(self, aid: int) -> Cell:
-        pl = self.solution.placements[aid]
-        return pl.day, pl.hour
-
-
-def run(p: FetProblem, fix: dict[int, Cell] | None = None, *,
-        most: tuple[tuple[int, Cell], ...] = ()) -> Run:
-    """Solve ``p`` by CP-SAT with ``fix`` (activity id → start) imposed; with ``most``,
-    maximise how many of those starts are taken. A solution keeps every hard rule and
-    costs what the checker says."""
-    fm = FetModel(p)
-    fm.build()
-    for aid, cell in (fix or {}).items():
-        fm.m.Add(fm.starts_of(aid)[cell] == 1)
-    if most:
-        assert not fm.terms
-        fm.m.Maximize(sum(fm.starts_of(aid).get(cell, 0) for aid, cell in most))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 5
-    status = solver.Solve(fm.m)
-    if status == INFEASIBLE:
-        return Run(status, None, None, None)
-    assert status == OPTIMAL
-    solution = fm.solution(solver)
-    objective = sum(fm.term_values(solver).values())
-    score = score_fet(p, solution)
-    assert score.compliant, score.by_rule
-    assert score.soft == pytest.approx(objective)
-    return Run(status, objective, solution, round(solver.ObjectiveValue()) if most else None)
 
 
 def starts(c: FetConstraint, aid: int, p: FetProblem | None = None) -> set[Cell]:

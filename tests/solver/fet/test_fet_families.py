@@ -17,77 +17,13 @@ solved by CP-SAT with start (or room) literals fixed where a test says so. Per f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
-from ortools.sat.python import cp_model
 
-from jianfu.models.fet import FetConstraint, FetProblem, FetSolution
+from jianfu.models.fet import FetConstraint, FetSolution, Placement
 from jianfu.models.fet_check import score_fet
-from jianfu.solver.fet.model import FetModel
 
+from fet_runs import APART, INFEASIBLE, OPTIMAL, THREE, Cell, built, run, starts
 from models.fet_helpers import con, mini
-
-Cell = tuple[int, int]
-OPTIMAL, INFEASIBLE = cp_model.OPTIMAL, cp_model.INFEASIBLE
-#: one hour each for T0/S0 and T1/S1: nothing shared
-APART = ((1, (0,), (0,), 0, ()), (1, (1,), (1,), 0, ()))
-#: three one-hour activities of T0/S0
-THREE = ((1, (0,), (0,), 0, ()),) * 3
-
-
-@dataclass(frozen=True)
-class Run:
-    status: int
-    objective: float | None          # Σ amount × weight% / 100; None when infeasible
-    solution: FetSolution | None
-    best: int | None                 # the most ``most`` literals true at once
-
-    def at(self, aid: int) -> Cell:
-        pl = self.solution.placements[aid]
-        return pl.day, pl.hour
-
-
-def built(*cs: FetConstraint, **kw: object) -> FetModel:
-    fm = FetModel(mini(*cs, **kw))
-    fm.build()
-    return fm
-
-
-def run(p: FetProblem, fix: dict[int, Cell] | None = None, *,
-        rooms: dict[int, int | None] | None = None, most: tuple[tuple[int, Cell], ...] = ()
-        ) -> Run:
-    """Build and solve ``p`` with activity ``aid`` fixed to start in ``fix[aid]`` (and in
-    room ``rooms[aid]``); with ``most``, maximise how many of those starts are taken
-    (for problems without soft terms). A solution found is passed through the checker:
-    it keeps every hard rule and costs what the model says."""
-    fm = FetModel(p)
-    fm.build()
-    for aid, cell in (fix or {}).items():
-        fm.m.Add(fm.starts_of(aid)[cell] == 1)
-    for aid, room in (rooms or {}).items():
-        fm.m.Add(fm.y[p.index_of(aid)][room] == 1)
-    if most:
-        assert not fm.terms
-        fm.m.Maximize(sum(fm.starts_of(aid).get(cell, 0) for aid, cell in most))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 5
-    status = solver.Solve(fm.m)
-    if status == INFEASIBLE:
-        return Run(status, None, None, None)
-    assert status == OPTIMAL
-    solution = fm.solution(solver)
-    objective = sum(fm.term_values(solver).values())
-    score = score_fet(p, solution)
-    assert score.compliant, score.by_rule
-    assert score.soft == pytest.approx(objective)
-    return Run(status, objective, solution, round(solver.ObjectiveValue()) if most else None)
-
-
-def starts(fm: FetModel, aid: int) -> set[Cell]:
-    return set(fm.starts_of(aid))
-
 
 # -- BasicCompulsoryTime, BasicCompulsorySpace ---------------------------------------------
 
@@ -236,8 +172,6 @@ def test_activities_same_starting_time() -> None:
     acts = ((1, (0,), (0,), 0), (1, (1,), (1,), 0), (1, (2,), (2,), 1))
     spread = mini(three, acts=acts, teachers=3, subgroups=3)
     assert run(spread, {1: (0, 0), 2: (0, 0), 3: (1, 0)}).objective == pytest.approx(1.0)
-    from jianfu.models.fet import FetSolution, Placement
-    from jianfu.models.fet_check import score_fet
     apart = FetSolution({1: Placement(0, 0), 2: Placement(0, 0), 3: Placement(1, 0)})
     assert score_fet(spread, apart).soft == pytest.approx(1.0)
 

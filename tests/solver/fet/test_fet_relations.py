@@ -23,13 +23,12 @@ from jianfu.instances.fet import read_fet, read_fet_result
 from jianfu.instances.fet_export import write_fet, write_locked_fet
 from jianfu.models.fet import FetProblem
 from jianfu.models.fet_check import score_fet
-from jianfu.solver.fet.model import FetModel
 from jianfu.solver.fet.solve import solve_fet, solve_fet_problem
 from jianfu.solver.result import Status
 
+from fet_runs import Cell, run
 from models.fet_helpers import DATA, at, con, mini
 
-Cell = tuple[int, int]
 FET_CL = shutil.which("fet-cl")
 RELATIONS = DATA / "relations.fet"
 #: four one-hour activities of four teachers and subgroups: nothing shared
@@ -84,25 +83,8 @@ def solve(p: FetProblem, fix: dict[int, Cell] | None = None, *,
     """CP-SAT status and value of ``p`` with activity ``aid`` fixed at ``fix[aid]``: the
     soft cost (checked against the checker's), or with ``most`` the most of those starts
     taken at once (for problems without soft terms)."""
-    fm = FetModel(p)
-    fm.build()
-    for aid, cell in (fix or {}).items():
-        fm.m.Add(fm.starts_of(aid)[cell] == 1)
-    if most:
-        assert not fm.terms
-        fm.m.Maximize(sum(fm.starts_of(aid).get(cell, 0) for aid, cell in most))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 5
-    status = solver.Solve(fm.m)
-    if status == cp_model.INFEASIBLE:
-        return status, None
-    assert status == cp_model.OPTIMAL
-    score = score_fet(p, fm.solution(solver))
-    assert score.compliant, score.by_rule
-    cost = sum(fm.term_values(solver).values())
-    assert score.soft == pytest.approx(cost)
-    return status, round(solver.ObjectiveValue()) if most else cost
+    r = run(p, fix, most=most)
+    return r.status, (r.best if most else r.objective)
 
 
 #: kind, constraint (weight set per test), breaking starts, their soft amount, starts

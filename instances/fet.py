@@ -427,7 +427,10 @@ def _p_bound(field: str, *, teacher: bool = False, students: bool = False,
             "min_days": ("Minimum_Days_Per_Week",),
             # rooms
             "min_building_gaps": ("Min_Gaps_Between_Building_Changes",),
-            "max_building_changes": ("Max_Building_Changes_Per_Day",)}[field]
+            "max_building_changes": ("Max_Building_Changes_Per_Day",),
+            # rest
+            "max_building_changes_week": ("Max_Building_Changes_Per_Week",),
+            "min_resting_hours": ("Minimum_Resting_Hours",), "max_span": ("Max_Span",)}[field]
 
     def parse(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any]:
         p: dict[str, Any] = {"bound": r.whole(el, where, *tags, default=0)}
@@ -559,6 +562,45 @@ def _p_tag_bound(field: str, *, teacher: bool = False, students: bool = False) -
     return parse
 
 
+def _p_max_simultaneous(r: _Reader, el: ET.Element, where: str, ids: _Ids
+                        ) -> dict[str, Any] | None:
+    """ActivitiesMaxSimultaneousInSelectedTimeSlots: the activities, the selected slots
+    and the most of them at once in any one slot."""
+    p = _p_occupy(r, el, where, ids)
+    if p is not None:
+        p["max"] = r.whole(el, where, "Max_Number_of_Simultaneous_Activities", default=0)
+    return p
+
+
+def _p_max_rooms(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any] | None:
+    """ActivitiesOccupyMaxDifferentRooms: the activities and how many rooms they may use."""
+    acts = ids.many(el, "Activity_Id", where)
+    if not acts:
+        return None
+    return {"activities": acts,
+            "max": r.whole(el, where, "Max_Number_of_Different_Rooms", default=0)}
+
+
+def _p_resting(*, teacher: bool = False, students: bool = False) -> _Parser:
+    """*MinRestingHours: who, the hours of rest from one day's last lesson to the next
+    day's first, and ``circular`` (the last day's rest runs into the first day)."""
+    bound = _p_bound("min_resting_hours", teacher=teacher, students=students)
+
+    def parse(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any]:
+        p = bound(r, el, where, ids)
+        p["circular"] = _bool(_text(el, "Circular"), False)
+        return p
+    return parse
+
+
+def _p_max_days(r: _Reader, el: ET.Element, where: str, ids: _Ids) -> dict[str, Any] | None:
+    """MaxDaysBetweenActivities: the activities and the most days between any two."""
+    acts = ids.many(el, "Activity_Id", where)
+    if len(acts) < 2:
+        return None
+    return {"activities": acts, "max_days": r.whole(el, where, "MaxDays", default=0)}
+
+
 PARSERS: dict[str, _Parser] = {
     "BasicCompulsoryTime": _p_none, "BasicCompulsorySpace": _p_none,
     "BreakTimes": _p_breaks,
@@ -639,6 +681,22 @@ PARSERS: dict[str, _Parser] = {
     "TeachersMaxBuildingChangesPerDay": _p_bound("max_building_changes"),
     "StudentsSetMaxBuildingChangesPerDay": _p_bound("max_building_changes", students=True),
     "StudentsMaxBuildingChangesPerDay": _p_bound("max_building_changes"),
+    # rest
+    "ActivitiesMaxSimultaneousInSelectedTimeSlots": _p_max_simultaneous,
+    "ActivitiesOccupyMaxDifferentRooms": _p_max_rooms,
+    "TeacherMaxBuildingChangesPerWeek": _p_bound("max_building_changes_week", teacher=True),
+    "TeachersMaxBuildingChangesPerWeek": _p_bound("max_building_changes_week"),
+    "StudentsSetMaxBuildingChangesPerWeek": _p_bound("max_building_changes_week", students=True),
+    "StudentsMaxBuildingChangesPerWeek": _p_bound("max_building_changes_week"),
+    "TeacherMinRestingHours": _p_resting(teacher=True),
+    "TeachersMinRestingHours": _p_resting(),
+    "StudentsSetMinRestingHours": _p_resting(students=True),
+    "StudentsMinRestingHours": _p_resting(),
+    "TeacherMaxSpanPerDay": _p_bound("max_span", teacher=True),
+    "TeachersMaxSpanPerDay": _p_bound("max_span"),
+    "StudentsSetMaxSpanPerDay": _p_bound("max_span", students=True),
+    "StudentsMaxSpanPerDay": _p_bound("max_span"),
+    "MaxDaysBetweenActivities": _p_max_days, "ActivitiesSameRoomIfConsecutive": _p_same_start,
 }
 assert set(PARSERS) == SUPPORTED
 

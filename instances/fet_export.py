@@ -182,6 +182,20 @@ def _body(p: FetProblem, el: ET.Element, c: FetConstraint) -> None:
         # FET writes an interval running to the end of the day with an empty end hour
         _sub(el, "Interval_End_Hour", p.hours[g("end")] if g("end") < p.n_hours else "")
         _sub(el, "Max_Days_Per_Week", g("bound"))
+    # rest
+    elif k == "ActivitiesOccupyMaxDifferentRooms":
+        _sub(el, "Number_of_Activities", len(g("activities")))
+        for a in g("activities"):
+            _sub(el, "Activity_Id", a)
+        _sub(el, "Max_Number_of_Different_Rooms", g("max"))
+    elif k in ("MaxDaysBetweenActivities", "ActivitiesSameRoomIfConsecutive"):
+        _sub(el, "Number_of_Activities", len(g("activities")))
+        for a in g("activities"):
+            _sub(el, "Activity_Id", a)
+        if k == "MaxDaysBetweenActivities":
+            _sub(el, "MaxDays", g("max_days"))
+    elif k in _RESTING_KINDS:
+        _resting(p, el, c)
     elif k not in ("BasicCompulsoryTime", "BasicCompulsorySpace"):
         raise InputError("constraints", k, "无法写出此约束类型 cannot write this constraint kind")
 
@@ -206,6 +220,9 @@ _BOUND_TAG = {
     "TeachersMinDaysPerWeek": "Minimum_Days_Per_Week",
     # dayshape
     "StudentsMaxGapsPerDay": "Max_Gaps", "StudentsSetMaxGapsPerDay": "Max_Gaps",
+    # rest
+    "TeacherMaxSpanPerDay": "Max_Span", "TeachersMaxSpanPerDay": "Max_Span",
+    "StudentsSetMaxSpanPerDay": "Max_Span", "StudentsMaxSpanPerDay": "Max_Span",
 }
 # dayshape
 #: Activity-tag bound kinds: the tag of their bound.
@@ -252,6 +269,11 @@ _BUILDING_TAG = {
     "TeachersMaxBuildingChangesPerDay": "Max_Building_Changes_Per_Day",
     "StudentsSetMaxBuildingChangesPerDay": "Max_Building_Changes_Per_Day",
     "StudentsMaxBuildingChangesPerDay": "Max_Building_Changes_Per_Day",
+    # rest
+    "TeacherMaxBuildingChangesPerWeek": "Max_Building_Changes_Per_Week",
+    "TeachersMaxBuildingChangesPerWeek": "Max_Building_Changes_Per_Week",
+    "StudentsSetMaxBuildingChangesPerWeek": "Max_Building_Changes_Per_Week",
+    "StudentsMaxBuildingChangesPerWeek": "Max_Building_Changes_Per_Week",
 }
 #: Activities-in-selected-time-slots kinds: the tag of their bound.
 _SELECTION_TAG = {
@@ -262,7 +284,24 @@ _SPACE = frozenset({"BasicCompulsorySpace", "RoomNotAvailableTimes", "SubjectPre
                     "SubjectPreferredRooms", "ActivityPreferredRoom", "ActivityPreferredRooms",
                     "TeacherHomeRoom",
                     # rooms
-                    *ROOM_KINDS, *_BUILDING_TAG})
+                    *ROOM_KINDS, *_BUILDING_TAG,
+                    # rest
+                    "ActivitiesOccupyMaxDifferentRooms", "ActivitiesSameRoomIfConsecutive"})
+# rest
+#: Min resting hours kinds: rest from one day's last lesson to the next day's first.
+_RESTING_KINDS = frozenset({"TeacherMinRestingHours", "TeachersMinRestingHours",
+                            "StudentsSetMinRestingHours", "StudentsMinRestingHours"})
+
+
+def _resting(p: FetProblem, el: ET.Element, c: FetConstraint) -> None:
+    """A min resting hours rule in FET's field order: the teacher before the bound, the
+    students set after it."""
+    if c.get("teacher") is not None:
+        _sub(el, "Teacher_Name", p.teachers[c.get("teacher")])
+    _sub(el, "Minimum_Resting_Hours", c.get("bound"))
+    if c.get("students") is not None:
+        _sub(el, "Students", c.get("students"))
+    _sub(el, "Circular", bool(c.get("circular")))
 
 
 def constraint_element(p: FetProblem, c: FetConstraint) -> ET.Element:

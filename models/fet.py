@@ -58,6 +58,11 @@ SUPPORTED_TIME = frozenset({
     "StudentsMaxHoursContinuously", "TeachersMaxDaysPerWeek", "TeacherMinDaysPerWeek",
     "TeachersMinDaysPerWeek", "TeacherIntervalMaxDaysPerWeek", "TeachersIntervalMaxDaysPerWeek",
     "StudentsSetIntervalMaxDaysPerWeek", "StudentsIntervalMaxDaysPerWeek",
+    # rest
+    "ActivitiesMaxSimultaneousInSelectedTimeSlots", "TeacherMinRestingHours",
+    "TeachersMinRestingHours", "StudentsSetMinRestingHours", "StudentsMinRestingHours",
+    "TeacherMaxSpanPerDay", "TeachersMaxSpanPerDay", "StudentsSetMaxSpanPerDay",
+    "StudentsMaxSpanPerDay", "MaxDaysBetweenActivities",
 })
 SUPPORTED_SPACE = frozenset({
     "BasicCompulsorySpace", "RoomNotAvailableTimes", "SubjectPreferredRoom",
@@ -71,6 +76,10 @@ SUPPORTED_SPACE = frozenset({
     "StudentsSetMinGapsBetweenBuildingChanges", "StudentsMinGapsBetweenBuildingChanges",
     "TeacherMaxBuildingChangesPerDay", "TeachersMaxBuildingChangesPerDay",
     "StudentsSetMaxBuildingChangesPerDay", "StudentsMaxBuildingChangesPerDay",
+    # rest
+    "ActivitiesOccupyMaxDifferentRooms", "TeacherMaxBuildingChangesPerWeek",
+    "TeachersMaxBuildingChangesPerWeek", "StudentsSetMaxBuildingChangesPerWeek",
+    "StudentsMaxBuildingChangesPerWeek", "ActivitiesSameRoomIfConsecutive",
 })
 SUPPORTED = SUPPORTED_TIME | SUPPORTED_SPACE
 
@@ -251,7 +260,10 @@ BUILDING_KINDS = (
     "TeacherMinGapsBetweenBuildingChanges", "TeachersMinGapsBetweenBuildingChanges",
     "StudentsSetMinGapsBetweenBuildingChanges", "StudentsMinGapsBetweenBuildingChanges",
     "TeacherMaxBuildingChangesPerDay", "TeachersMaxBuildingChangesPerDay",
-    "StudentsSetMaxBuildingChangesPerDay", "StudentsMaxBuildingChangesPerDay")
+    "StudentsSetMaxBuildingChangesPerDay", "StudentsMaxBuildingChangesPerDay",
+    # rest
+    "TeacherMaxBuildingChangesPerWeek", "TeachersMaxBuildingChangesPerWeek",
+    "StudentsSetMaxBuildingChangesPerWeek", "StudentsMaxBuildingChangesPerWeek")
 
 
 def room_rules(problem: FetProblem) -> dict[int, list[tuple[frozenset[int], int]]]:

@@ -83,6 +83,23 @@ room preferences, home rooms                        activity in another room (or
                                                     (FET generates with these two only
                                                     at 100 %; below, its fitness counts
                                                     the same units, as here)
+ActivitiesMaxSimultaneousInSelectedTimeSlots        selected slot with more of the
+                                                    activities than the maximum (†)
+ActivitiesOccupyMaxDifferentRooms                   1 when the activities use more
+                                                    rooms than the maximum (†)
+*MaxBuildingChangesPerWeek                          building changes in the week over
+                                                    the maximum (days as per day) (†)
+*MinRestingHours                                    per pair of days: hours of rest
+                                                    short of the minimum (free hours
+                                                    after the day's last lesson and
+                                                    before the next day's first) (†)
+*MaxSpanPerDay                                      per day: hours from the first busy
+                                                    hour to the last over the maximum
+                                                    (†)
+MaxDaysBetweenActivities                            per pair: days apart over MaxDays
+ActivitiesSameRoomIfConsecutive                     per pair back to back on one day
+                                                    (no hour between) in two rooms: 1
+                                                    (†)
 ==================================================  ===================================
 
 (†) fet-cl 6.8.5 accepts these kinds only at 100 %; below, they are scored with the
@@ -665,6 +682,95 @@ def check_building_changes(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
                               day=x.day(d), **who)
 
 
+# -- rest: selected slots, rooms of a set, building changes per week, resting hours ----
+def check_max_simultaneous(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """In each selected slot at most ``max`` of the listed activities: one unit per
+    slot over."""
+    for d, h in c.get("slots"):
+        ids = [aid for aid in c.get("activities") if (d, h) in x.g.hours_of.get(aid, ())]
+        if len(ids) > c.get("max"):
+            yield x.v(c, f"{x.day(d)} {x.p.hours[h]}: 同时有{len(ids)}个活动，多于{c.get('max')} "
+                         f"{len(ids)} of activities {list(c.get('activities'))} at once, max "
+                         f"{c.get('max')}", day=x.day(d), period=h + 1)
+
+
+def check_max_rooms(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """The listed activities use at most ``max`` distinct rooms (no room is none): one
+    unit when over."""
+    rooms = {x.s.placements[aid].room for aid in c.get("activities") if aid in x.s.placements}
+    rooms.discard(None)
+    if len(rooms) > c.get("max"):
+        yield x.v(c, f"活动{list(c.get('activities'))}用了{len(rooms)}个教室，多于{c.get('max')}个 "
+                     f"the activities use {len(rooms)} rooms, max {c.get('max')}")
+
+
+def check_building_changes_week(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """Building changes in the week (each day counted as the per-day rules count it) at
+    most ``bound``, per teacher or subgroup: the changes over it."""
+    bound = c.get("bound")
+    for name, cells, _na, who in _resources(x, c):
+        n = sum(building_changes(_buildings(x, cells, d)) for d in range(x.p.n_days))
+        if n > bound:
+            yield x.v(c, f"{name}: 一周换楼{n}次，多于{bound}次 {n} building changes in the "
+                         f"week, max {bound}", n - bound, **who)
+
+
+def check_resting(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """From each day's last busy hour to the next day's first, at least ``bound`` free
+    hours (the free hours at the end of the day plus those at the start of the next;
+    with ``circular``, the last day runs into the first): the hours short."""
+    D, H, bound = x.p.n_days, x.p.n_hours, c.get("bound")
+    for name, cells, _na, who in _resources(x, c):
+        for d in range(D - 1 + bool(c.get("circular"))):
+            late, early = x.busy_hours(cells, d), x.busy_hours(cells, (d + 1) % D)
+            rest = (H - 1 - late[-1] if late else H) + (early[0] if early else H)
+            if rest < bound:
+                yield x.v(c, f"{name} {x.day(d)}→{x.day((d + 1) % D)}: 只休息{rest}节，少于"
+                             f"{bound}节 rests {rest} hours, min {bound}", bound - rest,
+                          day=x.day(d), **who)
+
+
+def check_span(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """Each day, from the first busy hour to the last (free and break hours between
+    count), at most ``bound`` hours: the hours over."""
+    bound = c.get("bound")
+    for name, cells, _na, who in _resources(x, c):
+        for d in range(x.p.n_days):
+            busy = x.busy_hours(cells, d)
+            span = busy[-1] - busy[0] + 1 if busy else 0
+            if span > bound:
+                yield x.v(c, f"{name} {x.day(d)}: 从第{busy[0] + 1}节到第{busy[-1] + 1}节，跨度多于"
+                             f"{bound}节 spans {span} hours, max {bound}", span - bound,
+                          day=x.day(d), **who)
+
+
+def check_max_days_between(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """Per pair of the activities: the days apart beyond ``max_days``."""
+    placed = [(aid, x.s.placements[aid].day) for aid in c.get("activities")
+              if aid in x.s.placements]
+    for n, (a, da) in enumerate(placed):
+        for b, db in placed[n + 1:]:
+            far = abs(da - db) - c.get("max_days")
+            if far > 0:
+                yield x.v(c, f"活动{a}与{b}相隔{abs(da - db)}天，多于{c.get('max_days')}天 "
+                             f"activities {a} and {b} are {abs(da - db)} days apart, max "
+                             f"{c.get('max_days')}", far)
+
+
+def check_same_room_if_consecutive(x: _Ctx, c: FetConstraint) -> Iterator[Violation]:
+    """Per pair of the activities back to back on one day (strictly: no hour between,
+    as FET's rule) both in rooms: 1 when the rooms differ."""
+    acts = [aid for aid in c.get("activities") if aid in x.s.placements]
+    for n, a in enumerate(acts):
+        pa, ea = x.s.placements[a], x.s.placements[a].hour + x.p.activity(a).duration
+        for b in acts[n + 1:]:
+            pb, eb = x.s.placements[b], x.s.placements[b].hour + x.p.activity(b).duration
+            if pa.day == pb.day and (ea == pb.hour or eb == pa.hour) and \
+                    None not in (pa.room, pb.room) and pa.room != pb.room:
+                yield x.v(c, f"活动{a}与{b}相连却不在同一教室 activities {a} and {b} are "
+                             f"back to back in different rooms", day=x.day(pa.day))
+
+
 def _check_rooms_all(x: _Ctx) -> Iterator[Violation]:
     """Room preferences and home rooms, a home room giving way to preferred rooms."""
     for i, reqs in room_rules(x.p).items():
@@ -743,6 +849,19 @@ CHECKS: dict[str, Check] = {
     "TeachersMaxBuildingChangesPerDay": check_building_changes,
     "StudentsSetMaxBuildingChangesPerDay": check_building_changes,
     "StudentsMaxBuildingChangesPerDay": check_building_changes,
+    # rest
+    "ActivitiesMaxSimultaneousInSelectedTimeSlots": check_max_simultaneous,
+    "ActivitiesOccupyMaxDifferentRooms": check_max_rooms,
+    "TeacherMaxBuildingChangesPerWeek": check_building_changes_week,
+    "TeachersMaxBuildingChangesPerWeek": check_building_changes_week,
+    "StudentsSetMaxBuildingChangesPerWeek": check_building_changes_week,
+    "StudentsMaxBuildingChangesPerWeek": check_building_changes_week,
+    "TeacherMinRestingHours": check_resting, "TeachersMinRestingHours": check_resting,
+    "StudentsSetMinRestingHours": check_resting, "StudentsMinRestingHours": check_resting,
+    "TeacherMaxSpanPerDay": check_span, "TeachersMaxSpanPerDay": check_span,
+    "StudentsSetMaxSpanPerDay": check_span, "StudentsMaxSpanPerDay": check_span,
+    "MaxDaysBetweenActivities": check_max_days_between,
+    "ActivitiesSameRoomIfConsecutive": check_same_room_if_consecutive,
 }
 
 

@@ -366,11 +366,16 @@ class FetModel:
         # rooms in one building
         buildings = any(c.family in BUILDING_KINDS and c.weight > 0
                         for c in self.core.constraints)
+        # rest: nor can a rule on how many distinct rooms activities use
+        counted = {i for c in self.core.records("ActivitiesOccupyMaxDifferentRooms",
+                                                "ActivitiesSameRoomIfConsecutive")
+                   if c.weight > 0 for i in c.activities}
         for dom_ in {d for d in self.room_dom if len(d) > 1 and None not in d}:
             acts = sorted({i for r in dom_ for i in users[r]})
             if all(self.room_dom[i] == dom_ and all(w >= 100 for _, w, _ in rules.get(i, []))
                    for i in acts) and not any(r in room_na for r in dom_) and \
-                    not (buildings and len({self.p.rooms[r].building for r in dom_}) > 1):
+                    not (buildings and len({self.p.rooms[r].building for r in dom_}) > 1) and \
+                    counted.isdisjoint(acts):
                 self.pools[dom_] = acts        # type: ignore[index]
                 pooled.update(acts)
                 per_cell = self.resource_cells(acts)
@@ -1149,17 +1154,7 @@ class FetModel:
         bound = c.param("bound")
         for key, acts, n in self._building_resources(c):
             for d in range(self.n_days):
-                day = self.day_buildings(key, acts, d)
-                last = self.last_building(key, acts, d)
-                changes = []
-                for h in range(1, self.n_hours):
-                    for b, e in day.inb[h].items():
-                        other = [v for b2, v in last[h - 1].items() if b2 != b]
-                        if not other:
-                            continue
-                        ch = self.m.NewBoolVar("")
-                        self.m.Add(ch >= e + sum(other) - 1)
-                        changes.append(ch)
+                changes = self.building_changes(key, acts, d)
                 if len(changes) > bound:
                     if c.hard:
                         self.m.Add(sum(changes) <= bound)
@@ -1198,6 +1193,179 @@ class FetModel:
     add_TeachersMinGapsBetweenBuildingChanges = add_TeacherMinGapsBetweenBuildingChanges
     add_StudentsSetMinGapsBetweenBuildingChanges = add_TeacherMinGapsBetweenBuildingChanges
     add_StudentsMinGapsBetweenBuildingChanges = add_TeacherMinGapsBetweenBuildingChanges
+
+    # -- rest: selected slots, rooms of a set, building changes per week, rest hours,
+    # spans, max days, same room if consecutive ------------------------------------------
+    def add_ActivitiesMaxSimultaneousInSelectedTimeSlots(self, c: Constraint) -> None:
+        """In each selected slot at most ``max`` of the activities; soft, one unit per
+        slot over."""
+        cover = self.resource_cells(c.activities)
+        for cell in sorted(self.cells_of(c)):
+            lits = cover.get(cell, [])
+            self.over(c, sum(lits), c.param("max"), len(lits))
+
+    def add_ActivitiesOccupyMaxDifferentRooms(self, c: Constraint) -> None:
+        """A literal per room some activity may take, "one of them is in it", at most
+        ``max`` of them; soft, one unit when over. Such activities are never pooled
+        (:meth:`add_rooms`), so each has its room literals or a single room."""
+        used: dict[int, list[cp_model.LinearExprT]] = defaultdict(list)
+        for i in c.activities:
+            for r, v in self.room_lits(i).items():
+                used[r].append(v)
+        rooms = []
+        for lits in used.values():
+            if any(isinstance(v, int) for v in lits):
+                rooms.append(1)
+                continue
+            u = self.m.NewBoolVar("")
+            for v in lits:
+                self.m.AddImplication(v, u)
+            rooms.append(u)
+        self.over(c, sum(rooms), c.param("max"), len(rooms))
+
+    def building_changes(self, key: str, acts: tuple[int, ...], d: int
+                         ) -> list[cp_model.IntVar]:
+        """Literals at least as large as "a change at this hour and building" on day
+        ``d``: an hour in a building other than the last one met that day."""
+        day = self.day_buildings(key, acts, d)
+        last = self.last_building(key, acts, d)
+        changes = []
+        for h in range(1, self.n_hours):
+            for b, e in day.inb[h].items():
+                other = [v for b2, v in last[h - 1].items() if b2 != b]
+                if other:
+                    ch = self.m.NewBoolVar("")
+                    self.m.Add(ch >= e + sum(other) - 1)
+                    changes.append(ch)
+        return changes
+
+    def add_TeacherMaxBuildingChangesPerWeek(self, c: Constraint) -> None:
+        """The building changes of all days at most ``bound``; soft, the changes over."""
+        bound = c.param("bound")
+        for key, acts, n in self._building_resources(c):
+            changes = [ch for d in range(self.n_days)
+                       for ch in self.building_changes(key, acts, d)]
+            if len(changes) <= bound:
+                continue
+            if c.hard:
+                self.m.Add(sum(changes) <= bound)
+            else:
+                ex = self.m.NewIntVar(0, len(changes) - bound, "")
+                self.m.Add(ex >= sum(changes) - bound)
+                self.soft(c, ex, n)
+
+    add_TeachersMaxBuildingChangesPerWeek = add_TeacherMaxBuildingChangesPerWeek
+    add_StudentsSetMaxBuildingChangesPerWeek = add_TeacherMaxBuildingChangesPerWeek
+    add_StudentsMaxBuildingChangesPerWeek = add_TeacherMaxBuildingChangesPerWeek
+
+    def add_TeacherMinRestingHours(self, c: Constraint) -> None:
+        """Rest from day d's last lesson to day d+1's first (the last day to the first
+        when ``circular``) at least ``m`` hours: no lesson at hour h of d and h' of d+1
+        with (H − 1 − h) + h' < m. Soft: per pair of days, the hours short at the worst
+        such pair of lessons (the day's last and the next day's first)."""
+        m, D, H = c.param("bound"), self.n_days, self.n_hours
+        for _key, acts, n in self._building_resources(c):
+            cells = self.resource_cells(acts)
+            for d in range(D - 1 + bool(c.param("circular"))):
+                e = (d + 1) % D
+                rows = [(m - (H - 1 - h) - h2, sum(cells[(d, h)]), sum(cells[(e, h2)]))
+                        for h in range(max(0, H - m), H) for h2 in range(m)
+                        if (H - 1 - h) + h2 < m and cells.get((d, h)) and cells.get((e, h2))
+]
+                if not rows:
+                    continue
+                if c.hard:
+                    for _short, late, early in rows:
+                        self.m.Add(late + early <= 1)
+                    continue
+                v = self.m.NewIntVar(0, m, "")
+                for short, late, early in rows:
+                    self.m.Add(v >= short * (late + early - 1))
+                self.soft(c, v, n)
+
+    add_TeachersMinRestingHours = add_TeacherMinRestingHours
+    add_StudentsSetMinRestingHours = add_TeacherMinRestingHours
+    add_StudentsMinRestingHours = add_TeacherMinRestingHours
+
+    def add_TeacherMaxSpanPerDay(self, c: Constraint) -> None:
+        """No lessons at hours h < h' of one day with h' − h + 1 > ``bound``. Soft: per
+        day, the hours over at the widest such pair (the day's first and last)."""
+        bound = c.param("bound")
+        for _key, acts, n in self._building_resources(c):
+            cells = self.resource_cells(acts)
+            for d in range(self.n_days):
+                rows = [(h2 - h + 1 - bound, sum(cells[(d, h)]), sum(cells[(d, h2)]))
+                        for h in range(self.n_hours) for h2 in range(h + bound, self.n_hours)
+                        if cells.get((d, h)) and cells.get((d, h2))]
+                if not rows:
+                    continue
+                if c.hard:
+                    for _over, first, last in rows:
+                        self.m.Add(first + last <= 1)
+                    continue
+                v = self.m.NewIntVar(0, max(r[0] for r in rows), "")
+                for over, first, last in rows:
+                    self.m.Add(v >= over * (first + last - 1))
+                self.soft(c, v, n)
+
+    add_TeachersMaxSpanPerDay = add_TeacherMaxSpanPerDay
+
+    def add_MaxDaysBetweenActivities(self, c: Constraint) -> None:
+        """Hard: an activity on day d keeps every other within ``max_days`` of d. Soft:
+        per pair, the days apart beyond it."""
+        k, D = c.param("max_days"), self.n_days
+        if k >= D - 1:
+            return
+        for i, j in self._pairs(c):
+            if c.hard:
+                for a, b in ((i, j), (j, i)):
+                    for d in self.dayv[a]:
+                        near = sum(self.day_expr(b, e) for e in range(max(0, d - k),
+                                                                      min(D, d + k + 1)))
+                        self.m.Add(self.dayv[a][d] <= near)
+                continue
+            v = self.m.NewIntVar(0, D - 1 - k, "")
+            for d in range(D):
+                for e in range(D):
+                    if abs(d - e) > k:
+                        self.m.Add(v >= (abs(d - e) - k) *
+                                   (self.day_expr(i, d) + self.day_expr(j, e) - 1))
+            self.soft(c, v)
+
+    def room_lits(self, i: int) -> dict[int, cp_model.LinearExprT]:
+        """Activity ``i``'s room: room → 0/1 (no entry for no room). Activities under a
+        rule on their rooms are never pooled (:meth:`add_rooms`)."""
+        if self.y[i]:
+            return {r: v for r, v in self.y[i].items() if r is not None}
+        r = self.room_dom[i][0]
+        return {} if r is None else {r: 1}
+
+    def add_ActivitiesSameRoomIfConsecutive(self, c: Constraint) -> None:
+        """Two of the activities back to back on one day (no hour between) and both in
+        rooms are in the same room; soft, one unit per pair that is not."""
+        for i, j in self._pairs(c):
+            ri, rj = self.room_lits(i), self.room_lits(j)
+            if not ri or not rj or (len(ri) == len(rj) == 1 and ri.keys() == rj.keys()):
+                continue
+            di, dj = self.core.activities[i].duration, self.core.activities[j].duration
+            adjacent = self.m.NewBoolVar("")
+            for (d, h), v in self.x[i].items():
+                for s in ((d, h + di), (d, h - dj)):
+                    if s in self.x[j]:
+                        self.m.Add(adjacent >= v + self.x[j][s] - 1)
+            broken = None if c.hard else self.m.NewBoolVar("")
+            for r, v in ri.items():
+                other = sum(w for r2, w in rj.items() if r2 != r)
+                if isinstance(other, int) and other == 0:
+                    continue
+                if c.hard:
+                    self.m.Add(adjacent + v + other <= 2)
+                else:
+                    self.m.Add(broken >= adjacent + v + other - 2)
+            if broken is not None:
+                self.soft(c, broken)
+    add_StudentsSetMaxSpanPerDay = add_TeacherMaxSpanPerDay
+    add_StudentsMaxSpanPerDay = add_TeacherMaxSpanPerDay
 
     def add_compact_days(self) -> None:
         """Implied rows: no gaps and no late start means busy hours form a prefix.

@@ -38,6 +38,10 @@ MEND = 8
 #: (:func:`_sync_pairs`; FGPS, seeds 0–9, one core: 2 → 6 of 7 found in 30 s, 3 → 10
 #: of 10, median 5.8 s, 8 → 10 of 10, median 13.2 s).
 SYNC_PARTNERS = 3
+#: Columns of :attr:`Resources.rules`, one per per-resource rule kind.
+N_RULES = 11
+#: First of the three interval max days columns (days, first hour, end hour).
+INTERVAL = 8
 
 #: The search's kernels run without numba's reference counting (``_nrt=False``, numba's
 #: switch for it): with it, the atomic increments and decrements around every array
@@ -79,8 +83,10 @@ class Resources(NamedTuple):
     skip: np.ndarray             # [resource, cell] no gap / not an hour to begin (break, n/a)
     ru_ptr: np.ndarray           # resource → slice of ru
     ru: np.ndarray               # the units using it
-    rules: np.ndarray            # [resource, 7]: maxh, minh_all, minh_busy, maxdays,
-                                 #   gaps_week, gaps_day, early (−1 = none)
+    rules: np.ndarray            # [resource, N_RULES]: maxh, minh_all, minh_busy, maxdays,
+                                 #   gaps_week, gaps_day, early, max_run, then
+                                 #   interval max days: days, first hour, end hour
+                                 #   (−1 = none)
     has_rules: np.ndarray        # [resource] any rule at all
     tot: np.ndarray              # [resource] hours its units hold (room options aside)
     sync: np.ndarray             # [resource, 2 × SYNC_PARTNERS]: partners, then the
@@ -145,7 +151,7 @@ def search_data(fm: object, problem: FetProblem) -> SearchData:
             skip[d * H + h] = True
         res_cap.append(cap)
         res_skip.append(skip)
-        res_rules.append([NONE] * 7)
+        res_rules.append([NONE] * N_RULES)
         return len(res_cap) - 1
 
     teacher_res: dict[int, int] = {}
@@ -228,7 +234,7 @@ def search_data(fm: object, problem: FetProblem) -> SearchData:
             users[r].add(u)
     R = len(res_cap)
     ru_ptr, ru = csr([sorted(users[r]) for r in range(R)])
-    rules = np.array(res_rules, np.int64).reshape(R, 7)
+    rules = np.array(res_rules, np.int64).reshape(R, N_RULES)
     difficulty = np.array([len(fp[u]) / n_opts[u] / max(1, len(doms[u])) for u in range(U)])
     return SearchData(
         Grid(D, H, brk),
@@ -327,16 +333,21 @@ def _resource_rules(p: FetProblem, rules: list[list[int]], teacher_res: dict[int
     slot = {"TeacherMaxHoursDaily": 0, "TeachersMaxHoursDaily": 0,
             "TeacherMinHoursDaily": 1, "TeachersMinHoursDaily": 1,
             "StudentsSetMinHoursDaily": 1, "StudentsMinHoursDaily": 1,
-            "TeacherMaxDaysPerWeek": 3,
+            "TeacherMaxDaysPerWeek": 3, "TeachersMaxDaysPerWeek": 3,
             "TeacherMaxGapsPerWeek": 4, "TeachersMaxGapsPerWeek": 4,
             "StudentsMaxGapsPerWeek": 4, "StudentsSetMaxGapsPerWeek": 4,
             "TeacherMaxGapsPerDay": 5, "TeachersMaxGapsPerDay": 5,
             "StudentsEarlyMaxBeginningsAtSecondHour": 6,
-            "StudentsSetEarlyMaxBeginningsAtSecondHour": 6}
+            "StudentsSetEarlyMaxBeginningsAtSecondHour": 6,
+            "StudentsMaxHoursDaily": 0, "StudentsSetMaxHoursDaily": 0,
+            "TeacherMaxHoursContinuously": 7, "TeachersMaxHoursContinuously": 7,
+            "StudentsMaxHoursContinuously": 7, "StudentsSetMaxHoursContinuously": 7}
+    interval = {"TeacherIntervalMaxDaysPerWeek", "TeachersIntervalMaxDaysPerWeek",
+                "StudentsSetIntervalMaxDaysPerWeek", "StudentsIntervalMaxDaysPerWeek"}
     for c in p.constraints:
-        if not c.hard or c.kind not in slot:
+        if not c.hard or (c.kind not in slot and c.kind not in interval):
             continue
-        k = slot[c.kind]
+        k = slot.get(c.kind, INTERVAL)
         if "Teacher" in c.kind:
             t = c.get("teacher")
             targets = [teacher_res[t]] if t is not None and t in teacher_res else \
@@ -349,7 +360,12 @@ def _resource_rules(p: FetProblem, rules: list[list[int]], teacher_res: dict[int
             k = 2
         for r in set(targets):
             old = rules[r][k]
-            if k in (1, 2):
+            if k == INTERVAL:
+                # one interval per resource: another one is left to certification
+                hours = [c.get("start"), c.get("end")]
+                if old == NONE or rules[r][k + 1:k + 3] == hours:
+                    rules[r][k:k + 3] = [bound if old == NONE else min(old, bound), *hours]
+            elif k in (1, 2):
                 rules[r][k] = max(old, bound)
             else:
                 rules[r][k] = bound if old == NONE else min(old, bound)

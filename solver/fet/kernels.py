@@ -230,6 +230,56 @@ def _mend_gaps(grid, units, res, st, work, u, c, r, n):
 
 
 @kernel
+def _empty_short_days(grid, units, res, st, work, u, c, r, n):
+    """Min hours daily (empty days allowed) of resource r: while its lower bound
+    (:func:`_lower_cost`) with u at c and ``work.out[:n]`` gone is above 0, the units
+    on r's day with the fewest hours, fewer than the minimum (u's day aside), leave
+    too (ties at random), at most ``MEND`` of them. Without it a lesson alone on a day
+    stays there even when the lessons left could only join it on days it cannot
+    reach, and no start of theirs keeps the rule (TelPolytech_even: 248 of 712 units
+    left in 12 s; with it none in 4 s). Returns the new length of ``work.out``."""
+    occ, start, out = st.occ, st.start, work.out
+    tag = st.tag[0]
+    D, H = grid.n_days, grid.n_hours
+    d0 = c % (D * H) // H
+    for j in range(n):
+        _put(units, st, out[j], start[out[j]], -1)
+    _put(units, st, u, c, 1)
+    m = n
+    while m - n < MEND and _lower_cost(grid, res, occ, r) > 0:
+        pick, low, seen = -1, res.rules[r, 2] - 1, 0
+        for d in range(D):
+            k = 0
+            for h in range(H):
+                k += occ[r, d * H + h] > 0
+            if d == d0 or k == 0 or k > low:
+                continue
+            if k < low:
+                low, seen = k, 0
+            seen += 1
+            if np.random.randint(seen) == 0:
+                pick = d
+        if pick < 0:
+            break
+        before = m
+        for x in range(pick * H, pick * H + H):
+            w = _holder(units, res, st, r, x, u, tag) if occ[r, x] > 0 else -1
+            if w >= 0 and m - n < MEND:
+                st.stamp[w] = tag
+                out[m] = w
+                m += 1
+                _put(units, st, w, start[w], -1)
+        if m == before:
+            break
+    for j in range(m - 1, n - 1, -1):
+        _put(units, st, out[j], start[out[j]], 1)
+    _put(units, st, u, c, -1)
+    for j in range(n):
+        _put(units, st, out[j], start[out[j]], 1)
+    return m
+
+
+@kernel
 def _conflicts(grid, units, res, pairs, st, work, u, c, mend):
     """A new move: units that must leave for u to be placed by code c, into
     ``work.out``; returns how many, −1 if c is impossible.
@@ -296,6 +346,8 @@ def _conflicts(grid, units, res, pairs, st, work, u, c, mend):
         r = units.ures[k]
         if res.rules[r, 3] >= 0:
             n = _free_a_day(grid, units, res, st, work, u, c, r, n)
+        if res.rules[r, 2] >= 0:
+            n = _empty_short_days(grid, units, res, st, work, u, c, r, n)
         if mend and (res.rules[r, 4] >= 0 or res.rules[r, 5] >= 0):
             n = _mend_gaps(grid, units, res, st, work, u, c, r, n)
     return n
@@ -305,8 +357,8 @@ def _conflicts(grid, units, res, pairs, st, work, u, c, mend):
 def _lower_cost(grid, res, occ, r):
     """A lower bound on resource r's final rule cost, given what is placed now.
 
-    Max hours a day and max days only grow as lessons are added, so they count in
-    full; gaps, late starts, beginnings at the second hour and missing minimum hours
+    Max hours a day, max days (in the week or with a lesson in an interval of hours)
+    and hours beyond the longest run allowed (max hours continuously) only grow as lessons are added, so they count in full; gaps, late starts, beginnings at the second hour and missing minimum hours
     can each be cut by at most one per hour still to place (``res.tot[r]`` − placed),
     so they count beyond that. Zero at every state a timetable can be completed from.
     """
@@ -337,6 +389,12 @@ def _lower_cost(grid, res, occ, r):
             hard += n - rules[r, 0]
         if n > 0:
             days += 1
+            if rules[r, 7] >= 0:
+                run = 0
+                for h in range(first, last + 1):
+                    run = run + 1 if occ[r, base + h] > 0 else 0
+                    if run > rules[r, 7]:
+                        hard += 1
             g = 0
             for h in range(first + 1, last):
                 if occ[r, base + h] == 0 and not skip[r, base + h]:
@@ -365,6 +423,15 @@ def _lower_cost(grid, res, occ, r):
             short += rules[r, 1] - n
     if rules[r, 3] >= 0 and days > rules[r, 3]:
         hard += days - rules[r, 3]
+    if rules[r, 8] >= 0:
+        inside = 0
+        for d in range(D):
+            for h in range(rules[r, 9], rules[r, 10]):
+                if occ[r, d * H + h] > 0:
+                    inside += 1
+                    break
+        if inside > rules[r, 8]:
+            hard += inside - rules[r, 8]
     rem = res.tot[r] - placed
     soft = gaps_day
     if rules[r, 4] >= 0 and gaps > rules[r, 4]:

@@ -21,12 +21,15 @@ other, without the GIL) and takes whichever timetable comes first:
 * 100 % pair rules, never broken: MinDaysBetweenActivities, consecutive-if-same-day
   (at any weight, as FET enforces it) and TwoActivitiesConsecutive;
 * 100 % per-resource rules — max hours daily, max days per week, min hours daily,
-  max gaps per day / week, early max beginnings at second hour — through a lower
+  max gaps per day / week, early max beginnings at second hour, max hours
+  continuously, max days with a lesson in an interval of hours — through a lower
   bound on their final violation (:func:`_lower_cost`) that must stay 0: what only
   grows as lessons are added counts in full, what the lessons still to place could
   mend counts beyond their number. As in FET, some rules also say who must leave:
   a start that would open a day too many for a teacher pushes out the teacher's
-  lightest other day (:func:`_free_a_day`), and a forced placement that leaves too
+  lightest other day (:func:`_free_a_day`), one that leaves too many days short of
+  a teacher's or class's minimum hours pushes out the lessons of its shortest day
+  (:func:`_empty_short_days`), and a forced placement that leaves too
   many gaps pushes out units at the ends of the teacher's days (:func:`_mend_gaps`);
 * full resources (every available hour taken: the classes of FGPS and
   secondary_school) and the partners they share lessons with: a start that leaves

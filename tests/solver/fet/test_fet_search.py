@@ -10,10 +10,11 @@ from jianfu.models.fet_check import score_fet
 from jianfu.solver.result import BY_CP_SAT, BY_SEARCH
 from jianfu.solver.fet.model import FetModel
 from jianfu.solver.fet.solve import solve_fet_problem
-from jianfu.solver.fet.data import SYNC_PARTNERS, Grid, Resources, Units, _room_families, search_data
+from jianfu.solver.fet.data import INTERVAL, N_RULES, SYNC_PARTNERS, Grid, Resources, Units, _room_families, search_data
 from jianfu.solver.fet.search import SearchOutcome, first_timetable, place_units, polish, race
 from jianfu.solver.fet.kernels import (
     _allocate,
+    _empty_short_days,
     _free_a_day,
     _lower_cost,
     _mend_gaps,
@@ -80,7 +81,7 @@ def test_certify_refuses_starts_that_break_a_rule() -> None:
 def one_resource(D: int, H: int, n: int, rules: np.ndarray | None = None, tot: int = 0
                  ) -> Resources:
     """Resource 0, one place every hour, used by one-hour units 0..n−1."""
-    rules = np.full((1, 7), -1, np.int64) if rules is None else rules
+    rules = np.full((1, N_RULES), -1, np.int64) if rules is None else rules
     return Resources(np.ones((1, D * H), np.int64), np.zeros((1, D * H), np.bool_),
                      np.array([0, n], np.int64), np.arange(n, dtype=np.int64), rules,
                      rules.max(axis=1) >= 0, np.array([tot], np.int64),
@@ -90,7 +91,7 @@ def one_resource(D: int, H: int, n: int, rules: np.ndarray | None = None, tot: i
 def test_lower_cost_counts_what_cannot_be_mended() -> None:
     D, H = 1, 4
     grid = Grid(D, H, np.zeros(D * H, np.bool_))
-    rules = np.full((1, 7), -1, np.int64)
+    rules = np.full((1, N_RULES), -1, np.int64)
     rules[0, 4] = 0                               # no gaps in the week
     occ = np.array([[1, 0, 1, 0]], np.int64)      # a gap at hour 1
 
@@ -123,11 +124,21 @@ class OneResource:
         return st, work
 
     def free_a_day(self, u: int, c: int, most: int) -> list[int]:
-        rules = np.full((1, 7), -1, np.int64)
+        rules = np.full((1, N_RULES), -1, np.int64)
         rules[0, 3] = most
         res = one_resource(self.grid.n_days, self.grid.n_hours, self.n, rules)
         st, work = self.state(res)
         n = _free_a_day(self.grid, self.units, res, st, work, u, c, 0, 0)
+        return sorted(work.out[:n].tolist())
+
+    def empty_short_days(self, u: int, c: int, least: int, tot: int) -> list[int]:
+        rules = np.full((1, N_RULES), -1, np.int64)
+        rules[0, 2] = least
+        res = one_resource(self.grid.n_days, self.grid.n_hours, self.n, rules, tot)
+        st, work = self.state(res)
+        occ0 = st.occ.copy()
+        n = _empty_short_days(self.grid, self.units, res, st, work, u, c, 0, 0)
+        assert (st.occ == occ0).all()             # the trial placement is undone
         return sorted(work.out[:n].tolist())
 
     def mend_gaps(self, u: int, c: int, rules: np.ndarray, tot: int) -> list[int]:
@@ -148,11 +159,69 @@ def test_a_day_is_freed_when_max_days_would_be_exceeded() -> None:
     assert r.free_a_day(3, 8, 3) == []              # a third day is allowed
 
 
+def test_lower_cost_counts_hours_beyond_the_longest_run() -> None:
+    # at most two hours in a row: three in a row is one hour too many whatever is left
+    D, H = 1, 5
+    grid = Grid(D, H, np.zeros(D * H, np.bool_))
+    rules = np.full((1, N_RULES), -1, np.int64)
+    rules[0, 7] = 2
+
+    def cost(occ: list[int]) -> int:
+        return _lower_cost(grid, one_resource(D, H, 0, rules, 9), np.array([occ], np.int64), 0)
+
+    assert cost([1, 1, 0, 1, 1]) == 0             # a free hour ends a run
+    assert cost([1, 1, 1, 0, 0]) == 1
+    assert cost([1, 1, 1, 1, 0]) == 2
+
+
+def test_lower_cost_counts_days_with_lessons_in_the_interval() -> None:
+    # at most one day with a lesson in hours 2–3: lessons there on two days are one
+    # day too many; lessons before hour 2 do not count
+    D, H = 3, 4
+    grid = Grid(D, H, np.zeros(D * H, np.bool_))
+    rules = np.full((1, N_RULES), -1, np.int64)
+    rules[0, INTERVAL:INTERVAL + 3] = 1, 2, 4
+
+    def cost(cells: list[int]) -> int:
+        occ = np.zeros((1, D * H), np.int64)
+        occ[0, cells] = 1
+        return _lower_cost(grid, one_resource(D, H, 0, rules, 9), occ, 0)
+
+    assert cost([2, 4, 8]) == 0                   # day 0 at hour 2; days 1, 2 at hour 0
+    assert cost([3, 7]) == 1                      # days 0 and 1 at hour 3
+    assert cost([3, 7, 10]) == 2
+
+
+def test_a_short_day_is_emptied_when_min_hours_would_break() -> None:
+    # at least 2 hours a day unless free; units 0, 1 on day 0, unit 2 alone on day 1,
+    # unit 3 (the last) to go on day 2: day 1 and day 2 would each be one hour short
+    # with nothing left to mend them, so unit 2 leaves (it can join unit 3 or day 0)
+    r = OneResource(3, 4, [0, 1, 4, -1])
+    assert r.empty_short_days(3, 8, 2, tot=4) == [2]
+    assert r.empty_short_days(3, 5, 2, tot=4) == []    # beside unit 2: day 1 has two
+    assert r.empty_short_days(3, 8, 2, tot=6) == []    # two more hours may mend both
+
+
+def test_search_keeps_students_max_hours_daily_and_continuously() -> None:
+    # one class, two days of four hours, four one-hour lessons: at most two hours a
+    # day, or at most one hour in a row, and every timetable the search finds keeps it
+    acts = tuple((1, (k,), (0,), 0) for k in range(4))
+    for rule in (con("StudentsMaxHoursDaily", bound=2), con("StudentsMaxHoursContinuously",
+                                                              bound=1)):
+        p = mini(rule, acts=acts, days=2, hours=4, teachers=4)
+        fm = FetModel(p)
+        fm.build()
+        for seed in range(5):
+            found = first_timetable(fm, p, deadline=time.perf_counter() + 10, seed=seed)
+            assert found.left == 0 and found.solver is not None
+            assert score_fet(p, fm.solution(found.solver)).compliant
+
+
 def test_gaps_are_mended_from_the_ends_of_the_day() -> None:
     # no gaps at all; units at hours 0 and 1, unit 2 to go at hour 3, nothing else to
     # place: hour 2 would stay a gap, so end units leave until none is left — unit 0
     # (1 _ 2 still has a gap, but unit 0 can come back to fill it) or units 1 then 0
-    rules = np.full((1, 7), -1, np.int64)
+    rules = np.full((1, N_RULES), -1, np.int64)
     rules[0, 4] = 0
     outs = {tuple(OneResource(1, 4, [0, 1, -1]).mend_gaps(2, 3, rules, tot=3))
             for _ in range(20)}

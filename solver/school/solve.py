@@ -32,9 +32,14 @@ LessonKey = tuple[str, str, int]   # (class name, day name, 0-based period)
 #: at least ``LNS_FROM_S`` seconds are left after the warm start: CP-SAT first searches
 #: the whole model for ``LNS_MAIN_SHARE`` of them (at least ``LNS_MAIN_S``; its bound
 #: is the one reported), LNS rounds the rest, ending ``LNS_RESERVE_S`` before the limit
-#: (never when CP-SAT is asked to stop at its first solution).
+#: (never when CP-SAT is asked to stop at its first solution), and for schools of at
+#: least ``LNS_FROM_GROUPS`` classes and groups: at 60 s on 2 cores (seed 1) a 3-class
+#: school was proven optimal (22) by CP-SAT alone and left at 27 with LNS, while 6
+#: classes gave 102 with LNS against 128, 36 classes a median of 1079.5 against 1184
+#: (seeds 1, 2, 3, 7) and 72 classes 2798 against 2907 (benchmarks/RESULTS.md).
 LNS = True
 LNS_FROM_S, LNS_MAIN_S, LNS_MAIN_SHARE, LNS_RESERVE_S = 15.0, 8.0, 0.3, 0.3
+LNS_FROM_GROUPS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +232,7 @@ def _search(problem: Problem, *, t0: float, time_limit: float, workers: int, see
     params = solver.parameters
     remaining = float(time_limit) - build_time - warm_time
     lns = (LNS and remaining >= LNS_FROM_S and bool(v.terms)
+           and len(problem.groups) >= LNS_FROM_GROUPS
            and not (extra_params or {}).get("stop_after_first_solution"))
     params.max_time_in_seconds = max(0.01, remaining)
     params.num_workers = max(1, int(workers))

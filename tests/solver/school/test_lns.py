@@ -59,6 +59,7 @@ def test_rounds_never_worsen_and_restore_the_model() -> None:
 def test_solve_with_lns_returns_a_checked_timetable(monkeypatch) -> None:
     school, policy = _school()
     monkeypatch.setattr(engine, "LNS_FROM_S", 0.0)
+    monkeypatch.setattr(engine, "LNS_FROM_GROUPS", 0)
     monkeypatch.setattr(engine, "LNS_MAIN_S", 0.5)
     monkeypatch.setattr(engine, "LNS_MAIN_SHARE", 0.0)
     real = engine.improve

@@ -883,6 +883,17 @@ def check_fet(problem: FetProblem, solution: FetSolution) -> list[Violation]:
     return out
 
 
+def broken_rules(problem: FetProblem, solution: FetSolution, kinds: Iterable[str] | None = None
+                 ) -> list[tuple[FetConstraint, Violation]]:
+    """Each hard violation of ``solution`` with the constraint it breaks, for the
+    constraints of ``kinds`` (all when ``None``): who a repair has to move."""
+    x = _Ctx(problem, solution)
+    wanted = None if kinds is None else set(kinds)
+    return [(c, v) for c in problem.constraints
+            if c.hard and c.kind in CHECKS and (wanted is None or c.kind in wanted)
+            for v in CHECKS[c.kind](x, c)]
+
+
 @dataclass(frozen=True, slots=True)
 class FetScore:
     """Summary of :func:`check_fet`: hard violation count and soft penalty."""

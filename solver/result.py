@@ -23,6 +23,9 @@ from ..models.timetable import Timetable
 
 #: Which method found a FET file's first timetable (``Result.first_by``).
 BY_SEARCH, BY_CP_SAT = "recursive swapping", "CP-SAT"
+#: A full placement of the search that CP-SAT repaired where it broke rules the search
+#: does not model (:mod:`jianfu.solver.fet.repair`).
+BY_REPAIR = "recursive swapping + CP-SAT repair"
 
 
 class Status(StrEnum):

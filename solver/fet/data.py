@@ -21,13 +21,20 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from ...models.fet import FetProblem
+from ...models.fet import FetProblem, matches_filter
 
 logger = logging.getLogger(__name__)
 
 NONE = -1
-# pair kinds
+# pair kinds (:func:`~jianfu.solver.fet.kernels._pair_pen` says when each is broken)
 MIN_DAYS, ADJACENT_IF_SAME_DAY, CONSECUTIVE = 0, 1, 2
+SAME_HOUR, SAME_DAY, MIN_GAPS, NOT_OVERLAPPING, ENDS_DAY = 3, 4, 5, 6, 7
+#: 100 % rules over a list of activities that hold pair by pair: the pair kind each
+#: becomes, and the parameter its ``k`` is read from (``None``: 0).
+PAIR_KINDS = {"ActivitiesSameStartingHour": (SAME_HOUR, None),
+              "ActivitiesSameStartingDay": (SAME_DAY, None),
+              "MinGapsBetweenActivities": (MIN_GAPS, "min_gaps"),
+              "ActivitiesNotOverlapping": (NOT_OVERLAPPING, None)}
 #: Ejection chains: deepest level and frames per attempt (FET uses 14 and 2 n).
 MAX_LEVEL, MAX_CALLS = 14, 100
 #: Footprint offsets carry the room option they belong to: offset + OPT × (option + 1).
@@ -389,6 +396,35 @@ def _pairs(p: FetProblem, unit_of: np.ndarray) -> list[tuple[int, ...]]:
             i, j = p.index_of(c.get("first")), p.index_of(c.get("second"))
             out.append((unit_of[i], unit_of[j], acts[i].duration, acts[j].duration,
                         CONSECUTIVE, 0))
+    # without these the search's full timetables broke them and certification refused
+    # every one (Arabic_Saudi_Examination: 171 activities at one hour, UNKNOWN at 30 s)
+    for kind, (pair, param) in PAIR_KINDS.items():
+        for c in p.of_kind(kind):
+            if not c.hard:
+                continue
+            k = 0 if param is None else c.get(param)
+            idx = [p.index_of(a) for a in c.get("activities")]
+            for n, i in enumerate(idx):
+                for j in idx[n + 1:]:
+                    if unit_of[i] != unit_of[j]:    # one unit: nothing a move can change
+                        out.append((unit_of[i], unit_of[j], acts[i].duration,
+                                    acts[j].duration, pair, k))
+    # an activity that ends its students' day: with every other lesson of its subgroups
+    # (Bethlen, 2008-09-difficult: the search's timetables broke it, none certified)
+    by_subgroup: dict[int, list[int]] = {}
+    for j, b in enumerate(acts):
+        for s in b.subgroups:
+            by_subgroup.setdefault(s, []).append(j)
+    for c in (*p.of_kind("ActivityEndsStudentsDay"), *p.of_kind("ActivitiesEndStudentsDay")):
+        if not c.hard:
+            continue
+        targets = [p.index_of(c.get("activity"))] if c.get("activity") is not None else \
+            [i for i, a in enumerate(acts) if matches_filter(p, a, c)]
+        for i in targets:
+            for j in sorted({j for s in acts[i].subgroups for j in by_subgroup[s]}):
+                if unit_of[i] != unit_of[j]:
+                    out.append((unit_of[i], unit_of[j], acts[i].duration, acts[j].duration,
+                                ENDS_DAY, 0))
     return out
 
 

@@ -74,16 +74,35 @@ class Waiting(NamedTuple):
 
 @kernel
 def _pair_pen(grid, kind, k, ca, cb, da, db):
+    """Whether a pair rule of ``kind`` (see :mod:`~jianfu.solver.fet.data`) is broken
+    with its units at cells ``ca`` and ``cb``, durations ``da``, ``db``: > 0 if so."""
     H = grid.n_hours
     dA, hA = ca // H, ca % H
     dB, hB = cb // H, cb % H
-    if kind == 0:
+    if kind == 0:                   # MIN_DAYS: k days apart
         dist = abs(dA - dB)
         return k - dist if dist < k else 0
-    if kind == 1:
+    if kind == 1:                   # ADJACENT_IF_SAME_DAY
         if dA != dB:
             return 0
         return 0 if (hB == hA + da or hA == hB + db) else 1
+    if kind == 3:                   # SAME_HOUR
+        return 1 if hA != hB else 0
+    if kind == 4:                   # SAME_DAY
+        return 1 if dA != dB else 0
+    if kind == 5:                   # MIN_GAPS: k hours on the clock between them that day
+        if dA != dB:
+            return 0
+        short = hB + db + k - hA if hA >= hB else hA + da + k - hB
+        return short if short > 0 else 0
+    if kind == 6:                   # NOT_OVERLAPPING
+        if dA != dB:
+            return 0
+        shared = min(hA + da, hB + db) - max(hA, hB)
+        return shared if shared > 0 else 0
+    if kind == 7:                   # ENDS_DAY: nothing of b after a ends that day
+        return 1 if dA == dB and hB + db > hA + da else 0
+    # CONSECUTIVE: b right after a that day, only break hours between
     if dA != dB or hB < hA + da:
         return 1
     for h in range(hA + da, hB):
@@ -358,9 +377,12 @@ def _lower_cost(grid, res, occ, r):
     """A lower bound on resource r's final rule cost, given what is placed now.
 
     Max hours a day, max days (in the week or with a lesson in an interval of hours)
-    and hours beyond the longest run allowed (max hours continuously) only grow as lessons are added, so they count in full; gaps, late starts, beginnings at the second hour and missing minimum hours
-    can each be cut by at most one per hour still to place (``res.tot[r]`` − placed),
-    so they count beyond that. Zero at every state a timetable can be completed from.
+    and hours beyond the longest run allowed (max hours continuously) only grow as
+    lessons are added, so they count in full; gaps, late beginnings (with those at the
+    second hour) and missing minimum hours can each be cut by at most one per hour
+    still to place (``res.tot[r]`` − placed), one hour possibly cutting all three, so
+    the largest of them counts beyond that. Zero at every state a timetable can be
+    completed from.
     """
     skip, rules = res.skip, res.rules
     D, H = grid.n_days, grid.n_hours
@@ -433,13 +455,18 @@ def _lower_cost(grid, res, occ, r):
         if inside > rules[r, 8]:
             hard += inside - rules[r, 8]
     rem = res.tot[r] - placed
-    soft = gaps_day
-    if rules[r, 4] >= 0 and gaps > rules[r, 4]:
-        soft += gaps - rules[r, 4]
-    if rules[r, 6] >= 0:
-        soft += late + max(0, second - rules[r, 6])
-    soft += short
-    return hard + max(0, soft - rem)
+    # one hour placed fills one gap, mends one day's beginning and one day's minimum
+    # at once, so each of the three counts beyond the hours left, not their sum (the
+    # sum refused every start of a class whose hours just meet its daily minimum but
+    # the first hour: simpler-Italian placed nothing in 15 s)
+    mend = gaps_day
+    if rules[r, 4] >= 0 and gaps - rules[r, 4] > mend:
+        mend = gaps - rules[r, 4]
+    if rules[r, 6] >= 0 and late + max(0, second - rules[r, 6]) > mend:
+        mend = late + max(0, second - rules[r, 6])
+    if short > mend:
+        mend = short
+    return hard + max(0, mend - rem)
 
 
 @kernel

@@ -72,7 +72,7 @@ from ortools.sat.python import cp_model
 
 from ...models.fet import FetProblem
 from ..interrupt import interruptible
-from ..result import BY_CP_SAT, BY_SEARCH
+from ..result import BY_CP_SAT, BY_REPAIR, BY_SEARCH
 from .certify import certify
 from .data import (
     MAX_CALLS,
@@ -84,6 +84,7 @@ from .data import (
     search_data,
 )
 from .kernels import swap_search
+from .repair import repair
 
 logger = logging.getLogger(__name__)
 
@@ -135,10 +136,24 @@ def first_timetable(fm: object, problem: FetProblem, *, deadline: float, seed: i
     starts, left = place_units(fm, problem, deadline=deadline, seed=seed, stop=stop, data=data,
                                codes=codes)
     search_s = time.perf_counter() - t
-    solver = certify(fm, starts, deadline=max(deadline, time.perf_counter() + 1.0),
-                     seed=seed) if not left else None
+    solver, by = _certified(fm, problem, starts, left, deadline=deadline, seed=seed, workers=1)
     return SearchOutcome(solver, starts, left, search_s, time.perf_counter() - t - search_s,
-                         BY_SEARCH if solver else "", codes=codes, data=data)
+                         by, codes=codes if by == BY_SEARCH else None, data=data)
+
+
+def _certified(fm: object, problem: FetProblem, starts: dict[int, tuple[int, int]], left: int,
+               *, deadline: float, seed: int, workers: int
+               ) -> tuple[cp_model.CpSolver | None, str]:
+    """The search's full placement as a timetable of the whole model, and how it was
+    found: :func:`certify` as it is, else :func:`~jianfu.solver.fet.repair.repair`
+    until ``deadline``; ``(None, "")`` when neither gives one, or units are left."""
+    if left:
+        return None, ""
+    solver = certify(fm, starts, deadline=max(deadline, time.perf_counter() + 1.0), seed=seed)
+    if solver is not None:
+        return solver, BY_SEARCH
+    solver = repair(fm, problem, starts, deadline=deadline, seed=seed, workers=workers)
+    return (solver, BY_REPAIR) if solver is not None else (None, "")
 
 
 def place_units(fm: object, problem: FetProblem, *, deadline: float, seed: int = 0,
@@ -287,12 +302,12 @@ def race(fm: object, problem: FetProblem, *, deadline: float, workers: int, seed
     if second and second[0][1] < left:
         starts, left = second[0]
         won = codes[1]
-    solver = certify(fm, starts, deadline=max(deadline, time.perf_counter() + 1.0),
-                     seed=seed) if not left else None
-    logger.info("race: recursive swapping %s, %.2f s", "first" if solver else "none",
+    solver, by = _certified(fm, problem, starts, left, deadline=deadline, seed=seed,
+                            workers=workers)
+    logger.info("race: %s, %.2f s", f"{by} first" if by else "recursive swapping none",
                 search_s)
     return SearchOutcome(solver, starts, left, search_s, time.perf_counter() - t - search_s,
-                         BY_SEARCH if solver else "", build_s, won, data)
+                         by, build_s, won if by == BY_SEARCH else None, data)
 
 
 def polish(fm: object, problem: FetProblem, found: SearchOutcome, *, deadline: float,

@@ -29,7 +29,21 @@ from collections import Counter
 
 import numpy as np
 
-from .data import ADJACENT_IF_SAME_DAY, CONSECUTIVE, MIN_DAYS, OPT, Grid, Pairs, Resources, Units
+from .data import (
+    ADJACENT_IF_SAME_DAY,
+    CONSECUTIVE,
+    ENDS_DAY,
+    MIN_DAYS,
+    MIN_GAPS,
+    NOT_OVERLAPPING,
+    OPT,
+    SAME_DAY,
+    SAME_HOUR,
+    Grid,
+    Pairs,
+    Resources,
+    Units,
+)
 
 
 def place_by_chain(grid: Grid, units: Units, res: Resources, pairs: Pairs, start: np.ndarray,
@@ -80,6 +94,18 @@ class _Chain:
             return abs(day_a - day_b) < k
         if kind == ADJACENT_IF_SAME_DAY:
             return day_a == day_b and hour_b != hour_a + dur_a and hour_a != hour_b + dur_b
+        if kind == SAME_HOUR:
+            return hour_a != hour_b
+        if kind == SAME_DAY:
+            return day_a != day_b
+        if kind == MIN_GAPS:            # the later one starts k clock hours after the other ends
+            first_end, second = (hour_b + dur_b, hour_a) if hour_a >= hour_b else \
+                (hour_a + dur_a, hour_b)
+            return day_a == day_b and second - first_end < k
+        if kind == NOT_OVERLAPPING:
+            return day_a == day_b and max(hour_a, hour_b) < min(hour_a + dur_a, hour_b + dur_b)
+        if kind == ENDS_DAY:            # b has no hour after a ends that day
+            return day_a == day_b and hour_b + dur_b > hour_a + dur_a
         assert kind == CONSECUTIVE          # b after a that day, only breaks between
         return day_a != day_b or hour_b < hour_a + dur_a or not all(
             self.grid.brk[day_a * H + h] for h in range(hour_a + dur_a, hour_b))

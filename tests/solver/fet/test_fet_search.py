@@ -7,7 +7,7 @@ import time
 import numpy as np
 import pytest
 from jianfu.models.fet_check import score_fet
-from jianfu.solver.result import BY_CP_SAT, BY_SEARCH
+from jianfu.solver.result import BY_CP_SAT, BY_REPAIR, BY_SEARCH
 from jianfu.solver.fet.model import FetModel
 from jianfu.solver.fet.solve import solve_fet_problem
 from jianfu.solver.fet.data import INTERVAL, N_RULES, SYNC_PARTNERS, Grid, Resources, Units, _room_families, search_data
@@ -22,6 +22,7 @@ from jianfu.solver.fet.kernels import (
     _sync_ok,
 )
 from jianfu.solver.fet.certify import certify
+from jianfu.solver.fet.repair import broken_lessons, repair
 from jianfu.solver.result import Status
 from models.fet_helpers import ACTS, BINDS, DATA, con, mini
 
@@ -314,7 +315,7 @@ def test_race_gives_a_certified_timetable_of_either_method() -> None:
     p = read_fet(DATA / "small.fet")
     fm = built(p)
     found = race(fm, p, deadline=time.perf_counter() + 10, workers=2)
-    assert found.solver is not None and found.by in (BY_CP_SAT, BY_SEARCH)
+    assert found.solver is not None and found.by in (BY_CP_SAT, BY_SEARCH, BY_REPAIR)
     assert score_fet(p, fm.solution(found.solver)).compliant
 
 
@@ -387,6 +388,52 @@ def test_solve_names_the_method_of_the_first_timetable() -> None:
 
     p = read_fet(DATA / "small.fet")
     r = solve_fet_problem(p, time_limit=10, workers=2)
-    assert r.first_by in (BY_CP_SAT, BY_SEARCH)
+    assert r.first_by in (BY_CP_SAT, BY_SEARCH, BY_REPAIR)
     assert score_fet(p, r.solution).compliant
     assert solve_fet_problem(p, time_limit=10, workers=2, search=False).first_by == BY_CP_SAT
+
+
+def test_lower_cost_lets_one_hour_mend_a_beginning_and_a_minimum() -> None:
+    # one day of four hours, at least two hours and no late beginning; one lesson at
+    # hour 2 and one still to place: the one at hour 0 mends both at once
+    D, H = 1, 4
+    grid = Grid(D, H, np.zeros(D * H, np.bool_))
+    rules = np.full((1, N_RULES), -1, np.int64)
+    rules[0, 1], rules[0, 6] = 2, 0
+    occ = np.array([[0, 0, 1, 0]], np.int64)
+    assert _lower_cost(grid, one_resource(D, H, 0, rules, 2), occ, 0) == 0
+    assert _lower_cost(grid, one_resource(D, H, 0, rules, 1), occ, 0) == 1
+
+
+def test_pair_rules_the_search_keeps_need_no_repair() -> None:
+    # T0's lessons 1 and 2 at least two hours apart on T0's one day: the search's own
+    # timetable is accepted as it is
+    p = mini(con("MinGapsBetweenActivities", activities=(1, 2), min_gaps=2),
+             con("TeacherMaxDaysPerWeek", teacher=0, bound=1))
+    fm, found = searched(p)
+    assert found.by == BY_SEARCH
+    assert {found.starts[0][1], found.starts[1][1]} == {0, 3}
+
+
+def test_repair_moves_the_lessons_of_a_rule_the_search_does_not_know() -> None:
+    # at most one tagged hour a day for T0; the search's placement has two on day 0
+    tagged = ((1, (0,), (0,), 0, (0,)), (1, (0,), (0,), 0, (0,)), (2, (1,), (1,), 1))
+    p = mini(con("TeachersActivityTagMaxHoursDaily", tag=0, bound=1), acts=tagged)
+    fm = built(p)
+    starts = {0: (0, 0), 1: (0, 1), 2: (1, 0)}
+    assert certify(fm, starts, deadline=time.perf_counter() + 5) is None
+    assert broken_lessons(p, starts) == {0, 1}
+    solver = repair(fm, p, starts, deadline=time.perf_counter() + 10)
+    assert solver is not None
+    r = fm.solution(solver)
+    assert score_fet(p, r).compliant
+    assert (r.placements[3].day, r.placements[3].hour) == (1, 0)    # not in the rule: kept
+
+
+def test_repair_gives_up_when_the_rules_cannot_be_met() -> None:
+    tagged = ((1, (0,), (0,), 0, (0,)), (1, (0,), (0,), 0, (0,)), (2, (1,), (1,), 1))
+    p = mini(con("TeachersActivityTagMaxHoursDaily", tag=0, bound=1),
+             con("TeacherMaxDaysPerWeek", teacher=0, bound=1), acts=tagged)
+    fm = built(p)
+    assert repair(fm, p, {0: (0, 0), 1: (0, 1), 2: (1, 0)},
+                  deadline=time.perf_counter() + 5) is None

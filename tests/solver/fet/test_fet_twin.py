@@ -13,8 +13,13 @@ from numba import njit
 from jianfu.solver.fet.data import (
     ADJACENT_IF_SAME_DAY,
     CONSECUTIVE,
+    ENDS_DAY,
     MIN_DAYS,
+    MIN_GAPS,
+    NOT_OVERLAPPING,
     OPT,
+    SAME_DAY,
+    SAME_HOUR,
     SYNC_PARTNERS,
     Grid,
     Resources,
@@ -77,8 +82,9 @@ def random_instance(seed: int, pool: bool) -> tuple:
     rows = []
     for _ in range(int(rng.integers(1, 5))):
         a, b = (int(x) for x in rng.choice(U, size=2, replace=False))
-        kind = int(rng.choice([MIN_DAYS, ADJACENT_IF_SAME_DAY, CONSECUTIVE]))
-        rows.append((a, b, durs[a], durs[b], kind, 1 if kind == MIN_DAYS else 0))
+        kind = int(rng.choice([MIN_DAYS, ADJACENT_IF_SAME_DAY, CONSECUTIVE, SAME_HOUR,
+                               SAME_DAY, MIN_GAPS, NOT_OVERLAPPING, ENDS_DAY]))
+        rows.append((a, b, durs[a], durs[b], kind, 1 if kind in (MIN_DAYS, MIN_GAPS) else 0))
     pairs = pair_rules(np.array(rows, np.int64).reshape(-1, 6), U)
     grid = Grid(D, H, brk)
     start = np.full(U, -1, np.int64)

@@ -18,14 +18,21 @@ def test_summary_takes_medians_and_counts_runs_without_a_timetable() -> None:
     assert hard["fet_s"] == 30.0 and hard["jf_s"] == 5.0       # a miss is slower than any find
     assert hard["ratio"] == 5.0 / 30.0 and easy["ratio"] == 2.0
     text = table(rows)
-    assert "median ratio on files FET needs >= 10 s for: 0.17 (1 files)" in text
+    assert "median ratio on files FET needs >= 10 s for: 0.17 (1 files, 0 without" in text
     assert "took <= 10 s: 1/1" in text and "| hard | 3 | 2 | 2 |" in text
 
 
 def test_a_file_neither_tool_solves_has_no_ratio() -> None:
     (only,) = summary([run("x", 0, math.inf, None)])
     assert only["ratio"] is None and only["fet_found"] == only["jf_found"] == 0
-    assert "(0 files)" in table([run("x", 0, math.inf, None)])
+    assert "(0 files," in table([run("x", 0, math.inf, None)])
+
+
+def test_a_file_only_fet_solves_counts_as_infinitely_slow() -> None:
+    rows = [run("a", 0, 20.0, 2.0), run("b", 0, 12.0, None), run("c", 0, 15.0, None)]
+    a, b, _ = summary(rows)
+    assert a["ratio"] == 0.1 and b["ratio"] == math.inf
+    assert "for: inf (3 files, 2 without a jianfu timetable)" in table(rows)
 
 
 def test_targets_count_only_fully_modelled_files() -> None:

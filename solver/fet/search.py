@@ -19,7 +19,9 @@ other, without the GIL) and takes whichever timetable comes first:
   its start (a placement is a start and a room, as in FET); room choices the
   search cannot make that way count as capacities of room sets (necessary only);
 * 100 % pair rules, never broken: MinDaysBetweenActivities, consecutive-if-same-day
-  (at any weight, as FET enforces it) and TwoActivitiesConsecutive;
+  (at any weight, as FET enforces it), TwoActivitiesConsecutive,
+  ActivitiesSameStartingHour / Day, MinGapsBetweenActivities, ActivitiesNotOverlapping
+  and an activity ending its students' day (with each other lesson of its subgroups);
 * 100 % per-resource rules — max hours daily, max days per week, min hours daily,
   max gaps per day / week, early max beginnings at second hour, max hours
   continuously, max days with a lesson in an interval of hours — through a lower
@@ -50,7 +52,10 @@ CP-SAT's core once CP-SAT has had :data:`TREE_S` seconds.
 
 The search's answer is then given to CP-SAT as fixed starts on a copy of the whole
 model (:func:`certify`): CP-SAT picks the rooms and checks every rule, so a
-timetable only counts when the full model accepts it. Where every soft rule is a
+timetable only counts when the full model accepts it. A full placement it refuses
+(a rule the search does not model is broken) goes to
+:func:`~jianfu.solver.fet.repair.repair`, which moves the broken rules' lessons
+and keeps the rest. Where every soft rule is a
 MinDaysBetweenActivities, :func:`polish` then mends broken pairs with the same
 search before CP-SAT optimises. The data (four records of arrays: grid, units,
 resources, pair rules), the kernels and certification are in

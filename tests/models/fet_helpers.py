@@ -100,7 +100,10 @@ BINDS = [
     ("StudentsSetMinHoursDaily",
      [con("StudentsSetMinHoursDaily", students="S0", subgroups=(0,), bound=2, allow_empty=True)],
      lambda r: at(r, 1)[0] == at(r, 2)[0]),
-    # rules between activities the search keeps pair by pair
+]
+
+# rules between activities the search keeps pair by pair (also the relations' tests)
+PAIR_BINDS = [
     ("ActivitiesSameStartingHour", [con("ActivitiesSameStartingHour", activities=(1, 3)),
                                     con("ActivityPreferredStartingTime", activity=3, day=2,
                                         hour=1)],
@@ -121,3 +124,4 @@ BINDS = [
                                  con("TeacherMaxDaysPerWeek", teacher=0, bound=1)],
      lambda r: at(r, 2)[1] < at(r, 1)[1]),
 ]
+BINDS += PAIR_BINDS

@@ -380,9 +380,9 @@ def _lower_cost(grid, res, occ, r):
     and hours beyond the longest run allowed (max hours continuously) only grow as
     lessons are added, so they count in full; gaps, late beginnings (with those at the
     second hour) and missing minimum hours can each be cut by at most one per hour
-    still to place (``res.tot[r]`` − placed), one hour possibly cutting all three, so
-    the largest of them counts beyond that. Zero at every state a timetable can be
-    completed from.
+    still to place (``res.tot[r]`` − placed), one hour cutting a minimum and either a
+    gap or a beginning, so the larger of the missing hours and gaps + beginnings counts
+    beyond that. Zero at every state a timetable can be completed from.
     """
     skip, rules = res.skip, res.rules
     D, H = grid.n_days, grid.n_hours
@@ -455,17 +455,19 @@ def _lower_cost(grid, res, occ, r):
         if inside > rules[r, 8]:
             hard += inside - rules[r, 8]
     rem = res.tot[r] - placed
-    # one hour placed fills one gap, mends one day's beginning and one day's minimum
-    # at once, so each of the three counts beyond the hours left, not their sum (the
-    # sum refused every start of a class whose hours just meet its daily minimum but
-    # the first hour: simpler-Italian placed nothing in 15 s)
-    mend = gaps_day
-    if rules[r, 4] >= 0 and gaps - rules[r, 4] > mend:
-        mend = gaps - rules[r, 4]
-    if rules[r, 6] >= 0 and late + max(0, second - rules[r, 6]) > mend:
-        mend = late + max(0, second - rules[r, 6])
-    if short > mend:
-        mend = short
+    # what the hours left could still mend: one hour adds one hour to one day (one
+    # missing minimum hour less) and either fills one gap or mends one day's beginning,
+    # never both (a gap lies after the day's first lesson, its beginning before). So
+    # the hours needed are at least the missing minimum hours and at least the gaps
+    # plus the beginnings, not their sum (that refused every start of a class whose
+    # hours just meet its daily minimum but the first hour: simpler-Italian placed
+    # nothing in 15 s), nor only the largest (too weak: shc_6_gaps_per_teacher had no
+    # timetable in 30 s where it had one in 12 s)
+    gap = gaps_day
+    if rules[r, 4] >= 0 and gaps - rules[r, 4] > gap:
+        gap = gaps - rules[r, 4]
+    begin = late + max(0, second - rules[r, 6]) if rules[r, 6] >= 0 else 0
+    mend = gap + begin if gap + begin > short else short
     return hard + max(0, mend - rem)
 
 

@@ -403,6 +403,11 @@ def test_lower_cost_lets_one_hour_mend_a_beginning_and_a_minimum() -> None:
     occ = np.array([[0, 0, 1, 0]], np.int64)
     assert _lower_cost(grid, one_resource(D, H, 0, rules, 2), occ, 0) == 0
     assert _lower_cost(grid, one_resource(D, H, 0, rules, 1), occ, 0) == 1
+    # a gap and a beginning at the second hour, no minimum: no one hour mends both
+    rules[0, 1], rules[0, 4] = -1, 0
+    occ = np.array([[0, 1, 0, 1]], np.int64)
+    assert _lower_cost(grid, one_resource(D, H, 0, rules, 3), occ, 0) == 1
+    assert _lower_cost(grid, one_resource(D, H, 0, rules, 4), occ, 0) == 0
 
 
 def test_pair_rules_the_search_keeps_need_no_repair() -> None:

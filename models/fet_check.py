@@ -890,8 +890,8 @@ def broken_rules(problem: FetProblem, solution: FetSolution, kinds: Iterable[str
     x = _Ctx(problem, solution)
     wanted = None if kinds is None else set(kinds)
     return [(c, v) for c in problem.constraints
-            if c.hard and c.kind in CHECKS and (wanted is None or c.kind in wanted)
-            for v in CHECKS[c.kind](x, c)]
+            if c.kind in CHECKS and (wanted is None or c.kind in wanted)
+            for v in CHECKS[c.kind](x, c) if v.hard]
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,18 +26,33 @@ def certify(fm: object, starts: dict[int, tuple[int, int]], *, deadline: float,
     other start literals are fixed to 0 too (its exactly-one says so; left to
     presolve, secondary_school's check took 0.30 s instead of 0.12 s).
     """
+    m = fixed_copy(fm, starts)
+    solver = first_solution(m, min(deadline - time.perf_counter(), limit), 2, seed)
+    logger.info("certify fixed starts: %s", "found" if solver else "none")
+    return solver
+
+
+def fixed_copy(fm: object, starts: dict[int, tuple[int, int]], free: frozenset[int] = frozenset()
+               ) -> cp_model.CpModel:
+    """A copy of ``fm``'s model with every activity of ``starts`` fixed at its start but
+    those in ``free``, which CP-SAT starts from there (a hint)."""
     m = fm.m.Clone()
     proto = m.Proto()
+    hinted: set[int] = set()    # activities starting together share their literals
     for i, cell in starts.items():
         for other, v in fm.x[i].items():
+            if i in free:
+                if v.Index() not in hinted:     # a variable hinted twice: invalid
+                    hinted.add(v.Index())
+                    proto.solution_hint.vars.append(v.Index())
+                    proto.solution_hint.values.append(int(other == cell))
+                continue
             dom = proto.variables[v.Index()].domain
             if other == cell:
                 dom[0] = 1          # [0, 1] → [1, 1]
             else:
                 dom[1] = 0          # [0, 1] → [0, 0]
-    solver = first_solution(m, min(deadline - time.perf_counter(), limit), 2, seed)
-    logger.info("certify fixed starts: %s", "found" if solver else "none")
-    return solver
+    return m
 
 
 def first_solution(m: cp_model.CpModel, limit: float, workers: int, seed: int

@@ -461,8 +461,8 @@ def _lower_cost(grid, res, occ, r):
     # the hours needed are at least the missing minimum hours and at least the gaps
     # plus the beginnings, not their sum (that refused every start of a class whose
     # hours just meet its daily minimum but the first hour: simpler-Italian placed
-    # nothing in 15 s), nor only the largest (too weak: shc_6_gaps_per_teacher had no
-    # timetable in 30 s where it had one in 12 s)
+    # nothing in 15 s), nor only the largest (weaker than it need be: a gap and a
+    # beginning still take two hours)
     gap = gaps_day
     if rules[r, 4] >= 0 and gaps - rules[r, 4] > gap:
         gap = gaps - rules[r, 4]

@@ -19,7 +19,7 @@ from ortools.sat.python import cp_model
 
 from ...models.fet import ROOM_KINDS, FetProblem, FetSolution, Placement, matches_filter
 from ...models.fet_check import CHECKS, broken_rules
-from .certify import first_solution
+from .certify import first_solution, fixed_copy
 
 logger = logging.getLogger(__name__)
 
@@ -102,22 +102,7 @@ def repair(fm: object, problem: FetProblem, starts: dict[int, tuple[int, int]], 
         left = deadline - time.perf_counter()
         if left <= 0.2:
             break
-        m = fm.m.Clone()
-        proto = m.Proto()
-        hinted: set[int] = set()    # activities starting together share their literals
-        for i, cell in starts.items():
-            for other, v in fm.x[i].items():
-                if i in free:
-                    if v.Index() not in hinted:     # a variable hinted twice: invalid
-                        hinted.add(v.Index())
-                        proto.solution_hint.vars.append(v.Index())
-                        proto.solution_hint.values.append(int(other == cell))
-                    continue
-                dom = proto.variables[v.Index()].domain
-                if other == cell:
-                    dom[0] = 1
-                else:
-                    dom[1] = 0
+        m = fixed_copy(fm, starts, frozenset(free))
         solver = first_solution(m, min(ROUND_S * (k + 1), left), workers, seed)
         logger.info("repair round %d: %d of %d lessons free (%d in broken rules): %s, %.2f s",
                     k, len(free), len(starts), n_rules, "found" if solver else "none",

@@ -4,8 +4,9 @@ A school's soft terms (teacher gaps, runs, parallel classes in step, spread) are
 coupled across classes through their teachers, so CP-SAT's own neighbourhoods, which
 know nothing of classes and teachers, improve a large school slowly. :func:`improve`
 takes the best timetable CP-SAT has found and repeats: pick a neighbourhood that
-follows the school's structure (:data:`NEIGHBOURHOODS`), fix every other lesson
-where it is, and let CP-SAT re-solve the rest for a few seconds from the current
+follows the school's structure (:data:`NEIGHBOURHOODS`), starting it more often at
+the teachers, grades and classes where the timetable pays most (:class:`Costs`),
+fix every other lesson where it is, and let CP-SAT re-solve the rest for a few seconds from the current
 timetable (a complete hint). A better timetable becomes the new incumbent.
 
 Fixing is done on the model itself: the start literals outside the neighbourhood get
@@ -20,6 +21,7 @@ LNS and stays the one CP-SAT proved on the whole model.
 from __future__ import annotations
 
 import logging
+import math
 import random
 import time
 from collections import defaultdict
@@ -87,6 +89,92 @@ def _structure(problem: Problem) -> tuple[dict[str, list[int]], dict[int, list[i
     return by_cohort, by_group, by_teacher
 
 
+@dataclass
+class Costs:
+    """What the incumbent pays per teacher, per cohort and per class (each rule's weight
+    × its units, counted from the lessons as the terms count them): neighbourhoods start
+    more often where it is high (:func:`_weighted`)."""
+
+    teacher: dict[int, float]
+    cohort: dict[str, float]
+    group: dict[int, float]
+
+    @classmethod
+    def of(cls, problem: Problem, v: Variables, values: list[int]) -> Costs:
+        w = {family: _weight(problem, family) for family in (
+            "teacher_gaps", "teacher_consecutive", "parallel_step", "spread",
+            "subject_once_daily", "main_morning", "pe_placement")}
+        days_of: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        # (teacher, day) -> period index -> the lesson there is in the afternoon
+        periods: dict[tuple[int, int], dict[int, bool]] = defaultdict(dict)
+        group = dict.fromkeys(range(len(problem.groups)), 0.0)
+        for a, act in enumerate(problem.activities):
+            for s, var in v.occupied[a]:
+                if values[var.Index()]:
+                    slot = problem.slots[s]
+                    days_of[a][slot.day] += 1
+                    for t in act.teachers:
+                        periods[(t, slot.day)][slot.period] = slot.afternoon
+                    for g in act.groups:
+                        group[g] += (w["main_morning"] * (act.main and slot.afternoon)
+                                     + w["pe_placement"] * (act.pe and (
+                                         slot.period == 0 or slot.after_lunch)))
+            for g in act.groups:
+                group[g] += _days_cost(problem, a, days_of[a], w)
+        return cls(_teacher_costs(problem, periods, w), _cohort_costs(problem, days_of, w),
+                   group)
+
+
+def _weight(problem: Problem, family: str) -> float:
+    rule = problem.constraint(family)
+    return rule.weight if rule is not None and not rule.hard else 0.0
+
+
+def _days_cost(problem: Problem, a: int, per_day: dict[int, int], w: dict[str, float]
+               ) -> float:
+    """``subject_once_daily`` and ``spread`` of activity ``a`` with these lessons a day."""
+    act = problem.activities[a]
+    days = len(problem.school_days_of(a))
+    most = max(1, math.ceil(act.count / max(1, days))) + (1 if act.doubles else 0)
+    spread = w["spread"] if 2 <= act.count - act.doubles < days else 0.0
+    return (w["subject_once_daily"] * sum(max(0, n - most) for n in per_day.values())
+            + spread * sum(1 for d in per_day if d + 1 in per_day))
+
+
+def _teacher_costs(problem: Problem, periods: dict[tuple[int, int], dict[int, bool]],
+                   w: dict[str, float]) -> dict[int, float]:
+    """Gaps and too-long runs (a run breaks at lunch) of each teacher's days."""
+    rule = problem.constraint("teacher_consecutive")
+    limit = int(rule.param("max", 3)) if rule else 3
+    teacher = dict.fromkeys(range(len(problem.teachers)), 0.0)
+    for (t, _), ps in periods.items():
+        runs = sum(1 for p in ps if all(p + i in ps and ps[p + i] <= ps[p + i - 1]
+                                        for i in range(1, limit + 1)))
+        teacher[t] += (w["teacher_gaps"] * (max(ps) - min(ps) + 1 - len(ps))
+                       + w["teacher_consecutive"] * runs)
+    return teacher
+
+
+def _cohort_costs(problem: Problem, days_of: dict[int, dict[int, int]],
+                  w: dict[str, float]) -> dict[str, float]:
+    """``parallel_step`` of each cohort: per subject and day, the classes out of step."""
+    classes: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for a, act in enumerate(problem.activities):
+        if len(act.groups) == 1 and not act.alternate and problem.groups[act.group].cohort:
+            classes[(problem.groups[act.group].cohort, act.subject)].append(a)
+    cohort: dict[str, float] = defaultdict(float)
+    for (name, _), acts in classes.items():
+        for d in range(len(problem.days)):
+            k = sum(1 for a in acts if days_of[a].get(d))
+            cohort[name] += w["parallel_step"] * min(k, len(acts) - k)
+    return dict(cohort)
+
+
+def _weighted(rng: random.Random, costs: dict, keys: list) -> object:
+    """A key drawn with odds one plus its cost: a costly one more often, any one at all."""
+    return rng.choices(keys, weights=[1.0 + costs.get(k, 0.0) for k in keys])[0]
+
+
 def _grow(problem: Problem, by_group: dict[int, list[int]], by_teacher: dict[int, list[int]],
           rng: random.Random, seed_acts: list[int], size: int) -> set[int]:
     """Activities reached from ``seed_acts`` through shared teachers and classes
@@ -116,30 +204,31 @@ def _grow(problem: Problem, by_group: dict[int, list[int]], by_teacher: dict[int
 
 
 def _by_teachers(problem: Problem, rng: random.Random, size: int, by_cohort, by_group,
-                 by_teacher) -> set[int]:
-    """A random teacher's lessons, then their classes' and those teachers' lessons."""
-    t = rng.choice(sorted(by_teacher))
+                 by_teacher, costs: Costs) -> set[int]:
+    """A teacher's lessons (drawn by what the teacher's day costs), then their classes'
+    and those teachers' lessons."""
+    t = _weighted(rng, costs.teacher, sorted(by_teacher))
     return _grow(problem, by_group, by_teacher, rng, by_teacher[t], size)
 
 
 def _by_classes(problem: Problem, rng: random.Random, size: int, by_cohort, by_group,
-                by_teacher) -> set[int]:
-    """Random whole classes until the neighbourhood is full."""
+                by_teacher, costs: Costs) -> set[int]:
+    """Whole classes, drawn by what they cost, until the neighbourhood is full."""
     free: set[int] = set()
     groups = sorted(by_group)
-    rng.shuffle(groups)
-    for g in groups:
-        if len(free) >= size:
-            break
+    while groups and len(free) < size:
+        g = _weighted(rng, costs.group, groups)
+        groups.remove(g)
         free.update(by_group[g])
     return free
 
 
 def _by_cohort(problem: Problem, rng: random.Random, size: int, by_cohort, by_group,
-               by_teacher) -> set[int]:
-    """A grade's parallel classes (what ``parallel_step`` couples), grown through
-    their teachers when the grade is smaller than the neighbourhood."""
-    cohort = rng.choice(sorted(by_cohort))
+               by_teacher, costs: Costs) -> set[int]:
+    """A grade's parallel classes (what ``parallel_step`` couples; drawn by what it
+    costs), grown through their teachers when the grade is smaller than the
+    neighbourhood."""
+    cohort = _weighted(rng, costs.cohort, sorted(by_cohort))
     return _grow(problem, by_group, by_teacher, rng, by_cohort[cohort], size)
 
 
@@ -171,9 +260,11 @@ def improve(model: cp_model.CpModel, problem: Problem, v: Variables, incumbent: 
     proto = model.Proto()
     share = START_SHARE
     rounds = improved = 0
+    costs = Costs.of(problem, v, incumbent.values)
     while time.perf_counter() + 0.5 < deadline:
         pick = NEIGHBOURHOODS[rounds % len(NEIGHBOURHOODS)]
-        free = pick(problem, rng, max(2, round(share * n)), by_cohort, by_group, by_teacher)
+        free = pick(problem, rng, max(2, round(share * n)), by_cohort, by_group, by_teacher,
+                    costs)
         values = incumbent.values
         fixed = [(var.Index(), values[var.Index()]) for (a, _), var in v.x.items() if a not in free]
         saved = [tuple(proto.variables[i].domain) for i, _ in fixed]   # (lo, hi) each
@@ -204,6 +295,7 @@ def improve(model: cp_model.CpModel, problem: Problem, v: Variables, incumbent: 
                 round(solver.ObjectiveValue()) < incumbent.objective:
             improved += 1
             incumbent = Incumbent.of(solver)
+            costs = Costs.of(problem, v, incumbent.values)
             if on_improve is not None:
                 on_improve(time.perf_counter() - t0, incumbent.objective)
         # a neighbourhood searched to the end is too small; one out of time too large

@@ -13,7 +13,7 @@ from jianfu.models.core import compile_school
 from jianfu.models.policy import load_policy
 from jianfu.solver.school.build import build
 from jianfu.solver.school.hint import add_hint
-from jianfu.solver.school.lns import Incumbent, improve
+from jianfu.solver.school.lns import Costs, Incumbent, improve
 from jianfu.solver.school.objective import add_objective
 
 from builders import verified
@@ -75,3 +75,30 @@ def test_solve_with_lns_returns_a_checked_timetable(monkeypatch) -> None:
     verified(school, policy, result)
     objectives = [row.objective for row in result.statistics.rows]
     assert objectives == sorted(objectives, reverse=True)
+
+
+def test_costs_add_up_to_the_rules_units() -> None:
+    """Where a neighbourhood starts is drawn by what the incumbent pays there: the
+    per-teacher, per-cohort and per-class costs add up to the rules' weighted units."""
+    policy = load_policy("national")
+    school = generate_school("primary", 2, seed=5, policy=policy)
+    problem = compile_school(school, policy)
+    assert not any(len(act.groups) > 1 for act in problem.activities)
+    model = cp_model.CpModel()
+    v = build(model, problem)
+    weights = add_objective(model, problem, v)
+    assert add_hint(model, problem, v, time_limit=60) is not None
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 5
+    assert solver.Solve(model) in (cp_model.FEASIBLE, cp_model.OPTIMAL)
+    costs = Costs.of(problem, v, Incumbent.of(solver).values)
+
+    def cost(*rules: str) -> float:
+        return sum(weights[r] * solver.Value(v.terms[r]) for r in rules if r in v.terms)
+
+    assert cost("teacher_gaps", "teacher_consecutive") > 0
+    assert sum(costs.teacher.values()) == cost("teacher_gaps", "teacher_consecutive")
+    assert sum(costs.cohort.values()) == cost("parallel_step")
+    assert sum(costs.group.values()) == cost("spread", "subject_once_daily", "main_morning",
+                                             "pe_placement")

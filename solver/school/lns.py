@@ -39,8 +39,14 @@ logger = logging.getLogger(__name__)
 
 #: Share of the activities a neighbourhood frees at first, and its bounds.
 START_SHARE, MIN_SHARE, MAX_SHARE = 0.12, 0.04, 0.5
-#: Seconds per round: CP-SAT re-solves a neighbourhood for at most this long.
-ROUND_S = 2.0
+#: Seconds per round: CP-SAT re-solves a neighbourhood for at most this long. Rounds
+#: almost never prove their neighbourhood optimal, and a round's presolve of the whole
+#: (mostly fixed) model took 0.4-0.7 s of 2 s, so rounds are short and presolve light
+#: (nine-year x4 at 60 s, seeds 1, 2, 3, 7: median 1021.5 with 2 s rounds, 973.5 with
+#: 1 s, 962.5 with 1 s and the light presolve; benchmarks/RESULTS.md).
+ROUND_S = 1.0
+ROUND_PARAMS = {"cp_model_probing_level": 0, "max_presolve_iterations": 1,
+                "symmetry_level": 0}
 
 
 @dataclass
@@ -278,6 +284,8 @@ def improve(model: cp_model.CpModel, problem: Problem, v: Variables, incumbent: 
         solver.parameters.max_time_in_seconds = max(0.1, min(ROUND_S, left))
         solver.parameters.num_workers = max(1, workers)
         solver.parameters.random_seed = seed + rounds
+        for name, value in ROUND_PARAMS.items():
+            setattr(solver.parameters, name, value)
         try:
             code, signum = solve_cp(solver, model)
         finally:

@@ -36,9 +36,13 @@ LessonKey = tuple[str, str, int]   # (class name, day name, 0-based period)
 #: least ``LNS_FROM_GROUPS`` classes and groups: at 60 s on 2 cores (seed 1) a 3-class
 #: school was proven optimal (22) by CP-SAT alone and left at 27 with LNS, while 6
 #: classes gave 102 with LNS against 128, 36 classes a median of 1079.5 against 1184
-#: (seeds 1, 2, 3, 7) and 72 classes 2798 against 2907 (benchmarks/RESULTS.md).
+#: (seeds 1, 2, 3, 7) and 72 classes 2798 against 2907. LNS gains about three times
+#: what CP-SAT's own search does per second on 36 classes, so it takes over early:
+#: handing over at 10 % (at least 3 s) rather than 30 % (8 s), with the rounds of
+#: ``lns``, gave 962.5 against 1086 (36 classes, seeds 1, 2, 3, 7), 2631 against 2800.5
+#: (72 classes, seeds 1, 2) and 86.5 against 88.5 (6 classes; benchmarks/RESULTS.md).
 LNS = True
-LNS_FROM_S, LNS_MAIN_S, LNS_MAIN_SHARE, LNS_RESERVE_S = 15.0, 8.0, 0.3, 0.3
+LNS_FROM_S, LNS_MAIN_S, LNS_MAIN_SHARE, LNS_RESERVE_S = 15.0, 3.0, 0.1, 0.3
 LNS_FROM_GROUPS = 6
 
 

@@ -6,8 +6,9 @@ know nothing of classes and teachers, improve a large school slowly. :func:`impr
 takes the best timetable CP-SAT has found and repeats: pick a neighbourhood that
 follows the school's structure (:data:`NEIGHBOURHOODS`), starting it more often at
 the teachers, grades and classes where the timetable pays most (:class:`Costs`),
-fix every other lesson where it is, and let CP-SAT re-solve the rest for a few seconds from the current
-timetable (a complete hint). A better timetable becomes the new incumbent.
+fix every other lesson where it is, and let CP-SAT re-solve the rest for a round
+(:data:`ROUND_S`) from the current timetable (a complete hint). A better timetable
+becomes the new incumbent.
 
 Fixing is done on the model itself: the start literals outside the neighbourhood get
 the domain of their current value, and every domain is restored after the round, so
@@ -97,9 +98,11 @@ def _structure(problem: Problem) -> tuple[dict[str, list[int]], dict[int, list[i
 
 @dataclass
 class Costs:
-    """What the incumbent pays per teacher, per cohort and per class (each rule's weight
-    × its units, counted from the lessons as the terms count them): neighbourhoods start
-    more often where it is high (:func:`_weighted`)."""
+    """What the incumbent pays per teacher (gaps, over-long runs), per cohort
+    (``parallel_step``) and per class (spread, once-daily, main subjects and PE
+    placement): each rule's weight × its units, counted from the lessons as the terms
+    count them. Neighbourhoods start more often where it is high (:func:`_weighted`);
+    rules with no such owner (teacher wishes, head teacher first) are not counted."""
 
     teacher: dict[int, float]
     cohort: dict[str, float]

@@ -13,7 +13,7 @@ from jianfu.models.core import compile_school
 from jianfu.models.policy import load_policy
 from jianfu.solver.school.build import build
 from jianfu.solver.school.hint import add_hint
-from jianfu.solver.school.lns import Costs, Incumbent, improve
+from jianfu.solver.school.lns import Costs, Incumbent, _Fixings, improve
 from jianfu.solver.school.objective import add_objective
 
 from builders import verified
@@ -102,3 +102,30 @@ def test_costs_add_up_to_the_rules_units() -> None:
     assert sum(costs.cohort.values()) == cost("parallel_step")
     assert sum(costs.group.values()) == cost("spread", "subject_once_daily", "main_morning",
                                              "pe_placement")
+
+
+def test_fixings_follow_each_round_and_restore_every_domain() -> None:
+    """Only the starts whose domain changes are written between rounds, so each round's
+    domains must still be exactly: outside the neighbourhood fixed to that round's
+    values, inside it as built — also when a kept lesson's value changed."""
+    school, policy = _school()
+    problem = compile_school(school, policy)
+    model = cp_model.CpModel()
+    v = build(model, problem)
+    proto = model.Proto()
+    built = [tuple(var.domain) for var in proto.variables]
+    starts = {a: [var.Index() for _, var in row] for a, row in enumerate(v.of_activity)}
+    fixings = _Fixings(proto, v)
+    n = len(problem.activities)
+    rounds = [(set(range(0, n, 3)), 0), (set(range(1, n, 4)), 1), (set(), 1), (set(range(n)), 0)]
+    for free, phase in rounds:
+        values = [(i + phase) % 2 for i in range(len(proto.variables))]
+        fixings.fix(free, values)
+        for a, row in starts.items():
+            for i in row:
+                lo, hi = built[i]
+                want = built[i] if a in free or lo == hi else (values[i], values[i])
+                assert tuple(proto.variables[i].domain) == want, (a, i)
+    fixings.fix(set(range(0, n, 2)), [1] * len(proto.variables))
+    fixings.restore()
+    assert [tuple(var.domain) for var in proto.variables] == built

@@ -254,8 +254,9 @@ class _Fixings:
     Writing a domain through the proto costs microseconds, and a 36-class school has
     about 12,000 starts, so :meth:`fix` writes only the starts whose domain changes
     since the last round (those of the activities freed then or now, and of lessons
-    that moved): tens of milliseconds a round less than fixing and restoring all.
-    :meth:`restore` puts every domain back as built.
+    that moved): 0.25-0.3 s a round less than fixing and restoring all on a 36-class
+    school, whose rounds last about 1.3 s. :meth:`restore` puts every domain back as
+    built.
     """
 
     def __init__(self, proto: object, v: Variables) -> None:
